@@ -1,0 +1,188 @@
+package io.updraft.devstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A real Kafka broker and PostgreSQL server for development and tests, run in a child JVM ({@link StackProcess}).
+ * Plain JDK on this side, so it adds nothing to the class path of the code that uses it.
+ */
+public final class DevStack implements AutoCloseable {
+    /** One database per service, created at start. */
+    public static final List<String> DATABASES = List.of("release", "rollout", "gateway", "telemetry");
+    /** Topic name and partition count; the dead-letter topics are created on first use. */
+    public static final List<String> TOPICS = List.of("releases:3", "device-commands:6", "device-reports:6",
+            "device-telemetry:6", "rollout-events:3", "rollbacks:3", "fleet-health:3");
+    public static final String DB_USER = "postgres";
+    public static final String DB_PASSWORD = "postgres";
+
+    private static DevStack shared;
+
+    private final Process process;
+    private final Path dir;
+    private final String kafkaBootstrap;
+    private final int postgresPort;
+
+    private DevStack(Process process, Path dir, String kafkaBootstrap, int postgresPort) {
+        this.process = process;
+        this.dir = dir;
+        this.kafkaBootstrap = kafkaBootstrap;
+        this.postgresPort = postgresPort;
+    }
+
+    /** One stack per JVM, started on first use and stopped when the JVM exits: what tests share. */
+    public static synchronized DevStack shared() {
+        if (shared == null) {
+            Path dir = Path.of("target", "dev-stack-" + ProcessHandle.current().pid()).toAbsolutePath();
+            shared = start(dir, true);
+            DevStack stack = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "dev-stack-stop"));
+        }
+        return shared;
+    }
+
+    /**
+     * Starts a stack with its data under {@code dir}.
+     *
+     * @param tiedToThisJvm if true the child exits when this JVM exits, even on {@code kill -9}
+     */
+    public static DevStack start(Path dir, boolean tiedToThisJvm) {
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve("ready.properties"));
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xms128m");
+            command.add("-Xmx768m");
+            command.add("-XX:+UseSerialGC");
+            command.add("-XX:TieredStopAtLevel=1");
+            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+            command.add("-cp");
+            command.add(childClassPath());
+            command.add(StackProcess.class.getName());
+            add(command, "dir", dir.toString());
+            add(command, "kafka-port", String.valueOf(freePort()));
+            add(command, "controller-port", String.valueOf(freePort()));
+            add(command, "pg-port", String.valueOf(freePort()));
+            add(command, "databases", String.join(",", DATABASES));
+            add(command, "topics", String.join(",", TOPICS));
+            if (tiedToThisJvm) {
+                add(command, "parent-pid", String.valueOf(ProcessHandle.current().pid()));
+            }
+            Path log = dir.resolve("stack.log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Properties ready = awaitReady(process, dir.resolve("ready.properties"), log, Duration.ofSeconds(180));
+            return new DevStack(process, dir, ready.getProperty("kafka.bootstrap.servers"),
+                    Integer.parseInt(ready.getProperty("postgres.port")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    public int postgresPort() {
+        return postgresPort;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static Properties awaitReady(Process process, Path readyFile, Path log, Duration timeout)
+            throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(readyFile)) {
+                Properties ready = new Properties();
+                try (InputStream in = Files.newInputStream(readyFile)) {
+                    ready.load(in);
+                }
+                return ready;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("dev stack exited with " + process.exitValue() + ":\n" + tail(log));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the dev stack", e);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("dev stack not ready after " + timeout + ":\n" + tail(log));
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return lines.subList(Math.max(0, lines.size() - 40), lines.size()).stream().collect(Collectors.joining("\n"));
+    }
+
+    /** The child's class path: this module's classes plus the jars Maven listed at build time. */
+    static String childClassPath() throws IOException {
+        try (InputStream listed = DevStack.class.getResourceAsStream("stack.classpath")) {
+            if (listed == null) {
+                throw new IllegalStateException("stack.classpath missing: build dev-stack with Maven first");
+            }
+            String jars = new String(listed.readAllBytes(), StandardCharsets.UTF_8).trim();
+            String self = Path.of(DevStack.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return self + java.io.File.pathSeparator + jars;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void add(List<String> command, String name, String value) {
+        command.add("--" + name);
+        command.add(value);
+    }
+}

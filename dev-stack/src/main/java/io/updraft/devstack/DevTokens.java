@@ -1,0 +1,51 @@
+package io.updraft.devstack;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Mints RS256 bearer tokens with MicroProfile JWT {@code groups} (roles: publisher, operator, viewer). */
+public final class DevTokens {
+    private final PrivateKey key;
+    private final String issuer;
+
+    DevTokens(PrivateKey key, String issuer) {
+        this.key = key;
+        this.issuer = issuer;
+    }
+
+    public String mint(String subject, Duration lifetime, String... roles) {
+        Instant now = Instant.now();
+        String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"updraft-dev\"}";
+        String groups = Stream.of(roles).map(r -> "\"" + r.replace("\"", "") + "\"").collect(Collectors.joining(","));
+        String payload = "{\"iss\":\"" + issuer + "\",\"sub\":\"" + subject + "\",\"upn\":\"" + subject + "\","
+                + "\"groups\":[" + groups + "],\"iat\":" + now.getEpochSecond() + ",\"exp\":"
+                + now.plus(lifetime).getEpochSecond() + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+        String signingInput = base64(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + base64(payload.getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(key);
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + base64(signature.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A token with every role, for the launcher and tests that are not about authorisation. */
+    public String admin() {
+        return mint("updraft-dev", Duration.ofDays(1), "publisher", "operator", "viewer");
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

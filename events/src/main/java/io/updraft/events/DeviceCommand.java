@@ -1,0 +1,48 @@
+package io.updraft.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.List;
+
+/** Events on {@link Topics#DEVICE_COMMANDS}, keyed by device id. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(DeviceCommand.InstallRequested.class),
+        @JsonSubTypes.Type(DeviceCommand.CancelRequested.class) })
+public sealed interface DeviceCommand extends UpdraftEvent {
+    String deviceId();
+
+    long actionId();
+
+    @Override
+    @JsonIgnore
+    default String key() {
+        return deviceId();
+    }
+
+    @Override
+    @JsonIgnore
+    default String topic() {
+        return Topics.DEVICE_COMMANDS;
+    }
+
+    /**
+     * Install {@code releaseId} on one device. {@code actionId} is unique across the system; {@code cohort} is the
+     * hardware cohort ({@code model:revision}) the rollout placed the device in; {@code rollback} marks an install
+     * that returns a device to the release it ran before.
+     */
+    record InstallRequested(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+            String rolloutId, int wave, String cohort, String releaseId, String releaseName, String version,
+            List<ArtifactRef> artifacts, ActionType actionType, Instant deadline, boolean rollback)
+            implements DeviceCommand {
+        public InstallRequested {
+            artifacts = List.copyOf(artifacts);
+        }
+    }
+
+    record CancelRequested(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+            String rolloutId, String reason) implements DeviceCommand {
+    }
+}

@@ -1,0 +1,86 @@
+package io.updraft.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What devices report, as the gateway publishes it on {@link Topics#DEVICE_REPORTS}, keyed by device id. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(DeviceReport.DeviceRegistered.class),
+        @JsonSubTypes.Type(DeviceReport.DeviceAttributesUpdated.class),
+        @JsonSubTypes.Type(DeviceReport.ActionProgressed.class),
+        @JsonSubTypes.Type(DeviceReport.ActionFinished.class),
+        @JsonSubTypes.Type(DeviceReport.ActionCanceled.class),
+        @JsonSubTypes.Type(DeviceReport.InstalledVersionReported.class),
+        @JsonSubTypes.Type(DeviceReport.DeviceSeen.class) })
+public sealed interface DeviceReport extends UpdraftEvent {
+    /** Attribute keys with a meaning of their own: they define the hardware cohort. */
+    String MODEL = "model";
+    String REVISION = "revision";
+
+    String deviceId();
+
+    @Override
+    @JsonIgnore
+    default String key() {
+        return deviceId();
+    }
+
+    @Override
+    @JsonIgnore
+    default String topic() {
+        return Topics.DEVICE_REPORTS;
+    }
+
+    record DeviceRegistered(String eventId, Instant occurredAt, int schemaVersion, String deviceId, String tenant,
+            Map<String, String> attributes) implements DeviceReport {
+        public DeviceRegistered {
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+    }
+
+    /** {@code attributes} is the device's whole attribute set after applying {@code mode} (merge/replace/remove). */
+    record DeviceAttributesUpdated(String eventId, Instant occurredAt, int schemaVersion, String deviceId,
+            String mode, Map<String, String> attributes) implements DeviceReport {
+        public DeviceAttributesUpdated {
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+    }
+
+    /** Intermediate progress; {@code execution} is the DDI execution status (proceeding, download, downloaded, ...). */
+    record ActionProgressed(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+            String rolloutId, String cohort, String execution, List<String> details) implements DeviceReport {
+        public ActionProgressed {
+            details = details == null ? List.of() : List.copyOf(details);
+        }
+    }
+
+    record ActionFinished(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+            String rolloutId, int wave, String cohort, String releaseId, String version, boolean rollback,
+            Outcome outcome, List<String> details) implements DeviceReport {
+        public ActionFinished {
+            details = details == null ? List.of() : List.copyOf(details);
+        }
+    }
+
+    enum Outcome {
+        SUCCESS, FAILURE
+    }
+
+    record ActionCanceled(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+            String rolloutId, String cohort) implements DeviceReport {
+    }
+
+    /** A version installed out of band ({@code PUT installedBase}) or confirmed by the device. */
+    record InstalledVersionReported(String eventId, Instant occurredAt, int schemaVersion, String deviceId,
+            String releaseId, String version) implements DeviceReport {
+    }
+
+    /** A sampled heartbeat: at most one per device per sampling interval, never one per poll. */
+    record DeviceSeen(String eventId, Instant occurredAt, int schemaVersion, String deviceId) implements DeviceReport {
+    }
+}

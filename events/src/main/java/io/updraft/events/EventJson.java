@@ -1,0 +1,86 @@
+package io.updraft.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** The one JSON form of every event: a {@code type} field names the record; unknown fields are ignored. */
+public final class EventJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+
+    private EventJson() {
+    }
+
+    public static String write(UpdraftEvent event) {
+        try {
+            // Serialise through the sealed interface so the "type" discriminator is always written.
+            return MAPPER.writerFor(contractOf(event)).writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] writeBytes(UpdraftEvent event) {
+        return write(event).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads one event of the given contract (e.g. {@code DeviceReport.class}).
+     *
+     * @throws MalformedEventException if the text is not JSON, names an unknown type, or lacks its identity
+     */
+    public static <T extends UpdraftEvent> T read(String json, Class<T> contract) {
+        if (json == null || json.isBlank()) {
+            throw new MalformedEventException("empty record: expected a " + contract.getSimpleName() + " event");
+        }
+        T event;
+        try {
+            event = MAPPER.readValue(json, contract);
+        } catch (IOException e) {
+            throw new MalformedEventException("not a " + contract.getSimpleName() + " event: " + firstLine(e), e);
+        }
+        if (event == null) {
+            throw new MalformedEventException("null record: expected a " + contract.getSimpleName() + " event");
+        }
+        if (event.eventId() == null || event.eventId().isBlank()) {
+            throw new MalformedEventException(event.type() + " without eventId");
+        }
+        if (event.key() == null || event.key().isBlank()) {
+            throw new MalformedEventException(event.type() + " " + event.eventId() + " without its key field");
+        }
+        return event;
+    }
+
+    public static <T extends UpdraftEvent> T read(byte[] json, Class<T> contract) {
+        return read(json == null ? null : new String(json, StandardCharsets.UTF_8), contract);
+    }
+
+    /** The shared mapper (configured as above) for code that maps other JSON the same way. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private static Class<?> contractOf(UpdraftEvent event) {
+        for (Class<?> candidate : event.getClass().getInterfaces()) {
+            if (UpdraftEvent.class.isAssignableFrom(candidate) && candidate != UpdraftEvent.class) {
+                return candidate;
+            }
+        }
+        return event.getClass();
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

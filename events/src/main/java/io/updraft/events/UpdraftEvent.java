@@ -1,0 +1,28 @@
+package io.updraft.events;
+
+import java.time.Instant;
+
+/**
+ * What every event carries. Readers ignore unknown fields and skip an {@code eventId} they already applied:
+ * delivery is at least once.
+ */
+public interface UpdraftEvent {
+    int SCHEMA_VERSION = 1;
+
+    String eventId();
+
+    Instant occurredAt();
+
+    int schemaVersion();
+
+    /** The Kafka record key: device id on per-device topics, rollout or release id on the others. */
+    String key();
+
+    /** The topic this event belongs on. */
+    String topic();
+
+    /** The event type as written in the JSON {@code type} field and the CloudEvents {@code ce_type} header. */
+    default String type() {
+        return getClass().getSimpleName();
+    }
+}

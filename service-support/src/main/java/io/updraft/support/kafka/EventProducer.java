@@ -1,0 +1,63 @@
+package io.updraft.support.kafka;
+
+import io.updraft.events.EventJson;
+import io.updraft.events.UpdraftEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The service's one idempotent producer (acks=all). The outbox relay sends through it; so do lossy, sampled events
+ * (heartbeats) that must not cost a database write.
+ */
+@ApplicationScoped
+public class EventProducer {
+    private final KafkaProducer<String, String> producer;
+    private final String source;
+
+    public EventProducer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "quarkus.application.name") String source) {
+        this.source = source;
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, source + "-events");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        this.producer = new KafkaProducer<>(props);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public Future<RecordMetadata> send(ProducerRecord<String, String> record) {
+        return producer.send(record);
+    }
+
+    /** Fire-and-forget for events that may be lost (sampled heartbeats); everything else goes through the outbox. */
+    public Future<RecordMetadata> sendLossy(UpdraftEvent event) {
+        return producer.send(EventRecords.toRecord(source, event, EventJson.write(event)));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close();
+    }
+}
