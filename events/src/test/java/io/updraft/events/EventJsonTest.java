@@ -1,0 +1,122 @@
+package io.updraft.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.events.DeviceReport.ActionFinished;
+import io.updraft.events.DeviceReport.Outcome;
+import io.updraft.events.RollbackEvent.Evidence;
+import io.updraft.events.RollbackEvent.RollbackTriggered;
+import io.updraft.events.RolloutEvent.RollbackPolicy;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventJsonTest {
+    private static final Instant AT = Instant.parse("2026-11-27T12:00:00.123Z");
+    private static final int V = UpdraftEvent.SCHEMA_VERSION;
+    private static final ArtifactRef ARTIFACT = new ArtifactRef(7, "os", "img.swu", 13, "a".repeat(64), "b".repeat(40),
+            "c".repeat(32));
+
+    static List<UpdraftEvent> oneOfEach() {
+        return List.of(
+                new ReleaseEvent.ReleasePublished("e1", AT, V, "r1", "fw", "1.2.0", List.of(ARTIFACT),
+                        List.of(new HardwareCompatibility("gw-100", "1.0"))),
+                new ReleaseEvent.ReleaseMarkedStable("e2", AT, V, "r1"),
+                new ReleaseEvent.ReleaseRevoked("e3", AT, V, "r1", "CVE"),
+                new InstallRequested("e4", AT, V, "d1", 11, "ro1", 1, "gw-100:1.0", "r1", "fw", "1.2.0",
+                        List.of(ARTIFACT), ActionType.FORCED, null, false),
+                new DeviceCommand.CancelRequested("e5", AT, V, "d1", 11, "ro1", "superseded"),
+                new DeviceReport.DeviceRegistered("e6", AT, V, "d1", "DEFAULT", Map.of("model", "gw-100")),
+                new DeviceReport.DeviceAttributesUpdated("e7", AT, V, "d1", "merge", Map.of("revision", "1.0")),
+                new DeviceReport.ActionProgressed("e8", AT, V, "d1", 11, "ro1", "gw-100:1.0", "proceeding", List.of("x")),
+                new ActionFinished("e9", AT, V, "d1", 11, "ro1", 1, "gw-100:1.0", "r1", "1.2.0", false, Outcome.FAILURE,
+                        List.of("boom")),
+                new DeviceReport.ActionCanceled("e10", AT, V, "d1", 11, "ro1", "gw-100:1.0"),
+                new DeviceReport.InstalledVersionReported("e11", AT, V, "d1", "r1", "1.2.0"),
+                new DeviceReport.DeviceSeen("e12", AT, V, "d1"),
+                new DeviceTelemetry.HealthReported("e13", AT, V, "d1", true, 2, false, Map.of("cpu", 0.5)),
+                new RolloutEvent.RolloutCreated("e14", AT, V, "ro1", "canary", "r1", "1.2.0", 2, 50,
+                        List.of("gw-100:1.0"), new RollbackPolicy(0.5, 3)),
+                new RolloutEvent.RolloutGroupStarted("e15", AT, V, "ro1", 1, 10),
+                new RolloutEvent.RolloutPaused("e16", AT, V, "ro1", "errors"),
+                new RolloutEvent.RolloutResumed("e17", AT, V, "ro1"),
+                new RolloutEvent.RolloutCompleted("e18", AT, V, "ro1", 45, 5, List.of("gw-200:1.0")),
+                new RolloutEvent.RolloutAborted("e19", AT, V, "ro1", "operator"),
+                new RolloutEvent.RolloutRolledBack("e20", AT, V, "ro1", "gw-200:1.0", 2, "failure rate"),
+                new RollbackTriggered("e21", AT, V, "ro1", "gw-200:1.0", "failure rate 0.6 >= 0.5",
+                        new Evidence(2, 3, 0.6, 0.5, 3, AT, AT)),
+                new FleetHealthEvent.HealthWindowClosed("e22", AT, V, "ro1", AT, AT, List.of(
+                        new FleetHealthEvent.CohortHealth("gw-100:1.0", 10, 0, 0.0, 10, 0, 0, false))));
+    }
+
+    @Test
+    void everyEventSurvivesTheRoundTripThroughItsContract() {
+        for (UpdraftEvent event : oneOfEach()) {
+            String json = EventJson.write(event);
+            assertThat(json).contains("\"type\":\"" + event.type() + "\"");
+            UpdraftEvent back = EventJson.read(json, contractOf(event));
+            assertThat(back).as(event.type()).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void everyContractSubtypeIsCoveredByTheRoundTrip() {
+        List<String> covered = oneOfEach().stream().map(UpdraftEvent::type).toList();
+        for (EventCatalog.Channel channel : EventCatalog.channels()) {
+            for (Class<?> event : channel.events()) {
+                assertThat(covered).contains(event.getSimpleName());
+            }
+        }
+    }
+
+    @Test
+    void keysFollowTheTopicRules() {
+        for (UpdraftEvent event : oneOfEach()) {
+            String expected = switch (event.topic()) {
+                case Topics.DEVICE_COMMANDS, Topics.DEVICE_REPORTS, Topics.DEVICE_TELEMETRY -> "d1";
+                case Topics.RELEASES -> "r1";
+                default -> "ro1";
+            };
+            assertThat(event.key()).as(event.type()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void readersIgnoreFieldsTheyDoNotKnow() {
+        String json = "{\"type\":\"DeviceSeen\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
+                + "\"schemaVersion\":2,\"deviceId\":\"d9\",\"signalStrength\":-70}";
+        DeviceReport report = EventJson.read(json, DeviceReport.class);
+        assertThat(report).isInstanceOf(DeviceReport.DeviceSeen.class);
+        assertThat(report.deviceId()).isEqualTo("d9");
+    }
+
+    @Test
+    void malformedRecordsAreRefusedWithAReason() {
+        assertThatThrownBy(() -> EventJson.read("{not json", DeviceReport.class))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("not a DeviceReport");
+        assertThatThrownBy(() -> EventJson.read("{\"type\":\"Nope\",\"eventId\":\"x\"}", DeviceReport.class))
+                .isInstanceOf(MalformedEventException.class);
+        assertThatThrownBy(() -> EventJson.read("", DeviceReport.class))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> EventJson.read("{\"type\":\"DeviceSeen\",\"deviceId\":\"d\"}", DeviceReport.class))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("without eventId");
+        assertThatThrownBy(() -> EventJson.read("{\"type\":\"DeviceSeen\",\"eventId\":\"e\"}", DeviceReport.class))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("without its key");
+        // an event of another topic is not a device report
+        String release = EventJson.write(oneOfEach().get(0));
+        assertThatThrownBy(() -> EventJson.read(release, DeviceReport.class)).isInstanceOf(MalformedEventException.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<UpdraftEvent> contractOf(UpdraftEvent event) {
+        for (Class<?> candidate : event.getClass().getInterfaces()) {
+            if (UpdraftEvent.class.isAssignableFrom(candidate)) {
+                return (Class<UpdraftEvent>) candidate;
+            }
+        }
+        throw new IllegalStateException();
+    }
+}
