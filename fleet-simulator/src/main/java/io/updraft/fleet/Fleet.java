@@ -1,0 +1,121 @@
+package io.updraft.fleet;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/** A simulated fleet: every device polls on its own schedule until the fleet is closed. */
+public final class Fleet implements AutoCloseable {
+    private final FleetScenario scenario;
+    private final List<SimulatedDevice> devices = new ArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService httpThreads;
+    private final HttpClient http;
+    private final AtomicLong polls = new AtomicLong();
+    private final AtomicLong pollErrors = new AtomicLong();
+    private volatile boolean running;
+    private volatile String lastError;
+
+    public Fleet(FleetScenario scenario) {
+        this.scenario = scenario;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fleet-scheduler"));
+        this.httpThreads = Executors.newFixedThreadPool(4, r -> daemon(r, "fleet-http"));
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpThreads)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        for (FleetScenario.HardwareMix mix : scenario.hardware()) {
+            for (int n = 0; n < mix.count(); n++) {
+                String id = String.format(Locale.ROOT, "%s-%s-%03d", scenario.idPrefix(), mix.model(), n);
+                devices.add(new SimulatedDevice(id, mix.model(), mix.revision(), n, scenario, http, polls));
+            }
+        }
+    }
+
+    /** Starts every device, their first polls spread over one second. */
+    public Fleet start() {
+        running = true;
+        for (int i = 0; i < devices.size(); i++) {
+            SimulatedDevice device = devices.get(i);
+            scheduler.schedule(() -> cycle(device), (1000L * i) / Math.max(1, devices.size()), TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    private void cycle(SimulatedDevice device) {
+        if (!running) {
+            return;
+        }
+        device.pollOnce().whenComplete((sleep, error) -> {
+            Duration next = scenario.maxPollInterval();
+            if (error != null) {
+                pollErrors.incrementAndGet();
+                lastError = device.id + ": " + error.getMessage();
+            } else if (sleep.compareTo(next) < 0) {
+                next = sleep;
+            }
+            if (running) {
+                scheduler.schedule(() -> cycle(device), Math.max(50, next.toMillis()), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    public List<String> deviceIds() {
+        return devices.stream().map(d -> d.id).toList();
+    }
+
+    public List<DeviceLog> logs() {
+        return devices.stream().map(SimulatedDevice::log).toList();
+    }
+
+    /** model → installed version → device count. */
+    public Map<String, Map<String, Long>> versionsByModel() {
+        Map<String, Map<String, Long>> table = new TreeMap<>();
+        for (SimulatedDevice device : devices) {
+            table.computeIfAbsent(device.model, m -> new TreeMap<>())
+                    .merge(String.valueOf(device.installedVersion()), 1L, Long::sum);
+        }
+        return table;
+    }
+
+    public long polls() {
+        return polls.get();
+    }
+
+    public long pollErrors() {
+        return pollErrors.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Devices that installed one action more than once: must stay empty. */
+    public List<String> repeatedInstalls() {
+        return logs().stream()
+                .flatMap(log -> log.installsPerAction().entrySet().stream().filter(e -> e.getValue() > 1)
+                        .map(e -> log.deviceId() + " installed action " + e.getKey() + " " + e.getValue() + " times"))
+                .collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        scheduler.shutdownNow();
+        httpThreads.shutdownNow();
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

@@ -1,0 +1,176 @@
+package io.updraft.launcher;
+
+import io.updraft.devstack.DevKeys;
+import io.updraft.devstack.DevStack;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Kafka + PostgreSQL (dev-stack) and the four packaged services as separate processes, wired together. Secrets (JWT
+ * key pair, artifact URL key, gateway token) are generated on first use under {@code home} and never committed.
+ */
+public final class LocalStack implements AutoCloseable {
+    public static final List<String> SERVICES = List.of("release-service", "rollout-service", "device-gateway",
+            "telemetry-service");
+    private static final Map<String, String> DATABASES = Map.of("release-service", "release", "rollout-service",
+            "rollout", "device-gateway", "gateway", "telemetry-service", "telemetry");
+    private static final Map<String, Integer> DEFAULT_PORTS = Map.of("release-service", 8081, "rollout-service", 8082,
+            "device-gateway", 8083, "telemetry-service", 8084);
+
+    private final Path home;
+    private final Path repoRoot;
+    private final DevStack stack;
+    private final DevKeys keys;
+    private final Properties secrets;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, String> tuning;
+
+    private LocalStack(Path home, Path repoRoot, DevStack stack, Map<String, String> tuning) {
+        this.home = home;
+        this.repoRoot = repoRoot;
+        this.stack = stack;
+        this.keys = DevKeys.in(home.resolve("keys"));
+        this.secrets = loadOrCreateSecrets(home.resolve("secrets.properties"));
+        this.tuning = Map.copyOf(tuning);
+    }
+
+    /**
+     * Starts everything and waits until every service is ready.
+     *
+     * @param tiedToThisJvm the stack dies with this JVM (demo, tests); false for {@code ./updraft up}
+     * @param fixedPorts 8081..8084 (up) instead of free ports (demo, tests)
+     * @param tuning extra {@code -D} settings for every service (short polling and soak times for the demo)
+     */
+    public static LocalStack start(Path home, Path repoRoot, boolean tiedToThisJvm, boolean fixedPorts,
+            Map<String, String> tuning) {
+        DevStack stack = DevStack.start(home.resolve("stack"), tiedToThisJvm);
+        LocalStack local = new LocalStack(home, repoRoot, stack, tuning);
+        try {
+            for (String name : SERVICES) {
+                local.services.put(name, local.newProcess(name, fixedPorts ? DEFAULT_PORTS.get(name) : freePort()));
+            }
+            local.services.values().forEach(ServiceProcess::start);
+            for (ServiceProcess service : local.services.values()) {
+                service.awaitReady(Duration.ofSeconds(180));
+            }
+            return local;
+        } catch (RuntimeException e) {
+            local.close();
+            throw e;
+        }
+    }
+
+    private ServiceProcess newProcess(String name, int port) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
+        config.put("quarkus.datasource.jdbc.url", stack.jdbcUrl(DATABASES.get(name)));
+        config.put("quarkus.datasource.username", DevStack.DB_USER);
+        config.put("quarkus.datasource.password", DevStack.DB_PASSWORD);
+        config.put("mp.jwt.verify.publickey.location", keys.publicKeyFile().toUri().toString());
+        config.put("mp.jwt.verify.issuer", DevKeys.ISSUER);
+        config.put("updraft.artifacts.url-signing-key", secrets.getProperty("artifact-url-key"));
+        switch (name) {
+            case "release-service" -> config.put("updraft.storage.dir", home.resolve("artifacts").toString());
+            case "device-gateway" -> {
+                config.put("updraft.gateway.gateway-token", gatewayToken());
+                config.put("updraft.gateway.release-service-url", services.get("release-service").url());
+            }
+            default -> {
+            }
+        }
+        config.putAll(tuning);
+        return new ServiceProcess(name, port, repoRoot, home.resolve("logs"), config);
+    }
+
+    public String gatewayToken() {
+        return secrets.getProperty("gateway-token");
+    }
+
+    /** A bearer token with every management role, minted from the local dev key. */
+    public String adminToken() {
+        return keys.tokens().admin();
+    }
+
+    public DevKeys keys() {
+        return keys;
+    }
+
+    public ServiceProcess service(String name) {
+        return services.get(name);
+    }
+
+    public Map<String, ServiceProcess> services() {
+        return services;
+    }
+
+    public DevStack infrastructure() {
+        return stack;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** Restarts one service on its port (after {@link ServiceProcess#kill9()}, say). */
+    public ServiceProcess restart(String name) {
+        ServiceProcess old = services.get(name);
+        old.stop();
+        ServiceProcess fresh = newProcess(name, old.port()).start();
+        services.put(name, fresh);
+        fresh.awaitReady(Duration.ofSeconds(180));
+        return fresh;
+    }
+
+    @Override
+    public void close() {
+        services.values().forEach(ServiceProcess::stop);
+        stack.close();
+    }
+
+    private static Properties loadOrCreateSecrets(Path file) {
+        Properties secrets = new Properties();
+        try {
+            if (Files.exists(file)) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    secrets.load(in);
+                }
+            } else {
+                Files.createDirectories(file.getParent());
+                secrets.setProperty("artifact-url-key", randomHex(32));
+                secrets.setProperty("gateway-token", randomHex(16));
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    secrets.store(out, "local development secrets, generated; never commit");
+                }
+            }
+            return secrets;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.updraft.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/** {@code ./updraft demo | up | down | status | token}. */
+public final class Updraft {
+    /** Short intervals so the demo's fleet reacts within seconds (production defaults are minutes). */
+    static final Map<String, String> DEMO_TUNING = Map.of(
+            "updraft.gateway.polling.interval", "PT1S",
+            "updraft.gateway.polling.active-interval", "PT1S",
+            "updraft.telemetry.window", "2s");
+    static final Map<String, String> LOCAL_TUNING = Map.of(
+            "updraft.gateway.polling.interval", "PT10S",
+            "updraft.gateway.polling.active-interval", "PT5S");
+
+    private Updraft() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
+        String command = args.length == 0 ? "help" : args[0];
+        int status = switch (command) {
+            case "demo" -> demo(root);
+            case "up" -> up(root);
+            case "down" -> down(root);
+            case "status" -> status(root);
+            case "token" -> token(root);
+            default -> help();
+        };
+        System.exit(status);
+    }
+
+    static int demo(Path root) throws Exception {
+        Path home = root.resolve(".updraft/demo");
+        deleteTree(home);
+        System.out.println("Updraft demo: starting Kafka (KRaft) + PostgreSQL + release-service, rollout-service, "
+                + "device-gateway, telemetry-service as separate processes…");
+        long started = System.nanoTime();
+        try (LocalStack stack = LocalStack.start(home, root, true, false, DEMO_TUNING)) {
+            System.out.printf("stack ready in %.1f s: kafka %s, postgres port %d%n", (System.nanoTime() - started) / 1e9,
+                    stack.infrastructure().kafkaBootstrap(), stack.infrastructure().postgresPort());
+            stack.services().values().forEach(s -> System.out.printf("  %-18s %s (log %s)%n", s.name(), s.url(),
+                    root.relativize(s.log())));
+            DemoStory.Outcome outcome = new DemoStory(stack, System.out, "demo", "gw-firmware", 25).run();
+            outcome.fleet().close();
+            if (outcome.passed()) {
+                System.out.println("Demo passed: both waves of 1.1.0, then 1.2.0 rolled back on "
+                        + DemoStory.BAD_MODEL + " only.");
+                return 0;
+            }
+            System.out.println("Demo FAILED: " + outcome.failures());
+            System.out.println("Service logs are in " + root.relativize(home.resolve("logs")));
+            return 1;
+        }
+    }
+
+    static int up(Path root) throws Exception {
+        Path home = root.resolve(".updraft/local");
+        Path run = home.resolve("run.properties");
+        if (running(run).isPresent()) {
+            System.out.println("already up:");
+            return status(root);
+        }
+        LocalStack stack = LocalStack.start(home, root, false, true, LOCAL_TUNING);
+        Properties state = new Properties();
+        state.setProperty("pid.stack", String.valueOf(stack.infrastructure().pid()));
+        state.setProperty("kafka", stack.infrastructure().kafkaBootstrap());
+        state.setProperty("postgres", "127.0.0.1:" + stack.infrastructure().postgresPort());
+        stack.services().values().forEach(s -> {
+            state.setProperty("pid." + s.name(), String.valueOf(s.pid()));
+            state.setProperty("url." + s.name(), s.url());
+        });
+        state.setProperty("gateway-token", stack.gatewayToken());
+        try (OutputStream out = Files.newOutputStream(run)) {
+            state.store(out, "./updraft up");
+        }
+        // the processes outlive this launcher; ./updraft down stops them
+        return status(root);
+    }
+
+    static int status(Path root) throws IOException {
+        Optional<Properties> state = running(root.resolve(".updraft/local/run.properties"));
+        if (state.isEmpty()) {
+            System.out.println("not running (./updraft up starts it)");
+            return 1;
+        }
+        Properties s = state.get();
+        System.out.println("kafka            " + s.getProperty("kafka"));
+        System.out.println("postgres         " + s.getProperty("postgres") + " (user postgres, one database per service)");
+        for (String name : LocalStack.SERVICES) {
+            System.out.printf("%-16s %s   (/q/health, /q/metrics, /q/openapi, log .updraft/local/logs/%s.log)%n", name,
+                    s.getProperty("url." + name), name);
+        }
+        System.out.println("DDI base         " + s.getProperty("url.device-gateway")
+                + "/DEFAULT/controller/v1/{controllerId}  (Authorization: GatewayToken " + s.getProperty("gateway-token")
+                + ")");
+        System.out.println("management token ./updraft token   (Authorization: Bearer …)");
+        return 0;
+    }
+
+    static int down(Path root) throws IOException, InterruptedException {
+        Path run = root.resolve(".updraft/local/run.properties");
+        Optional<Properties> state = running(run);
+        if (state.isEmpty()) {
+            System.out.println("nothing to stop");
+            return 0;
+        }
+        List<String> order = Stream.concat(LocalStack.SERVICES.stream().map(s -> "pid." + s), Stream.of("pid.stack"))
+                .toList();
+        for (String key : order) {
+            Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(state.get().getProperty(key)));
+            if (process.isPresent()) {
+                process.get().destroy();
+                try {
+                    process.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    process.get().destroyForcibly();
+                }
+                System.out.println("stopped " + key.substring(4));
+            }
+        }
+        Files.deleteIfExists(run);
+        return 0;
+    }
+
+    static int token(Path root) {
+        Path keys = root.resolve(".updraft/local/keys");
+        System.out.println(io.updraft.devstack.DevKeys.in(keys).tokens().admin());
+        return 0;
+    }
+
+    static int help() {
+        System.out.println("""
+                usage: ./updraft <command>
+                  demo     start everything, run a 50-device fleet through a rollout and a cohort rollback, stop
+                  up       start Kafka, PostgreSQL and the four services in the background; print their URLs
+                  down     stop what 'up' started
+                  status   print the URLs of what 'up' started
+                  token    print a management API bearer token (roles publisher, operator, viewer)
+                  build    rebuild (./mvnw -DskipTests package)""");
+        return 2;
+    }
+
+    /** The state file of a running {@code up}, if its stack process is still alive. */
+    private static Optional<Properties> running(Path run) throws IOException {
+        if (!Files.exists(run)) {
+            return Optional.empty();
+        }
+        Properties state = new Properties();
+        try (InputStream in = Files.newInputStream(run)) {
+            state.load(in);
+        }
+        boolean alive = ProcessHandle.of(Long.parseLong(state.getProperty("pid.stack", "-1")))
+                .map(ProcessHandle::isAlive).orElse(false);
+        return alive ? Optional.of(state) : Optional.empty();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
