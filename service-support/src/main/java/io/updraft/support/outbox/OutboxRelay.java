@@ -119,7 +119,7 @@ public class OutboxRelay {
                     }
                 }
                 for (Future<RecordMetadata> ack : acks) {
-                    ack.get(30, TimeUnit.SECONDS);
+                    ack.get(70, TimeUnit.SECONDS);
                 }
                 if (!ids.isEmpty()) {
                     try (PreparedStatement delete = connection.prepareStatement("delete from outbox where id = any(?)")) {
