@@ -1,0 +1,43 @@
+package io.updraft.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "updraft.gateway")
+public interface GatewayConfig {
+    /** The one tenant this gateway serves; other tenants in the DDI path answer 404 (compared case-insensitively). */
+    @WithDefault("DEFAULT")
+    String tenant();
+
+    /** Shared secret for {@code Authorization: GatewayToken}; absent means gateway tokens are refused. */
+    Optional<String> gatewayToken();
+
+    /** Lets devices in without any token. Only for closed test networks. */
+    @WithDefault("false")
+    boolean anonymousEnabled();
+
+    Polling polling();
+
+    /** At most one DeviceSeen heartbeat per device per this interval. */
+    @WithDefault("PT5M")
+    Duration heartbeatSample();
+
+    /** Base of the absolute hrefs handed to devices (e.g. behind a proxy); else the request's scheme and host. */
+    Optional<String> publicUrl();
+
+    /** Where the artifact bytes are streamed from. */
+    @WithDefault("http://localhost:8081")
+    String releaseServiceUrl();
+
+    interface Polling {
+        /** Sleep between polls while nothing is pending. */
+        @WithDefault("PT5M")
+        Duration interval();
+
+        /** Sleep between polls while an action is pending, so progress and cancels travel fast. */
+        @WithDefault("PT30S")
+        Duration activeInterval();
+    }
+}

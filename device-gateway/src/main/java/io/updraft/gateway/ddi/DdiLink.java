@@ -1,0 +1,4 @@
+package io.updraft.gateway.ddi;
+
+public record DdiLink(String href) {
+}

@@ -1,0 +1,49 @@
+package io.updraft.gateway.repository;
+
+import io.updraft.events.DeviceCommand;
+import io.updraft.events.EventJson;
+import io.updraft.gateway.action.ActionStatus;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+@Entity
+@Table(name = "device_action")
+public class DeviceAction {
+    @Id
+    @Column(name = "action_id")
+    public Long actionId;
+
+    @Column(name = "controller_id", nullable = false)
+    public String controllerId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "status", nullable = false)
+    public ActionStatus status;
+
+    @Column(name = "command_event_id", nullable = false)
+    public String commandEventId;
+
+    /** The InstallRequested as received: deploymentBase and every report are answered from it. */
+    @Column(name = "command", nullable = false)
+    public String command;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public DeviceCommand.InstallRequested install() {
+        return (DeviceCommand.InstallRequested) EventJson.read(command, DeviceCommand.class);
+    }
+
+    /** Changes the identity of the deploymentBase link ({@code c}) whenever the action changes. */
+    public String linkHash() {
+        return Integer.toString((actionId + ":" + commandEventId).hashCode());
+    }
+}

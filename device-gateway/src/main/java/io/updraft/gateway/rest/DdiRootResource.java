@@ -1,0 +1,155 @@
+package io.updraft.gateway.rest;
+
+import static io.updraft.gateway.rest.DdiMediaTypes.HAL_JSON;
+import static io.updraft.gateway.rest.DdiMediaTypes.JSON;
+
+import io.updraft.events.DeviceTelemetry;
+import io.updraft.events.EventMeta;
+import io.updraft.events.UpdraftEvent;
+import io.updraft.gateway.action.Feedback;
+import io.updraft.gateway.action.FeedbackIntake;
+import io.updraft.gateway.config.GatewayConfig;
+import io.updraft.gateway.ddi.DdiActionFeedback;
+import io.updraft.gateway.ddi.DdiCancel;
+import io.updraft.gateway.ddi.DdiConfigData;
+import io.updraft.gateway.ddi.DdiDeploymentBase;
+import io.updraft.gateway.ddi.DdiHealth;
+import io.updraft.gateway.ddi.DdiPoll;
+import io.updraft.gateway.device.AttributeUpdate;
+import io.updraft.gateway.device.DeviceRegistry;
+import io.updraft.gateway.mapping.DdiLinks;
+import io.updraft.gateway.mapping.DeploymentMapper;
+import io.updraft.gateway.mapping.FeedbackDetails;
+import io.updraft.gateway.mapping.PollMapper;
+import io.updraft.gateway.poll.DeviceViewCache;
+import io.updraft.gateway.poll.HeartbeatSampler;
+import io.updraft.gateway.poll.PollView;
+import io.updraft.gateway.repository.DeviceAction;
+import io.updraft.support.outbox.Outbox;
+import io.updraft.support.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+
+/** hawkBit DDI v1 root controller: poll, deployment, feedback, cancel, configData, health. */
+@Path("/{tenant}/controller/v1/{controllerId}")
+@Produces({ JSON, HAL_JSON })
+public class DdiRootResource {
+    @Inject
+    GatewayConfig config;
+    @Inject
+    DeviceViewCache views;
+    @Inject
+    DeviceRegistry registry;
+    @Inject
+    HeartbeatSampler heartbeats;
+    @Inject
+    FeedbackIntake feedbacks;
+    @Inject
+    Outbox outbox;
+    @Context
+    UriInfo uri;
+
+    /** A "nothing new" poll is answered from memory: no database access. */
+    @GET
+    public DdiPoll poll(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId) {
+        PollView view = views.get(controllerId);
+        if (!view.registered()) {
+            registry.register(controllerId, tenant);
+            view = views.get(controllerId);
+        }
+        heartbeats.seen(controllerId);
+        return PollMapper.toPoll(view, links(tenant, controllerId), config.polling().interval(),
+                config.polling().activeInterval());
+    }
+
+    @GET
+    @Path("/deploymentBase/{actionId}")
+    public DdiDeploymentBase deploymentBase(@PathParam("tenant") String tenant,
+            @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId) {
+        DeviceAction action = feedbacks.retrieve(controllerId, actionId);
+        return DeploymentMapper.toDeploymentBase(action.install(), links(tenant, controllerId), Instant.now());
+    }
+
+    @POST
+    @Path("/deploymentBase/{actionId}/feedback")
+    @Consumes({ JSON, HAL_JSON })
+    public Response deploymentFeedback(@PathParam("controllerId") String controllerId,
+            @PathParam("actionId") long actionId, @NotNull DdiActionFeedback body) {
+        feedbacks.deploymentFeedback(controllerId, actionId, parse(body));
+        return Response.ok().build();
+    }
+
+    @GET
+    @Path("/cancelAction/{actionId}")
+    public DdiCancel cancelAction(@PathParam("controllerId") String controllerId,
+            @PathParam("actionId") long actionId) {
+        DeviceAction action = feedbacks.cancelToOffer(controllerId, actionId);
+        String id = Long.toString(action.actionId);
+        return new DdiCancel(id, new DdiCancel.CancelAction(id));
+    }
+
+    @POST
+    @Path("/cancelAction/{actionId}/feedback")
+    @Consumes({ JSON, HAL_JSON })
+    public Response cancelFeedback(@PathParam("controllerId") String controllerId,
+            @PathParam("actionId") long actionId, @NotNull DdiActionFeedback body) {
+        feedbacks.cancelFeedback(controllerId, actionId, parse(body));
+        return Response.ok().build();
+    }
+
+    @PUT
+    @Path("/configData")
+    @Consumes({ JSON, HAL_JSON })
+    public Response configData(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
+            @NotNull DdiConfigData body) {
+        AttributeUpdate mode = AttributeUpdate.parse(body.mode())
+                .orElseThrow(() -> ProblemException.badRequest("mode must be merge, replace or remove"));
+        if (!views.get(controllerId).registered()) {
+            registry.register(controllerId, tenant);
+        }
+        registry.updateAttributes(controllerId, mode, body.data());
+        return Response.ok().build();
+    }
+
+    @POST
+    @Path("/health")
+    @Consumes({ JSON, HAL_JSON })
+    @Transactional
+    public Response health(@PathParam("controllerId") String controllerId, @NotNull @Valid DdiHealth body) {
+        outbox.append(new DeviceTelemetry.HealthReported(EventMeta.newId(), EventMeta.now(),
+                UpdraftEvent.SCHEMA_VERSION, controllerId, body.bootOk(),
+                body.crashCount() == null ? 0 : body.crashCount(), body.appHealthy(), body.metrics()));
+        return Response.noContent().build();
+    }
+
+    private DdiLinks links(String tenant, String controllerId) {
+        return DdiLinks.of(config.publicUrl().orElse(uri.getBaseUri().toString()), tenant, controllerId);
+    }
+
+    private static Feedback parse(DdiActionFeedback body) {
+        if (body.status() == null) {
+            throw ProblemException.badRequest("status is required");
+        }
+        Feedback.Execution execution = Feedback.Execution.parse(body.status().execution())
+                .orElseThrow(() -> ProblemException.badRequest("status.execution must be one of closed, proceeding,"
+                        + " canceled, scheduled, rejected, resumed, downloaded, download"));
+        String finished = body.status().result() == null ? null : body.status().result().finished();
+        Feedback.Result result = finished == null ? Feedback.Result.NONE
+                : Feedback.Result.parse(finished).orElseThrow(
+                        () -> ProblemException.badRequest("status.result.finished must be success, failure or none"));
+        return new Feedback(execution, result, FeedbackDetails.cap(body.status().details()));
+    }
+}

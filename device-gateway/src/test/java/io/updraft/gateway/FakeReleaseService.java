@@ -1,0 +1,57 @@
+package io.updraft.gateway;
+
+import io.updraft.support.artifacts.ArtifactUrlSigner;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Test-only stand-in for the release-service's internal artifact endpoint: checks the gateway's signature and serves
+ * deterministic bytes with single byte ranges, as the real one does.
+ */
+@Path("/internal/v1/artifacts/{artifactId}")
+public class FakeReleaseService {
+    static final int SIZE = 20_000;
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+
+    @Inject
+    ArtifactUrlSigner signer;
+
+    static byte[] bytesOf(long artifactId) {
+        byte[] bytes = new byte[SIZE];
+        for (int i = 0; i < SIZE; i++) {
+            bytes[i] = (byte) (i * 31 + artifactId);
+        }
+        return bytes;
+    }
+
+    @GET
+    public Response artifact(@PathParam("artifactId") long artifactId, @QueryParam("expires") long expires,
+            @QueryParam("signature") String signature, @HeaderParam("Range") String range) {
+        if (!signer.verify(artifactId, expires, signature)) {
+            return Response.status(403).build();
+        }
+        byte[] bytes = bytesOf(artifactId);
+        String etag = "\"artifact-" + artifactId + "\"";
+        if (range == null) {
+            return Response.ok(bytes, "application/octet-stream").header("ETag", etag)
+                    .header("Accept-Ranges", "bytes").build();
+        }
+        Matcher m = RANGE.matcher(range);
+        if (!m.matches() || Integer.parseInt(m.group(1)) >= SIZE) {
+            return Response.status(416).header("Content-Range", "bytes */" + SIZE).build();
+        }
+        int from = Integer.parseInt(m.group(1));
+        int to = m.group(2).isEmpty() ? SIZE - 1 : Math.min(Integer.parseInt(m.group(2)), SIZE - 1);
+        byte[] part = java.util.Arrays.copyOfRange(bytes, from, to + 1);
+        return Response.status(206).entity(part).type("application/octet-stream").header("ETag", etag)
+                .header("Accept-Ranges", "bytes").header("Content-Range", "bytes " + from + "-" + to + "/" + SIZE)
+                .build();
+    }
+}
