@@ -1,0 +1,76 @@
+package io.updraft.release.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+
+/** One file of a release. Its bytes live in the artifact store under {@link #sha256()}. */
+@Entity
+@Table(name = "artifacts")
+public class Artifact {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "release_id")
+    private Release release;
+    @Column(nullable = false, length = 100)
+    private String part;
+    @Column(nullable = false, length = 255)
+    private String filename;
+    @Column(nullable = false)
+    private long size;
+    @Column(nullable = false, length = 64)
+    private String sha256;
+    @Column(nullable = false, length = 40)
+    private String sha1;
+    @Column(nullable = false, length = 32)
+    private String md5;
+
+    protected Artifact() {
+    }
+
+    Artifact(Release release, String part, String filename, ArtifactHashes hashes) {
+        this.release = release;
+        this.part = part;
+        this.filename = filename;
+        this.size = hashes.size();
+        this.sha256 = hashes.sha256();
+        this.sha1 = hashes.sha1();
+        this.md5 = hashes.md5();
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String part() {
+        return part;
+    }
+
+    public String filename() {
+        return filename;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public String sha256() {
+        return sha256;
+    }
+
+    public String sha1() {
+        return sha1;
+    }
+
+    public String md5() {
+        return md5;
+    }
+}

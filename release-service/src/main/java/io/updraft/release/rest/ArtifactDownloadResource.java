@@ -1,0 +1,89 @@
+package io.updraft.release.rest;
+
+import io.updraft.release.rest.ReleaseView.ArtifactView;
+import io.updraft.release.service.ReleaseCatalog;
+import io.updraft.release.storage.ArtifactStore;
+import io.updraft.support.artifacts.ArtifactUrlSigner;
+import io.updraft.support.problem.Problem;
+import io.updraft.support.problem.ProblemException;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.PathPart;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/**
+ * Artifact bytes for the device-gateway, which authenticates devices and proxies their downloads here with a
+ * short-lived signed link (no JWT: the signature is the authorisation). Bytes go from the file to the socket via
+ * {@link PathPart}, never through the heap.
+ */
+@Path("/internal/v1/artifacts")
+@PermitAll
+public class ArtifactDownloadResource {
+    private static final Logger LOG = Logger.getLogger(ArtifactDownloadResource.class);
+
+    @Inject
+    ArtifactUrlSigner signer;
+    @Inject
+    ReleaseCatalog catalog;
+    @Inject
+    ArtifactStore store;
+
+    @GET
+    @Path("{artifactId}")
+    public Response download(@RestPath long artifactId, @RestQuery String expires, @RestQuery String signature,
+            @RestHeader("Range") String range, @RestHeader("If-Range") String ifRange) {
+        if (!validLink(artifactId, expires, signature)) {
+            throw new ProblemException(403, "Forbidden", "the artifact link is invalid or has expired");
+        }
+        ArtifactView artifact = catalog.artifact(artifactId)
+                .orElseThrow(() -> ProblemException.notFound("no artifact " + artifactId));
+        java.nio.file.Path file = store.locate(artifact.sha256()).orElseThrow(() -> {
+            LOG.errorf("artifact %d is in the database but its bytes %s are not in the store", artifactId,
+                    artifact.sha256());
+            return new ProblemException(500, "Artifact bytes missing", "artifact " + artifactId + " cannot be read");
+        });
+        String etag = "\"" + artifact.sha256() + "\"";
+        long size = artifact.size();
+        // If-Range: resume only if the client's partial copy is of these very bytes (strong ETag match)
+        RangeSelection selection = ifRange == null || ifRange.trim().equals(etag)
+                ? RangeSelection.of(range, size)
+                : RangeSelection.whole();
+        Response.ResponseBuilder response;
+        if (selection instanceof RangeSelection.Part part) {
+            response = Response.status(Response.Status.PARTIAL_CONTENT)
+                    .header("Content-Range", part.contentRange(size))
+                    .header(HttpHeaders.CONTENT_LENGTH, part.length())
+                    .type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                    .entity(new PathPart(file, part.first(), part.length()));
+        } else if (selection instanceof RangeSelection.Unsatisfiable unsatisfiable) {
+            response = Response.status(Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    .header("Content-Range", unsatisfiable.contentRange(size))
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(Problem.of(416, "Range not satisfiable",
+                            "artifact " + artifactId + " has " + size + " bytes; range was " + range));
+        } else {
+            response = Response.ok(new PathPart(file, 0, size), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                    .header(HttpHeaders.CONTENT_LENGTH, size);
+        }
+        return response.header(HttpHeaders.ETAG, etag).header("Accept-Ranges", "bytes").build();
+    }
+
+    private boolean validLink(long artifactId, String expires, String signature) {
+        if (expires == null || signature == null) {
+            return false;
+        }
+        try {
+            return signer.verify(artifactId, Long.parseLong(expires), signature);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.updraft.release.service;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.updraft.release.domain.Release;
+import io.updraft.release.mapping.ReleaseMapper;
+import io.updraft.release.repository.ArtifactRepository;
+import io.updraft.release.repository.ReleaseRepository;
+import io.updraft.release.rest.ReleaseView;
+import io.updraft.release.service.ReleaseDraft.DraftArtifact;
+import io.updraft.release.storage.ArtifactStore;
+import io.updraft.support.outbox.Outbox;
+import io.updraft.support.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Publishes a release: bytes into the store first, then the release rows and its {@code ReleasePublished} event in
+ * one transaction. In that order a crash can leave at worst an unreferenced blob, never a release whose bytes are
+ * missing. Publishing the same name+version again is idempotent when the files are identical and a conflict
+ * otherwise; the unique (name, version) constraint settles races between replicas.
+ */
+@ApplicationScoped
+public class ReleasePublisher {
+    @Inject
+    ReleaseRepository releases;
+    @Inject
+    ArtifactRepository artifacts;
+    @Inject
+    ReleaseCatalog catalog;
+    @Inject
+    ArtifactStore store;
+    @Inject
+    Outbox outbox;
+
+    public Publication publish(ReleaseDraft draft) {
+        Optional<Publication> settled = settleAgainstExisting(draft);
+        if (settled.isPresent()) {
+            return settled.get();
+        }
+        storeBytes(draft);
+        try {
+            return new Publication(QuarkusTransaction.requiringNew().call(() -> record(draft)), true);
+        } catch (RuntimeException e) {
+            // most likely a concurrent publish of the same name+version won the unique constraint
+            return settleAgainstExisting(draft).orElseThrow(() -> e);
+        }
+    }
+
+    private Optional<Publication> settleAgainstExisting(ReleaseDraft draft) {
+        return catalog.findByNameAndVersion(draft.name(), draft.version()).map(existing -> {
+            if (!fingerprints(existing).equals(draft.fileFingerprints())) {
+                throw ProblemException.conflict("release " + draft.name() + " " + draft.version()
+                        + " already exists with different artifacts (" + existing.id() + ")");
+            }
+            return new Publication(existing, false);
+        });
+    }
+
+    private void storeBytes(ReleaseDraft draft) {
+        for (DraftArtifact artifact : draft.artifacts()) {
+            try {
+                store.put(artifact.spooledFile(), artifact.hashes().sha256());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot store artifact " + artifact.filename(), e);
+            }
+        }
+    }
+
+    private ReleaseView record(ReleaseDraft draft) {
+        // microseconds: what PostgreSQL keeps, so this response and a later GET show the same instant
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Release release = new Release(UUID.randomUUID().toString(), draft.name(), draft.version(), draft.notes(),
+                draft.hardware(), now);
+        releases.persist(release);
+        // the release row first: its unique (name, version) check fails here, before any artifact is written
+        releases.flush();
+        for (DraftArtifact artifact : draft.artifacts()) {
+            // identity ids: each insert runs now, so the event below carries the artifacts' database ids
+            artifacts.persist(release.addArtifact(artifact.part(), artifact.filename(), artifact.hashes()));
+        }
+        outbox.append(ReleaseMapper.toPublished(release));
+        return ReleaseMapper.toView(release);
+    }
+
+    private static Set<String> fingerprints(ReleaseView release) {
+        return release.artifacts().stream().map(a -> ReleaseDraft.fingerprint(a.filename(), a.sha256()))
+                .collect(Collectors.toSet());
+    }
+}

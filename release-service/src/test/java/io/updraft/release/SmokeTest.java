@@ -1,0 +1,20 @@
+package io.updraft.release;
+
+import static io.restassured.RestAssured.given;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.updraft.devstack.testing.UpdraftStackResource;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
+class SmokeTest {
+    @Test
+    void ready() {
+        given().get("/q/health/ready").then().log().all().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200);
+    }
+}
