@@ -1,0 +1,5 @@
+package io.updraft.rollout.domain;
+
+public enum CohortState {
+    ACTIVE, ROLLED_BACK
+}

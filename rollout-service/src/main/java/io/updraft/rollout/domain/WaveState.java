@@ -1,0 +1,5 @@
+package io.updraft.rollout.domain;
+
+public enum WaveState {
+    PENDING, RUNNING, SOAKING, DONE, SKIPPED
+}

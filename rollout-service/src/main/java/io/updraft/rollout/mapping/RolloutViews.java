@@ -1,0 +1,62 @@
+package io.updraft.rollout.mapping;
+
+import io.updraft.events.HardwareCompatibility;
+import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.repository.ActionRepository;
+import io.updraft.rollout.repository.DeviceAction;
+import io.updraft.rollout.repository.InventoryDevice;
+import io.updraft.rollout.repository.Rollout;
+import io.updraft.rollout.repository.WaveRepository;
+import io.updraft.rollout.rest.ActionView;
+import io.updraft.rollout.rest.DeviceView;
+import io.updraft.rollout.rest.RolloutView;
+import io.updraft.rollout.rest.RolloutView.CohortView;
+import io.updraft.rollout.rest.RolloutView.RollbackActionsView;
+import io.updraft.rollout.rest.RolloutView.WaveView;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+
+/** Builds the API's views; entities and rows never go on the wire. */
+@ApplicationScoped
+public class RolloutViews {
+    @Inject
+    WaveRepository waves;
+    @Inject
+    ActionRepository actions;
+
+    public RolloutView of(Rollout rollout) {
+        Map<Integer, Map<ActionState, Long>> installs = actions.installCounts(rollout.id);
+        Map<ActionState, Long> rollbacks = actions.rollbackCounts(rollout.id);
+        return new RolloutView(rollout.id, rollout.name, rollout.releaseId, rollout.version, rollout.state.name(),
+                rollout.currentWave, rollout.createdAt,
+                waves.waves(rollout.id).stream().map(wave -> {
+                    Map<ActionState, Long> counts = installs.getOrDefault(wave.wave(), Map.of());
+                    long succeeded = counts.getOrDefault(ActionState.SUCCEEDED, 0L);
+                    long failed = counts.getOrDefault(ActionState.FAILED, 0L);
+                    long running = counts.getOrDefault(ActionState.RUNNING, 0L);
+                    long canceled = counts.getOrDefault(ActionState.CANCELED, 0L);
+                    // pending: sent but not started, or not sent yet (including devices of rolled-back cohorts)
+                    long pending = Math.max(0, wave.deviceCount() - succeeded - failed - running - canceled);
+                    return new WaveView(wave.wave(), wave.percent(), wave.deviceCount(), wave.state().name(),
+                            succeeded, failed, running, pending, canceled);
+                }).toList(),
+                waves.cohorts(rollout.id).stream()
+                        .map(c -> new CohortView(c.cohort(), c.deviceCount(), c.state().name(), c.rollbackReason()))
+                        .toList(),
+                new RollbackActionsView(rollbacks.values().stream().mapToLong(Long::longValue).sum(),
+                        rollbacks.getOrDefault(ActionState.SUCCEEDED, 0L),
+                        rollbacks.getOrDefault(ActionState.FAILED, 0L)));
+    }
+
+    public static ActionView of(DeviceAction action) {
+        return new ActionView(action.actionId(), action.deviceId(), action.wave(), action.cohort(), action.releaseId(),
+                action.version(), action.rollback(), action.state().name());
+    }
+
+    public static DeviceView of(InventoryDevice device) {
+        return new DeviceView(device.deviceId(), device.attributes(),
+                HardwareCompatibility.cohortOf(device.model(), device.revision()), device.installedReleaseId(),
+                device.installedVersion(), device.lastSeen());
+    }
+}

@@ -1,0 +1,13 @@
+package io.updraft.rollout.messaging;
+
+import io.updraft.events.Topics;
+
+/** Incoming channel names (= topic names); tests reuse them. */
+public final class Channels {
+    public static final String RELEASES = Topics.RELEASES;
+    public static final String DEVICE_REPORTS = Topics.DEVICE_REPORTS;
+    public static final String ROLLBACKS = Topics.ROLLBACKS;
+
+    private Channels() {
+    }
+}

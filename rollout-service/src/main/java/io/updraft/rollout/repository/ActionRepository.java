@@ -1,0 +1,141 @@
+package io.updraft.rollout.repository;
+
+import io.updraft.rollout.domain.ActionState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Device actions. New actions are created set-based and {@code on conflict do nothing} against the unique indexes
+ * (one install and one rollback per rollout and device), so a retried decision cannot send a device the same
+ * action twice.
+ */
+@ApplicationScoped
+public class ActionRepository {
+    private static final String COLUMNS = "action_id, rollout_id, device_id, wave, cohort, release_id, version, rollback, state";
+    private static final String OPEN = "('SCHEDULED', 'RUNNING')";
+
+    @Inject
+    EntityManager entityManager;
+
+    /** Creates install actions for the wave's devices in ACTIVE cohorts; returns the actions created. */
+    public List<DeviceAction> scheduleWave(String rolloutId, int wave, String releaseId, String version) {
+        return actions(entityManager.createNativeQuery("""
+                insert into device_action (action_id, rollout_id, device_id, wave, cohort, release_id, version,
+                                           rollback, state, created_at, updated_at)
+                select nextval('action_id_seq'), rd.rollout_id, rd.device_id, rd.wave, rd.cohort, ?3, ?4,
+                       false, 'SCHEDULED', now(), now()
+                from rollout_device rd
+                join rollout_cohort c on c.rollout_id = rd.rollout_id and c.cohort = rd.cohort and c.state = 'ACTIVE'
+                where rd.rollout_id = ?1 and rd.wave = ?2
+                order by rd.device_id
+                on conflict do nothing
+                returning\s""" + COLUMNS)
+                .setParameter(1, rolloutId).setParameter(2, wave)
+                .setParameter(3, releaseId).setParameter(4, version));
+    }
+
+    /**
+     * Creates rollback actions for the cohort's devices that installed the rollout's release, back to the release
+     * each ran before (devices with none, or one unknown to the catalog, stay as they are).
+     */
+    public List<DeviceAction> scheduleRollbacks(String rolloutId, String cohort) {
+        return actions(entityManager.createNativeQuery("""
+                insert into device_action (action_id, rollout_id, device_id, wave, cohort, release_id, version,
+                                           rollback, state, created_at, updated_at)
+                select nextval('action_id_seq'), a.rollout_id, a.device_id, a.wave, a.cohort, r.release_id,
+                       r.version, true, 'SCHEDULED', now(), now()
+                from device_action a
+                join rollout_device rd on rd.rollout_id = a.rollout_id and rd.device_id = a.device_id
+                join release r on r.release_id = rd.from_release_id
+                where a.rollout_id = ?1 and a.cohort = ?2 and not a.rollback and a.state = 'SUCCEEDED'
+                order by a.device_id
+                on conflict do nothing
+                returning\s""" + COLUMNS)
+                .setParameter(1, rolloutId).setParameter(2, cohort));
+    }
+
+    /** Cancels the open install actions of a rollout (or of one of its cohorts); returns the actions canceled. */
+    public List<DeviceAction> cancelOpenInstalls(String rolloutId, String cohortOrNull) {
+        Query update = entityManager.createNativeQuery("update device_action set state = 'CANCELED', updated_at = now()"
+                + " where rollout_id = ?1 and not rollback and state in " + OPEN
+                + (cohortOrNull == null ? "" : " and cohort = ?2") + " returning " + COLUMNS)
+                .setParameter(1, rolloutId);
+        if (cohortOrNull != null) {
+            update.setParameter(2, cohortOrNull);
+        }
+        return actions(update);
+    }
+
+    /** A canceled install the device finished anyway becomes SUCCEEDED, so it can be rolled back; true if it did. */
+    public boolean markLateSuccess(long actionId) {
+        return entityManager.createNativeQuery("update device_action set state = 'SUCCEEDED', updated_at = now()"
+                + " where action_id = ?1 and state = 'CANCELED' and not rollback")
+                .setParameter(1, actionId).executeUpdate() == 1;
+    }
+
+    public Optional<DeviceAction> find(long actionId) {
+        return actions(entityManager.createNativeQuery("select " + COLUMNS + " from device_action where action_id = ?1")
+                .setParameter(1, actionId)).stream().findFirst();
+    }
+
+    /**
+     * Moves an open action to {@code next}; a terminal action never changes again (late or repeated reports).
+     *
+     * @return true if the action changed
+     */
+    public boolean advance(long actionId, ActionState next) {
+        String from = next == ActionState.RUNNING ? "('SCHEDULED')" : OPEN;
+        return entityManager.createNativeQuery("update device_action set state = ?2, updated_at = now()"
+                + " where action_id = ?1 and state in " + from)
+                .setParameter(1, actionId).setParameter(2, next.name()).executeUpdate() == 1;
+    }
+
+    public List<DeviceAction> list(String rolloutId, String deviceIdOrNull) {
+        Query query = entityManager.createNativeQuery("select " + COLUMNS + " from device_action where rollout_id = ?1"
+                + (deviceIdOrNull == null ? "" : " and device_id = ?2") + " order by action_id")
+                .setParameter(1, rolloutId);
+        if (deviceIdOrNull != null) {
+            query.setParameter(2, deviceIdOrNull);
+        }
+        return actions(query);
+    }
+
+    /** Install actions per wave and state. */
+    public Map<Integer, Map<ActionState, Long>> installCounts(String rolloutId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select wave, state, count(*) from device_action where rollout_id = ?1 and not rollback
+                group by wave, state""")
+                .setParameter(1, rolloutId).getResultList();
+        Map<Integer, Map<ActionState, Long>> counts = new HashMap<>();
+        rows.forEach(row -> counts.computeIfAbsent(Columns.integer(row[0]), wave -> new EnumMap<>(ActionState.class))
+                .put(ActionState.valueOf(Columns.text(row[1])), Columns.number(row[2])));
+        return counts;
+    }
+
+    public Map<ActionState, Long> rollbackCounts(String rolloutId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery(
+                "select state, count(*) from device_action where rollout_id = ?1 and rollback group by state")
+                .setParameter(1, rolloutId).getResultList();
+        Map<ActionState, Long> counts = new EnumMap<>(ActionState.class);
+        rows.forEach(row -> counts.put(ActionState.valueOf(Columns.text(row[0])), Columns.number(row[1])));
+        return counts;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<DeviceAction> actions(Query query) {
+        return ((List<Object[]>) query.getResultList()).stream()
+                .map(row -> new DeviceAction(Columns.number(row[0]), Columns.text(row[1]), Columns.text(row[2]),
+                        Columns.integer(row[3]), Columns.text(row[4]), Columns.text(row[5]), Columns.text(row[6]),
+                        Columns.flag(row[7]), ActionState.valueOf(Columns.text(row[8]))))
+                .toList();
+    }
+}

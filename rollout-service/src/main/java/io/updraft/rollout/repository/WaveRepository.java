@@ -1,0 +1,113 @@
+package io.updraft.rollout.repository;
+
+import io.updraft.rollout.domain.CohortState;
+import io.updraft.rollout.domain.RolloutPlan;
+import io.updraft.rollout.domain.WaveJudge.WaveProgress;
+import io.updraft.rollout.domain.WaveState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Waves, cohorts and the per wave x cohort progress counters of rollouts. */
+@ApplicationScoped
+public class WaveRepository {
+    @Inject
+    EntityManager entityManager;
+
+    public record WaveRow(int wave, int percent, int deviceCount, WaveState state, Instant soakUntil) {
+    }
+
+    public record CohortRow(String cohort, int deviceCount, CohortState state, String rollbackReason) {
+    }
+
+    public void create(String rolloutId, RolloutPlan plan) {
+        for (int wave = 1; wave <= plan.waves().count(); wave++) {
+            entityManager.createNativeQuery("""
+                    insert into rollout_wave (rollout_id, wave, percent, device_count, state)
+                    values (?1, ?2, ?3, ?4, 'PENDING')""")
+                    .setParameter(1, rolloutId)
+                    .setParameter(2, wave)
+                    .setParameter(3, plan.waves().percent(wave))
+                    .setParameter(4, plan.devicesInWave(wave))
+                    .executeUpdate();
+        }
+        entityManager.createNativeQuery("""
+                insert into rollout_cohort (rollout_id, cohort, device_count, state)
+                select rollout_id, cohort, count(*), 'ACTIVE' from rollout_device where rollout_id = ?1
+                group by rollout_id, cohort""")
+                .setParameter(1, rolloutId).executeUpdate();
+        entityManager.createNativeQuery("""
+                insert into wave_cohort (rollout_id, wave, cohort, devices)
+                select rollout_id, wave, cohort, count(*) from rollout_device where rollout_id = ?1
+                group by rollout_id, wave, cohort""")
+                .setParameter(1, rolloutId).executeUpdate();
+    }
+
+    public void setState(String rolloutId, int wave, WaveState state) {
+        entityManager.createNativeQuery("update rollout_wave set state = ?3 where rollout_id = ?1 and wave = ?2")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, state.name()).executeUpdate();
+    }
+
+    public void soak(String rolloutId, int wave, Instant until) {
+        entityManager.createNativeQuery("""
+                update rollout_wave set state = 'SOAKING', soak_until = ?3 where rollout_id = ?1 and wave = ?2""")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, until).executeUpdate();
+    }
+
+    public Optional<WaveRow> find(String rolloutId, int wave) {
+        return waves(rolloutId).stream().filter(row -> row.wave() == wave).findFirst();
+    }
+
+    public List<WaveRow> waves(String rolloutId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select wave, percent, device_count, state, soak_until from rollout_wave
+                where rollout_id = ?1 order by wave""")
+                .setParameter(1, rolloutId).getResultList();
+        return rows.stream().map(row -> new WaveRow(Columns.integer(row[0]), Columns.integer(row[1]),
+                Columns.integer(row[2]), WaveState.valueOf(Columns.text(row[3])), Columns.instant(row[4]))).toList();
+    }
+
+    public List<CohortRow> cohorts(String rolloutId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select cohort, device_count, state, rollback_reason from rollout_cohort
+                where rollout_id = ?1 order by cohort""")
+                .setParameter(1, rolloutId).getResultList();
+        return rows.stream().map(row -> new CohortRow(Columns.text(row[0]), Columns.integer(row[1]),
+                CohortState.valueOf(Columns.text(row[2])), Columns.text(row[3]))).toList();
+    }
+
+    /** @return false if the cohort is not part of the rollout or was already rolled back */
+    public boolean rollBack(String rolloutId, String cohort, String reason) {
+        return entityManager.createNativeQuery("""
+                update rollout_cohort set state = 'ROLLED_BACK', rollback_reason = cast(?3 as varchar)
+                where rollout_id = ?1 and cohort = ?2 and state = 'ACTIVE'""")
+                .setParameter(1, rolloutId).setParameter(2, cohort).setParameter(3, reason).executeUpdate() == 1;
+    }
+
+    /** Counts a non-rollback action that just became terminal. */
+    public void countFinished(String rolloutId, int wave, String cohort, String column) {
+        if (!List.of("succeeded", "failed", "canceled").contains(column)) {
+            throw new IllegalArgumentException(column);
+        }
+        entityManager.createNativeQuery("update wave_cohort set " + column + " = " + column
+                + " + 1 where rollout_id = ?1 and wave = ?2 and cohort = ?3")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, cohort).executeUpdate();
+    }
+
+    /** A wave's counters over its ACTIVE cohorts: rolled-back cohorts no longer hold a wave back or fail it. */
+    public WaveProgress progress(String rolloutId, int wave) {
+        Object[] row = (Object[]) entityManager.createNativeQuery("""
+                select coalesce(sum(w.devices), 0), coalesce(sum(w.succeeded), 0), coalesce(sum(w.failed), 0),
+                       coalesce(sum(w.canceled), 0)
+                from wave_cohort w join rollout_cohort c on c.rollout_id = w.rollout_id and c.cohort = w.cohort
+                where w.rollout_id = ?1 and w.wave = ?2 and c.state = 'ACTIVE'""")
+                .setParameter(1, rolloutId).setParameter(2, wave).getSingleResult();
+        return new WaveProgress(Columns.number(row[0]), Columns.number(row[1]), Columns.number(row[2]),
+                Columns.number(row[3]));
+    }
+}

@@ -1,0 +1,41 @@
+package io.updraft.rollout.rest;
+
+import io.updraft.rollout.mapping.RolloutViews;
+import io.updraft.rollout.repository.DeviceInventory;
+import io.updraft.support.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** The device inventory as the rollout-service sees it from device reports. */
+@Path("/api/v1/devices")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({ "viewer", "operator", "publisher" })
+public class DeviceResource {
+    @Inject
+    DeviceInventory inventory;
+
+    @GET
+    public DeviceView.Page list(@QueryParam("model") String model, @QueryParam("revision") String revision,
+            @QueryParam("version") String version,
+            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("100") @Min(1) @Max(1000) int size) {
+        DeviceInventory.Page found = inventory.page(new DeviceInventory.Filter(model, revision, version), page, size);
+        return new DeviceView.Page(found.items().stream().map(RolloutViews::of).toList(), page, size, found.total());
+    }
+
+    @GET
+    @Path("{id}")
+    public DeviceView get(@PathParam("id") String id) {
+        return inventory.find(id).map(RolloutViews::of)
+                .orElseThrow(() -> ProblemException.notFound("device " + id + " not found"));
+    }
+}

@@ -1,0 +1,117 @@
+package io.updraft.rollout.rest;
+
+import io.updraft.rollout.mapping.RolloutViews;
+import io.updraft.rollout.repository.ActionRepository;
+import io.updraft.rollout.repository.Rollout;
+import io.updraft.rollout.repository.RolloutRepository;
+import io.updraft.rollout.service.CohortRollback;
+import io.updraft.rollout.service.RolloutControls;
+import io.updraft.rollout.service.RolloutCreation;
+import io.updraft.support.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.util.List;
+
+@Path("/api/v1/rollouts")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class RolloutResource {
+
+    @Inject
+    RolloutCreation creation;
+    @Inject
+    RolloutControls controls;
+    @Inject
+    CohortRollback cohortRollback;
+    @Inject
+    RolloutRepository rollouts;
+    @Inject
+    ActionRepository actions;
+    @Inject
+    RolloutViews views;
+
+    @POST
+    @RolesAllowed("operator")
+    public Response create(@NotNull @Valid CreateRolloutRequest request, @Context UriInfo uri) {
+        Rollout rollout = creation.create(request);
+        return Response.created(uri.getAbsolutePathBuilder().path(rollout.id).build())
+                .entity(views.of(rollouts.findById(rollout.id))).build();
+    }
+
+    @GET
+    @RolesAllowed({ "viewer", "operator", "publisher" })
+    public List<RolloutView> list() {
+        return rollouts.newestFirst().stream().map(views::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({ "viewer", "operator", "publisher" })
+    public RolloutView get(@PathParam("id") String id) {
+        return views.of(existing(id));
+    }
+
+    @GET
+    @Path("{id}/actions")
+    @RolesAllowed({ "viewer", "operator", "publisher" })
+    public List<ActionView> actions(@PathParam("id") String id, @QueryParam("deviceId") String deviceId) {
+        existing(id);
+        return actions.list(id, deviceId == null || deviceId.isBlank() ? null : deviceId).stream()
+                .map(RolloutViews::of).toList();
+    }
+
+    @POST
+    @Path("{id}/pause")
+    @RolesAllowed("operator")
+    public RolloutView pause(@PathParam("id") String id, @Valid ControlRequest request) {
+        return views.of(controls.pause(id, ControlRequest.reasonOf(request)));
+    }
+
+    @POST
+    @Path("{id}/resume")
+    @RolesAllowed("operator")
+    public RolloutView resume(@PathParam("id") String id) {
+        return views.of(controls.resume(id));
+    }
+
+    @POST
+    @Path("{id}/abort")
+    @RolesAllowed("operator")
+    public RolloutView abort(@PathParam("id") String id, @Valid ControlRequest request) {
+        return views.of(controls.abort(id, ControlRequest.reasonOf(request)));
+    }
+
+    /** Idempotent: rolling back a cohort that is already rolled back answers 200 and changes nothing. */
+    @POST
+    @Path("{id}/cohorts/{cohort}/rollback")
+    @RolesAllowed("operator")
+    public RolloutView rollBack(@PathParam("id") String id, @PathParam("cohort") String cohort,
+            @Valid ControlRequest request) {
+        String reason = ControlRequest.reasonOf(request);
+        switch (cohortRollback.rollBack(id, cohort, reason == null ? "rolled back by operator" : reason)) {
+            case UNKNOWN_ROLLOUT -> throw ProblemException.notFound("rollout " + id + " not found");
+            case UNKNOWN_COHORT -> throw ProblemException.notFound("rollout " + id + " has no cohort " + cohort);
+            default -> {
+            }
+        }
+        return views.of(existing(id));
+    }
+
+    private Rollout existing(String id) {
+        return rollouts.findByIdOptional(id)
+                .orElseThrow(() -> ProblemException.notFound("rollout " + id + " not found"));
+    }
+}

@@ -1,0 +1,93 @@
+package io.updraft.rollout.service;
+
+import io.updraft.events.EventMeta;
+import io.updraft.events.RolloutEvent.RolloutRolledBack;
+import io.updraft.events.UpdraftEvent;
+import io.updraft.rollout.domain.CohortState;
+import io.updraft.rollout.mapping.DeviceCommands;
+import io.updraft.rollout.repository.ActionRepository;
+import io.updraft.rollout.repository.CatalogRelease;
+import io.updraft.rollout.repository.DeviceAction;
+import io.updraft.rollout.repository.ReleaseCatalog;
+import io.updraft.rollout.repository.Rollout;
+import io.updraft.rollout.repository.RolloutRepository;
+import io.updraft.rollout.repository.WaveRepository;
+import io.updraft.support.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stops one hardware cohort of a rollout and sends its devices back: open installs are canceled, devices that
+ * installed the release get a rollback install of the release they ran before. Later waves skip the cohort; the
+ * other cohorts continue.
+ */
+@ApplicationScoped
+public class CohortRollback {
+    public enum Outcome {
+        ROLLED_BACK, ALREADY_ROLLED_BACK, UNKNOWN_ROLLOUT, UNKNOWN_COHORT
+    }
+
+    @Inject
+    RolloutRepository rollouts;
+    @Inject
+    WaveRepository waves;
+    @Inject
+    ActionRepository actions;
+    @Inject
+    ReleaseCatalog catalog;
+    @Inject
+    WaveProgression progression;
+    @Inject
+    Outbox outbox;
+
+    @Transactional(Transactional.TxType.REQUIRED)
+    public Outcome rollBack(String rolloutId, String cohort, String reason) {
+        Rollout rollout = rollouts.lock(rolloutId).orElse(null);
+        if (rollout == null) {
+            return Outcome.UNKNOWN_ROLLOUT;
+        }
+        String why = reason == null || reason.isBlank() ? "rolled back" : reason;
+        if (!waves.rollBack(rolloutId, cohort, why)) {
+            boolean known = waves.cohorts(rolloutId).stream().anyMatch(row -> row.cohort().equals(cohort));
+            return known ? Outcome.ALREADY_ROLLED_BACK : Outcome.UNKNOWN_COHORT;
+        }
+        List<UpdraftEvent> events = new ArrayList<>();
+        actions.cancelOpenInstalls(rolloutId, cohort)
+                .forEach(action -> events.add(DeviceCommands.cancel(action, "cohort " + cohort + " rolled back: " + why)));
+        List<DeviceAction> rollbacks = actions.scheduleRollbacks(rolloutId, cohort);
+        Map<String, CatalogRelease> previous = new HashMap<>();
+        for (DeviceAction action : rollbacks) {
+            CatalogRelease release = previous.computeIfAbsent(action.releaseId(), id -> catalog.find(id).orElseThrow());
+            events.add(DeviceCommands.install(action, release, rollout));
+        }
+        events.add(new RolloutRolledBack(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rolloutId,
+                cohort, rollbacks.size(), why));
+        outbox.appendAll(events);
+        // the wave may have been waiting only for this cohort
+        progression.reassess(rollout);
+        return Outcome.ROLLED_BACK;
+    }
+
+    /**
+     * A device whose install was canceled because its cohort was rolled back, but which finished installing before
+     * the cancel reached it, runs the bad release: send it back like the others.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void sendBackLateInstall(Rollout rollout, DeviceAction action) {
+        boolean rolledBack = waves.cohorts(rollout.id).stream()
+                .anyMatch(row -> row.cohort().equals(action.cohort()) && row.state() == CohortState.ROLLED_BACK);
+        if (!rolledBack || !actions.markLateSuccess(action.actionId())) {
+            return;
+        }
+        List<UpdraftEvent> events = new ArrayList<>();
+        for (DeviceAction back : actions.scheduleRollbacks(rollout.id, action.cohort())) {
+            events.add(DeviceCommands.install(back, catalog.find(back.releaseId()).orElseThrow(), rollout));
+        }
+        outbox.appendAll(events);
+    }
+}

@@ -1,0 +1,47 @@
+package io.updraft.rollout.service;
+
+import io.quarkus.scheduler.Scheduled;
+import io.updraft.rollout.repository.RolloutRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Opens the next wave once the current one has soaked. Each rollout is advanced in its own transaction under
+ * {@code FOR UPDATE SKIP LOCKED}, so N replicas share the work and a crash mid-way just leaves it for the next tick.
+ */
+@ApplicationScoped
+public class WaveGate {
+    private static final Logger LOG = Logger.getLogger(WaveGate.class);
+    private static final int BATCH = 50;
+
+    @Inject
+    RolloutRepository rollouts;
+    @Inject
+    WaveProgression progression;
+    @Inject
+    WaveGate self;
+
+    @Scheduled(every = "${updraft.rollout.wave-gate-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        for (String rolloutId : self.soaked()) {
+            try {
+                self.advanceIfSoaked(rolloutId);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "could not advance rollout %s; retrying on the next tick", rolloutId);
+            }
+        }
+    }
+
+    @Transactional
+    public List<String> soaked() {
+        return rollouts.soaked(BATCH);
+    }
+
+    @Transactional
+    public void advanceIfSoaked(String rolloutId) {
+        rollouts.lockIfSoaked(rolloutId).ifPresent(progression::advance);
+    }
+}

@@ -1,0 +1,96 @@
+package io.updraft.rollout.service;
+
+import io.updraft.events.EventMeta;
+import io.updraft.events.RolloutEvent.RolloutCompleted;
+import io.updraft.events.RolloutEvent.RolloutPaused;
+import io.updraft.events.UpdraftEvent;
+import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.CohortState;
+import io.updraft.rollout.domain.RolloutCommand;
+import io.updraft.rollout.domain.RolloutState;
+import io.updraft.rollout.domain.WaveJudge;
+import io.updraft.rollout.domain.WaveState;
+import io.updraft.rollout.repository.ActionRepository;
+import io.updraft.rollout.repository.CatalogRelease;
+import io.updraft.rollout.repository.ReleaseCatalog;
+import io.updraft.rollout.repository.Rollout;
+import io.updraft.rollout.repository.WaveRepository;
+import io.updraft.rollout.repository.WaveRepository.WaveRow;
+import io.updraft.support.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Moves a rollout through its waves. Callers hold the rollout row lock, so replicas and consumer threads never
+ * decide about the same rollout at once.
+ */
+@ApplicationScoped
+public class WaveProgression {
+    @Inject
+    WaveRepository waves;
+    @Inject
+    ActionRepository actions;
+    @Inject
+    ReleaseCatalog catalog;
+    @Inject
+    WaveLauncher launcher;
+    @Inject
+    RolloutTransitions transitions;
+    @Inject
+    Outbox outbox;
+
+    /** Judges the current wave after its counters changed: pause on too many failures, soak once enough finished. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void reassess(Rollout rollout) {
+        if (rollout.state != RolloutState.RUNNING) {
+            return;
+        }
+        WaveRow wave = waves.find(rollout.id, rollout.currentWave).orElseThrow();
+        if (wave.state() != WaveState.RUNNING && wave.state() != WaveState.SOAKING) {
+            return;
+        }
+        WaveJudge.Verdict verdict = WaveJudge.judge(waves.progress(rollout.id, wave.wave()), rollout.errorThreshold,
+                rollout.minSampleSize, rollout.successThreshold, rollout.errorsAcceptedWave == wave.wave(),
+                wave.state() == WaveState.RUNNING);
+        switch (verdict) {
+            case PAUSE -> {
+                transitions.apply(rollout, RolloutCommand.PAUSE);
+                outbox.append(new RolloutPaused(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                        rollout.id, "wave " + wave.wave() + " failure ratio exceeded " + rollout.errorThreshold));
+            }
+            case SOAK -> waves.soak(rollout.id, wave.wave(), Instant.now().plus(rollout.soakTime()));
+            case WAIT -> {
+            }
+        }
+    }
+
+    /** The current wave soaked: start the next wave with devices left, or complete the rollout. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void advance(Rollout rollout) {
+        waves.setState(rollout.id, rollout.currentWave, WaveState.DONE);
+        CatalogRelease release = catalog.find(rollout.releaseId).orElseThrow();
+        for (int next = rollout.currentWave + 1; next <= rollout.waveCount; next++) {
+            if (launcher.start(rollout, next, release)) {
+                reassess(rollout);
+                return;
+            }
+            rollout.currentWave = next;
+        }
+        complete(rollout);
+    }
+
+    private void complete(Rollout rollout) {
+        transitions.apply(rollout, RolloutCommand.COMPLETE);
+        Map<ActionState, Long> totals = new java.util.EnumMap<>(ActionState.class);
+        actions.installCounts(rollout.id).values()
+                .forEach(perWave -> perWave.forEach((state, count) -> totals.merge(state, count, Long::sum)));
+        outbox.append(new RolloutCompleted(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
+                totals.getOrDefault(ActionState.SUCCEEDED, 0L).intValue(),
+                totals.getOrDefault(ActionState.FAILED, 0L).intValue(),
+                waves.cohorts(rollout.id).stream().filter(c -> c.state() == CohortState.ROLLED_BACK)
+                        .map(WaveRepository.CohortRow::cohort).toList()));
+    }
+}

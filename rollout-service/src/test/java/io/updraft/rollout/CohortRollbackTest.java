@@ -1,0 +1,134 @@
+package io.updraft.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.updraft.devstack.testing.UpdraftStackResource;
+import io.updraft.events.DeviceCommand;
+import io.updraft.events.DeviceCommand.CancelRequested;
+import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.events.DeviceReport;
+import io.updraft.events.RolloutEvent;
+import io.updraft.events.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
+class CohortRollbackTest {
+    private TopicWatch commands;
+    private TopicWatch rolloutEvents;
+
+    @BeforeEach
+    void watch() {
+        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
+        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
+    }
+
+    @AfterEach
+    void close() {
+        commands.close();
+        rolloutEvents.close();
+    }
+
+    @Test
+    void given_a_cohort_rolled_back_mid_rollout_then_its_devices_go_back_and_the_other_cohort_completes() {
+        String model = Fleet.uniqueModel();
+        String previousId = UUID.randomUUID().toString();
+        String releaseId = UUID.randomUUID().toString();
+        Broker.send(Fleet.release(previousId, "1.0.0", model));
+        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        String bad = model + ":1";
+        String good = model + ":2";
+        List<String> devices = List.of(model + "-a", model + "-b", model + "-c", model + "-d");
+        for (int i = 0; i < devices.size(); i++) {
+            Broker.send(Fleet.registered(devices.get(i), model, i < 2 ? "1" : "2"));
+            Broker.send(Fleet.installed(devices.get(i), previousId, "1.0.0"));
+        }
+        Api.awaitRelease(previousId);
+        Api.awaitRelease(releaseId);
+        devices.forEach(device -> Api.awaitDevice(device, previousId));
+        String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
+                "waves", List.of(50, 100), "soakTime", "PT1S")).then().statusCode(201).extract().path("id");
+
+        List<InstallRequested> wave1 = awaitAtLeast(installs(rolloutId, c -> c.wave() == 1 && !c.rollback()), 2);
+        wave1.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        List<InstallRequested> wave2 = awaitAtLeast(installs(rolloutId, c -> c.wave() == 2 && !c.rollback()), 2);
+        InstallRequested badWave1 = only(wave1, bad);
+        InstallRequested badWave2 = only(wave2, bad);
+
+        Broker.send(Fleet.rollback(rolloutId, bad));
+
+        CancelRequested cancel = awaitAtLeast(() -> commands.events(DeviceCommand.class, CancelRequested.class,
+                c -> c.rolloutId().equals(rolloutId)), 1).get(0);
+        assertThat(cancel.actionId()).isEqualTo(badWave2.actionId());
+        InstallRequested sentBack = awaitAtLeast(installs(rolloutId, InstallRequested::rollback), 1).get(0);
+        assertThat(sentBack.deviceId()).isEqualTo(badWave1.deviceId());
+        assertThat(sentBack.releaseId()).isEqualTo(previousId);
+        assertThat(sentBack.version()).isEqualTo("1.0.0");
+        assertThat(sentBack.cohort()).isEqualTo(bad);
+        assertThat(sentBack.wave()).isEqualTo(1);
+        assertThat(sentBack.actionId()).isNotEqualTo(badWave1.actionId());
+        RolloutEvent.RolloutRolledBack rolledBack = awaitAtLeast(() -> rolloutEvents.events(RolloutEvent.class,
+                RolloutEvent.RolloutRolledBack.class, e -> e.rolloutId().equals(rolloutId)), 1).get(0);
+        assertThat(rolledBack.cohort()).isEqualTo(bad);
+        assertThat(rolledBack.devicesSentBack()).isEqualTo(1);
+
+        Broker.send(Fleet.finished(only(wave2, good), DeviceReport.Outcome.SUCCESS));
+        Broker.send(Fleet.finished(sentBack, DeviceReport.Outcome.SUCCESS));
+
+        RolloutEvent.RolloutCompleted completed = awaitAtLeast(() -> rolloutEvents.events(RolloutEvent.class,
+                RolloutEvent.RolloutCompleted.class, e -> e.rolloutId().equals(rolloutId)), 1).get(0);
+        assertThat(completed.rolledBackCohorts()).containsExactly(bad);
+        assertThat(completed.succeeded()).isEqualTo(3);
+        Api.awaitDevice(badWave1.deviceId(), previousId);
+
+        // the same decision by hand changes nothing more
+        JsonPath view = Api.asOperator().body(Map.of("reason", "again"))
+                .post("/api/v1/rollouts/" + rolloutId + "/cohorts/" + bad + "/rollback")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(view.getString("state")).isEqualTo("COMPLETED");
+        assertThat(view.getString("cohorts.find { it.cohort == '" + bad + "' }.state")).isEqualTo("ROLLED_BACK");
+        assertThat(view.getString("cohorts.find { it.cohort == '" + good + "' }.state")).isEqualTo("ACTIVE");
+        assertThat(view.getInt("rollbackActions.sent")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                Api.rollout(rolloutId).jsonPath().getInt("rollbackActions.succeeded")).isEqualTo(1));
+        Api.asOperator().post("/api/v1/rollouts/" + rolloutId + "/cohorts/nope:1/rollback").then().statusCode(404);
+
+        // the cancel reached the wave-2 device too late: it installed 2.0.0 anyway, so it is sent back as well
+        Broker.send(Fleet.finished(badWave2, DeviceReport.Outcome.SUCCESS));
+        InstallRequested lateBack = awaitAtLeast(installs(rolloutId,
+                c -> c.rollback() && c.deviceId().equals(badWave2.deviceId())), 1).get(0);
+        assertThat(lateBack.releaseId()).isEqualTo(previousId);
+        assertThat(lateBack.version()).isEqualTo("1.0.0");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                Api.rollout(rolloutId).jsonPath().getInt("rollbackActions.sent")).isEqualTo(2));
+    }
+
+    private java.util.concurrent.Callable<List<InstallRequested>> installs(String rolloutId,
+            Predicate<InstallRequested> filter) {
+        return () -> commands.events(DeviceCommand.class, InstallRequested.class,
+                c -> c.rolloutId().equals(rolloutId) && filter.test(c));
+    }
+
+    private static <T> List<T> awaitAtLeast(java.util.concurrent.Callable<List<T>> found, int expected) {
+        return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
+                .until(found, list -> list.size() >= expected);
+    }
+
+    private static InstallRequested only(List<InstallRequested> commands, String cohort) {
+        List<InstallRequested> inCohort = commands.stream().filter(c -> c.cohort().equals(cohort)).toList();
+        assertThat(inCohort).hasSize(1);
+        return inCohort.get(0);
+    }
+}

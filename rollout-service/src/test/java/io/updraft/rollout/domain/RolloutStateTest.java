@@ -1,0 +1,55 @@
+package io.updraft.rollout.domain;
+
+import static io.updraft.rollout.domain.RolloutCommand.ABORT;
+import static io.updraft.rollout.domain.RolloutCommand.COMPLETE;
+import static io.updraft.rollout.domain.RolloutCommand.PAUSE;
+import static io.updraft.rollout.domain.RolloutCommand.RESUME;
+import static io.updraft.rollout.domain.RolloutState.ABORTED;
+import static io.updraft.rollout.domain.RolloutState.COMPLETED;
+import static io.updraft.rollout.domain.RolloutState.PAUSED;
+import static io.updraft.rollout.domain.RolloutState.RUNNING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RolloutStateTest {
+
+    /** Every (state, command) pair: the expected next state, or null when the command is refused. */
+    static Stream<Arguments> everyPair() {
+        return Stream.of(
+                Arguments.of(RUNNING, PAUSE, PAUSED),
+                Arguments.of(RUNNING, RESUME, null),
+                Arguments.of(RUNNING, ABORT, ABORTED),
+                Arguments.of(RUNNING, COMPLETE, COMPLETED),
+                Arguments.of(PAUSED, PAUSE, null),
+                Arguments.of(PAUSED, RESUME, RUNNING),
+                Arguments.of(PAUSED, ABORT, ABORTED),
+                Arguments.of(PAUSED, COMPLETE, null),
+                Arguments.of(COMPLETED, PAUSE, null),
+                Arguments.of(COMPLETED, RESUME, null),
+                Arguments.of(COMPLETED, ABORT, null),
+                Arguments.of(COMPLETED, COMPLETE, null),
+                Arguments.of(ABORTED, PAUSE, null),
+                Arguments.of(ABORTED, RESUME, null),
+                Arguments.of(ABORTED, ABORT, null),
+                Arguments.of(ABORTED, COMPLETE, null));
+    }
+
+    @ParameterizedTest(name = "given {0} when {1} then {2}")
+    @MethodSource("everyPair")
+    void given_a_state_when_a_command_arrives_then_only_listed_transitions_happen(RolloutState state,
+            RolloutCommand command, RolloutState expected) {
+        assertThat(state.after(command)).isEqualTo(Optional.ofNullable(expected));
+    }
+
+    @Test
+    void given_the_pair_table_then_it_covers_every_state_and_command_and_only_ends_are_final() {
+        assertThat(everyPair().count()).isEqualTo((long) RolloutState.values().length * RolloutCommand.values().length);
+        assertThat(Stream.of(RolloutState.values()).filter(RolloutState::isFinal)).containsExactly(COMPLETED, ABORTED);
+    }
+}
