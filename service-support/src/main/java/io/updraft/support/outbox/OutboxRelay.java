@@ -54,8 +54,12 @@ public class OutboxRelay {
             return;
         }
         relayed = meters.counter("updraft.outbox.relayed");
+        // Build the Kafka producer here, on the startup thread: created lazily from the relay thread, Kafka's
+        // JmxReporter was loaded by another class loader than the application's (ClassCastException in tests).
+        producer.source();
         running = true;
         worker = new Thread(this::run, "outbox-relay");
+        worker.setContextClassLoader(Thread.currentThread().getContextClassLoader());
         worker.setDaemon(true);
         worker.start();
     }

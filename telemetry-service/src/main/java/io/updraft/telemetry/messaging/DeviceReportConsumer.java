@@ -1,0 +1,43 @@
+package io.updraft.telemetry.messaging;
+
+import io.smallrye.common.annotation.Blocking;
+import io.updraft.events.DeviceReport;
+import io.updraft.events.DeviceReport.ActionCanceled;
+import io.updraft.events.DeviceReport.ActionFinished;
+import io.updraft.events.DeviceReport.ActionProgressed;
+import io.updraft.events.EventJson;
+import io.updraft.support.inbox.Inbox;
+import io.updraft.telemetry.service.InstallTally;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+@ApplicationScoped
+public class DeviceReportConsumer {
+    static final String CONSUMER = "telemetry-service.device-reports";
+
+    @Inject
+    Inbox inbox;
+    @Inject
+    InstallTally installs;
+
+    /** A record that cannot be read or applied throws: the transaction rolls back and it is parked on the DLQ. */
+    @Incoming(Channels.DEVICE_REPORTS)
+    @Blocking
+    @Transactional
+    public void onReport(String payload) {
+        DeviceReport report = EventJson.read(payload, DeviceReport.class);
+        if (!inbox.firstDelivery(CONSUMER, report)) {
+            return;
+        }
+        // registrations, attributes, versions and heartbeats say nothing about a rollout's health
+        if (report instanceof ActionFinished finished) {
+            installs.finished(finished);
+        } else if (report instanceof ActionProgressed progressed) {
+            installs.progressed(progressed);
+        } else if (report instanceof ActionCanceled canceled) {
+            installs.canceled(canceled);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.updraft.telemetry.messaging;
+
+import io.smallrye.common.annotation.Blocking;
+import io.updraft.events.DeviceTelemetry;
+import io.updraft.events.DeviceTelemetry.HealthReported;
+import io.updraft.events.EventJson;
+import io.updraft.support.inbox.Inbox;
+import io.updraft.telemetry.service.HealthAttribution;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+@ApplicationScoped
+public class DeviceTelemetryConsumer {
+    static final String CONSUMER = "telemetry-service.device-telemetry";
+
+    @Inject
+    Inbox inbox;
+    @Inject
+    HealthAttribution health;
+
+    @Incoming(Channels.DEVICE_TELEMETRY)
+    @Blocking
+    @Transactional
+    public void onTelemetry(String payload) {
+        DeviceTelemetry telemetry = EventJson.read(payload, DeviceTelemetry.class);
+        if (!inbox.firstDelivery(CONSUMER, telemetry)) {
+            return;
+        }
+        if (telemetry instanceof HealthReported reported) {
+            health.reported(reported);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.updraft.telemetry.rest;
+
+import io.updraft.telemetry.mapping.HealthMapper;
+import io.updraft.telemetry.repository.RollbackDecisionRepository;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+@Path("/api/v1/rollbacks")
+@Produces(MediaType.APPLICATION_JSON)
+public class RollbackResource {
+    /** Without a rollout filter the list shows the most recent decisions only. */
+    static final int LATEST_LIMIT = 500;
+
+    @Inject
+    RollbackDecisionRepository decisions;
+
+    @GET
+    @RolesAllowed({ "viewer", "operator", "publisher" })
+    public List<RollbackView> list(@QueryParam("rolloutId") String rolloutId) {
+        return (rolloutId == null || rolloutId.isBlank() ? decisions.latest(LATEST_LIMIT) : decisions.ofRollout(rolloutId))
+                .stream().map(HealthMapper::toView).toList();
+    }
+}

@@ -1,0 +1,26 @@
+package io.updraft.telemetry.service;
+
+import io.updraft.events.DeviceTelemetry.HealthReported;
+import io.updraft.events.EventMeta;
+import io.updraft.telemetry.repository.CohortStatsRepository;
+import io.updraft.telemetry.repository.DeviceAssignmentRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+/** Adds a device's health report to the cohort of the rollout it currently runs; other devices' health is dropped. */
+@ApplicationScoped
+public class HealthAttribution {
+    @Inject
+    DeviceAssignmentRepository assignments;
+    @Inject
+    CohortStatsRepository stats;
+
+    @Transactional(TxType.MANDATORY)
+    public void reported(HealthReported health) {
+        boolean unhealthy = !health.bootOk() || !health.appHealthy();
+        assignments.assignmentOf(health.deviceId()).ifPresent(key -> stats.countHealth(key, unhealthy,
+                Math.max(0, health.crashCount()), EventMeta.now()));
+    }
+}

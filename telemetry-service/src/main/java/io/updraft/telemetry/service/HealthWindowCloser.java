@@ -1,0 +1,56 @@
+package io.updraft.telemetry.service;
+
+import io.quarkus.scheduler.Scheduled;
+import io.updraft.events.EventMeta;
+import io.updraft.support.outbox.Outbox;
+import io.updraft.telemetry.config.TelemetryConfig;
+import io.updraft.telemetry.domain.WindowDue;
+import io.updraft.telemetry.mapping.HealthMapper;
+import io.updraft.telemetry.repository.CohortStatsRepository;
+import io.updraft.telemetry.repository.RollbackDecisionRepository;
+import io.updraft.telemetry.repository.RolloutRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Publishes one HealthWindowClosed per rollout and window: for running rollouts, and one last time after a rollout
+ * finished. At N replicas a transaction-scoped advisory lock lets one replica close windows at a time.
+ */
+@ApplicationScoped
+public class HealthWindowCloser {
+    /** Per tick; rollouts left over are the oldest-windowed next tick. */
+    static final int BATCH = 200;
+
+    @Inject
+    TelemetryConfig config;
+    @Inject
+    RolloutRepository rollouts;
+    @Inject
+    CohortStatsRepository stats;
+    @Inject
+    RollbackDecisionRepository decisions;
+    @Inject
+    Outbox outbox;
+
+    @Scheduled(identity = "health-window", every = "${updraft.telemetry.window:10s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Transactional
+    void closeWindows() {
+        if (!rollouts.tryWindowLock()) {
+            return;
+        }
+        // micros: what timestamptz keeps, so the next window starts exactly where this one ended
+        Instant now = EventMeta.now().truncatedTo(ChronoUnit.MICROS);
+        // another replica's tick may just have closed these windows: wait at least half a window between two
+        Instant notAfter = now.minus(config.window().dividedBy(2));
+        for (WindowDue due : rollouts.dueForWindow(notAfter, BATCH)) {
+            outbox.append(HealthMapper.toWindow(due.rolloutId(), due.windowStart(), now,
+                    stats.ofRollout(due.rolloutId()), decisions.ofRollout(due.rolloutId())));
+            rollouts.windowClosed(due.rolloutId(), now);
+        }
+    }
+}
