@@ -35,7 +35,7 @@ class RolloutSurvivesKillIT {
                     .until(() -> fleetDevicesKnown(api) == DEVICES);
             byte[] image = new byte[64 * 1024];
             new Random(7).nextBytes(image);
-            JsonNode release = api.publishRelease("crash-firmware", "1.0.1", List.of(new String[] { "gw-300", "2.0" }),
+            JsonNode release = api.publishRelease("crash-firmware", "1.0.1", List.of(new UpdraftApi.Hardware("gw-300", "2.0")),
                     List.of(new UpdraftApi.Artifact("crash-firmware-1.0.1.swu", image)));
 
             // when a 3-wave rollout is running and the rollout-service is killed with SIGKILL mid-rollout

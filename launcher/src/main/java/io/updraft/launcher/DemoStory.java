@@ -124,7 +124,7 @@ public final class DemoStory {
         byte[] image = new byte[256 * 1024];
         new Random(version.hashCode()).nextBytes(image);
         JsonNode release = api.publishRelease(releaseName, version,
-                List.of(new String[] { GOOD_MODEL, REVISION }, new String[] { BAD_MODEL, REVISION }),
+                List.of(new UpdraftApi.Hardware(GOOD_MODEL, REVISION), new UpdraftApi.Hardware(BAD_MODEL, REVISION)),
                 List.of(new UpdraftApi.Artifact(releaseName + "-" + version + ".swu", image)));
         JsonNode artifact = release.path("artifacts").path(0);
         timeline.say("release-service: published %s %s (%s, %d bytes, sha256 %s…) → ReleasePublished", releaseName,

@@ -36,15 +36,19 @@ public final class UpdraftApi {
                 stack.service("telemetry-service").url(), stack.adminToken());
     }
 
+    /** A hardware model and revision a release is compatible with. */
+    public record Hardware(String model, String revision) {
+    }
+
     /** One artifact of a release to publish. */
     public record Artifact(String filename, byte[] content) {
     }
 
     /** {@code POST /api/v1/releases} as multipart: metadata JSON plus the artifact files. */
-    public JsonNode publishRelease(String name, String version, List<String[]> hardware, List<Artifact> artifacts) {
+    public JsonNode publishRelease(String name, String version, List<Hardware> hardware, List<Artifact> artifacts) {
         ObjectNode metadata = JSON.createObjectNode().put("name", name).put("version", version);
         var hw = metadata.putArray("hardware");
-        hardware.forEach(h -> hw.addObject().put("model", h[0]).put("revision", h[1]));
+        hardware.forEach(h -> hw.addObject().put("model", h.model()).put("revision", h.revision()));
         String boundary = "updraft-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         part(body, boundary, "Content-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json",
