@@ -133,6 +133,37 @@ class RolloutFlowTest {
         assertThat(view.getString("state")).isEqualTo("RUNNING");
     }
 
+    @Test
+    void given_a_wave_that_fails_above_its_error_threshold_when_it_has_soaked_then_the_rollout_pauses_until_resumed() {
+        String model = Fleet.uniqueModel();
+        String releaseId = UUID.randomUUID().toString();
+        Broker.send(Fleet.release(releaseId, "4.0.0", model));
+        List<String> devices = List.of(model + "-a", model + "-b", model + "-c", model + "-d");
+        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        Api.awaitRelease(releaseId);
+        devices.forEach(device -> Api.awaitDevice(device, null));
+        String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
+                "waves", List.of(50, 100), "soakTime", "PT1S", "errorThreshold", 0.4,
+                "rollbackPolicy", Map.of("failureRateThreshold", 0.9, "minSampleSize", 2)))
+                .then().statusCode(201).extract().path("id");
+
+        // when both wave-1 devices fail (and no cohort rollback comes during the soak)
+        awaitInstalls(rolloutId, 1, 2).forEach(c -> Broker.send(Fleet.finished(c, DeviceReport.Outcome.FAILURE)));
+
+        // then the rollout pauses once the wave has soaked, and wave 2 is not started
+        RolloutEvent.RolloutPaused paused = awaitRolloutEvent(rolloutId, RolloutEvent.RolloutPaused.class, 1).get(0);
+        assertThat(paused.reason()).contains("wave 1");
+        JsonPath view = Api.rollout(rolloutId).then().statusCode(200).extract().jsonPath();
+        assertThat(view.getString("state")).isEqualTo("PAUSED");
+        assertThat(view.getString("waves[1].state")).isEqualTo("PENDING");
+        assertThat(commands.events(DeviceCommand.class, InstallRequested.class,
+                c -> c.rolloutId().equals(rolloutId) && c.wave() == 2)).isEmpty();
+
+        // and an operator's resume accepts the wave's failures: wave 2 starts
+        Api.asOperator().post("/api/v1/rollouts/" + rolloutId + "/resume").then().statusCode(200);
+        assertThat(awaitInstalls(rolloutId, 2, 2)).hasSize(2);
+    }
+
     private List<InstallRequested> awaitInstalls(String rolloutId, int wave, int expected) {
         return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
                 .until(() -> commands.events(DeviceCommand.class, InstallRequested.class,

@@ -1,15 +1,21 @@
 package io.updraft.rollout.domain;
 
 /**
- * Decides what a running wave does next from its counters in ACTIVE cohorts (rollback actions never count).
- * Failures are judged first: a wave that fails too often must stop even if it is otherwise complete.
+ * Decides what a wave does next from its counters in ACTIVE cohorts (rollback actions never count).
+ *
+ * <p>Failures are judged when the wave has soaked, not while it runs: during the wave and its soak the
+ * telemetry-service can still roll back the one hardware cohort that fails, which is the finer brake. Judged
+ * mid-wave, the first failures of a bad cohort would pause the whole rollout before that cohort's rollback
+ * arrived. Once the soak is over, whatever still fails in the active cohorts pauses the rollout.
  */
 public final class WaveJudge {
     public enum Verdict {
-        /** failure ratio above the error threshold: pause the rollout */
+        /** failure ratio of the soaked wave above the error threshold: pause the rollout */
         PAUSE,
-        /** enough devices finished: soak, then start the next wave */
+        /** enough devices finished: soak */
         SOAK,
+        /** the soak is over and the wave is healthy: start the next wave */
+        ADVANCE,
         /** keep waiting for reports */
         WAIT
     }
@@ -24,24 +30,25 @@ public final class WaveJudge {
     private WaveJudge() {
     }
 
-    /**
-     * @param errorsAccepted the operator resumed this wave after it paused: its failures no longer pause it
-     * @param waveRunning false when the wave already soaks (only the error threshold still applies)
-     */
-    public static Verdict judge(WaveProgress progress, double errorThreshold, int minSampleSize,
-            double successThreshold, boolean errorsAccepted, boolean waveRunning) {
-        long judged = progress.succeeded() + progress.failed();
-        if (!errorsAccepted && judged > 0 && judged >= minSampleSize
-                && (double) progress.failed() / judged > errorThreshold) {
-            return Verdict.PAUSE;
-        }
-        if (!waveRunning) {
-            return Verdict.WAIT;
-        }
+    /** A running wave soaks once enough of its devices finished (success, failure or canceled). */
+    public static Verdict whileRunning(WaveProgress progress, double successThreshold) {
         // a wave whose every cohort was rolled back has nothing left to wait for
         if (progress.devices() == 0 || (double) progress.finished() / progress.devices() >= successThreshold) {
             return Verdict.SOAK;
         }
         return Verdict.WAIT;
+    }
+
+    /**
+     * @param errorsAccepted the operator resumed this wave after it paused: its failures no longer pause it
+     */
+    public static Verdict afterSoak(WaveProgress progress, double errorThreshold, int minSampleSize,
+            boolean errorsAccepted) {
+        long judged = progress.succeeded() + progress.failed();
+        if (!errorsAccepted && judged > 0 && judged >= minSampleSize
+                && (double) progress.failed() / judged > errorThreshold) {
+            return Verdict.PAUSE;
+        }
+        return Verdict.ADVANCE;
     }
 }

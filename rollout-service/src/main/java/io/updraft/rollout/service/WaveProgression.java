@@ -42,34 +42,36 @@ public class WaveProgression {
     @Inject
     Outbox outbox;
 
-    /** Judges the current wave after its counters changed: pause on too many failures, soak once enough finished. */
+    /** Judges the current wave after its counters changed: it soaks once enough of its devices finished. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void reassess(Rollout rollout) {
         if (rollout.state != RolloutState.RUNNING) {
             return;
         }
         WaveRow wave = waves.find(rollout.id, rollout.currentWave).orElseThrow();
-        if (wave.state() != WaveState.RUNNING && wave.state() != WaveState.SOAKING) {
+        if (wave.state() != WaveState.RUNNING) {
             return;
         }
-        WaveJudge.Verdict verdict = WaveJudge.judge(waves.progress(rollout.id, wave.wave()), rollout.errorThreshold,
-                rollout.minSampleSize, rollout.successThreshold, rollout.errorsAcceptedWave == wave.wave(),
-                wave.state() == WaveState.RUNNING);
-        switch (verdict) {
-            case PAUSE -> {
-                transitions.apply(rollout, RolloutCommand.PAUSE);
-                outbox.append(new RolloutPaused(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
-                        rollout.id, "wave " + wave.wave() + " failure ratio exceeded " + rollout.errorThreshold));
-            }
-            case SOAK -> waves.soak(rollout.id, wave.wave(), Instant.now().plus(rollout.soakTime()));
-            case WAIT -> {
-            }
+        if (WaveJudge.whileRunning(waves.progress(rollout.id, wave.wave()), rollout.successThreshold)
+                == WaveJudge.Verdict.SOAK) {
+            waves.soak(rollout.id, wave.wave(), Instant.now().plus(rollout.soakTime()));
         }
     }
 
-    /** The current wave soaked: start the next wave with devices left, or complete the rollout. */
+    /**
+     * The current wave soaked: pause if its active cohorts failed too often, otherwise start the next wave with
+     * devices left, or complete the rollout. A paused wave stays SOAKING; resuming accepts its failures.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void advance(Rollout rollout) {
+        WaveJudge.Verdict verdict = WaveJudge.afterSoak(waves.progress(rollout.id, rollout.currentWave),
+                rollout.errorThreshold, rollout.minSampleSize, rollout.errorsAcceptedWave == rollout.currentWave);
+        if (verdict == WaveJudge.Verdict.PAUSE) {
+            transitions.apply(rollout, RolloutCommand.PAUSE);
+            outbox.append(new RolloutPaused(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                    rollout.id, "wave " + rollout.currentWave + " failure ratio exceeded " + rollout.errorThreshold));
+            return;
+        }
         waves.setState(rollout.id, rollout.currentWave, WaveState.DONE);
         CatalogRelease release = catalog.find(rollout.releaseId).orElseThrow();
         for (int next = rollout.currentWave + 1; next <= rollout.waveCount; next++) {

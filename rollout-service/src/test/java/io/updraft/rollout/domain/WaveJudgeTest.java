@@ -9,39 +9,47 @@ import org.junit.jupiter.api.Test;
 class WaveJudgeTest {
 
     @Test
-    void given_failures_above_threshold_with_enough_samples_when_judged_then_the_rollout_pauses() {
-        assertThat(WaveJudge.judge(new WaveProgress(10, 1, 2, 0), 0.5, 3, 1.0, false, true)).isEqualTo(Verdict.PAUSE);
-    }
-
-    @Test
-    void given_failures_above_threshold_but_too_few_samples_when_judged_then_it_waits() {
-        assertThat(WaveJudge.judge(new WaveProgress(10, 0, 2, 0), 0.5, 3, 1.0, false, true)).isEqualTo(Verdict.WAIT);
-    }
-
-    @Test
-    void given_failures_accepted_by_the_operator_when_judged_then_only_progress_counts() {
-        assertThat(WaveJudge.judge(new WaveProgress(3, 0, 3, 0), 0.5, 3, 1.0, true, true)).isEqualTo(Verdict.SOAK);
+    void given_a_running_wave_with_failures_when_judged_then_it_does_not_pause_before_its_soak() {
+        // telemetry may still roll back the failing cohort: a mid-wave pause would preempt the finer brake
+        assertThat(WaveJudge.whileRunning(new WaveProgress(10, 1, 2, 0), 1.0)).isEqualTo(Verdict.WAIT);
+        assertThat(WaveJudge.whileRunning(new WaveProgress(3, 0, 3, 0), 1.0)).isEqualTo(Verdict.SOAK);
     }
 
     @Test
     void given_enough_finished_devices_when_judged_then_the_wave_soaks() {
-        assertThat(WaveJudge.judge(new WaveProgress(10, 7, 1, 0), 0.5, 3, 0.8, false, true)).isEqualTo(Verdict.SOAK);
-        assertThat(WaveJudge.judge(new WaveProgress(10, 6, 1, 0), 0.5, 3, 0.8, false, true)).isEqualTo(Verdict.WAIT);
+        assertThat(WaveJudge.whileRunning(new WaveProgress(10, 7, 1, 0), 0.8)).isEqualTo(Verdict.SOAK);
+        assertThat(WaveJudge.whileRunning(new WaveProgress(10, 6, 1, 0), 0.8)).isEqualTo(Verdict.WAIT);
     }
 
     @Test
     void given_canceled_devices_when_judged_then_they_count_as_finished_but_not_as_failures() {
-        assertThat(WaveJudge.judge(new WaveProgress(4, 1, 0, 3), 0.5, 3, 1.0, false, true)).isEqualTo(Verdict.SOAK);
+        assertThat(WaveJudge.whileRunning(new WaveProgress(4, 1, 0, 3), 1.0)).isEqualTo(Verdict.SOAK);
+        assertThat(WaveJudge.afterSoak(new WaveProgress(4, 1, 0, 3), 0.5, 1, false)).isEqualTo(Verdict.ADVANCE);
     }
 
     @Test
-    void given_a_wave_without_active_devices_when_judged_then_it_soaks() {
-        assertThat(WaveJudge.judge(new WaveProgress(0, 0, 0, 0), 0.5, 3, 1.0, false, true)).isEqualTo(Verdict.SOAK);
+    void given_a_wave_without_active_devices_when_judged_then_it_soaks_and_advances() {
+        assertThat(WaveJudge.whileRunning(new WaveProgress(0, 0, 0, 0), 1.0)).isEqualTo(Verdict.SOAK);
+        assertThat(WaveJudge.afterSoak(new WaveProgress(0, 0, 0, 0), 0.5, 3, false)).isEqualTo(Verdict.ADVANCE);
     }
 
     @Test
-    void given_a_soaking_wave_when_judged_then_failures_still_pause_it_but_progress_does_not_restart_the_soak() {
-        assertThat(WaveJudge.judge(new WaveProgress(4, 1, 3, 0), 0.5, 3, 1.0, false, false)).isEqualTo(Verdict.PAUSE);
-        assertThat(WaveJudge.judge(new WaveProgress(4, 4, 0, 0), 0.5, 3, 1.0, false, false)).isEqualTo(Verdict.WAIT);
+    void given_a_soaked_wave_failing_above_threshold_with_enough_samples_then_the_rollout_pauses() {
+        assertThat(WaveJudge.afterSoak(new WaveProgress(10, 4, 6, 0), 0.5, 3, false)).isEqualTo(Verdict.PAUSE);
+    }
+
+    @Test
+    void given_a_soaked_wave_exactly_at_threshold_then_it_advances() {
+        assertThat(WaveJudge.afterSoak(new WaveProgress(10, 5, 5, 0), 0.5, 3, false)).isEqualTo(Verdict.ADVANCE);
+    }
+
+    @Test
+    void given_failures_above_threshold_but_too_few_samples_then_it_advances() {
+        assertThat(WaveJudge.afterSoak(new WaveProgress(10, 0, 2, 8), 0.5, 3, false)).isEqualTo(Verdict.ADVANCE);
+    }
+
+    @Test
+    void given_failures_accepted_by_the_operator_then_the_wave_advances() {
+        assertThat(WaveJudge.afterSoak(new WaveProgress(3, 0, 3, 0), 0.5, 3, true)).isEqualTo(Verdict.ADVANCE);
     }
 }
