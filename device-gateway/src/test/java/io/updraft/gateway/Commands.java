@@ -28,7 +28,7 @@ final class Commands {
             List<ArtifactRef> artifacts) {
         return new DeviceCommand.InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 deviceId, actionId, "rollout-" + actionId, 2, COHORT, "release-" + actionId, "fw", "1.1.0", artifacts,
-                type, deadline, false);
+                type, deadline, false, null, null);
     }
 
     static DeviceCommand.InstallRequested install(String deviceId, long actionId) {

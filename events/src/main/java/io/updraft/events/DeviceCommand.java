@@ -31,12 +31,14 @@ public sealed interface DeviceCommand extends UpdraftEvent {
     /**
      * Install {@code releaseId} on one device. {@code actionId} is unique across the system; {@code cohort} is the
      * hardware cohort ({@code model:revision}) the rollout placed the device in; {@code rollback} marks an install
-     * that returns a device to the release it ran before.
+     * that returns a device to the release it ran before. {@code deadline}: when a TIMEFORCED action becomes
+     * forced. {@code expiresAt} (optional): after it the action is no longer offered and is reported expired.
+     * {@code maintenanceWindow} (optional): installs only while the window is open.
      */
     record InstallRequested(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
             String rolloutId, int wave, String cohort, String releaseId, String releaseName, String version,
-            List<ArtifactRef> artifacts, ActionType actionType, Instant deadline, boolean rollback)
-            implements DeviceCommand {
+            List<ArtifactRef> artifacts, ActionType actionType, Instant deadline, boolean rollback,
+            Instant expiresAt, MaintenanceWindow maintenanceWindow) implements DeviceCommand {
         public InstallRequested {
             artifacts = List.copyOf(artifacts);
         }

@@ -15,6 +15,7 @@ import java.util.Map;
         @JsonSubTypes.Type(DeviceReport.ActionProgressed.class),
         @JsonSubTypes.Type(DeviceReport.ActionFinished.class),
         @JsonSubTypes.Type(DeviceReport.ActionCanceled.class),
+        @JsonSubTypes.Type(DeviceReport.ActionExpired.class),
         @JsonSubTypes.Type(DeviceReport.InstalledVersionReported.class),
         @JsonSubTypes.Type(DeviceReport.DeviceSeen.class) })
 public sealed interface DeviceReport extends UpdraftEvent {
@@ -72,6 +73,11 @@ public sealed interface DeviceReport extends UpdraftEvent {
     }
 
     record ActionCanceled(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+            String rolloutId, String cohort) implements DeviceReport {
+    }
+
+    /** The action's {@code expiresAt} passed before the device finished it; it is no longer offered. */
+    record ActionExpired(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
             String rolloutId, String cohort) implements DeviceReport {
     }
 

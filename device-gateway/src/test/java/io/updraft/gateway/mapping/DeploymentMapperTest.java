@@ -51,6 +51,6 @@ class DeploymentMapperTest {
 
     private static InstallRequested command(ActionType type, Instant deadline, List<ArtifactRef> artifacts) {
         return new InstallRequested("e1", NOW, 1, "dev-1", 42, "r1", 1, "board:1", "rel-1", "fw", "1.1.0", artifacts,
-                type, deadline, false);
+                type, deadline, false, null, null);
     }
 }

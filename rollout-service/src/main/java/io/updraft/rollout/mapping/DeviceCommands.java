@@ -16,7 +16,8 @@ public final class DeviceCommands {
     public static InstallRequested install(DeviceAction action, CatalogRelease release, Rollout rollout) {
         return new InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, action.deviceId(),
                 action.actionId(), action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
-                release.name(), release.version(), release.artifacts(), rollout.actionType, null, action.rollback());
+                release.name(), release.version(), release.artifacts(), rollout.actionType, null, action.rollback(),
+                null, null);
     }
 
     public static CancelRequested cancel(DeviceAction action, String reason) {
