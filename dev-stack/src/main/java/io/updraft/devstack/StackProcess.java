@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -144,18 +143,16 @@ public final class StackProcess {
             return;
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int status = kafka.tools.StorageTool.execute(new String[] { "format", "-t", randomClusterId(), "-c",
-                serverProperties.toString() }, new PrintStream(output, true, StandardCharsets.UTF_8));
+        // "--cluster-id=" keeps an id that starts with '-' from being read as an option
+        int status = kafka.tools.StorageTool.execute(new String[] { "format", "--cluster-id=" + randomClusterId(),
+                "--config=" + serverProperties }, new PrintStream(output, true, StandardCharsets.UTF_8));
         if (status != 0) {
             throw new IllegalStateException("kafka storage format failed: " + output.toString(StandardCharsets.UTF_8));
         }
     }
 
     private static String randomClusterId() {
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 
     private static void createTopics(String bootstrap, String topicSpec) throws Exception {
