@@ -1,0 +1,222 @@
+package io.updraft.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.updraft.launcher.LocalStack;
+import io.updraft.launcher.UpdraftApi;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real device agent: Debian's SWUpdate with its hawkBit suricatta module, unchanged, against the packaged
+ * services. A CMS-signed {@code .swu} (throwaway key and certificate made here with openssl) is published, rolled out
+ * to two devices; SWUpdate downloads it through the gateway, verifies its signature and hardware compatibility and
+ * installs it. With no bootloader to keep its state, it confirms the result on its next start: {@code -c 2} (success)
+ * for one device, {@code -c 3} (failure) for the other, and rollout-service records both.
+ */
+class SwupdateAgentIT {
+    private static final String MODEL = "board";
+    private static final String REVISION = "1.0";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void aRealSwupdateAgentInstallsTheRolledOutReleaseAndItsConfirmationIsRecorded() throws Exception {
+        for (String tool : List.of("swupdate", "openssl", "cpio")) {
+            assertThat(onPath(tool)).as(tool + " must be installed (apt-get install -y swupdate cpio openssl)").isTrue();
+        }
+        LocalStack stack = EndToEndStack.get();
+        UpdraftApi api = UpdraftApi.of(stack);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Path work = Files.createDirectories(stack.home().resolve("swupdate-" + run)).toAbsolutePath();
+        Path installed = Files.createDirectories(work.resolve("rootfs")).resolve("payload.txt");
+        String payload = "Updraft firmware 1.0.1 for run " + run + "\n";
+        Path swu = signedImage(work, payload, installed);
+
+        // given two devices provisioned with their own target tokens and described as board 1.0
+        String fleet = "swu-" + run;
+        String first = fleet + "-1";
+        String second = fleet + "-2";
+        String firstToken = provision(stack, first);
+        String secondToken = provision(stack, second);
+        describe(stack, first, firstToken, fleet);
+        describe(stack, second, secondToken, fleet);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.devices("model=" + MODEL + "&size=1000").findValuesAsText("deviceId")
+                        .containsAll(List.of(first, second)));
+
+        // and a CMS-signed release for that hardware, rolled out to both
+        JsonNode release = api.publishRelease("swu-firmware-" + run, "1.0.1",
+                List.of(new UpdraftApi.Hardware(MODEL, REVISION)),
+                List.of(new UpdraftApi.Artifact("firmware-1.0.1.swu", Files.readAllBytes(swu))));
+        ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText()).put("soakTime", "PT1S");
+        body.putObject("target").put("fleet", fleet);
+        body.putArray("waves").add(100);
+        String rolloutId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            var response = api.tryCreateRollout(body);
+            return response.statusCode() == 201 ? UpdraftApi.parse(response.body()).path("id").asText() : null;
+        }, id -> id != null);
+
+        // when SWUpdate runs for the first device: it downloads, verifies and installs the image
+        Process agent = swupdate(stack, work, first, firstToken, null);
+        try {
+            await("the file the image installs").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.exists(installed) && Files.readString(installed).equals(payload));
+            await("proceeding feedback").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "RUNNING".equals(actionState(api, rolloutId, first)));
+        } finally {
+            stop(agent);
+        }
+        // and on its next start it confirms success (-c 2)
+        agent = swupdate(stack, work, first, firstToken, 2);
+        try {
+            await("success recorded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "SUCCEEDED".equals(actionState(api, rolloutId, first)));
+        } finally {
+            stop(agent);
+        }
+        await("inventory updated").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "1.0.1".equals(api.devices("model=" + MODEL + "&size=1000").findParents("deviceId")
+                        .stream().filter(d -> d.path("deviceId").asText().equals(first)).findFirst()
+                        .map(d -> d.path("installedVersion").asText()).orElse("")));
+
+        // then a second device that installs and confirms failure (-c 3) is recorded as failed
+        Files.delete(installed);
+        agent = swupdate(stack, work, second, secondToken, null);
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.exists(installed) && "RUNNING".equals(actionState(api, rolloutId, second)));
+        } finally {
+            stop(agent);
+        }
+        agent = swupdate(stack, work, second, secondToken, 3);
+        try {
+            await("failure recorded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "FAILED".equals(actionState(api, rolloutId, second)));
+        } finally {
+            stop(agent);
+        }
+        assertThat(actionState(api, rolloutId, first)).isEqualTo("SUCCEEDED");
+    }
+
+    /** sw-description with the payload's sha256 and hardware compatibility, CMS-signed, packed as cpio (crc). */
+    private static Path signedImage(Path work, String payload, Path installTo) throws Exception {
+        exec(work, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out",
+                "cert.pem", "-subj", "/CN=updraft-e2e", "-days", "1", "-addext", "extendedKeyUsage=emailProtection");
+        Files.writeString(work.resolve("payload.txt"), payload);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                Files.readAllBytes(work.resolve("payload.txt"))));
+        Files.writeString(work.resolve("sw-description"), """
+                software =
+                {
+                    version = "1.0.1";
+                    hardware-compatibility: [ "%s" ];
+                    files: (
+                        {
+                            filename = "payload.txt";
+                            path = "%s";
+                            sha256 = "%s";
+                        }
+                    );
+                }
+                """.formatted(REVISION, installTo, sha256));
+        exec(work, "openssl", "cms", "-sign", "-in", "sw-description", "-out", "sw-description.sig", "-signer",
+                "cert.pem", "-inkey", "key.pem", "-outform", "DER", "-nosmimecap", "-binary");
+        Path swu = work.resolve("firmware-1.0.1.swu");
+        Process cpio = new ProcessBuilder("cpio", "-o", "-H", "crc").directory(work.toFile())
+                .redirectOutput(swu.toFile()).redirectError(work.resolve("cpio.log").toFile()).start();
+        cpio.getOutputStream().write("sw-description\nsw-description.sig\npayload.txt\n".getBytes());
+        cpio.getOutputStream().close();
+        assertThat(cpio.waitFor()).as("cpio").isZero();
+        return swu;
+    }
+
+    /**
+     * {@code swupdate -v -k cert.pem -H board:1.0 -u "-t DEFAULT -u <gateway> -i <device> -k <token> -p 1 [-c N]"},
+     * each run with its own TMPDIR so its control sockets never meet another run's.
+     */
+    private static Process swupdate(LocalStack stack, Path work, String device, String token, Integer confirm)
+            throws IOException {
+        String suricatta = "-t DEFAULT -u " + stack.service("device-gateway").url() + " -i " + device + " -k " + token
+                + " -p 1" + (confirm == null ? "" : " -c " + confirm);
+        String phase = device + "-" + (confirm == null ? "install" : "confirm-" + confirm);
+        Path tmp = Files.createDirectories(work.resolve("tmp-" + phase));
+        List<String> command = new ArrayList<>(List.of("swupdate", "-v", "-k", work.resolve("cert.pem").toString(),
+                "-H", MODEL + ":" + REVISION, "-u", suricatta));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("swupdate-" + phase + ".log").toFile());
+        builder.environment().put("TMPDIR", tmp.toString());
+        return builder.start();
+    }
+
+    private static void stop(Process agent) throws InterruptedException {
+        agent.descendants().forEach(ProcessHandle::destroy);
+        agent.destroy();
+        if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+            agent.descendants().forEach(ProcessHandle::destroyForcibly);
+            agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String actionState(UpdraftApi api, String rolloutId, String device) {
+        for (JsonNode action : api.rolloutActions(rolloutId)) {
+            if (action.path("deviceId").asText().equals(device) && !action.path("rollback").asBoolean()) {
+                return action.path("state").asText();
+            }
+        }
+        return "NONE";
+    }
+
+    /** A target token per device, provisioned through the gateway's management API. */
+    private static String provision(LocalStack stack, String device) throws Exception {
+        String token = UUID.randomUUID().toString().replace("-", "");
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create(stack.service("device-gateway").url() + "/api/v1/devices/" + device + "/token"))
+                .header("Authorization", "Bearer " + stack.adminToken()).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+        return token;
+    }
+
+    /** The hardware description a provisioning step would write (suricatta itself sends no model). */
+    private static void describe(LocalStack stack, String device, String token, String fleet) throws Exception {
+        String body = "{\"mode\":\"merge\",\"data\":{\"model\":\"" + MODEL + "\",\"revision\":\"" + REVISION
+                + "\",\"fleet\":\"" + fleet + "\"}}";
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.service("device-gateway").url()
+                + "/DEFAULT/controller/v1/" + device + "/configData"))
+                .header("Authorization", "TargetToken " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private static void exec(Path dir, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(command[0] + ".log").toFile()).start();
+        assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
