@@ -59,6 +59,19 @@ public final class DevStack implements AutoCloseable {
      * @param tiedToThisJvm if true the child exits when this JVM exits, even on {@code kill -9}
      */
     public static DevStack start(Path dir, boolean tiedToThisJvm) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return startOnce(dir, tiedToThisJvm);
+            } catch (IllegalStateException e) {
+                // a port picked as free was taken before the child bound it: pick new ports
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static DevStack startOnce(Path dir, boolean tiedToThisJvm) {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve("ready.properties"));
@@ -174,11 +187,21 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /**
+     * A port nothing listens on, below Linux's ephemeral range (32768+) so that no outgoing connection of a busy
+     * test machine can take it between this check and the server binding it.
+     */
+    public static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int tries = 0; tries < 200; tries++) {
+            int candidate = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(candidate, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port found in 20000-32000");
     }
 
     private static void add(List<String> command, String name, String value) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -54,6 +53,22 @@ public final class LocalStack implements AutoCloseable {
      * @param tuning extra {@code -D} settings for every service (short polling and soak times for the demo)
      */
     public static LocalStack start(Path home, Path repoRoot, boolean tiedToThisJvm, boolean fixedPorts,
+            Map<String, String> tuning) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return startOnce(home, repoRoot, tiedToThisJvm, fixedPorts, tuning);
+            } catch (IllegalStateException e) {
+                // another process took a port between our check and the bind: start again on other ports
+                String message = String.valueOf(e.getMessage());
+                boolean portRace = message.contains("Address already in use") || message.contains("in use by another");
+                if (fixedPorts || attempt == 3 || !portRace) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static LocalStack startOnce(Path home, Path repoRoot, boolean tiedToThisJvm, boolean fixedPorts,
             Map<String, String> tuning) {
         DevStack stack = DevStack.start(home.resolve("stack"), tiedToThisJvm);
         LocalStack local = new LocalStack(home, repoRoot, stack, tuning);
@@ -167,8 +182,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        try {
+            return DevStack.freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
