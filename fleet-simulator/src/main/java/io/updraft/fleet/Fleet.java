@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /** A simulated fleet: every device polls on its own schedule until the fleet is closed. */
@@ -21,9 +20,9 @@ public final class Fleet implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService httpThreads;
     private final HttpClient http;
-    private final AtomicLong polls = new AtomicLong();
-    private final AtomicLong pollErrors = new AtomicLong();
+    private final FleetStats stats = new FleetStats();
     private volatile boolean running;
+    private volatile long startedNanos;
     private volatile String lastError;
 
     public Fleet(FleetScenario scenario) {
@@ -35,7 +34,7 @@ public final class Fleet implements AutoCloseable {
         for (FleetScenario.HardwareMix mix : scenario.hardware()) {
             for (int n = 0; n < mix.count(); n++) {
                 String id = String.format(Locale.ROOT, "%s-%s-%03d", scenario.idPrefix(), mix.model(), n);
-                devices.add(new SimulatedDevice(id, mix.model(), mix.revision(), n, scenario, http, polls));
+                devices.add(new SimulatedDevice(id, mix.model(), mix.revision(), n, scenario, http, stats));
             }
         }
     }
@@ -43,6 +42,7 @@ public final class Fleet implements AutoCloseable {
     /** Starts every device, their first polls spread over one second. */
     public Fleet start() {
         running = true;
+        startedNanos = System.nanoTime();
         for (int i = 0; i < devices.size(); i++) {
             SimulatedDevice device = devices.get(i);
             scheduler.schedule(() -> cycle(device), (1000L * i) / Math.max(1, devices.size()), TimeUnit.MILLISECONDS);
@@ -51,13 +51,18 @@ public final class Fleet implements AutoCloseable {
     }
 
     private void cycle(SimulatedDevice device) {
-        if (!running) {
+        if (!running || device.dead()) {
+            return;
+        }
+        if (device.offline(sinceStart())) {
+            // an offline device does not poll; it looks again as often as it would poll
+            scheduler.schedule(() -> cycle(device), scenario.maxPollInterval().toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
         device.pollOnce().whenComplete((sleep, error) -> {
             Duration next = scenario.maxPollInterval();
             if (error != null) {
-                pollErrors.incrementAndGet();
+                stats.pollErrors.incrementAndGet();
                 lastError = device.id + ": " + error.getMessage();
             } else if (sleep.compareTo(next) < 0) {
                 next = sleep;
@@ -87,11 +92,33 @@ public final class Fleet implements AutoCloseable {
     }
 
     public long polls() {
-        return polls.get();
+        return stats.polls();
     }
 
     public long pollErrors() {
-        return pollErrors.get();
+        return stats.pollErrors();
+    }
+
+    public FleetStats stats() {
+        return stats;
+    }
+
+    public Duration sinceStart() {
+        return startedNanos == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** One line for a live progress display. */
+    public String summary() {
+        long seconds = Math.max(1, sinceStart().toSeconds());
+        Duration now = sinceStart();
+        long offline = devices.stream().filter(d -> d.offline(now)).count();
+        long dead = devices.stream().filter(SimulatedDevice::dead).count();
+        return String.format(Locale.ROOT,
+                "t=%ds devices=%d offline=%d dead=%d polls=%d (%d/s) installs: started=%d ok=%d failed=%d"
+                        + " resumed-downloads=%d cancels=%d health=%d errors=%d",
+                seconds, devices.size(), offline, dead, stats.polls(), stats.polls() / seconds,
+                stats.installsStarted(), stats.installsSucceeded(), stats.installsFailed(),
+                stats.downloadsResumed(), stats.cancelsAcknowledged(), stats.healthReports(), stats.pollErrors());
     }
 
     public String lastError() {

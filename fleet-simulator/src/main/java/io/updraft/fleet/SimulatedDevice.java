@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One device speaking DDI the way SWUpdate's suricatta does: poll, follow cancelAction before deploymentBase, send
@@ -41,22 +40,36 @@ final class SimulatedDevice {
     private final String base;
     private final Map<Long, Integer> installs = new ConcurrentHashMap<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
-    private final AtomicLong polls;
+    private final FleetStats stats;
+    private final boolean cutsDownloads;
     private volatile String installedVersion;
+    private volatile boolean dead;
 
     SimulatedDevice(String id, String model, String revision, int number, FleetScenario scenario, HttpClient http,
-            AtomicLong polls) {
+            FleetStats stats) {
         this.id = id;
         this.model = model;
         this.revision = revision;
         this.number = number;
         this.scenario = scenario;
         this.http = http;
-        this.polls = polls;
+        this.stats = stats;
         this.installedVersion = scenario.initialVersion();
-        this.installDelay = CompletableFuture.delayedExecutor(scenario.installDuration().toMillis(),
-                TimeUnit.MILLISECONDS);
+        long spread = scenario.installDurationMax().minus(scenario.installDuration()).toMillis();
+        long installMillis = scenario.installDuration().toMillis()
+                + (spread == 0 ? 0 : new java.util.Random(scenario.seed() * 31 + number + id.hashCode()).nextLong(spread + 1));
+        this.installDelay = CompletableFuture.delayedExecutor(installMillis, TimeUnit.MILLISECONDS);
+        this.cutsDownloads = FleetScenario.Spread.position(number, 13) < scenario.cutDownloadShare();
         this.base = scenario.gatewayUrl() + "/" + scenario.tenant() + "/controller/v1/" + id;
+    }
+
+    /** A device that died silently after an install: it never polls or reports again. */
+    boolean dead() {
+        return dead;
+    }
+
+    boolean offline(java.time.Duration sinceStart) {
+        return scenario.offline().stream().anyMatch(rule -> rule.offline(model, number, sinceStart));
     }
 
     DeviceLog log() {
@@ -69,7 +82,7 @@ final class SimulatedDevice {
 
     /** One poll and whatever it asks for; completes with how long to sleep before the next poll. */
     CompletableFuture<Duration> pollOnce() {
-        polls.incrementAndGet();
+        stats.polls.incrementAndGet();
         return getJson(base).thenCompose(poll -> {
             Duration sleep = parseSleep(poll.path("config").path("polling").path("sleep").asText("00:00:05"));
             JsonNode links = poll.path("_links");
@@ -100,6 +113,7 @@ final class SimulatedDevice {
     private CompletableFuture<Void> acknowledgeCancel(String href) {
         return getJson(href).thenCompose(cancel -> {
             String stopId = cancel.path("cancelAction").path("stopId").asText(cancel.path("id").asText());
+            stats.cancelsAcknowledged.incrementAndGet();
             return send("POST", base + "/cancelAction/" + stopId + "/feedback", feedback(stopId, "closed", "success",
                     "cancel acknowledged"));
         }).thenAccept(ignored -> { });
@@ -118,12 +132,14 @@ final class SimulatedDevice {
             }
             String targetVersion = version;
             installs.merge(actionId, 1, Integer::sum);
+            stats.installsStarted.incrementAndGet();
             return send("POST", feedbackUrl, feedback(String.valueOf(actionId), "proceeding", "none",
                     "Installing Update Chunk Artifacts."))
                     .thenCompose(ignored -> downloadAll(artifacts))
                     .thenCompose(downloadProblem -> {
                         if (downloadProblem != null) {
                             problems.add(downloadProblem);
+                            stats.installsFailed.incrementAndGet();
                             return send("POST", feedbackUrl, feedback(String.valueOf(actionId), "closed", "failure",
                                     downloadProblem));
                         }
@@ -138,8 +154,11 @@ final class SimulatedDevice {
     }
 
     private CompletableFuture<HttpResponse<String>> finish(String feedbackUrl, long actionId, String version) {
-        boolean fails = scenario.failures().stream().anyMatch(rule -> rule.fails(model, version, number));
-        if (fails) {
+        FleetScenario.FailureMode failure = scenario.failures().stream()
+                .filter(rule -> rule.fails(model, version, number)).map(FleetScenario.FailureRule::mode)
+                .findFirst().orElse(null);
+        if (failure == FleetScenario.FailureMode.INSTALL_FAILURE) {
+            stats.installsFailed.incrementAndGet();
             return send("POST", feedbackUrl, feedback(String.valueOf(actionId), "closed", "failure",
                     "install of " + version + " failed: ERROR: simulated failure on " + model));
         }
@@ -147,10 +166,19 @@ final class SimulatedDevice {
                 "All Chunks Installed.")).thenCompose(response -> {
                     if (response.statusCode() / 100 == 2) {
                         installedVersion = version;
+                        stats.installsSucceeded.incrementAndGet();
                     }
-                    ObjectNode health = JSON.createObjectNode().put("bootOk", true).put("crashCount", 0)
-                            .put("appHealthy", true);
-                    health.putObject("metrics").put("uptimeSeconds", 1.0);
+                    if (failure == FleetScenario.FailureMode.SILENT_DEATH) {
+                        // reported success, then never heard from again: no health report, no more polls
+                        dead = true;
+                        stats.silentDeaths.incrementAndGet();
+                        return CompletableFuture.completedFuture(response);
+                    }
+                    boolean crashing = failure == FleetScenario.FailureMode.CRASH_LOOP;
+                    ObjectNode health = JSON.createObjectNode().put("bootOk", true)
+                            .put("crashCount", crashing ? 5 : 0).put("appHealthy", !crashing);
+                    health.putObject("metrics").put("uptimeSeconds", crashing ? 3.0 : 60.0);
+                    stats.healthReports.incrementAndGet();
                     return send("POST", base + "/health", health);
                 });
     }
@@ -165,25 +193,47 @@ final class SimulatedDevice {
         return chain;
     }
 
+    /**
+     * Downloads one artifact into a digest. A device chosen to have bad links hangs up halfway and resumes with
+     * {@code Range: bytes=N-}, as agents do after a cut connection; the whole must still match its sha256.
+     */
     private CompletableFuture<String> download(JsonNode artifact) {
         JsonNode links = artifact.path("_links");
         String href = links.has("download-http") ? links.path("download-http").path("href").asText()
                 : links.path("download").path("href").asText();
         String expected = artifact.path("hashes").path("sha256").asText();
         long size = artifact.path("size").asLong();
-        return http.sendAsync(request(href).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(response -> {
-                    if (response.statusCode() != 200) {
-                        return "download of " + href + " answered " + response.statusCode();
+        MessageDigest digest = sha256();
+        long firstPart = cutsDownloads && size > 1 ? size / 2 : Long.MAX_VALUE;
+        return http.sendAsync(request(href).GET().build(), info -> info.statusCode() == 200
+                ? new DigestingBody(digest, firstPart) : HttpResponse.BodySubscribers.replacing(-1L))
+                .thenCompose(first -> {
+                    if (first.statusCode() != 200) {
+                        return CompletableFuture.completedFuture("download of " + href + " answered "
+                                + first.statusCode());
                     }
-                    byte[] body = response.body();
-                    String actual = sha256(body);
-                    if (body.length != size || !actual.equals(expected)) {
-                        return "artifact " + artifact.path("filename").asText() + " corrupt: " + body.length
-                                + " bytes, sha256 " + actual;
+                    long received = first.body();
+                    if (received >= size) {
+                        return CompletableFuture.completedFuture(verify(artifact, digest, received, size, expected));
                     }
-                    return null;
+                    stats.downloadsResumed.incrementAndGet();
+                    HttpRequest resume = request(href).header("Range", "bytes=" + received + "-").GET().build();
+                    return http.sendAsync(resume, info -> info.statusCode() == 206
+                            ? new DigestingBody(digest, Long.MAX_VALUE) : HttpResponse.BodySubscribers.replacing(-1L))
+                            .thenApply(rest -> rest.statusCode() != 206
+                                    ? "resumed download of " + href + " answered " + rest.statusCode()
+                                    : verify(artifact, digest, received + rest.body(), size, expected));
                 });
+    }
+
+    private String verify(JsonNode artifact, MessageDigest digest, long received, long size, String expected) {
+        stats.bytesDownloaded.addAndGet(received);
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (received != size || !actual.equals(expected)) {
+            return "artifact " + artifact.path("filename").asText() + " corrupt: " + received + " bytes, sha256 "
+                    + actual;
+        }
+        return null;
     }
 
     private CompletableFuture<JsonNode> getJson(String url) {
@@ -240,9 +290,9 @@ final class SimulatedDevice {
                 .plusSeconds(Integer.parseInt(parts[2]));
     }
 
-    private static String sha256(byte[] bytes) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,57 @@
+package io.updraft.fleet;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters the whole fleet shares, for the live summary line and the final report. */
+public final class FleetStats {
+    final AtomicLong polls = new AtomicLong();
+    final AtomicLong pollErrors = new AtomicLong();
+    final AtomicLong installsStarted = new AtomicLong();
+    final AtomicLong installsSucceeded = new AtomicLong();
+    final AtomicLong installsFailed = new AtomicLong();
+    final AtomicLong downloadsResumed = new AtomicLong();
+    final AtomicLong bytesDownloaded = new AtomicLong();
+    final AtomicLong cancelsAcknowledged = new AtomicLong();
+    final AtomicLong healthReports = new AtomicLong();
+    final AtomicLong silentDeaths = new AtomicLong();
+
+    public long polls() {
+        return polls.get();
+    }
+
+    public long pollErrors() {
+        return pollErrors.get();
+    }
+
+    public long installsStarted() {
+        return installsStarted.get();
+    }
+
+    public long installsSucceeded() {
+        return installsSucceeded.get();
+    }
+
+    public long installsFailed() {
+        return installsFailed.get();
+    }
+
+    public long downloadsResumed() {
+        return downloadsResumed.get();
+    }
+
+    public long bytesDownloaded() {
+        return bytesDownloaded.get();
+    }
+
+    public long cancelsAcknowledged() {
+        return cancelsAcknowledged.get();
+    }
+
+    public long healthReports() {
+        return healthReports.get();
+    }
+
+    public long silentDeaths() {
+        return silentDeaths.get();
+    }
+}
