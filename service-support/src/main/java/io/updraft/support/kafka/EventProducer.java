@@ -1,9 +1,12 @@
 package io.updraft.support.kafka;
 
+import io.smallrye.common.annotation.Identifier;
 import io.updraft.events.EventJson;
 import io.updraft.events.UpdraftEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,10 +25,22 @@ public class EventProducer {
     private final KafkaProducer<String, String> producer;
     private final String source;
 
+    /**
+     * @param brokerConfig every {@code kafka.*} setting of the service (Quarkus' {@code default-kafka-broker}, env
+     *        variables included): security protocol, SASL and TLS settings reach this producer like every other
+     *        client of the service
+     */
+    @Inject
     public EventProducer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-            @ConfigProperty(name = "quarkus.application.name") String source) {
+            @ConfigProperty(name = "quarkus.application.name") String source,
+            @Identifier("default-kafka-broker") Map<String, Object> brokerConfig) {
         this.source = source;
         Properties props = new Properties();
+        brokerConfig.forEach((key, value) -> {
+            if (ProducerConfig.configNames().contains(key) || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                props.put(key, value);
+            }
+        });
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, source + "-events");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
