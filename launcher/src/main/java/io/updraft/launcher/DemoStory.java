@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.fleet.Fleet;
 import io.updraft.fleet.FleetScenario;
+import io.updraft.launcher.cli.UpdraftCli;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,17 +127,44 @@ public final class DemoStory {
         failures.add("inventory did not fill: " + good + " " + GOOD_MODEL + ", " + bad + " " + BAD_MODEL);
     }
 
+    /** Publishes through the {@code updraft} CLI, in-process, exactly as a CI job runs it. */
     private JsonNode publish(String version) {
         byte[] image = new byte[256 * 1024];
         new Random(version.hashCode()).nextBytes(image);
-        JsonNode release = api.publishRelease(releaseName, version,
-                List.of(new UpdraftApi.Hardware(GOOD_MODEL, REVISION), new UpdraftApi.Hardware(BAD_MODEL, REVISION)),
-                List.of(new UpdraftApi.Artifact(releaseName + "-" + version + ".swu", image)));
+        Path file;
+        try {
+            Path dir = Files.createDirectories(stack.home().resolve("ci-build"));
+            file = Files.write(dir.resolve(releaseName + "-" + version + ".swu"), image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String[] command = { "--output", "json", "release", "publish", "--file", file.toString(),
+                "--name", releaseName, "--version", version,
+                "--hw", GOOD_MODEL + ":" + REVISION, "--hw", BAD_MODEL + ":" + REVISION,
+                "--notes", "demo build of " + version, "--label", "pipeline=demo" };
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = UpdraftCli.execute(stack.home(), cliEnvironment(), new PrintWriter(out), new PrintWriter(err),
+                command);
+        if (status != 0) {
+            throw new UpdraftApi.ApiException("updraft release publish exited " + status + ": " + err, status);
+        }
+        JsonNode release = UpdraftApi.parse(out.toString());
         JsonNode artifact = release.path("artifacts").path(0);
+        timeline.say("CI: updraft release publish --file %s --version %s --hw %s:%s --hw %s:%s", file.getFileName(),
+                version, GOOD_MODEL, REVISION, BAD_MODEL, REVISION);
         timeline.say("release-service: published %s %s (%s, %d bytes, sha256 %s…) → ReleasePublished", releaseName,
                 version, artifact.path("filename").asText(), artifact.path("size").asLong(),
                 artifact.path("sha256").asText().substring(0, 12));
         return release;
+    }
+
+    /** What a CI job exports for the CLI: the service URLs and a publisher token. */
+    private Map<String, String> cliEnvironment() {
+        return Map.of("UPDRAFT_RELEASE_URL", stack.service("release-service").url(),
+                "UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url(),
+                "UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url(),
+                "UPDRAFT_TOKEN", stack.adminToken());
     }
 
     private String startRollout(JsonNode release, String name) throws InterruptedException {

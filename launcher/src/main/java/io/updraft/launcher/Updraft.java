@@ -1,8 +1,10 @@
 package io.updraft.launcher;
 
+import io.updraft.launcher.cli.UpdraftCli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -12,7 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-/** {@code ./updraft demo | up | down | status | token}. */
+/** {@code ./updraft demo | up | down | status | token}, and the CLI's {@code release | rollout | devices}. */
 public final class Updraft {
     /** Short intervals so the demo's fleet reacts within seconds (production defaults are minutes). */
     static final Map<String, String> DEMO_TUNING = Map.of(
@@ -35,6 +37,8 @@ public final class Updraft {
             case "down" -> down(root);
             case "status" -> status(root);
             case "token" -> token(root);
+            case "release", "rollout", "devices" -> UpdraftCli.execute(root, System.getenv(),
+                    new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
             default -> help();
         };
         System.exit(status);
@@ -147,7 +151,12 @@ public final class Updraft {
                   down     stop what 'up' started
                   status   print the URLs of what 'up' started
                   token    print a management API bearer token (roles publisher, operator, viewer)
-                  build    rebuild (./mvnw -DskipTests package)""");
+                  build    rebuild (./mvnw -DskipTests package)
+
+                  release  publish | list | show | promote | revoke | publish-draft   (./updraft release --help)
+                  rollout  create | list | show | pause | resume | abort | approve | watch
+                  devices  list --filter model=… --filter version=…
+                  token: UPDRAFT_TOKEN (default: minted from ./updraft up's local key); --output json for scripts""");
         return 2;
     }
 

@@ -9,8 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,7 +21,10 @@ import java.util.UUID;
 public final class UpdraftApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: with the JDK's default (HTTP/2 via an h2c upgrade) the server must buffer an upgrading request's whole
+    // body — a multi-gigabyte upload would sit in its heap
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String releaseUrl;
     private final String rolloutUrl;
     private final String telemetryUrl;
@@ -62,6 +68,134 @@ public final class UpdraftApi {
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
         return expect(request, 200, 201);
+    }
+
+    /** What to publish from files on disk (CI): streamed, never read into memory. */
+    public record ReleaseUpload(ObjectNode metadata, String part, List<Path> files, List<String> sha256,
+            List<Path> signatures, boolean draft) {
+    }
+
+    /** The release answered, and whether this call created it (201) or found it identical (200). */
+    public record Publication(JsonNode release, boolean created) {
+    }
+
+    /** {@code POST /api/v1/releases} as a streamed multipart body: files go from disk to the socket. */
+    public Publication publishRelease(ReleaseUpload upload) {
+        String boundary = "updraft-" + UUID.randomUUID();
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        parts.add(text(boundary, "metadata", upload.metadata().toString()));
+        if (upload.part() != null) {
+            parts.add(text(boundary, "part", upload.part()));
+        }
+        if (upload.draft()) {
+            parts.add(text(boundary, "draft", "true"));
+        }
+        upload.sha256().forEach(hash -> parts.add(text(boundary, "sha256", hash)));
+        try {
+            for (Path file : upload.files()) {
+                parts.addAll(file(boundary, "file", file));
+            }
+            for (Path signature : upload.signatures()) {
+                parts.addAll(file(boundary, "signature", signature));
+            }
+        } catch (IOException e) {
+            throw new ApiException("cannot read " + e.getMessage(), 0);
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
+        HttpRequest request = authorized(releaseUrl + "/api/v1/releases").timeout(Duration.ofHours(1))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))).build();
+        HttpResponse<String> response = send(request);
+        JsonNode release = expect(request, response, 200, 201);
+        return new Publication(release, response.statusCode() == 201);
+    }
+
+    public JsonNode releases(String query) {
+        return expect(authorized(releaseUrl + "/api/v1/releases" + (query.isEmpty() ? "" : "?" + query)).GET()
+                .build(), 200);
+    }
+
+    public JsonNode release(String id) {
+        return expect(authorized(releaseUrl + "/api/v1/releases/" + encode(id)).GET().build(), 200);
+    }
+
+    public JsonNode promoteRelease(String id) {
+        return post(releaseUrl + "/api/v1/releases/" + encode(id) + "/promote", null);
+    }
+
+    public JsonNode publishDraft(String id) {
+        return post(releaseUrl + "/api/v1/releases/" + encode(id) + "/publish", null);
+    }
+
+    public JsonNode revokeRelease(String id, String reason) {
+        return post(releaseUrl + "/api/v1/releases/" + encode(id) + "/revoke", reasonBody(reason));
+    }
+
+    public JsonNode rollouts() {
+        return expect(authorized(rolloutUrl + "/api/v1/rollouts").GET().build(), 200);
+    }
+
+    public JsonNode pauseRollout(String id, String reason) {
+        return post(rolloutUrl + "/api/v1/rollouts/" + encode(id) + "/pause", reasonBody(reason));
+    }
+
+    public JsonNode resumeRollout(String id) {
+        return post(rolloutUrl + "/api/v1/rollouts/" + encode(id) + "/resume", null);
+    }
+
+    public JsonNode abortRollout(String id, String reason) {
+        return post(rolloutUrl + "/api/v1/rollouts/" + encode(id) + "/abort", reasonBody(reason));
+    }
+
+    /** {@code POST /api/v1/rollouts/{id}/approve}: lets a rollout waiting for approval start its next wave. */
+    public JsonNode approveRollout(String id) {
+        return post(rolloutUrl + "/api/v1/rollouts/" + encode(id) + "/approve", object());
+    }
+
+    public String releaseUrl() {
+        return releaseUrl;
+    }
+
+    public String rolloutUrl() {
+        return rolloutUrl;
+    }
+
+    private JsonNode post(String url, ObjectNode body) {
+        HttpRequest.Builder request = authorized(url);
+        if (body == null) {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        }
+        return expect(request.build(), 200);
+    }
+
+    private static ObjectNode reasonBody(String reason) {
+        ObjectNode body = object();
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return body;
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static HttpRequest.BodyPublisher text(String boundary, String name, String value) {
+        return HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                + name + "\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + value + "\r\n",
+                StandardCharsets.UTF_8);
+    }
+
+    private static List<HttpRequest.BodyPublisher> file(String boundary, String name, Path file)
+            throws IOException {
+        String filename = file.getFileName().toString().replace("\"", "");
+        return List.of(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data;"
+                        + " name=\"" + name + "\"; filename=\"" + filename + "\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\n", StandardCharsets.UTF_8),
+                HttpRequest.BodyPublishers.ofFile(file),
+                HttpRequest.BodyPublishers.ofString("\r\n"));
     }
 
     public JsonNode createRollout(ObjectNode body) {
@@ -113,7 +247,10 @@ public final class UpdraftApi {
     }
 
     private JsonNode expect(HttpRequest request, int... statuses) {
-        HttpResponse<String> response = send(request);
+        return expect(request, send(request), statuses);
+    }
+
+    private JsonNode expect(HttpRequest request, HttpResponse<String> response, int... statuses) {
         for (int status : statuses) {
             if (response.statusCode() == status) {
                 try {
@@ -124,7 +261,7 @@ public final class UpdraftApi {
             }
         }
         throw new ApiException(request.method() + " " + request.uri().getPath() + " answered "
-                + response.statusCode() + ": " + response.body(), response.statusCode());
+                + response.statusCode() + ": " + problemDetail(response.body()), response.statusCode());
     }
 
     private HttpResponse<String> send(HttpRequest request) {
@@ -138,6 +275,22 @@ public final class UpdraftApi {
         }
     }
 
+    /** The detail of a problem document, or the body as it is. */
+    private static String problemDetail(String body) {
+        try {
+            JsonNode problem = JSON.readTree(body);
+            if (problem != null && problem.hasNonNull("detail")) {
+                StringBuilder detail = new StringBuilder(problem.path("detail").asText());
+                problem.path("errors").forEach(e -> detail.append("; ").append(e.path("field").asText()).append(": ")
+                        .append(e.path("message").asText()));
+                return detail.toString();
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // fall through
+        }
+        return body;
+    }
+
     private static void part(ByteArrayOutputStream body, String boundary, String headers, byte[] content) {
         body.writeBytes(("--" + boundary + "\r\n" + headers + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
@@ -148,7 +301,7 @@ public final class UpdraftApi {
     public static final class ApiException extends RuntimeException {
         private final int status;
 
-        ApiException(String message, int status) {
+        public ApiException(String message, int status) {
             super(message);
             this.status = status;
         }

@@ -2,13 +2,40 @@ package io.updraft.release.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "updraft.storage")
 public interface StorageConfig {
+    /** {@code filesystem} (default) or {@code s3} (any S3-compatible object store: AWS S3, MinIO, Ceph RGW, …). */
+    @WithDefault("filesystem")
+    String kind();
+
     /**
-     * Where artifact bytes live, one file per sha256. Every replica must see the same directory (a shared volume),
-     * because any replica may be asked to stream any artifact.
+     * Where artifact bytes live, one file per sha256 (kind filesystem). Every replica must see the same directory (a
+     * shared volume), because any replica may be asked to stream any artifact. Uploads are spooled to
+     * {@code <dir>/.incoming} whatever the kind.
      */
     @WithDefault(".updraft/data/artifacts")
     String dir();
+
+    S3 s3();
+
+    /** An S3-compatible bucket, addressed path-style ({@code <endpoint>/<bucket>/<prefix><sha256>}), SigV4-signed. */
+    interface S3 {
+        /** e.g. {@code https://s3.eu-central-1.amazonaws.com} or {@code http://minio:9000} */
+        Optional<String> endpoint();
+
+        Optional<String> bucket();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        Optional<String> accessKey();
+
+        Optional<String> secretKey();
+
+        /** Key prefix inside the bucket, e.g. {@code artifacts/}. */
+        @WithDefault("artifacts/")
+        String prefix();
+    }
 }

@@ -32,11 +32,14 @@ public class Artifact {
     private String sha1;
     @Column(nullable = false, length = 32)
     private String md5;
+    @Column(name = "signed_by", length = 500)
+    private String signedBy;
 
     protected Artifact() {
     }
 
-    Artifact(Release release, String part, String filename, ArtifactHashes hashes) {
+    Artifact(Release release, String part, String filename, ArtifactHashes hashes, String signedBy) {
+        this.signedBy = signedBy;
         this.release = release;
         this.part = part;
         this.filename = filename;
@@ -72,5 +75,14 @@ public class Artifact {
 
     public String md5() {
         return md5;
+    }
+
+    /** Subject of the trusted key whose signature was verified at upload; null when unsigned. */
+    public String signedBy() {
+        return signedBy;
+    }
+
+    public Release release() {
+        return release;
     }
 }

@@ -8,6 +8,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
 import jakarta.persistence.OrderColumn;
@@ -15,8 +16,13 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** A named, versioned set of artifacts for some hardware (hawkBit: distribution set). Immutable once published. */
+/**
+ * A named, versioned set of artifacts for some hardware (hawkBit: distribution set). Its content is immutable; only
+ * its {@link ReleaseState} moves on, through {@link #moveTo}.
+ */
 @Entity
 @Table(name = "releases")
 public class Release {
@@ -30,8 +36,19 @@ public class Release {
     @Column(nullable = false, length = 20)
     private ReleaseState state;
     private String notes;
+    @Column(name = "min_installed_version", length = 256)
+    private String minInstalledVersion;
+    @Column(name = "revoked_reason", length = 1000)
+    private String revokedReason;
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
+    @Column(name = "state_changed_at")
+    private Instant stateChangedAt;
+    @ElementCollection
+    @CollectionTable(name = "release_label", joinColumns = @JoinColumn(name = "release_id"))
+    @MapKeyColumn(name = "label_key")
+    @Column(name = "label_value", nullable = false, length = 500)
+    private Map<String, String> labels = new TreeMap<>();
     @ElementCollection
     @CollectionTable(name = "release_hardware", joinColumns = @JoinColumn(name = "release_id"))
     @OrderColumn(name = "position")
@@ -43,19 +60,36 @@ public class Release {
     protected Release() {
     }
 
-    public Release(String id, String name, String version, String notes, List<HardwareTarget> hardware,
-            Instant createdAt) {
+    public Release(String id, String name, String version, ReleaseState state, String notes,
+            String minInstalledVersion, Map<String, String> labels, List<HardwareTarget> hardware, Instant createdAt) {
         this.id = id;
         this.name = name;
         this.version = version;
-        this.state = ReleaseState.PUBLISHED;
+        this.state = state;
         this.notes = notes;
+        this.minInstalledVersion = minInstalledVersion;
+        this.labels.putAll(labels);
         this.hardware.addAll(hardware);
         this.createdAt = createdAt;
+        this.stateChangedAt = createdAt;
     }
 
-    public Artifact addArtifact(String part, String filename, ArtifactHashes hashes) {
-        Artifact artifact = new Artifact(this, part, filename, hashes);
+    /**
+     * @throws IllegalStateException when {@link ReleaseState#canBecome} forbids it (callers check first and answer 409)
+     */
+    public void moveTo(ReleaseState next, String reason, Instant at) {
+        if (!state.canBecome(next)) {
+            throw new IllegalStateException("release " + id + " is " + state + ", cannot become " + next);
+        }
+        state = next;
+        stateChangedAt = at;
+        if (next == ReleaseState.REVOKED) {
+            revokedReason = reason;
+        }
+    }
+
+    public Artifact addArtifact(String part, String filename, ArtifactHashes hashes, String signedBy) {
+        Artifact artifact = new Artifact(this, part, filename, hashes, signedBy);
         artifacts.add(artifact);
         return artifact;
     }
@@ -78,6 +112,22 @@ public class Release {
 
     public String notes() {
         return notes;
+    }
+
+    public String minInstalledVersion() {
+        return minInstalledVersion;
+    }
+
+    public String revokedReason() {
+        return revokedReason;
+    }
+
+    public Instant stateChangedAt() {
+        return stateChangedAt;
+    }
+
+    public Map<String, String> labels() {
+        return Map.copyOf(labels);
     }
 
     public Instant createdAt() {

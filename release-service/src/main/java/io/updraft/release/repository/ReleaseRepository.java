@@ -4,7 +4,9 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.updraft.release.domain.Release;
+import io.updraft.release.domain.ReleaseState;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,8 +18,27 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, String>
         return find("name = ?1 and version = ?2", name, version).firstResultOptional();
     }
 
-    public List<Release> newest(String name, int limit) {
-        var query = name == null ? findAll(NEWEST_FIRST) : find("name", NEWEST_FIRST, name);
-        return query.page(Page.ofSize(limit)).list();
+    /** The row lock serialises state changes of one release across replicas. */
+    public Optional<Release> lock(String id) {
+        return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    public List<Release> newest(String name, ReleaseState state, int limit) {
+        StringBuilder where = new StringBuilder("1 = 1");
+        java.util.Map<String, Object> params = new java.util.HashMap<>();
+        if (name != null) {
+            where.append(" and name = :name");
+            params.put("name", name);
+        }
+        if (state != null) {
+            where.append(" and state = :state");
+            params.put("state", state);
+        }
+        return find(where.toString(), NEWEST_FIRST, params).page(Page.ofSize(limit)).list();
+    }
+
+    /** Every release of a name (for SemVer ordering, which SQL cannot do). */
+    public List<Release> named(String name) {
+        return list("name", name);
     }
 }

@@ -1,6 +1,8 @@
 package io.updraft.release.rest;
 
+import io.updraft.release.domain.ReleaseState;
 import io.updraft.release.rest.ReleaseView.ArtifactView;
+import io.updraft.release.service.ReleaseCatalog.ReleasedArtifact;
 import io.updraft.release.service.ReleaseCatalog;
 import io.updraft.release.storage.ArtifactStore;
 import io.updraft.support.artifacts.ArtifactUrlSigner;
@@ -13,16 +15,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.PathPart;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * Artifact bytes for the device-gateway, which authenticates devices and proxies their downloads here with a
- * short-lived signed link (no JWT: the signature is the authorisation). Bytes go from the file to the socket via
- * {@link PathPart}, never through the heap.
+ * short-lived signed link (no JWT: the signature is the authorisation). Bytes go from the store to the socket (a file
+ * region, or a stream from the object store), never whole through the heap. A revoked release's artifacts are 410.
  */
 @Path("/internal/v1/artifacts")
 @PermitAll
@@ -39,17 +41,20 @@ public class ArtifactDownloadResource {
     @GET
     @Path("{artifactId}")
     public Response download(@RestPath long artifactId, @RestQuery String expires, @RestQuery String signature,
-            @RestHeader("Range") String range, @RestHeader("If-Range") String ifRange) {
+            @RestHeader("Range") String range, @RestHeader("If-Range") String ifRange) throws IOException {
         if (!validLink(artifactId, expires, signature)) {
             throw new ProblemException(403, "Forbidden", "the artifact link is invalid or has expired");
         }
-        ArtifactView artifact = catalog.artifact(artifactId)
+        ReleasedArtifact found = catalog.artifact(artifactId)
                 .orElseThrow(() -> ProblemException.notFound("no artifact " + artifactId));
-        java.nio.file.Path file = store.locate(artifact.sha256()).orElseThrow(() -> {
-            LOG.errorf("artifact %d is in the database but its bytes %s are not in the store", artifactId,
-                    artifact.sha256());
-            return new ProblemException(500, "Artifact bytes missing", "artifact " + artifactId + " cannot be read");
-        });
+        ArtifactView artifact = found.artifact();
+        if (found.releaseState() == ReleaseState.REVOKED) {
+            throw new ProblemException(410, "Gone", "artifact " + artifactId + " belongs to a revoked release");
+        }
+        if (!found.releaseState().isOffered()) {
+            throw ProblemException.notFound("no artifact " + artifactId);
+        }
+        ArtifactStore.StoredBlob blob = blob(artifactId, artifact);
         String etag = "\"" + artifact.sha256() + "\"";
         long size = artifact.size();
         // If-Range: resume only if the client's partial copy is of these very bytes (strong ETag match)
@@ -62,7 +67,7 @@ public class ArtifactDownloadResource {
                     .header("Content-Range", part.contentRange(size))
                     .header(HttpHeaders.CONTENT_LENGTH, part.length())
                     .type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
-                    .entity(new PathPart(file, part.first(), part.length()));
+                    .entity(blob.entity(part.first(), part.length()));
         } else if (selection instanceof RangeSelection.Unsatisfiable unsatisfiable) {
             response = Response.status(Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE)
                     .header("Content-Range", unsatisfiable.contentRange(size))
@@ -70,10 +75,18 @@ public class ArtifactDownloadResource {
                     .entity(Problem.of(416, "Range not satisfiable",
                             "artifact " + artifactId + " has " + size + " bytes; range was " + range));
         } else {
-            response = Response.ok(new PathPart(file, 0, size), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+            response = Response.ok(blob.entity(0, size), MediaType.APPLICATION_OCTET_STREAM_TYPE)
                     .header(HttpHeaders.CONTENT_LENGTH, size);
         }
         return response.header(HttpHeaders.ETAG, etag).header("Accept-Ranges", "bytes").build();
+    }
+
+    private ArtifactStore.StoredBlob blob(long artifactId, ArtifactView artifact) throws IOException {
+        return store.find(artifact.sha256()).orElseThrow(() -> {
+            LOG.errorf("artifact %d is in the database but its bytes %s are not in the store", artifactId,
+                    artifact.sha256());
+            return new ProblemException(500, "Artifact bytes missing", "artifact " + artifactId + " cannot be read");
+        });
     }
 
     private boolean validLink(long artifactId, String expires, String signature) {

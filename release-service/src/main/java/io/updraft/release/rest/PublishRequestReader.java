@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.release.domain.ArtifactHashes;
 import io.updraft.release.domain.HardwareTarget;
+import io.updraft.release.domain.ReleaseState;
+import io.updraft.release.domain.SemVer;
 import io.updraft.release.service.ReleaseDraft;
 import io.updraft.release.service.ReleaseDraft.DraftArtifact;
 import io.updraft.support.problem.ProblemException;
@@ -28,13 +30,21 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class PublishRequestReader {
     static final String DEFAULT_PART = "os";
     private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     @Inject
     ObjectMapper json;
     @Inject
     Validator validator;
+    @Inject
+    SignatureCheck signatureCheck;
 
-    public ReleaseDraft read(String metadataJson, String part, List<FileUpload> files) {
+    /**
+     * @param expectedSha256 what CI computed, one per file in order (or none): a mismatch is a 422
+     * @param signatures detached signatures, one per file in order (or none)
+     */
+    public ReleaseDraft read(String metadataJson, String part, List<FileUpload> files, List<String> expectedSha256,
+            List<FileUpload> signatures, boolean draft) {
         ReleaseMetadata metadata = metadata(metadataJson);
         String module = part == null || part.isBlank() ? DEFAULT_PART : part.trim();
         if (!PART.matcher(module).matches()) {
@@ -44,14 +54,49 @@ public class PublishRequestReader {
             throw ProblemException.badRequest("at least one 'file' part with a filename is required");
         }
         List<String> filenames = filenames(files);
+        List<String> expected = expectedSha256(expectedSha256, files.size());
+        List<FileUpload> detached = signatures == null ? List.of() : signatures;
+        if (!detached.isEmpty() && detached.size() != files.size()) {
+            throw ProblemException.badRequest("send one 'signature' part per 'file' part, in the same order ("
+                    + files.size() + " files, " + detached.size() + " signatures)");
+        }
         List<DraftArtifact> artifacts = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            artifacts.add(new DraftArtifact(module, filenames.get(i), files.get(i).uploadedFile(),
-                    hash(files.get(i))));
+            FileUpload file = files.get(i);
+            ArtifactHashes hashes = hash(file);
+            if (!expected.isEmpty() && !expected.get(i).equals(hashes.sha256())) {
+                throw ProblemException.unprocessable("sha256 of " + filenames.get(i) + " is " + hashes.sha256()
+                        + " but the publisher expected " + expected.get(i) + ": the upload is corrupt or not the"
+                        + " file CI built; nothing was stored");
+            }
+            String signedBy = signatureCheck.check(filenames.get(i), file.uploadedFile(),
+                    detached.isEmpty() ? null : detached.get(i).uploadedFile());
+            artifacts.add(new DraftArtifact(module, filenames.get(i), file.uploadedFile(), hashes, signedBy));
         }
         List<HardwareTarget> hardware = metadata.hardware().stream().distinct()
                 .map(h -> new HardwareTarget(h.model(), h.revision())).toList();
-        return new ReleaseDraft(metadata.name(), metadata.version(), metadata.notes(), hardware, artifacts);
+        return new ReleaseDraft(metadata.name(), metadata.version(),
+                draft ? ReleaseState.DRAFT : ReleaseState.PUBLISHED, metadata.notes(),
+                metadata.minInstalledVersion(), metadata.labels(), hardware, artifacts);
+    }
+
+    private static List<String> expectedSha256(List<String> values, int files) {
+        if (values == null || values.isEmpty()) {
+            return List.of();
+        }
+        if (values.size() != files) {
+            throw ProblemException.badRequest("send one 'sha256' part per 'file' part, in the same order (" + files
+                    + " files, " + values.size() + " sha256 values)");
+        }
+        List<String> normalized = new ArrayList<>();
+        for (String value : values) {
+            String hex = value == null ? "" : value.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!SHA256.matcher(hex).matches()) {
+                throw ProblemException.badRequest("'sha256' must be 64 hexadecimal digits, got '" + value + "'");
+            }
+            normalized.add(hex);
+        }
+        return normalized;
     }
 
     private ReleaseMetadata metadata(String metadataJson) {
@@ -70,6 +115,11 @@ public class PublishRequestReader {
         Set<ConstraintViolation<ReleaseMetadata>> violations = validator.validate(metadata);
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);
+        }
+        if (metadata.minInstalledVersion() != null
+                && SemVer.parse(metadata.minInstalledVersion()).compareTo(SemVer.parse(metadata.version())) >= 0) {
+            throw ProblemException.unprocessable("minInstalledVersion " + metadata.minInstalledVersion()
+                    + " must be lower than version " + metadata.version() + ": no device could upgrade to it");
         }
         return metadata;
     }

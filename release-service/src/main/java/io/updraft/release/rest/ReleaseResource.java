@@ -1,7 +1,11 @@
 package io.updraft.release.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.release.domain.ReleaseState;
 import io.updraft.release.service.Publication;
 import io.updraft.release.service.ReleaseCatalog;
+import io.updraft.release.service.ReleaseLifecycle;
 import io.updraft.release.service.ReleasePublisher;
 import io.updraft.support.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,6 +22,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Locale;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -32,17 +37,28 @@ public class ReleaseResource {
     ReleasePublisher publisher;
     @Inject
     ReleaseCatalog catalog;
+    @Inject
+    ReleaseLifecycle lifecycle;
+    @Inject
+    ObjectMapper json;
+
+    /** Why a release is revoked; optional. */
+    public record RevokeRequest(String reason) {
+    }
 
     /**
-     * Publishes a release from CI. Uploads are spooled to disk by Quarkus (never held in memory) and deleted when
-     * the request ends; the ones we keep have been moved into the artifact store by then.
+     * Publishes a release from CI (or stores it as a DRAFT with {@code draft=true}). Uploads are spooled to disk by
+     * Quarkus (never held in memory) and deleted when the request ends; the ones we keep have been moved into the
+     * artifact store by then.
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @RolesAllowed("publisher")
     public Response publish(@RestForm String metadata, @RestForm String part,
-            @RestForm("file") List<FileUpload> file) {
-        Publication publication = publisher.publish(requests.read(metadata, part, file));
+            @RestForm("file") List<FileUpload> file, @RestForm("sha256") List<String> sha256,
+            @RestForm("signature") List<FileUpload> signature, @RestForm String draft) {
+        Publication publication = publisher.publish(requests.read(metadata, part, file, sha256, signature,
+                "true".equalsIgnoreCase(draft)));
         ReleaseView release = publication.release();
         if (!publication.created()) {
             return Response.ok(release).build();
@@ -53,11 +69,26 @@ public class ReleaseResource {
                 .build();
     }
 
-    /** Newest first, optionally only one release name. */
+    /**
+     * Newest first, or with {@code order=version} (needs {@code name}) by SemVer precedence, highest first;
+     * optionally one name and one state.
+     */
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public List<ReleaseView> list(@RestQuery String name, @RestQuery @DefaultValue("100") @Min(1) @Max(500) int limit) {
-        return catalog.newest(name, limit);
+    public List<ReleaseView> list(@RestQuery String name, @RestQuery String state,
+            @RestQuery @DefaultValue("created") String order,
+            @RestQuery @DefaultValue("100") @Min(1) @Max(500) int limit) {
+        ReleaseState wanted = state(state);
+        return switch (order) {
+            case "created" -> catalog.newest(name, wanted, limit);
+            case "version" -> {
+                if (name == null) {
+                    throw ProblemException.badRequest("order=version compares versions of one release: give name");
+                }
+                yield catalog.byVersion(name, wanted, limit);
+            }
+            default -> throw ProblemException.badRequest("order must be created or version, not " + order);
+        };
     }
 
     @GET
@@ -65,5 +96,56 @@ public class ReleaseResource {
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public ReleaseView show(@RestPath String id) {
         return catalog.find(id).orElseThrow(() -> ProblemException.notFound("no release " + id));
+    }
+
+    /** DRAFT → PUBLISHED: announces the release ({@code ReleasePublished}). */
+    @POST
+    @Path("{id}/publish")
+    @RolesAllowed("publisher")
+    public ReleaseView publishDraft(@RestPath String id) {
+        return lifecycle.publishDraft(id);
+    }
+
+    /** PUBLISHED → STABLE ({@code ReleaseMarkedStable}). */
+    @POST
+    @Path("{id}/promote")
+    @RolesAllowed({ "operator", "publisher" })
+    public ReleaseView promote(@RestPath String id) {
+        return lifecycle.promote(id);
+    }
+
+    /** → REVOKED ({@code ReleaseRevoked}): never offered to a device again; rollouts of it are stopped. */
+    @POST
+    @Path("{id}/revoke")
+    @RolesAllowed({ "operator", "publisher" })
+    public ReleaseView revoke(@RestPath String id, String body) {
+        return lifecycle.revoke(id, reason(body));
+    }
+
+    /** The body is optional (a bare POST revokes with a default reason), so it is read leniently. */
+    private String reason(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            RevokeRequest request = json.readValue(body, RevokeRequest.class);
+            if (request != null && request.reason() != null && request.reason().length() > 1000) {
+                throw ProblemException.badRequest("reason must be at most 1000 characters");
+            }
+            return request == null ? null : request.reason();
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("body must be {\"reason\": \"…\"}: " + e.getOriginalMessage());
+        }
+    }
+
+    private static ReleaseState state(String state) {
+        if (state == null) {
+            return null;
+        }
+        try {
+            return ReleaseState.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("state must be one of DRAFT, PUBLISHED, STABLE, REVOKED, not " + state);
+        }
     }
 }

@@ -2,25 +2,54 @@ package io.updraft.release.service;
 
 import io.updraft.release.domain.ArtifactHashes;
 import io.updraft.release.domain.HardwareTarget;
+import io.updraft.release.domain.ReleaseState;
+import io.updraft.release.rest.ReleaseView;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** A validated publish request whose files are spooled and hashed but not yet stored. */
-public record ReleaseDraft(String name, String version, String notes, List<HardwareTarget> hardware,
+/** A validated publish request whose files are spooled, hashed and verified but not yet stored. */
+public record ReleaseDraft(String name, String version, ReleaseState initialState, String notes,
+        String minInstalledVersion, Map<String, String> labels, List<HardwareTarget> hardware,
         List<DraftArtifact> artifacts) {
 
     public ReleaseDraft {
+        labels = Map.copyOf(labels);
         hardware = List.copyOf(hardware);
         artifacts = List.copyOf(artifacts);
     }
 
-    /** One uploaded file: where it was spooled and what it hashes to. */
-    public record DraftArtifact(String part, String filename, Path spooledFile, ArtifactHashes hashes) {
+    /** One uploaded file: where it was spooled, what it hashes to, and whose verified signature it carries. */
+    public record DraftArtifact(String part, String filename, Path spooledFile, ArtifactHashes hashes,
+            String signedBy) {
     }
 
-    /** What makes two publishes of the same name+version "the same release": the file names and their bytes. */
+    /**
+     * What makes two publishes of the same name+version "the same release": the files (names and bytes), the hardware
+     * and the upgrade path. Notes and labels may differ (a re-run CI job). Empty when identical, else what differs.
+     */
+    public Optional<String> differenceFrom(ReleaseView existing) {
+        Set<String> files = existing.artifacts().stream().map(a -> fingerprint(a.filename(), a.sha256()))
+                .collect(Collectors.toSet());
+        if (!files.equals(fileFingerprints())) {
+            return Optional.of("different artifacts");
+        }
+        Set<String> existingHardware = existing.hardware().stream().map(h -> h.model() + ":" + h.revision())
+                .collect(Collectors.toSet());
+        if (!existingHardware.equals(hardware.stream().map(h -> h.model() + ":" + h.revision())
+                .collect(Collectors.toSet()))) {
+            return Optional.of("different hardware compatibility");
+        }
+        if (!Objects.equals(existing.minInstalledVersion(), minInstalledVersion)) {
+            return Optional.of("a different minimum installed version");
+        }
+        return Optional.empty();
+    }
+
     public Set<String> fileFingerprints() {
         return artifacts.stream().map(a -> fingerprint(a.filename(), a.hashes().sha256())).collect(Collectors.toSet());
     }

@@ -2,6 +2,7 @@ package io.updraft.release.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.updraft.release.domain.Release;
+import io.updraft.release.domain.ReleaseState;
 import io.updraft.release.mapping.ReleaseMapper;
 import io.updraft.release.repository.ArtifactRepository;
 import io.updraft.release.repository.ReleaseRepository;
@@ -17,9 +18,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Publishes a release: bytes into the store first, then the release rows and its {@code ReleasePublished} event in
@@ -56,10 +55,10 @@ public class ReleasePublisher {
 
     private Optional<Publication> settleAgainstExisting(ReleaseDraft draft) {
         return catalog.findByNameAndVersion(draft.name(), draft.version()).map(existing -> {
-            if (!fingerprints(existing).equals(draft.fileFingerprints())) {
+            draft.differenceFrom(existing).ifPresent(difference -> {
                 throw ProblemException.conflict("release " + draft.name() + " " + draft.version()
-                        + " already exists with different artifacts (" + existing.id() + ")");
-            }
+                        + " already exists with " + difference + " (" + existing.id() + ")");
+            });
             return new Publication(existing, false);
         });
     }
@@ -77,21 +76,19 @@ public class ReleasePublisher {
     private ReleaseView record(ReleaseDraft draft) {
         // microseconds: what PostgreSQL keeps, so this response and a later GET show the same instant
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Release release = new Release(UUID.randomUUID().toString(), draft.name(), draft.version(), draft.notes(),
-                draft.hardware(), now);
+        Release release = new Release(UUID.randomUUID().toString(), draft.name(), draft.version(),
+                draft.initialState(), draft.notes(), draft.minInstalledVersion(), draft.labels(), draft.hardware(), now);
         releases.persist(release);
         // the release row first: its unique (name, version) check fails here, before any artifact is written
         releases.flush();
         for (DraftArtifact artifact : draft.artifacts()) {
             // identity ids: each insert runs now, so the event below carries the artifacts' database ids
-            artifacts.persist(release.addArtifact(artifact.part(), artifact.filename(), artifact.hashes()));
+            artifacts.persist(release.addArtifact(artifact.part(), artifact.filename(), artifact.hashes(),
+                    artifact.signedBy()));
         }
-        outbox.append(ReleaseMapper.toPublished(release));
+        if (release.state() == ReleaseState.PUBLISHED) {
+            outbox.append(ReleaseMapper.toPublished(release));
+        }
         return ReleaseMapper.toView(release);
-    }
-
-    private static Set<String> fingerprints(ReleaseView release) {
-        return release.artifacts().stream().map(a -> ReleaseDraft.fingerprint(a.filename(), a.sha256()))
-                .collect(Collectors.toSet());
     }
 }

@@ -1,9 +1,5 @@
 package io.updraft.release.storage;
 
-import io.quarkus.arc.DefaultBean;
-import io.updraft.release.config.StorageConfig;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,24 +10,18 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.PathPart;
 
 /**
  * Stores each artifact as {@code <dir>/<sha256>}. Bytes land in a temporary file in the same directory first and
  * are renamed atomically, so a reader (or a replica sharing the volume) never sees a half-written artifact, even
  * after a kill -9 mid-copy.
  */
-@ApplicationScoped
-@DefaultBean
 public class FileSystemArtifactStore implements ArtifactStore {
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String TEMP_PREFIX = ".tmp-";
 
     private final Path root;
-
-    @Inject
-    public FileSystemArtifactStore(StorageConfig config) {
-        this(Path.of(config.dir()));
-    }
 
     public FileSystemArtifactStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -60,6 +50,26 @@ public class FileSystemArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public Optional<StoredBlob> find(String sha256) throws IOException {
+        Path blob = blob(sha256);
+        if (!Files.isRegularFile(blob)) {
+            return Optional.empty();
+        }
+        long size = Files.size(blob);
+        return Optional.of(new StoredBlob() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public Object entity(long first, long length) {
+                return new PathPart(blob, first, length);
+            }
+        });
+    }
+
+    /** The stored file (tests and tools). */
     public Optional<Path> locate(String sha256) {
         Path blob = blob(sha256);
         return Files.isRegularFile(blob) ? Optional.of(blob) : Optional.empty();

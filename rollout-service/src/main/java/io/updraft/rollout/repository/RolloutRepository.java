@@ -41,6 +41,16 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
                 .getResultList();
     }
 
+    /** RUNNING or PAUSED rollouts of a release, oldest first. */
+    @SuppressWarnings("unchecked")
+    public List<String> activeOfRelease(String releaseId) {
+        return getEntityManager().createNativeQuery("""
+                select id from rollout where release_id = ?1 and state in ('RUNNING', 'PAUSED')
+                order by created_at, id""")
+                .setParameter(1, releaseId)
+                .getResultList();
+    }
+
     public List<Rollout> newestFirst() {
         return find("order by createdAt desc").list();
     }

@@ -1,0 +1,69 @@
+package io.updraft.launcher.cli;
+
+import io.updraft.devstack.DevKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where the services are and which token to send. URLs: option, else environment, else what {@code ./updraft up}
+ * wrote to {@code .updraft/local/run.properties}, else the default ports. Token: {@code UPDRAFT_TOKEN}, else one
+ * minted from the local dev key of {@code ./updraft up} when it exists.
+ */
+record Endpoints(String release, String rollout, String telemetry, String token) {
+    static final String TOKEN = "UPDRAFT_TOKEN";
+
+    static Endpoints resolve(Path root, Map<String, String> env, String releaseOption, String rolloutOption,
+            String telemetryOption) {
+        Properties up = runProperties(root);
+        return new Endpoints(
+                url(releaseOption, env.get("UPDRAFT_RELEASE_URL"), up.getProperty("url.release-service"), 8081),
+                url(rolloutOption, env.get("UPDRAFT_ROLLOUT_URL"), up.getProperty("url.rollout-service"), 8082),
+                url(telemetryOption, env.get("UPDRAFT_TELEMETRY_URL"), up.getProperty("url.telemetry-service"), 8084),
+                token(root, env));
+    }
+
+    private static String url(String option, String fromEnv, String fromUp, int defaultPort) {
+        String url = firstNonBlank(option, fromEnv, fromUp, "http://localhost:" + defaultPort);
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static String token(Path root, Map<String, String> env) {
+        String token = env.get(TOKEN);
+        if (token != null && !token.isBlank()) {
+            return token.strip();
+        }
+        Path keys = root.resolve(".updraft/local/keys");
+        if (Files.exists(keys.resolve("jwt-private.pem"))) {
+            return DevKeys.in(keys).tokens().admin();
+        }
+        throw new IllegalStateException("no token: set " + TOKEN + " (a bearer JWT with the publisher/operator/"
+                + "viewer role your command needs), or run ./updraft up for a local one");
+    }
+
+    private static Properties runProperties(Path root) {
+        Properties properties = new Properties();
+        Path file = root.resolve(".updraft/local/run.properties");
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                properties.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return properties;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        throw new IllegalArgumentException("no value");
+    }
+}

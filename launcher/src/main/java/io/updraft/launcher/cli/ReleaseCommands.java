@@ -1,0 +1,296 @@
+package io.updraft.launcher.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.updraft.launcher.UpdraftApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "release", description = "Publish, list, show, promote and revoke releases.",
+        subcommands = { ReleaseCommands.Publish.class, ReleaseCommands.ListReleases.class, ReleaseCommands.Show.class,
+                ReleaseCommands.Promote.class, ReleaseCommands.Revoke.class, ReleaseCommands.PublishDraft.class })
+final class ReleaseCommands {
+    private static final Pattern VERSION_SUFFIX = Pattern.compile("[-_]v?\\d+\\.\\d+\\.\\d+.*$");
+
+    /** A release id, or {@code name@version}, looked up by name. */
+    static String resolveId(UpdraftApi api, String reference) {
+        int at = reference.lastIndexOf('@');
+        if (at <= 0) {
+            return reference;
+        }
+        String name = reference.substring(0, at);
+        String version = reference.substring(at + 1);
+        for (JsonNode release : api.releases("limit=500&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))) {
+            if (version.equals(release.path("version").asText())) {
+                return release.path("id").asText();
+            }
+        }
+        throw new UpdraftApi.ApiException("no release " + name + " " + version, 404);
+    }
+
+    @Command(name = "publish", description = "Upload artifacts and publish a release (streams the files, sends"
+            + " their sha256 so the service rejects a corrupted upload).")
+    static final class Publish implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--file", required = true, description = "artifact to upload (repeat for several)")
+        List<Path> files;
+        @Option(names = "--version", required = true, description = "SemVer 2.0 version, e.g. 1.2.0 or 2.0.0-rc.1")
+        String version;
+        @Option(names = "--hw", required = true, paramLabel = "MODEL:REVISION",
+                description = "compatible hardware, e.g. gw-200:1.0 or gw-200:* (repeat for several)")
+        List<String> hardware;
+        @Option(names = "--name", description = "release name (default: the first file's name without extension"
+                + " and version)")
+        String name;
+        @Option(names = "--sha256", description = "expected sha256 of each --file, in order (default: computed"
+                + " here); a file that does not match is not uploaded")
+        List<String> sha256 = new ArrayList<>();
+        @Option(names = "--signature", description = "detached signature of each --file, in order (openssl cms"
+                + " -sign -binary -outform DER, or openssl dgst -sha256 -sign)")
+        List<Path> signatures = new ArrayList<>();
+        @Option(names = "--part", description = "software module of the files (default os)")
+        String part;
+        @Option(names = "--notes", description = "release notes")
+        String notes;
+        @Option(names = "--notes-file", description = "release notes from a file")
+        Path notesFile;
+        @Option(names = "--min-installed", description = "devices must run at least this version to take it")
+        String minInstalled;
+        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label (repeat for several)")
+        Map<String, String> labels = new LinkedHashMap<>();
+        @Option(names = "--draft", description = "store it as a DRAFT: not announced until 'release publish-draft'")
+        boolean draft;
+
+        @Override
+        public Integer call() throws IOException {
+            Printer printer = UpdraftCli.of(spec).printer(spec);
+            files = files.stream().map(UpdraftCli::userPath).toList();
+            signatures = signatures.stream().map(UpdraftCli::userPath).toList();
+            if (!sha256.isEmpty() && sha256.size() != files.size()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give one --sha256 per --file");
+            }
+            List<String> hashes = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                String actual = sha256(files.get(i));
+                if (!sha256.isEmpty() && !sha256.get(i).strip().equalsIgnoreCase(actual)) {
+                    throw new IllegalStateException("sha256 of " + files.get(i) + " is " + actual + ", not the expected "
+                            + sha256.get(i) + ": not uploading it");
+                }
+                hashes.add(actual);
+            }
+            UpdraftApi.Publication publication = UpdraftCli.of(spec).api().publishRelease(new UpdraftApi.ReleaseUpload(
+                    metadata(), part, files, hashes, signatures, draft));
+            JsonNode release = publication.release();
+            String verb = !publication.created() ? "already there (identical):" : draft ? "stored draft" : "published";
+            printer.result(release, verb + " " + release.path("name").asText() + " " + release.path("version").asText()
+                    + " (id " + release.path("id").asText() + ", state " + release.path("state").asText() + ")\n"
+                    + artifacts(release));
+            return 0;
+        }
+
+        private ObjectNode metadata() throws IOException {
+            ObjectNode metadata = UpdraftApi.object().put("name", name == null ? defaultName() : name)
+                    .put("version", version);
+            ArrayNode hw = metadata.putArray("hardware");
+            for (String entry : hardware) {
+                int colon = entry.lastIndexOf(':');
+                if (colon <= 0 || colon == entry.length() - 1) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--hw must be MODEL:REVISION (revision * for any), not " + entry);
+                }
+                hw.addObject().put("model", entry.substring(0, colon)).put("revision", entry.substring(colon + 1));
+            }
+            String text = notesFile == null ? notes : Files.readString(UpdraftCli.userPath(notesFile));
+            if (text != null) {
+                metadata.put("notes", text);
+            }
+            if (minInstalled != null) {
+                metadata.put("minInstalledVersion", minInstalled);
+            }
+            if (!labels.isEmpty()) {
+                ObjectNode labelNode = metadata.putObject("labels");
+                labels.forEach(labelNode::put);
+            }
+            return metadata;
+        }
+
+        private String defaultName() {
+            String file = files.get(0).getFileName().toString();
+            int dot = file.lastIndexOf('.');
+            String base = dot > 0 ? file.substring(0, dot) : file;
+            return VERSION_SUFFIX.matcher(base).replaceFirst("");
+        }
+    }
+
+    @Command(name = "list", description = "Releases, newest first (or by SemVer with --order version).")
+    static final class ListReleases implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--name", description = "only this release name")
+        String name;
+        @Option(names = "--state", description = "DRAFT, PUBLISHED, STABLE or REVOKED")
+        String state;
+        @Option(names = "--order", defaultValue = "created", description = "created (default) or version (needs --name)")
+        String order;
+        @Option(names = "--limit", defaultValue = "100")
+        int limit;
+
+        @Override
+        public Integer call() {
+            StringBuilder query = new StringBuilder("limit=" + limit + "&order=" + order);
+            if (name != null) {
+                query.append("&name=").append(URLEncoder.encode(name, StandardCharsets.UTF_8));
+            }
+            if (state != null) {
+                query.append("&state=").append(URLEncoder.encode(state, StandardCharsets.UTF_8));
+            }
+            JsonNode releases = UpdraftCli.of(spec).api().releases(query.toString());
+            Printer printer = UpdraftCli.of(spec).printer(spec);
+            if (printer.json()) {
+                printer.json(releases);
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode r : releases) {
+                rows.add(List.of(r.path("id").asText(), r.path("name").asText(), r.path("version").asText(),
+                        r.path("state").asText(), String.valueOf(r.path("artifacts").size()),
+                        Printer.text(r, "createdAt")));
+            }
+            printer.table(List.of("ID", "NAME", "VERSION", "STATE", "ARTIFACTS", "CREATED"), rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "One release with its artifacts (ID or NAME@VERSION).")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "RELEASE")
+        String release;
+
+        @Override
+        public Integer call() {
+            UpdraftApi api = UpdraftCli.of(spec).api();
+            JsonNode r = api.release(resolveId(api, release));
+            StringBuilder human = new StringBuilder();
+            human.append(r.path("name").asText()).append(' ').append(r.path("version").asText()).append("  ")
+                    .append(r.path("state").asText()).append("  id ").append(r.path("id").asText()).append('\n');
+            List<String> hw = new ArrayList<>();
+            r.path("hardware").forEach(h -> hw.add(h.path("model").asText() + ":" + h.path("revision").asText()));
+            human.append("hardware: ").append(String.join(", ", hw)).append('\n');
+            if (r.hasNonNull("minInstalledVersion")) {
+                human.append("requires installed >= ").append(r.path("minInstalledVersion").asText()).append('\n');
+            }
+            if (r.path("labels").size() > 0) {
+                human.append("labels: ").append(r.path("labels").toString()).append('\n');
+            }
+            if (r.hasNonNull("revokedReason")) {
+                human.append("revoked: ").append(r.path("revokedReason").asText()).append('\n');
+            }
+            if (r.hasNonNull("notes")) {
+                human.append("notes: ").append(r.path("notes").asText()).append('\n');
+            }
+            human.append(artifacts(r));
+            UpdraftCli.of(spec).printer(spec).result(r, human.toString().stripTrailing());
+            return 0;
+        }
+    }
+
+    @Command(name = "promote", description = "Mark a published release STABLE (ID or NAME@VERSION).")
+    static final class Promote implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "RELEASE")
+        String release;
+
+        @Override
+        public Integer call() {
+            UpdraftApi api = UpdraftCli.of(spec).api();
+            JsonNode r = api.promoteRelease(resolveId(api, release));
+            UpdraftCli.of(spec).printer(spec).result(r, r.path("name").asText() + " " + r.path("version").asText()
+                    + " is " + r.path("state").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", description = "Revoke a release: never offered to a device again; its rollouts stop.")
+    static final class Revoke implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "RELEASE")
+        String release;
+        @Option(names = "--reason")
+        String reason;
+
+        @Override
+        public Integer call() {
+            UpdraftApi api = UpdraftCli.of(spec).api();
+            JsonNode r = api.revokeRelease(resolveId(api, release), reason);
+            UpdraftCli.of(spec).printer(spec).result(r, r.path("name").asText() + " " + r.path("version").asText()
+                    + " is " + r.path("state").asText() + " (" + Printer.text(r, "revokedReason") + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "publish-draft", description = "Publish a DRAFT release (announces it to the rollout-service).")
+    static final class PublishDraft implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "RELEASE")
+        String release;
+
+        @Override
+        public Integer call() {
+            UpdraftApi api = UpdraftCli.of(spec).api();
+            JsonNode r = api.publishDraft(resolveId(api, release));
+            UpdraftCli.of(spec).printer(spec).result(r, r.path("name").asText() + " " + r.path("version").asText()
+                    + " is " + r.path("state").asText());
+            return 0;
+        }
+    }
+
+    static String artifacts(JsonNode release) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode a : release.path("artifacts")) {
+            text.append(String.format(Locale.ROOT, "  %-6s %-32s %12d bytes  sha256 %s%s%n", a.path("part").asText(),
+                    a.path("filename").asText(), a.path("size").asLong(), a.path("sha256").asText(),
+                    a.hasNonNull("signedBy") ? "  signed by " + a.path("signedBy").asText() : ""));
+        }
+        return text.toString().stripTrailing();
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.updraft.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.updraft.fleet.Fleet;
+import io.updraft.fleet.FleetScenario;
+import io.updraft.launcher.LocalStack;
+import io.updraft.launcher.UpdraftApi;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code updraft} CLI as a CI job runs it, against the four packaged services on a real broker and PostgreSQL,
+ * with a simulated DDI fleet: publishing, listing, promoting and revoking releases, creating and controlling rollouts,
+ * and the exit codes of {@code rollout watch} a pipeline gates on.
+ */
+class UpdraftCliIT {
+    private static final String GOOD = "cli-a";
+    private static final String BAD = "cli-b";
+    private static final String BROKEN_VERSION = "2.0.0";
+    private static final int PER_MODEL = 4;
+
+    private static LocalStack stack;
+    private static Fleet fleet;
+    private static Path work;
+    private static Map<String, String> env;
+    private static String fleetName;
+
+    /** What one CLI run printed and returned. */
+    record Run(int status, String out, String err) {
+        JsonNode json() {
+            return UpdraftApi.parse(out);
+        }
+    }
+
+    @BeforeAll
+    static void startTheStackAndAFleet() throws Exception {
+        Path root = Path.of(System.getProperty("updraft.root", "..")).toAbsolutePath().normalize();
+        work = root.resolve("launcher/target/cli-it-" + ProcessHandle.current().pid());
+        stack = LocalStack.start(work.resolve("stack"), root, true, false, Map.of(
+                "updraft.gateway.polling.interval", "PT1S",
+                "updraft.gateway.polling.active-interval", "PT1S",
+                "updraft.telemetry.window", "2s"));
+        fleetName = "cli" + UUID.randomUUID().toString().substring(0, 6);
+        fleet = new Fleet(new FleetScenario(stack.service("device-gateway").url(), "DEFAULT", stack.gatewayToken(),
+                fleetName, List.of(new FleetScenario.HardwareMix(GOOD, "1.0", PER_MODEL),
+                        new FleetScenario.HardwareMix(BAD, "1.0", PER_MODEL)),
+                List.of(new FleetScenario.FailureRule(BAD, BROKEN_VERSION, 1.0)),
+                Duration.ofMillis(300), Duration.ofSeconds(1), "1.0.0")).start();
+        env = Map.of("UPDRAFT_RELEASE_URL", stack.service("release-service").url(),
+                "UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url(),
+                "UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url(),
+                "UPDRAFT_TOKEN", stack.adminToken());
+        awaitInventory();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void releaseCommands_publishIdempotentlyRefuseACorruptFileListShowAndPromote() throws Exception {
+        String name = "cli-fw-" + UUID.randomUUID().toString().substring(0, 8);
+        Path file = image(name + "-1.0.1.swu", 4_000);
+
+        Run published = cli("release", "publish", "--file", file.toString(), "--version", "1.0.1",
+                "--hw", GOOD + ":1.0", "--hw", BAD + ":*", "--label", "git=abc123", "--notes", "first");
+        Run again = cli("--output", "json", "release", "publish", "--file", file.toString(), "--version", "1.0.1",
+                "--hw", GOOD + ":1.0", "--hw", BAD + ":*");
+        Run corrupt = cli("release", "publish", "--file", file.toString(), "--name", name, "--version", "1.0.2",
+                "--hw", GOOD + ":1.0", "--sha256", "0".repeat(64));
+        Run badVersion = cli("release", "publish", "--file", file.toString(), "--name", name, "--version", "1.0",
+                "--hw", GOOD + ":1.0");
+
+        assertThat(published.status()).as(published.err()).isZero();
+        assertThat(published.out()).contains("published " + name + " 1.0.1").contains(sha256(file));
+        assertThat(again.status()).isZero();
+        String id = again.json().path("id").asText();
+        assertThat(again.json().path("labels").path("git").asText()).isEqualTo("abc123");
+        assertThat(corrupt.status()).isEqualTo(1);
+        assertThat(corrupt.err()).contains("not uploading");
+        assertThat(badVersion.status()).isEqualTo(1);
+        assertThat(badVersion.err()).contains("version");
+
+        Run list = cli("--output", "json", "release", "list", "--name", name);
+        assertThat(list.json().findValuesAsText("version")).containsExactly("1.0.1");
+        Run show = cli("release", "show", name + "@1.0.1");
+        assertThat(show.out()).contains(id).contains(GOOD + ":1.0").contains("PUBLISHED");
+        Run promote = cli("release", "promote", id);
+        assertThat(promote.out()).contains("STABLE");
+        Run usage = cli("release", "publish", "--version", "1.0.0");
+        assertThat(usage.status()).isEqualTo(64);
+    }
+
+    @Test
+    void noToken_isAClearError() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = UpdraftCli.execute(work, Map.of("UPDRAFT_RELEASE_URL", env.get("UPDRAFT_RELEASE_URL")),
+                new PrintWriter(out), new PrintWriter(err), "release", "list");
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).contains("UPDRAFT_TOKEN");
+    }
+
+    @Test
+    void rolloutWatch_exits0WhenTheRolloutCompletesCleanly() throws Exception {
+        String name = publish("1.1.0");
+
+        String rolloutId = create(name + "@1.1.0", "--waves", "50,100", "--soak", "PT1S");
+        Run watch = cli("rollout", "watch", rolloutId, "--timeout", "PT3M", "--interval", "PT0.5S");
+
+        assertThat(watch.status()).as(watch.out() + watch.err()).isEqualTo(WatchVerdict.COMPLETED);
+        assertThat(watch.out()).contains("wave 1/2").contains("wave 2/2").contains("DONE").contains("(exit 0)");
+        // the inventory learns installed versions from device reports, a moment after the actions finished
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> cli("--output", "json", "devices", "list", "--filter", "model=" + GOOD, "--filter",
+                        "version=1.1.0", "--size", "1000").json().path("items").findValuesAsText("deviceId").stream()
+                        .filter(device -> device.startsWith(fleetName)).count() == PER_MODEL);
+        assertThat(cli("devices", "list", "--filter", "model=" + GOOD).out()).contains(fleetName).contains("1.1.0");
+        Run show = cli("rollout", "show", rolloutId);
+        assertThat(show.out()).contains("COMPLETED");
+    }
+
+    @Test
+    void rolloutWatch_exits2WhenACohortIsRolledBack() throws Exception {
+        String name = publish(BROKEN_VERSION);
+
+        String rolloutId = create(name + "@" + BROKEN_VERSION, "--soak", "PT5S", "--rollback-failure-rate", "0.5",
+                "--rollback-min-sample", "3");
+        Run watch = cli("rollout", "watch", rolloutId, "--timeout", "PT3M", "--interval", "PT0.5S");
+
+        assertThat(watch.status()).as(watch.out() + watch.err()).isEqualTo(WatchVerdict.ROLLED_BACK);
+        assertThat(watch.out()).contains("cohort " + BAD + ":1.0 ROLLED BACK").contains("(exit 2)");
+        JsonNode view = cli("--output", "json", "rollout", "show", rolloutId).json();
+        assertThat(view.path("state").asText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void rolloutWatch_exits4WhenPausedAnd3WhenTheReleaseIsRevoked() throws Exception {
+        String name = publish("3.0.0");
+        String rolloutId = create(name + "@3.0.0", "--waves", "50,100", "--soak", "PT1H");
+
+        assertThat(cli("rollout", "pause", rolloutId, "--reason", "checking dashboards").out()).contains("PAUSED");
+        Run paused = cli("rollout", "watch", rolloutId, "--timeout", "PT1M");
+        assertThat(paused.status()).isEqualTo(WatchVerdict.PAUSED);
+        assertThat(cli("rollout", "resume", rolloutId).out()).contains("RUNNING");
+
+        Run revoke = cli("release", "revoke", name + "@3.0.0", "--reason", "bricks on cold boot");
+        assertThat(revoke.status()).as(revoke.err()).isZero();
+        assertThat(revoke.out()).contains("REVOKED").contains("bricks on cold boot");
+        Run watch = cli("rollout", "watch", rolloutId, "--timeout", "PT2M", "--interval", "PT0.5S");
+
+        assertThat(watch.status()).as(watch.out() + watch.err()).isEqualTo(WatchVerdict.ABORTED);
+        Run again = cli("rollout", "create", "--release", name + "@3.0.0", "--target", "fleet=" + fleetName,
+                "--wait-for-release", "PT0S");
+        assertThat(again.status()).isEqualTo(1);
+        assertThat(again.err()).contains("revoked");
+    }
+
+    private static String publish(String version) throws Exception {
+        String name = "cli-fw-" + UUID.randomUUID().toString().substring(0, 8);
+        Run run = cli("--output", "json", "release", "publish", "--file", image(name + "-" + version + ".swu", 64_000)
+                .toString(), "--version", version, "--hw", GOOD + ":1.0", "--hw", BAD + ":1.0");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.json().path("name").asText()).isEqualTo(name);
+        return name;
+    }
+
+    private static String create(String release, String... options) {
+        String[] base = { "--output", "json", "rollout", "create", "--release", release, "--target",
+                "fleet=" + fleetName };
+        String[] args = new String[base.length + options.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(options, 0, args, base.length, options.length);
+        Run run = cli(args);
+        assertThat(run.status()).as(run.err()).isZero();
+        return run.json().path("id").asText();
+    }
+
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = UpdraftCli.execute(work, env, new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private static Path image(String filename, int size) throws Exception {
+        byte[] bytes = new byte[size];
+        new Random(filename.hashCode()).nextBytes(bytes);
+        Files.createDirectories(work.resolve("builds"));
+        return Files.write(work.resolve("builds").resolve(filename), bytes);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static void awaitInventory() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    Run run = cli("--output", "json", "devices", "list", "--size", "1000");
+                    return run.status() == 0 && run.json().path("items").findValuesAsText("deviceId").stream()
+                            .filter(d -> d.startsWith(fleetName)).count() == 2L * PER_MODEL;
+                });
+    }
+}
