@@ -82,6 +82,23 @@ class DeadLetterTest {
                 .body("cohorts[0].cohort", is("board:R")));
     }
 
+    @Test
+    void given_garbage_on_rollbacks_when_consumed_then_it_is_parked_and_later_decisions_are_still_recorded() {
+        String rolloutId = newId("rollout");
+        String marker = newId("garbage");
+
+        produceGarbage(Topics.ROLLBACKS, rolloutId, marker, "\"rolloutId\":\"" + rolloutId + "\"");
+        for (int i = 0; i < 3; i++) {
+            KafkaProbe.send(installed(newId("dev"), rolloutId, "board:S", Outcome.FAILURE));
+        }
+
+        awaitParked(Topics.ROLLBACKS, marker);
+        await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
+                .queryParam("rolloutId", rolloutId).get("/api/v1/rollbacks").then().statusCode(200)
+                .body("size()", is(1))
+                .body("[0].cohort", is("board:S")));
+    }
+
     /** Not JSON at all, and JSON naming an event type nobody knows; both keyed like the valid record after them. */
     private static void produceGarbage(String topic, String key, String marker, String keyField) {
         KafkaProbe.produce(topic, key, "{not json " + marker);

@@ -38,6 +38,25 @@ class RestApiTest {
     }
 
     @Test
+    void given_the_dashboard_when_loaded_then_the_page_is_public_and_its_data_needs_a_viewer_token() {
+        given().get("/dashboard.html").then().statusCode(200).body(containsString("fleet health"));
+        given().get("/dashboard.js").then().statusCode(200).body(containsString("EventSource"));
+        given().get("/api/v1/dashboard").then().statusCode(401);
+        given().get("/api/v1/dashboard/events").then().statusCode(401);
+        String stranger = UpdraftStackResource.tokens().mint("stranger", Duration.ofMinutes(10), "device");
+        given().cookie("updraft_token", stranger).get("/api/v1/dashboard").then().statusCode(403);
+    }
+
+    @Test
+    void given_a_viewer_token_in_the_cookie_or_the_header_when_reading_the_dashboard_then_allowed() {
+        String viewer = UpdraftStackResource.tokens().mint("viewer", Duration.ofMinutes(10), "viewer");
+        given().cookie("updraft_token", viewer).get("/api/v1/dashboard").then().statusCode(200)
+                .body("rollouts", org.hamcrest.Matchers.notNullValue());
+        given().auth().oauth2(viewer).get("/api/v1/dashboard").then().statusCode(200);
+        given().cookie("updraft_token", viewer).get("/api/v1/rollbacks").then().statusCode(200);
+    }
+
+    @Test
     void given_an_unknown_rollout_when_reading_its_health_then_404_problem() {
         String rolloutId = newId("rollout");
         asViewer().get("/api/v1/rollouts/{id}/health", rolloutId).then()

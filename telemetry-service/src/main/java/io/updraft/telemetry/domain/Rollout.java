@@ -16,4 +16,11 @@ public class Rollout {
     public Integer minSampleSize;
     public Instant createdAt;
     public Instant finishedAt;
+    public String name;
+    public String version;
+    public Integer waveCount;
+    public Integer deviceCount;
+    public Integer currentWave;
+    public String state;
+    public String stateReason;
 }

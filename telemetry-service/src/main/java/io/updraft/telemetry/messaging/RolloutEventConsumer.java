@@ -6,6 +6,9 @@ import io.updraft.events.RolloutEvent;
 import io.updraft.events.RolloutEvent.RolloutAborted;
 import io.updraft.events.RolloutEvent.RolloutCompleted;
 import io.updraft.events.RolloutEvent.RolloutCreated;
+import io.updraft.events.RolloutEvent.RolloutGroupStarted;
+import io.updraft.events.RolloutEvent.RolloutPaused;
+import io.updraft.events.RolloutEvent.RolloutResumed;
 import io.updraft.events.RolloutEvent.RolloutRolledBack;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.telemetry.service.RolloutLifecycle;
@@ -31,10 +34,19 @@ public class RolloutEventConsumer {
         if (!inbox.firstDelivery(CONSUMER, event)) {
             return;
         }
-        // waves starting, pauses and resumes change nothing telemetry judges
         if (event instanceof RolloutCreated created) {
             lifecycle.created(created);
-        } else if (event instanceof RolloutCompleted || event instanceof RolloutAborted) {
+        } else if (event instanceof RolloutGroupStarted started) {
+            lifecycle.waveStarted(started.rolloutId(), started.wave());
+        } else if (event instanceof RolloutPaused paused) {
+            lifecycle.changed(paused.rolloutId(), "PAUSED", paused.reason());
+        } else if (event instanceof RolloutResumed resumed) {
+            lifecycle.changed(resumed.rolloutId(), "RUNNING", null);
+        } else if (event instanceof RolloutCompleted) {
+            lifecycle.changed(event.rolloutId(), "COMPLETED", null);
+            lifecycle.finished(event.rolloutId());
+        } else if (event instanceof RolloutAborted aborted) {
+            lifecycle.changed(event.rolloutId(), "ABORTED", aborted.reason());
             lifecycle.finished(event.rolloutId());
         } else if (event instanceof RolloutRolledBack rolledBack) {
             lifecycle.rolledBack(rolledBack.rolloutId(), rolledBack.cohort());

@@ -2,10 +2,8 @@ package io.updraft.telemetry.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
-import io.updraft.telemetry.domain.CohortCount;
 import io.updraft.telemetry.domain.CohortKey;
 import io.updraft.telemetry.domain.CohortStats;
-import io.updraft.telemetry.service.CohortTally;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
@@ -20,11 +18,10 @@ import java.util.List;
 @ApplicationScoped
 public class CohortStatsRepository implements PanacheRepositoryBase<CohortStats, CohortKey> {
 
-    /** @return the cohort's tally including this install, exactly as committed order will see it */
     @Transactional(TxType.MANDATORY)
-    public CohortCount countInstall(String rolloutId, String cohort, boolean succeeded, Instant reportedAt,
+    public void countInstall(String rolloutId, String cohort, boolean succeeded, Instant reportedAt,
             Instant now) {
-        Object[] row = (Object[]) getEntityManager().createNativeQuery("""
+        getEntityManager().createNativeQuery("""
                 insert into cohort_stats (rollout_id, cohort, succeeded, failed, first_report_at, last_activity_at)
                 values (?1, ?2, ?3, ?4, ?5, ?6)
                 on conflict (rollout_id, cohort) do update set
@@ -32,7 +29,6 @@ public class CohortStatsRepository implements PanacheRepositoryBase<CohortStats,
                     failed = cohort_stats.failed + excluded.failed,
                     first_report_at = least(cohort_stats.first_report_at, excluded.first_report_at),
                     last_activity_at = excluded.last_activity_at
-                returning succeeded, failed, first_report_at
                 """)
                 .setParameter(1, rolloutId)
                 .setParameter(2, cohort)
@@ -40,9 +36,7 @@ public class CohortStatsRepository implements PanacheRepositoryBase<CohortStats,
                 .setParameter(4, succeeded ? 0 : 1)
                 .setParameter(5, reportedAt)
                 .setParameter(6, now)
-                .getSingleResult();
-        return new CohortCount(cohort, new CohortTally(SqlValues.number(row[0]), SqlValues.number(row[1])),
-                SqlValues.instant(row[2]));
+                .executeUpdate();
     }
 
     /** The cohorts RolloutCreated names show up (with zeros) before their first report. */
@@ -55,19 +49,6 @@ public class CohortStatsRepository implements PanacheRepositoryBase<CohortStats,
                     .setParameter(2, cohort)
                     .executeUpdate();
         }
-    }
-
-    /** Native on purpose: bypasses the persistence context, so it sees what the upserts in this transaction wrote. */
-    @Transactional(TxType.MANDATORY)
-    public List<CohortCount> countsOf(String rolloutId) {
-        List<?> rows = getEntityManager().createNativeQuery(
-                "select cohort, succeeded, failed, first_report_at from cohort_stats where rollout_id = ?1 order by cohort")
-                .setParameter(1, rolloutId)
-                .getResultList();
-        return rows.stream().map(Object[].class::cast)
-                .map(row -> new CohortCount((String) row[0],
-                        new CohortTally(SqlValues.number(row[1]), SqlValues.number(row[2])), SqlValues.instant(row[3])))
-                .toList();
     }
 
     @Transactional(TxType.MANDATORY)

@@ -9,7 +9,7 @@ import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import io.updraft.events.RolloutEvent.RolloutCreated;
 
 @ApplicationScoped
 public class RolloutRepository implements PanacheRepositoryBase<Rollout, String> {
@@ -24,26 +24,6 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
                 .setParameter(1, rolloutId)
                 .setParameter(2, now)
                 .executeUpdate();
-    }
-
-    /**
-     * Reads the stored policy and holds the row FOR SHARE until commit: a RolloutCreated that changes the policy
-     * waits for this transaction and then re-judges with its result, so no report is judged by neither policy.
-     */
-    @Transactional(TxType.MANDATORY)
-    public Optional<RollbackRule> lockedPolicy(String rolloutId) {
-        List<?> rows = getEntityManager().createNativeQuery(
-                "select failure_rate_threshold, min_sample_size from rollout where rollout_id = ?1 for share")
-                .setParameter(1, rolloutId)
-                .getResultList();
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
-        Object[] row = (Object[]) rows.get(0);
-        if (row[0] == null || row[1] == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new RollbackRule(((Number) row[0]).doubleValue(), ((Number) row[1]).intValue()));
     }
 
     /** Takes the row lock that waits out every report judged under the previous (default) policy. */
@@ -117,5 +97,54 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
                 .setParameter(1, rolloutId)
                 .setParameter(2, windowEnd)
                 .executeUpdate();
+    }
+
+    /** What the dashboard shows of the rollout; the row may exist already from an earlier report. */
+    @Transactional(TxType.MANDATORY)
+    public void describe(RolloutCreated created, Instant now) {
+        getEntityManager().createNativeQuery("""
+                update rollout set name = ?2, version = ?3, wave_count = ?4, device_count = ?5 where rollout_id = ?1
+                """)
+                .setParameter(1, created.rolloutId())
+                .setParameter(2, created.name())
+                .setParameter(3, created.version())
+                .setParameter(4, created.waveCount())
+                .setParameter(5, created.deviceCount())
+                .executeUpdate();
+    }
+
+    @Transactional(TxType.MANDATORY)
+    public void waveStarted(String rolloutId, int wave, Instant now) {
+        ensureKnown(rolloutId, now);
+        getEntityManager().createNativeQuery(
+                "update rollout set current_wave = greatest(coalesce(current_wave, 0), ?2) where rollout_id = ?1")
+                .setParameter(1, rolloutId)
+                .setParameter(2, wave)
+                .executeUpdate();
+    }
+
+    /** RUNNING, PAUSED, COMPLETED or ABORTED; a finished rollout stays finished. */
+    @Transactional(TxType.MANDATORY)
+    public void changeState(String rolloutId, String state, String reason, Instant now) {
+        ensureKnown(rolloutId, now);
+        getEntityManager().createNativeQuery("""
+                update rollout set state = ?2, state_reason = ?3
+                where rollout_id = ?1 and state not in ('COMPLETED', 'ABORTED')
+                """)
+                .setParameter(1, rolloutId)
+                .setParameter(2, state)
+                .setParameter(3, reason)
+                .executeUpdate();
+    }
+
+    /** The most recently created rollouts, newest first. */
+    public List<Rollout> latest(int limit) {
+        return find("order by createdAt desc").page(0, limit).list();
+    }
+
+    /** Rollouts that have not completed or been aborted, at most {@code limit}. */
+    public java.util.Set<String> unfinishedIds(int limit) {
+        return find("finishedAt is null").page(0, limit).stream().map(r -> r.rolloutId)
+                .collect(java.util.stream.Collectors.toSet());
     }
 }

@@ -6,7 +6,9 @@ import io.updraft.support.outbox.Outbox;
 import io.updraft.telemetry.config.TelemetryConfig;
 import io.updraft.telemetry.domain.WindowDue;
 import io.updraft.telemetry.mapping.HealthMapper;
+import io.updraft.events.FleetHealthEvent.HealthWindowClosed;
 import io.updraft.telemetry.repository.CohortStatsRepository;
+import io.updraft.telemetry.repository.HealthPointRepository;
 import io.updraft.telemetry.repository.RollbackDecisionRepository;
 import io.updraft.telemetry.repository.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +36,8 @@ public class HealthWindowCloser {
     RollbackDecisionRepository decisions;
     @Inject
     Outbox outbox;
+    @Inject
+    HealthPointRepository points;
 
     @Scheduled(identity = "health-window", every = "${updraft.telemetry.window:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -48,8 +52,10 @@ public class HealthWindowCloser {
         // another replica's tick may just have closed these windows: wait at least half a window between two
         Instant notAfter = now.minus(config.window().dividedBy(2));
         for (WindowDue due : rollouts.dueForWindow(notAfter, BATCH)) {
-            outbox.append(HealthMapper.toWindow(due.rolloutId(), due.windowStart(), now,
-                    stats.ofRollout(due.rolloutId()), decisions.ofRollout(due.rolloutId())));
+            HealthWindowClosed window = HealthMapper.toWindow(due.rolloutId(), due.windowStart(), now,
+                    stats.ofRollout(due.rolloutId()), decisions.ofRollout(due.rolloutId()));
+            outbox.append(window);
+            points.record(window);
             rollouts.windowClosed(due.rolloutId(), now);
         }
     }

@@ -7,22 +7,23 @@ import io.updraft.events.DeviceReport.Outcome;
 import io.updraft.events.EventMeta;
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.events.MalformedEventException;
-import io.updraft.telemetry.domain.CohortCount;
 import io.updraft.telemetry.domain.CohortKey;
 import io.updraft.telemetry.repository.CohortStatsRepository;
 import io.updraft.telemetry.repository.CountedActionRepository;
 import io.updraft.telemetry.repository.DeviceAssignmentRepository;
+import io.updraft.telemetry.repository.DeviceProgressRepository;
+import io.updraft.telemetry.repository.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.time.Instant;
 
-/** Counts install results per rollout and cohort, judges the cohort, and tracks which rollout a device runs. */
+/** Counts install results per rollout and cohort (the REST read model) and tracks which rollout a device runs. */
 @ApplicationScoped
 public class InstallTally {
     @Inject
-    PolicyBook policies;
+    RolloutRepository rollouts;
     @Inject
     CohortStatsRepository stats;
     @Inject
@@ -30,44 +31,53 @@ public class InstallTally {
     @Inject
     DeviceAssignmentRepository assignments;
     @Inject
-    CohortJudge judge;
+    DeviceProgressRepository progress;
 
     @Transactional(TxType.MANDATORY)
     public void finished(ActionFinished finished) {
         if (finished.outcome() == null) {
             throw new MalformedEventException("ActionFinished " + finished.eventId() + " without outcome");
         }
+        Instant now = EventMeta.now();
         if (!RollbackRule.counts(finished)) {
             // back on the release it ran before (rollback) or outside any rollout: its health speaks for none
             assignments.release(finished.deviceId());
+            if (finished.rollback() && finished.rolloutId() != null && !finished.rolloutId().isBlank()
+                    && finished.outcome() == Outcome.SUCCESS) {
+                progress.reached(finished.rolloutId(), finished.deviceId(), cohortOf(finished.cohort()),
+                        DeviceProgressRepository.ROLLED_BACK, now);
+            }
             return;
         }
-        Instant now = EventMeta.now();
         CohortKey key = new CohortKey(finished.rolloutId(), cohortOf(finished.cohort()));
+        progress.reached(key.rolloutId, finished.deviceId(), key.cohort, finished.outcome() == Outcome.SUCCESS
+                ? DeviceProgressRepository.SUCCEEDED : DeviceProgressRepository.FAILED, now);
         assignments.assign(finished.deviceId(), key, finished.actionId(), now);
         if (!countedActions.firstCount(finished.actionId(), finished.rolloutId(), now)) {
             return;
         }
-        // lock order everywhere: rollout row, then cohort row (no deadlock with RolloutCreated)
-        RollbackRule rule = policies.lockedRuleFor(key.rolloutId, now);
+        // the verdict is the health topology's (streams.CohortReferee); this is the read model for REST and windows
+        rollouts.ensureKnown(key.rolloutId, now);
         Instant reportedAt = finished.occurredAt() == null ? now : finished.occurredAt();
-        CohortCount count = stats.countInstall(key.rolloutId, key.cohort, finished.outcome() == Outcome.SUCCESS,
-                reportedAt, now);
-        judge.judge(key.rolloutId, count, rule);
+        stats.countInstall(key.rolloutId, key.cohort, finished.outcome() == Outcome.SUCCESS, reportedAt, now);
     }
 
     @Transactional(TxType.MANDATORY)
     public void progressed(ActionProgressed progressed) {
         if (progressed.rolloutId() != null && !progressed.rolloutId().isBlank()) {
-            assignments.assign(progressed.deviceId(),
-                    new CohortKey(progressed.rolloutId(), cohortOf(progressed.cohort())), progressed.actionId(),
-                    EventMeta.now());
+            CohortKey key = new CohortKey(progressed.rolloutId(), cohortOf(progressed.cohort()));
+            assignments.assign(progressed.deviceId(), key, progressed.actionId(), EventMeta.now());
+            progress.installing(key.rolloutId, progressed.deviceId(), key.cohort, EventMeta.now());
         }
     }
 
     @Transactional(TxType.MANDATORY)
     public void canceled(ActionCanceled canceled) {
         assignments.releaseAction(canceled.deviceId(), canceled.actionId());
+        if (canceled.rolloutId() != null && !canceled.rolloutId().isBlank()) {
+            progress.reached(canceled.rolloutId(), canceled.deviceId(), cohortOf(canceled.cohort()),
+                    DeviceProgressRepository.CANCELED, EventMeta.now());
+        }
     }
 
     private static String cohortOf(String cohort) {

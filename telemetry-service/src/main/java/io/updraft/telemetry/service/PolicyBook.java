@@ -4,25 +4,21 @@ import io.quarkus.runtime.StartupEvent;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
 import io.updraft.telemetry.config.TelemetryConfig;
 import io.updraft.telemetry.domain.Rollout;
-import io.updraft.telemetry.repository.RolloutRepository;
+import io.updraft.telemetry.streams.CohortPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
-import jakarta.transaction.Transactional.TxType;
-import java.time.Instant;
 
-/** The rollback rule of each rollout: its own from RolloutCreated, the configured defaults until then. */
+/** Each rollout's failure-rate rule as the REST API shows it: from RolloutCreated, the defaults until then. */
 @ApplicationScoped
 public class PolicyBook {
     @Inject
     TelemetryConfig config;
-    @Inject
-    RolloutRepository rollouts;
 
     /** Unusable defaults stop the service at start, not at the first report of an unknown rollout. */
     void validateDefaults(@Observes StartupEvent startup) {
         defaults();
+        CohortPolicy.defaults(config);
     }
 
     public RollbackRule defaults() {
@@ -38,10 +34,4 @@ public class PolicyBook {
                 : new RollbackRule(rollout.failureRateThreshold, rollout.minSampleSize);
     }
 
-    /** The rule to judge a report by, holding the rollout row FOR SHARE until commit (see RolloutRepository). */
-    @Transactional(TxType.MANDATORY)
-    public RollbackRule lockedRuleFor(String rolloutId, Instant now) {
-        rollouts.ensureKnown(rolloutId, now);
-        return rollouts.lockedPolicy(rolloutId).orElseGet(this::defaults);
-    }
 }

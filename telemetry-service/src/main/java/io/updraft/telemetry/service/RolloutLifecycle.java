@@ -2,7 +2,6 @@ package io.updraft.telemetry.service;
 
 import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent.RolloutCreated;
-import io.updraft.telemetry.domain.CohortCount;
 import io.updraft.telemetry.repository.CohortStatsRepository;
 import io.updraft.telemetry.repository.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,25 +19,31 @@ public class RolloutLifecycle {
     RolloutRepository rollouts;
     @Inject
     CohortStatsRepository stats;
-    @Inject
-    CohortJudge judge;
 
-    /** Stores the policy, then re-judges every cohort: reports may have been judged by the defaults before. */
+    /** Stores the policy shown by the REST API (the health topology judges by its own copy of it). */
     @Transactional(TxType.MANDATORY)
     public void created(RolloutCreated created) {
         RollbackRule rule = policies.ruleOf(created.policy());
         Instant now = EventMeta.now();
         rollouts.storePolicy(created.rolloutId(), rule, now);
+        rollouts.describe(created, now);
         stats.ensureCohorts(created.rolloutId(), created.cohorts());
-        for (CohortCount count : stats.countsOf(created.rolloutId())) {
-            judge.judge(created.rolloutId(), count, rule);
-        }
     }
 
     /** Completed or aborted: one last health window follows, then none (unless late reports still arrive). */
     @Transactional(TxType.MANDATORY)
     public void finished(String rolloutId) {
         rollouts.markFinished(rolloutId, EventMeta.now());
+    }
+
+    @Transactional(TxType.MANDATORY)
+    public void waveStarted(String rolloutId, int wave) {
+        rollouts.waveStarted(rolloutId, wave, EventMeta.now());
+    }
+
+    @Transactional(TxType.MANDATORY)
+    public void changed(String rolloutId, String state, String reason) {
+        rollouts.changeState(rolloutId, state, reason, EventMeta.now());
     }
 
     @Transactional(TxType.MANDATORY)

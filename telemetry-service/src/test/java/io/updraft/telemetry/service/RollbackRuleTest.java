@@ -11,37 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RollbackRuleTest {
-    private final RollbackRule rule = new RollbackRule(0.5, 3);
-
-    @Test
-    void given_fewer_installs_than_the_min_sample_when_all_failed_then_no_rollback() {
-        assertThat(rule.breachedBy(new CohortTally(0, 2))).isEmpty();
-    }
-
-    @Test
-    void given_the_min_sample_when_the_rate_is_exactly_the_threshold_then_rollback() {
-        RollbackRule sixty = new RollbackRule(0.6, 5);
-
-        assertThat(sixty.breachedBy(new CohortTally(2, 3)))
-                .contains("failure rate 0.60 >= 0.60 over 5 installs");
-    }
-
-    @Test
-    void given_the_min_sample_when_the_rate_is_just_below_the_threshold_then_no_rollback() {
-        assertThat(new RollbackRule(0.6, 5).breachedBy(new CohortTally(3, 2))).isEmpty();
-        assertThat(rule.breachedBy(new CohortTally(51, 49))).isEmpty();
-    }
-
-    @Test
-    void given_the_min_sample_when_every_install_failed_then_rollback_with_the_figures() {
-        assertThat(rule.breachedBy(new CohortTally(0, 3))).contains("failure rate 1.00 >= 0.50 over 3 installs");
-    }
-
-    @Test
-    void given_no_installs_when_judged_then_no_rollback_even_at_a_sample_of_one() {
-        assertThat(new RollbackRule(0.01, 1).breachedBy(new CohortTally(0, 0))).isEmpty();
-    }
-
     @Test
     void given_a_rollback_install_when_counted_then_it_never_counts() {
         assertThat(RollbackRule.counts(finished("r-1", true, Outcome.FAILURE))).isFalse();

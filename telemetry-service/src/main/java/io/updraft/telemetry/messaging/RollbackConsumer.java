@@ -1,0 +1,36 @@
+package io.updraft.telemetry.messaging;
+
+import io.smallrye.common.annotation.Blocking;
+import io.updraft.events.EventJson;
+import io.updraft.events.RollbackEvent;
+import io.updraft.events.RollbackEvent.RollbackTriggered;
+import io.updraft.support.inbox.Inbox;
+import io.updraft.telemetry.service.RollbackLedger;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** The health topology's own decisions, read back into the database the REST API answers from. */
+@ApplicationScoped
+public class RollbackConsumer {
+    static final String CONSUMER = "telemetry-service.rollbacks";
+
+    @Inject
+    Inbox inbox;
+    @Inject
+    RollbackLedger ledger;
+
+    @Incoming(Channels.ROLLBACKS)
+    @Blocking
+    @Transactional
+    public void onRollback(String payload) {
+        RollbackEvent event = EventJson.read(payload, RollbackEvent.class);
+        if (!inbox.firstDelivery(CONSUMER, event)) {
+            return;
+        }
+        if (event instanceof RollbackTriggered triggered && triggered.evidence() != null) {
+            ledger.record(triggered);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.updraft.telemetry.streams;
+
+import io.updraft.events.EventJson;
+import io.updraft.events.RollbackEvent.Evidence;
+import io.updraft.events.RollbackEvent.RollbackTriggered;
+import io.updraft.events.UpdraftEvent;
+import io.updraft.support.kafka.EventRecords;
+import io.updraft.telemetry.streams.PolicyRule.Measurement;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.jboss.logging.Logger;
+
+/**
+ * Per {@code rolloutId|cohort}: adds each signal to the cohort's totals and to its window (per wave × release), measures
+ * every rule the signal concerns over that rule's evaluation window, and when a rule's analysis fails emits the one
+ * RollbackTriggered of the cohort. The decision is kept in the cohort's state, which exactly-once processing commits
+ * together with the output record and the input offsets: a second instance, a restart or a redelivered input never
+ * emits it again.
+ */
+class CohortReferee implements Processor<String, CohortSignal, String, String> {
+    private static final Logger LOG = Logger.getLogger(CohortReferee.class);
+    static final String SOURCE = "telemetry-service";
+
+    private final TopologySettings settings;
+    private ProcessorContext<String, String> context;
+    private KeyValueStore<String, CohortState> cohorts;
+    private WindowStore<String, Figures> windows;
+
+    CohortReferee(TopologySettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, String> context) {
+        this.context = context;
+        this.cohorts = context.getStateStore(HealthTopology.COHORT_STORE);
+        this.windows = context.getStateStore(HealthTopology.WINDOW_STORE);
+    }
+
+    @Override
+    public void process(Record<String, CohortSignal> record) {
+        CohortSignal signal = record.value();
+        if (signal == null || signal.rolloutId() == null || signal.cohort() == null) {
+            return;
+        }
+        long at = record.timestamp();
+        CohortState before = cohorts.get(record.key());
+        CohortState state = (before == null ? CohortState.start(signal.rolloutId(), signal.cohort(), at) : before)
+                .with(signal);
+        addToWindow(signal, at);
+        if (!state.decided()) {
+            state = judge(state, signal, at);
+        }
+        cohorts.put(record.key(), state);
+    }
+
+    private CohortState judge(CohortState state, CohortSignal signal, long at) {
+        CohortPolicy policy = state.policy() == null ? settings.defaults() : state.policy();
+        for (PolicyRule rule : PolicyRule.values()) {
+            if (!rule.measuredOn(signal.kind())) {
+                continue;
+            }
+            Duration window = policy.windowOf(rule);
+            // a window holds at most the totals: too small a total sample needs no scan of the windows
+            Measurement measurement = rule.measure(policy, state.totals(), state.baseline());
+            if (!window.isZero() && measurement.verdict() != PolicyRule.Verdict.INCONCLUSIVE) {
+                measurement = rule.measure(policy, windowed(state, at - window.toMillis(), at), state.baseline());
+            }
+            RuleRun run = state.runOf(rule).after(measurement);
+            state = state.withRun(rule, run);
+            if (run.failedUnder(policy)) {
+                String reason = reasonOf(measurement, run, policy);
+                long windowStart = window.isZero() ? state.since() : at - window.toMillis();
+                state = state.decidedBecause(reason);
+                trigger(state, policy, reason, windowStart, at);
+                break;
+            }
+        }
+        return state;
+    }
+
+    private void addToWindow(CohortSignal signal, long at) {
+        if (signal.kind() == CohortSignal.Kind.POLICY || signal.kind() == CohortSignal.Kind.BASELINE) {
+            return;
+        }
+        long windowStart = at - Math.floorMod(at, settings.window().toMillis());
+        String key = windowKey(signal);
+        Figures figures = windows.fetch(key, windowStart);
+        windows.put(key, (figures == null ? Figures.NONE : figures).plus(signal), windowStart);
+    }
+
+    /** The cohort's figures over every wave and release, in the windows that start within [from, to]. */
+    private Figures windowed(CohortState state, long from, long to) {
+        String prefix = CohortSignal.keyOf(state.rolloutId(), state.cohort()) + "|";
+        Figures sum = Figures.NONE;
+        long firstWindow = from - Math.floorMod(from, settings.window().toMillis());
+        try (KeyValueIterator<Windowed<String>, Figures> all = windows.fetch(prefix, prefix + '\uffff', firstWindow,
+                to)) {
+            while (all.hasNext()) {
+                sum = sum.plus(all.next().value);
+            }
+        }
+        return sum;
+    }
+
+    private void trigger(CohortState state, CohortPolicy policy, String reason, long windowStart, long windowEnd) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        Figures totals = state.totals();
+        RollbackTriggered triggered = new RollbackTriggered(decisionId(state.rolloutId(), state.cohort()), now,
+                UpdraftEvent.SCHEMA_VERSION, state.rolloutId(), state.cohort(), reason,
+                new Evidence(totals.succeeded(), totals.failed(), totals.failureRate(), policy.failureRateThreshold(),
+                        policy.minSampleSize(), Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd)));
+        String payload = EventJson.write(triggered);
+        ProducerRecord<String, String> withHeaders = EventRecords.toRecord(SOURCE, triggered, payload);
+        Record<String, String> out = new Record<>(state.rolloutId(), payload, windowEnd);
+        withHeaders.headers().forEach(h -> out.headers().add(h.key(), h.value()));
+        context.forward(out);
+        LOG.infof("rollback triggered for rollout %s cohort %s: %s", state.rolloutId(), state.cohort(), reason);
+    }
+
+    /**
+     * One id per cohort of a rollout: should a consumer ever read a record of an aborted transaction
+     * (read_uncommitted), the retried one carries the same id and its inbox skips it.
+     */
+    static String decisionId(String rolloutId, String cohort) {
+        return UUID.nameUUIDFromBytes(("rollback|" + rolloutId + "|" + cohort).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    private static String reasonOf(Measurement measurement, RuleRun run, CohortPolicy policy) {
+        if (policy.failureLimit() == 0 && policy.consecutiveFailures() == 0) {
+            return measurement.reason();
+        }
+        return measurement.reason() + String.format(Locale.ROOT, " (%d failed measurements, %d in a row)",
+                run.failed(), run.consecutiveFailed());
+    }
+
+    static String windowKey(CohortSignal signal) {
+        return signal.cohortKey() + "|" + signal.wave() + "|" + (signal.release() == null ? "" : signal.release());
+    }
+}

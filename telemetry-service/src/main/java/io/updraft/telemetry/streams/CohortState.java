@@ -1,0 +1,53 @@
+package io.updraft.telemetry.streams;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What the referee keeps per {@code rolloutId|cohort}: the rollout's policy (null until RolloutCreated: the defaults
+ * apply), totals since the rollout started, the baseline its devices brought from their previous release, each rule's
+ * analysis run, and the one rollback decision ({@code decision} null until taken; never taken twice).
+ */
+public record CohortState(String rolloutId, String cohort, CohortPolicy policy, Figures totals, Figures baseline,
+        Map<PolicyRule, RuleRun> runs, String decision, int lastWave, String lastRelease, long since) {
+
+    public CohortState {
+        runs = runs == null || runs.isEmpty() ? Map.of() : Map.copyOf(runs);
+    }
+
+    /** @param since epoch millis of the cohort's first signal: where an evaluation window of "all of it" starts */
+    public static CohortState start(String rolloutId, String cohort, long since) {
+        return new CohortState(rolloutId, cohort, null, Figures.NONE, Figures.NONE, Map.of(), null, 0, null, since);
+    }
+
+    public boolean decided() {
+        return decision != null;
+    }
+
+    public RuleRun runOf(PolicyRule rule) {
+        return runs.getOrDefault(rule, RuleRun.NEW);
+    }
+
+    public CohortState with(CohortSignal signal) {
+        CohortPolicy newPolicy = signal.policy() != null ? signal.policy() : policy;
+        Figures newBaseline = signal.kind() == CohortSignal.Kind.BASELINE
+                ? baseline.plus(new Figures(0, 0, signal.baselineReports(), 0, 0, 0, signal.baselineCrashes(), 0, 0,
+                        null, null))
+                : baseline;
+        int wave = signal.wave() > 0 ? signal.wave() : lastWave;
+        String release = signal.release() != null ? signal.release() : lastRelease;
+        return new CohortState(rolloutId, cohort, newPolicy, totals.plus(signal), newBaseline, runs, decision, wave,
+                release, since);
+    }
+
+    public CohortState withRun(PolicyRule rule, RuleRun run) {
+        Map<PolicyRule, RuleRun> newRuns = new EnumMap<>(PolicyRule.class);
+        newRuns.putAll(runs);
+        newRuns.put(rule, run);
+        return new CohortState(rolloutId, cohort, policy, totals, baseline, newRuns, decision, lastWave, lastRelease, since);
+    }
+
+    public CohortState decidedBecause(String reason) {
+        return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, reason, lastWave, lastRelease, since);
+    }
+}

@@ -1,0 +1,153 @@
+package io.updraft.telemetry.streams;
+
+import io.updraft.events.DeviceReport;
+import io.updraft.events.DeviceReport.ActionFinished;
+import io.updraft.events.DeviceReport.DeviceSeen;
+import io.updraft.events.DeviceReport.Outcome;
+import io.updraft.events.DeviceTelemetry;
+import io.updraft.events.DeviceTelemetry.HealthReported;
+import io.updraft.events.EventJson;
+import io.updraft.events.HardwareCompatibility;
+import io.updraft.events.MalformedEventException;
+import io.updraft.events.UpdraftEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+/**
+ * Per device (device-reports and device-telemetry are co-partitioned by device id): which rollout, wave, cohort and
+ * release its health speaks for, learnt from its ActionFinished; turns its reports into {@link CohortSignal}s keyed
+ * {@code rolloutId|cohort}. A device that installed successfully and is not heard from within the grace period is
+ * signalled as a missed heartbeat by a wall-clock punctuator.
+ */
+class DeviceTracker implements Processor<String, String, String, CohortSignal> {
+    private static final Logger LOG = Logger.getLogger(DeviceTracker.class);
+
+    private final TopologySettings settings;
+    private ProcessorContext<String, CohortSignal> context;
+    private KeyValueStore<String, DeviceState> devices;
+    private KeyValueStore<String, HeartbeatDue> heartbeats;
+
+    DeviceTracker(TopologySettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, CohortSignal> context) {
+        this.context = context;
+        this.devices = context.getStateStore(HealthTopology.DEVICE_STORE);
+        this.heartbeats = context.getStateStore(HealthTopology.HEARTBEAT_STORE);
+        context.schedule(settings.heartbeatCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::missedHeartbeats);
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+        UpdraftEvent event;
+        try {
+            event = read(record);
+        } catch (MalformedEventException e) {
+            // the SmallRye consumer of the same topic parks it on <topic>.dlq; here it just says nothing
+            LOG.debugf("skipping unreadable record: %s", e.getMessage());
+            return;
+        }
+        if (event instanceof ActionFinished finished) {
+            finished(record, finished);
+        } else if (event instanceof HealthReported health) {
+            heardFrom(record, health.deviceId());
+            reported(record, health);
+        } else if (event instanceof DeviceSeen seen) {
+            heardFrom(record, seen.deviceId());
+        }
+        // registrations, attributes, progress, cancels and versions change nothing the rules judge
+    }
+
+    private UpdraftEvent read(Record<String, String> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(settings.deviceReports());
+        return topic.equals(settings.deviceTelemetry()) ? EventJson.read(record.value(), DeviceTelemetry.class)
+                : EventJson.read(record.value(), DeviceReport.class);
+    }
+
+    private void finished(Record<String, String> record, ActionFinished finished) {
+        if (finished.outcome() == null) {
+            return;
+        }
+        String deviceId = finished.deviceId();
+        DeviceState device = stateOf(deviceId);
+        if (finished.rollback() || finished.rolloutId() == null || finished.rolloutId().isBlank()) {
+            // back on what it ran before, or outside any rollout: its health speaks for no rollout
+            devices.put(deviceId, device.detached());
+            heartbeats.delete(deviceId);
+            return;
+        }
+        if (device.counted(finished.actionId())) {
+            return; // the same result published again under a new event id
+        }
+        String cohort = finished.cohort() == null || finished.cohort().isBlank()
+                ? HardwareCompatibility.cohortOf(null, null) : finished.cohort();
+        DeviceState target = device.runs(finished.rolloutId(), cohort, finished.wave(), finished.version());
+        if (finished.outcome() == Outcome.SUCCESS) {
+            if (device.reportsOnRelease() > 0) {
+                forward(record, CohortSignal.baseline(target, device.reportsOnRelease(), device.crashesOnRelease()));
+            }
+            forward(record, CohortSignal.of(CohortSignal.Kind.INSTALL_SUCCEEDED, target));
+            devices.put(deviceId, target.withCounted(finished.actionId()));
+            heartbeats.put(deviceId, new HeartbeatDue(target.rolloutId(), cohort, target.wave(), target.release(),
+                    context.currentSystemTimeMs() + settings.heartbeatGrace().toMillis()));
+        } else {
+            // still on its previous release: its health keeps counting for that one
+            forward(record, CohortSignal.of(CohortSignal.Kind.INSTALL_FAILED, target));
+            devices.put(deviceId, device.withCounted(finished.actionId()));
+        }
+    }
+
+    private void heardFrom(Record<String, String> record, String deviceId) {
+        // most reports come from devices not awaited: a read, not a tombstone on the changelog per report
+        HeartbeatDue due = heartbeats.get(deviceId);
+        if (due != null) {
+            heartbeats.delete(deviceId);
+            forward(record, CohortSignal.of(CohortSignal.Kind.HEARTBEAT_RETURNED, due.asDevice()));
+        }
+    }
+
+    private void reported(Record<String, String> record, HealthReported health) {
+        DeviceState device = stateOf(health.deviceId());
+        if (device.attributed()) {
+            forward(record, CohortSignal.health(device, health.bootOk(), health.appHealthy(), health.crashCount(),
+                    health.metrics()));
+        }
+        devices.put(health.deviceId(), device.withHealth(health.crashCount()));
+    }
+
+    private void missedHeartbeats(long now) {
+        List<KeyValue<String, HeartbeatDue>> missed = new ArrayList<>();
+        try (KeyValueIterator<String, HeartbeatDue> all = heartbeats.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.dueAt() <= now) {
+                    missed.add(entry);
+                }
+            });
+        }
+        for (KeyValue<String, HeartbeatDue> entry : missed) {
+            heartbeats.delete(entry.key);
+            CohortSignal signal = CohortSignal.of(CohortSignal.Kind.HEARTBEAT_MISSED, entry.value.asDevice());
+            context.forward(new Record<>(signal.cohortKey(), signal, now));
+        }
+    }
+
+    private DeviceState stateOf(String deviceId) {
+        DeviceState state = devices.get(deviceId);
+        return state == null ? DeviceState.UNKNOWN : state;
+    }
+
+    private void forward(Record<String, String> record, CohortSignal signal) {
+        context.forward(record.withKey(signal.cohortKey()).withValue(signal));
+    }
+}

@@ -1,0 +1,97 @@
+package io.updraft.telemetry.streams;
+
+import io.updraft.events.EventJson;
+import io.updraft.events.MalformedEventException;
+import io.updraft.events.RolloutEvent;
+import io.updraft.events.RolloutEvent.RolloutCreated;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * <pre>
+ * device-reports ─┐                         (re-keyed rolloutId|cohort)
+ *                 ├─ DeviceTracker ──────────────┐
+ * device-telemetry┘  [devices, heartbeats]       ├─ repartition ─ CohortReferee ─▶ rollbacks
+ * rollout-events ── RolloutCreated → POLICY ─────┘               [cohorts, windows]
+ * </pre>
+ * Run with {@code processing.guarantee=exactly_once_v2}: a decision, its RollbackTriggered and the offsets of the
+ * input that led to it commit together.
+ */
+public final class HealthTopology {
+    public static final String DEVICE_STORE = "device-state";
+    public static final String HEARTBEAT_STORE = "heartbeat-due";
+    public static final String COHORT_STORE = "cohort-state";
+    public static final String WINDOW_STORE = "cohort-windows";
+    static final String SIGNALS = "cohort-signals";
+
+    private HealthTopology() {
+    }
+
+    /** @param policyOf the policy a RolloutCreated sets (its own figures over the configured rest) */
+    public static Topology build(TopologySettings settings, Function<RolloutCreated, CohortPolicy> policyOf) {
+        StreamsBuilder builder = new StreamsBuilder();
+        Serde<String> strings = Serdes.String();
+        Serde<CohortSignal> signals = JsonSerde.of(CohortSignal.class);
+
+        // cached: a key written many times within a commit interval reaches RocksDB and its changelog once
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEVICE_STORE), strings,
+                JsonSerde.of(DeviceState.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEARTBEAT_STORE), strings,
+                JsonSerde.of(HeartbeatDue.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE), strings,
+                JsonSerde.of(CohortState.class)).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOW_STORE,
+                settings.retention(), settings.window(), false), strings, JsonSerde.of(Figures.class))
+                .withCachingEnabled());
+
+        KStream<String, CohortSignal> fromDevices = builder
+                .stream(List.of(settings.deviceReports(), settings.deviceTelemetry()),
+                        Consumed.with(strings, strings).withName("device-events"))
+                .process(() -> new DeviceTracker(settings), Named.as("device-tracker"), DEVICE_STORE, HEARTBEAT_STORE);
+
+        KStream<String, CohortSignal> fromRollouts = builder
+                .stream(settings.rolloutEvents(), Consumed.with(strings, strings).withName("rollout-events"))
+                .flatMap((rolloutId, json) -> policySignals(json, policyOf), Named.as("rollout-policies"));
+
+        fromDevices.merge(fromRollouts, Named.as("all-signals"))
+                .repartition(Repartitioned.with(strings, signals).withName(SIGNALS))
+                .process(() -> new CohortReferee(settings), Named.as("cohort-referee"), COHORT_STORE, WINDOW_STORE)
+                .to(settings.rollbacks(), Produced.with(strings, strings).withName("rollback-decisions"));
+        return builder.build();
+    }
+
+    /** A RolloutCreated tells each cohort it names its policy (cohorts it does not name keep the defaults). */
+    private static List<KeyValue<String, CohortSignal>> policySignals(String json,
+            Function<RolloutCreated, CohortPolicy> policyOf) {
+        RolloutEvent event;
+        try {
+            event = EventJson.read(json, RolloutEvent.class);
+        } catch (MalformedEventException e) {
+            return List.of(); // parked on rollout-events.dlq by the SmallRye consumer
+        }
+        if (!(event instanceof RolloutCreated created)) {
+            return List.of();
+        }
+        CohortPolicy policy;
+        try {
+            policy = policyOf.apply(created);
+        } catch (IllegalArgumentException e) {
+            return List.of(); // unusable policy: parked by the SmallRye consumer, the defaults stay
+        }
+        return created.cohorts().stream()
+                .map(cohort -> CohortSignal.policy(created.rolloutId(), cohort, policy))
+                .map(signal -> KeyValue.pair(signal.cohortKey(), signal))
+                .toList();
+    }
+}

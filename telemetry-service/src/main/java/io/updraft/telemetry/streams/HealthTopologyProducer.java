@@ -1,0 +1,20 @@
+package io.updraft.telemetry.streams;
+
+import io.updraft.telemetry.config.TelemetryConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.apache.kafka.streams.Topology;
+
+/** The topology quarkus-kafka-streams runs (application id, exactly-once and the rest in application.properties). */
+@ApplicationScoped
+public class HealthTopologyProducer {
+    @Inject
+    TelemetryConfig config;
+
+    @Produces
+    public Topology healthTopology() {
+        return HealthTopology.build(TopologySettings.of(config),
+                created -> CohortPolicy.of(created.policy(), config));
+    }
+}

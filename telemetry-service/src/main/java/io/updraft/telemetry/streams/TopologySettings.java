@@ -1,0 +1,41 @@
+package io.updraft.telemetry.streams;
+
+import io.updraft.events.Topics;
+import io.updraft.telemetry.config.TelemetryConfig;
+import java.time.Duration;
+
+/** What the health topology is built from: its topics (tests use their own), the default policy, the timings. */
+public record TopologySettings(String deviceReports, String deviceTelemetry, String rolloutEvents, String rollbacks,
+        CohortPolicy defaults, Duration window, Duration heartbeatGrace, Duration retention) {
+
+    public static TopologySettings of(TelemetryConfig config) {
+        return new TopologySettings(Topics.DEVICE_REPORTS, Topics.DEVICE_TELEMETRY, Topics.ROLLOUT_EVENTS,
+                Topics.ROLLBACKS, CohortPolicy.defaults(config), config.window(), config.policy().heartbeatGrace(),
+                retentionFor(config));
+    }
+
+    /** Windows are kept as long as the longest evaluation window needs them, and at least a day for dashboards. */
+    private static Duration retentionFor(TelemetryConfig config) {
+        Duration longest = Duration.ofDays(1);
+        for (Duration d : new Duration[] { config.policy().crashWindow(), config.policy().failureRateWindow(),
+                config.policy().missedHeartbeatWindow() }) {
+            if (d.compareTo(longest) > 0) {
+                longest = d;
+            }
+        }
+        return longest.plus(config.window());
+    }
+
+    public TopologySettings withTopicPrefix(String prefix) {
+        return new TopologySettings(prefix + deviceReports, prefix + deviceTelemetry, prefix + rolloutEvents,
+                prefix + rollbacks, defaults, window, heartbeatGrace, retention);
+    }
+
+    /** How often devices past their heartbeat grace are looked for. */
+    public Duration heartbeatCheckInterval() {
+        Duration quarter = heartbeatGrace.dividedBy(4);
+        Duration max = Duration.ofSeconds(5);
+        Duration min = Duration.ofMillis(100);
+        return quarter.compareTo(max) > 0 ? max : quarter.compareTo(min) < 0 ? min : quarter;
+    }
+}

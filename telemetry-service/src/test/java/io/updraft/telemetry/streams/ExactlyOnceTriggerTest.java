@@ -1,0 +1,248 @@
+package io.updraft.telemetry.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.updraft.devstack.DevStack;
+import io.updraft.devstack.testing.UpdraftStackResource;
+import io.updraft.events.DeviceReport.ActionFinished;
+import io.updraft.events.DeviceReport.Outcome;
+import io.updraft.events.EventJson;
+import io.updraft.events.EventMeta;
+import io.updraft.events.RollbackEvent;
+import io.updraft.events.RollbackEvent.RollbackTriggered;
+import io.updraft.events.UpdraftEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code @QuarkusTest} only to share the test JVM's one dev stack (its class loader holds it); the service's own
+ * topology runs beside on the standard topics and never sees these.
+ * <p>
+ * The real broker, the real exactly-once processing: two instances of the health topology share the work, each is
+ * stopped and started again (its state restored from the changelogs) while failures and redeliveries keep coming, and
+ * every failing cohort is still rolled back exactly once. Topics of its own, so no other test's instance interferes.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
+class ExactlyOnceTriggerTest {
+    private static final Duration AT_MOST = Duration.ofSeconds(120);
+    private static final List<String> FAILING = IntStream.rangeClosed(1, 6).mapToObj(i -> "model-" + i + ":1").toList();
+    private static final String HEALTHY = "model-ok:1";
+
+    private final String prefix = "eos-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    private final String applicationId = prefix + "health";
+    private final TopologySettings settings = new TopologySettings("device-reports", "device-telemetry",
+            "rollout-events", "rollbacks", HealthTopologyTest.DEFAULTS, Duration.ofSeconds(1), Duration.ofMinutes(5),
+            Duration.ofHours(1)).withTopicPrefix(prefix);
+    private final String rolloutId = "rollout-" + UUID.randomUUID();
+    private final AtomicLong actionIds = new AtomicLong(1);
+    private final List<KafkaStreams> running = new ArrayList<>();
+    private KafkaProducer<String, String> producer;
+    @TempDir
+    Path stateDirs;
+
+    @AfterEach
+    void stop() {
+        running.forEach(streams -> streams.close(Duration.ofSeconds(10)));
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    @Test
+    void given_two_instances_restarted_one_after_the_other_when_failures_and_redeliveries_arrive_then_one_trigger_per_cohort()
+            throws Exception {
+        createTopics();
+        KafkaStreams first = start("first");
+        KafkaStreams second = start("second");
+        awaitRunning(first, second);
+
+        // given: every failing cohort crosses its threshold (3 of 3 failed), the healthy one never does
+        List<ActionFinished> sent = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (String cohort : FAILING) {
+                sent.add(send(cohort, Outcome.FAILURE));
+            }
+            send(HEALTHY, Outcome.SUCCESS);
+        }
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500))
+                .until(() -> triggers().stream().map(RollbackTriggered::cohort).distinct().count() == FAILING.size());
+
+        // when: one instance stops while more failures and every earlier report (redelivered) arrive; it comes back
+        // with empty local state, then the other one restarts the same way
+        first.close(Duration.ofSeconds(30));
+        running.remove(first);
+        sent.forEach(this::resend);
+        for (String cohort : FAILING) {
+            send(cohort, Outcome.FAILURE);
+        }
+        KafkaStreams firstAgain = start("first-again");
+        awaitRunning(firstAgain, second);
+        second.close(Duration.ofSeconds(30));
+        running.remove(second);
+        for (String cohort : FAILING) {
+            send(cohort, Outcome.FAILURE);
+            send(HEALTHY, Outcome.SUCCESS);
+        }
+        KafkaStreams secondAgain = start("second-again");
+        awaitRunning(firstAgain, secondAgain);
+        for (String cohort : FAILING) {
+            send(cohort, Outcome.FAILURE);
+        }
+
+        // then: once everything sent is processed, still exactly one trigger per failing cohort, none for the healthy
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500)).until(this::caughtUp);
+        List<RollbackTriggered> triggers = triggers();
+        Map<String, Long> perCohort = triggers.stream()
+                .collect(Collectors.groupingBy(RollbackTriggered::cohort, Collectors.counting()));
+        assertThat(perCohort).containsOnlyKeys(FAILING.toArray(String[]::new));
+        assertThat(perCohort.values()).allMatch(count -> count == 1);
+        assertThat(triggers).allSatisfy(t -> {
+            assertThat(t.reason()).isEqualTo("failure rate 1.00 >= 0.50 over 3 installs");
+            assertThat(t.eventId()).isEqualTo(CohortReferee.decisionId(rolloutId, t.cohort()));
+        });
+    }
+
+    private KafkaStreams start(String name) throws Exception {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-" + name);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, DevStack.shared().kafkaBootstrap());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(stateDirs, name).toString());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1000);
+        KafkaStreams streams = new KafkaStreams(HealthTopology.build(settings,
+                created -> settings.defaults()), props);
+        streams.start();
+        running.add(streams);
+        return streams;
+    }
+
+    private static void awaitRunning(KafkaStreams... instances) {
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(200)).until(() -> java.util.Arrays.stream(instances)
+                .allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+    }
+
+    private void createTopics() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(settings.deviceReports(), 6, (short) 1),
+                    new NewTopic(settings.deviceTelemetry(), 6, (short) 1),
+                    new NewTopic(settings.rolloutEvents(), 3, (short) 1),
+                    new NewTopic(settings.rollbacks(), 3, (short) 1))).all().get();
+        }
+    }
+
+    private ActionFinished send(String cohort, Outcome outcome) {
+        ActionFinished finished = new ActionFinished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                "dev-" + UUID.randomUUID(), actionIds.incrementAndGet(), rolloutId, 1, cohort, "release-2", "1.2.0",
+                false, outcome, List.of());
+        resend(finished);
+        return finished;
+    }
+
+    private void resend(ActionFinished finished) {
+        try {
+            producer().send(new ProducerRecord<>(settings.deviceReports(), finished.deviceId(),
+                    EventJson.write(finished))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The application's committed offsets reached the end of its input and of its repartition topic. */
+    private boolean caughtUp() throws Exception {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata().get();
+            List<String> topics = List.of(settings.deviceReports(),
+                    applicationId + "-" + HealthTopology.SIGNALS + "-repartition");
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(topics).allTopicNames().get().values()
+                    .stream().flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            return ends.entrySet().stream().allMatch(end -> {
+                long last = end.getValue().offset();
+                OffsetAndMetadata done = committed.get(end.getKey());
+                // the repartition topic is written in transactions: its end may be a commit marker nobody consumes
+                long slack = end.getKey().topic().equals(settings.deviceReports()) ? 0 : 1;
+                return last == 0 || done != null && done.offset() >= last - slack;
+            });
+        }
+    }
+
+    private List<RollbackTriggered> triggers() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DevStack.shared().kafkaBootstrap());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(settings.rollbacks()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<RollbackTriggered> triggers = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    triggers.add((RollbackTriggered) EventJson.read(record.value(), RollbackEvent.class));
+                }
+            }
+            return triggers;
+        }
+    }
+
+    private KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, DevStack.shared().kafkaBootstrap());
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producer = new KafkaProducer<>(props);
+        }
+        return producer;
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, DevStack.shared().kafkaBootstrap()));
+    }
+}
