@@ -6,8 +6,18 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.ActionType;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -41,6 +51,62 @@ class ArtifactDownloadTest extends GatewayTestBase {
                 .isEqualTo(Arrays.copyOfRange(FakeReleaseService.bytesOf(artifact.artifactId()), 100, 200));
         assertThat(unsatisfiable.statusCode()).isEqualTo(416);
         assertThat(unsatisfiable.header("Content-Range")).isEqualTo("bytes */" + FakeReleaseService.SIZE);
+    }
+
+    @Test
+    void givenDownloadCutMidway_whenResumedWithRange_thenTheJoinedBytesMatchTheAdvertisedSha256() throws Exception {
+        DdiDevice device = DdiDevice.random();
+        long artifactId = Commands.newArtifactId();
+        byte[] whole = FakeReleaseService.bytesOf(artifactId);
+        ArtifactRef artifact = new ArtifactRef(artifactId, "os", "resume.swu", whole.length, sha256(whole), "sha1",
+                "md5");
+        long actionId = Commands.newActionId();
+        Kafka.send(Commands.install(device.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
+        eventually().until(() -> device.offeredDeployment() != null);
+        var base = device.deploymentBase(actionId);
+        URI href = URI.create(base.getString("deployment.chunks[0].artifacts[0]._links.download-http.href"));
+        String advertisedSha256 = base.getString("deployment.chunks[0].artifacts[0].hashes.sha256");
+
+        // given a download whose connection breaks after 7,000 bytes of the body
+        byte[] head;
+        String etag;
+        try (Socket socket = new Socket(href.getHost(), href.getPort())) {
+            socket.getOutputStream().write(("GET " + href.getRawPath() + " HTTP/1.1\r\nHost: " + href.getAuthority()
+                    + "\r\nAuthorization: GatewayToken " + DdiDevice.GATEWAY_TOKEN + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            List<String> headers = readHeaders(in);
+            assertThat(headers.get(0)).startsWith("HTTP/1.1 200");
+            assertThat(headers).contains("content-length: " + whole.length);
+            etag = headers.stream().filter(h -> h.startsWith("etag: ")).findFirst().orElseThrow().substring(6);
+            head = in.readNBytes(7_000);
+        }
+        assertThat(head).hasSize(7_000);
+
+        // when the device resumes from where it stopped, guarded by the ETag it got
+        Response rest = device.request().header("Range", "bytes=" + head.length + "-").header("If-Range", etag)
+                .get(href.getRawPath());
+
+        // then it gets exactly the rest, and the whole file has the advertised hash
+        assertThat(rest.statusCode()).isEqualTo(206);
+        assertThat(rest.header("Content-Range")).isEqualTo("bytes 7000-" + (whole.length - 1) + "/" + whole.length);
+        byte[] joined = new byte[head.length + rest.asByteArray().length];
+        System.arraycopy(head, 0, joined, 0, head.length);
+        System.arraycopy(rest.asByteArray(), 0, joined, head.length, rest.asByteArray().length);
+        assertThat(joined).hasSize(whole.length);
+        assertThat(sha256(joined)).isEqualTo(advertisedSha256);
+    }
+
+    @Test
+    void givenIfRangeWithAStaleValidator_whenResuming_thenTheWholeArtifactComesBackWith200() {
+        DdiDevice device = DdiDevice.random();
+        ArtifactRef artifact = pendingArtifact(device);
+
+        Response response = device.request().header("Range", "bytes=5000-").header("If-Range", "\"some-old-etag\"")
+                .get(artifactPath(device, artifact));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.asByteArray()).isEqualTo(FakeReleaseService.bytesOf(artifact.artifactId()));
     }
 
     @Test
@@ -81,6 +147,30 @@ class ArtifactDownloadTest extends GatewayTestBase {
         assertThat(list.getList("filename")).containsExactly(artifact.filename());
         assertThat(list.getString("[0]._links.download-http.href")).endsWith(artifactPath(device, artifact));
         assertThat(list.getString("[0].hashes.sha1")).isEqualTo(artifact.sha1());
+    }
+
+    /** Status line first, then header lines in lower case, up to the blank line. */
+    private static List<String> readHeaders(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                String text = line.toString().trim();
+                if (text.isEmpty()) {
+                    return lines;
+                }
+                lines.add(lines.isEmpty() ? text : text.toLowerCase(Locale.ROOT));
+                line.setLength(0);
+            } else {
+                line.append((char) c);
+            }
+        }
+        throw new IOException("connection closed inside the headers: " + lines);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private static ArtifactRef pendingArtifact(DdiDevice device) {

@@ -4,6 +4,7 @@ import io.updraft.events.ActionType;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.EventMeta;
+import io.updraft.events.MaintenanceWindow;
 import io.updraft.events.UpdraftEvent;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,14 @@ final class Commands {
         return new DeviceCommand.InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 deviceId, actionId, "rollout-" + actionId, 2, COHORT, "release-" + actionId, "fw", "1.1.0", artifacts,
                 type, deadline, false, null, null);
+    }
+
+    /** A FORCED install of one artifact with an expiry and/or a maintenance window. */
+    static DeviceCommand.InstallRequested install(String deviceId, long actionId, Instant expiresAt,
+            MaintenanceWindow window) {
+        return new DeviceCommand.InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                deviceId, actionId, "rollout-" + actionId, 2, COHORT, "release-" + actionId, "fw", "1.1.0",
+                List.of(artifact("os", "fw-1.1.0.swu")), ActionType.FORCED, null, false, expiresAt, window);
     }
 
     static DeviceCommand.InstallRequested install(String deviceId, long actionId) {

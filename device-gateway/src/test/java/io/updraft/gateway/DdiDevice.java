@@ -5,6 +5,8 @@ import static io.restassured.RestAssured.given;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import io.updraft.gateway.mapping.PollingSleep;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,6 +16,16 @@ record DdiDevice(String id) {
 
     static DdiDevice random() {
         return new DdiDevice("dev-" + UUID.randomUUID());
+    }
+
+    /** The sleep this device is told while nothing is pending: 5 min with its own ±10 % jitter. */
+    String idleSleep() {
+        return PollingSleep.format(PollingSleep.jittered(Duration.ofMinutes(5), 0.1, id));
+    }
+
+    /** The sleep while an action is pending: 30 s with its own jitter. */
+    String activeSleep() {
+        return PollingSleep.format(PollingSleep.jittered(Duration.ofSeconds(30), 0.1, id));
     }
 
     String path() {

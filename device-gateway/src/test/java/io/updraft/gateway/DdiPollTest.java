@@ -29,7 +29,7 @@ class DdiPollTest extends GatewayTestBase {
         JsonPath poll = device.request().get(device.path()).then()
                 .statusCode(200)
                 .contentType("application/json")
-                .body("config.polling.sleep", equalTo("00:05:00"))
+                .body("config.polling.sleep", equalTo(device.idleSleep()))
                 .body("_links.configData.href", matchesPattern("http://[^/]+/DEFAULT/controller/v1/" + device.id() + "/configData"))
                 .body("_links.deploymentBase", nullValue())
                 .body("_links.cancelAction", nullValue())
@@ -54,7 +54,7 @@ class DdiPollTest extends GatewayTestBase {
         long before = store.statements();
 
         for (int i = 0; i < 5; i++) {
-            assertThat(device.poll().getString("config.polling.sleep")).isEqualTo("00:05:00");
+            assertThat(device.poll().getString("config.polling.sleep")).isEqualTo(device.idleSleep());
         }
 
         assertThat(store.statements()).isEqualTo(before);
@@ -84,7 +84,7 @@ class DdiPollTest extends GatewayTestBase {
         provision(b, "token-of-b-0123");
 
         given().header("Authorization", "TargetToken token-of-a-0123").get(a.path()).then().statusCode(200)
-                .body("config.polling.sleep", equalTo("00:05:00"));
+                .body("config.polling.sleep", equalTo(a.idleSleep()));
         given().header("Authorization", "TargetToken token-of-a-0123").get(b.path()).then().statusCode(401);
         given().header("Authorization", "TargetToken token-of-a-0123")
                 .get(b.path() + "/softwaremodules/1/artifacts").then().statusCode(401);

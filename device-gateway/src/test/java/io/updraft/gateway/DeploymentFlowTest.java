@@ -10,6 +10,7 @@ import io.updraft.events.ActionType;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceReport;
+import io.updraft.events.MaintenanceWindow;
 import io.updraft.gateway.poll.DeviceViewCache;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class DeploymentFlowTest extends GatewayTestBase {
 
         eventually().until(() -> device.offeredDeployment() != null);
         JsonPath poll = device.poll();
-        assertThat(poll.getString("config.polling.sleep")).isEqualTo("00:00:30");
+        assertThat(poll.getString("config.polling.sleep")).isEqualTo(device.activeSleep());
         assertThat(poll.getString("_links.deploymentBase.href"))
                 .matches("http://[^/]+/DEFAULT/controller/v1/" + device.id() + "/deploymentBase/" + actionId
                         + "\\?c=-?\\d+");
@@ -74,7 +75,9 @@ class DeploymentFlowTest extends GatewayTestBase {
         assertThat(finished.version()).isEqualTo("1.1.0");
 
         assertThat(device.poll().getString("_links.deploymentBase")).isNull();
-        assertThat(device.poll().getString("config.polling.sleep")).isEqualTo("00:05:00");
+        assertThat(device.poll().getString("config.polling.sleep")).isEqualTo(device.idleSleep());
+        assertThat(device.poll().getString("_links.installedBase.href"))
+                .endsWith(device.path() + "/installedBase/" + actionId);
         device.request().get(device.path() + "/deploymentBase/" + actionId).then().statusCode(404);
         // a repeated final report is acknowledged, not published twice
         assertThat(device.feedback(actionId, "closed", "success")).isEqualTo(200);
@@ -163,6 +166,50 @@ class DeploymentFlowTest extends GatewayTestBase {
         eventually().until(() -> String.valueOf(device.offeredDeployment()).contains("/deploymentBase/" + marker));
         assertThat(Reports.of(device.id(), DeviceReport.ActionFinished.class)).hasSize(1);
         assertThat(Reports.of(device.id(), DeviceReport.ActionCanceled.class)).isEmpty();
+    }
+
+    @Test
+    void givenMaintenanceWindow_whenDeploymentBaseIsFetched_thenAvailableOrUnavailableAndUpdateSkippedWhileClosed() {
+        DdiDevice open = DdiDevice.random();
+        DdiDevice closed = DdiDevice.random();
+        long openAction = Commands.newActionId();
+        long closedAction = Commands.newActionId();
+        Kafka.send(Commands.install(open.id(), openAction, null, new MaintenanceWindow("* * * ? * *", "PT1H", "UTC")));
+        Kafka.send(Commands.install(closed.id(), closedAction, null,
+                new MaintenanceWindow("0 0 0 1 1 ? 2099", "PT1H", "Europe/Berlin")));
+        eventually().until(() -> open.offeredDeployment() != null && closed.offeredDeployment() != null);
+
+        open.request().get(open.path() + "/deploymentBase/" + openAction).then().statusCode(200)
+                .body("deployment.download", equalTo("forced"))
+                .body("deployment.update", equalTo("forced"))
+                .body("deployment.maintenanceWindow", equalTo("available"));
+        closed.request().get(closed.path() + "/deploymentBase/" + closedAction).then().statusCode(200)
+                .body("deployment.download", equalTo("forced"))
+                .body("deployment.update", equalTo("skip"))
+                .body("deployment.maintenanceWindow", equalTo("unavailable"));
+    }
+
+    @Test
+    void givenActionWithoutMaintenanceWindow_whenFetched_thenTheFieldIsLeftOutAsInHawkbit() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = Commands.newActionId();
+        Kafka.send(Commands.install(device.id(), actionId));
+        eventually().until(() -> device.offeredDeployment() != null);
+
+        assertThat(device.deploymentBase(actionId).getMap("deployment"))
+                .containsOnlyKeys("download", "update", "chunks");
+    }
+
+    @Test
+    void givenUnreadableMaintenanceWindow_whenTheCommandArrives_thenItIsParkedOnTheDlqAndNothingIsOffered() {
+        DdiDevice device = DdiDevice.random();
+        var command = Commands.install(device.id(), Commands.newActionId(), null,
+                new MaintenanceWindow("whenever it suits", "PT1H", "UTC"));
+        Kafka.send(command);
+
+        String dlq = io.updraft.events.Topics.deadLetter(io.updraft.events.Topics.DEVICE_COMMANDS);
+        eventually().until(() -> Kafka.values(dlq, device.id()).stream().anyMatch(v -> v.contains(command.eventId())));
+        assertThat(device.offeredDeployment()).isNull();
     }
 
     private void assertHandling(ActionType type, Instant deadline, String download, String update) {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Test-only stand-in for the release-service's internal artifact endpoint: checks the gateway's signature and serves
- * deterministic bytes with single byte ranges, as the real one does.
+ * deterministic bytes with single byte ranges and If-Range, as the real one does.
  */
 @Path("/internal/v1/artifacts/{artifactId}")
 public class FakeReleaseService {
@@ -33,13 +33,15 @@ public class FakeReleaseService {
 
     @GET
     public Response artifact(@PathParam("artifactId") long artifactId, @QueryParam("expires") long expires,
-            @QueryParam("signature") String signature, @HeaderParam("Range") String range) {
+            @QueryParam("signature") String signature, @HeaderParam("Range") String range,
+            @HeaderParam("If-Range") String ifRange) {
         if (!signer.verify(artifactId, expires, signature)) {
             return Response.status(403).build();
         }
         byte[] bytes = bytesOf(artifactId);
         String etag = "\"artifact-" + artifactId + "\"";
-        if (range == null) {
+        // RFC 9110 If-Range: a validator that no longer matches means "send the whole, current representation".
+        if (range == null || (ifRange != null && !ifRange.equals(etag))) {
             return Response.ok(bytes, "application/octet-stream").header("ETag", etag)
                     .header("Accept-Ranges", "bytes").build();
         }

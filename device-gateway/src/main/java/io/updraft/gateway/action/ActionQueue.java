@@ -35,6 +35,7 @@ public class ActionQueue {
         action.command = EventJson.write(command);
         action.createdAt = Instant.now();
         action.updatedAt = action.createdAt;
+        action.expiresAt = command.expiresAt();
         actions.persist(action);
         changes.changed(command.deviceId());
         return action;

@@ -19,7 +19,9 @@ public enum ActionStatus {
     CANCELING,
     FINISHED,
     FAILED,
-    CANCELED;
+    CANCELED,
+    /** Its {@code expiresAt} passed before the device started on it: no longer offered. */
+    EXPIRED;
 
     public enum Trigger {
         /** The action in front of a queued one ended. */
@@ -37,7 +39,12 @@ public enum ActionStatus {
         /** The device refused the cancel and carries on. */
         REJECT_CANCEL,
         SUCCEED,
-        FAIL
+        FAIL,
+        /**
+         * The action's {@code expiresAt} passed. Only an action the device has not started on expires; one it reported
+         * progress on runs to its end, because the device's outcome is worth more than the deadline.
+         */
+        EXPIRE
     }
 
     /** @return the status after {@code trigger}, or empty when the trigger does not apply in this status */
@@ -53,6 +60,7 @@ public enum ActionStatus {
             case REJECT_CANCEL -> this == CANCELING ? RUNNING : null;
             case SUCCEED -> isCurrent() ? FINISHED : null;
             case FAIL -> isCurrent() ? FAILED : null;
+            case EXPIRE -> this == QUEUED || this == PENDING || this == RETRIEVED ? EXPIRED : null;
         };
         return Optional.ofNullable(next);
     }
@@ -63,7 +71,7 @@ public enum ActionStatus {
     }
 
     public boolean isTerminal() {
-        return this == FINISHED || this == FAILED || this == CANCELED;
+        return this == FINISHED || this == FAILED || this == CANCELED || this == EXPIRED;
     }
 
     public boolean offersDeployment() {

@@ -2,12 +2,15 @@ package io.updraft.gateway.action;
 
 import io.updraft.events.DeviceCommand.CancelRequested;
 import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.gateway.mapping.ActionReports;
 import io.updraft.gateway.repository.DeviceAction;
 import io.updraft.gateway.repository.DeviceActionRepository;
 import io.updraft.gateway.repository.DeviceRepository;
+import io.updraft.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -22,6 +25,8 @@ public class CommandIntake {
     DeviceActionRepository actions;
     @Inject
     ActionQueue queue;
+    @Inject
+    Outbox outbox;
 
     /**
      * A new action supersedes whatever the device has not finished: an action it never fetched is withdrawn at
@@ -29,9 +34,19 @@ public class CommandIntake {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void install(InstallRequested command) {
+        if (command.maintenanceWindow() != null) {
+            // A window the gateway cannot evaluate would be a window never honoured: the command goes to the DLQ.
+            MaintenanceSchedule.of(command.maintenanceWindow());
+        }
         devices.lockOrCreate(command.deviceId());
         if (actions.findByIdOptional(command.actionId()).isPresent()) {
             LOG.debugf("action %d already known, command %s ignored", command.actionId(), command.eventId());
+            return;
+        }
+        if (ActionExpiry.isDue(command.expiresAt(), Instant.now())) {
+            // Expired on arrival (e.g. a backlog drained late): recorded and reported, and it supersedes nothing.
+            queue.enqueue(command, ActionStatus.EXPIRED);
+            outbox.append(ActionReports.expired(command));
             return;
         }
         actions.queued(command.deviceId()).ifPresent(queue::withdraw);

@@ -11,6 +11,8 @@ import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Optional;
 
 /** What a device tells about its actions: it fetched one, it progresses, it finished, it accepted a cancel. */
 @ApplicationScoped
@@ -25,16 +27,33 @@ public class FeedbackIntake {
     ActionQueue queue;
     @Inject
     Outbox outbox;
+    @Inject
+    ActionExpiry expiry;
 
-    /** The device fetches deploymentBase: only its current action is served. */
+    /**
+     * The device fetches deploymentBase: only its current action is served, and not once it expired.
+     *
+     * @return empty when the action expired just now (committed, so the caller answers 404 after the transaction)
+     */
     @Transactional
-    public DeviceAction retrieve(String controllerId, long actionId) {
+    public Optional<DeviceAction> retrieve(String controllerId, long actionId) {
         DeviceAction action = lockedAction(controllerId, actionId);
         if (!action.status.isCurrent()) {
             throw notFound(actionId);
         }
+        if (expiry.expire(action, Instant.now())) {
+            return Optional.empty();
+        }
         queue.move(action, ActionStatus.Trigger.RETRIEVE);
-        return action;
+        return Optional.of(action);
+    }
+
+    /** A previously finished action (hawkBit's installedBase): only a FINISHED action of this device. */
+    @Transactional
+    public DeviceAction installed(String controllerId, long actionId) {
+        return actions.ofDevice(controllerId, actionId)
+                .filter(action -> action.status == ActionStatus.FINISHED)
+                .orElseThrow(() -> ProblemException.notFound("action " + actionId + " is not installed on this device"));
     }
 
     @Transactional
@@ -108,7 +127,7 @@ public class FeedbackIntake {
         return actions.ofDevice(controllerId, actionId).orElseThrow(() -> notFound(actionId));
     }
 
-    private static ProblemException notFound(long actionId) {
+    public static ProblemException notFound(long actionId) {
         return ProblemException.notFound("action " + actionId + " is not pending for this device");
     }
 }

@@ -20,6 +20,14 @@ public interface GatewayConfig {
 
     Polling polling();
 
+    /** Loads every device's poll view in one streamed query whenever the change listener (re)connects. */
+    @WithDefault("true")
+    boolean warmCache();
+
+    /** How often actions past their expiresAt are looked for (Quarkus duration, or {@code off}). */
+    @WithDefault("PT1M")
+    String expirySweep();
+
     /** At most one DeviceSeen heartbeat per device per this interval. */
     @WithDefault("PT5M")
     Duration heartbeatSample();
@@ -39,5 +47,12 @@ public interface GatewayConfig {
         /** Sleep between polls while an action is pending, so progress and cancels travel fast. */
         @WithDefault("PT30S")
         Duration activeInterval();
+
+        /**
+         * Spread of the sleep around the interval, as a fraction (0.1 = ±10 %). Fixed per device (derived from its
+         * id), so a fleet that started together drifts apart and each device still sees a steady interval.
+         */
+        @WithDefault("0.1")
+        double jitter();
     }
 }

@@ -1,12 +1,15 @@
 package io.updraft.gateway.ddi;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
-/** deploymentBase answer, shaped as hawkBit's. */
+/** deploymentBase (and installedBase) answer, shaped as hawkBit's. */
 public record DdiDeploymentBase(String id, Deployment deployment, ActionHistory actionHistory) {
-    public record Deployment(String download, String update, List<Chunk> chunks) {
+    /** {@code maintenanceWindow} ("available" / "unavailable") only when the action has one. */
+    public record Deployment(String download, String update,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String maintenanceWindow, List<Chunk> chunks) {
     }
 
     public record Chunk(String part, String version, String name, List<DdiArtifact> artifacts) {

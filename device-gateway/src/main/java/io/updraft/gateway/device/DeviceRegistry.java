@@ -63,6 +63,14 @@ public class DeviceRegistry {
         return result;
     }
 
+    /** A version installed out of band: told to the rest of the system, nothing the gateway itself keeps. */
+    @Transactional
+    public void reportInstalled(String controllerId, String releaseId, String version) {
+        devices.lockOrCreate(controllerId);
+        outbox.append(new DeviceReport.InstalledVersionReported(EventMeta.newId(), EventMeta.now(),
+                UpdraftEvent.SCHEMA_VERSION, controllerId, releaseId, version));
+    }
+
     public static Map<String, String> attributesOf(Device device) {
         try {
             return EventJson.mapper().readValue(device.attributes, ATTRIBUTES);

@@ -11,9 +11,22 @@ public final class TargetTokens {
     }
 
     public static String sha256(String token) {
+        return HexFormat.of().formatHex(digest(token));
+    }
+
+    /** Against the raw 32-byte hash the poll cache keeps. */
+    public static boolean matches(String token, byte[] storedSha256) {
+        return token != null && storedSha256 != null && MessageDigest.isEqual(digest(token), storedSha256);
+    }
+
+    /** Hex (as stored in the database) to raw bytes; null stays null. */
+    public static byte[] raw(String sha256Hex) {
+        return sha256Hex == null ? null : HexFormat.of().parseHex(sha256Hex);
+    }
+
+    private static byte[] digest(String token) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

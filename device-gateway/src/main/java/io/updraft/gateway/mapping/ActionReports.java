@@ -28,4 +28,9 @@ public final class ActionReports {
         return new DeviceReport.ActionCanceled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 command.deviceId(), command.actionId(), command.rolloutId(), command.cohort());
     }
+
+    public static DeviceReport.ActionExpired expired(InstallRequested command) {
+        return new DeviceReport.ActionExpired(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                command.deviceId(), command.actionId(), command.rolloutId(), command.cohort());
+    }
 }

@@ -16,6 +16,10 @@ public record DdiLinks(String base) {
         return base + "/cancelAction/" + actionId;
     }
 
+    public String installedBase(long actionId) {
+        return base + "/installedBase/" + actionId;
+    }
+
     public String configData() {
         return base + "/configData";
     }

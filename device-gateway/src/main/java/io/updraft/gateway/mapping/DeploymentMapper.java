@@ -2,6 +2,7 @@ package io.updraft.gateway.mapping;
 
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.gateway.action.MaintenanceSchedule;
 import io.updraft.gateway.ddi.DdiDeploymentBase;
 import io.updraft.gateway.ddi.DdiDeploymentBase.Chunk;
 import io.updraft.gateway.ddi.DdiDeploymentBase.DdiArtifact;
@@ -17,6 +18,15 @@ public final class DeploymentMapper {
     }
 
     public static DdiDeploymentBase toDeploymentBase(InstallRequested command, DdiLinks links, Instant now) {
+        return toDdi(command, links, now, "RUNNING");
+    }
+
+    /** A finished action as hawkBit's installedBase shows it. */
+    public static DdiDeploymentBase toInstalledBase(InstallRequested command, DdiLinks links, Instant now) {
+        return toDdi(command, links, now, "FINISHED");
+    }
+
+    private static DdiDeploymentBase toDdi(InstallRequested command, DdiLinks links, Instant now, String status) {
         String[] handling = handling(command, now);
         Map<String, List<DdiArtifact>> byPart = new LinkedHashMap<>();
         for (ArtifactRef ref : command.artifacts()) {
@@ -26,12 +36,39 @@ public final class DeploymentMapper {
                 .map(e -> new Chunk(e.getKey(), command.version(), command.releaseName(), List.copyOf(e.getValue())))
                 .toList();
         return new DdiDeploymentBase(Long.toString(command.actionId()),
-                new DdiDeploymentBase.Deployment(handling[0], handling[1], chunks),
-                new DdiDeploymentBase.ActionHistory("RUNNING", List.of()));
+                new DdiDeploymentBase.Deployment(handling[0], handling[1], maintenanceWindow(command, now), chunks),
+                new DdiDeploymentBase.ActionHistory(status, List.of()));
     }
 
-    /** @return {download, update} handling as hawkBit derives it from the action type */
+    /** "available" / "unavailable" for an action with a window; null (left out) for one without. */
+    static String maintenanceWindow(InstallRequested command, Instant now) {
+        if (command.maintenanceWindow() == null) {
+            return null;
+        }
+        return windowOpen(command, now) ? "available" : "unavailable";
+    }
+
+    private static boolean windowOpen(InstallRequested command, Instant now) {
+        if (command.maintenanceWindow() == null) {
+            return true;
+        }
+        try {
+            return MaintenanceSchedule.of(command.maintenanceWindow()).isOpen(now);
+        } catch (IllegalArgumentException e) {
+            return false; // checked when the command arrived; never install outside a window we cannot read
+        }
+    }
+
+    /**
+     * @return {download, update} handling as hawkBit derives it from the action type; a closed maintenance window
+     *         turns the update into skip (the download may go ahead)
+     */
     static String[] handling(InstallRequested command, Instant now) {
+        String[] byType = byType(command, now);
+        return windowOpen(command, now) ? byType : new String[] { byType[0], "skip" };
+    }
+
+    private static String[] byType(InstallRequested command, Instant now) {
         return switch (command.actionType()) {
             case FORCED -> new String[] { "forced", "forced" };
             case SOFT -> new String[] { "attempt", "attempt" };

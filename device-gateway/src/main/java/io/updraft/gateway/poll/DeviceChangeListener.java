@@ -1,7 +1,10 @@
 package io.updraft.gateway.poll;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.updraft.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -30,6 +33,12 @@ public class DeviceChangeListener {
 
     @Inject
     DeviceViewCache cache;
+    @Inject
+    DeviceViewStore store;
+    @Inject
+    GatewayConfig config;
+    @Inject
+    MeterRegistry metrics;
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String url;
     @ConfigProperty(name = "quarkus.datasource.username")
@@ -43,6 +52,8 @@ public class DeviceChangeListener {
     private Thread worker;
 
     void start(@Observes StartupEvent startup) {
+        Gauge.builder("updraft.gateway.poll.cache.devices", cache, DeviceViewCache::size)
+                .description("devices whose poll view is in memory").register(metrics);
         running = true;
         worker = new Thread(this::run, "device-change-listener");
         worker.setDaemon(true);
@@ -68,6 +79,7 @@ public class DeviceChangeListener {
                 // Changes made while we were not listening are unknown: start from an empty cache.
                 cache.listening();
                 connections.incrementAndGet();
+                warmUp();
                 backoffMillis = 100;
                 PGConnection notifications = connection.unwrap(PGConnection.class);
                 while (running) {
@@ -91,6 +103,34 @@ public class DeviceChangeListener {
             }
         }
         cache.deaf();
+    }
+
+    /**
+     * Loads every device's view in one streamed query, beside this thread (which must keep hearing changes), so that a
+     * fleet polling right after a (re)start finds the cache full instead of sending one query per device.
+     */
+    private void warmUp() {
+        if (!config.warmCache()) {
+            return;
+        }
+        Thread warm = new Thread(() -> {
+            long started = System.nanoTime();
+            long[] loaded = { 0 };
+            try {
+                cache.warm(sink -> {
+                    try {
+                        loaded[0] = store.loadAll(sink);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                LOG.infof("poll cache warmed: %d devices in %d ms", loaded[0], (System.nanoTime() - started) / 1_000_000);
+            } catch (RuntimeException e) {
+                LOG.warnf("poll cache warm-up failed, views load on demand: %s", e.getMessage());
+            }
+        }, "device-view-warm-up");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     /** How often LISTEN was (re-)established since start. */

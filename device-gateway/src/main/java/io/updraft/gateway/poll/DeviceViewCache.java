@@ -4,20 +4,24 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Poll views by device id, filled lazily and evicted when PostgreSQL notifies a change ({@link DeviceChangeListener}).
- * Each slot carries a generation: an eviction during a fill gives the slot a new generation, so the fill cannot
- * store the value it read before the change. While the listener is not connected the cache is bypassed, because
- * changes made by other replicas could not be heard.
+ * Poll views by device id, filled lazily (or all at once by {@link #warm}) and evicted when PostgreSQL notifies a
+ * change ({@link DeviceChangeListener}). Each slot carries a generation: an eviction during a fill gives the slot a
+ * new generation, so the fill cannot store the value it read before the change. While the listener is not connected
+ * the cache is bypassed, because changes made by other replicas could not be heard. Unknown devices are not cached:
+ * requests with made-up ids must not grow the heap.
  */
 @Singleton
 public class DeviceViewCache {
     private record Slot(long generation, PollView view) {
     }
 
-    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    /** Replaced whole by {@link #clear}: a warm-up still writing into the old map then writes into nothing. */
+    private volatile ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final AtomicLong generations = new AtomicLong();
     private final Function<String, PollView> loader;
     private volatile boolean listening;
@@ -35,14 +39,28 @@ public class DeviceViewCache {
         if (!listening) {
             return loader.apply(controllerId);
         }
-        Slot slot = slots.computeIfAbsent(controllerId, id -> new Slot(generations.incrementAndGet(), null));
+        ConcurrentHashMap<String, Slot> map = slots;
+        Slot slot = map.computeIfAbsent(controllerId, id -> new Slot(generations.incrementAndGet(), null));
         if (slot.view() != null) {
             return slot.view();
         }
         PollView loaded = loader.apply(controllerId);
+        if (!loaded.known()) {
+            map.remove(controllerId, slot);
+            return loaded;
+        }
         // Stores only if nobody evicted (or cleared) the slot meanwhile; records compare by generation and view.
-        slots.replace(controllerId, slot, new Slot(slot.generation(), loaded));
+        map.replace(controllerId, slot, new Slot(slot.generation(), loaded));
         return loaded;
+    }
+
+    /** The cached view, or null when it would have to be loaded (never touches the database). */
+    public PollView peek(String controllerId) {
+        if (!listening) {
+            return null;
+        }
+        Slot slot = slots.get(controllerId);
+        return slot == null ? null : slot.view();
     }
 
     public void evict(String controllerId) {
@@ -51,7 +69,21 @@ public class DeviceViewCache {
 
     /** Forgets everything, e.g. after notifications may have been missed. */
     public void clear() {
-        slots.clear();
+        slots = new ConcurrentHashMap<>();
+    }
+
+    /**
+     * Fills the cache from a snapshot read after LISTEN was established: a view is stored only where the slot is still
+     * absent, so anything evicted or loaded since the snapshot began wins over the snapshot.
+     *
+     * @param source hands every (device id, view) of the snapshot to the consumer it is given
+     */
+    public void warm(Consumer<BiConsumer<String, PollView>> source) {
+        ConcurrentHashMap<String, Slot> map = slots;
+        if (!listening) {
+            return;
+        }
+        source.accept((id, view) -> map.putIfAbsent(id, new Slot(generations.incrementAndGet(), view)));
     }
 
     /** The listener is connected: from now on every change is heard, so cached views can be trusted. */
@@ -68,5 +100,10 @@ public class DeviceViewCache {
 
     public boolean isListening() {
         return listening;
+    }
+
+    /** Devices with a slot (cached or being filled). */
+    public int size() {
+        return slots.size();
     }
 }

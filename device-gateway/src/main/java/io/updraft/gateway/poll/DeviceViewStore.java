@@ -1,35 +1,112 @@
 package io.updraft.gateway.poll;
 
+import io.updraft.gateway.action.ActionStatus;
+import io.updraft.gateway.device.TargetTokens;
 import io.updraft.gateway.repository.Device;
+import io.updraft.gateway.repository.DeviceAction;
 import io.updraft.gateway.repository.DeviceActionRepository;
 import io.updraft.gateway.repository.DeviceRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import javax.sql.DataSource;
 
 /** The only database access of the poll path; it counts its statements so the cache's effect can be measured. */
 @ApplicationScoped
 public class DeviceViewStore {
+    /** Every device with its current action (if any) and its last finished one, in one streamed statement. */
+    private static final String ALL_VIEWS = """
+            select d.controller_id, d.token_sha256, d.registered_at is not null, d.attributes_reported,
+                   a.action_id, a.status, a.command_event_id, a.expires_at,
+                   (select f.action_id from device_action f where f.controller_id = d.controller_id
+                      and f.status = 'FINISHED' order by f.updated_at desc limit 1)
+            from device d
+            left join device_action a on a.controller_id = d.controller_id
+                 and a.status in ('PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING')""";
+
     @Inject
     DeviceRepository devices;
     @Inject
     DeviceActionRepository actions;
+    @Inject
+    DataSource dataSource;
 
     private final AtomicLong statements = new AtomicLong();
 
+    /** In a transaction of its own, so it works from any thread (the poll's fast path runs on the event loop). */
+    @Transactional
     public PollView load(String controllerId) {
         statements.incrementAndGet();
         Device device = devices.findById(controllerId);
         if (device == null) {
-            return PollView.unknown(controllerId);
+            return PollView.UNKNOWN;
         }
-        statements.incrementAndGet();
-        PollView.Offer offer = actions.current(controllerId)
-                .map(a -> new PollView.Offer(a.actionId,
-                        a.status.offersCancel() ? PollView.Kind.CANCEL : PollView.Kind.DEPLOYMENT, a.linkHash()))
-                .orElse(null);
-        return new PollView(controllerId, true, device.tokenSha256, device.registeredAt != null,
-                device.attributesReported, offer);
+        statements.addAndGet(2);
+        PollView.Offer offer = actions.current(controllerId).map(DeviceViewStore::offerOf).orElse(null);
+        long installed = actions.lastFinished(controllerId).map(a -> a.actionId).orElse(0L);
+        return new PollView(true, TargetTokens.raw(device.tokenSha256), device.registeredAt != null,
+                device.attributesReported, installed, offer);
+    }
+
+    /**
+     * Streams the view of every known device (used to warm the cache at start instead of one load per device).
+     *
+     * @return how many views were handed to {@code sink}
+     */
+    public long loadAll(BiConsumer<String, PollView> sink) throws SQLException {
+        long count = 0;
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            try (PreparedStatement query = connection.prepareStatement(ALL_VIEWS)) {
+                query.setFetchSize(5_000);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        sink.accept(rows.getString(1), viewOf(rows));
+                        count++;
+                    }
+                }
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+        return count;
+    }
+
+    private static PollView viewOf(ResultSet rows) throws SQLException {
+        PollView.Offer offer = null;
+        long actionId = rows.getLong(5);
+        if (!rows.wasNull()) {
+            Timestamp expiresAt = rows.getTimestamp(8);
+            ActionStatus status = ActionStatus.valueOf(rows.getString(6));
+            offer = new PollView.Offer(actionId, kindOf(status), DeviceAction.linkHash(actionId, rows.getString(7)),
+                    expiry(status, expiresAt == null ? null : expiresAt.toInstant()));
+        }
+        return new PollView(true, TargetTokens.raw(rows.getString(2)), rows.getBoolean(3), rows.getBoolean(4),
+                rows.getLong(9), offer);
+    }
+
+    private static PollView.Offer offerOf(DeviceAction action) {
+        return new PollView.Offer(action.actionId, kindOf(action.status), action.linkHash(),
+                expiry(action.status, action.expiresAt));
+    }
+
+    /** Only an action that can still expire carries its expiry: a started one must not be re-checked every poll. */
+    private static long expiry(ActionStatus status, java.time.Instant expiresAt) {
+        return status.next(ActionStatus.Trigger.EXPIRE).isPresent() ? PollView.Offer.expiry(expiresAt)
+                : PollView.Offer.NEVER;
+    }
+
+    private static PollView.Kind kindOf(ActionStatus status) {
+        return status.offersCancel() ? PollView.Kind.CANCEL : PollView.Kind.DEPLOYMENT;
     }
 
     /** SQL statements run for poll views since start. */

@@ -38,12 +38,20 @@ public class DeviceAction {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** From the command: after it an action the device has not started on expires; null = never. */
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
     public DeviceCommand.InstallRequested install() {
         return (DeviceCommand.InstallRequested) EventJson.read(command, DeviceCommand.class);
     }
 
     /** Changes the identity of the deploymentBase link ({@code c}) whenever the action changes. */
     public String linkHash() {
+        return linkHash(actionId, commandEventId);
+    }
+
+    public static String linkHash(long actionId, String commandEventId) {
         return Integer.toString((actionId + ":" + commandEventId).hashCode());
     }
 }

@@ -31,6 +31,12 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
                 .firstResultOptional());
     }
 
+    /** The action the device finished last: what hawkBit calls its installed base. */
+    public Optional<DeviceAction> lastFinished(String controllerId) {
+        return find("controllerId = ?1 and status = ?2 order by updatedAt desc", controllerId, ActionStatus.FINISHED)
+                .firstResultOptional();
+    }
+
     public List<DeviceAction> allOf(String controllerId) {
         return list("controllerId = ?1 order by createdAt desc", controllerId);
     }

@@ -1,5 +1,7 @@
 package io.updraft.gateway.rest;
 
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.updraft.gateway.config.GatewayConfig;
 import io.updraft.gateway.device.TargetTokens;
 import io.updraft.gateway.poll.DeviceViewCache;
@@ -27,34 +29,59 @@ public class DdiAuthFilter {
     @Inject
     DeviceViewCache views;
 
-    /** @return the refusal, or null to let the request through */
+    /**
+     * Runs on whatever thread the endpoint runs on (the I/O thread for the poll). A TargetToken is checked against the
+     * cached view at once; only a view not in memory is loaded, on a worker.
+     *
+     * @return the refusal, or a null item to let the request through
+     */
     @ServerRequestFilter
-    public Response authenticate(ContainerRequestContext request) {
+    public Uni<Response> authenticate(ContainerRequestContext request) {
         List<PathSegment> segments = request.getUriInfo().getPathSegments();
         if (segments.size() < 4 || !"controller".equals(segments.get(1).getPath())
                 || !"v1".equals(segments.get(2).getPath())) {
-            return null;
+            return Uni.createFrom().nullItem();
         }
         if (!config.tenant().equalsIgnoreCase(segments.get(0).getPath())) {
-            return problem(Response.Status.NOT_FOUND, "unknown tenant " + segments.get(0).getPath());
+            return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "unknown tenant "
+                    + segments.get(0).getPath()));
         }
-        if (!authenticated(request.getHeaderString(HttpHeaders.AUTHORIZATION), segments.get(3).getPath())) {
-            return Response.fromResponse(problem(Response.Status.UNAUTHORIZED,
-                    "a valid 'Authorization: TargetToken <token>' or 'GatewayToken <token>' is required"))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, TARGET_TOKEN).build();
+        String controllerId = segments.get(3).getPath();
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String targetToken = targetToken(authorization);
+        if (targetToken != null && !config.anonymousEnabled() && views.peek(controllerId) == null) {
+            return Uni.createFrom().item(() -> verdict(authenticated(authorization, controllerId)))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         }
-        return null;
+        return Uni.createFrom().item(verdict(authenticated(authorization, controllerId)));
+    }
+
+    private static Response verdict(boolean authenticated) {
+        return authenticated ? null : Response.fromResponse(problem(Response.Status.UNAUTHORIZED,
+                "a valid 'Authorization: TargetToken <token>' or 'GatewayToken <token>' is required"))
+                .header(HttpHeaders.WWW_AUTHENTICATE, TARGET_TOKEN).build();
+    }
+
+    /** The token of an {@code Authorization: TargetToken <t>} header, else null. */
+    private static String targetToken(String authorization) {
+        String[] parts = split(authorization);
+        return parts != null && TARGET_TOKEN.equalsIgnoreCase(parts[0]) ? parts[1] : null;
+    }
+
+    private static String[] split(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String[] parts = authorization.trim().split("\\s+", 2);
+        return parts.length == 2 ? parts : null;
     }
 
     private boolean authenticated(String authorization, String controllerId) {
         if (config.anonymousEnabled()) {
             return true;
         }
-        if (authorization == null) {
-            return false;
-        }
-        String[] parts = authorization.trim().split("\\s+", 2);
-        if (parts.length != 2) {
+        String[] parts = split(authorization);
+        if (parts == null) {
             return false;
         }
         if (GATEWAY_TOKEN.equalsIgnoreCase(parts[0])) {

@@ -6,6 +6,7 @@ import static io.updraft.gateway.rest.DdiMediaTypes.JSON;
 import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.EventMeta;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.gateway.action.ActionExpiry;
 import io.updraft.gateway.action.Feedback;
 import io.updraft.gateway.action.FeedbackIntake;
 import io.updraft.gateway.config.GatewayConfig;
@@ -14,6 +15,7 @@ import io.updraft.gateway.ddi.DdiCancel;
 import io.updraft.gateway.ddi.DdiConfigData;
 import io.updraft.gateway.ddi.DdiDeploymentBase;
 import io.updraft.gateway.ddi.DdiHealth;
+import io.updraft.gateway.ddi.DdiInstalledBase;
 import io.updraft.gateway.ddi.DdiPoll;
 import io.updraft.gateway.device.AttributeUpdate;
 import io.updraft.gateway.device.DeviceRegistry;
@@ -27,6 +29,9 @@ import io.updraft.gateway.poll.PollView;
 import io.updraft.gateway.repository.DeviceAction;
 import io.updraft.support.outbox.Outbox;
 import io.updraft.support.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -42,6 +47,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /** hawkBit DDI v1 root controller: poll, deployment, feedback, cancel, configData, health. */
 @Path("/{tenant}/controller/v1/{controllerId}")
@@ -59,28 +65,87 @@ public class DdiRootResource {
     FeedbackIntake feedbacks;
     @Inject
     Outbox outbox;
+    @Inject
+    ActionExpiry expiry;
     @Context
     UriInfo uri;
 
-    /** A "nothing new" poll is answered from memory: no database access. */
+    private PollMapper.Sleeps sleeps;
+
+    @PostConstruct
+    void init() {
+        sleeps = new PollMapper.Sleeps(config.polling().interval(), config.polling().activeInterval(),
+                config.polling().jitter());
+    }
+
+    /**
+     * A "nothing new" poll is answered from memory on the I/O thread: no database access, no hand-over to a worker.
+     * Anything else (first contact, a view not cached, an offered action past its expiresAt) goes to a worker.
+     */
     @GET
-    public DdiPoll poll(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId) {
+    public Uni<DdiPoll> poll(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId) {
+        PollView cached = views.peek(controllerId);
+        if (cached != null && cached.registered()
+                && (cached.offer() == null || !cached.offer().expiredAt(Instant.now()))) {
+            heartbeats.seen(controllerId);
+            // on this thread, so the request's base URI can be read lazily: a nothing-new poll builds no URL
+            return Uni.createFrom().item(PollMapper.toPoll(controllerId, cached, () -> links(tenant, controllerId),
+                    sleeps));
+        }
+        DdiLinks resolved = links(tenant, controllerId); // read here: the worker may not see the request
+        return Uni.createFrom().item(() -> pollFromStore(tenant, controllerId, () -> resolved))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * The poll when memory is not enough: registers a new device, and expires an offered action past its expiresAt,
+     * so a device back after days is told nothing about it.
+     */
+    private DdiPoll pollFromStore(String tenant, String controllerId, Supplier<DdiLinks> links) {
         PollView view = views.get(controllerId);
         if (!view.registered()) {
             registry.register(controllerId, tenant);
             view = views.get(controllerId);
         }
+        Instant now = Instant.now();
+        // Bounded: expiring the current action may promote a queued one that is due as well.
+        for (int i = 0; i < 3 && view.offer() != null && view.offer().expiredAt(now); i++) {
+            expiry.expireIfDue(controllerId, view.offer().actionId(), now);
+            view = views.get(controllerId);
+        }
         heartbeats.seen(controllerId);
-        return PollMapper.toPoll(view, links(tenant, controllerId), config.polling().interval(),
-                config.polling().activeInterval());
+        return PollMapper.toPoll(controllerId, view, links, sleeps);
     }
 
     @GET
     @Path("/deploymentBase/{actionId}")
     public DdiDeploymentBase deploymentBase(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId) {
-        DeviceAction action = feedbacks.retrieve(controllerId, actionId);
+        DeviceAction action = feedbacks.retrieve(controllerId, actionId)
+                .orElseThrow(() -> FeedbackIntake.notFound(actionId));
         return DeploymentMapper.toDeploymentBase(action.install(), links(tenant, controllerId), Instant.now());
+    }
+
+    /** hawkBit's installedBase: an action this device finished, in the deploymentBase shape. */
+    @GET
+    @Path("/installedBase/{actionId}")
+    public DdiDeploymentBase installedBase(@PathParam("tenant") String tenant,
+            @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId) {
+        DeviceAction action = feedbacks.installed(controllerId, actionId);
+        return DeploymentMapper.toInstalledBase(action.install(), links(tenant, controllerId), Instant.now());
+    }
+
+    /** Updraft's extension: a version installed out of band → InstalledVersionReported. */
+    @PUT
+    @Path("/installedBase")
+    @Consumes({ JSON, HAL_JSON })
+    public Response reportInstalled(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
+            @NotNull @Valid DdiInstalledBase body) {
+        if (!views.get(controllerId).registered()) {
+            registry.register(controllerId, tenant);
+        }
+        registry.reportInstalled(controllerId, blankToNull(body.releaseId()), body.version().trim());
+        return Response.ok().build();
     }
 
     @POST
@@ -137,6 +202,10 @@ public class DdiRootResource {
 
     private DdiLinks links(String tenant, String controllerId) {
         return DdiLinks.of(config.publicUrl().orElse(uri.getBaseUri().toString()), tenant, controllerId);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static Feedback parse(DdiActionFeedback body) {

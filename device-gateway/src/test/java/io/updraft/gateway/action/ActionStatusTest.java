@@ -2,6 +2,7 @@ package io.updraft.gateway.action;
 
 import static io.updraft.gateway.action.ActionStatus.CANCELED;
 import static io.updraft.gateway.action.ActionStatus.CANCELING;
+import static io.updraft.gateway.action.ActionStatus.EXPIRED;
 import static io.updraft.gateway.action.ActionStatus.FAILED;
 import static io.updraft.gateway.action.ActionStatus.FINISHED;
 import static io.updraft.gateway.action.ActionStatus.PENDING;
@@ -23,6 +24,7 @@ class ActionStatusTest {
     static {
         allow(QUEUED, Trigger.PROMOTE, PENDING);
         allow(QUEUED, Trigger.WITHDRAW, CANCELED);
+        allow(QUEUED, Trigger.EXPIRE, EXPIRED);
 
         allow(PENDING, Trigger.RETRIEVE, RETRIEVED);
         allow(PENDING, Trigger.PROGRESS, RUNNING);
@@ -30,6 +32,7 @@ class ActionStatusTest {
         allow(PENDING, Trigger.CONFIRM_CANCEL, CANCELED);
         allow(PENDING, Trigger.SUCCEED, FINISHED);
         allow(PENDING, Trigger.FAIL, FAILED);
+        allow(PENDING, Trigger.EXPIRE, EXPIRED);
 
         allow(RETRIEVED, Trigger.RETRIEVE, RETRIEVED);
         allow(RETRIEVED, Trigger.PROGRESS, RUNNING);
@@ -37,6 +40,7 @@ class ActionStatusTest {
         allow(RETRIEVED, Trigger.CONFIRM_CANCEL, CANCELED);
         allow(RETRIEVED, Trigger.SUCCEED, FINISHED);
         allow(RETRIEVED, Trigger.FAIL, FAILED);
+        allow(RETRIEVED, Trigger.EXPIRE, EXPIRED);
 
         allow(RUNNING, Trigger.RETRIEVE, RUNNING);
         allow(RUNNING, Trigger.PROGRESS, RUNNING);
@@ -70,7 +74,7 @@ class ActionStatusTest {
 
     @Test
     void givenTerminalStatuses_whenAnyTrigger_thenNothingMoves() {
-        for (ActionStatus terminal : new ActionStatus[] { FINISHED, FAILED, CANCELED }) {
+        for (ActionStatus terminal : new ActionStatus[] { FINISHED, FAILED, CANCELED, EXPIRED }) {
             assertThat(terminal.isTerminal()).isTrue();
             for (Trigger trigger : Trigger.values()) {
                 assertThat(terminal.next(trigger)).isEmpty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.updraft.events.ActionType;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.events.MaintenanceWindow;
 import io.updraft.gateway.ddi.DdiDeploymentBase;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,41 @@ class DeploymentMapperTest {
                 .isEqualTo("http://gw:8083/DEFAULT/controller/v1/dev-1/softwaremodules/1/artifacts/a.swu");
         assertThat(first.links().get("md5sum-http").href()).endsWith("/softwaremodules/1/artifacts/a.swu.MD5SUM");
         assertThat(first.links()).containsOnlyKeys("download", "download-http", "md5sum", "md5sum-http");
+    }
+
+    @Test
+    void givenMaintenanceWindow_whenOpenOrClosed_thenAvailableOrUnavailableWithUpdateSkippedWhileClosed() {
+        // 14:00-16:00 UTC daily; NOW is 15:00
+        MaintenanceWindow afternoon = new MaintenanceWindow("0 0 14 * * ?", "PT2H", "UTC");
+        MaintenanceWindow morning = new MaintenanceWindow("0 0 8 * * ?", "PT2H", "UTC");
+
+        DdiDeploymentBase open = DeploymentMapper.toDeploymentBase(windowed(ActionType.FORCED, afternoon), LINKS, NOW);
+        DdiDeploymentBase closed = DeploymentMapper.toDeploymentBase(windowed(ActionType.FORCED, morning), LINKS, NOW);
+        DdiDeploymentBase softClosed = DeploymentMapper.toDeploymentBase(windowed(ActionType.SOFT, morning), LINKS, NOW);
+        DdiDeploymentBase none = DeploymentMapper.toDeploymentBase(command(ActionType.FORCED, null, List.of()), LINKS, NOW);
+
+        assertThat(open.deployment()).extracting("download", "update", "maintenanceWindow")
+                .containsExactly("forced", "forced", "available");
+        assertThat(closed.deployment()).extracting("download", "update", "maintenanceWindow")
+                .containsExactly("forced", "skip", "unavailable");
+        assertThat(softClosed.deployment()).extracting("download", "update", "maintenanceWindow")
+                .containsExactly("attempt", "skip", "unavailable");
+        assertThat(none.deployment().maintenanceWindow()).isNull();
+    }
+
+    @Test
+    void givenFinishedAction_whenMappedAsInstalledBase_thenSameShapeWithFinishedHistory() {
+        DdiDeploymentBase installed = DeploymentMapper.toInstalledBase(command(ActionType.SOFT, null, List.of(
+                new ArtifactRef(1, "os", "a.swu", 10, "s256", "s1", "m5"))), LINKS, NOW);
+
+        assertThat(installed.id()).isEqualTo("42");
+        assertThat(installed.actionHistory().status()).isEqualTo("FINISHED");
+        assertThat(installed.deployment().chunks()).hasSize(1);
+    }
+
+    private static InstallRequested windowed(ActionType type, MaintenanceWindow window) {
+        return new InstallRequested("e1", NOW, 1, "dev-1", 42, "r1", 1, "board:1", "rel-1", "fw", "1.1.0", List.of(),
+                type, null, false, null, window);
     }
 
     private static String[] handling(ActionType type, Instant deadline) {

@@ -2,7 +2,9 @@ package io.updraft.gateway.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -17,7 +19,7 @@ class DeviceViewCacheTest {
         List<Runnable> hooks = List.copyOf(duringNextLoad);
         duringNextLoad.clear();
         hooks.forEach(Runnable::run);
-        return new PollView(id, true, "v" + version, true, false, null);
+        return new PollView(true, ("v" + version).getBytes(StandardCharsets.US_ASCII), true, false, 0, null);
     };
 
     @Test
@@ -28,7 +30,7 @@ class DeviceViewCacheTest {
         PollView second = cache.get("d1");
 
         assertThat(loads).hasValue(1);
-        assertThat(second.tokenSha256()).isEqualTo("v1");
+        assertThat(second.tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v1");
     }
 
     @Test
@@ -39,9 +41,9 @@ class DeviceViewCacheTest {
         PollView raced = cache.get("d1");
         PollView next = cache.get("d1");
 
-        assertThat(raced.tokenSha256()).isEqualTo("v1");
-        assertThat(next.tokenSha256()).isEqualTo("v2");
-        assertThat(cache.get("d1").tokenSha256()).isEqualTo("v2");
+        assertThat(raced.tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v1");
+        assertThat(next.tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v2");
+        assertThat(cache.get("d1").tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v2");
     }
 
     @Test
@@ -62,7 +64,7 @@ class DeviceViewCacheTest {
 
         cache.evict("d1");
 
-        assertThat(cache.get("d1").tokenSha256()).isEqualTo("v2");
+        assertThat(cache.get("d1").tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v2");
     }
 
     @Test
@@ -75,6 +77,51 @@ class DeviceViewCacheTest {
         cache.get("d1");
 
         assertThat(loads).hasValue(3);
+    }
+
+    @Test
+    void givenUnknownDevice_whenPolled_thenNotCachedSoMadeUpIdsCannotGrowTheHeap() {
+        DeviceViewCache cache = new DeviceViewCache(id -> {
+            loads.incrementAndGet();
+            return PollView.UNKNOWN;
+        });
+        cache.listening();
+
+        cache.get("nobody");
+        cache.get("nobody");
+
+        assertThat(loads).hasValue(2);
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void givenWarmUpSnapshot_whenADeviceWasEvictedOrLoadedMeanwhile_thenTheSnapshotDoesNotOverwriteIt() {
+        DeviceViewCache cache = listening();
+        cache.get("loaded");          // v1, loaded after the snapshot began
+        cache.evict("changed");       // a change heard after the snapshot began
+        PollView stale = new PollView(true, "stale".getBytes(StandardCharsets.US_ASCII), true, true, 0, null);
+
+        cache.warm(sink -> Map.of("loaded", stale, "changed", stale, "quiet", stale).forEach(sink));
+
+        assertThat(cache.get("loaded").tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v1");
+        assertThat(cache.get("changed").tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v2");
+        assertThat(cache.get("quiet")).isSameAs(stale);
+        assertThat(loads).hasValue(2);
+    }
+
+    @Test
+    void givenWarmUpRunning_whenTheCacheIsClearedMidWay_thenItsLaterEntriesGoNowhere() {
+        DeviceViewCache cache = listening();
+        PollView stale = new PollView(true, "stale".getBytes(StandardCharsets.US_ASCII), true, true, 0, null);
+
+        cache.warm(sink -> {
+            sink.accept("a", stale);
+            cache.clear();
+            sink.accept("b", stale);
+        });
+
+        assertThat(cache.size()).isZero();
+        assertThat(cache.get("b").tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v1");
     }
 
     private DeviceViewCache listening() {

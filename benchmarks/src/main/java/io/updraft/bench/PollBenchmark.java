@@ -1,0 +1,183 @@
+package io.updraft.bench;
+
+import io.updraft.devstack.DevKeys;
+import io.updraft.devstack.DevStack;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The device-gateway's poll benchmark (see benchmarks/README.md): a provisioned fleet, "nothing new" polls with each
+ * device's TargetToken, against a bare Quarkus endpoint in the same run on the same machine. Prints polls/s of both
+ * and their ratio (wrk, closed loop), p50/p99 at a fixed rate (open loop), and the gateway's heap with the whole
+ * fleet cached. Settings as system properties: bench.devices, bench.seconds, bench.rate, bench.connections,
+ * bench.heap.
+ */
+public final class PollBenchmark {
+    private final int devices = Integer.getInteger("bench.devices", 1_000_000);
+    private final int seconds = Integer.getInteger("bench.seconds", 20);
+    private final int rate = Integer.getInteger("bench.rate", 5_000);
+    private final int connections = Integer.getInteger("bench.connections", 64);
+    private final String heap = System.getProperty("bench.heap", "1g");
+    private final Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
+    private final Path work = root.resolve("benchmarks/target/poll-benchmark");
+    private final List<String> report = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        new PollBenchmark().run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        Wrk.requireInstalled();
+        Files.createDirectories(work);
+        List<String> jvm = List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC");
+        say("poll benchmark: %,d devices, %d s per run, %d connections, fixed rate %,d/s, server heap %s, %d cores",
+                devices, seconds, connections, rate, heap, Runtime.getRuntime().availableProcessors());
+        deleteRecursively(work.resolve("stack")); // a fresh broker and database every run
+        try (DevStack stack = DevStack.start(work.resolve("stack"), true)) {
+            DevKeys keys = DevKeys.in(work.resolve("keys"));
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
+            config.put("quarkus.datasource.jdbc.url", stack.jdbcUrl("gateway"));
+            config.put("quarkus.datasource.username", DevStack.DB_USER);
+            config.put("quarkus.datasource.password", DevStack.DB_PASSWORD);
+            config.put("mp.jwt.verify.publickey.location", keys.publicKeyFile().toUri().toString());
+            config.put("updraft.gateway.gateway-token", "bench-gateway-token");
+            config.put("updraft.artifacts.url-signing-key", "bench-signing-key-0123456789");
+            // -Dbench.gateway.<key>=<value> passes <key>=<value> to the gateway (experiments, e.g. heartbeat-sample)
+            System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("bench.gateway."))
+                    .forEach(key -> config.put(key.substring("bench.gateway.".length()), System.getProperty(key)));
+            config.forEach((key, value) -> {
+                if (key.startsWith("updraft.gateway.heartbeat") || key.startsWith("quarkus.http")) {
+                    say("gateway setting: %s=%s", key, value);
+                }
+            });
+            Path gatewayJar = root.resolve("device-gateway/target/quarkus-app/quarkus-run.jar");
+            int gatewayPort = Integer.getInteger("bench.gateway-port", 18_183);
+
+            // the schema comes from the gateway's own Flyway migrations
+            try (ServerUnderTest first = gateway(gatewayJar, gatewayPort, jvm, config).start()) {
+                long started = System.nanoTime();
+                long copied = FleetLoader.load(stack.jdbcUrl("gateway"), DevStack.DB_USER, DevStack.DB_PASSWORD,
+                        devices);
+                say("provisioned %,d devices (hashed TargetTokens) with COPY in %.1f s", copied, secondsSince(started));
+            }
+            try (ServerUnderTest gateway = gateway(gatewayJar, gatewayPort, jvm, config)) {
+                long started = System.nanoTime();
+                gateway.start();
+                double ready = secondsSince(started);
+                while (cachedDevices(gateway) < devices) {
+                    ServerUnderTest.pause(200);
+                }
+                say("gateway ready in %.1f s, all %,d devices cached after %.1f s", ready, devices,
+                        secondsSince(started));
+                say("gateway heap after a full GC, whole fleet cached: %s", heapAfterGc(gateway));
+
+                try (ServerUnderTest bare = new ServerUnderTest("bare", root.resolve(
+                        "benchmarks/target/quarkus-app/quarkus-run.jar"), gatewayPort + 1, jvm, Map.of(),
+                        work.resolve("bare.log")).start()) {
+                    Wrk wrk = Wrk.forFleet(work, devices);
+                    say("warming up both JVMs (%d s each)…", Math.max(5, seconds / 2));
+                    wrk.run(gateway.url(), 1, connections, Math.max(5, seconds / 2));
+                    wrk.run(bare.url(), 1, connections, Math.max(5, seconds / 2));
+
+                    Wrk.Result gw = wrk.run(gateway.url(), 1, connections, seconds);
+                    Wrk.Result b = wrk.run(bare.url(), 1, connections, seconds);
+                    Files.writeString(work.resolve("wrk-gateway.txt"), gw.output(), StandardCharsets.UTF_8);
+                    Files.writeString(work.resolve("wrk-bare.txt"), b.output(), StandardCharsets.UTF_8);
+                    say("throughput (wrk, 1 thread, %d connections, %d s, random device + its TargetToken per poll):",
+                            connections, seconds);
+                    say("  gateway  %,10.0f polls/s   (non-2xx: %d, socket errors: %s)", gw.requestsPerSecond(),
+                            gw.non2xx(), gw.socketErrors());
+                    say("  bare     %,10.0f polls/s   (non-2xx: %d, socket errors: %s)", b.requestsPerSecond(),
+                            b.non2xx(), b.socketErrors());
+                    say("  ratio    %10.1f %%  (target >= 50 %%)", 100 * gw.requestsPerSecond() / b.requestsPerSecond());
+
+                    FixedRateProbe.Result gwRate = FixedRateProbe.run("127.0.0.1", gateway.port(), devices, rate,
+                            seconds);
+                    FixedRateProbe.Result bareRate = FixedRateProbe.run("127.0.0.1", bare.port(), devices, rate,
+                            seconds);
+                    say("latency at a fixed %,d polls/s for %d s (open loop, from each poll's scheduled time):", rate,
+                            seconds);
+                    say("  gateway  %s", describe(gwRate));
+                    say("  bare     %s", describe(bareRate));
+                    say("  gateway p99 target < 20 ms");
+                }
+                say("gateway heap after a full GC, after all runs: %s", heapAfterGc(gateway));
+                say("devices in the gateway's poll cache: %,d", cachedDevices(gateway));
+            }
+        } finally {
+            Files.write(work.resolve("report.txt"), report, StandardCharsets.UTF_8);
+            System.out.println("report: " + work.resolve("report.txt"));
+        }
+    }
+
+    private ServerUnderTest gateway(Path jar, int port, List<String> jvm, Map<String, String> config) {
+        List<String> flags = new ArrayList<>(jvm);
+        String extra = System.getProperty("bench.gateway-jvm-flags", "").trim(); // e.g. a flight recording
+        if (!extra.isEmpty()) {
+            flags.addAll(List.of(extra.split("\\s+")));
+        }
+        return new ServerUnderTest("device-gateway", jar, port, flags, config, work.resolve("gateway.log"));
+    }
+
+    private static String describe(FixedRateProbe.Result r) {
+        return String.format(Locale.ROOT, "p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.1f ms  (%,d sent, %,d ok,"
+                + " %,d failed, %.0f/s achieved)", r.p50Millis(), r.p99Millis(), r.p999Millis(), r.maxMillis(),
+                r.sent(), r.ok(), r.failed(), r.achievedRate());
+    }
+
+    private static long cachedDevices(ServerUnderTest gateway) {
+        return (long) metric(gateway, "updraft_gateway_poll_cache_devices");
+    }
+
+    /** Heap in use right after a full collection: what the cached fleet really occupies. */
+    private static String heapAfterGc(ServerUnderTest server) throws IOException, InterruptedException {
+        Process gc = new ProcessBuilder("jcmd", Long.toString(server.pid()), "GC.run").redirectErrorStream(true).start();
+        gc.getInputStream().readAllBytes();
+        gc.waitFor();
+        double used = metric(server, "jvm_memory_used_bytes{area=\"heap\"");
+        double max = metric(server, "jvm_memory_max_bytes{area=\"heap\"");
+        return String.format(Locale.ROOT, "%.0f MB used of %.0f MB max (target <= 1024 MB)", used / 1048576.0,
+                max / 1048576.0);
+    }
+
+    /** Sum of every series of a Prometheus metric whose line starts with {@code prefix}. */
+    private static double metric(ServerUnderTest server, String prefix) {
+        double sum = 0;
+        for (String line : server.get("/q/metrics").split("\n")) {
+            if (line.startsWith(prefix) && (line.charAt(prefix.length()) == ' ' || line.charAt(prefix.length()) == '{'
+                    || line.charAt(prefix.length()) == ',')) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    private static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private void say(String format, Object... args) {
+        String line = String.format(Locale.ROOT, format, args);
+        report.add(line);
+        System.out.println(line);
+    }
+}
