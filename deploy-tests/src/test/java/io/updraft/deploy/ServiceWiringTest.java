@@ -1,0 +1,262 @@
+package io.updraft.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Each Deployment fits the service it runs: ports, probes, configuration, secrets, database, scaling, exposure. */
+class ServiceWiringTest {
+    private static final Set<String> HEALTH_PATHS = Set.of("/q/health", "/q/health/live", "/q/health/ready",
+            "/q/health/started");
+    private static final Pattern SECRET_LIKE = Pattern.compile(".*(PASSWORD|TOKEN|SIGNING_KEY|JAAS|SECRET).*");
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void containersListenOnTheServicesPortAndProbeItsHealthEndpoints(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        for (String service : Repo.SERVICES) {
+            ServiceFacts facts = ServiceFacts.of(service);
+            JsonNode container = Objects.container(objects, service);
+            assertThat(facts.hasDependency("quarkus-smallrye-health")).as("%s serves /q/health", service).isTrue();
+            assertThat(facts.property("quarkus.http.non-application-root-path")).as("health stays under /q").isEmpty();
+            assertThat(facts.property("quarkus.smallrye-health.root-path")).isEmpty();
+
+            int httpPort = Objects.list(container.get("ports")).stream()
+                    .filter(p -> p.path("name").asText().equals("http")).findFirst()
+                    .orElseThrow(() -> new AssertionError(service + " has no port named http")).path("containerPort").asInt();
+            assertThat(httpPort).as("%s container port = its quarkus.http.port", service).isEqualTo(facts.httpPort());
+
+            for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+                JsonNode get = container.path(probe).path("httpGet");
+                assertThat(get.isMissingNode()).as("%s has an HTTP %s", service, probe).isFalse();
+                assertThat(HEALTH_PATHS).as("%s %s path", service, probe).contains(get.path("path").asText());
+                assertThat(get.path("port").asText()).isIn("http", String.valueOf(facts.httpPort()));
+            }
+            assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
+            assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+            assertThat(container.at("/resources/requests/memory").isMissingNode()).isFalse();
+            assertThat(container.at("/resources/limits/memory").isMissingNode()).as("the JVM sizes its heap by it").isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void everyConfigMapKeyAndEnvironmentVariableIsOneTheServiceReads(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        for (String service : Repo.SERVICES) {
+            ServiceFacts facts = ServiceFacts.of(service);
+            JsonNode container = Objects.container(objects, service);
+            List<String> unread = new ArrayList<>();
+            for (JsonNode source : Objects.list(container.get("envFrom"))) {
+                String name = source.at("/configMapRef/name").asText();
+                JsonNode configMap = Objects.find(objects, "ConfigMap", name)
+                        .orElseThrow(() -> new AssertionError(service + " reads ConfigMap " + name + ", which is not rendered"));
+                Objects.fieldNames(configMap.get("data")).stream().filter(key -> !facts.reads(key))
+                        .forEach(key -> unread.add("ConfigMap " + name + ": " + key));
+            }
+            Objects.list(container.get("env")).stream().map(e -> e.path("name").asText()).filter(key -> !facts.reads(key))
+                    .forEach(key -> unread.add("env " + key));
+            assertThat(unread).as("keys %s does not read (no such property, @ConfigMapping key or Kafka client setting)",
+                    service).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void secretsAreOnlyReferencedAndEveryReferenceIsExplained(String overlay) throws IOException {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        assertThat(Objects.ofKind(objects, "Secret")).as("no Secret in the repository").isEmpty();
+        for (JsonNode configMap : Objects.ofKind(objects, "ConfigMap")) {
+            assertThat(Objects.fieldNames(configMap.get("data"))).as(Objects.id(configMap))
+                    .noneMatch(key -> SECRET_LIKE.matcher(key).matches());
+        }
+        String readme = Files.readString(Repo.deploy().resolve("README.md"));
+        String kafka = Objects.name(Objects.ofKind(objects, "Kafka").get(0));
+        for (String service : Repo.SERVICES) {
+            JsonNode pod = Objects.get(objects, "Deployment", service).at("/spec/template/spec");
+            JsonNode container = Objects.container(objects, service);
+            for (JsonNode env : Objects.list(container.get("env"))) {
+                if (SECRET_LIKE.matcher(env.path("name").asText()).matches()) {
+                    assertThat(env.has("value")).as("%s %s must come from a Secret", service, env.path("name").asText())
+                            .isFalse();
+                    assertThat(env.at("/valueFrom/secretKeyRef/name").isMissingNode()).isFalse();
+                }
+            }
+            List<String> secrets = new ArrayList<>();
+            Objects.list(container.get("env")).forEach(e -> {
+                if (e.at("/valueFrom/secretKeyRef/name").isTextual()) {
+                    secrets.add(e.at("/valueFrom/secretKeyRef/name").asText());
+                }
+            });
+            Objects.list(pod.get("volumes")).forEach(v -> {
+                if (v.at("/secret/secretName").isTextual()) {
+                    secrets.add(v.at("/secret/secretName").asText());
+                }
+            });
+            for (String secret : secrets) {
+                boolean writtenByStrimzi = Objects.find(objects, "KafkaUser", secret).isPresent()
+                        || secret.equals(kafka + "-cluster-ca-cert");
+                assertThat(writtenByStrimzi || readme.contains(secret))
+                        .as("%s reads Secret %s: written by an operator, or deploy/README.md says how to create it", service,
+                                secret)
+                        .isTrue();
+            }
+            Objects.list(pod.get("volumes")).stream().filter(v -> v.at("/configMap/name").isTextual())
+                    .map(v -> v.at("/configMap/name").asText())
+                    .filter(name -> Objects.find(objects, "ConfigMap", name).isEmpty())
+                    .forEach(name -> assertThat(readme).as("ConfigMap %s is created as deploy/README.md says", name)
+                            .contains(name));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void eachServiceUsesItsOwnDatabaseWithTheCredentialsOfItsOwner(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        JsonNode cluster = Objects.ofKind(objects, "Cluster").get(0);
+        Set<String> databases = new java.util.TreeSet<>();
+        for (String service : Repo.SERVICES) {
+            JsonNode config = Objects.get(objects, "ConfigMap", service + "-config").get("data");
+            URI jdbc = URI.create(config.path("QUARKUS_DATASOURCE_JDBC_URL").asText().substring("jdbc:".length()));
+            assertThat(jdbc.getHost()).as("%s writes to the primary", service).isEqualTo(Objects.name(cluster) + "-rw");
+            String database = jdbc.getPath().substring(1);
+            assertThat(databases.add(database)).as("%s has a database of its own", service).isTrue();
+            assertThat(ServiceFacts.of(service).property("quarkus.datasource.jdbc.url").orElseThrow())
+                    .as("the same database the service uses locally").endsWith("/" + database);
+
+            String owner;
+            String ownerSecret;
+            JsonNode initdb = cluster.at("/spec/bootstrap/initdb");
+            if (database.equals(initdb.path("database").asText())) {
+                owner = initdb.path("owner").asText();
+                ownerSecret = initdb.at("/secret/name").asText();
+            } else {
+                JsonNode db = Objects.ofKind(objects, "Database").stream()
+                        .filter(d -> d.at("/spec/name").asText().equals(database)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no CloudNativePG Database " + database + " for " + service));
+                assertThat(db.at("/spec/cluster/name").asText()).isEqualTo(Objects.name(cluster));
+                owner = db.at("/spec/owner").asText();
+                ownerSecret = Objects.list(cluster.at("/spec/managed/roles")).stream()
+                        .filter(r -> r.path("name").asText().equals(owner)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no managed role " + owner)).at("/passwordSecret/name").asText();
+            }
+            JsonNode container = Objects.container(objects, service);
+            for (String variable : List.of("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD")) {
+                JsonNode env = Objects.list(container.get("env")).stream()
+                        .filter(e -> e.path("name").asText().equals(variable)).findFirst()
+                        .orElseThrow(() -> new AssertionError(service + " lacks " + variable));
+                assertThat(env.at("/valueFrom/secretKeyRef/name").asText())
+                        .as("%s logs in as %s, the owner of %s", service, owner, database).isEqualTo(ownerSecret);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void everyServiceIsScaledProtectedFencedAndScraped(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        for (String service : Repo.SERVICES) {
+            JsonNode deployment = Objects.get(objects, "Deployment", service);
+            JsonNode podLabels = deployment.at("/spec/template/metadata/labels");
+            JsonNode pod = deployment.at("/spec/template/spec");
+
+            assertThat(Objects.find(objects, "ServiceAccount", pod.path("serviceAccountName").asText())).isPresent();
+            assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as("%s runs as non-root", service).isTrue();
+            assertThat(pod.at("/securityContext/runAsUser").asInt()).isPositive();
+
+            JsonNode hpa = Objects.get(objects, "HorizontalPodAutoscaler", service);
+            assertThat(hpa.at("/spec/scaleTargetRef/kind").asText() + "/" + hpa.at("/spec/scaleTargetRef/name").asText())
+                    .isEqualTo("Deployment/" + service);
+            assertThat(hpa.at("/spec/minReplicas").asInt()).isLessThanOrEqualTo(hpa.at("/spec/maxReplicas").asInt());
+            assertThat(selects(Objects.get(objects, "PodDisruptionBudget", service).at("/spec/selector/matchLabels"),
+                    podLabels)).as("%s has a PodDisruptionBudget", service).isTrue();
+            assertThat(Objects.ofKind(objects, "NetworkPolicy"))
+                    .as("%s is fenced by a NetworkPolicy of its own", service)
+                    .anyMatch(np -> np.at("/spec/podSelector/matchLabels/app.kubernetes.io~1name").asText().equals(service));
+            assertThat(Objects.ofKind(objects, "NetworkPolicy"))
+                    .as("%s is under the default deny", service)
+                    .anyMatch(np -> np.at("/spec/ingress").isMissingNode()
+                            && selects(np.at("/spec/podSelector/matchLabels"), podLabels));
+
+            JsonNode svc = Objects.get(objects, "Service", service);
+            assertThat(selects(svc.at("/spec/selector"), podLabels)).isTrue();
+            JsonNode monitor = Objects.get(objects, "ServiceMonitor", service);
+            assertThat(selects(monitor.at("/spec/selector/matchLabels"), svc.at("/metadata/labels"))).isTrue();
+            JsonNode endpoint = monitor.at("/spec/endpoints/0");
+            assertThat(Objects.list(svc.at("/spec/ports")).stream().map(p -> p.path("name").asText()))
+                    .contains(endpoint.path("port").asText());
+            assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+            assertThat(ServiceFacts.of(service).hasDependency("quarkus-micrometer-registry-prometheus"))
+                    .as("%s serves Prometheus metrics at /q/metrics", service).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void devicesReachOnlyTheGatewaysDeviceApiAndManagementApisAreNotPublic(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        String tenant = Objects.get(objects, "ConfigMap", "device-gateway-config").at("/data/UPDRAFT_GATEWAY_TENANT")
+                .asText(ServiceFacts.of("device-gateway").property("updraft.gateway.tenant").orElse("DEFAULT"));
+        JsonNode devices = Objects.get(objects, "Ingress", "updraft-devices");
+        List<JsonNode> paths = Objects.list(devices.at("/spec/rules")).stream()
+                .flatMap(r -> Objects.list(r.at("/http/paths")).stream()).toList();
+        assertThat(paths).isNotEmpty().allSatisfy(p -> {
+            assertThat(p.at("/backend/service/name").asText()).isEqualTo("device-gateway");
+            assertThat(p.path("path").asText()).isEqualTo("/" + tenant + "/controller/v1");
+        });
+
+        // What the public Ingresses may route: the DDI API of the tenant, and the live dashboard of telemetry-service
+        // (its page and its feed) — never another management API. Each route must exist in the service it targets.
+        Set<String> publicRoutes = Set.of("device-gateway /" + tenant + "/controller/v1",
+                "telemetry-service /dashboard.html", "telemetry-service /dashboard.js", "telemetry-service /dashboard.css",
+                "telemetry-service /api/v1/dashboard");
+        Set<String> published = new java.util.TreeSet<>();
+        for (JsonNode ingress : Objects.ofKind(objects, "Ingress")) {
+            Objects.list(ingress.at("/spec/rules")).stream().flatMap(r -> Objects.list(r.at("/http/paths")).stream())
+                    .forEach(p -> {
+                        String backend = p.at("/backend/service/name").asText();
+                        String path = p.path("path").asText();
+                        assertThat(Objects.find(objects, "Service", backend)).as("%s routes to a Service", Objects.id(ingress))
+                                .isPresent();
+                        assertThat(publicRoutes).as("%s may publish %s of %s", Objects.id(ingress), path, backend)
+                                .contains(backend + " " + path);
+                        assertThat(ServiceFacts.of(backend).serves(path.replace("/" + tenant + "/", "/{tenant}/")))
+                                .as("%s serves %s", backend, path).isTrue();
+                        published.add(backend);
+                    });
+        }
+        Set<String> admitted = new java.util.TreeSet<>();
+        for (JsonNode policy : Objects.ofKind(objects, "NetworkPolicy")) {
+            boolean admitsIngressController = Objects.list(policy.at("/spec/ingress")).stream()
+                    .flatMap(rule -> Objects.list(rule.get("from")).stream())
+                    .anyMatch(from -> from.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText()
+                            .equals("ingress-nginx"));
+            if (admitsIngressController) {
+                admitted.add(policy.at("/spec/podSelector/matchLabels/app.kubernetes.io~1name").asText());
+            }
+        }
+        assertThat(admitted).as("services the ingress controller may reach = services behind an Ingress")
+                .isEqualTo(published).containsExactlyInAnyOrder("device-gateway", "telemetry-service");
+        String publicUrl = Objects.get(objects, "ConfigMap", "device-gateway-config").at("/data/UPDRAFT_GATEWAY_PUBLIC_URL")
+                .asText();
+        assertThat(publicUrl).as("links handed to devices point at the device host")
+                .isEqualTo("https://" + devices.at("/spec/rules/0/host").asText());
+    }
+
+    private static boolean selects(JsonNode selector, JsonNode labels) {
+        if (selector == null || selector.isMissingNode() || selector.isEmpty()) {
+            return false;
+        }
+        return Objects.fieldNames(selector).stream()
+                .allMatch(key -> selector.get(key).asText().equals(labels.path(key).asText(null)));
+    }
+}
