@@ -35,8 +35,10 @@ public final class LocalStack implements AutoCloseable {
     private final Properties secrets;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, String> tuning;
+    private final boolean tiedToThisJvm;
 
-    private LocalStack(Path home, Path repoRoot, DevStack stack, Map<String, String> tuning) {
+    private LocalStack(Path home, Path repoRoot, DevStack stack, Map<String, String> tuning, boolean tiedToThisJvm) {
+        this.tiedToThisJvm = tiedToThisJvm;
         this.home = home;
         this.repoRoot = repoRoot;
         this.stack = stack;
@@ -71,7 +73,7 @@ public final class LocalStack implements AutoCloseable {
     private static LocalStack startOnce(Path home, Path repoRoot, boolean tiedToThisJvm, boolean fixedPorts,
             Map<String, String> tuning) {
         DevStack stack = DevStack.start(home.resolve("stack"), tiedToThisJvm);
-        LocalStack local = new LocalStack(home, repoRoot, stack, tuning);
+        LocalStack local = new LocalStack(home, repoRoot, stack, tuning, tiedToThisJvm);
         try {
             for (String name : SERVICES) {
                 local.services.put(name, local.newProcess(name, fixedPorts ? DEFAULT_PORTS.get(name) : freePort()));
@@ -104,6 +106,10 @@ public final class LocalStack implements AutoCloseable {
             }
             default -> {
             }
+        }
+        if (tiedToThisJvm) {
+            // the services exit with this JVM even if it is killed with SIGKILL (ParentWatch in service-support)
+            config.put("updraft.parent-pid", String.valueOf(ProcessHandle.current().pid()));
         }
         config.putAll(tuning);
         return new ServiceProcess(name, port, repoRoot, home.resolve("logs"), config);
