@@ -3,7 +3,6 @@ package io.updraft.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,18 +43,13 @@ final class DeviceCommands {
             }
             JsonNode result = UpdraftCli.of(spec).api().devices(query.toString());
             Printer printer = UpdraftCli.of(spec).printer(spec);
-            if (printer.json()) {
-                printer.json(result);
-                return 0;
+            boolean table = printer.list(result, result.path("items"), List.of("DEVICE", "COHORT", "VERSION", "LAST SEEN"),
+                    d -> List.of(d.path("deviceId").asText(), Printer.text(d, "cohort"),
+                            Printer.text(d, "installedVersion"), Printer.text(d, "lastSeen")));
+            if (table) {
+                printer.line(result.path("items").size() + " of " + result.path("total").asLong() + " devices (page "
+                        + result.path("page").asInt() + ")");
             }
-            List<List<String>> rows = new ArrayList<>();
-            for (JsonNode d : result.path("items")) {
-                rows.add(List.of(d.path("deviceId").asText(), Printer.text(d, "cohort"),
-                        Printer.text(d, "installedVersion"), Printer.text(d, "lastSeen")));
-            }
-            printer.table(List.of("DEVICE", "COHORT", "VERSION", "LAST SEEN"), rows);
-            printer.line(result.path("items").size() + " of " + result.path("total").asLong() + " devices (page "
-                    + result.path("page").asInt() + ")");
             return 0;
         }
     }

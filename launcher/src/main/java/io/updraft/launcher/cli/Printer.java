@@ -70,6 +70,24 @@ final class Printer {
         out.flush();
     }
 
+    /**
+     * What every list command prints: the JSON as the API returned it with {@code --output json}, otherwise a table
+     * with one row per item.
+     *
+     * @return true if a table was printed (callers may add a footer line)
+     */
+    boolean list(JsonNode result, JsonNode items, List<String> header,
+            java.util.function.Function<JsonNode, List<String>> row) {
+        if (json()) {
+            json(result);
+            return false;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        items.forEach(item -> rows.add(row.apply(item)));
+        table(header, rows);
+        return true;
+    }
+
     /** A table with a header row; column widths fit the widest cell. */
     void table(List<String> header, List<List<String>> rows) {
         List<List<String>> all = new ArrayList<>();

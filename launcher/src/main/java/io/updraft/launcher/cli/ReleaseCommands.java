@@ -168,17 +168,10 @@ final class ReleaseCommands {
             }
             JsonNode releases = UpdraftCli.of(spec).api().releases(query.toString());
             Printer printer = UpdraftCli.of(spec).printer(spec);
-            if (printer.json()) {
-                printer.json(releases);
-                return 0;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            for (JsonNode r : releases) {
-                rows.add(List.of(r.path("id").asText(), r.path("name").asText(), r.path("version").asText(),
-                        r.path("state").asText(), String.valueOf(r.path("artifacts").size()),
-                        Printer.text(r, "createdAt")));
-            }
-            printer.table(List.of("ID", "NAME", "VERSION", "STATE", "ARTIFACTS", "CREATED"), rows);
+            printer.list(releases, releases, List.of("ID", "NAME", "VERSION", "STATE", "ARTIFACTS", "CREATED"),
+                    r -> List.of(r.path("id").asText(), r.path("name").asText(), r.path("version").asText(),
+                            r.path("state").asText(), String.valueOf(r.path("artifacts").size()),
+                            Printer.text(r, "createdAt")));
             return 0;
         }
     }
@@ -228,10 +221,7 @@ final class ReleaseCommands {
         @Override
         public Integer call() {
             UpdraftApi api = UpdraftCli.of(spec).api();
-            JsonNode r = api.promoteRelease(resolveId(api, release));
-            UpdraftCli.of(spec).printer(spec).result(r, r.path("name").asText() + " " + r.path("version").asText()
-                    + " is " + r.path("state").asText());
-            return 0;
+            return stateChanged(spec, api.promoteRelease(resolveId(api, release)), "");
         }
     }
 
@@ -248,9 +238,7 @@ final class ReleaseCommands {
         public Integer call() {
             UpdraftApi api = UpdraftCli.of(spec).api();
             JsonNode r = api.revokeRelease(resolveId(api, release), reason);
-            UpdraftCli.of(spec).printer(spec).result(r, r.path("name").asText() + " " + r.path("version").asText()
-                    + " is " + r.path("state").asText() + " (" + Printer.text(r, "revokedReason") + ")");
-            return 0;
+            return stateChanged(spec, r, " (" + Printer.text(r, "revokedReason") + ")");
         }
     }
 
@@ -264,11 +252,15 @@ final class ReleaseCommands {
         @Override
         public Integer call() {
             UpdraftApi api = UpdraftCli.of(spec).api();
-            JsonNode r = api.publishDraft(resolveId(api, release));
-            UpdraftCli.of(spec).printer(spec).result(r, r.path("name").asText() + " " + r.path("version").asText()
-                    + " is " + r.path("state").asText());
-            return 0;
+            return stateChanged(spec, api.publishDraft(resolveId(api, release)), "");
         }
+    }
+
+    /** "gw-firmware 1.2.0 is STABLE", or the release as JSON. */
+    private static int stateChanged(CommandSpec spec, JsonNode release, String suffix) {
+        UpdraftCli.of(spec).printer(spec).result(release, release.path("name").asText() + " "
+                + release.path("version").asText() + " is " + release.path("state").asText() + suffix);
+        return 0;
     }
 
     static String artifacts(JsonNode release) {

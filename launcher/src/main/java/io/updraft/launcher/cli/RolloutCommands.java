@@ -115,17 +115,10 @@ final class RolloutCommands {
         public Integer call() {
             JsonNode rollouts = UpdraftCli.of(spec).api().rollouts();
             Printer printer = UpdraftCli.of(spec).printer(spec);
-            if (printer.json()) {
-                printer.json(rollouts);
-                return 0;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            for (JsonNode r : rollouts) {
-                rows.add(List.of(r.path("id").asText(), r.path("name").asText(), r.path("version").asText(),
-                        r.path("state").asText(), r.path("currentWave").asText() + "/" + r.path("waves").size(),
-                        Printer.text(r, "createdAt")));
-            }
-            printer.table(List.of("ID", "NAME", "VERSION", "STATE", "WAVE", "CREATED"), rows);
+            printer.list(rollouts, rollouts, List.of("ID", "NAME", "VERSION", "STATE", "WAVE", "CREATED"),
+                    r -> List.of(r.path("id").asText(), r.path("name").asText(), r.path("version").asText(),
+                            r.path("state").asText(), r.path("currentWave").asText() + "/" + r.path("waves").size(),
+                            Printer.text(r, "createdAt")));
             return 0;
         }
     }
