@@ -17,10 +17,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,22 +77,22 @@ class SwupdateAgentIT {
         }, id -> id != null);
 
         // when SWUpdate runs for the first device: it downloads, verifies and installs the image
-        Process agent = swupdate(stack, work, first, firstToken, null);
+        Agent agent = swupdate(stack, work, first, firstToken, null);
         try {
-            await("the file the image installs").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> Files.exists(installed) && Files.readString(installed).equals(payload));
-            await("proceeding feedback").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> "RUNNING".equals(actionState(api, rolloutId, first)));
+            agent.await("the file the image installs", Duration.ofSeconds(90),
+                    () -> Files.exists(installed) && Files.readString(installed).equals(payload));
+            agent.await("proceeding feedback", Duration.ofSeconds(30),
+                    () -> "RUNNING".equals(actionState(api, rolloutId, first)));
         } finally {
-            stop(agent);
+            agent.stop();
         }
         // and on its next start it confirms success (-c 2)
         agent = swupdate(stack, work, first, firstToken, 2);
         try {
-            await("success recorded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> "SUCCEEDED".equals(actionState(api, rolloutId, first)));
+            agent.await("success recorded", Duration.ofSeconds(60),
+                    () -> "SUCCEEDED".equals(actionState(api, rolloutId, first)));
         } finally {
-            stop(agent);
+            agent.stop();
         }
         await("inventory updated").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "1.0.1".equals(api.devices("model=" + MODEL + "&size=1000").findParents("deviceId")
@@ -99,17 +103,17 @@ class SwupdateAgentIT {
         Files.delete(installed);
         agent = swupdate(stack, work, second, secondToken, null);
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> Files.exists(installed) && "RUNNING".equals(actionState(api, rolloutId, second)));
+            agent.await("the second device's install", Duration.ofSeconds(90),
+                    () -> Files.exists(installed) && "RUNNING".equals(actionState(api, rolloutId, second)));
         } finally {
-            stop(agent);
+            agent.stop();
         }
         agent = swupdate(stack, work, second, secondToken, 3);
         try {
-            await("failure recorded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> "FAILED".equals(actionState(api, rolloutId, second)));
+            agent.await("failure recorded", Duration.ofSeconds(60),
+                    () -> "FAILED".equals(actionState(api, rolloutId, second)));
         } finally {
-            stop(agent);
+            agent.stop();
         }
         assertThat(actionState(api, rolloutId, first)).isEqualTo("SUCCEEDED");
     }
@@ -148,28 +152,49 @@ class SwupdateAgentIT {
 
     /**
      * {@code swupdate -v -k cert.pem -H board:1.0 -u "-t DEFAULT -u <gateway> -i <device> -k <token> -p 1 [-c N]"},
-     * each run with its own TMPDIR so its control sockets never meet another run's.
+     * each run with its own short TMPDIR under {@code java.io.tmpdir}: its control sockets never meet another run's,
+     * and their paths stay within the 107 bytes a Unix socket address holds however deep the checkout is (under a
+     * longer build directory, SWUpdate could not bind {@code sockinstctrl} and never polled).
      */
-    private static Process swupdate(LocalStack stack, Path work, String device, String token, Integer confirm)
+    private static Agent swupdate(LocalStack stack, Path work, String device, String token, Integer confirm)
             throws IOException {
         String suricatta = "-t DEFAULT -u " + stack.service("device-gateway").url() + " -i " + device + " -k " + token
                 + " -p 1" + (confirm == null ? "" : " -c " + confirm);
         String phase = device + "-" + (confirm == null ? "install" : "confirm-" + confirm);
-        Path tmp = Files.createDirectories(work.resolve("tmp-" + phase));
+        Path tmp = Files.createTempDirectory("swu");
         List<String> command = new ArrayList<>(List.of("swupdate", "-v", "-k", work.resolve("cert.pem").toString(),
                 "-H", MODEL + ":" + REVISION, "-u", suricatta));
+        Path log = work.resolve("swupdate-" + phase + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve("swupdate-" + phase + ".log").toFile());
+                .redirectOutput(log.toFile());
         builder.environment().put("TMPDIR", tmp.toString());
-        return builder.start();
+        return new Agent(builder.start(), log, tmp);
     }
 
-    private static void stop(Process agent) throws InterruptedException {
-        agent.descendants().forEach(ProcessHandle::destroy);
-        agent.destroy();
-        if (!agent.waitFor(10, TimeUnit.SECONDS)) {
-            agent.descendants().forEach(ProcessHandle::destroyForcibly);
-            agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    /** A running SWUpdate, its log (quoted when a wait for it fails) and its private TMPDIR. */
+    private record Agent(Process process, Path log, Path tmp) {
+        /** Waits for {@code condition}; on timeout fails with the agent's last log lines, which say why. */
+        void await(String what, Duration atMost, Callable<Boolean> condition) throws IOException {
+            try {
+                Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(200)).until(condition);
+            } catch (ConditionTimeoutException e) {
+                List<String> lines = Files.readAllLines(log);
+                throw new AssertionError(what + " not reached within " + atMost + "; swupdate ("
+                        + (process.isAlive() ? "running" : "exited " + process.exitValue()) + ") last logged:\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())), e);
+            }
+        }
+
+        void stop() throws Exception {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            try (var files = Files.walk(tmp)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 
