@@ -12,6 +12,7 @@ import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.mapping.JsonColumns;
 import io.updraft.support.kafka.EventProducer;
 import io.updraft.support.kafka.EventRecords;
+import io.updraft.support.lifecycle.WorkLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -57,59 +57,26 @@ public class CommandDispatcher {
     @Inject
     MeterRegistry meters;
 
-    private final Semaphore wakeUps = new Semaphore(0);
-    private volatile boolean running;
-    private Thread worker;
+    private WorkLoop loop;
     private Counter sent;
 
     void start(@Observes StartupEvent startup) {
         sent = meters.counter("updraft.rollout.commands.dispatched");
         producer.source(); // the Kafka producer is built on the startup thread (see OutboxRelay)
-        running = true;
-        worker = new Thread(this::run, "command-dispatch");
-        worker.setContextClassLoader(Thread.currentThread().getContextClassLoader());
-        worker.setDaemon(true);
-        worker.start();
+        loop = new WorkLoop("command-dispatch", config.idlePoll(), LOG, () -> dispatchOneChunk() > 0);
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        running = false;
-        if (worker != null) {
-            wakeUps.release();
-            worker.join(5_000);
+        if (loop != null) {
+            loop.stop();
         }
     }
 
     /** Called after a wave's transaction committed. */
     public void wakeUp() {
-        wakeUps.release();
-    }
-
-    private void run() {
-        long backoffMillis = 100;
-        while (running) {
-            try {
-                int moved = dispatchOneChunk();
-                backoffMillis = 100;
-                if (moved == 0) {
-                    wakeUps.tryAcquire(config.idlePoll().toMillis(), TimeUnit.MILLISECONDS);
-                    wakeUps.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                if (running) {
-                    LOG.warnf("command dispatch failed, retrying in %d ms: %s", backoffMillis, e.toString());
-                }
-                try {
-                    Thread.sleep(backoffMillis);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoffMillis = Math.min(backoffMillis * 2, 5_000);
-            }
+        if (loop != null) {
+            loop.wakeUp();
         }
     }
 

@@ -6,6 +6,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.updraft.support.kafka.EventProducer;
 import io.updraft.support.kafka.EventRecords;
+import io.updraft.support.lifecycle.WorkLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -17,7 +18,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -43,9 +43,7 @@ public class OutboxRelay {
     @Inject
     MeterRegistry meters;
 
-    private final Semaphore wakeUps = new Semaphore(0);
-    private volatile boolean running;
-    private Thread worker;
+    private WorkLoop loop;
     private Counter relayed;
 
     void start(@Observes StartupEvent startup) {
@@ -57,45 +55,19 @@ public class OutboxRelay {
         // Build the Kafka producer here, on the startup thread: created lazily from the relay thread, Kafka's
         // JmxReporter was loaded by another class loader than the application's (ClassCastException in tests).
         producer.source();
-        running = true;
-        worker = new Thread(this::run, "outbox-relay");
-        worker.setContextClassLoader(Thread.currentThread().getContextClassLoader());
-        worker.setDaemon(true);
-        worker.start();
+        loop = new WorkLoop("outbox-relay", config.idlePoll(), LOG, () -> relayOneBatch() >= config.batchSize());
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        running = false;
-        if (worker != null) {
-            wakeUps.release();
-            worker.join(5_000);
+        if (loop != null) {
+            loop.stop();
         }
     }
 
     void wakeUp() {
-        wakeUps.release();
-    }
-
-    private void run() {
-        long backoffMillis = 100;
-        while (running) {
-            try {
-                int moved = relayOneBatch();
-                backoffMillis = 100;
-                if (moved < config.batchSize()) {
-                    wakeUps.tryAcquire(config.idlePoll().toMillis(), TimeUnit.MILLISECONDS);
-                    wakeUps.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                if (running) {
-                    LOG.warnf("outbox relay failed, retrying in %d ms: %s", backoffMillis, e.toString());
-                }
-                sleepQuietly(backoffMillis);
-                backoffMillis = Math.min(backoffMillis * 2, 5_000);
-            }
+        if (loop != null) {
+            loop.wakeUp();
         }
     }
 
@@ -150,14 +122,6 @@ public class OutboxRelay {
             try (ResultSet result = lock.executeQuery()) {
                 return result.next() && result.getBoolean(1);
             }
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
