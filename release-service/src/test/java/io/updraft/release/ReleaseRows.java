@@ -26,6 +26,15 @@ public final class ReleaseRows {
         return count("select count(*) from outbox");
     }
 
+    /** Outbox rows whose event mentions {@code text} (e.g. a release name): what a refused publish must not leave. */
+    public long outboxRowsMentioning(String text) throws SQLException {
+        return count("select count(*) from outbox where strpos(payload::text, ?) > 0", text);
+    }
+
+    public long uploadsWithId(String id) throws SQLException {
+        return count("select count(*) from uploads where id = ?", id);
+    }
+
     private long count(String sql, String... args) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {

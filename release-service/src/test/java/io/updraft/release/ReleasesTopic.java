@@ -21,6 +21,16 @@ public final class ReleasesTopic {
     }
 
     public static List<ConsumerRecord<String, String>> recordsWithKey(String key) {
+        return records(record -> key.equals(record.key()));
+    }
+
+    /** Records whose JSON mentions {@code text}, e.g. a release name nobody may have announced. */
+    public static List<ConsumerRecord<String, String>> recordsMentioning(String text) {
+        return records(record -> record.value() != null && record.value().contains(text));
+    }
+
+    private static List<ConsumerRecord<String, String>> records(
+            java.util.function.Predicate<ConsumerRecord<String, String>> wanted) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DevStack.shared().kafkaBootstrap());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -39,7 +49,7 @@ public final class ReleasesTopic {
                     throw new IllegalStateException("could not read " + Topics.RELEASES + " to its end");
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
+                    if (wanted.test(record)) {
                         found.add(record);
                     }
                 }

@@ -3,12 +3,14 @@ package io.updraft.release.config;
 import io.updraft.release.storage.ArtifactStore;
 import io.updraft.release.storage.FileSystemArtifactStore;
 import io.updraft.release.storage.S3ArtifactStore;
+import io.updraft.release.storage.Spool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.file.Path;
 
-/** Chooses the artifact store from {@code updraft.storage.kind}. */
+/** Chooses the artifact store from {@code updraft.storage.kind}; places the upload spool. */
 public class ArtifactStorage {
 
     @Produces
@@ -26,6 +28,13 @@ public class ArtifactStorage {
             default -> throw new IllegalStateException("updraft.storage.kind must be filesystem or s3, not "
                     + config.kind());
         };
+    }
+
+    /** Uploads are spooled next to the filesystem store (keeping one is a rename), for both kinds of store. */
+    @Produces
+    @Singleton
+    Spool spool(StorageConfig config) {
+        return new Spool(Path.of(config.dir()).resolve(".incoming"));
     }
 
     private static String required(String value, String key) {

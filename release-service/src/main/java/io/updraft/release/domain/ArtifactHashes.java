@@ -9,8 +9,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Size and the three hashes devices check (DDI carries sha256, sha1 and md5), computed in one streaming pass so a
- * multi-gigabyte image never sits in memory.
+ * Size and the three hashes devices check (DDI carries sha256, sha1 and md5). An upload is hashed by a
+ * {@link Digesting} fed with each chunk as it is written, so the bytes are read once and never sit in memory.
  */
 public record ArtifactHashes(long size, String sha256, String sha1, String md5) {
     private static final int BUFFER = 64 * 1024;
@@ -22,20 +22,51 @@ public record ArtifactHashes(long size, String sha256, String sha1, String md5) 
     }
 
     public static ArtifactHashes of(InputStream in) throws IOException {
-        MessageDigest sha256 = digest("SHA-256");
-        MessageDigest sha1 = digest("SHA-1");
-        MessageDigest md5 = digest("MD5");
+        Digesting digesting = new Digesting();
         byte[] buffer = new byte[BUFFER];
-        long size = 0;
         for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-            sha256.update(buffer, 0, read);
-            sha1.update(buffer, 0, read);
-            md5.update(buffer, 0, read);
-            size += read;
+            digesting.update(buffer, 0, read);
         }
-        HexFormat hex = HexFormat.of();
-        return new ArtifactHashes(size, hex.formatHex(sha256.digest()), hex.formatHex(sha1.digest()),
-                hex.formatHex(md5.digest()));
+        return digesting.result();
+    }
+
+    /** The raw sha256 digest (32 bytes), e.g. to verify a signature over these bytes without reading them again. */
+    public byte[] sha256Bytes() {
+        return HexFormat.of().parseHex(sha256);
+    }
+
+    public byte[] sha1Bytes() {
+        return HexFormat.of().parseHex(sha1);
+    }
+
+    public byte[] md5Bytes() {
+        return HexFormat.of().parseHex(md5);
+    }
+
+    /** The three digests and the byte count of bytes seen so far, chunk by chunk. */
+    public static final class Digesting {
+        private final MessageDigest sha256 = digest("SHA-256");
+        private final MessageDigest sha1 = digest("SHA-1");
+        private final MessageDigest md5 = digest("MD5");
+        private long size;
+
+        public void update(byte[] bytes, int offset, int length) {
+            sha256.update(bytes, offset, length);
+            sha1.update(bytes, offset, length);
+            md5.update(bytes, offset, length);
+            size += length;
+        }
+
+        public long size() {
+            return size;
+        }
+
+        /** Finishes the digests; call once. */
+        public ArtifactHashes result() {
+            HexFormat hex = HexFormat.of();
+            return new ArtifactHashes(size, hex.formatHex(sha256.digest()), hex.formatHex(sha1.digest()),
+                    hex.formatHex(md5.digest()));
+        }
     }
 
     private static MessageDigest digest(String algorithm) {

@@ -14,17 +14,18 @@ import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.updraft.release.service.ArtifactUploads;
+import io.updraft.release.storage.ArtifactStore;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
- * Turns the parts of a multipart publish request into a {@link ReleaseDraft}: every check that can reject the
- * request runs before anything is stored, then each spooled file is hashed in one streaming pass.
+ * Turns the parts of a multipart publish request into a {@link ReleaseDraft}. File parts were spooled and hashed while
+ * they arrived ({@link PublishForm}); references to two-step uploads ({@code artifacts} part) are resolved to their
+ * received, hashed bytes. Every check that can reject the request runs before anything is stored.
  */
 @ApplicationScoped
 public class PublishRequestReader {
@@ -38,46 +39,116 @@ public class PublishRequestReader {
     Validator validator;
     @Inject
     SignatureCheck signatureCheck;
+    @Inject
+    ArtifactUploads uploads;
+
+    /** One entry of the {@code artifacts} part: a two-step upload to publish, with its optional checks. */
+    public record ArtifactReference(String uploadId, String part, String sha256, String signature) {
+    }
 
     /**
-     * @param expectedSha256 what CI computed, one per file in order (or none): a mismatch is a 422
-     * @param signatures detached signatures, one per file in order (or none)
+     * Reads a publish: {@code sha256} parts (what CI computed, one per file in order, or none: a mismatch is a 422)
+     * and {@code signature} parts (detached signatures, one per file in order, or none) go with the {@code file}
+     * parts; each {@code artifacts} entry carries its own.
      */
-    public ReleaseDraft read(String metadataJson, String part, List<FileUpload> files, List<String> expectedSha256,
-            List<FileUpload> signatures, boolean draft) {
-        ReleaseMetadata metadata = metadata(metadataJson);
-        String module = part == null || part.isBlank() ? DEFAULT_PART : part.trim();
-        if (!PART.matcher(module).matches()) {
-            throw ProblemException.badRequest("part 'part' must be 1-100 characters of A-Z a-z 0-9 . _ -");
+    ReleaseDraft read(PublishForm form) {
+        ReleaseMetadata metadata = metadata(form.metadata);
+        String module = module(form.part, "part");
+        List<ArtifactReference> references = references(form.artifacts);
+        if (form.files.isEmpty() && references.isEmpty()) {
+            throw ProblemException.badRequest("at least one 'file' part with a filename, or an 'artifacts' part"
+                    + " referencing uploads, is required");
         }
-        if (files == null || files.isEmpty()) {
-            throw ProblemException.badRequest("at least one 'file' part with a filename is required");
-        }
-        List<String> filenames = filenames(files);
-        List<String> expected = expectedSha256(expectedSha256, files.size());
-        List<FileUpload> detached = signatures == null ? List.of() : signatures;
-        if (!detached.isEmpty() && detached.size() != files.size()) {
+        List<String> filenames = new ArrayList<>(filenames(form.files.stream().map(PublishForm.SpooledPart::filename)
+                .toList()));
+        List<String> expected = expectedSha256(form.sha256, form.files.size());
+        List<byte[]> detached = form.signatures;
+        if (!detached.isEmpty() && detached.size() != form.files.size()) {
             throw ProblemException.badRequest("send one 'signature' part per 'file' part, in the same order ("
-                    + files.size() + " files, " + detached.size() + " signatures)");
+                    + form.files.size() + " files, " + detached.size() + " signatures)");
         }
         List<DraftArtifact> artifacts = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            FileUpload file = files.get(i);
-            ArtifactHashes hashes = hash(file);
-            if (!expected.isEmpty() && !expected.get(i).equals(hashes.sha256())) {
-                throw ProblemException.unprocessable("sha256 of " + filenames.get(i) + " is " + hashes.sha256()
-                        + " but the publisher expected " + expected.get(i) + ": the upload is corrupt or not the"
-                        + " file CI built; nothing was stored");
+        for (int i = 0; i < form.files.size(); i++) {
+            PublishForm.SpooledPart file = form.files.get(i);
+            ArtifactHashes hashes = file.spooled().hashes();
+            checkExpected(filenames.get(i), hashes, expected.isEmpty() ? null : expected.get(i));
+            String signedBy = signatureCheck.check(filenames.get(i), hashes, file.spooled().path(),
+                    detached.isEmpty() ? null : detached.get(i), signatureCheck.embedded(file.spooled().path()));
+            artifacts.add(DraftArtifact.spooled(module, filenames.get(i), file.spooled().path(), hashes, signedBy));
+        }
+        Set<String> seen = new HashSet<>(filenames);
+        for (ArtifactReference reference : references) {
+            ArtifactUploads.ReceivedUpload upload = uploads.resolve(reference.uploadId());
+            if (!seen.add(upload.filename())) {
+                throw ProblemException.badRequest("filename '" + upload.filename() + "' appears twice in one release");
             }
-            String signedBy = signatureCheck.check(filenames.get(i), file.uploadedFile(),
-                    detached.isEmpty() ? null : detached.get(i).uploadedFile());
-            artifacts.add(new DraftArtifact(module, filenames.get(i), file.uploadedFile(), hashes, signedBy));
+            checkExpected(upload.filename(), upload.hashes(), reference.sha256());
+            String signedBy = signatureCheck.check(upload.filename(), upload.hashes(), null,
+                    signature(reference), upload.embedded());
+            artifacts.add(DraftArtifact.uploaded(reference.part() == null ? module : module(reference.part(),
+                    "artifacts[].part"), upload.filename(), upload.id(), upload.usedByRelease(), upload.hashes(),
+                    signedBy));
         }
         List<HardwareTarget> hardware = metadata.hardware().stream().distinct()
                 .map(h -> new HardwareTarget(h.model(), h.revision())).toList();
         return new ReleaseDraft(metadata.name(), metadata.version(),
-                draft ? ReleaseState.DRAFT : ReleaseState.PUBLISHED, metadata.notes(),
-                metadata.minInstalledVersion(), metadata.labels(), hardware, artifacts);
+                "true".equalsIgnoreCase(form.draft == null ? null : form.draft.strip()) ? ReleaseState.DRAFT
+                        : ReleaseState.PUBLISHED,
+                metadata.notes(), metadata.minInstalledVersion(), metadata.labels(), hardware, artifacts);
+    }
+
+    private static String module(String part, String field) {
+        String module = part == null || part.isBlank() ? DEFAULT_PART : part.trim();
+        if (!PART.matcher(module).matches()) {
+            throw ProblemException.badRequest("'" + field + "' must be 1-100 characters of A-Z a-z 0-9 . _ -");
+        }
+        return module;
+    }
+
+    private static void checkExpected(String filename, ArtifactHashes hashes, String expected) {
+        if (expected != null && !expected.equals(hashes.sha256())) {
+            throw ProblemException.unprocessable("sha256 of " + filename + " is " + hashes.sha256()
+                    + " but the publisher expected " + expected + ": the upload is corrupt or not the"
+                    + " file CI built; nothing was stored");
+        }
+    }
+
+    private List<ArtifactReference> references(String artifactsJson) {
+        if (artifactsJson == null || artifactsJson.isBlank()) {
+            return List.of();
+        }
+        List<ArtifactReference> references;
+        try {
+            references = List.of(json.readValue(artifactsJson, ArtifactReference[].class));
+        } catch (JsonProcessingException | NullPointerException e) {
+            throw ProblemException.badRequest("part 'artifacts' must be a JSON array like [{\"uploadId\":\"…\"}]");
+        }
+        Set<String> ids = new HashSet<>();
+        List<ArtifactReference> normalized = new ArrayList<>();
+        for (ArtifactReference reference : references) {
+            if (reference == null || reference.uploadId() == null
+                    || !ArtifactStore.UPLOAD_ID.matcher(reference.uploadId()).matches()) {
+                throw ProblemException.badRequest("every 'artifacts' entry needs the uploadId POST /api/v1/uploads"
+                        + " answered");
+            }
+            if (!ids.add(reference.uploadId())) {
+                throw ProblemException.badRequest("upload " + reference.uploadId() + " appears twice in 'artifacts'");
+            }
+            String sha256 = reference.sha256() == null ? null : normalizedSha256(reference.sha256());
+            normalized.add(new ArtifactReference(reference.uploadId(), reference.part(), sha256, reference.signature()));
+        }
+        return normalized;
+    }
+
+    private static byte[] signature(ArtifactReference reference) {
+        if (reference.signature() == null) {
+            return null;
+        }
+        try {
+            return Base64.getMimeDecoder().decode(reference.signature());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("artifacts[].signature must be the detached signature in base64");
+        }
     }
 
     private static List<String> expectedSha256(List<String> values, int files) {
@@ -88,15 +159,15 @@ public class PublishRequestReader {
             throw ProblemException.badRequest("send one 'sha256' part per 'file' part, in the same order (" + files
                     + " files, " + values.size() + " sha256 values)");
         }
-        List<String> normalized = new ArrayList<>();
-        for (String value : values) {
-            String hex = value == null ? "" : value.strip().toLowerCase(java.util.Locale.ROOT);
-            if (!SHA256.matcher(hex).matches()) {
-                throw ProblemException.badRequest("'sha256' must be 64 hexadecimal digits, got '" + value + "'");
-            }
-            normalized.add(hex);
+        return values.stream().map(PublishRequestReader::normalizedSha256).toList();
+    }
+
+    private static String normalizedSha256(String value) {
+        String hex = value == null ? "" : value.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!SHA256.matcher(hex).matches()) {
+            throw ProblemException.badRequest("'sha256' must be 64 hexadecimal digits, got '" + value + "'");
         }
-        return normalized;
+        return hex;
     }
 
     private ReleaseMetadata metadata(String metadataJson) {
@@ -124,14 +195,13 @@ public class PublishRequestReader {
         return metadata;
     }
 
-    private static List<String> filenames(List<FileUpload> files) {
+    private static List<String> filenames(List<String> given) {
         Set<String> seen = new HashSet<>();
         List<String> names = new ArrayList<>();
-        for (FileUpload file : files) {
-            String name = baseName(file.fileName());
-            if (name.isEmpty() || name.equals(".") || name.equals("..") || name.length() > 255
-                    || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '"')) {
-                throw ProblemException.badRequest("file part has no usable filename: '" + file.fileName() + "'");
+        for (String filename : given) {
+            String name = usableFilename(filename);
+            if (name == null) {
+                throw ProblemException.badRequest("file part has no usable filename: '" + filename + "'");
             }
             if (!seen.add(name)) {
                 throw ProblemException.badRequest("filename '" + name + "' appears twice in one release");
@@ -141,6 +211,16 @@ public class PublishRequestReader {
         return names;
     }
 
+    /** The artifact name in a client's filename (its last path segment), or null when there is no usable one. */
+    public static String usableFilename(String filename) {
+        String name = baseName(filename);
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.length() > 255
+                || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '"')) {
+            return null;
+        }
+        return name;
+    }
+
     /** Some clients send the client-side path; only the last segment names the artifact. */
     private static String baseName(String filename) {
         if (filename == null) {
@@ -148,13 +228,5 @@ public class PublishRequestReader {
         }
         int slash = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
         return filename.substring(slash + 1).trim();
-    }
-
-    private static ArtifactHashes hash(FileUpload file) {
-        try {
-            return ArtifactHashes.of(file.uploadedFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read spooled upload " + file.fileName(), e);
-        }
     }
 }

@@ -21,12 +21,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.updraft.release.config.UploadConfig;
+import io.updraft.release.storage.Spool;
+import io.vertx.ext.web.RoutingContext;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
-import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 @Path("/api/v1/releases")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,24 +44,35 @@ public class ReleaseResource {
     ReleaseLifecycle lifecycle;
     @Inject
     ObjectMapper json;
+    @Inject
+    UploadConfig uploadConfig;
+    @Inject
+    Spool spool;
 
     /** Why a release is revoked; optional. */
     public record RevokeRequest(String reason) {
     }
 
     /**
-     * Publishes a release from CI (or stores it as a DRAFT with {@code draft=true}). Uploads are spooled to disk by
-     * Quarkus (never held in memory) and deleted when the request ends; the ones we keep have been moved into the
-     * artifact store by then.
+     * Publishes a release from CI (or stores it as a DRAFT with {@code draft=true}). The multipart body is read here as
+     * it arrives: file parts are written to the spool and hashed in the same pass (never held in memory), and the
+     * spooled files nobody moved into the artifact store are deleted before the answer goes out.
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @RolesAllowed("publisher")
-    public Response publish(@RestForm String metadata, @RestForm String part,
-            @RestForm("file") List<FileUpload> file, @RestForm("sha256") List<String> sha256,
-            @RestForm("signature") List<FileUpload> signature, @RestForm String draft) {
-        Publication publication = publisher.publish(requests.read(metadata, part, file, sha256, signature,
-                "true".equalsIgnoreCase(draft)));
+    public Response publish(@RestHeader("Content-Type") String contentType, InputStream body, RoutingContext http) {
+        Publication publication;
+        PublishForm form;
+        try {
+            form = PublishForm.read(new LimitedBody(body, uploadConfig.maxSize().asLongValue()), contentType, spool);
+        } catch (RuntimeException refused) {
+            UploadLimit.closeAfterResponse(http); // the rest of the body was not read: do not wait for it
+            throw refused;
+        }
+        try (form) {
+            publication = publisher.publish(requests.read(form));
+        }
         ReleaseView release = publication.release();
         if (!publication.created()) {
             return Response.ok(release).build();

@@ -7,14 +7,15 @@ import io.updraft.support.problem.Problem;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * Answers an oversized upload with a clear {@code 413 application/problem+json} as soon as its headers arrive,
- * before a byte of the body is spooled. Registered ahead of Quarkus's body handler, whose own limit (same value)
- * still stops bodies that do not announce their length, with a bare 413.
+ * Answers an oversized upload (a publish POST or an upload PUT) with a clear {@code 413 application/problem+json} as
+ * soon as its headers arrive, before a byte of the body is spooled. A body that does not announce its length is
+ * counted while it is read ({@link LimitedBody}) and refused with the same 413 when it passes the limit.
  */
 @ApplicationScoped
 public class UploadLimit {
@@ -27,9 +28,10 @@ public class UploadLimit {
         long limit = config.maxSize().asLongValue();
         router.route().order(Integer.MIN_VALUE).handler(context -> {
             String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (context.request().method() == HttpMethod.POST && length != null && exceeds(length, limit)) {
+            HttpMethod method = context.request().method();
+            if ((method == HttpMethod.POST || method == HttpMethod.PUT) && length != null && exceeds(length, limit)) {
                 Problem problem = Problem.of(413, "Content too large", "the upload announces " + length
-                        + " bytes; this service accepts at most " + limit + " bytes per publish request"
+                        + " bytes; this service accepts at most " + limit + " bytes per request"
                         + " (updraft.upload.max-size)");
                 context.response().setStatusCode(413)
                         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
@@ -41,6 +43,15 @@ public class UploadLimit {
             }
             context.next();
         });
+    }
+
+    /**
+     * For an answer given before the request body was read to its end (a refused upload): close the connection once
+     * the answer is sent, instead of leaving the client sending, or the server reading, the rest of a large body.
+     */
+    static void closeAfterResponse(RoutingContext context) {
+        context.response().putHeader(HttpHeaders.CONNECTION, "close");
+        context.addEndHandler(sent -> context.request().connection().close());
     }
 
     private String encode(Problem problem) {

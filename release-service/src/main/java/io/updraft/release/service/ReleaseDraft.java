@@ -12,7 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** A validated publish request whose files are spooled, hashed and verified but not yet stored. */
+/**
+ * A validated publish request whose files are spooled, hashed and verified but not yet stored, or which references
+ * two-step uploads whose bytes are staged in the store.
+ */
 public record ReleaseDraft(String name, String version, ReleaseState initialState, String notes,
         String minInstalledVersion, Map<String, String> labels, List<HardwareTarget> hardware,
         List<DraftArtifact> artifacts) {
@@ -23,9 +26,23 @@ public record ReleaseDraft(String name, String version, ReleaseState initialStat
         artifacts = List.copyOf(artifacts);
     }
 
-    /** One uploaded file: where it was spooled, what it hashes to, and whose verified signature it carries. */
-    public record DraftArtifact(String part, String filename, Path spooledFile, ArtifactHashes hashes,
-            String signedBy) {
+    /**
+     * One file: where it was spooled (a multipart file) or which upload holds it (then {@code usedByRelease} names
+     * the release that already adopted that upload, if any), what it hashes to, and whose verified signature it
+     * carries.
+     */
+    public record DraftArtifact(String part, String filename, Path spooledFile, String uploadId, String usedByRelease,
+            ArtifactHashes hashes, String signedBy) {
+
+        public static DraftArtifact spooled(String part, String filename, Path file, ArtifactHashes hashes,
+                String signedBy) {
+            return new DraftArtifact(part, filename, file, null, null, hashes, signedBy);
+        }
+
+        public static DraftArtifact uploaded(String part, String filename, String uploadId, String usedByRelease,
+                ArtifactHashes hashes, String signedBy) {
+            return new DraftArtifact(part, filename, null, uploadId, usedByRelease, hashes, signedBy);
+        }
     }
 
     /**

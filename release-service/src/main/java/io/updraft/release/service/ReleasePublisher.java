@@ -23,7 +23,8 @@ import java.util.UUID;
 /**
  * Publishes a release: bytes into the store first, then the release rows and its {@code ReleasePublished} event in
  * one transaction. In that order a crash can leave at worst an unreferenced blob, never a release whose bytes are
- * missing. Publishing the same name+version again is idempotent when the files are identical and a conflict
+ * missing. Artifacts from two-step uploads are adopted inside that transaction: the upload row is locked and marked
+ * used, and its staged bytes are moved under their sha256 (idempotently, so a rolled-back attempt can be retried). Publishing the same name+version again is idempotent when the files are identical and a conflict
  * otherwise; the unique (name, version) constraint settles races between replicas.
  */
 @ApplicationScoped
@@ -38,11 +39,19 @@ public class ReleasePublisher {
     ArtifactStore store;
     @Inject
     Outbox outbox;
+    @Inject
+    ArtifactUploads uploads;
 
     public Publication publish(ReleaseDraft draft) {
         Optional<Publication> settled = settleAgainstExisting(draft);
         if (settled.isPresent()) {
             return settled.get();
+        }
+        for (DraftArtifact artifact : draft.artifacts()) {
+            if (artifact.usedByRelease() != null) {
+                throw ProblemException.conflict("upload " + artifact.uploadId() + " was already used by release "
+                        + artifact.usedByRelease() + "; an upload can be published once");
+            }
         }
         storeBytes(draft);
         try {
@@ -65,6 +74,9 @@ public class ReleasePublisher {
 
     private void storeBytes(ReleaseDraft draft) {
         for (DraftArtifact artifact : draft.artifacts()) {
+            if (artifact.spooledFile() == null) {
+                continue; // a two-step upload: staged already, adopted with the release rows
+            }
             try {
                 store.put(artifact.spooledFile(), artifact.hashes().sha256());
             } catch (IOException e) {
@@ -81,6 +93,11 @@ public class ReleasePublisher {
         releases.persist(release);
         // the release row first: its unique (name, version) check fails here, before any artifact is written
         releases.flush();
+        for (DraftArtifact artifact : draft.artifacts()) {
+            if (artifact.uploadId() != null) {
+                uploads.adopt(artifact.uploadId(), release.id());
+            }
+        }
         for (DraftArtifact artifact : draft.artifacts()) {
             // identity ids: each insert runs now, so the event below carries the artifacts' database ids
             artifacts.persist(release.addArtifact(artifact.part(), artifact.filename(), artifact.hashes(),

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  * Artifacts in an S3-compatible bucket under {@code <prefix><sha256>}, for deployments without a shared volume
  * (Kubernetes). Uploads are one PUT streamed from the spooled file, signed with the payload's sha256, so the store
  * itself rejects bytes that changed on the way; an object appears whole or not at all. Downloads stream ranged GETs
- * through to the device-gateway.
+ * through to the device-gateway. The bytes of a two-step upload wait under {@code <prefix>uploads/<uploadId>};
+ * adopting them is a server-side copy (S3 CopyObject, objects up to 5 GiB) and a DELETE.
  */
 public class S3ArtifactStore implements ArtifactStore {
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9/_.-]{0,200}");
@@ -52,6 +54,43 @@ public class S3ArtifactStore implements ArtifactStore {
             }
         }
         Files.deleteIfExists(file);
+    }
+
+    @Override
+    public void stage(Path file, String uploadId, String sha256) throws IOException {
+        String key = stagedKey(uploadId);
+        expect(send(signed("PUT", key, sha256, Map.of()).PUT(HttpRequest.BodyPublishers.ofFile(file)),
+                HttpResponse.BodyHandlers.ofString()), "PUT", key, 200);
+        Files.deleteIfExists(file);
+    }
+
+    @Override
+    public void adopt(String uploadId, String sha256) throws IOException {
+        String staged = stagedKey(uploadId);
+        if (find(sha256).isEmpty()) {
+            HttpResponse<String> copy = send(signed("PUT", key(sha256), SigV4.EMPTY_PAYLOAD,
+                    Map.of("x-amz-copy-source", "/" + bucket + "/" + staged))
+                    .PUT(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
+            if (copy.statusCode() == 404 && find(sha256).isEmpty()) {
+                throw new IOException("the bytes of upload " + uploadId + " are neither staged nor stored");
+            }
+            // S3 may answer a failed copy with 200 and an <Error> body
+            if (copy.statusCode() != 404 && (copy.statusCode() != 200 || copy.body().contains("<Error>"))) {
+                throw new IOException("S3 copy " + staged + " → " + key(sha256) + " answered " + copy.statusCode()
+                        + ": " + copy.body());
+            }
+        }
+        discard(uploadId);
+    }
+
+    @Override
+    public void discard(String uploadId) throws IOException {
+        String key = stagedKey(uploadId);
+        HttpResponse<String> delete = send(signed("DELETE", key, SigV4.EMPTY_PAYLOAD, Map.of()).DELETE(),
+                HttpResponse.BodyHandlers.ofString());
+        if (delete.statusCode() != 204 && delete.statusCode() != 200 && delete.statusCode() != 404) {
+            throw new IOException("S3 DELETE " + key + " answered " + delete.statusCode() + ": " + delete.body());
+        }
     }
 
     @Override
@@ -94,21 +133,40 @@ public class S3ArtifactStore implements ArtifactStore {
     }
 
     private HttpRequest.Builder request(String method, String sha256, String payloadSha256) {
-        if (!FileSystemArtifactStore.SHA256.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("not a lowercase hex sha256: " + sha256);
-        }
-        String path = endpoint.getRawPath() + "/" + bucket + "/" + key(sha256);
+        return signed(method, key(sha256), payloadSha256, Map.of());
+    }
+
+    private HttpRequest.Builder signed(String method, String key, String payloadSha256,
+            Map<String, String> amzHeaders) {
+        String path = endpoint.getRawPath() + "/" + bucket + "/" + key;
         URI uri = endpoint.resolve(path);
         String host = uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
         String amzDate = SigV4.amzDate(Instant.now());
-        return HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
                 .header("x-amz-content-sha256", payloadSha256)
                 .header("x-amz-date", amzDate)
-                .header("Authorization", signer.authorization(method, path, host, payloadSha256, amzDate));
+                .header("Authorization", signer.authorization(method, path, host, payloadSha256, amzDate, amzHeaders));
+        amzHeaders.forEach(request::header);
+        return request;
     }
 
     private String key(String sha256) {
+        if (!FileSystemArtifactStore.SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("not a lowercase hex sha256: " + sha256);
+        }
         return prefix + sha256;
+    }
+
+    private String stagedKey(String uploadId) {
+        return prefix + "uploads/" + ArtifactStore.requireUploadId(uploadId);
+    }
+
+    private static void expect(HttpResponse<String> response, String method, String key, int status)
+            throws IOException {
+        if (response.statusCode() != status) {
+            throw new IOException("S3 " + method + " " + key + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
     }
 
     private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)

@@ -7,12 +7,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AWS Signature Version 4 for S3 requests without a query string, signing {@code host}, {@code x-amz-content-sha256}
- * and {@code x-amz-date}. Small enough to own instead of pulling in an SDK.
+ * AWS Signature Version 4 for S3 requests without a query string, signing {@code host}, {@code x-amz-content-sha256},
+ * {@code x-amz-date} and any further {@code x-amz-*} header the request carries (S3 wants every one signed, e.g.
+ * {@code x-amz-copy-source}). Small enough to own instead of pulling in an SDK.
  */
 public final class SigV4 {
     public static final String EMPTY_PAYLOAD = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -38,11 +41,24 @@ public final class SigV4 {
     /** The {@code Authorization} header value. */
     public String authorization(String method, String canonicalPath, String host, String payloadSha256,
             String amzDate) {
+        return authorization(method, canonicalPath, host, payloadSha256, amzDate, Map.of());
+    }
+
+    /** The {@code Authorization} header value of a request that also carries {@code extraAmzHeaders}. */
+    public String authorization(String method, String canonicalPath, String host, String payloadSha256,
+            String amzDate, Map<String, String> extraAmzHeaders) {
         String day = amzDate.substring(0, 8);
         String scope = day + "/" + region + "/s3/aws4_request";
-        String canonicalRequest = method + "\n" + canonicalPath + "\n\n"
-                + "host:" + host + "\n" + "x-amz-content-sha256:" + payloadSha256 + "\n" + "x-amz-date:" + amzDate
-                + "\n\n" + SIGNED_HEADERS + "\n" + payloadSha256;
+        Map<String, String> headers = new TreeMap<>();
+        extraAmzHeaders.forEach((name, value) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), value.strip()));
+        headers.put("host", host);
+        headers.put("x-amz-content-sha256", payloadSha256);
+        headers.put("x-amz-date", amzDate);
+        StringBuilder canonicalHeaders = new StringBuilder();
+        headers.forEach((name, value) -> canonicalHeaders.append(name).append(':').append(value).append('\n'));
+        String signedHeaders = String.join(";", headers.keySet());
+        String canonicalRequest = method + "\n" + canonicalPath + "\n\n" + canonicalHeaders + "\n" + signedHeaders
+                + "\n" + payloadSha256;
         String stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
                 + HEX.formatHex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
         byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), day);
@@ -50,7 +66,7 @@ public final class SigV4 {
         key = hmac(key, "s3");
         key = hmac(key, "aws4_request");
         String signature = HEX.formatHex(hmac(key, stringToSign));
-        return "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope + ", SignedHeaders=" + SIGNED_HEADERS
+        return "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope + ", SignedHeaders=" + signedHeaders
                 + ", Signature=" + signature;
     }
 

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An artifact larger than this JVM's whole heap (surefire runs it with -Xmx768m) goes through upload, hashing and
- * storage: nothing on the client or the server side may hold it in memory.
+ * storage: nothing on the client or the server side may hold it in memory. The service reads the multipart body
+ * itself and hashes the file part while writing it; the three digests must equal the ones the client computed.
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
@@ -48,6 +49,8 @@ class LargeUploadTest {
     void givenAnArtifactLargerThanTheHeap_whenPublished_thenItIsStreamedHashedAndStored() throws Exception {
         assertThat(Runtime.getRuntime().maxMemory()).as("the point of this test: heap < artifact").isLessThan(SIZE);
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        MessageDigest sentSha1 = MessageDigest.getInstance("SHA-1");
+        MessageDigest sentMd5 = MessageDigest.getInstance("MD5");
         String boundary = "updraft-large-upload";
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n"
                 + metadata(uniqueName(), "9.0.0").strip() + "\r\n--" + boundary
@@ -60,7 +63,7 @@ class LargeUploadTest {
                 .header("Authorization", "Bearer " + token("publisher"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(Collections.enumeration(
-                        List.of(new ByteArrayInputStream(head), new GeneratedImage(SIZE, sent),
+                        List.of(new ByteArrayInputStream(head), new GeneratedImage(SIZE, sent, sentSha1, sentMd5),
                                 new ByteArrayInputStream(tail))))))
                 .build();
 
@@ -73,6 +76,8 @@ class LargeUploadTest {
         String sha256 = HexFormat.of().formatHex(sent.digest());
         assertThat(artifact.path("size").asLong()).isEqualTo(SIZE);
         assertThat(artifact.path("sha256").asText()).isEqualTo(sha256);
+        assertThat(artifact.path("sha1").asText()).isEqualTo(HexFormat.of().formatHex(sentSha1.digest()));
+        assertThat(artifact.path("md5").asText()).isEqualTo(HexFormat.of().formatHex(sentMd5.digest()));
         assertThat(Files.size(STORE.resolve(sha256))).isEqualTo(SIZE);
         Files.delete(STORE.resolve(sha256)); // a gigabyte the other tests do not need
     }
@@ -80,15 +85,15 @@ class LargeUploadTest {
     /** {@code size} pseudo-random bytes made block by block, hashed as they are read; never more than a block held. */
     private static final class GeneratedImage extends InputStream {
         private final long size;
-        private final MessageDigest digest;
+        private final MessageDigest[] digests;
         private final byte[] block = new byte[BLOCK];
         private final Random random = new Random(42);
         private long produced;
         private int offset = BLOCK;
 
-        GeneratedImage(long size, MessageDigest digest) {
+        GeneratedImage(long size, MessageDigest... digests) {
             this.size = size;
-            this.digest = digest;
+            this.digests = digests;
         }
 
         @Override
@@ -108,7 +113,9 @@ class LargeUploadTest {
             }
             int n = (int) Math.min(Math.min(length, BLOCK - offset), size - produced);
             System.arraycopy(block, offset, target, from, n);
-            digest.update(block, offset, n);
+            for (MessageDigest digest : digests) {
+                digest.update(block, offset, n);
+            }
             offset += n;
             produced += n;
             return n;

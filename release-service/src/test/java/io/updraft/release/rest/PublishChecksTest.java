@@ -1,5 +1,6 @@
 package io.updraft.release.rest;
 
+import static io.updraft.release.NothingStored.assertNothingStored;
 import static io.updraft.release.ReleaseFixtures.STORE;
 import static io.updraft.release.ReleaseFixtures.hex;
 import static io.updraft.release.ReleaseFixtures.metadata;
@@ -22,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.release.ReleaseRows;
+import io.updraft.release.ReleasesTopic;
 import io.updraft.release.signing.TestSigner;
 import jakarta.inject.Inject;
 import java.io.InputStream;
@@ -29,10 +31,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +42,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
 class PublishChecksTest {
-    private static final Path SPOOL = STORE.resolve(".incoming");
-
     @Inject
     DataSource dataSource;
     @TestHTTPResource
@@ -68,7 +65,7 @@ class PublishChecksTest {
                 .body("detail", containsString("expected"));
         publishWith(name, image, "sha256", "not-a-hash").statusCode(400);
 
-        assertNothingStored(name, image);
+        assertNothingStored(dataSource, name, image);
     }
 
     @Test
@@ -98,7 +95,7 @@ class PublishChecksTest {
                     .body("detail", containsString("trusted key"));
         }
 
-        assertNothingStored(name, image);
+        assertNothingStored(dataSource, name, image);
     }
 
     @Test
@@ -116,11 +113,14 @@ class PublishChecksTest {
         publish(metadata(uniqueName(), "1.0.0"), "plain.bin", randomBytes(100))
                 .statusCode(201).body("artifacts[0].signedBy", nullValue());
 
-        assertNothingStored(forgedName, forged);
+        assertNothingStored(dataSource, forgedName, forged);
     }
 
     @Test
-    void givenAnUploadAnnouncingMoreThanTheLimit_whenPublishing_then413BeforeTheBodyIsRead() throws Exception {
+    void givenAnUploadAnnouncingMoreThanTheLimit_whenPublishing_then413BeforeTheBodyIsReadAndNothingStored()
+            throws Exception {
+        String name = uniqueName();
+        byte[] image = randomBytes(64 * 1024);
         String response;
         try (Socket socket = new Socket(service.getHost(), service.getPort())) {
             socket.setSoTimeout(10_000);
@@ -128,15 +128,41 @@ class PublishChecksTest {
             out.write(("POST /api/v1/releases HTTP/1.1\r\nHost: " + service.getHost() + "\r\n"
                     + "Authorization: Bearer " + token("publisher") + "\r\n"
                     + "Content-Type: multipart/form-data; boundary=x\r\n"
-                    + "Content-Length: " + (1200L * 1024 * 1024) + "\r\n\r\n--x\r\n")
+                    + "Content-Length: " + (1200L * 1024 * 1024) + "\r\n\r\n"
+                    + "--x\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n"
+                    + metadata(name, "1.0.0").strip()
+                    + "\r\n--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fw.swu\"\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
+            out.write(image);
             out.flush();
             InputStream in = socket.getInputStream();
+            // the service answers and closes the connection: reading to the end proves it did not wait for 1.2 GB
             response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
 
         assertThat(response).startsWith("HTTP/1.1 413");
         assertThat(response).contains("application/problem+json").contains("updraft.upload.max-size");
+        assertNothingStored(dataSource, name, image);
+    }
+
+    @Test
+    void givenAPublishedRelease_whenOtherFilesArriveUnderTheSameNameAndVersion_then409AndNothingStored()
+            throws Exception {
+        String name = uniqueName();
+        String id = publish(metadata(name, "1.0.0"), "fw.swu", randomBytes(1_000)).statusCode(201).extract().path("id");
+        byte[] other = randomBytes(1_000);
+
+        publish(metadata(name, "1.0.0"), "fw.swu", other).statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("different artifacts"));
+
+        ReleaseRows rows = new ReleaseRows(dataSource);
+        assertThat(rows.releasesNamed(name)).isEqualTo(1);
+        assertThat(rows.artifactsWithSha256(hex("SHA-256", other))).isZero();
+        assertThat(STORE.resolve(hex("SHA-256", other))).doesNotExist();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ReleasesTopic.recordsWithKey(id).size() == 1);
+        assertThat(rows.outboxRowsMentioning(name)).as("no second event waiting").isZero();
+        assertThat(ReleasesTopic.recordsMentioning(name)).as("only the first release was announced").hasSize(1);
     }
 
     @Test
@@ -150,7 +176,7 @@ class PublishChecksTest {
         publish(metadata, "fw.swu", image).statusCode(422).contentType("application/problem+json")
                 .body("detail", containsString("minInstalledVersion"));
 
-        assertNothingStored(name, image);
+        assertNothingStored(dataSource, name, image);
     }
 
     @Test
@@ -186,18 +212,5 @@ class PublishChecksTest {
                 .multiPart(part, value)
                 .post("/api/v1/releases")
                 .then();
-    }
-
-    private void assertNothingStored(String name, byte[] image) throws Exception {
-        ReleaseRows rows = new ReleaseRows(dataSource);
-        String sha256 = hex("SHA-256", image);
-        assertThat(rows.releasesNamed(name)).isZero();
-        assertThat(rows.artifactsWithSha256(sha256)).isZero();
-        assertThat(STORE.resolve(sha256)).doesNotExist();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            try (Stream<Path> files = Files.list(SPOOL)) {
-                return files.findAny().isEmpty();
-            }
-        });
     }
 }

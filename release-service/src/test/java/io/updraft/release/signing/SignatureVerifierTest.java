@@ -2,6 +2,7 @@ package io.updraft.release.signing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.updraft.release.domain.ArtifactHashes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,31 @@ class SignatureVerifierTest {
     @Test
     void givenAPlainOpensslDgstSignature_whenVerifying_thenAccepted() throws Exception {
         assertThat(verifier.verifyDetached(image, trusted.plain(IMAGE))).isPresent();
+    }
+
+    @Test
+    void givenOnlyTheDigestsComputedDuringTheUpload_whenVerifying_thenTheArtifactIsNotReadAgain() throws Exception {
+        ArtifactHashes hashes = ArtifactHashes.of(image);
+        Path gone = dir.resolve("not-there.swu");
+
+        assertThat(verifier.verifyDetached(hashes, gone, trusted.cms(IMAGE))).isPresent();
+        assertThat(verifier.verifyDetached(hashes, null, trusted.cms(IMAGE))).isPresent();
+        assertThat(verifier.verifyDetached(hashes, null, trusted.plain(IMAGE))).isPresent();
+        ArtifactHashes other = ArtifactHashes.of(new java.io.ByteArrayInputStream("other".getBytes(StandardCharsets.UTF_8)));
+        assertThat(verifier.verifyDetached(other, null, trusted.cms(IMAGE))).isEmpty();
+        assertThat(verifier.verifyDetached(other, null, trusted.plain(IMAGE))).isEmpty();
+    }
+
+    @Test
+    void givenCmsWithoutSignedAttributesOrWithAnotherDigest_whenVerifying_thenTheDigestsOrTheLocalFileServe()
+            throws Exception {
+        ArtifactHashes hashes = ArtifactHashes.of(image);
+        byte[] noAttributes = trusted.cms(IMAGE, "SHA256withRSA", false);
+        byte[] sha512 = trusted.cms(IMAGE, "SHA512withRSA", true);
+
+        assertThat(verifier.verifyDetached(hashes, null, noAttributes)).isPresent();
+        assertThat(verifier.verifyDetached(hashes, image, sha512)).as("read from the file once more").isPresent();
+        assertThat(verifier.verifyDetached(hashes, null, sha512)).as("no file at hand: cannot verify").isEmpty();
     }
 
     @Test

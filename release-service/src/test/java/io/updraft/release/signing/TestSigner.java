@@ -66,10 +66,19 @@ public final class TestSigner {
 
     /** A detached CMS signature in DER, as {@code openssl cms -sign -binary -outform DER} writes it. */
     public byte[] cms(byte[] content) throws Exception {
+        return cms(content, "SHA256withRSA", true);
+    }
+
+    /**
+     * A detached CMS signature with another digest ({@code -md sha512}) or without signed attributes
+     * ({@code -noattr}: the signature is then directly over the content's digest).
+     */
+    public byte[] cms(byte[] content, String algorithm, boolean signedAttributes) throws Exception {
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
         generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
                 new JcaDigestCalculatorProviderBuilder().build())
-                .build(new JcaContentSignerBuilder("SHA256withRSA").build(key), certificate));
+                .setDirectSignature(!signedAttributes)
+                .build(new JcaContentSignerBuilder(algorithm).build(key), certificate));
         return generator.generate(new CMSProcessableByteArray(content), false).getEncoded();
     }
 

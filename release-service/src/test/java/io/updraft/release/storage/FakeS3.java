@@ -20,12 +20,13 @@ import java.util.regex.Pattern;
 
 /**
  * A stand-in for an S3-compatible object store (no real one can run in this build: no Docker, no MinIO binary):
- * path-style PUT / HEAD / GET with single byte ranges, SigV4 Authorization checked against its own secret, and the
- * PUT payload checked against x-amz-content-sha256 (S3's XAmzContentSHA256Mismatch). Objects live in a directory.
+ * path-style PUT / HEAD / GET with single byte ranges / DELETE, server-side copy (PUT with x-amz-copy-source), SigV4
+ * Authorization checked against its own secret (every x-amz-* header must be signed, as S3 wants), and the PUT
+ * payload checked against x-amz-content-sha256 (S3's XAmzContentSHA256Mismatch). Objects live in a directory.
  */
 final class FakeS3 implements AutoCloseable {
     private static final Pattern CREDENTIAL = Pattern.compile("AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/s3/"
-            + "aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=([0-9a-f]{64})");
+            + "aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
 
     private final HttpServer server;
@@ -56,9 +57,20 @@ final class FakeS3 implements AutoCloseable {
                 exchange.sendResponseHeaders(403, -1);
                 return;
             }
-            Path object = dir.resolve(path.substring(1).replace('/', '_'));
+            Path object = object(path);
             switch (method) {
-                case "PUT" -> put(exchange, object);
+                case "PUT" -> {
+                    String source = exchange.getRequestHeaders().getFirst("x-amz-copy-source");
+                    if (source != null) {
+                        copy(exchange, object(source));
+                    } else {
+                        put(exchange, object);
+                    }
+                }
+                case "DELETE" -> {
+                    Files.deleteIfExists(object);
+                    exchange.sendResponseHeaders(204, -1);
+                }
                 case "HEAD" -> {
                     if (!Files.exists(object)) {
                         exchange.sendResponseHeaders(404, -1);
@@ -81,9 +93,41 @@ final class FakeS3 implements AutoCloseable {
         if (m == null || !m.matches() || date == null || payload == null || !m.group(1).equals(accessKey)) {
             return false;
         }
+        java.util.Map<String, String> extra = new java.util.TreeMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("x-amz-") && !lower.equals("x-amz-date") && !lower.equals("x-amz-content-sha256")) {
+                extra.put(lower, values.get(0));
+            }
+        });
         String expected = signer.authorization(method, path, exchange.getRequestHeaders().getFirst("Host"), payload,
-                date);
+                date, extra);
         return expected.equals(authorization);
+    }
+
+    private Path object(String path) {
+        return dir.resolve(path.substring(1).replace('/', '_'));
+    }
+
+    private void copy(HttpExchange exchange, Path source) throws IOException {
+        if (!Files.exists(source)) {
+            byte[] error = "<Error><Code>NoSuchKey</Code></Error>".getBytes();
+            exchange.sendResponseHeaders(404, error.length);
+            exchange.getResponseBody().write(error);
+            return;
+        }
+        Path object = object(exchange.getRequestURI().getRawPath());
+        Files.copy(source, object, StandardCopyOption.REPLACE_EXISTING);
+        byte[] result = "<CopyObjectResult><ETag>\"x\"</ETag></CopyObjectResult>".getBytes();
+        exchange.sendResponseHeaders(200, result.length);
+        exchange.getResponseBody().write(result);
+    }
+
+    /** The object keys the bucket holds (as file names: '/' replaced by '_'). */
+    List<String> objects() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".upload")).sorted().toList();
+        }
     }
 
     private void put(HttpExchange exchange, Path object) throws IOException {

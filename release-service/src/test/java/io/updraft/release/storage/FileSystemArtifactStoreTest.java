@@ -48,6 +48,27 @@ class FileSystemArtifactStoreTest {
         assertThatThrownBy(() -> store.locate("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void givenAStagedUpload_whenAdopted_thenItIsRenamedUnderItsSha256AndAdoptingAgainIsHarmless() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(dir.resolve("store"));
+        Path upload = upload("upload-1", "staged bytes");
+        String sha256 = ArtifactHashes.of(upload).sha256();
+        String uploadId = "0b6f7c1e-3d2a-4f5e-9a8b-1c2d3e4f5a6b";
+
+        store.stage(upload, uploadId, sha256);
+        assertThat(store.locateStaged(uploadId)).isPresent();
+        assertThat(store.locate(sha256)).isEmpty();
+
+        store.adopt(uploadId, sha256);
+        store.adopt(uploadId, sha256);
+
+        assertThat(store.locateStaged(uploadId)).isEmpty();
+        assertThat(store.locate(sha256)).hasValueSatisfying(p -> assertThat(p).hasContent("staged bytes"));
+        assertThatThrownBy(() -> store.adopt("1b6f7c1e-3d2a-4f5e-9a8b-1c2d3e4f5a6b", sha256.replace('a', 'b')))
+                .isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> store.stage(upload, "../escape", sha256)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private Path upload(String name, String content) throws Exception {
         return Files.writeString(dir.resolve(name), content);
     }

@@ -87,6 +87,50 @@ class S3ArtifactStoreTest {
                 .hasMessageContaining("403");
     }
 
+    @Test
+    void givenAStagedUpload_whenAdopted_thenItIsReadableUnderItsSha256AndTheStagedObjectIsGone() throws Exception {
+        String uploadId = "0b6f7c1e-3d2a-4f5e-9a8b-1c2d3e4f5a6b";
+
+        store.stage(upload, uploadId, sha256);
+        assertThat(upload).doesNotExist();
+        assertThat(s3.objects()).containsExactly("updraft-artifacts_artifacts_uploads_" + uploadId);
+        assertThat(store.find(sha256)).isEmpty();
+
+        store.adopt(uploadId, sha256);
+
+        assertThat(read(store.find(sha256).orElseThrow().entity(0, image.length))).isEqualTo(image);
+        assertThat(s3.objects()).containsExactly("updraft-artifacts_artifacts_" + sha256);
+        // the server-side copy carries x-amz-copy-source, which FakeS3 (like S3) only accepts when it is signed
+        assertThat(s3.requests).contains("PUT /updraft-artifacts/artifacts/" + sha256,
+                "DELETE /updraft-artifacts/artifacts/uploads/" + uploadId);
+    }
+
+    @Test
+    void givenAnAdoptedUpload_whenAdoptedAgain_thenNothingChangesButBytesNeitherStagedNorStoredAreAnError()
+            throws Exception {
+        String uploadId = "0b6f7c1e-3d2a-4f5e-9a8b-1c2d3e4f5a6b";
+        store.stage(upload, uploadId, sha256);
+        store.adopt(uploadId, sha256);
+
+        store.adopt(uploadId, sha256); // a publish retried after a rollback
+
+        assertThat(store.find(sha256)).isPresent();
+        assertThatThrownBy(() -> store.adopt("1b6f7c1e-3d2a-4f5e-9a8b-1c2d3e4f5a6b", "b".repeat(64)))
+                .isInstanceOf(IOException.class).hasMessageContaining("neither staged nor stored");
+    }
+
+    @Test
+    void givenAStagedUpload_whenDiscarded_thenTheBucketIsEmpty() throws Exception {
+        String uploadId = "0b6f7c1e-3d2a-4f5e-9a8b-1c2d3e4f5a6b";
+        store.stage(upload, uploadId, sha256);
+
+        store.discard(uploadId);
+        store.discard(uploadId);
+
+        assertThat(s3.objects()).isEmpty();
+        assertThatThrownBy(() -> store.discard("../../etc")).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static byte[] read(Object entity) throws IOException {
         try (InputStream in = (InputStream) entity) {
             return in.readAllBytes();
