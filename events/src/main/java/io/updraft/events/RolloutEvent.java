@@ -15,7 +15,9 @@ import java.util.List;
         @JsonSubTypes.Type(RolloutEvent.RolloutResumed.class),
         @JsonSubTypes.Type(RolloutEvent.RolloutCompleted.class),
         @JsonSubTypes.Type(RolloutEvent.RolloutAborted.class),
-        @JsonSubTypes.Type(RolloutEvent.RolloutRolledBack.class) })
+        @JsonSubTypes.Type(RolloutEvent.RolloutRolledBack.class),
+        @JsonSubTypes.Type(RolloutEvent.RolloutAwaitingApproval.class),
+        @JsonSubTypes.Type(RolloutEvent.RolloutApproved.class) })
 public sealed interface RolloutEvent extends UpdraftEvent {
     String rolloutId();
 
@@ -69,5 +71,15 @@ public sealed interface RolloutEvent extends UpdraftEvent {
     /** One cohort of the rollout was stopped and its devices sent back to what they ran before. */
     record RolloutRolledBack(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, String cohort,
             int devicesSentBack, String reason) implements RolloutEvent {
+    }
+
+    /** The rollout's next wave needs an operator's approval: nothing of that wave is sent until it is approved. */
+    record RolloutAwaitingApproval(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, int wave,
+            int deviceCount) implements RolloutEvent {
+    }
+
+    /** An operator approved the wave the rollout was waiting for; its RolloutGroupStarted follows. */
+    record RolloutApproved(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, int wave,
+            String approvedBy) implements RolloutEvent {
     }
 }

@@ -48,6 +48,8 @@ class EventJsonTest {
                 new RolloutEvent.RolloutCompleted("e18", AT, V, "ro1", 45, 5, List.of("gw-200:1.0")),
                 new RolloutEvent.RolloutAborted("e19", AT, V, "ro1", "operator"),
                 new RolloutEvent.RolloutRolledBack("e20", AT, V, "ro1", "gw-200:1.0", 2, "failure rate"),
+                new RolloutEvent.RolloutAwaitingApproval("e24", AT, V, "ro1", 2, 40),
+                new RolloutEvent.RolloutApproved("e25", AT, V, "ro1", 2, "alice"),
                 new RollbackTriggered("e21", AT, V, "ro1", "gw-200:1.0", "failure rate 0.6 >= 0.5",
                         new Evidence(2, 3, 0.6, 0.5, 3, AT, AT)),
                 new FleetHealthEvent.HealthWindowClosed("e22", AT, V, "ro1", AT, AT, List.of(

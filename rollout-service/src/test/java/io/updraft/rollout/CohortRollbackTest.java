@@ -59,7 +59,8 @@ class CohortRollbackTest {
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, previousId));
         String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
-                "waves", List.of(50, 100), "soakTime", "PT1S")).then().statusCode(201).extract().path("id");
+                "waves", List.of(50, 100), "soakTime", "PT1S", "canaryPerCohort", 1)).then().statusCode(201)
+                .extract().path("id");
 
         List<InstallRequested> wave1 = awaitAtLeast(installs(rolloutId, c -> c.wave() == 1 && !c.rollback()), 2);
         wave1.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));

@@ -34,6 +34,11 @@ final class Fleet {
                 deviceId, "default", Map.of(DeviceReport.MODEL, model, DeviceReport.REVISION, revision, "site", "lab"));
     }
 
+    static DeviceReport.DeviceRegistered registered(String deviceId, Map<String, String> attributes) {
+        return new DeviceReport.DeviceRegistered(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                deviceId, "default", attributes);
+    }
+
     static DeviceReport.InstalledVersionReported installed(String deviceId, String releaseId, String version) {
         return new DeviceReport.InstalledVersionReported(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, deviceId, releaseId, version);

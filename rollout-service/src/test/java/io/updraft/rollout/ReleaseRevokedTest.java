@@ -62,7 +62,7 @@ class ReleaseRevokedTest {
                 List.of(model + "-b", model + "-c"));
         Api.asOperator().post("/api/v1/rollouts/" + paused + "/pause").then().statusCode(200);
         // one device of the running rollout already finished: its action is not open any more
-        InstallRequested done = installsOf(running).stream().filter(c -> c.deviceId().equals(model + "-a"))
+        InstallRequested done = installsOf(running, 2).stream().filter(c -> c.deviceId().equals(model + "-a"))
                 .findFirst().orElseThrow();
         Broker.send(Fleet.finished(done, DeviceReport.Outcome.SUCCESS));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -92,15 +92,16 @@ class ReleaseRevokedTest {
     private String createRollout(String releaseId, Map<String, Object> target, List<String> expectedDevices) {
         String id = Api.createRollout(Map.of("releaseId", releaseId, "target", target, "soakTime", "PT1H"))
                 .then().statusCode(201).extract().path("id");
-        assertThat(installsOf(id)).extracting(InstallRequested::deviceId)
+        assertThat(installsOf(id, expectedDevices.size())).extracting(InstallRequested::deviceId)
                 .containsExactlyInAnyOrderElementsOf(expectedDevices);
         return id;
     }
 
-    private List<InstallRequested> installsOf(String rolloutId) {
+    /** Waits for all of them: a wave's installs may reach the topic (and this watch) over several polls. */
+    private List<InstallRequested> installsOf(String rolloutId, int expected) {
         return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
                 .until(() -> commands.events(DeviceCommand.class, InstallRequested.class,
-                        c -> c.rolloutId().equals(rolloutId)), found -> !found.isEmpty());
+                        c -> c.rolloutId().equals(rolloutId)), found -> found.size() >= expected);
     }
 
     private RolloutEvent.RolloutAborted awaitAborted(String rolloutId) {

@@ -53,7 +53,9 @@ class RolloutFlowTest {
         devices.forEach(device -> Api.awaitDevice(device, null));
 
         io.restassured.response.Response response = Api.createRollout(Map.of("releaseId", releaseId,
-                "target", Map.of("model", model), "waves", List.of(50, 100), "soakTime", "PT1S"));
+                "target", Map.of("model", model), "waves", List.of(50, 100), "soakTime", "PT1S",
+                // one canary device per cohort: with the default (3) these 2-device cohorts would all be in wave 1
+                "canaryPerCohort", 1));
         String rolloutId = response.then().statusCode(201).extract().path("id");
         response.then().header("Location", endsWith("/api/v1/rollouts/" + rolloutId))
                 .body("state", org.hamcrest.Matchers.equalTo("RUNNING"))
@@ -143,7 +145,7 @@ class RolloutFlowTest {
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
-                "waves", List.of(50, 100), "soakTime", "PT1S", "errorThreshold", 0.4,
+                "waves", List.of(50, 100), "soakTime", "PT1S", "errorThreshold", 0.4, "canaryPerCohort", 0,
                 "rollbackPolicy", Map.of("failureRateThreshold", 0.9, "minSampleSize", 2)))
                 .then().statusCode(201).extract().path("id");
 

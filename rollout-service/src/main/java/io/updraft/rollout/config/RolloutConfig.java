@@ -19,6 +19,13 @@ public interface RolloutConfig {
     @WithDefault("1.0")
     double defaultSuccessThreshold();
 
+    /**
+     * Devices of every canary stratum (hardware cohort, × the request's cohortBy attributes) that wave 1 takes at
+     * least, or the whole stratum if smaller, when the request does not say (canaryPerCohort; 0 = percentages only).
+     */
+    @WithDefault("3")
+    int defaultCanaryPerCohort();
+
     /** How often the WaveGate looks for waves that finished soaking. */
     @WithDefault("1s")
     String waveGateInterval();

@@ -5,24 +5,40 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Splits a target set into waves per hardware cohort, so every cohort is represented early: wave k of a cohort of n
- * devices takes ceil(percent_k × n / 100) minus what earlier waves took. Rounding up puts at least one device of
- * every non-empty cohort into wave 1, so a bad build for one board shows in the first wave, not the last.
+ * Splits a target set into waves per stratum (a hardware cohort, or a hardware cohort × the attributes the operator
+ * named in {@code cohortBy}), so every configuration is represented early.
+ *
+ * <p>Coverage-first canary: wave 1 of a stratum of n devices takes max(ceil(percent_1 × n / 100), min(canary, n)) —
+ * at least {@code canary} devices of every configuration (all of it when smaller) are tested on real devices before
+ * the mass waves. Later waves take ceil(percent_k × n / 100) cumulatively (never less than wave 1 already took), so
+ * the rest follows by percentage. Rounding up alone puts at least one device of every stratum into wave 1.
  */
 public final class RolloutPlanner {
     private RolloutPlanner() {
     }
 
-    /** @param cohortSizes devices per cohort (cohorts with no device are left out of the plan) */
-    public static RolloutPlan plan(WaveSchedule waves, Map<String, Integer> cohortSizes) {
+    /** Percentages only (no canary minimum). */
+    public static RolloutPlan plan(WaveSchedule waves, Map<String, Integer> strataSizes) {
+        return plan(waves, strataSizes, 0);
+    }
+
+    /**
+     * @param strataSizes devices per stratum (strata with no device are left out of the plan)
+     * @param canaryPerCohort devices of every stratum that wave 1 takes at least (0: percentages only)
+     */
+    public static RolloutPlan plan(WaveSchedule waves, Map<String, Integer> strataSizes, int canaryPerCohort) {
+        if (canaryPerCohort < 0) {
+            throw new IllegalArgumentException("canaryPerCohort must not be negative, got " + canaryPerCohort);
+        }
         Map<String, int[]> cumulative = new LinkedHashMap<>();
-        new TreeMap<>(cohortSizes).forEach((cohort, size) -> {
+        new TreeMap<>(strataSizes).forEach((stratum, size) -> {
             if (size > 0) {
                 int[] counts = new int[waves.count()];
+                int canary = Math.min(canaryPerCohort, size);
                 for (int wave = 1; wave <= waves.count(); wave++) {
-                    counts[wave - 1] = roundUpShare(waves.percent(wave), size);
+                    counts[wave - 1] = Math.max(roundUpShare(waves.percent(wave), size), canary);
                 }
-                cumulative.put(cohort, counts);
+                cumulative.put(stratum, counts);
             }
         });
         return new RolloutPlan(waves, cumulative);

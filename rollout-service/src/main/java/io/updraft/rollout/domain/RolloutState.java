@@ -5,13 +5,20 @@ import java.util.Optional;
 
 /** A rollout's life. Every allowed transition is listed here and nowhere else. */
 public enum RolloutState {
-    RUNNING, PAUSED, COMPLETED, ABORTED;
+    RUNNING, WAITING_FOR_APPROVAL, PAUSED, COMPLETED, ABORTED;
 
     private static final Map<RolloutState, Map<RolloutCommand, RolloutState>> TRANSITIONS = Map.of(
             RUNNING, Map.of(
                     RolloutCommand.PAUSE, PAUSED,
                     RolloutCommand.ABORT, ABORTED,
-                    RolloutCommand.COMPLETE, COMPLETED),
+                    RolloutCommand.COMPLETE, COMPLETED,
+                    RolloutCommand.AWAIT_APPROVAL, WAITING_FOR_APPROVAL),
+            // nothing of the awaited wave has been sent: approve starts it, pause and abort work as while running
+            WAITING_FOR_APPROVAL, Map.of(
+                    RolloutCommand.APPROVE, RUNNING,
+                    RolloutCommand.PAUSE, PAUSED,
+                    RolloutCommand.ABORT, ABORTED),
+            // a rollout paused while it waited goes back to waiting on resume (RUNNING, then AWAIT_APPROVAL)
             PAUSED, Map.of(
                     RolloutCommand.RESUME, RUNNING,
                     RolloutCommand.ABORT, ABORTED),

@@ -17,6 +17,8 @@ public final class JsonColumns {
     };
     private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() {
     };
+    private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
+    };
 
     private JsonColumns() {
     }
@@ -39,6 +41,10 @@ public final class JsonColumns {
 
     public static Map<String, String> attributes(String json) {
         return json == null ? Map.of() : read(json, ATTRIBUTES);
+    }
+
+    public static List<String> names(String json) {
+        return read(json, NAMES);
     }
 
     private static <T> T read(String json, TypeReference<T> type) {

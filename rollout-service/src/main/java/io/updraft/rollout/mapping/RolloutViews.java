@@ -15,6 +15,7 @@ import io.updraft.rollout.rest.RolloutView.RollbackActionsView;
 import io.updraft.rollout.rest.RolloutView.WaveView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 
 /** Builds the API's views; entities and rows never go on the wire. */
@@ -39,14 +40,16 @@ public class RolloutViews {
                     // pending: sent but not started, or not sent yet (including devices of rolled-back cohorts)
                     long pending = Math.max(0, wave.deviceCount() - succeeded - failed - running - canceled);
                     return new WaveView(wave.wave(), wave.percent(), wave.deviceCount(), wave.state().name(),
-                            succeeded, failed, running, pending, canceled);
+                            succeeded, failed, running, pending, canceled, wave.approval());
                 }).toList(),
                 waves.cohorts(rollout.id).stream()
                         .map(c -> new CohortView(c.cohort(), c.deviceCount(), c.state().name(), c.rollbackReason()))
                         .toList(),
                 new RollbackActionsView(rollbacks.values().stream().mapToLong(Long::longValue).sum(),
                         rollbacks.getOrDefault(ActionState.SUCCEEDED, 0L),
-                        rollbacks.getOrDefault(ActionState.FAILED, 0L)));
+                        rollbacks.getOrDefault(ActionState.FAILED, 0L)),
+                rollout.filter, rollout.cohortBy == null ? List.of() : JsonColumns.names(rollout.cohortBy),
+                rollout.canaryPerCohort);
     }
 
     public static ActionView of(DeviceAction action) {

@@ -25,61 +25,72 @@ public class AssignmentRepository {
     public record HardwareCount(String model, String revision, long devices) {
     }
 
-    /** Hardware (model, revision) of the devices matching {@code targetJson} that are not on the release yet. */
-    public List<HardwareCount> candidateHardware(String targetJson, String releaseId) {
+    /** Hardware (model, revision) of the devices the selection matches. */
+    public List<HardwareCount> candidateHardware(TargetSelection selection) {
+        SqlParams params = new SqlParams();
+        String sql = "select d.model, d.revision, count(*) from device d where " + selection.where(params)
+                + " group by d.model, d.revision";
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                select model, revision, count(*) from device
-                where attributes @> cast(?1 as jsonb) and installed_release_id is distinct from ?2
-                group by model, revision""")
-                .setParameter(1, targetJson)
-                .setParameter(2, releaseId)
-                .getResultList();
+        List<Object[]> rows = params.applyTo(entityManager.createNativeQuery(sql)).getResultList();
         return rows.stream()
                 .map(row -> new HardwareCount(Columns.text(row[0]), Columns.text(row[1]), Columns.number(row[2])))
                 .toList();
     }
 
-    /** Inserts the target set with wave 0 (unplanned) and returns how many devices it holds per cohort. */
-    public Map<String, Integer> assignTargetSet(String rolloutId, String targetJson, String releaseId,
-            List<AcceptedHardware> accepted) {
-        entityManager.createNativeQuery("""
-                insert into rollout_device (rollout_id, device_id, wave, cohort, from_release_id, from_version)
-                select ?1, d.device_id, 0, h.cohort, d.installed_release_id, d.installed_version
-                from device d
-                join jsonb_to_recordset(cast(?2 as jsonb)) as h(model text, revision text, cohort text)
-                  on h.model = d.model and h.revision is not distinct from d.revision
-                where d.attributes @> cast(?3 as jsonb) and d.installed_release_id is distinct from ?4""")
-                .setParameter(1, rolloutId)
-                .setParameter(2, JsonColumns.write(accepted))
-                .setParameter(3, targetJson)
-                .setParameter(4, releaseId)
-                .executeUpdate();
-        // counted from what was inserted, so devices registering meanwhile cannot skew the plan
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery(
-                "select cohort, count(*) from rollout_device where rollout_id = ?1 group by cohort order by cohort")
-                .setParameter(1, rolloutId)
-                .getResultList();
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        rows.forEach(row -> sizes.put(Columns.text(row[0]), Columns.integer(row[1])));
-        return sizes;
+    /** Devices per canary stratum of the target set, without storing anything (the preview). */
+    public Map<String, Integer> strata(TargetSelection selection, List<AcceptedHardware> accepted) {
+        SqlParams params = new SqlParams();
+        String hardware = params.bind(JsonColumns.write(accepted));
+        String stratum = selection.stratum(params);
+        String sql = "select " + stratum + " as stratum, count(*) from device d"
+                + " join jsonb_to_recordset(cast(" + hardware + " as jsonb)) as h(model text, revision text, cohort text)"
+                + " on h.model = d.model and h.revision is not distinct from d.revision"
+                + " where " + selection.where(params) + " group by 1 order by 1";
+        return sizes(params, sql);
     }
 
-    /** Device number r of a cohort (by id) goes to the first wave whose cumulative count reaches r. */
+    /** Inserts the target set with wave 0 (unplanned) and returns how many devices it holds per canary stratum. */
+    public Map<String, Integer> assignTargetSet(String rolloutId, TargetSelection selection,
+            List<AcceptedHardware> accepted) {
+        SqlParams params = new SqlParams();
+        String id = params.bind(rolloutId);
+        String hardware = params.bind(JsonColumns.write(accepted));
+        String stratum = selection.cohortBy().isEmpty() ? "null" : selection.stratum(params);
+        String insert = "insert into rollout_device (rollout_id, device_id, wave, cohort, stratum, from_release_id,"
+                + " from_version) select " + id + ", d.device_id, 0, h.cohort, " + stratum
+                + ", d.installed_release_id, d.installed_version from device d"
+                + " join jsonb_to_recordset(cast(" + hardware + " as jsonb)) as h(model text, revision text, cohort text)"
+                + " on h.model = d.model and h.revision is not distinct from d.revision"
+                + " where " + selection.where(params);
+        params.applyTo(entityManager.createNativeQuery(insert)).executeUpdate();
+        // counted from what was inserted, so devices registering meanwhile cannot skew the plan
+        SqlParams count = new SqlParams();
+        return sizes(count, "select coalesce(stratum, cohort), count(*) from rollout_device where rollout_id = "
+                + count.bind(rolloutId) + " group by 1 order by 1");
+    }
+
+    /** Device number r of a stratum (by id) goes to the first wave whose cumulative count reaches r. */
     public void applyPlan(String rolloutId, RolloutPlan plan) {
         entityManager.createNativeQuery("""
                 update rollout_device rd set wave = ranked.wave
                 from (select t.device_id,
-                             (select min(e.ord) from jsonb_array_elements_text(cast(?2 as jsonb) -> t.cohort)
+                             (select min(e.ord) from jsonb_array_elements_text(cast(?2 as jsonb) -> t.stratum)
                                   with ordinality as e(bound, ord)
                               where t.rn <= e.bound::int) as wave
-                      from (select device_id, cohort,
-                                   row_number() over (partition by cohort order by device_id) as rn
+                      from (select device_id, coalesce(stratum, cohort) as stratum,
+                                   row_number() over (partition by coalesce(stratum, cohort) order by device_id) as rn
                             from rollout_device where rollout_id = ?1) t) ranked
                 where rd.rollout_id = ?1 and rd.device_id = ranked.device_id""")
                 .setParameter(1, rolloutId)
                 .setParameter(2, JsonColumns.write(plan.cumulative()))
                 .executeUpdate();
+    }
+
+    private Map<String, Integer> sizes(SqlParams params, String sql) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = params.applyTo(entityManager.createNativeQuery(sql)).getResultList();
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        rows.forEach(row -> sizes.put(Columns.text(row[0]), Columns.integer(row[1])));
+        return sizes;
     }
 }

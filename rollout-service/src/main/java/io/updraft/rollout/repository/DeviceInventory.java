@@ -1,5 +1,6 @@
 package io.updraft.rollout.repository;
 
+import io.updraft.rollout.filter.FilterSql;
 import io.updraft.rollout.mapping.JsonColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,8 +18,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class DeviceInventory {
-    private static final String COLUMNS =
-            "device_id, attributes::text, model, revision, installed_release_id, installed_version, last_seen";
+    private static final String COLUMNS = "d.device_id, d.attributes::text, d.model, d.revision,"
+            + " d.installed_release_id, d.installed_version, d.last_seen";
 
     @Inject
     EntityManager entityManager;
@@ -61,41 +62,40 @@ public class DeviceInventory {
 
     public Optional<InventoryDevice> find(String deviceId) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("select " + COLUMNS + " from device where device_id = ?1")
+        List<Object[]> rows = entityManager.createNativeQuery("select " + COLUMNS + " from device d where d.device_id = ?1")
                 .setParameter(1, deviceId).getResultList();
         return rows.stream().findFirst().map(DeviceInventory::device);
     }
 
-    public record Filter(String model, String revision, String version) {
+    /** @param expression a parsed filter expression, or null */
+    public record Filter(String model, String revision, String version,
+            io.updraft.rollout.filter.Filter expression) {
     }
 
     public record Page(List<InventoryDevice> items, long total) {
     }
 
     public Page page(Filter filter, int page, int size) {
+        SqlParams params = new SqlParams();
         List<String> conditions = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        condition(conditions, values, "model", filter.model());
-        condition(conditions, values, "revision", filter.revision());
-        condition(conditions, values, "installed_version", filter.version());
-        String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
-        Query count = entityManager.createNativeQuery("select count(*) from device" + where);
-        Query select = entityManager.createNativeQuery(
-                "select " + COLUMNS + " from device" + where + " order by device_id limit " + size + " offset "
-                        + (long) page * size);
-        for (int i = 0; i < values.size(); i++) {
-            count.setParameter(i + 1, values.get(i));
-            select.setParameter(i + 1, values.get(i));
+        condition(conditions, params, "d.model", filter.model());
+        condition(conditions, params, "d.revision", filter.revision());
+        condition(conditions, params, "d.installed_version", filter.version());
+        if (filter.expression() != null) {
+            conditions.add(FilterSql.condition(filter.expression(), params::bind));
         }
+        String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+        Query count = params.applyTo(entityManager.createNativeQuery("select count(*) from device d" + where));
+        Query select = params.applyTo(entityManager.createNativeQuery("select " + COLUMNS + " from device d" + where
+                + " order by d.device_id limit " + size + " offset " + (long) page * size));
         @SuppressWarnings("unchecked")
         List<Object[]> rows = select.getResultList();
         return new Page(rows.stream().map(DeviceInventory::device).toList(), Columns.number(count.getSingleResult()));
     }
 
-    private static void condition(List<String> conditions, List<String> values, String column, String value) {
+    private static void condition(List<String> conditions, SqlParams params, String column, String value) {
         if (value != null && !value.isBlank()) {
-            values.add(value);
-            conditions.add(column + " = ?" + values.size());
+            conditions.add(column + " = " + params.bind(value));
         }
     }
 

@@ -46,6 +46,14 @@ public class Rollout {
     public int minSampleSize;
     @Column(name = "errors_accepted_wave")
     public int errorsAcceptedWave;
+    /** the filter expression the target set was selected with, or null */
+    public String filter;
+    @Column(name = "canary_per_cohort")
+    public int canaryPerCohort;
+    /** JSON array of the attributes the canary strata are cut by, besides model and revision */
+    @Column(name = "cohort_by", columnDefinition = "jsonb")
+    @ColumnTransformer(write = "cast(? as jsonb)")
+    public String cohortBy;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

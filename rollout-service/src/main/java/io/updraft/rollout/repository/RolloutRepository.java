@@ -41,11 +41,11 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
                 .getResultList();
     }
 
-    /** RUNNING or PAUSED rollouts of a release, oldest first. */
+    /** Unfinished (RUNNING, WAITING_FOR_APPROVAL or PAUSED) rollouts of a release, oldest first. */
     @SuppressWarnings("unchecked")
     public List<String> activeOfRelease(String releaseId) {
         return getEntityManager().createNativeQuery("""
-                select id from rollout where release_id = ?1 and state in ('RUNNING', 'PAUSED')
+                select id from rollout where release_id = ?1 and state in ('RUNNING', 'WAITING_FOR_APPROVAL', 'PAUSED')
                 order by created_at, id""")
                 .setParameter(1, releaseId)
                 .getResultList();

@@ -17,21 +17,25 @@ public class WaveRepository {
     @Inject
     EntityManager entityManager;
 
-    public record WaveRow(int wave, int percent, int deviceCount, WaveState state, Instant soakUntil) {
+    /** @param approval the wave waits for an operator's approval before it starts */
+    public record WaveRow(int wave, int percent, int deviceCount, WaveState state, Instant soakUntil,
+            boolean approval) {
     }
 
     public record CohortRow(String cohort, int deviceCount, CohortState state, String rollbackReason) {
     }
 
-    public void create(String rolloutId, RolloutPlan plan) {
+    /** @param approvals the waves (1-based) that wait for an operator's approval before they start */
+    public void create(String rolloutId, RolloutPlan plan, java.util.Set<Integer> approvals) {
         for (int wave = 1; wave <= plan.waves().count(); wave++) {
             entityManager.createNativeQuery("""
-                    insert into rollout_wave (rollout_id, wave, percent, device_count, state)
-                    values (?1, ?2, ?3, ?4, 'PENDING')""")
+                    insert into rollout_wave (rollout_id, wave, percent, device_count, state, approval)
+                    values (?1, ?2, ?3, ?4, 'PENDING', ?5)""")
                     .setParameter(1, rolloutId)
                     .setParameter(2, wave)
                     .setParameter(3, plan.waves().percent(wave))
                     .setParameter(4, plan.devicesInWave(wave))
+                    .setParameter(5, approvals.contains(wave))
                     .executeUpdate();
         }
         entityManager.createNativeQuery("""
@@ -64,11 +68,12 @@ public class WaveRepository {
     public List<WaveRow> waves(String rolloutId) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
-                select wave, percent, device_count, state, soak_until from rollout_wave
+                select wave, percent, device_count, state, soak_until, approval from rollout_wave
                 where rollout_id = ?1 order by wave""")
                 .setParameter(1, rolloutId).getResultList();
         return rows.stream().map(row -> new WaveRow(Columns.integer(row[0]), Columns.integer(row[1]),
-                Columns.integer(row[2]), WaveState.valueOf(Columns.text(row[3])), Columns.instant(row[4]))).toList();
+                Columns.integer(row[2]), WaveState.valueOf(Columns.text(row[3])), Columns.instant(row[4]),
+                Columns.flag(row[5]))).toList();
     }
 
     public List<CohortRow> cohorts(String rolloutId) {
@@ -97,6 +102,11 @@ public class WaveRepository {
         entityManager.createNativeQuery("update wave_cohort set " + column + " = " + column
                 + " + 1 where rollout_id = ?1 and wave = ?2 and cohort = ?3")
                 .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, cohort).executeUpdate();
+    }
+
+    /** Devices of a wave in ACTIVE cohorts: a wave with none is skipped rather than started or approved. */
+    public long activeDevices(String rolloutId, int wave) {
+        return progress(rolloutId, wave).devices();
     }
 
     /** A wave's counters over its ACTIVE cohorts: rolled-back cohorts no longer hold a wave back or fail it. */

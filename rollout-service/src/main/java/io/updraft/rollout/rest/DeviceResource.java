@@ -1,5 +1,8 @@
 package io.updraft.rollout.rest;
 
+import io.updraft.rollout.filter.Filter;
+import io.updraft.rollout.filter.FilterParser;
+import io.updraft.rollout.filter.FilterSyntaxException;
 import io.updraft.rollout.mapping.RolloutViews;
 import io.updraft.rollout.repository.DeviceInventory;
 import io.updraft.support.problem.ProblemException;
@@ -25,11 +28,27 @@ public class DeviceResource {
 
     @GET
     public DeviceView.Page list(@QueryParam("model") String model, @QueryParam("revision") String revision,
-            @QueryParam("version") String version,
+            @QueryParam("version") String version, @QueryParam("filter") String filter,
             @QueryParam("page") @DefaultValue("0") @Min(0) int page,
             @QueryParam("size") @DefaultValue("100") @Min(1) @Max(1000) int size) {
-        DeviceInventory.Page found = inventory.page(new DeviceInventory.Filter(model, revision, version), page, size);
+        DeviceInventory.Page found = inventory.page(new DeviceInventory.Filter(model, revision, version,
+                expression(filter)), page, size);
         return new DeviceView.Page(found.items().stream().map(RolloutViews::of).toList(), page, size, found.total());
+    }
+
+    /** The rollouts' filter language; a filter that does not parse is a 400 naming the position. */
+    private static Filter expression(String filter) {
+        if (filter == null || filter.isBlank()) {
+            return null;
+        }
+        if (filter.length() > FilterParser.MAX_LENGTH) {
+            throw ProblemException.badRequest("filter must be at most " + FilterParser.MAX_LENGTH + " characters");
+        }
+        try {
+            return FilterParser.parse(filter);
+        } catch (FilterSyntaxException e) {
+            throw ProblemException.badRequest(e.getMessage());
+        }
     }
 
     @GET

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 
 @Path("/api/v1/rollouts")
@@ -49,6 +50,14 @@ public class RolloutResource {
         Rollout rollout = creation.create(request);
         return Response.created(uri.getAbsolutePathBuilder().path(rollout.id).build())
                 .entity(views.of(rollouts.findById(rollout.id))).build();
+    }
+
+    /** The plan a create with this body would make now: same checks and 4xx, nothing stored, no event. */
+    @POST
+    @Path("preview")
+    @RolesAllowed({ "operator", "viewer", "publisher" })
+    public RolloutPreview preview(@NotNull @Valid CreateRolloutRequest request) {
+        return RolloutPreview.of(creation.preview(request), creation.approvals(request));
     }
 
     @GET
@@ -92,6 +101,16 @@ public class RolloutResource {
     @RolesAllowed("operator")
     public RolloutView abort(@PathParam("id") String id, @Valid ControlRequest request) {
         return views.of(controls.abort(id, ControlRequest.reasonOf(request)));
+    }
+
+    /** Starts the wave a WAITING_FOR_APPROVAL rollout waits for; 409 in any other state. The body may be {}. */
+    @POST
+    @Path("{id}/approve")
+    @RolesAllowed("operator")
+    public RolloutView approve(@PathParam("id") String id, @Valid ControlRequest request,
+            @Context SecurityContext security) {
+        String approvedBy = security.getUserPrincipal() == null ? "operator" : security.getUserPrincipal().getName();
+        return views.of(controls.approve(id, approvedBy));
     }
 
     /** Idempotent: rolling back a cohort that is already rolled back answers 200 and changes nothing. */

@@ -2,14 +2,18 @@ package io.updraft.rollout.service;
 
 import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent.RolloutAborted;
+import io.updraft.events.RolloutEvent.RolloutApproved;
 import io.updraft.events.RolloutEvent.RolloutPaused;
 import io.updraft.events.RolloutEvent.RolloutResumed;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.RolloutCommand;
+import io.updraft.rollout.domain.WaveState;
 import io.updraft.rollout.mapping.DeviceCommands;
 import io.updraft.rollout.repository.ActionRepository;
 import io.updraft.rollout.repository.Rollout;
 import io.updraft.rollout.repository.RolloutRepository;
+import io.updraft.rollout.repository.WaveRepository;
+import io.updraft.rollout.repository.WaveRepository.WaveRow;
 import io.updraft.support.outbox.Outbox;
 import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +22,7 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Operator controls: pause, resume, abort. */
+/** Operator controls: pause, resume, abort, approve. */
 @ApplicationScoped
 public class RolloutControls {
     @Inject
@@ -29,6 +33,8 @@ public class RolloutControls {
     RolloutTransitions transitions;
     @Inject
     WaveProgression progression;
+    @Inject
+    WaveRepository waves;
     @Inject
     Outbox outbox;
 
@@ -41,14 +47,34 @@ public class RolloutControls {
         return rollout;
     }
 
-    /** Resuming accepts the current wave's failures: the wave is judged again for progress, not for errors. */
+    /**
+     * Resuming accepts the current wave's failures: the wave is judged again for progress, not for errors. A rollout
+     * paused while it waited for approval waits again: its wave has not started, and resuming is not approving.
+     */
     @Transactional
     public Rollout resume(String rolloutId) {
         Rollout rollout = locked(rolloutId);
         transitions.apply(rollout, RolloutCommand.RESUME);
-        rollout.errorsAcceptedWave = rollout.currentWave;
         outbox.append(new RolloutResumed(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rolloutId));
+        WaveRow current = waves.find(rolloutId, rollout.currentWave).orElse(null);
+        if (current != null && current.state() == WaveState.PENDING && current.approval()) {
+            progression.openWaves(rollout, rollout.currentWave, 0);
+            return rollout;
+        }
+        rollout.errorsAcceptedWave = rollout.currentWave;
         progression.reassess(rollout);
+        return rollout;
+    }
+
+    /** Starts the wave the rollout waits for (RolloutApproved, then the wave's RolloutGroupStarted and installs). */
+    @Transactional
+    public Rollout approve(String rolloutId, String approvedBy) {
+        Rollout rollout = locked(rolloutId);
+        transitions.apply(rollout, RolloutCommand.APPROVE);
+        int wave = rollout.currentWave;
+        outbox.append(new RolloutApproved(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rolloutId,
+                wave, approvedBy));
+        progression.openWaves(rollout, wave, wave);
         return rollout;
     }
 

@@ -10,7 +10,6 @@ import io.updraft.rollout.config.RolloutConfig;
 import io.updraft.rollout.domain.RolloutPlan;
 import io.updraft.rollout.domain.RolloutPlanner;
 import io.updraft.rollout.domain.RolloutState;
-import io.updraft.rollout.domain.WaveSchedule;
 import io.updraft.rollout.mapping.JsonColumns;
 import io.updraft.rollout.repository.AssignmentRepository;
 import io.updraft.rollout.repository.AssignmentRepository.AcceptedHardware;
@@ -18,6 +17,7 @@ import io.updraft.rollout.repository.CatalogRelease;
 import io.updraft.rollout.repository.ReleaseCatalog;
 import io.updraft.rollout.repository.Rollout;
 import io.updraft.rollout.repository.RolloutRepository;
+import io.updraft.rollout.repository.TargetSelection;
 import io.updraft.rollout.repository.WaveRepository;
 import io.updraft.rollout.rest.CreateRolloutRequest;
 import io.updraft.support.outbox.Outbox;
@@ -25,16 +25,15 @@ import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Creates a rollout in one transaction: the rollout, every device's wave, wave 1's actions and all their events.
- * Any refusal throws before commit, so bad input changes nothing.
+ * Creates a rollout in one transaction: the rollout, every device's wave, wave 1's actions (or the wait for its
+ * approval) and all their events. Any refusal throws before commit, so bad input changes nothing. The preview runs
+ * the same checks and the same plan over the same selection, and stores nothing.
  */
 @ApplicationScoped
 public class RolloutCreation {
@@ -49,23 +48,67 @@ public class RolloutCreation {
     @Inject
     WaveRepository waves;
     @Inject
-    WaveLauncher launcher;
-    @Inject
     WaveProgression progression;
     @Inject
     Outbox outbox;
 
     @Transactional
     public Rollout create(CreateRolloutRequest request) {
-        WaveSchedule schedule = schedule(request.waves());
-        Duration soakTime = soakTime(request.soakTime());
-        CatalogRelease release = catalog.find(request.releaseId())
-                .orElseThrow(() -> ProblemException.unprocessable("release " + request.releaseId() + " is unknown"));
+        RolloutSpec spec = spec(request);
+        CatalogRelease release = usableRelease(spec.releaseId());
+        TargetSelection selection = spec.selection();
+        List<AcceptedHardware> accepted = acceptedHardware(selection, release);
+        Rollout rollout = newRollout(request, spec, release);
+        rollouts.persist(rollout);
+        rollouts.flush();
+        Map<String, Integer> strata = assignments.assignTargetSet(rollout.id, selection, accepted);
+        if (strata.isEmpty()) {
+            throw noDevice(release);
+        }
+        RolloutPlan plan = RolloutPlanner.plan(spec.schedule(), strata, spec.canaryPerCohort());
+        assignments.applyPlan(rollout.id, plan);
+        waves.create(rollout.id, plan, spec.approvals());
+        outbox.append(new RolloutCreated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
+                rollout.name, release.releaseId(), release.version(), spec.schedule().count(), plan.deviceCount(),
+                waves.cohorts(rollout.id).stream().map(WaveRepository.CohortRow::cohort).toList(),
+                new RollbackPolicy(rollout.failureRateThreshold, rollout.minSampleSize)));
+        progression.openWaves(rollout, 1, 0);
+        return rollout;
+    }
+
+    /** The plan {@link #create} would make now, with the same 4xx for bad input; nothing is stored or sent. */
+    @Transactional
+    public RolloutPlan preview(CreateRolloutRequest request) {
+        RolloutSpec spec = spec(request);
+        CatalogRelease release = usableRelease(spec.releaseId());
+        TargetSelection selection = spec.selection();
+        Map<String, Integer> strata = assignments.strata(selection, acceptedHardware(selection, release));
+        if (strata.isEmpty()) {
+            throw noDevice(release);
+        }
+        return RolloutPlanner.plan(spec.schedule(), strata, spec.canaryPerCohort());
+    }
+
+    /** The waves that wait for approval in the request (for the preview's wave list). */
+    public java.util.Set<Integer> approvals(CreateRolloutRequest request) {
+        return spec(request).approvals();
+    }
+
+    private RolloutSpec spec(CreateRolloutRequest request) {
+        return RolloutSpec.of(request, config.defaultCanaryPerCohort(), config.defaultSoakTime());
+    }
+
+    private CatalogRelease usableRelease(String releaseId) {
+        CatalogRelease release = catalog.find(releaseId)
+                .orElseThrow(() -> ProblemException.unprocessable("release " + releaseId + " is unknown"));
         if (release.revoked()) {
             throw ProblemException.unprocessable("release " + release.releaseId() + " is revoked");
         }
-        String targetJson = JsonColumns.write(request.target() == null ? Map.of() : request.target());
-        List<AcceptedHardware> accepted = assignments.candidateHardware(targetJson, release.releaseId()).stream()
+        return release;
+    }
+
+    private List<AcceptedHardware> acceptedHardware(TargetSelection selection, CatalogRelease release) {
+        List<AcceptedHardware> accepted = assignments.candidateHardware(selection).stream()
                 .filter(hardware -> release.accepts(hardware.model(), hardware.revision()))
                 .map(h -> new AcceptedHardware(h.model(), h.revision(),
                         HardwareCompatibility.cohortOf(h.model(), h.revision())))
@@ -73,28 +116,10 @@ public class RolloutCreation {
         if (accepted.isEmpty()) {
             throw noDevice(release);
         }
-        Rollout rollout = newRollout(request, release, targetJson, schedule, soakTime);
-        rollouts.persist(rollout);
-        rollouts.flush();
-        Map<String, Integer> cohortSizes = assignments.assignTargetSet(rollout.id, targetJson, release.releaseId(),
-                accepted);
-        if (cohortSizes.isEmpty()) {
-            throw noDevice(release);
-        }
-        RolloutPlan plan = RolloutPlanner.plan(schedule, cohortSizes);
-        assignments.applyPlan(rollout.id, plan);
-        waves.create(rollout.id, plan);
-        outbox.append(new RolloutCreated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
-                rollout.name, release.releaseId(), release.version(), schedule.count(), plan.deviceCount(),
-                List.copyOf(plan.cumulative().keySet()),
-                new RollbackPolicy(rollout.failureRateThreshold, rollout.minSampleSize)));
-        launcher.start(rollout, 1, release);
-        progression.reassess(rollout);
-        return rollout;
+        return accepted;
     }
 
-    private Rollout newRollout(CreateRolloutRequest request, CatalogRelease release, String targetJson,
-            WaveSchedule schedule, Duration soakTime) {
+    private Rollout newRollout(CreateRolloutRequest request, RolloutSpec spec, CatalogRelease release) {
         Rollout rollout = new Rollout();
         rollout.id = UUID.randomUUID().toString();
         rollout.name = request.name() == null || request.name().isBlank()
@@ -102,13 +127,16 @@ public class RolloutCreation {
                 : request.name();
         rollout.releaseId = release.releaseId();
         rollout.version = release.version();
-        rollout.target = targetJson;
+        rollout.target = JsonColumns.write(spec.target());
+        rollout.filter = spec.filterText();
+        rollout.cohortBy = JsonColumns.write(spec.cohortBy());
+        rollout.canaryPerCohort = spec.canaryPerCohort();
         rollout.state = RolloutState.RUNNING;
         rollout.currentWave = 1;
-        rollout.waveCount = schedule.count();
+        rollout.waveCount = spec.schedule().count();
         rollout.errorThreshold = or(request.errorThreshold(), config.defaultErrorThreshold());
         rollout.successThreshold = or(request.successThreshold(), config.defaultSuccessThreshold());
-        rollout.soakTimeMillis = soakTime.toMillis();
+        rollout.soakTimeMillis = spec.soakTime().toMillis();
         rollout.actionType = request.actionType() == null ? ActionType.FORCED : request.actionType();
         if (request.rollbackPolicy() == null) {
             rollout.failureRateThreshold = config.rollbackPolicy().failureRateThreshold();
@@ -122,38 +150,12 @@ public class RolloutCreation {
         return rollout;
     }
 
-    private static WaveSchedule schedule(List<Integer> percents) {
-        if (percents == null) {
-            return WaveSchedule.SINGLE_WAVE;
-        }
-        try {
-            return new WaveSchedule(percents);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(e.getMessage());
-        }
-    }
-
-    private Duration soakTime(String text) {
-        if (text == null || text.isBlank()) {
-            return config.defaultSoakTime();
-        }
-        try {
-            Duration soak = Duration.parse(text);
-            if (soak.isNegative()) {
-                throw ProblemException.badRequest("soakTime must not be negative: " + text);
-            }
-            return soak;
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest("soakTime must be an ISO-8601 duration such as PT30S, got " + text);
-        }
-    }
-
     private static double or(Double value, double fallback) {
         return value == null ? fallback : value;
     }
 
     private static ProblemException noDevice(CatalogRelease release) {
-        return ProblemException.unprocessable("no device matches the target, is compatible with release "
+        return ProblemException.unprocessable("no device matches the target and filter, is compatible with release "
                 + release.releaseId() + " and is not already on it");
     }
 }

@@ -1,6 +1,7 @@
 package io.updraft.rollout.service;
 
 import io.updraft.events.EventMeta;
+import io.updraft.events.RolloutEvent.RolloutAwaitingApproval;
 import io.updraft.events.RolloutEvent.RolloutCompleted;
 import io.updraft.events.RolloutEvent.RolloutPaused;
 import io.updraft.events.UpdraftEvent;
@@ -73,8 +74,29 @@ public class WaveProgression {
             return;
         }
         waves.setState(rollout.id, rollout.currentWave, WaveState.DONE);
+        openWaves(rollout, rollout.currentWave + 1, 0);
+    }
+
+    /**
+     * Starts the first wave from {@code from} on that has devices in ACTIVE cohorts — or, if that wave needs an
+     * operator's approval it has not had ({@code approvedWave}), waits for it (WAITING_FOR_APPROVAL,
+     * RolloutAwaitingApproval). Waves without such devices are SKIPPED; with none left the rollout completes.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void openWaves(Rollout rollout, int from, int approvedWave) {
         CatalogRelease release = catalog.find(rollout.releaseId).orElseThrow();
-        for (int next = rollout.currentWave + 1; next <= rollout.waveCount; next++) {
+        for (int next = from; next <= rollout.waveCount; next++) {
+            WaveRow wave = waves.find(rollout.id, next).orElseThrow();
+            if (wave.approval() && next != approvedWave) {
+                long devices = waves.activeDevices(rollout.id, next);
+                if (devices > 0) {
+                    rollout.currentWave = next;
+                    transitions.apply(rollout, RolloutCommand.AWAIT_APPROVAL);
+                    outbox.append(new RolloutAwaitingApproval(EventMeta.newId(), EventMeta.now(),
+                            UpdraftEvent.SCHEMA_VERSION, rollout.id, next, (int) devices));
+                    return;
+                }
+            }
             if (launcher.start(rollout, next, release)) {
                 reassess(rollout);
                 return;

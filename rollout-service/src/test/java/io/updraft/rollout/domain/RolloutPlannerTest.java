@@ -63,4 +63,51 @@ class RolloutPlannerTest {
         assertThatThrownBy(() -> new WaveSchedule(List.of(20, 90))).hasMessageContaining("last wave");
         assertThat(new WaveSchedule(List.of(100)).count()).isEqualTo(1);
     }
+
+    @Test
+    void given_a_canary_of_3_when_cohorts_differ_in_size_then_wave_one_covers_each_with_at_least_3_or_all() {
+        RolloutPlan plan = RolloutPlanner.plan(new WaveSchedule(List.of(1, 10, 100)),
+                Map.of("big:1", 1000, "mid:1", 40, "small:1", 2, "tiny:1", 1), 3);
+
+        assertThat(plan.devicesIn("big:1", 1)).isEqualTo(10); // its 1 % share is more than the canary
+        assertThat(plan.devicesIn("mid:1", 1)).isEqualTo(3); // 1 % would be 1: the canary lifts it to 3
+        assertThat(plan.devicesIn("small:1", 1)).isEqualTo(2); // all of it
+        assertThat(plan.devicesIn("tiny:1", 1)).isEqualTo(1);
+        assertThat(plan.devicesInWave(1)).isEqualTo(16);
+        // later waves take the rest by percentage
+        assertThat(plan.cumulative().get("big:1")).containsExactly(10, 100, 1000);
+        assertThat(plan.cumulative().get("mid:1")).containsExactly(3, 4, 40);
+        assertThat(plan.devicesIn("small:1", 2)).isZero();
+        assertThat(plan.deviceCount()).isEqualTo(1043);
+    }
+
+    @Test
+    void given_a_canary_larger_than_a_later_share_then_cumulative_counts_never_go_down() {
+        RolloutPlan plan = RolloutPlanner.plan(new WaveSchedule(List.of(5, 20, 100)), Map.of("a:1", 30), 10);
+
+        assertThat(plan.cumulative().get("a:1")).containsExactly(10, 10, 30);
+        assertThat(plan.devicesIn("a:1", 2)).isZero();
+        assertThat(plan.devicesIn("a:1", 3)).isEqualTo(20);
+    }
+
+    @Test
+    void given_strata_cut_by_an_attribute_then_each_stratum_gets_its_own_canary() {
+        RolloutPlan plan = RolloutPlanner.plan(new WaveSchedule(List.of(10, 100)),
+                Map.of("gw:1 region=eu", 50, "gw:1 region=us", 50, "gw:1 region=-", 5), 3);
+
+        assertThat(plan.cumulative().keySet()).containsExactly("gw:1 region=-", "gw:1 region=eu", "gw:1 region=us");
+        assertThat(plan.cumulative().values()).allSatisfy(counts -> assertThat(counts[0]).isGreaterThanOrEqualTo(3));
+        assertThat(plan.devicesInWave(1)).isEqualTo(5 + 5 + 3);
+    }
+
+    @Test
+    void given_no_canary_then_the_plan_is_the_percentage_split() {
+        Map<String, Integer> sizes = Map.of("a:1", 10, "b:1", 25);
+        WaveSchedule waves = new WaveSchedule(List.of(20, 100));
+
+        assertThat(RolloutPlanner.plan(waves, sizes, 0).cumulative().get("a:1"))
+                .containsExactly(RolloutPlanner.plan(waves, sizes).cumulative().get("a:1"));
+        assertThat(RolloutPlanner.plan(waves, sizes, 3).cumulative().get("a:1")).containsExactly(3, 10);
+        assertThatThrownBy(() -> RolloutPlanner.plan(waves, sizes, -1)).hasMessageContaining("negative");
+    }
 }
