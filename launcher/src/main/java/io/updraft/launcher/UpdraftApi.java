@@ -209,6 +209,12 @@ public final class UpdraftApi {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
     }
 
+    /** {@code POST /api/v1/rollouts/preview}: the plan {@link #createRollout} would make, nothing stored. */
+    public JsonNode previewRollout(ObjectNode body) {
+        return expect(authorized(rolloutUrl + "/api/v1/rollouts/preview").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), 200);
+    }
+
     public JsonNode rollout(String id) {
         return expect(authorized(rolloutUrl + "/api/v1/rollouts/" + id).GET().build(), 200);
     }

@@ -1,27 +1,26 @@
 package io.updraft.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.launcher.UpdraftApi;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "rollout", description = "Create, follow and control staged rollouts.",
-        subcommands = { RolloutCommands.Create.class, RolloutCommands.ListRollouts.class, RolloutCommands.Show.class,
+        subcommands = { RolloutCommands.Create.class, RolloutCommands.Preview.class, RolloutCommands.ListRollouts.class, RolloutCommands.Show.class,
                 RolloutCommands.Pause.class, RolloutCommands.Resume.class, RolloutCommands.Abort.class,
                 RolloutCommands.Approve.class, RolloutCommands.Watch.class })
 final class RolloutCommands {
@@ -29,27 +28,10 @@ final class RolloutCommands {
     static final class Create implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--release", required = true, description = "release id or NAME@VERSION")
-        String release;
+        @Mixin
+        RolloutSpecOptions rollout;
         @Option(names = "--name", description = "rollout name (default: release name and version)")
         String name;
-        @Option(names = "--waves", split = ",", paramLabel = "PERCENT", description = "cumulative percentages,"
-                + " e.g. 10,50,100 (default: one wave)")
-        List<Integer> waves;
-        @Option(names = "--target", paramLabel = "ATTRIBUTE=VALUE", description = "device attributes to match (repeat)")
-        Map<String, String> target = new LinkedHashMap<>();
-        @Option(names = "--soak", description = "ISO-8601 soak time per wave, e.g. PT10M")
-        String soak;
-        @Option(names = "--error-threshold", description = "failed share of a wave that pauses the rollout")
-        Double errorThreshold;
-        @Option(names = "--success-threshold", description = "finished share of a wave before it soaks")
-        Double successThreshold;
-        @Option(names = "--action-type", description = "FORCED, SOFT, DOWNLOAD_ONLY or TIMEFORCED")
-        String actionType;
-        @Option(names = "--rollback-failure-rate", description = "cohort failure rate that triggers its rollback")
-        Double rollbackFailureRate;
-        @Option(names = "--rollback-min-sample", description = "installs a cohort needs before it is judged")
-        Integer rollbackMinSample;
         @Option(names = "--wait-for-release", defaultValue = "PT60S", description = "how long to retry while the"
                 + " rollout-service has not yet heard of a just-published release (default PT60S)")
         Duration waitForRelease;
@@ -57,42 +39,17 @@ final class RolloutCommands {
         @Override
         public Integer call() throws InterruptedException {
             UpdraftApi api = UpdraftCli.of(spec).api();
-            ObjectNode body = UpdraftApi.object().put("releaseId", ReleaseCommands.resolveId(api, release));
+            ObjectNode body = rollout.body(api);
             if (name != null) {
                 body.put("name", name);
-            }
-            if (waves != null) {
-                ArrayNode array = body.putArray("waves");
-                waves.forEach(array::add);
-            }
-            if (!target.isEmpty()) {
-                ObjectNode t = body.putObject("target");
-                target.forEach(t::put);
-            }
-            if (soak != null) {
-                body.put("soakTime", soak);
-            }
-            if (errorThreshold != null) {
-                body.put("errorThreshold", errorThreshold);
-            }
-            if (successThreshold != null) {
-                body.put("successThreshold", successThreshold);
-            }
-            if (actionType != null) {
-                body.put("actionType", actionType.toUpperCase(Locale.ROOT));
-            }
-            if (rollbackFailureRate != null || rollbackMinSample != null) {
-                ObjectNode policy = body.putObject("rollbackPolicy");
-                policy.put("failureRateThreshold", rollbackFailureRate == null ? 0.5 : rollbackFailureRate);
-                policy.put("minSampleSize", rollbackMinSample == null ? 3 : rollbackMinSample);
             }
             long deadline = System.nanoTime() + waitForRelease.toNanos();
             while (true) {
                 HttpResponse<String> response = api.tryCreateRollout(body);
                 if (response.statusCode() == 201) {
-                    JsonNode rollout = UpdraftApi.parse(response.body());
-                    UpdraftCli.of(spec).printer(spec).result(rollout, "created rollout " + rollout.path("id").asText()
-                            + " \"" + rollout.path("name").asText() + "\": " + summary(rollout));
+                    JsonNode created = UpdraftApi.parse(response.body());
+                    UpdraftCli.of(spec).printer(spec).result(created, "created rollout " + created.path("id").asText()
+                            + " \"" + created.path("name").asText() + "\": " + summary(created));
                     return 0;
                 }
                 // a release reaches the rollout-service through Kafka, a moment after CI published it
@@ -103,6 +60,35 @@ final class RolloutCommands {
                 }
                 Thread.sleep(500);
             }
+        }
+    }
+
+    @Command(name = "preview", description = "What `rollout create` with the same options would do: matching devices,"
+            + " cohorts and how many devices each wave takes from each. Nothing is created.")
+    static final class Preview implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        RolloutSpecOptions rollout;
+
+        @Override
+        public Integer call() {
+            UpdraftApi api = UpdraftCli.of(spec).api();
+            JsonNode plan = api.previewRollout(rollout.body(api));
+            StringBuilder human = new StringBuilder(plan.path("matching").asLong() + " devices match\n");
+            for (JsonNode wave : plan.path("waves")) {
+                human.append(String.format(Locale.ROOT, "wave %d %3d%%  %6d devices%s%n", wave.path("wave").asInt(),
+                        wave.path("percent").asInt(), wave.path("devices").asInt(),
+                        wave.path("approval").asBoolean() ? "  (waits for approval)" : ""));
+            }
+            for (JsonNode cohort : plan.path("cohorts")) {
+                List<String> perWave = new ArrayList<>();
+                cohort.path("perWave").forEach(n -> perWave.add(n.asText()));
+                human.append(String.format(Locale.ROOT, "cohort %-28s %6d devices  per wave %s%n",
+                        cohort.path("cohort").asText(), cohort.path("devices").asInt(), String.join(" / ", perWave)));
+            }
+            UpdraftCli.of(spec).printer(spec).result(plan, human.toString().stripTrailing());
+            return 0;
         }
     }
 
@@ -207,7 +193,7 @@ final class RolloutCommands {
     @Command(name = "watch", description = {
             "Follow a rollout until it ends, one progress line per wave change. Exit codes:",
             "  0 COMPLETED, no cohort rolled back    2 COMPLETED with a cohort rolled back",
-            "  3 ABORTED    4 PAUSED    5 --timeout reached    1 API error" })
+            "  3 ABORTED    4 PAUSED    5 --timeout reached    6 WAITING_FOR_APPROVAL    1 API error" })
     static final class Watch implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -220,6 +206,9 @@ final class RolloutCommands {
         @Option(names = "--wait-when-paused", description = "keep watching a PAUSED rollout (for an operator to"
                 + " resume) instead of exiting 4")
         boolean waitWhenPaused;
+        @Option(names = "--wait-for-approval", description = "keep watching a rollout WAITING_FOR_APPROVAL (for"
+                + " someone to run `rollout approve`) instead of exiting 6")
+        boolean waitForApproval;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -230,7 +219,7 @@ final class RolloutCommands {
             while (true) {
                 JsonNode rollout = api.rollout(id);
                 report(printer, rollout, shown);
-                OptionalInt verdict = WatchVerdict.of(rollout, waitWhenPaused);
+                OptionalInt verdict = WatchVerdict.of(rollout, waitWhenPaused, waitForApproval);
                 if (verdict.isPresent()) {
                     if (!printer.json()) {
                         printer.line(ending(rollout, verdict.getAsInt()));
@@ -288,6 +277,8 @@ final class RolloutCommands {
                 case WatchVerdict.ROLLED_BACK -> "completed, but " + WatchVerdict.rolledBackCohorts(rollout)
                         + " cohort(s) were rolled back";
                 case WatchVerdict.ABORTED -> "aborted";
+                case WatchVerdict.AWAITING_APPROVAL -> "waits for approval of wave " + rollout.path("currentWave").asInt()
+                        + ": updraft rollout approve " + rollout.path("id").asText();
                 default -> "paused: resume it (updraft rollout resume) or abort it";
             };
             return "rollout " + rollout.path("id").asText() + " " + outcome + " (exit " + exit + ")";

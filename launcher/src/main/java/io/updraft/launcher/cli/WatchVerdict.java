@@ -18,12 +18,14 @@ public final class WatchVerdict {
     public static final int PAUSED = 4;
     /** Still going when {@code --timeout} ran out. */
     public static final int TIMED_OUT = 5;
+    /** WAITING_FOR_APPROVAL of its next wave; see {@code --wait-for-approval}. */
+    public static final int AWAITING_APPROVAL = 6;
 
     private WatchVerdict() {
     }
 
     /** @return the exit code when the rollout has ended, empty while it goes on */
-    public static OptionalInt of(JsonNode rollout, boolean waitWhenPaused) {
+    public static OptionalInt of(JsonNode rollout, boolean waitWhenPaused, boolean waitForApproval) {
         String state = rollout.path("state").asText();
         JsonNode rollbacks = rollout.path("rollbackActions");
         boolean rollbacksSettled = rollbacks.path("sent").asInt()
@@ -34,6 +36,7 @@ public final class WatchVerdict {
                     : OptionalInt.empty();
             case "ABORTED" -> rollbacksSettled ? OptionalInt.of(ABORTED) : OptionalInt.empty();
             case "PAUSED" -> waitWhenPaused ? OptionalInt.empty() : OptionalInt.of(PAUSED);
+            case "WAITING_FOR_APPROVAL" -> waitForApproval ? OptionalInt.empty() : OptionalInt.of(AWAITING_APPROVAL);
             default -> OptionalInt.empty();
         };
     }

@@ -133,12 +133,45 @@ class UpdraftCliIT {
         assertThat(watch.out()).contains("wave 1/2").contains("wave 2/2").contains("DONE").contains("(exit 0)");
         // the inventory learns installed versions from device reports, a moment after the actions finished
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                .until(() -> cli("--output", "json", "devices", "list", "--filter", "model=" + GOOD, "--filter",
-                        "version=1.1.0", "--size", "1000").json().path("items").findValuesAsText("deviceId").stream()
-                        .filter(device -> device.startsWith(fleetName)).count() == PER_MODEL);
-        assertThat(cli("devices", "list", "--filter", "model=" + GOOD).out()).contains(fleetName).contains("1.1.0");
+                .until(() -> cli("--output", "json", "devices", "list", "--filter", "model == \"" + GOOD
+                        + "\" and version >= \"1.1.0\" and version < \"1.1.1\"", "--size", "1000").json().path("items")
+                        .findValuesAsText("deviceId").stream().filter(device -> device.startsWith(fleetName))
+                        .count() == PER_MODEL);
+        assertThat(cli("devices", "list", "--model", GOOD, "--version", "1.1.0").out()).contains(fleetName)
+                .contains("1.1.0");
+        Run badFilter = cli("devices", "list", "--filter", "model == ");
+        assertThat(badFilter.status()).isEqualTo(1);
+        assertThat(badFilter.err()).contains("position");
         Run show = cli("rollout", "show", rolloutId);
         assertThat(show.out()).contains("COMPLETED");
+    }
+
+    @Test
+    void rolloutWatch_exits6WhileAWaveWaitsForApproval_andPreviewShowsThePlanFirst() throws Exception {
+        String name = publish("1.2.0");
+        String[] plan = { "--release", name + "@1.2.0", "--target", "fleet=" + fleetName, "--filter",
+                "model == \"" + GOOD + "\"", "--waves", "50,100", "--canary-per-cohort", "1", "--approval",
+                "BEFORE_LATER_WAVES", "--soak", "PT1S" };
+
+        Run preview = cli(concat(new String[] { "--output", "json", "rollout", "preview" }, plan));
+        assertThat(preview.status()).as(preview.err()).isZero();
+        assertThat(preview.json().path("matching").asInt()).isEqualTo(PER_MODEL);
+        assertThat(preview.json().path("waves").findValuesAsText("devices")).containsExactly("2", "2");
+        assertThat(preview.json().path("waves").findValuesAsText("approval")).containsExactly("false", "true");
+        assertThat(cli(concat(new String[] { "rollout", "preview" }, plan)).out())
+                .contains(PER_MODEL + " devices match").contains("(waits for approval)");
+
+        String rolloutId = create(name + "@1.2.0", "--filter", "model == \"" + GOOD + "\"", "--waves", "50,100",
+                "--canary-per-cohort", "1", "--approval", "BEFORE_LATER_WAVES", "--soak", "PT1S");
+        Run waiting = cli("rollout", "watch", rolloutId, "--timeout", "PT3M", "--interval", "PT0.5S");
+        assertThat(waiting.status()).as(waiting.out() + waiting.err()).isEqualTo(WatchVerdict.AWAITING_APPROVAL);
+        assertThat(waiting.out()).contains("waits for approval of wave 2").contains("rollout approve " + rolloutId)
+                .contains("(exit 6)");
+
+        assertThat(cli("rollout", "approve", rolloutId).out()).contains("RUNNING");
+        Run watch = cli("rollout", "watch", rolloutId, "--timeout", "PT3M", "--interval", "PT0.5S");
+        assertThat(watch.status()).as(watch.out() + watch.err()).isEqualTo(WatchVerdict.COMPLETED);
+        assertThat(watch.out()).contains("wave 2/2").contains("DONE");
     }
 
     @Test
@@ -187,14 +220,17 @@ class UpdraftCliIT {
     }
 
     private static String create(String release, String... options) {
-        String[] base = { "--output", "json", "rollout", "create", "--release", release, "--target",
-                "fleet=" + fleetName };
-        String[] args = new String[base.length + options.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(options, 0, args, base.length, options.length);
-        Run run = cli(args);
+        Run run = cli(concat(new String[] { "--output", "json", "rollout", "create", "--release", release, "--target",
+                "fleet=" + fleetName }, options));
         assertThat(run.status()).as(run.err()).isZero();
         return run.json().path("id").asText();
+    }
+
+    private static String[] concat(String[] first, String... then) {
+        String[] args = new String[first.length + then.length];
+        System.arraycopy(first, 0, args, 0, first.length);
+        System.arraycopy(then, 0, args, first.length, then.length);
+        return args;
     }
 
     private static Run cli(String... args) {

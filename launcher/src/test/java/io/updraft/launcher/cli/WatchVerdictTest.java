@@ -10,30 +10,36 @@ class WatchVerdictTest {
 
     @Test
     void givenACompletedRolloutWithEveryCohortActive_whenJudged_thenExit0() {
-        assertThat(WatchVerdict.of(rollout("COMPLETED", "ACTIVE", 0, 0), false)).hasValue(0);
+        assertThat(WatchVerdict.of(rollout("COMPLETED", "ACTIVE", 0, 0), false, false)).hasValue(0);
     }
 
     @Test
     void givenACompletedRolloutWithARolledBackCohort_whenItsRollbacksHaveFinished_thenExit2() {
-        assertThat(WatchVerdict.of(rollout("COMPLETED", "ROLLED_BACK", 3, 2), false)).isEmpty();
-        assertThat(WatchVerdict.of(rollout("COMPLETED", "ROLLED_BACK", 3, 3), false)).hasValue(2);
+        assertThat(WatchVerdict.of(rollout("COMPLETED", "ROLLED_BACK", 3, 2), false, false)).isEmpty();
+        assertThat(WatchVerdict.of(rollout("COMPLETED", "ROLLED_BACK", 3, 3), false, false)).hasValue(2);
     }
 
     @Test
     void givenAnAbortedRollout_whenJudged_thenExit3() {
-        assertThat(WatchVerdict.of(rollout("ABORTED", "ACTIVE", 0, 0), false)).hasValue(3);
+        assertThat(WatchVerdict.of(rollout("ABORTED", "ACTIVE", 0, 0), false, false)).hasValue(3);
     }
 
     @Test
     void givenAPausedRollout_whenJudged_thenExit4UnlessAskedToWait() {
-        assertThat(WatchVerdict.of(rollout("PAUSED", "ACTIVE", 0, 0), false)).hasValue(4);
-        assertThat(WatchVerdict.of(rollout("PAUSED", "ACTIVE", 0, 0), true)).isEmpty();
+        assertThat(WatchVerdict.of(rollout("PAUSED", "ACTIVE", 0, 0), false, false)).hasValue(4);
+        assertThat(WatchVerdict.of(rollout("PAUSED", "ACTIVE", 0, 0), true, false)).isEmpty();
+    }
+
+    @Test
+    void givenARolloutWaitingForApproval_whenJudged_thenExit6UnlessAskedToWait() {
+        assertThat(WatchVerdict.of(rollout("WAITING_FOR_APPROVAL", "ACTIVE", 0, 0), false, false)).hasValue(6);
+        assertThat(WatchVerdict.of(rollout("WAITING_FOR_APPROVAL", "ACTIVE", 0, 0), false, true)).isEmpty();
     }
 
     @Test
     void givenARunningRolloutOrAStateFromANewerServer_whenJudged_thenKeepWatching() {
-        assertThat(WatchVerdict.of(rollout("RUNNING", "ROLLED_BACK", 1, 1), false)).isEmpty();
-        assertThat(WatchVerdict.of(rollout("WAITING_FOR_APPROVAL", "ACTIVE", 0, 0), false)).isEmpty();
+        assertThat(WatchVerdict.of(rollout("RUNNING", "ROLLED_BACK", 1, 1), false, false)).isEmpty();
+        assertThat(WatchVerdict.of(rollout("SCHEDULED", "ACTIVE", 0, 0), false, false)).isEmpty();
     }
 
     private static JsonNode rollout(String state, String cohortState, int rollbacksSent, int rollbacksFinished) {
