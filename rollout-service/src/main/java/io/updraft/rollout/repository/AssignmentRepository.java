@@ -49,21 +49,34 @@ public class AssignmentRepository {
         return sizes(params, sql);
     }
 
-    /** Inserts the target set with wave 0 (unplanned) and returns how many devices it holds per canary stratum. */
-    public Map<String, Integer> assignTargetSet(String rolloutId, TargetSelection selection,
-            List<AcceptedHardware> accepted) {
+    /**
+     * Inserts the target set already in its waves: device number r of a stratum (by id) goes to the first wave whose
+     * cumulative count in {@code plan} reaches r — one insert, no second pass over a million rows. A device beyond the
+     * plan (one that registered after the strata were counted) lands in the last wave; the caller compares the counts
+     * returned with the plan and re-plans exactly with {@link #applyPlan} in that rare case.
+     *
+     * @return devices per stratum as inserted
+     */
+    public Map<String, Integer> assignPlanned(String rolloutId, TargetSelection selection,
+            List<AcceptedHardware> accepted, RolloutPlan plan) {
         SqlParams params = new SqlParams();
         String id = params.bind(rolloutId);
+        String bounds = params.bind(JsonColumns.write(plan.cumulative()));
+        String lastWave = params.bind(plan.waves().count());
         String hardware = params.bind(JsonColumns.write(accepted));
-        String stratum = selection.cohortBy().isEmpty() ? "null" : selection.stratum(params);
+        String stratum = selection.cohortBy().isEmpty() ? "cast(null as text)" : selection.stratum(params);
         String insert = "insert into rollout_device (rollout_id, device_id, wave, cohort, stratum, from_release_id,"
-                + " from_version) select " + id + ", d.device_id, 0, h.cohort, " + stratum
-                + ", d.installed_release_id, d.installed_version from device d"
+                + " from_version) select " + id + ", t.device_id,"
+                + " coalesce((select min(e.ord) from jsonb_array_elements_text(cast(" + bounds + " as jsonb)"
+                + " -> coalesce(t.stratum, t.cohort)) with ordinality as e(bound, ord) where t.rn <= e.bound::int), "
+                + lastWave + "), t.cohort, t.stratum, t.installed_release_id, t.installed_version"
+                + " from (select s.*, row_number() over (partition by coalesce(s.stratum, s.cohort) order by s.device_id)"
+                + " as rn from (select d.device_id, h.cohort, " + stratum + " as stratum, d.installed_release_id,"
+                + " d.installed_version from device d"
                 + " join jsonb_to_recordset(cast(" + hardware + " as jsonb)) as h(model text, revision text, cohort text)"
                 + " on h.model = d.model and h.revision is not distinct from d.revision"
-                + " where " + selection.where(params);
+                + " where " + selection.where(params) + ") s) t";
         params.applyTo(entityManager.createNativeQuery(insert)).executeUpdate();
-        // counted from what was inserted, so devices registering meanwhile cannot skew the plan
         SqlParams count = new SqlParams();
         return sizes(count, "select coalesce(stratum, cohort), count(*) from rollout_device where rollout_id = "
                 + count.bind(rolloutId) + " group by 1 order by 1");

@@ -61,12 +61,20 @@ public class RolloutCreation {
         Rollout rollout = newRollout(request, spec, release);
         rollouts.persist(rollout);
         rollouts.flush();
-        Map<String, Integer> strata = assignments.assignTargetSet(rollout.id, selection, accepted);
-        if (strata.isEmpty()) {
+        Map<String, Integer> counted = assignments.strata(selection, accepted);
+        if (counted.isEmpty()) {
             throw noDevice(release);
         }
-        RolloutPlan plan = RolloutPlanner.plan(spec.schedule(), strata, spec.canaryPerCohort());
-        assignments.applyPlan(rollout.id, plan);
+        RolloutPlan plan = RolloutPlanner.plan(spec.schedule(), counted, spec.canaryPerCohort());
+        Map<String, Integer> assigned = assignments.assignPlanned(rollout.id, selection, accepted, plan);
+        if (assigned.isEmpty()) {
+            throw noDevice(release);
+        }
+        if (!assigned.equals(counted)) {
+            // the inventory changed between counting and inserting: plan exactly what was inserted
+            plan = RolloutPlanner.plan(spec.schedule(), assigned, spec.canaryPerCohort());
+            assignments.applyPlan(rollout.id, plan);
+        }
         waves.create(rollout.id, plan, spec.approvals());
         outbox.append(new RolloutCreated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
                 rollout.name, release.releaseId(), release.version(), spec.schedule().count(), plan.deviceCount(),
