@@ -54,10 +54,10 @@ final class FixedRateProbe {
                 throw new IllegalStateException("fixed-rate probe did not finish: " + done.getCount() + " open");
             }
             long elapsed = System.nanoTime() - start;
-            long[] sorted = Arrays.copyOfRange(latencies, warmUp, total);
-            Arrays.sort(sorted);
-            return new Result(total, ok.get(), failed.get(), millis(sorted, 0.50), millis(sorted, 0.99),
-                    millis(sorted, 0.999), sorted[sorted.length - 1] / 1e6, total / (elapsed / 1e9));
+            Percentiles millis = Percentiles.of(Arrays.stream(latencies, warmUp, total).mapToDouble(n -> n / 1e6)
+                    .toArray());
+            return new Result(total, ok.get(), failed.get(), millis.at(50), millis.at(99), millis.at(99.9),
+                    millis.max(), total / (elapsed / 1e9));
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
@@ -79,10 +79,5 @@ final class FixedRateProbe {
                     }
                     done.countDown();
                 });
-    }
-
-    private static double millis(long[] sorted, double quantile) {
-        int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
-        return sorted[Math.max(0, index)] / 1e6;
     }
 }

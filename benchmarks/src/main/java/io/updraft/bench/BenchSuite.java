@@ -1,0 +1,258 @@
+package io.updraft.bench;
+
+import io.updraft.bench.BenchmarkResult.Figures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code ./updraft bench [--quick] [--only poll,topology,fanout,e2e]}: every benchmark of Updraft with its baselines,
+ * in one run on this machine — the gateway poll benchmark, the telemetry topology benchmark, the rollout fan-out
+ * benchmark (with the raw Kafka producer and consumer rates) and the end-to-end fleet benchmark. Writes
+ * {@code target/bench/results.json}, {@code results.md} and {@code rollout-progress.svg}. A benchmark that fails is
+ * marked failed with its reason and the suite goes on.
+ */
+public final class BenchSuite {
+    static final List<String> BENCHMARKS = List.of("poll", "topology", "fanout", "e2e");
+
+    private final Path root;
+    private final Path out;
+    private final boolean quick;
+    private final Set<String> only;
+    private final List<BenchmarkResult> results = new ArrayList<>();
+    private final long startedNanos = System.nanoTime();
+    private final String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    private FleetBenchmark.Progress progress;
+    private String progressMissing = "the end-to-end benchmark did not run";
+
+    BenchSuite(Path root, Path out, boolean quick, Set<String> only) {
+        this.root = root;
+        this.out = out;
+        this.quick = quick;
+        this.only = only;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        Set<String> only = new TreeSet<>(BENCHMARKS);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--only" -> only = new TreeSet<>(Arrays.asList(args[++i].split(",")));
+                case "-h", "--help" -> {
+                    System.out.println("usage: ./updraft bench [--quick] [--only " + String.join(",", BENCHMARKS)
+                            + "]   (see benchmarks/README.md)");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown argument " + args[i] + "; usage: ./updraft bench [--quick] [--only "
+                            + String.join(",", BENCHMARKS) + "]");
+                    System.exit(64);
+                }
+            }
+        }
+        if (!BENCHMARKS.containsAll(only)) {
+            System.err.println("--only takes some of " + BENCHMARKS);
+            System.exit(64);
+        }
+        Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
+        Path out = Path.of(System.getProperty("bench.out", root.resolve("target/bench").toString()));
+        boolean failed = new BenchSuite(root, out, quick, only).run();
+        System.exit(failed ? 1 : 0);
+    }
+
+    /** @return whether any benchmark failed */
+    boolean run() throws IOException {
+        Files.createDirectories(out);
+        say("updraft bench%s: %s on %s", quick ? " --quick" : "", String.join(", ", BENCHMARKS.stream()
+                .filter(only::contains).toList()), machine());
+        Path work = root.resolve("benchmarks/target/bench-work");
+        if (only.contains("poll")) {
+            int devices = Integer.getInteger("bench.poll.devices", quick ? 100_000 : 1_000_000);
+            int seconds = Integer.getInteger("bench.poll.seconds", quick ? 5 : 20);
+            attempt("gateway poll", String.format(Locale.ROOT, "%,d devices, nothing-new polls with TargetToken "
+                    + "vs a bare Quarkus endpoint (wrk), latency at a fixed rate, gateway heap", devices), figures -> {
+                        Wrk.requireInstalled();
+                        new PollBenchmark(devices, seconds, figures).run();
+                    });
+        }
+        if (only.contains("topology")) {
+            List<String> sizes = quick ? List.of("bench.events=50000", "bench.warmup=20000", "bench.devices=1000",
+                    "bench.trials=10")
+                    : List.of("bench.events=200000", "bench.devices=2000", "bench.trials=50");
+            attempt("telemetry topology", "HealthReported/s through the exactly-once health topology vs a plain "
+                    + "KafkaConsumer; detection latency (telemetry-service TopologyBenchmark, " + String.join(" ",
+                            sizes) + ")", figures -> new TopologyBenchmarkRun(root, work.resolve("topology.log"),
+                                    sizes, this::line).run(figures));
+        }
+        if (only.contains("fanout")) {
+            int devices = Integer.getInteger("bench.fanout.devices", quick ? 100_000 : 1_000_000);
+            int waveDevices = Integer.getInteger("bench.fanout.wave-devices", 10_000);
+            Figures kafka = new Figures();
+            long started = System.nanoTime();
+            attempt("rollout fan-out", String.format(Locale.ROOT, "%,d devices, one 100 %% wave: POST → last "
+                    + "InstallRequested on device-commands, vs a raw KafkaProducer; %,d devices in 4 waves: POST → "
+                    + "wave 1 on the topic", devices, waveDevices), figures -> new RolloutFanoutBenchmark(root,
+                            work.resolve("fanout"), devices, waveDevices, this::line).run(figures, kafka));
+            List<Figure> measured = kafka.list();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            results.add(measured.size() == 2 ? BenchmarkResult.ok("Kafka baselines", "raw producer and consumer "
+                    + "rates of the same broker, measured inside the fan-out run", seconds, measured)
+                    : BenchmarkResult.failed("Kafka baselines", "raw producer and consumer rates of the same broker",
+                            seconds, "the fan-out run stopped before its baselines were measured", measured));
+            write();
+        }
+        if (only.contains("e2e")) {
+            int devices = Integer.getInteger("bench.e2e.devices", quick ? 10_000 : 100_000);
+            Duration timeout = Duration.ofSeconds(Long.getLong("bench.e2e.timeout-seconds", quick ? 300 : 1_200));
+            boolean register = Boolean.getBoolean("bench.e2e.register");
+            // --quick must end within 10 min: the rollout is given up 30 s before, leaving time to stop and write
+            long budgetEnd = quick ? startedNanos + Duration.ofSeconds(Long.getLong("bench.quick-budget-seconds",
+                    570)).toNanos() : Long.MAX_VALUE;
+            FleetBenchmark fleet = new FleetBenchmark(root, work.resolve("e2e"), devices, timeout, budgetEnd,
+                    register, this::line);
+            attempt("end to end", String.format(Locale.ROOT, "%,d simulated devices in 4 cohorts (one fails and is "
+                    + "rolled back), 4 waves, the four packaged services", devices), figures -> {
+                        try {
+                            fleet.run(figures);
+                        } finally {
+                            progress = fleet.progress();
+                        }
+                    });
+            BenchmarkResult e2e = results.get(results.size() - 1);
+            progressMissing = e2e.passed() ? null : "end-to-end benchmark failed: " + e2e.error();
+            writeChart(devices);
+        }
+        write();
+        double elapsed = (System.nanoTime() - startedNanos) / 1e9;
+        System.out.println();
+        System.out.print(report().markdown());
+        System.out.println();
+        say("results: %s, %s%s", out.resolve("results.json"), out.resolve("results.md"),
+                only.contains("e2e") ? ", " + out.resolve("rollout-progress.svg") : "");
+        boolean failed = results.stream().anyMatch(r -> !r.passed());
+        say("elapsed: %.0f s (%d min %02d s)%s", elapsed, (long) elapsed / 60, (long) elapsed % 60,
+                failed ? " — some benchmarks failed, see above" : "");
+        return failed;
+    }
+
+    /** A benchmark's body: adds its figures as it measures them. */
+    interface Body {
+        void run(Figures figures) throws Exception;
+    }
+
+    private void attempt(String name, String description, Body body) {
+        say("");
+        say("== %s: %s", name, description);
+        Figures figures = new Figures();
+        long started = System.nanoTime();
+        BenchmarkResult result;
+        try {
+            body.run(figures);
+            result = BenchmarkResult.ok(name, description, (System.nanoTime() - started) / 1e9, figures.list());
+        } catch (Throwable e) {
+            String why = e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            why = why.length() > 600 ? why.substring(0, 600) + "…" : why;
+            say("%s FAILED: %s", name, why);
+            e.printStackTrace(System.out);
+            result = BenchmarkResult.failed(name, description, (System.nanoTime() - started) / 1e9, why,
+                    figures.list());
+        }
+        results.add(result);
+        say("== %s: %s in %.0f s", name, result.passed() ? "done" : "failed", result.seconds());
+        for (Figure figure : result.figures()) {
+            say("   %-70s %s %s%s%s", figure.name(), Figure.Numbers.format(figure.value()), figure.unit(),
+                    figure.ratio() == null ? "" : "  (" + Figure.Numbers.percent(figure.ratio()) + " of baseline)",
+                    figure.met() == null ? "" : figure.met() ? "  target met" : "  target MISSED");
+        }
+        write(); // what is measured so far survives whatever comes next
+    }
+
+    private void writeChart(int devices) throws IOException {
+        List<ProgressChart.Series> series = new ArrayList<>();
+        List<ProgressChart.Marker> markers = List.of();
+        if (progress != null) {
+            Map<Integer, List<ProgressChart.Point>> perWave = new LinkedHashMap<>();
+            for (FleetBenchmark.Sample sample : progress.samples()) {
+                sample.succeededPerWave().forEach((wave, succeeded) -> perWave.computeIfAbsent(wave,
+                        w -> new ArrayList<>()).add(new ProgressChart.Point(sample.seconds(), succeeded)));
+            }
+            perWave.forEach((wave, points) -> series.add(new ProgressChart.Series(String.format(Locale.ROOT,
+                    "wave %d (%d %%)", wave, FleetBenchmark.WAVES.get(Math.min(wave, FleetBenchmark.WAVES.size()) - 1)),
+                    points)));
+            markers = progress.markers();
+        }
+        String title = String.format(Locale.ROOT, "Rollout progress: %,d simulated devices, waves %s %%", devices,
+                FleetBenchmark.WAVES);
+        String subtitle = progressMissing != null ? progressMissing : String.format(Locale.ROOT,
+                "devices succeeded per wave (rollout-service's view, sampled every second); %s, %s", machine(),
+                startedAt);
+        Files.writeString(out.resolve("rollout-progress.svg"), ProgressChart.svg(title, subtitle,
+                "seconds since POST /api/v1/rollouts", "devices succeeded", series, markers), StandardCharsets.UTF_8);
+    }
+
+    private ResultsReport report() {
+        return new ResultsReport(quick ? "quick" : "full", startedAt, (System.nanoTime() - startedNanos) / 1e9,
+                machineFacts(), results);
+    }
+
+    private void write() {
+        report().writeTo(out);
+    }
+
+    private static Map<String, String> machineFacts() {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        facts.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("?"));
+        facts.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal").map(BenchSuite::gibibytes).orElse("?"));
+        facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        facts.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        return facts;
+    }
+
+    private static String machine() {
+        Map<String, String> facts = machineFacts();
+        return facts.get("cores") + " cores (" + facts.get("cpu") + "), " + facts.get("memory") + ", " + facts.get("java");
+    }
+
+    /** {@code 24684096 kB} → {@code 23.5 GiB}. */
+    static String gibibytes(String meminfoValue) {
+        try {
+            return String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(meminfoValue.replace("kB", "").trim())
+                    / 1048576.0);
+        } catch (NumberFormatException e) {
+            return meminfoValue;
+        }
+    }
+
+    private static java.util.Optional<String> firstValue(Path file, String key) {
+        try {
+            return Files.readAllLines(file).stream().filter(line -> line.startsWith(key))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private void say(String format, Object... args) {
+        line(String.format(Locale.ROOT, format, args));
+    }
+
+    /** A line the benchmarks print as it is (it may hold a '%'). */
+    private void line(String text) {
+        System.out.println(text);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,247 @@
+package io.updraft.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.updraft.bench.BenchmarkResult.Figures;
+import io.updraft.bench.Figure.Target;
+import io.updraft.devstack.DevKeys;
+import io.updraft.devstack.DevStack;
+import io.updraft.events.ActionType;
+import io.updraft.events.ArtifactRef;
+import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.events.EventJson;
+import io.updraft.events.EventMeta;
+import io.updraft.events.HardwareCompatibility;
+import io.updraft.events.ReleaseEvent.ReleasePublished;
+import io.updraft.events.Topics;
+import io.updraft.events.UpdraftEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Issue 4's fan-out benchmark: a fresh broker and database, the packaged rollout-service ({@code -Xmx1g}), N devices
+ * in its inventory (COPY) and a published release in its catalog (a {@code ReleasePublished} on {@code releases}, as
+ * release-service sends it). Then {@code POST /api/v1/rollouts} with one 100 % wave: the time from the POST until the
+ * last {@code InstallRequested} of that rollout is read back from {@code device-commands}, against a plain
+ * KafkaProducer sending as many records of the same size (acks=all) to a fresh topic with the same partitions. Also
+ * a 10,000-device 4-wave rollout: the time until all of its first wave's commands are on the topic. And the raw
+ * consumer rate (the same records read back): the Kafka baselines of the suite.
+ */
+final class RolloutFanoutBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Path root;
+    private final Path work;
+    private final int devices;
+    private final int waveDevices;
+    private final Consumer<String> say;
+
+    RolloutFanoutBenchmark(Path root, Path work, int devices, int waveDevices, Consumer<String> say) {
+        this.root = root;
+        this.work = work;
+        this.devices = devices;
+        this.waveDevices = waveDevices;
+        this.say = say;
+    }
+
+    /** Kafka baseline figures go to {@code kafka}, the rollout's to {@code fanout}. */
+    void run(Figures fanout, Figures kafka) throws Exception {
+        AppSnapshot.deleteRecursively(work.resolve("stack"));
+        Path apps = AppSnapshot.of(root, work.resolve("apps"), List.of("rollout-service"));
+        try (DevStack stack = DevStack.start(work.resolve("stack"), true)) {
+            String bootstrap = stack.kafkaBootstrap();
+            String jdbc = stack.jdbcUrl("rollout");
+            DevKeys keys = DevKeys.in(work.resolve("keys"));
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("kafka.bootstrap.servers", bootstrap);
+            config.put("quarkus.datasource.jdbc.url", jdbc);
+            config.put("quarkus.datasource.username", DevStack.DB_USER);
+            config.put("quarkus.datasource.password", DevStack.DB_PASSWORD);
+            config.put("mp.jwt.verify.publickey.location", keys.publicKeyFile().toUri().toString());
+            config.put("mp.jwt.verify.issuer", DevKeys.ISSUER);
+            config.put("updraft.parent-pid", Long.toString(ProcessHandle.current().pid()));
+            // -Dbench.rollout.<key>=<value> passes <key>=<value> to rollout-service (experiments)
+            System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("bench.rollout."))
+                    .forEach(key -> config.put(key.substring("bench.rollout.".length()), System.getProperty(key)));
+            Path jar = apps.resolve("rollout-service/target/quarkus-app/quarkus-run.jar");
+            try (ServerUnderTest service = new ServerUnderTest("rollout-service", jar, DevStack.freePort(),
+                    List.of("-Xmx1g", "-XX:+UseG1GC"), config, work.resolve("rollout-service.log")).start()) {
+                ReleasePublished release = publishRelease(bootstrap, jdbc);
+                long started = System.nanoTime();
+                InventoryLoader.load(jdbc, DevStack.DB_USER, DevStack.DB_PASSWORD, "fan", "fanout", devices);
+                InventoryLoader.load(jdbc, DevStack.DB_USER, DevStack.DB_PASSWORD, "wav", "fanout-waves",
+                        waveDevices);
+                say.accept(String.format("inventory: %,d + %,d devices in %d cohorts loaded with COPY in %.1f s",
+                        devices, waveDevices, InventoryLoader.COHORTS.size(), (System.nanoTime() - started) / 1e9));
+
+                // the baselines first, on the same broker, with the same record size and partitions
+                int partitions = KafkaBaseline.partitions(bootstrap, Topics.DEVICE_COMMANDS);
+                byte[] sample = EventJson.writeBytes(sampleCommand(release));
+                String rawTopic = "bench-raw-commands";
+                KafkaBaseline.createTopic(bootstrap, rawTopic, partitions);
+                KafkaBaseline.Rate produced = KafkaBaseline.produce(bootstrap, rawTopic, devices, sample);
+                String size = String.format("%,d-byte InstallRequested JSON + CloudEvents headers, %d partitions",
+                        sample.length, partitions);
+                kafka.add(Figure.of("raw KafkaProducer, acks=all", produced.perSecond(), "records/s").note(
+                        String.format("%,d records of %s in %.2f s", produced.records(), size, produced.seconds())));
+                KafkaBaseline.Rate consumed = KafkaBaseline.consume(bootstrap, rawTopic, devices + 1,
+                        Duration.ofMinutes(5));
+                kafka.add(Figure.of("raw KafkaConsumer (assigned partitions, from the beginning)",
+                        consumed.perSecond(), "records/s").note(String.format("%,d records of %s in %.2f s",
+                                consumed.records(), size, consumed.seconds())));
+                say.accept(String.format("baseline: raw producer %,.0f records/s, raw consumer %,.0f records/s (%s)",
+                        produced.perSecond(), consumed.perSecond(), size));
+
+                String token = keys.tokens().admin();
+                try (CommandCounter counter = new CommandCounter(bootstrap, Topics.DEVICE_COMMANDS);
+                        MemoryWatch memory = new MemoryWatch(List.of(new MemoryWatch.Server("rollout-service",
+                                service.pid(), service.url())), Duration.ofMillis(500))) {
+                    fourWaves(service, token, release, counter, fanout);
+                    oneWave(service, token, release, counter, produced, fanout);
+                    MemoryWatch.Peak peak = memory.peaks().get("rollout-service");
+                    fanout.add(peak.heapBytes() == null
+                            ? Figure.missing("rollout-service peak heap", "MB", "no /q/metrics sample answered")
+                            : Figure.of("rollout-service peak heap", peak.heapBytes() / 1048576.0, "MB")
+                                    .target(Target.atMost(1024)).note("max of jvm_memory_used_bytes{area=heap} over "
+                                            + peak.samples() + " samples, -Xmx1g"));
+                    if (peak.residentBytes() != null) {
+                        fanout.add(Figure.of("rollout-service peak RSS (VmHWM)", peak.residentBytes() / 1048576.0,
+                                "MB"));
+                    }
+                }
+            }
+        }
+    }
+
+    /** 10,000 devices, 4 waves: all of the first wave's commands on the topic within 1 s of the POST. */
+    private void fourWaves(ServerUnderTest service, String token, ReleasePublished release, CommandCounter counter,
+            Figures figures) throws Exception {
+        long posted = System.nanoTime();
+        JsonNode view = createRollout(service, token, release, "fanout-waves", List.of(10, 25, 50, 100));
+        double answered = (System.nanoTime() - posted) / 1e6;
+        String id = view.path("id").asText();
+        long firstWave = view.path("waves").path(0).path("devices").asLong();
+        CommandCounter.Tally tally = counter.await(id, firstWave, Duration.ofSeconds(60));
+        String name = String.format("%,d devices, 4 waves: POST until all of wave 1 (%,d commands) on the topic",
+                waveDevices, firstWave);
+        if (tally.commands.get() < firstWave) {
+            figures.add(Figure.missing(name, "ms", String.format("only %,d of %,d commands after 60 s",
+                    tally.commands.get(), firstWave)));
+            return;
+        }
+        double millis = (tally.lastNanos - posted) / 1e6;
+        figures.add(Figure.of(name, millis, "ms").target(Target.atMost(1000))
+                .note(String.format("POST answered after %.0f ms", answered)));
+        say.accept(String.format("4-wave rollout of %,d devices: wave 1 = %,d commands on the topic %.0f ms after the "
+                + "POST (POST answered in %.0f ms)", waveDevices, firstWave, millis, answered));
+    }
+
+    /** N devices, one 100 % wave: POST until the last InstallRequested is on the topic. */
+    private void oneWave(ServerUnderTest service, String token, ReleasePublished release, CommandCounter counter,
+            KafkaBaseline.Rate produced, Figures figures) throws Exception {
+        long posted = System.nanoTime();
+        JsonNode view = createRollout(service, token, release, "fanout", List.of(100));
+        double answered = (System.nanoTime() - posted) / 1e9;
+        String id = view.path("id").asText();
+        long expected = view.path("waves").path(0).path("devices").asLong();
+        say.accept(String.format("rollout of %,d devices in one wave: POST answered after %.1f s", expected, answered));
+        Duration timeout = Duration.ofSeconds(120 + expected / 2_000);
+        CommandCounter.Tally tally = counter.await(id, expected, timeout);
+        if (tally.commands.get() < expected) {
+            figures.add(Figure.missing(String.format("%,d devices, 1 wave: commands/s (POST → last InstallRequested)",
+                    expected), "commands/s", String.format("only %,d of %,d commands on the topic after %d s",
+                            tally.commands.get(), expected, timeout.toSeconds())));
+            return;
+        }
+        double seconds = (tally.lastNanos - posted) / 1e9;
+        double rate = expected / seconds;
+        figures.add(Figure.of(String.format("%,d devices, 1 wave: time from POST to last InstallRequested", expected),
+                seconds, "s").note(String.format("POST answered after %.1f s; average record %,d bytes", answered,
+                        tally.bytes.get() / Math.max(1, tally.commands.get()))));
+        figures.add(Figure.of(String.format("%,d devices, 1 wave: commands/s end to end", expected), rate,
+                "commands/s").against(produced.perSecond(), "raw KafkaProducer, same size and partitions, acks=all")
+                .target(Target.atLeast(100_000)));
+        figures.add(Figure.of("fan-out rate as a share of the raw producer", 100 * rate / produced.perSecond(), "%")
+                .target(Target.atLeast(30)).note("the same ratio as above, judged against issue 4's ≥ 30 %"));
+        say.accept(String.format("fan-out: %,d commands in %.2f s = %,.0f commands/s = %.1f %% of the raw producer "
+                + "(%,.0f records/s)", expected, seconds, rate, 100 * rate / produced.perSecond(),
+                produced.perSecond()));
+    }
+
+    private JsonNode createRollout(ServerUnderTest service, String token, ReleasePublished release, String fleet,
+            List<Integer> waves) throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("name", "bench " + fleet).put("releaseId", release.releaseId())
+                .put("soakTime", "PT1H").put("actionType", "FORCED");
+        body.putObject("target").put("fleet", fleet);
+        waves.forEach(body.putArray("waves")::add);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.url()
+                + "/api/v1/rollouts")).timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST /api/v1/rollouts answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** What release-service sends when it publishes, then waits until rollout-service has it in its catalog. */
+    private ReleasePublished publishRelease(String bootstrap, String jdbc) throws Exception {
+        List<HardwareCompatibility> hardware = InventoryLoader.COHORTS.stream()
+                .map(c -> new HardwareCompatibility(c.model(), c.revision())).toList();
+        ReleasePublished release = new ReleasePublished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                UUID.randomUUID().toString(), "gw-firmware", "2.0.0", List.of(new ArtifactRef(1, "os",
+                        "gw-firmware-2.0.0.swu", 48_000_000, "9f".repeat(32), "3c".repeat(20), "a7".repeat(16))),
+                hardware);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(Topics.RELEASES, release.key(), EventJson.write(release))).get();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Connection connection = DriverManager.getConnection(jdbc, DevStack.DB_USER, DevStack.DB_PASSWORD);
+                PreparedStatement query = connection.prepareStatement("select count(*) from release where release_id = ?")) {
+            query.setString(1, release.releaseId());
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rows = query.executeQuery()) {
+                    if (rows.next() && rows.getLong(1) == 1) {
+                        return release;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("rollout-service did not put the ReleasePublished in its catalog within 60 s");
+    }
+
+    /** An InstallRequested as rollout-service sends it for this release: the baseline's record. */
+    private static InstallRequested sampleCommand(ReleasePublished release) {
+        return new InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, "fan-0000000",
+                1_000_000L, UUID.randomUUID().toString(), 1, "gw-100:1.0", release.releaseId(), release.name(),
+                release.version(), release.artifacts(), ActionType.FORCED, null, false, null, null);
+    }
+}

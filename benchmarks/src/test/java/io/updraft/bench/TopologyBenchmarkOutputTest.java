@@ -1,0 +1,93 @@
+package io.updraft.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TopologyBenchmarkOutputTest {
+    /** What TopologyBenchmark prints today, inside Maven's and Kafka's log lines. */
+    private static final String OUTPUT = """
+            [INFO] Running io.updraft.telemetry.streams.TopologyBenchmark
+            18:02:11.120 INFO  [org.apa.kaf.cli.con.ConsumerConfig] ConsumerConfig values: ...
+
+            benchmark: 202000 HealthReported for 2000 devices on 2 cores (machine shared), 1 stream thread(s)
+            plain KafkaConsumer (read + parse):       99,861 events/s
+            18:02:19.003 INFO  [org.apa.kaf.str.KafkaStreams] stream-client [bench-1] State transition to RUNNING
+            health topology (exactly-once):           14,138 events/s  = 14 % of plain
+            detection latency over 50/50 trials: p50 227 ms, p99 612 ms, max 640 ms
+            [INFO] Tests run: 1, Failures: 0, Errors: 0, Skipped: 0
+            """;
+
+    @Test
+    void readsThroughputOfBothAndTheLatencyPercentiles() {
+        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse(OUTPUT);
+
+        assertThat(parsed.plainConsumerPerSecond()).contains(99_861.0);
+        assertThat(parsed.topologyPerSecond()).contains(14_138.0);
+        assertThat(parsed.detection()).hasValueSatisfying(latency -> {
+            assertThat(latency.trials()).isEqualTo(50);
+            assertThat(latency.planned()).isEqualTo(50);
+            assertThat(latency.p50()).isEqualTo(227);
+            assertThat(latency.p99()).isEqualTo(612);
+            assertThat(latency.max()).isEqualTo(640);
+        });
+        assertThat(parsed.noTrigger()).isFalse();
+    }
+
+    @Test
+    void readsTheCpuPerEventFiguresWhenPrinted() {
+        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse("""
+                plain KafkaConsumer (read + parse):       99,861 events/s    12.3 µs CPU/event (consuming thread)
+                health topology (exactly-once):           14,138 events/s    61.0 µs CPU/event (stream threads; 80.2 with producer, admin and state threads)
+                ratio topology / plain:                      14 %  (target >= 50 %)
+                """);
+
+        assertThat(parsed.plainConsumerPerSecond()).contains(99_861.0);
+        assertThat(parsed.topologyPerSecond()).contains(14_138.0);
+        assertThat(parsed.plainCpuMicrosPerEvent()).contains(12.3);
+        assertThat(parsed.topologyCpuMicrosPerEvent()).contains(61.0);
+        assertThat(TopologyBenchmarkOutput.parse(OUTPUT).plainCpuMicrosPerEvent()).isEmpty();
+    }
+
+    @Test
+    void toleratesDecimalsSpacingAndCaseChanges() {
+        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse("""
+                Plain KafkaConsumer (read+parse): 1,234.5 events/s
+                Health Topology (exactly-once, 2 threads): 987.25 events/s
+                Detection latency over 9/10 trials: p50: 1,204 ms, p99=2,950.5 ms
+                """);
+
+        assertThat(parsed.plainConsumerPerSecond()).contains(1234.5);
+        assertThat(parsed.topologyPerSecond()).contains(987.25);
+        assertThat(parsed.detection()).hasValueSatisfying(latency -> {
+            assertThat(latency.trials()).isEqualTo(9);
+            assertThat(latency.planned()).isEqualTo(10);
+            assertThat(latency.p50()).isEqualTo(1204);
+            assertThat(latency.p99()).isEqualTo(2950.5);
+            assertThat(latency.max()).as("no max printed: the p99 is the best bound").isEqualTo(2950.5);
+        });
+    }
+
+    @Test
+    void aMissingOrFailedFigureStaysMissing() {
+        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse("""
+                plain KafkaConsumer (read + parse):       99,861 events/s
+                detection latency: no trigger received
+                [ERROR] Tests run: 1, Failures: 0, Errors: 1
+                """);
+
+        assertThat(parsed.plainConsumerPerSecond()).contains(99_861.0);
+        assertThat(parsed.topologyPerSecond()).isEmpty();
+        assertThat(parsed.detection()).isEmpty();
+        assertThat(parsed.noTrigger()).isTrue();
+    }
+
+    @Test
+    void nothingUsefulGivesNothing() {
+        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse("[ERROR] COMPILATION ERROR");
+
+        assertThat(parsed.plainConsumerPerSecond()).isEmpty();
+        assertThat(parsed.topologyPerSecond()).isEmpty();
+        assertThat(parsed.detection()).isEmpty();
+    }
+}
