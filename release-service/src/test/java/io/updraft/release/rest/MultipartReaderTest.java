@@ -3,6 +3,7 @@ package io.updraft.release.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.updraft.release.Trickle;
 import io.updraft.support.problem.ProblemException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +35,7 @@ class MultipartReaderTest {
         body.writeBytes(("\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"empty\"\r\n\r\n\r\n--"
                 + BOUNDARY + "--\r\nepilogue").getBytes(StandardCharsets.US_ASCII));
 
-        List<Object[]> parts = readAll(new Trickle(body.toByteArray()));
+        List<Object[]> parts = readAll(new Trickle(body.toByteArray(), 700, 5));
 
         assertThat(parts).hasSize(4);
         assertThat(parts.get(0)).containsExactly("metadata", null, "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8));
@@ -94,32 +95,5 @@ class MultipartReaderTest {
             parts.add(new Object[] { part.name(), part.filename(), part.content().readAllBytes() });
         }
         return parts;
-    }
-
-    /** Hands out the body 1 to 700 bytes at a time, so boundaries fall across reads. */
-    private static final class Trickle extends InputStream {
-        private final byte[] bytes;
-        private final Random sizes = new Random(5);
-        private int position;
-
-        Trickle(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int read() {
-            return position < bytes.length ? bytes[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) {
-            if (position == bytes.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(length, 1 + sizes.nextInt(700)), bytes.length - position);
-            System.arraycopy(bytes, position, target, offset, n);
-            position += n;
-            return n;
-        }
     }
 }

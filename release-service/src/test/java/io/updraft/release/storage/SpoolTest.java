@@ -3,6 +3,7 @@ package io.updraft.release.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.updraft.release.Trickle;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,7 @@ class SpoolTest {
         new Random(7).nextBytes(bytes);
         Spool spool = new Spool(dir.resolve(".incoming"));
 
-        Spool.SpooledFile spooled = spool.receive(new Trickle(bytes));
+        Spool.SpooledFile spooled = spool.receive(new Trickle(bytes, 9000, 3));
 
         assertThat(Files.readAllBytes(spooled.path())).isEqualTo(bytes);
         assertThat(spooled.hashes().size()).isEqualTo(bytes.length);
@@ -55,32 +56,5 @@ class SpoolTest {
 
     private static String hex(String algorithm, byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
-    }
-
-    /** Hands out the bytes 1 to 9000 at a time, as a network does. */
-    private static final class Trickle extends InputStream {
-        private final byte[] bytes;
-        private final Random sizes = new Random(3);
-        private int position;
-
-        Trickle(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int read() {
-            return position < bytes.length ? bytes[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) {
-            if (position == bytes.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(length, 1 + sizes.nextInt(9000)), bytes.length - position);
-            System.arraycopy(bytes, position, target, offset, n);
-            position += n;
-            return n;
-        }
     }
 }
