@@ -2,6 +2,9 @@ package io.updraft.telemetry.streams;
 
 import io.updraft.events.RolloutEvent.RollbackPolicy;
 import io.updraft.telemetry.config.TelemetryConfig;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -67,5 +70,26 @@ public record CohortPolicy(double failureRateThreshold, int minSampleSize, Durat
             case CRASH_REGRESSION -> crashWindow;
             case MISSED_HEARTBEAT -> missedHeartbeatWindow;
         };
+    }
+
+    void write(DataOutput out) throws IOException {
+        out.writeDouble(failureRateThreshold);
+        out.writeInt(minSampleSize);
+        CompactSerde.writeDuration(out, failureRateWindow);
+        out.writeDouble(crashRegressionFactor);
+        out.writeDouble(crashRateFloor);
+        out.writeInt(crashMinSampleSize);
+        CompactSerde.writeDuration(out, crashWindow);
+        out.writeDouble(missedHeartbeatThreshold);
+        out.writeInt(missedHeartbeatMinSampleSize);
+        CompactSerde.writeDuration(out, missedHeartbeatWindow);
+        out.writeInt(failureLimit);
+        out.writeInt(consecutiveFailures);
+    }
+
+    static CohortPolicy read(DataInput in) throws IOException {
+        return new CohortPolicy(in.readDouble(), in.readInt(), CompactSerde.readDuration(in), in.readDouble(),
+                in.readDouble(), in.readInt(), CompactSerde.readDuration(in), in.readDouble(), in.readInt(),
+                CompactSerde.readDuration(in), in.readInt(), in.readInt());
     }
 }

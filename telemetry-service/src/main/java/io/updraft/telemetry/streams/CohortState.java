@@ -1,7 +1,11 @@
 package io.updraft.telemetry.streams;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * What the referee keeps per {@code rolloutId|cohort}: the rollout's policy (null until RolloutCreated: the defaults
@@ -10,6 +14,8 @@ import java.util.Map;
  */
 public record CohortState(String rolloutId, String cohort, CohortPolicy policy, Figures totals, Figures baseline,
         Map<PolicyRule, RuleRun> runs, String decision, int lastWave, String lastRelease, long since) {
+    static final Serde<CohortState> SERDE = CompactSerde.of(CohortState.class, (out, state) -> state.write(out),
+            CohortState::read);
 
     public CohortState {
         runs = runs == null || runs.isEmpty() ? Map.of() : Map.copyOf(runs);
@@ -49,5 +55,41 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
 
     public CohortState decidedBecause(String reason) {
         return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, reason, lastWave, lastRelease, since);
+    }
+
+    private void write(DataOutput out) throws IOException {
+        CompactSerde.writeString(out, rolloutId);
+        CompactSerde.writeString(out, cohort);
+        out.writeBoolean(policy != null);
+        if (policy != null) {
+            policy.write(out);
+        }
+        totals.write(out);
+        baseline.write(out);
+        out.writeInt(runs.size());
+        for (Map.Entry<PolicyRule, RuleRun> run : runs.entrySet()) {
+            out.writeUTF(run.getKey().name());
+            out.writeInt(run.getValue().failed());
+            out.writeInt(run.getValue().consecutiveFailed());
+        }
+        CompactSerde.writeString(out, decision);
+        out.writeInt(lastWave);
+        CompactSerde.writeString(out, lastRelease);
+        out.writeLong(since);
+    }
+
+    private static CohortState read(DataInput in) throws IOException {
+        String rolloutId = CompactSerde.readString(in);
+        String cohort = CompactSerde.readString(in);
+        CohortPolicy policy = in.readBoolean() ? CohortPolicy.read(in) : null;
+        Figures totals = Figures.read(in);
+        Figures baseline = Figures.read(in);
+        int runCount = in.readInt();
+        Map<PolicyRule, RuleRun> runs = new EnumMap<>(PolicyRule.class);
+        for (int i = 0; i < runCount; i++) {
+            runs.put(PolicyRule.valueOf(in.readUTF()), new RuleRun(in.readInt(), in.readInt()));
+        }
+        return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, CompactSerde.readString(in),
+                in.readInt(), CompactSerde.readString(in), in.readLong());
     }
 }

@@ -25,19 +25,24 @@ import org.jboss.logging.Logger;
 /**
  * Per device (device-reports and device-telemetry are co-partitioned by device id): which rollout, wave, cohort and
  * release its health speaks for, learnt from its ActionFinished; turns its reports into {@link CohortSignal}s keyed
- * {@code rolloutId|cohort}. A device that installed successfully and is not heard from within the grace period is
- * signalled as a missed heartbeat by a wall-clock punctuator.
+ * {@code rolloutId|cohort}. Install results and heartbeats go on at once; health reports are added up per cohort
+ * window in a store ({@link PendingHealth}) and sent on by a wall-clock punctuator, one signal per window per flush.
+ * A device that installed successfully and is not heard from within the grace period is signalled as a missed
+ * heartbeat by another wall-clock punctuator.
  */
 class DeviceTracker implements Processor<String, String, String, CohortSignal> {
     private static final Logger LOG = Logger.getLogger(DeviceTracker.class);
 
     private final TopologySettings settings;
+    private final long windowMillis;
     private ProcessorContext<String, CohortSignal> context;
     private KeyValueStore<String, DeviceState> devices;
     private KeyValueStore<String, HeartbeatDue> heartbeats;
+    private KeyValueStore<String, PendingHealth> pendingHealth;
 
     DeviceTracker(TopologySettings settings) {
         this.settings = settings;
+        this.windowMillis = settings.window().toMillis();
     }
 
     @Override
@@ -45,7 +50,9 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
         this.context = context;
         this.devices = context.getStateStore(HealthTopology.DEVICE_STORE);
         this.heartbeats = context.getStateStore(HealthTopology.HEARTBEAT_STORE);
+        this.pendingHealth = context.getStateStore(HealthTopology.PENDING_HEALTH_STORE);
         context.schedule(settings.heartbeatCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::missedHeartbeats);
+        context.schedule(settings.healthFlushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushHealth);
     }
 
     @Override
@@ -61,10 +68,13 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
         if (event instanceof ActionFinished finished) {
             finished(record, finished);
         } else if (event instanceof HealthReported health) {
-            heardFrom(record, health.deviceId());
-            reported(record, health);
+            DeviceState device = heardFrom(record, health.deviceId(), stateOf(health.deviceId()));
+            devices.put(health.deviceId(), reported(record, device, health));
         } else if (event instanceof DeviceSeen seen) {
-            heardFrom(record, seen.deviceId());
+            DeviceState device = stateOf(seen.deviceId());
+            if (device.awaitingHeartbeat()) {
+                devices.put(seen.deviceId(), heardFrom(record, seen.deviceId(), device));
+            }
         }
         // registrations, attributes, progress, cancels and versions change nothing the rules judge
     }
@@ -98,7 +108,7 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
                 forward(record, CohortSignal.baseline(target, device.reportsOnRelease(), device.crashesOnRelease()));
             }
             forward(record, CohortSignal.of(CohortSignal.Kind.INSTALL_SUCCEEDED, target));
-            devices.put(deviceId, target.withCounted(finished.actionId()));
+            devices.put(deviceId, target.withCounted(finished.actionId()).awaitingHeartbeat(true));
             heartbeats.put(deviceId, new HeartbeatDue(target.rolloutId(), cohort, target.wave(), target.release(),
                     context.currentSystemTimeMs() + settings.heartbeatGrace().toMillis()));
         } else {
@@ -108,22 +118,43 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
         }
     }
 
-    private void heardFrom(Record<String, String> record, String deviceId) {
-        // most reports come from devices not awaited: a read, not a tombstone on the changelog per report
+    /** @return the device, no longer awaiting a heartbeat */
+    private DeviceState heardFrom(Record<String, String> record, String deviceId, DeviceState device) {
+        // most reports come from devices not awaited: the device's own state says so, no read of the heartbeat store
+        if (!device.awaitingHeartbeat()) {
+            return device;
+        }
         HeartbeatDue due = heartbeats.get(deviceId);
         if (due != null) {
             heartbeats.delete(deviceId);
             forward(record, CohortSignal.of(CohortSignal.Kind.HEARTBEAT_RETURNED, due.asDevice()));
         }
+        return device.awaitingHeartbeat(false);
     }
 
-    private void reported(Record<String, String> record, HealthReported health) {
-        DeviceState device = stateOf(health.deviceId());
+    /** Adds the report to its cohort window's pending health; @return the device with the report counted */
+    private DeviceState reported(Record<String, String> record, DeviceState device, HealthReported health) {
         if (device.attributed()) {
-            forward(record, CohortSignal.health(device, health.bootOk(), health.appHealthy(), health.crashCount(),
-                    health.metrics()));
+            long at = record.timestamp();
+            String key = CohortSignal.keyOf(device.rolloutId(), device.cohort()) + "|" + device.wave() + "|"
+                    + device.release() + "|" + (at - Math.floorMod(at, windowMillis));
+            PendingHealth pending = pendingHealth.get(key);
+            pendingHealth.put(key, (pending == null ? PendingHealth.none(device, at) : pending)
+                    .plusReport(at, health.bootOk(), health.appHealthy(), health.crashCount(), health.metrics()));
         }
-        devices.put(health.deviceId(), device.withHealth(health.crashCount()));
+        return device.withHealth(health.crashCount());
+    }
+
+    private void flushHealth(long now) {
+        List<KeyValue<String, PendingHealth>> due = new ArrayList<>();
+        try (KeyValueIterator<String, PendingHealth> all = pendingHealth.all()) {
+            all.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, PendingHealth> entry : due) {
+            pendingHealth.delete(entry.key);
+            CohortSignal signal = entry.value.signal();
+            context.forward(new Record<>(signal.cohortKey(), signal, entry.value.lastAt()));
+        }
     }
 
     private void missedHeartbeats(long now) {
@@ -137,6 +168,10 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
         }
         for (KeyValue<String, HeartbeatDue> entry : missed) {
             heartbeats.delete(entry.key);
+            DeviceState device = devices.get(entry.key);
+            if (device != null) {
+                devices.put(entry.key, device.awaitingHeartbeat(false));
+            }
             CohortSignal signal = CohortSignal.of(CohortSignal.Kind.HEARTBEAT_MISSED, entry.value.asDevice());
             context.forward(new Record<>(signal.cohortKey(), signal, now));
         }

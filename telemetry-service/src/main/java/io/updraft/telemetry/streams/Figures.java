@@ -1,8 +1,12 @@
 package io.updraft.telemetry.streams;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * What one cohort showed over some span: install results, device health, heartbeats after install and custom
@@ -13,6 +17,8 @@ public record Figures(long succeeded, long failed, long healthReports, long unhe
         Map<String, Long> metricCounts) {
 
     public static final Figures NONE = new Figures(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of());
+    static final Serde<Figures> SERDE = CompactSerde.of(Figures.class, (out, figures) -> figures.write(out),
+            Figures::read);
 
     public Figures {
         metricSums = metricSums == null ? Map.of() : Map.copyOf(metricSums);
@@ -45,16 +51,23 @@ public record Figures(long succeeded, long failed, long healthReports, long unhe
         return switch (signal.kind()) {
             case INSTALL_SUCCEEDED -> with(succeeded + 1, failed, 0, 0, 0, 0, 0, 0, 0, null);
             case INSTALL_FAILED -> with(succeeded, failed + 1, 0, 0, 0, 0, 0, 0, 0, null);
-            case HEALTH -> with(succeeded, failed, 1, !signal.bootOk() || !signal.appHealthy() ? 1 : 0,
-                    signal.bootOk() ? 0 : 1, signal.appHealthy() ? 0 : 1, Math.max(0, signal.crashCount()), 0, 0,
-                    signal.metrics());
+            case HEALTH -> plus(signal.health());
             case HEARTBEAT_RETURNED -> with(succeeded, failed, 0, 0, 0, 0, 0, 1, 0, null);
             case HEARTBEAT_MISSED -> with(succeeded, failed, 0, 0, 0, 0, 0, 0, 1, null);
             case BASELINE, POLICY -> this;
         };
     }
 
+    /** One more health report: boot, app health, crashes and custom metrics. */
+    public Figures plusReport(boolean bootOk, boolean appHealthy, int crashCount, Map<String, Double> metrics) {
+        return with(succeeded, failed, 1, !bootOk || !appHealthy ? 1 : 0, bootOk ? 0 : 1, appHealthy ? 0 : 1,
+                Math.max(0, crashCount), 0, 0, metrics);
+    }
+
     public Figures plus(Figures other) {
+        if (other == null || other == NONE) {
+            return this;
+        }
         Map<String, Double> sums = new TreeMap<>(metricSums);
         other.metricSums.forEach((name, value) -> sums.merge(name, value, Double::sum));
         Map<String, Long> counts = new TreeMap<>(metricCounts);
@@ -82,5 +95,19 @@ public record Figures(long succeeded, long failed, long healthReports, long unhe
         return new Figures(succeeded, failed, healthReports + reports, unhealthyReports + unhealthy,
                 this.bootFailures + bootFailures, this.appUnhealthy + appUnhealthy, this.crashes + crashes,
                 heartbeatsReturned + returned, heartbeatsMissed + missed, sums, counts);
+    }
+
+    void write(DataOutput out) throws IOException {
+        for (long count : new long[] { succeeded, failed, healthReports, unhealthyReports, bootFailures, appUnhealthy,
+                crashes, heartbeatsReturned, heartbeatsMissed }) {
+            out.writeLong(count);
+        }
+        CompactSerde.writeDoubles(out, metricSums);
+        CompactSerde.writeLongs(out, metricCounts);
+    }
+
+    static Figures read(DataInput in) throws IOException {
+        return new Figures(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong(), in.readLong(), CompactSerde.readDoubles(in), CompactSerde.readLongs(in));
     }
 }

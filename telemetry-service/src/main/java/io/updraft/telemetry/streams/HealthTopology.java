@@ -22,7 +22,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * device-reports ─┐                         (re-keyed rolloutId|cohort)
  *                 ├─ DeviceTracker ──────────────┐
- * device-telemetry┘  [devices, heartbeats]       ├─ repartition ─ CohortReferee ─▶ rollbacks
+ * device-telemetry┘  [devices, heartbeats,       ├─ repartition ─ CohortReferee ─▶ rollbacks
+ *                     pending health]            │
  * rollout-events ── RolloutCreated → POLICY ─────┘               [cohorts, windows]
  * </pre>
  * Run with {@code processing.guarantee=exactly_once_v2}: a decision, its RollbackTriggered and the offsets of the
@@ -33,6 +34,7 @@ public final class HealthTopology {
     public static final String HEARTBEAT_STORE = "heartbeat-due";
     public static final String COHORT_STORE = "cohort-state";
     public static final String WINDOW_STORE = "cohort-windows";
+    public static final String PENDING_HEALTH_STORE = "pending-health";
     static final String SIGNALS = "cohort-signals";
 
     private HealthTopology() {
@@ -42,30 +44,33 @@ public final class HealthTopology {
     public static Topology build(TopologySettings settings, Function<RolloutCreated, CohortPolicy> policyOf) {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> strings = Serdes.String();
-        Serde<CohortSignal> signals = JsonSerde.of(CohortSignal.class);
 
-        // cached: a key written many times within a commit interval reaches RocksDB and its changelog once
+        // cached: a key written many times within a commit interval reaches RocksDB and its changelog once; values in
+        // the compact binary form (CompactSerde), read and written on every report
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEVICE_STORE), strings,
-                JsonSerde.of(DeviceState.class)).withCachingEnabled());
+                DeviceState.SERDE).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEARTBEAT_STORE), strings,
-                JsonSerde.of(HeartbeatDue.class)).withCachingEnabled());
+                HeartbeatDue.SERDE).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_HEALTH_STORE),
+                strings, PendingHealth.SERDE).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE), strings,
-                JsonSerde.of(CohortState.class)).withCachingEnabled());
+                CohortState.SERDE).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOW_STORE,
-                settings.retention(), settings.window(), false), strings, JsonSerde.of(Figures.class))
+                settings.retention(), settings.window(), false), strings, Figures.SERDE)
                 .withCachingEnabled());
 
         KStream<String, CohortSignal> fromDevices = builder
                 .stream(List.of(settings.deviceReports(), settings.deviceTelemetry()),
                         Consumed.with(strings, strings).withName("device-events"))
-                .process(() -> new DeviceTracker(settings), Named.as("device-tracker"), DEVICE_STORE, HEARTBEAT_STORE);
+                .process(() -> new DeviceTracker(settings), Named.as("device-tracker"), DEVICE_STORE, HEARTBEAT_STORE,
+                        PENDING_HEALTH_STORE);
 
         KStream<String, CohortSignal> fromRollouts = builder
                 .stream(settings.rolloutEvents(), Consumed.with(strings, strings).withName("rollout-events"))
                 .flatMap((rolloutId, json) -> policySignals(json, policyOf), Named.as("rollout-policies"));
 
         fromDevices.merge(fromRollouts, Named.as("all-signals"))
-                .repartition(Repartitioned.with(strings, signals).withName(SIGNALS))
+                .repartition(Repartitioned.with(strings, CohortSignal.SERDE).withName(SIGNALS))
                 .process(() -> new CohortReferee(settings), Named.as("cohort-referee"), COHORT_STORE, WINDOW_STORE)
                 .to(settings.rollbacks(), Produced.with(strings, strings).withName("rollback-decisions"));
         return builder.build();

@@ -31,6 +31,15 @@ public record TopologySettings(String deviceReports, String deviceTelemetry, Str
                 prefix + rollbacks, defaults, window, heartbeatGrace, retention);
     }
 
+    /**
+     * How often the device tracker sends on the health reports it added up per cohort window ({@link PendingHealth}):
+     * the crash rule is measured at most this often per cohort window, and its detection waits at most this long
+     * beyond the commit. Install results and heartbeats are sent on at once.
+     */
+    public Duration healthFlushInterval() {
+        return Duration.ofMillis(100);
+    }
+
     /** How often devices past their heartbeat grace are looked for. */
     public Duration heartbeatCheckInterval() {
         Duration quarter = heartbeatGrace.dividedBy(4);

@@ -10,6 +10,7 @@ import io.updraft.devstack.DevStack;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceReport.ActionFinished;
 import io.updraft.events.DeviceReport.Outcome;
+import io.updraft.events.DeviceTelemetry.HealthReported;
 import io.updraft.events.EventJson;
 import io.updraft.events.EventMeta;
 import io.updraft.events.RollbackEvent;
@@ -41,7 +42,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,6 +139,37 @@ class ExactlyOnceTriggerTest {
         });
     }
 
+    @Test
+    void given_health_pending_in_the_tracker_when_another_instance_takes_over_then_every_report_counts_once()
+            throws Exception {
+        createTopics();
+        KafkaStreams first = start("health-first");
+        awaitRunning(first);
+        String cohort = "model-health:1";
+        List<String> devices = IntStream.range(0, 5).mapToObj(i -> "dev-" + UUID.randomUUID()).toList();
+        for (String device : devices) {
+            sendHealth(device); // on the previous release: the baseline
+            sendInstalled(device, cohort);
+        }
+
+        // when: reports arrive, the instance stops with sums possibly pending, more arrive, a fresh one takes over
+        for (int round = 0; round < 4; round++) {
+            devices.forEach(this::sendHealth);
+        }
+        first.close(Duration.ofSeconds(30));
+        running.remove(first);
+        for (int round = 0; round < 4; round++) {
+            devices.forEach(this::sendHealth);
+        }
+        KafkaStreams second = start("health-second");
+        awaitRunning(second);
+
+        // then: the cohort's totals hold each of the 40 reports on the new release once
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500)).until(() -> healthReportsOf(second, cohort) == 40);
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500)).until(this::caughtUp);
+        assertThat(healthReportsOf(second, cohort)).isEqualTo(40);
+    }
+
     private KafkaStreams start(String name) throws Exception {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -164,6 +199,34 @@ class ExactlyOnceTriggerTest {
                     new NewTopic(settings.deviceTelemetry(), 6, (short) 1),
                     new NewTopic(settings.rolloutEvents(), 3, (short) 1),
                     new NewTopic(settings.rollbacks(), 3, (short) 1))).all().get();
+        }
+    }
+
+    private void sendHealth(String device) {
+        HealthReported health = new HealthReported(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                device, true, 0, true, Map.of());
+        try {
+            producer().send(new ProducerRecord<>(settings.deviceTelemetry(), device, EventJson.write(health))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void sendInstalled(String device, String cohort) {
+        resend(new ActionFinished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, device,
+                actionIds.incrementAndGet(), rolloutId, 1, cohort, "release-2", "1.2.0", false, Outcome.SUCCESS,
+                List.of()));
+    }
+
+    /** The cohort's health reports as its referee's state holds them (-1 while the store cannot be queried). */
+    private long healthReportsOf(KafkaStreams streams, String cohort) {
+        try {
+            CohortState state = streams.store(StoreQueryParameters.fromNameAndType(HealthTopology.COHORT_STORE,
+                    QueryableStoreTypes.<String, CohortState>keyValueStore()))
+                    .get(CohortSignal.keyOf(rolloutId, cohort));
+            return state == null ? 0 : state.totals().healthReports();
+        } catch (InvalidStateStoreException e) {
+            return -1;
         }
     }
 

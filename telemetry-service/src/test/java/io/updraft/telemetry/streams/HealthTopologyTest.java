@@ -55,6 +55,7 @@ class HealthTopologyTest {
     private TestInputTopic<String, String> telemetry;
     private TestInputTopic<String, String> rollouts;
     private TestOutputTopic<String, String> rollbacks;
+    private TopologySettings settings;
     @TempDir
     Path stateDirs;
 
@@ -68,7 +69,7 @@ class HealthTopologyTest {
             driver.close();
         }
         Path stateDir = Files.createTempDirectory(stateDirs, "state");
-        TopologySettings settings = new TopologySettings(Topics.DEVICE_REPORTS, Topics.DEVICE_TELEMETRY,
+        settings = new TopologySettings(Topics.DEVICE_REPORTS, Topics.DEVICE_TELEMETRY,
                 Topics.ROLLOUT_EVENTS, Topics.ROLLBACKS, defaults, Duration.ofSeconds(10), GRACE, Duration.ofDays(1));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "health-topology-test");
@@ -224,6 +225,30 @@ class HealthTopologyTest {
     }
 
     @Test
+    void given_reports_between_two_health_flushes_when_flushed_then_the_cohort_is_measured_once_over_all_of_them()
+            throws Exception {
+        start(DEFAULTS.withAnalysis(100, 2)); // two failed measurements in a row fail a rule
+        for (int i = 0; i < 5; i++) {
+            health("d" + i, true, 0);
+            install("d" + i, Outcome.SUCCESS);
+        }
+        for (int i = 0; i < 5; i++) {
+            healthUnflushed("d" + i, true, 2); // pending in the tracker: nothing measured yet
+        }
+        assertThat(rollbacks.isEmpty()).isTrue();
+
+        flushHealth(); // one signal, one failed measurement over the 5 reports
+        assertThat(rollbacks.isEmpty()).isTrue();
+        healthUnflushed("d0", true, 2);
+        healthUnflushed("d1", true, 2);
+        flushHealth(); // the second in a row
+
+        assertThat(triggered()).singleElement().satisfies(t -> assertThat(t.reason()).isEqualTo(
+                "crash rate 2.00 per report >= 0.20 (2.0 x baseline 0.00 on the previous release) over 7 reports"
+                        + " (2 failed measurements, 2 in a row)"));
+    }
+
+    @Test
     void given_a_cohort_that_crashed_as_often_on_its_previous_release_when_the_new_one_does_too_then_no_rollback() {
         for (int i = 0; i < 5; i++) {
             health("d" + i, true, 1); // baseline: 1 crash per report already
@@ -318,9 +343,19 @@ class HealthTopologyTest {
         send(finished(device, actionIds.incrementAndGet(), cohort, outcome, false));
     }
 
+    /** One report, sent on by the tracker's next health flush. */
     private void health(String device, boolean bootOk, int crashes) {
+        healthUnflushed(device, bootOk, crashes);
+        flushHealth();
+    }
+
+    private void healthUnflushed(String device, boolean bootOk, int crashes) {
         send(new HealthReported(id(), clock, UpdraftEvent.SCHEMA_VERSION, device, bootOk, crashes, true,
                 Map.of("cpu", 0.4)));
+    }
+
+    private void flushHealth() {
+        driver.advanceWallClockTime(settings.healthFlushInterval());
     }
 
     private ActionFinished finished(String device, long actionId, String cohort, Outcome outcome, boolean rollback) {
