@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class LocalStack implements AutoCloseable {
     private final DevKeys keys;
     private final Properties secrets;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final List<ServiceProcess> replicas = new ArrayList<>();
     private final Map<String, String> tuning;
     private final boolean tiedToThisJvm;
 
@@ -90,6 +92,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ServiceProcess newProcess(String name, int port) {
+        return newProcess(name, name, port);
+    }
+
+    private ServiceProcess newProcess(String name, String instance, int port) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
         config.put("quarkus.datasource.jdbc.url", stack.jdbcUrl(DATABASES.get(name)));
@@ -112,7 +118,7 @@ public final class LocalStack implements AutoCloseable {
             config.put("updraft.parent-pid", String.valueOf(ProcessHandle.current().pid()));
         }
         config.putAll(tuning);
-        return new ServiceProcess(name, port, repoRoot, home.resolve("logs"), config);
+        return new ServiceProcess(name, instance, port, repoRoot, home.resolve("logs"), config);
     }
 
     public String gatewayToken() {
@@ -154,8 +160,20 @@ public final class LocalStack implements AutoCloseable {
         return fresh;
     }
 
+    /**
+     * Starts one more instance of a service (same database, same consumer groups) on a free port and waits until it
+     * is ready: two replicas sharing the work, as on Kubernetes. Stopped with the stack.
+     */
+    public ServiceProcess startReplica(String name) {
+        ServiceProcess replica = newProcess(name, name + "-" + (replicas.size() + 2), freePort()).start();
+        replicas.add(replica);
+        replica.awaitReady(Duration.ofSeconds(180));
+        return replica;
+    }
+
     @Override
     public void close() {
+        replicas.forEach(ServiceProcess::stop);
         services.values().forEach(ServiceProcess::stop);
         stack.close();
     }

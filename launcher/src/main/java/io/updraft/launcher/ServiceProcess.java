@@ -27,10 +27,16 @@ public final class ServiceProcess {
     private Process process;
 
     public ServiceProcess(String name, int port, Path repoRoot, Path logDir, Map<String, String> config) {
+        this(name, name, port, repoRoot, logDir, config);
+    }
+
+    /** @param instance names the log file, so a second instance of a service logs apart ({@code rollout-service-2}) */
+    public ServiceProcess(String name, String instance, int port, Path repoRoot, Path logDir,
+            Map<String, String> config) {
         this.name = name;
         this.port = port;
         this.jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-        this.log = logDir.resolve(name + ".log");
+        this.log = logDir.resolve(instance + ".log");
         this.config = Map.copyOf(config);
     }
 
