@@ -17,7 +17,11 @@ import java.util.List;
         @JsonSubTypes.Type(RolloutEvent.RolloutAborted.class),
         @JsonSubTypes.Type(RolloutEvent.RolloutRolledBack.class),
         @JsonSubTypes.Type(RolloutEvent.RolloutAwaitingApproval.class),
-        @JsonSubTypes.Type(RolloutEvent.RolloutApproved.class) })
+        @JsonSubTypes.Type(RolloutEvent.RolloutApproved.class),
+        @JsonSubTypes.Type(RolloutEvent.RolloutScheduled.class),
+        @JsonSubTypes.Type(RolloutEvent.RolloutStarted.class),
+        @JsonSubTypes.Type(RolloutEvent.RolloutWaveTimedOut.class),
+        @JsonSubTypes.Type(RolloutEvent.RolloutActionRetried.class) })
 public sealed interface RolloutEvent extends UpdraftEvent {
     String rolloutId();
 
@@ -81,5 +85,32 @@ public sealed interface RolloutEvent extends UpdraftEvent {
     /** An operator approved the wave the rollout was waiting for; its RolloutGroupStarted follows. */
     record RolloutApproved(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, int wave,
             String approvedBy) implements RolloutEvent {
+    }
+
+    /** The rollout waits for its start time ({@code startAt}): nothing is sent before it; RolloutStarted follows. */
+    record RolloutScheduled(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, Instant startAt)
+            implements RolloutEvent {
+    }
+
+    /** A scheduled rollout reached its start time; its first wave's RolloutGroupStarted (or approval wait) follows. */
+    record RolloutStarted(String eventId, Instant occurredAt, int schemaVersion, String rolloutId)
+            implements RolloutEvent {
+    }
+
+    /**
+     * The wave's timeout passed before enough devices finished: it is judged on what finished. The
+     * {@code pendingDevices} keep their open actions (they install when they come back) and count neither as failed
+     * nor against the success threshold.
+     */
+    record RolloutWaveTimedOut(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, int wave,
+            int pendingDevices) implements RolloutEvent {
+    }
+
+    /**
+     * A device's install failed and the rollout's retry budget allows another attempt: {@code newActionId} is sent
+     * (an InstallRequested that supersedes {@code failedActionId}); {@code attempt} counts from 1.
+     */
+    record RolloutActionRetried(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, String deviceId,
+            int wave, long failedActionId, long newActionId, int attempt) implements RolloutEvent {
     }
 }

@@ -50,6 +50,10 @@ class EventJsonTest {
                 new RolloutEvent.RolloutRolledBack("e20", AT, V, "ro1", "gw-200:1.0", 2, "failure rate"),
                 new RolloutEvent.RolloutAwaitingApproval("e24", AT, V, "ro1", 2, 40),
                 new RolloutEvent.RolloutApproved("e25", AT, V, "ro1", 2, "alice"),
+                new RolloutEvent.RolloutScheduled("e26", AT, V, "ro1", AT.plusSeconds(3600)),
+                new RolloutEvent.RolloutStarted("e27", AT, V, "ro1"),
+                new RolloutEvent.RolloutWaveTimedOut("e28", AT, V, "ro1", 1, 7),
+                new RolloutEvent.RolloutActionRetried("e29", AT, V, "ro1", "d1", 1, 11, 12, 2),
                 new RollbackTriggered("e21", AT, V, "ro1", "gw-200:1.0", "failure rate 0.6 >= 0.5",
                         new Evidence(2, 3, 0.6, 0.5, 3, AT, AT)),
                 new FleetHealthEvent.HealthWindowClosed("e22", AT, V, "ro1", AT, AT, List.of(

@@ -50,6 +50,16 @@ final class Fleet {
                 command.releaseId(), command.version(), command.rollback(), outcome, List.of());
     }
 
+    static DeviceReport.ActionExpired expired(InstallRequested command) {
+        return new DeviceReport.ActionExpired(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                command.deviceId(), command.actionId(), command.rolloutId(), command.cohort());
+    }
+
+    static DeviceReport.DeviceAttributesUpdated attributesUpdated(String deviceId, Map<String, String> attributes) {
+        return new DeviceReport.DeviceAttributesUpdated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                deviceId, "replace", attributes);
+    }
+
     static DeviceReport.DeviceSeen seen(String deviceId) {
         return new DeviceReport.DeviceSeen(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, deviceId);
     }

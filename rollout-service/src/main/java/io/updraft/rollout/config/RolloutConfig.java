@@ -26,7 +26,14 @@ public interface RolloutConfig {
     @WithDefault("3")
     int defaultCanaryPerCohort();
 
-    /** How often the WaveGate looks for waves that finished soaking. */
+    /**
+     * How long a wave runs at most before it is judged on what finished, when the request has no waveTimeout: devices
+     * still pending then (offline) keep their actions and count neither as failed nor against the success threshold.
+     */
+    @WithDefault("PT6H")
+    Duration defaultWaveTimeout();
+
+    /** How often the WaveGate looks for waves that finished soaking or timed out, and scheduled rollouts now due. */
     @WithDefault("1s")
     String waveGateInterval();
 

@@ -8,6 +8,7 @@ import io.updraft.events.ActionType;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.EventJson;
+import io.updraft.events.MaintenanceWindow;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.mapping.JsonColumns;
 import io.updraft.support.kafka.EventProducer;
@@ -124,7 +125,7 @@ public class CommandDispatcher {
                     InstallRequested command = new InstallRequested(eventId(actionId), now, UpdraftEvent.SCHEMA_VERSION,
                             rows.getString(2), actionId, wave.rolloutId, wave.wave, rows.getString(3),
                             wave.releaseId, wave.releaseName, wave.version, wave.artifacts, wave.actionType, null,
-                            false, null, null);
+                            false, wave.expiresAt, wave.maintenanceWindow);
                     acks.add(producer.send(EventRecords.toRecord(producer.source(), command, EventJson.write(command))));
                     lastActionId = actionId;
                     count++;
@@ -158,7 +159,8 @@ public class CommandDispatcher {
     private static Wave nextWave(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 select d.rollout_id, d.wave, d.last_action_id, r.action_type, c.release_id, c.name, c.version,
-                       c.artifacts::text
+                       c.artifacts::text, d.created_at, r.action_deadline_ms, r.window_cron, r.window_duration,
+                       r.window_zone
                 from command_dispatch d
                 join rollout r on r.id = d.rollout_id
                 join release c on c.release_id = r.release_id
@@ -169,17 +171,26 @@ public class CommandDispatcher {
             if (!row.next()) {
                 return null;
             }
+            // expiresAt counts from the wave's start (its dispatch row), so a chunk re-sent after a crash is identical
+            long deadlineMillis = row.getLong(10);
+            Instant expiresAt = row.wasNull() ? null
+                    : row.getTimestamp(9).toInstant().plusMillis(deadlineMillis);
+            String cron = row.getString(11);
+            MaintenanceWindow window = cron == null ? null
+                    : new MaintenanceWindow(cron, row.getString(12), row.getString(13));
             return new Wave(row.getString(1), row.getInt(2), row.getLong(3), ActionType.valueOf(row.getString(4)),
-                    row.getString(5), row.getString(6), row.getString(7), JsonColumns.artifacts(row.getString(8)));
+                    row.getString(5), row.getString(6), row.getString(7), JsonColumns.artifacts(row.getString(8)),
+                    expiresAt, window);
         }
     }
 
     /** The same action always gets the same event id, so a chunk re-sent after a crash is dropped by the inbox. */
-    static String eventId(long actionId) {
+    public static String eventId(long actionId) {
         return UUID.nameUUIDFromBytes(("InstallRequested:" + actionId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private record Wave(String rolloutId, int wave, long lastActionId, ActionType actionType, String releaseId,
-            String releaseName, String version, List<ArtifactRef> artifacts) {
+            String releaseName, String version, List<ArtifactRef> artifacts, Instant expiresAt,
+            MaintenanceWindow maintenanceWindow) {
     }
 }

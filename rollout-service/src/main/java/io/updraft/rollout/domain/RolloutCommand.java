@@ -6,5 +6,7 @@ public enum RolloutCommand {
     /** the next wave needs an operator's approval before it starts */
     AWAIT_APPROVAL,
     /** an operator approved the wave the rollout waits for */
-    APPROVE
+    APPROVE,
+    /** a scheduled rollout reached its start time */
+    START
 }

@@ -5,9 +5,13 @@ import java.util.Optional;
 
 /** A rollout's life. Every allowed transition is listed here and nowhere else. */
 public enum RolloutState {
-    RUNNING, WAITING_FOR_APPROVAL, PAUSED, COMPLETED, ABORTED;
+    SCHEDULED, RUNNING, WAITING_FOR_APPROVAL, PAUSED, COMPLETED, ABORTED;
 
     private static final Map<RolloutState, Map<RolloutCommand, RolloutState>> TRANSITIONS = Map.of(
+            // created with a future startAt: nothing exists of wave 1 yet; START at that time, or abort before it
+            SCHEDULED, Map.of(
+                    RolloutCommand.START, RUNNING,
+                    RolloutCommand.ABORT, ABORTED),
             RUNNING, Map.of(
                     RolloutCommand.PAUSE, PAUSED,
                     RolloutCommand.ABORT, ABORTED,

@@ -21,22 +21,30 @@ public final class WaveJudge {
     }
 
     /** Counters of one wave over its active cohorts. */
-    public record WaveProgress(long devices, long succeeded, long failed, long canceled) {
-        long finished() {
-            return succeeded + failed + canceled;
+    public record WaveProgress(long devices, long succeeded, long failed, long canceled, long expired) {
+        public long finished() {
+            return succeeded + failed + canceled + expired;
         }
     }
 
     private WaveJudge() {
     }
 
-    /** A running wave soaks once enough of its devices finished (success, failure or canceled). */
+    /** A running wave soaks once enough of its devices finished (success, failure, canceled or expired). */
     public static Verdict whileRunning(WaveProgress progress, double successThreshold) {
         // a wave whose every cohort was rolled back has nothing left to wait for
         if (progress.devices() == 0 || (double) progress.finished() / progress.devices() >= successThreshold) {
             return Verdict.SOAK;
         }
         return Verdict.WAIT;
+    }
+
+    /**
+     * The wave's timeout passed: it soaks whatever is still pending, so devices that stay offline never block it.
+     * Pending devices count neither as failed nor as finished; {@link #afterSoak} judges the wave on what finished.
+     */
+    public static Verdict atTimeout(WaveProgress progress) {
+        return Verdict.SOAK;
     }
 
     /**

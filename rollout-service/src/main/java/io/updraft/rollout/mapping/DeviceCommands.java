@@ -4,6 +4,8 @@ import io.updraft.events.DeviceCommand.CancelRequested;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.EventMeta;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.rollout.dispatch.CommandDispatcher;
+import java.time.Instant;
 import io.updraft.rollout.repository.CatalogRelease;
 import io.updraft.rollout.repository.DeviceAction;
 import io.updraft.rollout.repository.Rollout;
@@ -18,6 +20,22 @@ public final class DeviceCommands {
                 action.actionId(), action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
                 release.name(), release.version(), release.artifacts(), rollout.actionType, null, action.rollback(),
                 null, null);
+    }
+
+    /**
+     * A wave install sent through the outbox rather than by the dispatcher: a retry ({@code actionId} = the new
+     * attempt of {@code action}) or a device that joined a started wave. Its event id is the one the dispatcher
+     * derives for the action, so if the wave's dispatcher also streams it, the gateway's inbox drops the second copy.
+     * The deadline counts from now; the maintenance window is the rollout's.
+     */
+    public static InstallRequested waveInstall(DeviceAction action, long actionId, CatalogRelease release,
+            Rollout rollout) {
+        Instant now = EventMeta.now();
+        return new InstallRequested(CommandDispatcher.eventId(actionId), now, UpdraftEvent.SCHEMA_VERSION,
+                action.deviceId(), actionId, action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
+                release.name(), release.version(), release.artifacts(), rollout.actionType, null, false,
+                rollout.actionDeadlineMillis == null ? null : now.plusMillis(rollout.actionDeadlineMillis),
+                rollout.maintenanceWindow());
     }
 
     public static CancelRequested cancel(DeviceAction action, String reason) {

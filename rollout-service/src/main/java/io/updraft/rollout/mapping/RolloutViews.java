@@ -11,10 +11,12 @@ import io.updraft.rollout.rest.ActionView;
 import io.updraft.rollout.rest.DeviceView;
 import io.updraft.rollout.rest.RolloutView;
 import io.updraft.rollout.rest.RolloutView.CohortView;
+import io.updraft.rollout.rest.RolloutView.MaintenanceWindowView;
 import io.updraft.rollout.rest.RolloutView.RollbackActionsView;
 import io.updraft.rollout.rest.RolloutView.WaveView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -37,10 +39,13 @@ public class RolloutViews {
                     long failed = counts.getOrDefault(ActionState.FAILED, 0L);
                     long running = counts.getOrDefault(ActionState.RUNNING, 0L);
                     long canceled = counts.getOrDefault(ActionState.CANCELED, 0L);
+                    long expired = counts.getOrDefault(ActionState.EXPIRED, 0L);
                     // pending: sent but not started, or not sent yet (including devices of rolled-back cohorts)
-                    long pending = Math.max(0, wave.deviceCount() - succeeded - failed - running - canceled);
+                    long pending = Math.max(0,
+                            wave.deviceCount() - succeeded - failed - running - canceled - expired);
                     return new WaveView(wave.wave(), wave.percent(), wave.deviceCount(), wave.state().name(),
-                            succeeded, failed, running, pending, canceled, wave.approval());
+                            succeeded, failed, running, pending, canceled, wave.approval(), expired, wave.timedOut(),
+                            counts.getOrDefault(ActionState.RETRIED, 0L));
                 }).toList(),
                 waves.cohorts(rollout.id).stream()
                         .map(c -> new CohortView(c.cohort(), c.deviceCount(), c.state().name(), c.rollbackReason()))
@@ -49,7 +54,11 @@ public class RolloutViews {
                         rollbacks.getOrDefault(ActionState.SUCCEEDED, 0L),
                         rollbacks.getOrDefault(ActionState.FAILED, 0L)),
                 rollout.filter, rollout.cohortBy == null ? List.of() : JsonColumns.names(rollout.cohortBy),
-                rollout.canaryPerCohort);
+                rollout.canaryPerCohort, rollout.startAt, rollout.waveTimeout().toString(),
+                rollout.actionDeadlineMillis == null ? null : Duration.ofMillis(rollout.actionDeadlineMillis).toString(),
+                rollout.windowCron == null ? null
+                        : new MaintenanceWindowView(rollout.windowCron, rollout.windowDuration, rollout.windowZone),
+                rollout.retries, rollout.dynamic);
     }
 
     public static ActionView of(DeviceAction action) {

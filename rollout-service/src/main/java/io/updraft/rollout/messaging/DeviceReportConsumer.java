@@ -6,6 +6,7 @@ import io.updraft.events.EventJson;
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.repository.DeviceInventory;
 import io.updraft.rollout.service.ActionTracker;
+import io.updraft.rollout.service.DynamicMembership;
 import io.updraft.support.inbox.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +24,8 @@ public class DeviceReportConsumer {
     DeviceInventory inventory;
     @Inject
     ActionTracker tracker;
+    @Inject
+    DynamicMembership membership;
 
     @Incoming(Channels.DEVICE_REPORTS)
     @Blocking
@@ -34,13 +37,16 @@ public class DeviceReportConsumer {
         }
         if (report instanceof DeviceReport.DeviceRegistered registered) {
             inventory.describe(registered.deviceId(), registered.attributes(), registered.occurredAt());
+            membership.deviceChanged(registered.deviceId());
         } else if (report instanceof DeviceReport.DeviceAttributesUpdated updated) {
             inventory.describe(updated.deviceId(), updated.attributes(), updated.occurredAt());
+            membership.deviceChanged(updated.deviceId());
         } else if (report instanceof DeviceReport.DeviceSeen seen) {
             inventory.seen(seen.deviceId(), seen.occurredAt());
         } else if (report instanceof DeviceReport.InstalledVersionReported installed) {
             inventory.installed(installed.deviceId(), installed.releaseId(), installed.version(),
                     installed.occurredAt());
+            membership.deviceChanged(installed.deviceId());
         } else if (report instanceof DeviceReport.ActionProgressed progressed) {
             inventory.seen(progressed.deviceId(), progressed.occurredAt());
             tracker.report(progressed.deviceId(), progressed.actionId(), ActionState.RUNNING);
@@ -49,6 +55,9 @@ public class DeviceReportConsumer {
         } else if (report instanceof DeviceReport.ActionCanceled canceled) {
             inventory.seen(canceled.deviceId(), canceled.occurredAt());
             tracker.report(canceled.deviceId(), canceled.actionId(), ActionState.CANCELED);
+        } else if (report instanceof DeviceReport.ActionExpired expired) {
+            // the action's expiresAt passed before the device took it; the device may be offline, so not "seen"
+            tracker.report(expired.deviceId(), expired.actionId(), ActionState.EXPIRED);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.updraft.rollout.repository;
 
 import io.updraft.events.ActionType;
+import io.updraft.events.MaintenanceWindow;
 import io.updraft.rollout.domain.RolloutState;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -54,6 +55,25 @@ public class Rollout {
     @Column(name = "cohort_by", columnDefinition = "jsonb")
     @ColumnTransformer(write = "cast(? as jsonb)")
     public String cohortBy;
+    @Column(name = "wave_timeout_ms")
+    public long waveTimeoutMillis;
+    /** a rollout created with a future start time waits in SCHEDULED until then; null: started at once */
+    @Column(name = "start_at")
+    public Instant startAt;
+    /** maintenance window forwarded on every wave install (Quartz cron, ISO duration, zone id), or all null */
+    @Column(name = "window_cron")
+    public String windowCron;
+    @Column(name = "window_duration")
+    public String windowDuration;
+    @Column(name = "window_zone")
+    public String windowZone;
+    /** per-device action deadline: expiresAt = the wave's start + this; null: actions never expire */
+    @Column(name = "action_deadline_ms")
+    public Long actionDeadlineMillis;
+    /** devices that start matching later join the running (or next) wave */
+    public boolean dynamic;
+    /** retry budget: a failed install is sent again as a new action up to this many times */
+    public int retries;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")
@@ -61,5 +81,14 @@ public class Rollout {
 
     public Duration soakTime() {
         return Duration.ofMillis(soakTimeMillis);
+    }
+
+    public Duration waveTimeout() {
+        return Duration.ofMillis(waveTimeoutMillis);
+    }
+
+    /** @return the window every wave install carries, or null */
+    public MaintenanceWindow maintenanceWindow() {
+        return windowCron == null ? null : new MaintenanceWindow(windowCron, windowDuration, windowZone);
     }
 }

@@ -19,7 +19,7 @@ public class WaveRepository {
 
     /** @param approval the wave waits for an operator's approval before it starts */
     public record WaveRow(int wave, int percent, int deviceCount, WaveState state, Instant soakUntil,
-            boolean approval) {
+            boolean approval, boolean timedOut) {
     }
 
     public record CohortRow(String cohort, int deviceCount, CohortState state, String rollbackReason) {
@@ -55,6 +55,20 @@ public class WaveRepository {
                 .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, state.name()).executeUpdate();
     }
 
+    /** A wave just started: it is judged on what finished by {@code timeoutAt} at the latest. */
+    public void startTimer(String rolloutId, int wave, Instant timeoutAt) {
+        entityManager.createNativeQuery("update rollout_wave set timeout_at = ?3 where rollout_id = ?1 and wave = ?2")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, timeoutAt).executeUpdate();
+    }
+
+    /** The running wave's timeout passed: it soaks until {@code until} with whatever is still pending. */
+    public void soakTimedOut(String rolloutId, int wave, Instant until) {
+        entityManager.createNativeQuery("""
+                update rollout_wave set state = 'SOAKING', soak_until = ?3, timed_out = true
+                where rollout_id = ?1 and wave = ?2""")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, until).executeUpdate();
+    }
+
     public void soak(String rolloutId, int wave, Instant until) {
         entityManager.createNativeQuery("""
                 update rollout_wave set state = 'SOAKING', soak_until = ?3 where rollout_id = ?1 and wave = ?2""")
@@ -68,12 +82,12 @@ public class WaveRepository {
     public List<WaveRow> waves(String rolloutId) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
-                select wave, percent, device_count, state, soak_until, approval from rollout_wave
+                select wave, percent, device_count, state, soak_until, approval, timed_out from rollout_wave
                 where rollout_id = ?1 order by wave""")
                 .setParameter(1, rolloutId).getResultList();
         return rows.stream().map(row -> new WaveRow(Columns.integer(row[0]), Columns.integer(row[1]),
                 Columns.integer(row[2]), WaveState.valueOf(Columns.text(row[3])), Columns.instant(row[4]),
-                Columns.flag(row[5]))).toList();
+                Columns.flag(row[5]), Columns.flag(row[6]))).toList();
     }
 
     public List<CohortRow> cohorts(String rolloutId) {
@@ -96,7 +110,7 @@ public class WaveRepository {
 
     /** Counts a non-rollback action that just became terminal. */
     public void countFinished(String rolloutId, int wave, String cohort, String column) {
-        if (!List.of("succeeded", "failed", "canceled").contains(column)) {
+        if (!List.of("succeeded", "failed", "canceled", "expired").contains(column)) {
             throw new IllegalArgumentException(column);
         }
         entityManager.createNativeQuery("update wave_cohort set " + column + " = " + column
@@ -113,11 +127,11 @@ public class WaveRepository {
     public WaveProgress progress(String rolloutId, int wave) {
         Object[] row = (Object[]) entityManager.createNativeQuery("""
                 select coalesce(sum(w.devices), 0), coalesce(sum(w.succeeded), 0), coalesce(sum(w.failed), 0),
-                       coalesce(sum(w.canceled), 0)
+                       coalesce(sum(w.canceled), 0), coalesce(sum(w.expired), 0)
                 from wave_cohort w join rollout_cohort c on c.rollout_id = w.rollout_id and c.cohort = w.cohort
                 where w.rollout_id = ?1 and w.wave = ?2 and c.state = 'ACTIVE'""")
                 .setParameter(1, rolloutId).setParameter(2, wave).getSingleResult();
         return new WaveProgress(Columns.number(row[0]), Columns.number(row[1]), Columns.number(row[2]),
-                Columns.number(row[3]));
+                Columns.number(row[3]), Columns.number(row[4]));
     }
 }

@@ -23,6 +23,12 @@ import java.util.Map;
  * @param cohortBy attributes that cut each hardware cohort into canary strata
  * @param canaryPerCohort devices of every stratum wave 1 takes at least (0: percentages only)
  * @param approval which waves wait for {@code POST /rollouts/{id}/approve}, besides the ones flagged in {@code waves}
+ * @param waveTimeout ISO-8601 duration after which a wave is judged on what finished (offline devices stay pending)
+ * @param startAt ISO-8601 instant: the rollout waits in SCHEDULED until then
+ * @param maintenanceWindow forwarded to the gateway on every install of the rollout's waves
+ * @param actionDeadline ISO-8601 duration: each install expires this long after its wave started
+ * @param dynamic devices that register or start matching later join the running (or next) wave
+ * @param retries how often a failed install is sent again (a new action) before it counts as failed; default 0
  */
 public record CreateRolloutRequest(
         @Size(max = 200) String name,
@@ -37,7 +43,21 @@ public record CreateRolloutRequest(
         @Size(max = FilterParser.MAX_LENGTH) String filter,
         @Size(max = 5) List<@NotBlank @Size(max = 100) String> cohortBy,
         @Min(0) @Max(10000) Integer canaryPerCohort,
-        ApprovalPolicy approval) {
+        ApprovalPolicy approval,
+        String waveTimeout,
+        String startAt,
+        @Valid MaintenanceWindowRequest maintenanceWindow,
+        String actionDeadline,
+        @Min(0) @Max(10) Integer retries,
+        Boolean dynamic) {
+
+    /**
+     * When devices may install: windows open whenever the Quartz cron {@code schedule} fires in {@code timezone}
+     * (default UTC) and stay open for {@code duration} (ISO-8601, e.g. PT2H).
+     */
+    public record MaintenanceWindowRequest(@Size(max = 200) String schedule, @Size(max = 50) String duration,
+            @Size(max = 100) String timezone) {
+    }
 
     public record RollbackPolicyRequest(
             @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double failureRateThreshold,

@@ -6,10 +6,22 @@ import java.util.List;
 /** A rollout as the management API shows it. */
 public record RolloutView(String id, String name, String releaseId, String version, String state, int currentWave,
         Instant createdAt, List<WaveView> waves, List<CohortView> cohorts, RollbackActionsView rollbackActions,
-        String filter, List<String> cohortBy, int canaryPerCohort) {
+        String filter, List<String> cohortBy, int canaryPerCohort, Instant startAt, String waveTimeout,
+        String actionDeadline, MaintenanceWindowView maintenanceWindow, int retries, boolean dynamic) {
 
+    /**
+     * @param expired installs whose deadline passed before the device took them (counted like canceled)
+     * @param timedOut the wave reached its timeout and was judged on what had finished; its pending devices still
+     *        have their actions
+     * @param retried failed attempts that were sent again within the retry budget (their devices are counted by
+     *        their latest attempt)
+     */
     public record WaveView(int wave, int percent, int devices, String state, long succeeded, long failed,
-            long running, long pending, long canceled, boolean approval) {
+            long running, long pending, long canceled, boolean approval, long expired, boolean timedOut,
+            long retried) {
+    }
+
+    public record MaintenanceWindowView(String schedule, String duration, String timezone) {
     }
 
     public record CohortView(String cohort, int devices, String state, String rollbackReason) {

@@ -1,6 +1,15 @@
 package io.updraft.rollout.service;
 
+import io.updraft.events.EventMeta;
+import io.updraft.events.RolloutEvent.RolloutActionRetried;
+import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.mapping.DeviceCommands;
+import io.updraft.rollout.repository.CatalogRelease;
+import io.updraft.rollout.repository.ReleaseCatalog;
+import io.updraft.rollout.repository.RetryRepository;
+import io.updraft.support.outbox.Outbox;
+import java.util.List;
 import io.updraft.rollout.repository.ActionRepository;
 import io.updraft.rollout.repository.DeviceAction;
 import io.updraft.rollout.repository.Rollout;
@@ -27,6 +36,12 @@ public class ActionTracker {
     WaveProgression progression;
     @Inject
     CohortRollback cohortRollback;
+    @Inject
+    RetryRepository retries;
+    @Inject
+    ReleaseCatalog catalog;
+    @Inject
+    Outbox outbox;
 
     /** Reports for actions that are not ours, belong to another device, or are already terminal are ignored. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -44,6 +59,9 @@ public class ActionTracker {
             return;
         }
         Rollout rollout = rollouts.lock(action.rolloutId()).orElseThrow();
+        if (next == ActionState.FAILED && retried(rollout, action)) {
+            return;
+        }
         if (!actions.advance(actionId, next)) {
             return;
         }
@@ -54,10 +72,36 @@ public class ActionTracker {
         waves.countFinished(rollout.id, action.wave(), action.cohort(), switch (next) {
             case SUCCEEDED -> "succeeded";
             case FAILED -> "failed";
+            case EXPIRED -> "expired";
             default -> "canceled";
         });
         if (action.wave() == rollout.currentWave) {
             progression.reassess(rollout);
         }
+    }
+
+    /**
+     * A failed install within the rollout's retry budget is sent again as a new action, in this transaction: the
+     * failed attempt becomes RETRIED, the next one SCHEDULED with its InstallRequested and RolloutActionRetried in the
+     * outbox. Nothing is counted: the device is judged by its last attempt.
+     *
+     * @return true if the failure was retried
+     */
+    private boolean retried(Rollout rollout, DeviceAction action) {
+        if (action.rollback() || rollout.retries == 0 || rollout.state.isFinal()
+                || retries.attemptOf(action.actionId()) > rollout.retries) {
+            return false;
+        }
+        if (!actions.advance(action.actionId(), ActionState.RETRIED)) {
+            return true; // no longer open: a concurrent decision (cancel, or this very report redelivered) won
+        }
+        retries.scheduleNextAttempt(action.actionId()).ifPresent(next -> {
+            CatalogRelease release = catalog.find(action.releaseId()).orElseThrow();
+            outbox.appendAll(List.of(DeviceCommands.waveInstall(action, next.actionId(), release, rollout),
+                    new RolloutActionRetried(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                            rollout.id, action.deviceId(), action.wave(), action.actionId(), next.actionId(),
+                            next.attempt())));
+        });
+        return true;
     }
 }

@@ -5,6 +5,7 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
 import io.updraft.events.RolloutEvent.RolloutCreated;
+import io.updraft.events.RolloutEvent.RolloutScheduled;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.config.RolloutConfig;
 import io.updraft.rollout.domain.RolloutPlan;
@@ -80,7 +81,12 @@ public class RolloutCreation {
                 rollout.name, release.releaseId(), release.version(), spec.schedule().count(), plan.deviceCount(),
                 waves.cohorts(rollout.id).stream().map(WaveRepository.CohortRow::cohort).toList(),
                 new RollbackPolicy(rollout.failureRateThreshold, rollout.minSampleSize)));
-        progression.openWaves(rollout, 1, 0);
+        if (rollout.state == RolloutState.SCHEDULED) {
+            outbox.append(new RolloutScheduled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                    rollout.id, rollout.startAt));
+        } else {
+            progression.openWaves(rollout, 1, 0);
+        }
         return rollout;
     }
 
@@ -103,7 +109,8 @@ public class RolloutCreation {
     }
 
     private RolloutSpec spec(CreateRolloutRequest request) {
-        return RolloutSpec.of(request, config.defaultCanaryPerCohort(), config.defaultSoakTime());
+        return RolloutSpec.of(request, config.defaultCanaryPerCohort(), config.defaultSoakTime(),
+                config.defaultWaveTimeout());
     }
 
     private CatalogRelease usableRelease(String releaseId) {
@@ -139,7 +146,21 @@ public class RolloutCreation {
         rollout.filter = spec.filterText();
         rollout.cohortBy = JsonColumns.write(spec.cohortBy());
         rollout.canaryPerCohort = spec.canaryPerCohort();
-        rollout.state = RolloutState.RUNNING;
+        rollout.createdAt = Instant.now();
+        // the target set and the waves are fixed now; the start time only holds back wave 1
+        rollout.startAt = spec.startAt();
+        rollout.state = spec.startAt() != null && spec.startAt().isAfter(rollout.createdAt)
+                ? RolloutState.SCHEDULED
+                : RolloutState.RUNNING;
+        rollout.waveTimeoutMillis = spec.waveTimeout().toMillis();
+        if (spec.maintenanceWindow() != null) {
+            rollout.windowCron = spec.maintenanceWindow().cron();
+            rollout.windowDuration = spec.maintenanceWindow().duration();
+            rollout.windowZone = spec.maintenanceWindow().zone();
+        }
+        rollout.actionDeadlineMillis = spec.actionDeadline() == null ? null : spec.actionDeadline().toMillis();
+        rollout.retries = request.retries() == null ? 0 : request.retries();
+        rollout.dynamic = Boolean.TRUE.equals(request.dynamic());
         rollout.currentWave = 1;
         rollout.waveCount = spec.schedule().count();
         rollout.errorThreshold = or(request.errorThreshold(), config.defaultErrorThreshold());
@@ -153,7 +174,6 @@ public class RolloutCreation {
             rollout.failureRateThreshold = request.rollbackPolicy().failureRateThreshold();
             rollout.minSampleSize = request.rollbackPolicy().minSampleSize();
         }
-        rollout.createdAt = Instant.now();
         rollout.updatedAt = rollout.createdAt;
         return rollout;
     }

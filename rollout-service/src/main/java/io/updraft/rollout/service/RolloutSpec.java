@@ -2,6 +2,8 @@ package io.updraft.rollout.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.updraft.events.DeviceReport;
+import io.updraft.events.MaintenanceWindow;
+import io.updraft.rollout.domain.MaintenanceWindows;
 import io.updraft.rollout.domain.ApprovalPolicy;
 import io.updraft.rollout.domain.WaveSchedule;
 import io.updraft.rollout.filter.Filter;
@@ -11,6 +13,7 @@ import io.updraft.rollout.repository.TargetSelection;
 import io.updraft.rollout.rest.CreateRolloutRequest;
 import io.updraft.support.problem.ProblemException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,10 +29,12 @@ import java.util.regex.Pattern;
  */
 record RolloutSpec(String releaseId, Map<String, String> target, String filterText, Filter filter,
         List<String> cohortBy, int canaryPerCohort, WaveSchedule schedule, Set<Integer> approvals,
-        Duration soakTime) {
+        Duration soakTime, Duration waveTimeout, Instant startAt, MaintenanceWindow maintenanceWindow,
+        Duration actionDeadline) {
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
-    static RolloutSpec of(CreateRolloutRequest request, int defaultCanaryPerCohort, Duration defaultSoakTime) {
+    static RolloutSpec of(CreateRolloutRequest request, int defaultCanaryPerCohort, Duration defaultSoakTime,
+            Duration defaultWaveTimeout) {
         List<Integer> percents = new ArrayList<>();
         Set<Integer> approvals = new TreeSet<>();
         readWaves(request.waves(), percents, approvals);
@@ -52,7 +57,9 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
         return new RolloutSpec(request.releaseId(), request.target() == null ? Map.of() : request.target(), filterText,
                 filter, cohortBy(request.cohortBy()),
                 request.canaryPerCohort() == null ? defaultCanaryPerCohort : request.canaryPerCohort(), schedule,
-                Set.copyOf(approvals), soakTime(request.soakTime(), defaultSoakTime));
+                Set.copyOf(approvals), soakTime(request.soakTime(), defaultSoakTime),
+                positive("waveTimeout", request.waveTimeout(), defaultWaveTimeout), startAt(request.startAt()),
+                window(request.maintenanceWindow()), positive("actionDeadline", request.actionDeadline(), null));
     }
 
     TargetSelection selection() {
@@ -107,6 +114,46 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
             }
         }
         return List.copyOf(extra);
+    }
+
+    private static Duration positive(String field, String text, Duration fallback) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            Duration duration = Duration.parse(text);
+            if (duration.isNegative() || duration.isZero()) {
+                throw ProblemException.badRequest(field + " must be positive: " + text);
+            }
+            return duration;
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest(field + " must be an ISO-8601 duration such as PT6H, got " + text);
+        }
+    }
+
+    /** A start time already past starts the rollout at once. */
+    private static Instant startAt(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            // stored with PostgreSQL's precision, so the event, the row and the view say the same instant
+            return Instant.parse(text).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest(
+                    "startAt must be an ISO-8601 instant such as 2026-11-28T02:00:00Z, got " + text);
+        }
+    }
+
+    private static MaintenanceWindow window(CreateRolloutRequest.MaintenanceWindowRequest request) {
+        if (request == null) {
+            return null;
+        }
+        try {
+            return MaintenanceWindows.of(request.schedule(), request.duration(), request.timezone());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest(e.getMessage());
+        }
     }
 
     private static Duration soakTime(String text, Duration fallback) {

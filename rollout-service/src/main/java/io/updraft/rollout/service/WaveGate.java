@@ -9,7 +9,8 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Opens the next wave once the current one has soaked. Each rollout is advanced in its own transaction under
+ * Starts scheduled rollouts at their start time, judges waves whose timeout passed on what finished, and opens the
+ * next wave once the current one has soaked. Each rollout is advanced in its own transaction under
  * {@code FOR UPDATE SKIP LOCKED}, so N replicas share the work and a crash mid-way just leaves it for the next tick.
  */
 @ApplicationScoped
@@ -26,6 +27,20 @@ public class WaveGate {
 
     @Scheduled(every = "${updraft.rollout.wave-gate-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
+        for (String rolloutId : self.due()) {
+            try {
+                self.startIfDue(rolloutId);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "could not start scheduled rollout %s; retrying on the next tick", rolloutId);
+            }
+        }
+        for (String rolloutId : self.timedOut()) {
+            try {
+                self.judgeIfTimedOut(rolloutId);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "could not judge the timed-out wave of rollout %s; retrying on the next tick", rolloutId);
+            }
+        }
         for (String rolloutId : self.soaked()) {
             try {
                 self.advanceIfSoaked(rolloutId);
@@ -38,6 +53,26 @@ public class WaveGate {
     @Transactional
     public List<String> soaked() {
         return rollouts.soaked(BATCH);
+    }
+
+    @Transactional
+    public List<String> due() {
+        return rollouts.due(BATCH);
+    }
+
+    @Transactional
+    public void startIfDue(String rolloutId) {
+        rollouts.lockIfDue(rolloutId).ifPresent(progression::start);
+    }
+
+    @Transactional
+    public List<String> timedOut() {
+        return rollouts.timedOut(BATCH);
+    }
+
+    @Transactional
+    public void judgeIfTimedOut(String rolloutId) {
+        rollouts.lockIfTimedOut(rolloutId).ifPresent(progression::timeOut);
     }
 
     @Transactional

@@ -43,6 +43,7 @@ public class WaveLauncher {
             return false;
         }
         waves.setState(rollout.id, wave, WaveState.RUNNING);
+        waves.startTimer(rollout.id, wave, java.time.Instant.now().plus(rollout.waveTimeout()));
         rollout.currentWave = wave;
         outbox.append(new RolloutGroupStarted(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 rollout.id, wave, scheduled));

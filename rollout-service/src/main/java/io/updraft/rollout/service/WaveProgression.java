@@ -4,6 +4,8 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent.RolloutAwaitingApproval;
 import io.updraft.events.RolloutEvent.RolloutCompleted;
 import io.updraft.events.RolloutEvent.RolloutPaused;
+import io.updraft.events.RolloutEvent.RolloutStarted;
+import io.updraft.events.RolloutEvent.RolloutWaveTimedOut;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.domain.CohortState;
@@ -57,6 +59,29 @@ public class WaveProgression {
                 == WaveJudge.Verdict.SOAK) {
             waves.soak(rollout.id, wave.wave(), Instant.now().plus(rollout.soakTime()));
         }
+    }
+
+    /**
+     * The running wave's timeout passed: it soaks with whatever is still pending. Pending devices keep their open
+     * actions (they install when they come back) and count neither as failed nor against the success threshold; the
+     * soaked wave is then judged by {@link #advance} on what finished.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void timeOut(Rollout rollout) {
+        WaveJudge.WaveProgress progress = waves.progress(rollout.id, rollout.currentWave);
+        if (WaveJudge.atTimeout(progress) == WaveJudge.Verdict.SOAK) {
+            waves.soakTimedOut(rollout.id, rollout.currentWave, Instant.now().plus(rollout.soakTime()));
+            outbox.append(new RolloutWaveTimedOut(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                    rollout.id, rollout.currentWave, (int) Math.max(0, progress.devices() - progress.finished())));
+        }
+    }
+
+    /** A scheduled rollout's start time came: RolloutStarted, then wave 1 starts (or waits for its approval). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void start(Rollout rollout) {
+        transitions.apply(rollout, RolloutCommand.START);
+        outbox.append(new RolloutStarted(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id));
+        openWaves(rollout, 1, 0);
     }
 
     /**
