@@ -43,6 +43,22 @@ final class RolloutSpecOptions {
     Double rollbackFailureRate;
     @Option(names = "--rollback-min-sample", description = "installs a cohort needs before it is judged")
     Integer rollbackMinSample;
+    @Option(names = "--start-at", paramLabel = "INSTANT", description = "start wave 1 then (ISO-8601, e.g."
+            + " 2026-11-28T02:00:00Z); the rollout is SCHEDULED until then")
+    String startAt;
+    @Option(names = "--wave-timeout", paramLabel = "DURATION", description = "judge a wave on what finished after"
+            + " this long, so offline devices never block it (service default PT6H)")
+    String waveTimeout;
+    @Option(names = "--maintenance-window", paramLabel = "CRON,DURATION[,ZONE]", description = "devices install only"
+            + " inside it, e.g. '0 0 2 ? * *,PT2H,Europe/Berlin' (Quartz cron)")
+    String maintenanceWindow;
+    @Option(names = "--action-deadline", paramLabel = "DURATION", description = "a device's install expires this long"
+            + " after its wave started, e.g. PT48H")
+    String actionDeadline;
+    @Option(names = "--retries", paramLabel = "N", description = "times a failed install is sent again (0-10)")
+    Integer retries;
+    @Option(names = "--dynamic", description = "devices that register or start matching later join the rollout")
+    boolean dynamic;
 
     /** The {@code POST /api/v1/rollouts} (or {@code /preview}) body; only what was given, the service defaults the rest. */
     ObjectNode body(UpdraftApi api) {
@@ -84,6 +100,31 @@ final class RolloutSpecOptions {
             ObjectNode policy = body.putObject("rollbackPolicy");
             policy.put("failureRateThreshold", rollbackFailureRate == null ? 0.5 : rollbackFailureRate);
             policy.put("minSampleSize", rollbackMinSample == null ? 3 : rollbackMinSample);
+        }
+        if (startAt != null) {
+            body.put("startAt", startAt);
+        }
+        if (waveTimeout != null) {
+            body.put("waveTimeout", waveTimeout);
+        }
+        if (maintenanceWindow != null) {
+            String[] parts = maintenanceWindow.split(",", -1);
+            ObjectNode window = body.putObject("maintenanceWindow").put("schedule", parts[0].strip());
+            if (parts.length > 1) {
+                window.put("duration", parts[1].strip());
+            }
+            if (parts.length > 2) {
+                window.put("timezone", parts[2].strip());
+            }
+        }
+        if (actionDeadline != null) {
+            body.put("actionDeadline", actionDeadline);
+        }
+        if (retries != null) {
+            body.put("retries", retries);
+        }
+        if (dynamic) {
+            body.put("dynamic", true);
         }
         return body;
     }
