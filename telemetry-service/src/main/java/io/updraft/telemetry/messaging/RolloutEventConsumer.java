@@ -4,12 +4,16 @@ import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.EventJson;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.RolloutEvent.RolloutAborted;
+import io.updraft.events.RolloutEvent.RolloutApproved;
+import io.updraft.events.RolloutEvent.RolloutAwaitingApproval;
 import io.updraft.events.RolloutEvent.RolloutCompleted;
 import io.updraft.events.RolloutEvent.RolloutCreated;
 import io.updraft.events.RolloutEvent.RolloutGroupStarted;
 import io.updraft.events.RolloutEvent.RolloutPaused;
 import io.updraft.events.RolloutEvent.RolloutResumed;
 import io.updraft.events.RolloutEvent.RolloutRolledBack;
+import io.updraft.events.RolloutEvent.RolloutScheduled;
+import io.updraft.events.RolloutEvent.RolloutStarted;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.telemetry.service.RolloutLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +46,13 @@ public class RolloutEventConsumer {
             lifecycle.changed(paused.rolloutId(), "PAUSED", paused.reason());
         } else if (event instanceof RolloutResumed resumed) {
             lifecycle.changed(resumed.rolloutId(), "RUNNING", null);
+        } else if (event instanceof RolloutScheduled scheduled) {
+            lifecycle.changed(scheduled.rolloutId(), "SCHEDULED", "starts at " + scheduled.startAt());
+        } else if (event instanceof RolloutAwaitingApproval waiting) {
+            lifecycle.changed(waiting.rolloutId(), "WAITING_FOR_APPROVAL", "wave " + waiting.wave() + " ("
+                    + waiting.deviceCount() + " devices) waits for approval");
+        } else if (event instanceof RolloutApproved || event instanceof RolloutStarted) {
+            lifecycle.changed(event.rolloutId(), "RUNNING", null);
         } else if (event instanceof RolloutCompleted) {
             lifecycle.changed(event.rolloutId(), "COMPLETED", null);
             lifecycle.finished(event.rolloutId());

@@ -1,0 +1,54 @@
+package io.updraft.telemetry;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.updraft.devstack.testing.UpdraftStackResource;
+import io.updraft.events.EventMeta;
+import io.updraft.events.RolloutEvent;
+import io.updraft.events.UpdraftEvent;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The dashboard follows a rollout through a scheduled start and an approval gate, as rollout-service announces them. */
+@QuarkusTest
+@QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
+class RolloutStateViewTest {
+
+    @Test
+    void given_a_scheduled_rollout_with_an_approval_gate_when_its_events_arrive_then_the_dashboard_shows_each_state() {
+        String rolloutId = Fixtures.newId("gated");
+        KafkaProbe.send(Fixtures.rolloutCreated(rolloutId, 0.5, 3, "gw-100:1.0"));
+        KafkaProbe.send(new RolloutEvent.RolloutScheduled(EventMeta.newId(), EventMeta.now(),
+                UpdraftEvent.SCHEMA_VERSION, rolloutId, Instant.parse("2026-12-01T02:00:00Z")));
+        awaitState(rolloutId, "SCHEDULED", "starts at 2026-12-01T02:00:00Z");
+
+        KafkaProbe.send(new RolloutEvent.RolloutStarted(EventMeta.newId(), EventMeta.now(),
+                UpdraftEvent.SCHEMA_VERSION, rolloutId));
+        awaitState(rolloutId, "RUNNING", null);
+
+        KafkaProbe.send(new RolloutEvent.RolloutAwaitingApproval(EventMeta.newId(), EventMeta.now(),
+                UpdraftEvent.SCHEMA_VERSION, rolloutId, 2, 7));
+        awaitState(rolloutId, "WAITING_FOR_APPROVAL", "wave 2 (7 devices) waits for approval");
+
+        KafkaProbe.send(new RolloutEvent.RolloutApproved(EventMeta.newId(), EventMeta.now(),
+                UpdraftEvent.SCHEMA_VERSION, rolloutId, 2, "ops"));
+        awaitState(rolloutId, "RUNNING", null);
+    }
+
+    private static void awaitState(String rolloutId, String state, String reason) {
+        String viewer = UpdraftStackResource.tokens().mint("viewer", Duration.ofMinutes(10), "viewer");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonPath dashboard = given().auth().oauth2(viewer).get("/api/v1/dashboard").then().statusCode(200)
+                    .extract().jsonPath();
+            String path = "rollouts.find { it.rolloutId == '" + rolloutId + "' }";
+            return state.equals(dashboard.getString(path + ".state"))
+                    && java.util.Objects.equals(reason, dashboard.getString(path + ".stateReason"));
+        });
+    }
+}
