@@ -8,9 +8,11 @@ import io.updraft.rollout.repository.DeviceInventory;
 import io.updraft.rollout.service.ActionTracker;
 import io.updraft.rollout.service.DynamicMembership;
 import io.updraft.support.inbox.Inbox;
+import io.updraft.support.kafka.BatchConsumption;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** The inventory and every action's progress, from what the gateway reports. */
@@ -27,11 +29,22 @@ public class DeviceReportConsumer {
     @Inject
     DynamicMembership membership;
 
+    @Inject
+    BatchConsumption batches;
+    @ConfigProperty(name = "mp.messaging.incoming.device-reports.dead-letter-queue.topic")
+    String deadLetterTopic;
+
+    /**
+     * A polled batch per transaction: a fleet's heartbeats and a wave's results are not one commit each. An unreadable
+     * record, or one whose application fails on its own, is parked on the DLQ (see {@link BatchConsumption}).
+     */
     @Incoming(Channels.DEVICE_REPORTS)
     @Blocking
-    @Transactional
-    public void onReport(String payload) {
-        DeviceReport report = EventJson.read(payload, DeviceReport.class);
+    public void onReports(ConsumerRecords<String, String> records) {
+        batches.apply(records, deadLetterTopic, payload -> EventJson.read(payload, DeviceReport.class), this::apply);
+    }
+
+    private void apply(DeviceReport report) {
         if (!inbox.firstDelivery(CONSUMER, report)) {
             return;
         }
