@@ -209,10 +209,10 @@ public final class UpdraftApi {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
     }
 
-    /** {@code POST /api/v1/rollouts/preview}: the plan {@link #createRollout} would make, nothing stored. */
-    public JsonNode previewRollout(ObjectNode body) {
-        return expect(authorized(rolloutUrl + "/api/v1/rollouts/preview").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), 200);
+    /** {@code POST /api/v1/rollouts/preview} (the plan {@link #createRollout} would make, nothing stored), as is. */
+    public HttpResponse<String> tryPreviewRollout(ObjectNode body) {
+        return send(authorized(rolloutUrl + "/api/v1/rollouts/preview").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
     }
 
     public JsonNode rollout(String id) {

@@ -3,7 +3,6 @@ package io.updraft.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.launcher.UpdraftApi;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,9 +31,6 @@ final class RolloutCommands {
         RolloutSpecOptions rollout;
         @Option(names = "--name", description = "rollout name (default: release name and version)")
         String name;
-        @Option(names = "--wait-for-release", defaultValue = "PT60S", description = "how long to retry while the"
-                + " rollout-service has not yet heard of a just-published release (default PT60S)")
-        Duration waitForRelease;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -43,23 +39,10 @@ final class RolloutCommands {
             if (name != null) {
                 body.put("name", name);
             }
-            long deadline = System.nanoTime() + waitForRelease.toNanos();
-            while (true) {
-                HttpResponse<String> response = api.tryCreateRollout(body);
-                if (response.statusCode() == 201) {
-                    JsonNode created = UpdraftApi.parse(response.body());
-                    UpdraftCli.of(spec).printer(spec).result(created, "created rollout " + created.path("id").asText()
-                            + " \"" + created.path("name").asText() + "\": " + summary(created));
-                    return 0;
-                }
-                // a release reaches the rollout-service through Kafka, a moment after CI published it
-                boolean releaseNotYetKnown = response.statusCode() == 422 && response.body().contains("is unknown");
-                if (!releaseNotYetKnown || System.nanoTime() > deadline) {
-                    throw new UpdraftApi.ApiException("POST /api/v1/rollouts answered " + response.statusCode() + ": "
-                            + detail(response.body()), response.statusCode());
-                }
-                Thread.sleep(500);
-            }
+            JsonNode created = rollout.send("POST /api/v1/rollouts", api::tryCreateRollout, body, 201);
+            UpdraftCli.of(spec).printer(spec).result(created, "created rollout " + created.path("id").asText()
+                    + " \"" + created.path("name").asText() + "\": " + summary(created));
+            return 0;
         }
     }
 
@@ -72,9 +55,10 @@ final class RolloutCommands {
         RolloutSpecOptions rollout;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             UpdraftApi api = UpdraftCli.of(spec).api();
-            JsonNode plan = api.previewRollout(rollout.body(api));
+            JsonNode plan = rollout.send("POST /api/v1/rollouts/preview", api::tryPreviewRollout, rollout.body(api),
+                    200);
             StringBuilder human = new StringBuilder(plan.path("matching").asLong() + " devices match\n");
             for (JsonNode wave : plan.path("waves")) {
                 human.append(String.format(Locale.ROOT, "wave %d %3d%%  %6d devices%s%n", wave.path("wave").asInt(),
@@ -322,7 +306,7 @@ final class RolloutCommands {
         return 0;
     }
 
-    private static String detail(String body) {
+    static String detail(String body) {
         try {
             JsonNode problem = UpdraftApi.parse(body);
             return problem.hasNonNull("detail") ? problem.path("detail").asText() : body;

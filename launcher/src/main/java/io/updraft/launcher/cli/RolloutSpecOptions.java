@@ -1,13 +1,17 @@
 package io.updraft.launcher.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.launcher.UpdraftApi;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** What a rollout is: the options {@code rollout create} and {@code rollout preview} share, as the request body. */
@@ -59,6 +63,30 @@ final class RolloutSpecOptions {
     Integer retries;
     @Option(names = "--dynamic", description = "devices that register or start matching later join the rollout")
     boolean dynamic;
+    @Option(names = "--wait-for-release", defaultValue = "PT60S", description = "how long to retry while the"
+            + " rollout-service has not yet heard of a just-published release (default PT60S)")
+    Duration waitForRelease;
+
+    /**
+     * Sends the body and returns the answer; retries for {@code --wait-for-release} while the rollout-service answers
+     * that the release is unknown — it learns of a release through Kafka, a moment after CI published it.
+     */
+    JsonNode send(String what, Function<ObjectNode, HttpResponse<String>> call, ObjectNode body, int expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + waitForRelease.toNanos();
+        while (true) {
+            HttpResponse<String> response = call.apply(body);
+            if (response.statusCode() == expected) {
+                return UpdraftApi.parse(response.body());
+            }
+            boolean releaseNotYetKnown = response.statusCode() == 422 && response.body().contains("is unknown");
+            if (!releaseNotYetKnown || System.nanoTime() > deadline) {
+                throw new UpdraftApi.ApiException(what + " answered " + response.statusCode() + ": "
+                        + RolloutCommands.detail(response.body()), response.statusCode());
+            }
+            Thread.sleep(500);
+        }
+    }
 
     /** The {@code POST /api/v1/rollouts} (or {@code /preview}) body; only what was given, the service defaults the rest. */
     ObjectNode body(UpdraftApi api) {
