@@ -81,7 +81,7 @@ public final class BenchSuite {
         Path work = root.resolve("benchmarks/target/bench-work");
         if (only.contains("poll")) {
             int devices = Integer.getInteger("bench.poll.devices", quick ? 100_000 : 1_000_000);
-            int seconds = Integer.getInteger("bench.poll.seconds", quick ? 5 : 20);
+            int seconds = Integer.getInteger("bench.poll.seconds", 20);
             attempt("gateway poll", String.format(Locale.ROOT, "%,d devices, nothing-new polls with TargetToken "
                     + "vs a bare Quarkus endpoint (wrk), latency at a fixed rate, gateway heap", devices), figures -> {
                         Wrk.requireInstalled();
