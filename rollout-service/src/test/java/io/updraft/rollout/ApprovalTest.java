@@ -18,29 +18,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Manual approval before a wave: WAITING_FOR_APPROVAL, approve, and pause / resume / abort while waiting. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class ApprovalTest {
+class ApprovalTest extends WatchedTopicsTest {
     private static final String PROBLEM = "application/problem+json";
-    private TopicWatch commands;
-    private TopicWatch rolloutEvents;
-
-    @BeforeEach
-    void watch() {
-        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
-    }
-
-    @AfterEach
-    void close() {
-        commands.close();
-        rolloutEvents.close();
-    }
 
     @Test
     void given_approval_before_each_wave_then_no_wave_starts_until_an_operator_approves_it() {
@@ -146,13 +130,6 @@ class ApprovalTest {
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         return releaseId;
-    }
-
-    private List<InstallRequested> awaitInstalls(String rolloutId, int wave, int expected) {
-        return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
-                .until(() -> commands.events(DeviceCommand.class, InstallRequested.class,
-                        c -> c.rolloutId().equals(rolloutId) && c.wave() == wave && !c.rollback()),
-                        found -> found.size() >= expected);
     }
 
     private <E extends RolloutEvent> List<E> awaitEvents(String rolloutId, Class<E> type, int expected) {

@@ -19,28 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class CohortRollbackTest {
-    private TopicWatch commands;
-    private TopicWatch rolloutEvents;
-
-    @BeforeEach
-    void watch() {
-        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
-    }
-
-    @AfterEach
-    void close() {
-        commands.close();
-        rolloutEvents.close();
-    }
-
+class CohortRollbackTest extends WatchedTopicsTest {
     @Test
     void given_a_cohort_rolled_back_mid_rollout_then_its_devices_go_back_and_the_other_cohort_completes() {
         String model = Fleet.uniqueModel();

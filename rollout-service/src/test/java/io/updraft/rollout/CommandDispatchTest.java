@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,24 +31,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class CommandDispatchTest {
+class CommandDispatchTest extends WatchedTopicsTest {
     @Inject
     DataSource dataSource;
 
-    private TopicWatch commands;
-    private TopicWatch rolloutEvents;
-
-    @BeforeEach
-    void watch() {
-        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
-    }
-
-    @AfterEach
-    void close() {
-        commands.close();
-        rolloutEvents.close();
-    }
 
     @Test
     void a_wave_larger_than_a_chunk_reaches_every_device_once_and_a_resent_chunk_keeps_its_event_ids()

@@ -18,29 +18,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Dynamic rollouts: devices that register or start matching later join the running or the next wave. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class DynamicRolloutTest {
-    private TopicWatch commands;
-    private TopicWatch rolloutEvents;
-
-    @BeforeEach
-    void watch() {
-        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
-    }
-
-    @AfterEach
-    void close() {
-        commands.close();
-        rolloutEvents.close();
-    }
-
+class DynamicRolloutTest extends WatchedTopicsTest {
     @Test
     void given_a_dynamic_rollout_then_late_matching_devices_join_the_running_wave_or_the_next_one() {
         String model = Fleet.uniqueModel();
@@ -56,12 +39,12 @@ class DynamicRolloutTest {
                 "soakTime", "PT0S", "canaryPerCohort", 0, "dynamic", true))
                 .then().statusCode(201).body("dynamic", equalTo(true)).body("waves[0].devices", equalTo(1))
                 .extract().path("id");
-        InstallRequested first = awaitInstalls(id, 1, 1).get(0);
+        InstallRequested first = awaitDistinctInstalls(id, 1, 1).get(0);
 
         // a device registering while wave 1 runs joins wave 1 and is sent its install at once
         String late = model + "-c";
         Broker.send(Fleet.registered(late, model, "1"));
-        List<InstallRequested> wave1 = awaitInstalls(id, 1, 2);
+        List<InstallRequested> wave1 = awaitDistinctInstalls(id, 1, 2);
         assertThat(wave1).extracting(InstallRequested::deviceId).contains(late);
         Api.rollout(id).then().body("waves[0].devices", equalTo(2));
         wave1.forEach(command -> Broker.send(Fleet.finished(command, Outcome.SUCCESS)));
@@ -89,7 +72,7 @@ class DynamicRolloutTest {
                 c -> c.rolloutId().equals(id) && c.wave() == 2)).isEmpty();
 
         Api.asOperator().body("{}").post("/api/v1/rollouts/" + id + "/approve").then().statusCode(200);
-        List<InstallRequested> wave2 = awaitInstalls(id, 2, 3);
+        List<InstallRequested> wave2 = awaitDistinctInstalls(id, 2, 3);
         assertThat(wave2).extracting(InstallRequested::deviceId)
                 .containsExactlyInAnyOrder(model + "-b", waiting, moved);
         wave2.forEach(command -> Broker.send(Fleet.finished(command, Outcome.SUCCESS)));
@@ -109,7 +92,7 @@ class DynamicRolloutTest {
         Api.awaitDevice(model + "-a", null);
         String id = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
                 "soakTime", "PT0S")).then().statusCode(201).body("dynamic", equalTo(false)).extract().path("id");
-        InstallRequested only = awaitInstalls(id, 1, 1).get(0);
+        InstallRequested only = awaitDistinctInstalls(id, 1, 1).get(0);
 
         Broker.send(Fleet.registered(model + "-late", model, "1"));
         Api.awaitDevice(model + "-late", null);
@@ -120,7 +103,8 @@ class DynamicRolloutTest {
                 c -> c.rolloutId().equals(id) && c.deviceId().equals(model + "-late"))).isEmpty();
     }
 
-    private List<InstallRequested> awaitInstalls(String rolloutId, int wave, int expected) {
+    /** Like {@link #awaitInstalls}, each command once (a re-sent chunk carries the same event). */
+    private List<InstallRequested> awaitDistinctInstalls(String rolloutId, int wave, int expected) {
         return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
                 .until(() -> commands.events(DeviceCommand.class, InstallRequested.class,
                         c -> c.rolloutId().equals(rolloutId) && c.wave() == wave && !c.rollback()).stream()

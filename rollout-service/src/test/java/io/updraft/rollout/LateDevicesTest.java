@@ -23,29 +23,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Offline devices and wave timeouts, the start time, the maintenance window and the per-device action deadline. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class LateDevicesTest {
+class LateDevicesTest extends WatchedTopicsTest {
     private static final String PROBLEM = "application/problem+json";
-    private TopicWatch commands;
-    private TopicWatch rolloutEvents;
-
-    @BeforeEach
-    void watch() {
-        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
-    }
-
-    @AfterEach
-    void close() {
-        commands.close();
-        rolloutEvents.close();
-    }
 
     @Test
     void given_devices_that_never_report_when_the_wave_times_out_then_it_is_judged_on_what_finished() {
@@ -218,13 +202,6 @@ class LateDevicesTest {
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         return releaseId;
-    }
-
-    private List<InstallRequested> awaitInstalls(String rolloutId, int wave, int expected) {
-        return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
-                .until(() -> commands.events(DeviceCommand.class, InstallRequested.class,
-                        c -> c.rolloutId().equals(rolloutId) && c.wave() == wave && !c.rollback()),
-                        found -> found.size() >= expected);
     }
 
     private <E extends RolloutEvent> List<E> awaitEvents(String rolloutId, Class<E> type, int expected) {

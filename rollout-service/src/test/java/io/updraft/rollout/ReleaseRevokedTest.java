@@ -20,29 +20,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** ReleaseRevoked stops what is running of the release: rollouts abort, open installs are canceled. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class ReleaseRevokedTest {
-    private TopicWatch commands;
-    private TopicWatch rolloutEvents;
-
-    @BeforeEach
-    void watch() {
-        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
-    }
-
-    @AfterEach
-    void close() {
-        commands.close();
-        rolloutEvents.close();
-    }
-
+class ReleaseRevokedTest extends WatchedTopicsTest {
     @Test
     void given_a_running_and_a_paused_rollout_of_a_release_when_it_is_revoked_then_both_abort_and_their_open_installs_are_canceled() {
         String model = Fleet.uniqueModel();

@@ -18,29 +18,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A failed install is sent again as a new action up to the rollout's retry budget before it counts as failed. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RetryBudgetTest {
-    private TopicWatch commands;
-    private TopicWatch rolloutEvents;
-
-    @BeforeEach
-    void watch() {
-        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
-    }
-
-    @AfterEach
-    void close() {
-        commands.close();
-        rolloutEvents.close();
-    }
-
+class RetryBudgetTest extends WatchedTopicsTest {
     @Test
     void given_two_retries_then_a_failing_device_gets_three_attempts_and_a_recovering_one_counts_as_succeeded() {
         String model = Fleet.uniqueModel();

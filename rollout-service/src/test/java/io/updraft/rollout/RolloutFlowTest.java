@@ -18,28 +18,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RolloutFlowTest {
-    private TopicWatch commands;
-    private TopicWatch rolloutEvents;
-
-    @BeforeEach
-    void watch() {
-        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
-    }
-
-    @AfterEach
-    void close() {
-        commands.close();
-        rolloutEvents.close();
-    }
-
+class RolloutFlowTest extends WatchedTopicsTest {
     @Test
     void given_two_cohorts_when_a_two_wave_rollout_runs_and_every_device_succeeds_then_it_completes() {
         String model = Fleet.uniqueModel();
@@ -164,13 +147,6 @@ class RolloutFlowTest {
         // and an operator's resume accepts the wave's failures: wave 2 starts
         Api.asOperator().post("/api/v1/rollouts/" + rolloutId + "/resume").then().statusCode(200);
         assertThat(awaitInstalls(rolloutId, 2, 2)).hasSize(2);
-    }
-
-    private List<InstallRequested> awaitInstalls(String rolloutId, int wave, int expected) {
-        return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
-                .until(() -> commands.events(DeviceCommand.class, InstallRequested.class,
-                        c -> c.rolloutId().equals(rolloutId) && c.wave() == wave && !c.rollback()),
-                        found -> found.size() >= expected);
     }
 
     private <E extends RolloutEvent> List<E> awaitRolloutEvent(String rolloutId, Class<E> type, int expected) {
