@@ -19,18 +19,33 @@ public final class Fleet implements AutoCloseable {
     private final List<SimulatedDevice> devices = new ArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService httpThreads;
-    private final HttpClient http;
+    private final BoundedHttp http;
     private final FleetStats stats = new FleetStats();
     private volatile boolean running;
     private volatile long startedNanos;
     private volatile String lastError;
 
+    /** Simulated devices talking to the gateway at once, by default (see {@link BoundedHttp}). */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
+
     public Fleet(FleetScenario scenario) {
+        this(scenario, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** @param maxInFlight HTTP exchanges at once over the whole fleet (each one connection) */
+    public Fleet(FleetScenario scenario, int maxInFlight) {
+        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2 && scenario.hardware().stream()
+                .mapToInt(FleetScenario.HardwareMix::count).sum() > 1_000) {
+            // the JDK's HTTP client completes responses on CompletableFuture's default executor, which starts a new
+            // thread per response when the common pool has a single worker (2 cores): a large fleet then crawls
+            System.err.println("fleet: the common pool has one worker; for a large fleet run the JVM with"
+                    + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 (./updraft does)");
+        }
         this.scenario = scenario;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fleet-scheduler"));
         this.httpThreads = Executors.newFixedThreadPool(4, r -> daemon(r, "fleet-http"));
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpThreads)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = new BoundedHttp(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(httpThreads).connectTimeout(Duration.ofSeconds(10)).build(), maxInFlight);
         for (FleetScenario.HardwareMix mix : scenario.hardware()) {
             for (int n = 0; n < mix.count(); n++) {
                 String id = String.format(Locale.ROOT, "%s-%s-%03d", scenario.idPrefix(), mix.model(), n);

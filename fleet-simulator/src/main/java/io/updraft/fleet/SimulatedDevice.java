@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -35,7 +34,7 @@ final class SimulatedDevice {
     final String revision;
     final int number;
     private final FleetScenario scenario;
-    private final HttpClient http;
+    private final BoundedHttp http;
     private final Executor installDelay;
     private final String base;
     private final Map<Long, Integer> installs = new ConcurrentHashMap<>();
@@ -45,7 +44,7 @@ final class SimulatedDevice {
     private volatile String installedVersion;
     private volatile boolean dead;
 
-    SimulatedDevice(String id, String model, String revision, int number, FleetScenario scenario, HttpClient http,
+    SimulatedDevice(String id, String model, String revision, int number, FleetScenario scenario, BoundedHttp http,
             FleetStats stats) {
         this.id = id;
         this.model = model;
@@ -58,7 +57,10 @@ final class SimulatedDevice {
         long spread = scenario.installDurationMax().minus(scenario.installDuration()).toMillis();
         long installMillis = scenario.installDuration().toMillis()
                 + (spread == 0 ? 0 : new java.util.Random(scenario.seed() * 31 + number + id.hashCode()).nextLong(spread + 1));
-        this.installDelay = CompletableFuture.delayedExecutor(installMillis, TimeUnit.MILLISECONDS);
+        // explicitly on the common pool: CompletableFuture's default async executor starts a thread per task where the
+        // common pool has one worker (2 cores)
+        this.installDelay = CompletableFuture.delayedExecutor(installMillis, TimeUnit.MILLISECONDS,
+                java.util.concurrent.ForkJoinPool.commonPool());
         this.cutsDownloads = FleetScenario.Spread.position(number, 13) < scenario.cutDownloadShare();
         this.base = scenario.gatewayUrl() + "/" + scenario.tenant() + "/controller/v1/" + id;
     }
