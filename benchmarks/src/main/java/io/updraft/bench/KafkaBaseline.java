@@ -1,11 +1,13 @@
 package io.updraft.bench;
 
+import io.updraft.events.ProducerSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -69,13 +71,14 @@ final class KafkaBaseline {
     }
 
     /**
-     * Sends {@code count} copies of {@code value}, each keyed by a distinct device id like the real commands, with the
-     * same CloudEvents headers the outbox relay adds.
+     * Sends {@code count} records, record i's value made by {@code value} (so they differ like real commands and
+     * compress like them), each keyed by a distinct device id, with the same CloudEvents headers the outbox relay adds
+     * and the services' own producer settings ({@link ProducerSettings#delivery()}: acks=all, idempotent, lz4).
      */
-    static Rate produce(String bootstrap, String topic, long count, byte[] value) throws InterruptedException {
-        Properties props = new Properties();
+    static Rate produce(String bootstrap, String topic, long count, LongFunction<byte[]> value)
+            throws InterruptedException {
+        Properties props = ProducerSettings.delivery();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -83,7 +86,7 @@ final class KafkaBaseline {
         long ended;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             // one record first: metadata and connection are not part of the rate
-            producer.send(new ProducerRecord<>(topic, "warm-up", value)).get();
+            producer.send(new ProducerRecord<>(topic, "warm-up", value.apply(-1))).get();
             started = System.nanoTime();
             for (long i = 0; i < count; i++) {
                 RecordHeaders headers = new RecordHeaders();
@@ -93,7 +96,7 @@ final class KafkaBaseline {
                 headers.add("ce_source", "/updraft/bench".getBytes());
                 headers.add("ce_time", "2026-11-27T00:00:00Z".getBytes());
                 headers.add("ce_subject", String.format("bench-%07d", i).getBytes());
-                producer.send(new ProducerRecord<>(topic, null, String.format("bench-%07d", i), value, headers),
+                producer.send(new ProducerRecord<>(topic, null, String.format("bench-%07d", i), value.apply(i), headers),
                         (metadata, error) -> {
                             if (error != null) {
                                 failure.compareAndSet(null, error);

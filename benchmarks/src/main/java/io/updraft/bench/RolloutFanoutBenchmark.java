@@ -48,6 +48,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class RolloutFanoutBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ROLLOUT_ID = UUID.randomUUID().toString();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -92,18 +93,24 @@ final class RolloutFanoutBenchmark {
                 InventoryLoader.load(jdbc, DevStack.DB_USER, DevStack.DB_PASSWORD, "fan", "fanout", devices);
                 InventoryLoader.load(jdbc, DevStack.DB_USER, DevStack.DB_PASSWORD, "wav", "fanout-waves",
                         waveDevices);
-                say.accept(String.format("inventory: %,d + %,d devices in %d cohorts loaded with COPY in %.1f s",
+                InventoryLoader.load(jdbc, DevStack.DB_USER, DevStack.DB_PASSWORD, "cold", "fanout-cold",
+                        waveDevices);
+                say.accept(String.format("inventory: %,d + 2 x %,d devices in %d cohorts loaded with COPY in %.1f s",
                         devices, waveDevices, InventoryLoader.COHORTS.size(), (System.nanoTime() - started) / 1e9));
 
                 // the baselines first, on the same broker, with the same record size and partitions
                 int partitions = KafkaBaseline.partitions(bootstrap, Topics.DEVICE_COMMANDS);
-                byte[] sample = EventJson.writeBytes(sampleCommand(release));
+                byte[] sample = EventJson.writeBytes(sampleCommand(release, 0));
                 String rawTopic = "bench-raw-commands";
                 KafkaBaseline.createTopic(bootstrap, rawTopic, partitions);
-                KafkaBaseline.Rate produced = KafkaBaseline.produce(bootstrap, rawTopic, devices, sample);
-                String size = String.format("%,d-byte InstallRequested JSON + CloudEvents headers, %d partitions",
-                        sample.length, partitions);
-                kafka.add(Figure.of("raw KafkaProducer, acks=all", produced.perSecond(), "records/s").note(
+                // each record serialised in the loop, as the dispatcher does: the baseline is a plain producer with
+                // the services' producer settings sending the same commands, not a pre-serialised byte array
+                KafkaBaseline.Rate produced = KafkaBaseline.produce(bootstrap, rawTopic, devices,
+                        i -> EventJson.writeBytes(sampleCommand(release, i)));
+                String size = String.format("%,d-byte InstallRequested JSON + CloudEvents headers, %d partitions,"
+                        + " acks=all, idempotent, lz4", sample.length, partitions);
+                kafka.add(Figure.of("raw KafkaProducer (services' producer settings)", produced.perSecond(),
+                        "records/s").note(
                         String.format("%,d records of %s in %.2f s", produced.records(), size, produced.seconds())));
                 KafkaBaseline.Rate consumed = KafkaBaseline.consume(bootstrap, rawTopic, devices + 1,
                         Duration.ofMinutes(5));
@@ -117,7 +124,10 @@ final class RolloutFanoutBenchmark {
                 try (CommandCounter counter = new CommandCounter(bootstrap, Topics.DEVICE_COMMANDS);
                         MemoryWatch memory = new MemoryWatch(List.of(new MemoryWatch.Server("rollout-service",
                                 service.pid(), service.url())), Duration.ofMillis(500))) {
-                    fourWaves(service, token, release, counter, fanout);
+                    // the first rollout after the service started pays for class loading and the JIT: reported, then
+                    // the same rollout over another 10,000 devices is the measured one (a service that has run before)
+                    fourWaves(service, token, release, counter, fanout, "fanout-cold", false);
+                    fourWaves(service, token, release, counter, fanout, "fanout-waves", true);
                     oneWave(service, token, release, counter, produced, fanout);
                     MemoryWatch.Peak peak = memory.peaks().get("rollout-service");
                     fanout.add(peak.heapBytes() == null
@@ -136,25 +146,26 @@ final class RolloutFanoutBenchmark {
 
     /** 10,000 devices, 4 waves: all of the first wave's commands on the topic within 1 s of the POST. */
     private void fourWaves(ServerUnderTest service, String token, ReleasePublished release, CommandCounter counter,
-            Figures figures) throws Exception {
+            Figures figures, String fleet, boolean measured) throws Exception {
         long posted = System.nanoTime();
-        JsonNode view = createRollout(service, token, release, "fanout-waves", List.of(10, 25, 50, 100));
+        JsonNode view = createRollout(service, token, release, fleet, List.of(10, 25, 50, 100));
         double answered = (System.nanoTime() - posted) / 1e6;
         String id = view.path("id").asText();
         long firstWave = view.path("waves").path(0).path("devices").asLong();
         CommandCounter.Tally tally = counter.await(id, firstWave, Duration.ofSeconds(60));
-        String name = String.format("%,d devices, 4 waves: POST until all of wave 1 (%,d commands) on the topic",
-                waveDevices, firstWave);
+        String name = String.format("%,d devices, 4 waves%s: POST until all of wave 1 (%,d commands) on the topic",
+                waveDevices, measured ? "" : ", first rollout after the service started (cold JVM)", firstWave);
         if (tally.commands.get() < firstWave) {
             figures.add(Figure.missing(name, "ms", String.format("only %,d of %,d commands after 60 s",
                     tally.commands.get(), firstWave)));
             return;
         }
         double millis = (tally.lastNanos - posted) / 1e6;
-        figures.add(Figure.of(name, millis, "ms").target(Target.atMost(1000))
-                .note(String.format("POST answered after %.0f ms", answered)));
-        say.accept(String.format("4-wave rollout of %,d devices: wave 1 = %,d commands on the topic %.0f ms after the "
-                + "POST (POST answered in %.0f ms)", waveDevices, firstWave, millis, answered));
+        Figure figure = Figure.of(name, millis, "ms").note(String.format("POST answered after %.0f ms", answered));
+        figures.add(measured ? figure.target(Target.atMost(1000)) : figure);
+        say.accept(String.format("4-wave rollout of %,d devices%s: wave 1 = %,d commands on the topic %.0f ms after the "
+                + "POST (POST answered in %.0f ms)", waveDevices, measured ? "" : " (cold JVM)", firstWave, millis,
+                answered));
     }
 
     /** N devices, one 100 % wave: POST until the last InstallRequested is on the topic. */
@@ -239,9 +250,10 @@ final class RolloutFanoutBenchmark {
     }
 
     /** An InstallRequested as rollout-service sends it for this release: the baseline's record. */
-    private static InstallRequested sampleCommand(ReleasePublished release) {
-        return new InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, "fan-0000000",
-                1_000_000L, UUID.randomUUID().toString(), 1, "gw-100:1.0", release.releaseId(), release.name(),
+    private static InstallRequested sampleCommand(ReleasePublished release, long i) {
+        return new InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                String.format("fan-%07d", i), 1_000_000L + i, ROLLOUT_ID, 1, "gw-100:1.0", release.releaseId(),
+                release.name(),
                 release.version(), release.artifacts(), ActionType.FORCED, null, false, null, null);
     }
 }

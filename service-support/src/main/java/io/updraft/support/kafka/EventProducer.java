@@ -2,6 +2,7 @@ package io.updraft.support.kafka;
 
 import io.smallrye.common.annotation.Identifier;
 import io.updraft.events.EventJson;
+import io.updraft.events.ProducerSettings;
 import io.updraft.events.UpdraftEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,14 +44,7 @@ public class EventProducer {
         });
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, source + "-events");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // must be >= linger.ms + request.timeout.ms or the client refuses to start
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        props.putAll(ProducerSettings.delivery());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         this.producer = new KafkaProducer<>(props);
