@@ -6,6 +6,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
+import org.hibernate.Session;
 
 /**
  * Announces that a device's poll view changed. The NOTIFY is part of the caller's transaction, so every replica
@@ -23,20 +25,38 @@ public class DeviceChanges {
     @Inject
     DeviceViewCache cache;
 
+    /**
+     * One NOTIFY per device per transaction, sent over the session's connection without flushing it (a native query
+     * would flush the whole session each time: a polled batch of thousands of commands made that quadratic), and one
+     * eviction after the commit for every device the transaction changed. NOTIFY is delivered at commit anyway, when
+     * whatever the session still holds has been flushed.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void changed(String controllerId) {
-        entityManager.flush();
-        entityManager.createNativeQuery("select pg_notify('" + CHANNEL + "', ?1)")
-                .setParameter(1, controllerId)
-                .getSingleResult();
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
+        @SuppressWarnings("unchecked")
+        java.util.Set<String> changed = (java.util.Set<String>) transactions.getResource(DeviceChanges.class);
+        if (changed == null) {
+            java.util.Set<String> devices = new java.util.HashSet<>();
+            changed = devices;
+            transactions.putResource(DeviceChanges.class, devices);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
 
-            @Override
-            public void afterCompletion(int status) {
-                cache.evict(controllerId);
+                @Override
+                public void afterCompletion(int status) {
+                    devices.forEach(cache::evict);
+                }
+            });
+        }
+        if (!changed.add(controllerId)) {
+            return;
+        }
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement notify = connection.prepareStatement("select pg_notify('" + CHANNEL + "', ?)")) {
+                notify.setString(1, controllerId);
+                notify.executeQuery().close();
             }
         });
     }
