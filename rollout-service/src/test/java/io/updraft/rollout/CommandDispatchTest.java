@@ -72,20 +72,38 @@ class CommandDispatchTest extends WatchedTopicsTest {
                 .until(() -> !rolloutEvents.events(RolloutEvent.class, RolloutEvent.RolloutAborted.class,
                         event -> event.rolloutId().equals(rolloutId)).isEmpty());
 
-        // every device gets an install or a cancel; one that got its install gets the cancel after it
+        // the abort ends the dispatch: each action created before it is canceled (after its install, if that was
+        // sent), and the devices the dispatcher had not reached get nothing
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> commandsByDevice(rolloutId).size() == 3000
+                .until(() -> commandsByDevice(rolloutId).size() == count("select count(*) from device_action"
+                        + " where rollout_id = ? and not rollback", rolloutId)
                         && commandsByDevice(rolloutId).values().stream().allMatch(
                                 sequence -> sequence.get(sequence.size() - 1) instanceof CancelRequested));
+        assertThat(count("select count(*) from command_dispatch where rollout_id = ?", rolloutId)).isZero();
+        assertThat(count("select count(*) from device_action where rollout_id = ? and state <> 'CANCELED'",
+                rolloutId)).isZero();
         Map<String, List<DeviceCommand>> byDevice = commandsByDevice(rolloutId);
         long installed = byDevice.values().stream().filter(sequence -> sequence.size() == 2).count();
-        System.out.printf("abort mid-dispatch: %d of 3000 installs were sent before the abort%n", installed);
+        System.out.printf("abort mid-dispatch: of 3000 devices, %d got their install (then a cancel), %d only a"
+                + " cancel, %d nothing%n", installed, byDevice.size() - installed, 3000 - byDevice.size());
+        assertThat(installed).as("the abort came after the first installs").isPositive();
         assertThat(byDevice.values()).allSatisfy(sequence -> {
             assertThat(sequence).hasSizeBetween(1, 2);
             if (sequence.size() == 2) {
                 assertThat(sequence.get(0)).isInstanceOf(InstallRequested.class);
             }
         });
+    }
+
+    private long count(String sql, String rolloutId) throws Exception {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, rolloutId);
+            try (var rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     private List<String> fleet(int size) {

@@ -58,7 +58,12 @@ public class RolloutViews {
                 rollout.actionDeadlineMillis == null ? null : Duration.ofMillis(rollout.actionDeadlineMillis).toString(),
                 rollout.windowCron == null ? null
                         : new MaintenanceWindowView(rollout.windowCron, rollout.windowDuration, rollout.windowZone),
-                rollout.retries, rollout.dynamic);
+                rollout.retries, rollout.dynamic, rolloutRate(rollout.rate()));
+    }
+
+    private static RolloutView.RolloutRateView rolloutRate(io.updraft.rollout.domain.RolloutRate rate) {
+        return rate == null ? null : new RolloutView.RolloutRateView(rate.maximumPerMinute(), rate.baseRatePerMinute(),
+                rate.incrementFactor(), rate.numberOfNotifiedThings(), rate.numberOfSucceededThings());
     }
 
     public static ActionView of(DeviceAction action) {

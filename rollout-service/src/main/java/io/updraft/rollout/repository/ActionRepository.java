@@ -25,28 +25,9 @@ public class ActionRepository {
     EntityManager entityManager;
 
     /**
-     * Creates install actions for the wave's devices in ACTIVE cohorts, in device order (their action ids ascend in
-     * the order the dispatcher sends them); returns how many were created.
+     * Hands a started wave to the {@code CommandDispatcher}, which creates its install actions (devices of ACTIVE
+     * cohorts, in device order) and sends them after the commit.
      */
-    public int scheduleWave(String rolloutId, int wave, String releaseId, String version) {
-        return entityManager.createNativeQuery("""
-                insert into device_action (action_id, rollout_id, device_id, wave, cohort, release_id, version,
-                                           rollback, state, created_at, updated_at)
-                select nextval('action_id_seq'), s.rollout_id, s.device_id, s.wave, s.cohort, ?3, ?4,
-                       false, 'SCHEDULED', now(), now()
-                from (select rd.rollout_id, rd.device_id, rd.wave, rd.cohort
-                      from rollout_device rd
-                      join rollout_cohort c on c.rollout_id = rd.rollout_id and c.cohort = rd.cohort
-                                            and c.state = 'ACTIVE'
-                      where rd.rollout_id = ?1 and rd.wave = ?2
-                      order by rd.device_id) s
-                on conflict do nothing""")
-                .setParameter(1, rolloutId).setParameter(2, wave)
-                .setParameter(3, releaseId).setParameter(4, version)
-                .executeUpdate();
-    }
-
-    /** Hands a started wave to the {@code CommandDispatcher}, which sends its installs after the commit. */
     public void dispatchWave(String rolloutId, int wave) {
         entityManager.createNativeQuery("""
                 insert into command_dispatch (rollout_id, wave, last_action_id, created_at) values (?1, ?2, 0, now())
@@ -77,11 +58,17 @@ public class ActionRepository {
     /**
      * Cancels the open install actions of a rollout (or of one of its cohorts); returns the actions canceled. Waits
      * for the rollout's command dispatch first, so every InstallRequested already handed to Kafka is acknowledged
-     * before the CancelRequested is written, and the dispatcher never sends an action canceled here.
+     * before the CancelRequested is written, and the dispatcher never sends an action canceled here. Cancelling the
+     * whole rollout ends its dispatch: devices the dispatcher had not reached get no action at all. (A cohort's
+     * devices not reached yet get none either: the dispatcher creates actions only in ACTIVE cohorts.)
      */
     public List<DeviceAction> cancelOpenInstalls(String rolloutId, String cohortOrNull) {
         entityManager.createNativeQuery("select 1 from command_dispatch where rollout_id = ?1 for update")
                 .setParameter(1, rolloutId).getResultList();
+        if (cohortOrNull == null) {
+            entityManager.createNativeQuery("delete from command_dispatch where rollout_id = ?1")
+                    .setParameter(1, rolloutId).executeUpdate();
+        }
         Query update = entityManager.createNativeQuery("update device_action set state = 'CANCELED', updated_at = now()"
                 + " where rollout_id = ?1 and not rollback and state in " + OPEN
                 + (cohortOrNull == null ? "" : " and cohort = ?2") + " returning " + COLUMNS)

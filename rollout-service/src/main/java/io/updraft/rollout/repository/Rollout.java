@@ -79,6 +79,28 @@ public class Rollout {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /** Rollout rate (see RolloutRate); all null: installs leave as fast as the broker takes them. */
+    @Column(name = "rate_max_per_minute")
+    public Integer rateMaxPerMinute;
+    @Column(name = "rate_base_per_minute")
+    public Integer rateBasePerMinute;
+    @Column(name = "rate_factor")
+    public Double rateFactor;
+    @Column(name = "rate_step")
+    public Integer rateStep;
+    @Column(name = "rate_counts_succeeded")
+    public boolean rateCountsSucceeded;
+
+    /** The rollout rate, or null when there is none. */
+    public io.updraft.rollout.domain.RolloutRate rate() {
+        if (rateMaxPerMinute == null) {
+            return null;
+        }
+        return new io.updraft.rollout.domain.RolloutRate(rateMaxPerMinute, rateBasePerMinute, rateFactor,
+                rateBasePerMinute == null || rateCountsSucceeded ? null : rateStep,
+                rateBasePerMinute != null && rateCountsSucceeded ? rateStep : null);
+    }
+
     public Duration soakTime() {
         return Duration.ofMillis(soakTimeMillis);
     }

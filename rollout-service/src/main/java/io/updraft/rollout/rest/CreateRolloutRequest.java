@@ -49,7 +49,24 @@ public record CreateRolloutRequest(
         @Valid MaintenanceWindowRequest maintenanceWindow,
         String actionDeadline,
         @Min(0) @Max(10) Integer retries,
-        Boolean dynamic) {
+        Boolean dynamic,
+        @Valid RolloutRateRequest rolloutRate) {
+
+    /**
+     * How fast each wave's installs are sent (AWS IoT Jobs' {@code jobExecutionsRolloutConfig}): at most
+     * {@code maximumPerMinute}; with {@code exponentialRate}, starting at {@code baseRatePerMinute} and multiplied by
+     * {@code incrementFactor} (1.1..5) each time another {@code rateIncreaseCriteria} devices were notified or
+     * succeeded. Each wave starts at the base rate.
+     */
+    public record RolloutRateRequest(Integer maximumPerMinute, @Valid ExponentialRateRequest exponentialRate) {
+    }
+
+    public record ExponentialRateRequest(Integer baseRatePerMinute, Double incrementFactor,
+            @Valid RateIncreaseCriteria rateIncreaseCriteria) {
+    }
+
+    public record RateIncreaseCriteria(Integer numberOfNotifiedThings, Integer numberOfSucceededThings) {
+    }
 
     /**
      * When devices may install: windows open whenever the Quartz cron {@code schedule} fires in {@code timezone}

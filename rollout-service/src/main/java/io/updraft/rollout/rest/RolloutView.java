@@ -7,7 +7,13 @@ import java.util.List;
 public record RolloutView(String id, String name, String releaseId, String version, String state, int currentWave,
         Instant createdAt, List<WaveView> waves, List<CohortView> cohorts, RollbackActionsView rollbackActions,
         String filter, List<String> cohortBy, int canaryPerCohort, Instant startAt, String waveTimeout,
-        String actionDeadline, MaintenanceWindowView maintenanceWindow, int retries, boolean dynamic) {
+        String actionDeadline, MaintenanceWindowView maintenanceWindow, int retries, boolean dynamic,
+        RolloutRateView rolloutRate) {
+
+    /** How fast each wave's installs are sent (null: as fast as the broker takes them); see CreateRolloutRequest. */
+    public record RolloutRateView(int maximumPerMinute, Integer baseRatePerMinute, Double incrementFactor,
+            Integer numberOfNotifiedThings, Integer numberOfSucceededThings) {
+    }
 
     /**
      * @param expired installs whose deadline passed before the device took them (counted like canceled)

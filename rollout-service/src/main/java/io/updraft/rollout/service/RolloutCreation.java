@@ -109,6 +109,7 @@ public class RolloutCreation {
     }
 
     private RolloutSpec spec(CreateRolloutRequest request) {
+        RolloutRates.of(request.rolloutRate()); // a bad rate is a 400 for the preview as for the creation
         return RolloutSpec.of(request, config.defaultCanaryPerCohort(), config.defaultSoakTime(),
                 config.defaultWaveTimeout());
     }
@@ -161,6 +162,7 @@ public class RolloutCreation {
         rollout.actionDeadlineMillis = spec.actionDeadline() == null ? null : spec.actionDeadline().toMillis();
         rollout.retries = request.retries() == null ? 0 : request.retries();
         rollout.dynamic = Boolean.TRUE.equals(request.dynamic());
+        RolloutRates.store(RolloutRates.of(request.rolloutRate()), rollout);
         rollout.currentWave = 1;
         rollout.waveCount = spec.schedule().count();
         rollout.errorThreshold = or(request.errorThreshold(), config.defaultErrorThreshold());

@@ -18,8 +18,9 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 /**
- * Starts one wave in the caller's transaction: its actions, RolloutGroupStarted (outbox) and the wave's dispatch row,
- * from which {@link CommandDispatcher} sends one InstallRequested per device after the commit.
+ * Starts one wave in the caller's transaction: RolloutGroupStarted (outbox) and the wave's dispatch row, from which
+ * {@link CommandDispatcher} creates each device's install action and sends its InstallRequested after the commit —
+ * starting a wave of a million devices writes two rows.
  */
 @ApplicationScoped
 public class WaveLauncher {
@@ -37,7 +38,8 @@ public class WaveLauncher {
     /** @return true if the wave started; false if it had no device in an ACTIVE cohort and was SKIPPED */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean start(Rollout rollout, int wave, CatalogRelease release) {
-        int scheduled = actions.scheduleWave(rollout.id, wave, release.releaseId(), release.version());
+        // devices of the wave in cohorts still ACTIVE, from the wave x cohort counters
+        int scheduled = (int) waves.activeDevices(rollout.id, wave);
         if (scheduled == 0) {
             waves.setState(rollout.id, wave, WaveState.SKIPPED);
             return false;
