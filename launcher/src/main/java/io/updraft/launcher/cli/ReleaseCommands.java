@@ -211,56 +211,59 @@ final class ReleaseCommands {
         }
     }
 
-    @Command(name = "promote", description = "Mark a published release STABLE (ID or NAME@VERSION).")
-    static final class Promote implements Callable<Integer> {
+    /** A state change of one release (ID or NAME@VERSION); prints "gw-firmware 1.2.0 is STABLE" or the JSON. */
+    abstract static class StateChange implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Parameters(paramLabel = "RELEASE")
         String release;
 
+        abstract JsonNode send(UpdraftApi api, String releaseId);
+
+        String suffix(JsonNode changed) {
+            return "";
+        }
+
         @Override
         public Integer call() {
             UpdraftApi api = UpdraftCli.of(spec).api();
-            return stateChanged(spec, api.promoteRelease(resolveId(api, release)), "");
+            JsonNode changed = send(api, resolveId(api, release));
+            UpdraftCli.of(spec).printer(spec).result(changed, changed.path("name").asText() + " "
+                    + changed.path("version").asText() + " is " + changed.path("state").asText() + suffix(changed));
+            return 0;
+        }
+    }
+
+    @Command(name = "promote", description = "Mark a published release STABLE (ID or NAME@VERSION).")
+    static final class Promote extends StateChange {
+        @Override
+        JsonNode send(UpdraftApi api, String releaseId) {
+            return api.promoteRelease(releaseId);
         }
     }
 
     @Command(name = "revoke", description = "Revoke a release: never offered to a device again; its rollouts stop.")
-    static final class Revoke implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Parameters(paramLabel = "RELEASE")
-        String release;
+    static final class Revoke extends StateChange {
         @Option(names = "--reason")
         String reason;
 
         @Override
-        public Integer call() {
-            UpdraftApi api = UpdraftCli.of(spec).api();
-            JsonNode r = api.revokeRelease(resolveId(api, release), reason);
-            return stateChanged(spec, r, " (" + Printer.text(r, "revokedReason") + ")");
+        JsonNode send(UpdraftApi api, String releaseId) {
+            return api.revokeRelease(releaseId, reason);
+        }
+
+        @Override
+        String suffix(JsonNode changed) {
+            return " (" + Printer.text(changed, "revokedReason") + ")";
         }
     }
 
     @Command(name = "publish-draft", description = "Publish a DRAFT release (announces it to the rollout-service).")
-    static final class PublishDraft implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Parameters(paramLabel = "RELEASE")
-        String release;
-
+    static final class PublishDraft extends StateChange {
         @Override
-        public Integer call() {
-            UpdraftApi api = UpdraftCli.of(spec).api();
-            return stateChanged(spec, api.publishDraft(resolveId(api, release)), "");
+        JsonNode send(UpdraftApi api, String releaseId) {
+            return api.publishDraft(releaseId);
         }
-    }
-
-    /** "gw-firmware 1.2.0 is STABLE", or the release as JSON. */
-    private static int stateChanged(CommandSpec spec, JsonNode release, String suffix) {
-        UpdraftCli.of(spec).printer(spec).result(release, release.path("name").asText() + " "
-                + release.path("version").asText() + " is " + release.path("state").asText() + suffix);
-        return 0;
     }
 
     static String artifacts(JsonNode release) {

@@ -117,60 +117,60 @@ final class RolloutCommands {
         }
     }
 
-    @Command(name = "pause", description = "Pause a running rollout.")
-    static final class Pause implements Callable<Integer> {
+    /** A control command: one POST on the rollout, which answers the rollout; prints its new state. */
+    abstract static class Control implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Parameters(paramLabel = "ROLLOUT")
         String id;
+
+        abstract JsonNode send(UpdraftApi api);
+
+        @Override
+        public Integer call() {
+            JsonNode rollout = send(UpdraftCli.of(spec).api());
+            UpdraftCli.of(spec).printer(spec).result(rollout, "rollout " + rollout.path("id").asText() + " is "
+                    + rollout.path("state").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a running rollout.")
+    static final class Pause extends Control {
         @Option(names = "--reason")
         String reason;
 
         @Override
-        public Integer call() {
-            return control(spec, UpdraftCli.of(spec).api().pauseRollout(id, reason));
+        JsonNode send(UpdraftApi api) {
+            return api.pauseRollout(id, reason);
         }
     }
 
     @Command(name = "resume", description = "Resume a paused rollout (accepts the current wave's failures).")
-    static final class Resume implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Parameters(paramLabel = "ROLLOUT")
-        String id;
-
+    static final class Resume extends Control {
         @Override
-        public Integer call() {
-            return control(spec, UpdraftCli.of(spec).api().resumeRollout(id));
+        JsonNode send(UpdraftApi api) {
+            return api.resumeRollout(id);
         }
     }
 
     @Command(name = "abort", description = "Abort a rollout: open installs are canceled.")
-    static final class Abort implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Parameters(paramLabel = "ROLLOUT")
-        String id;
+    static final class Abort extends Control {
         @Option(names = "--reason")
         String reason;
 
         @Override
-        public Integer call() {
-            return control(spec, UpdraftCli.of(spec).api().abortRollout(id, reason));
+        JsonNode send(UpdraftApi api) {
+            return api.abortRollout(id, reason);
         }
     }
 
     @Command(name = "approve", description = "Approve the next wave of a rollout that waits for approval"
             + " (POST /api/v1/rollouts/{id}/approve).")
-    static final class Approve implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Parameters(paramLabel = "ROLLOUT")
-        String id;
-
+    static final class Approve extends Control {
         @Override
-        public Integer call() {
-            return control(spec, UpdraftCli.of(spec).api().approveRollout(id));
+        JsonNode send(UpdraftApi api) {
+            return api.approveRollout(id);
         }
     }
 
@@ -298,12 +298,6 @@ final class RolloutCommands {
         rollout.path("waves").forEach(w -> waves.add(w.path("percent").asInt() + "% (" + w.path("devices").asInt()
                 + " devices)"));
         return "waves " + String.join(", ", waves);
-    }
-
-    private static int control(CommandSpec spec, JsonNode rollout) {
-        UpdraftCli.of(spec).printer(spec).result(rollout, "rollout " + rollout.path("id").asText() + " is "
-                + rollout.path("state").asText());
-        return 0;
     }
 
     static String detail(String body) {
