@@ -15,72 +15,75 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
     }
 
     /**
-     * Locks the rollout if it is running and its current wave finished soaking, skipping rows another replica holds.
+     * What the wave gate looks for: rollouts in a state whose time has come. The list is a hint for the tick; the
+     * lock re-checks the condition under {@code FOR UPDATE SKIP LOCKED}, so replicas never decide about the same
+     * rollout at once and a rollout another transaction just moved on is skipped.
      */
-    public Optional<Rollout> lockIfSoaked(String id) {
-        @SuppressWarnings("unchecked")
-        List<String> ids = getEntityManager().createNativeQuery("""
-                select r.id from rollout r
-                join rollout_wave w on w.rollout_id = r.id and w.wave = r.current_wave
-                where r.id = ?1 and r.state = 'RUNNING' and w.state = 'SOAKING' and w.soak_until <= now()
-                for update of r skip locked""")
-                .setParameter(1, id)
-                .getResultList();
-        return ids.isEmpty() ? Optional.empty() : findByIdOptional(id);
+    private enum Due {
+        /** running, and the current wave finished soaking */
+        SOAKED(CURRENT_WAVE, "r.state = 'RUNNING' and w.state = 'SOAKING' and w.soak_until <= now()", "w.soak_until"),
+        /** running, and the current wave is still running past its timeout */
+        TIMED_OUT(CURRENT_WAVE, "r.state = 'RUNNING' and w.state = 'RUNNING' and w.timeout_at <= now()",
+                "w.timeout_at"),
+        /** SCHEDULED, and its start time has come */
+        STARTING("rollout r", "r.state = 'SCHEDULED' and r.start_at <= now()", "r.start_at");
+
+        final String from;
+        final String condition;
+        final String order;
+
+        Due(String from, String condition, String order) {
+            this.from = from;
+            this.condition = condition;
+            this.order = order;
+        }
     }
 
+    private static final String CURRENT_WAVE =
+            "rollout r join rollout_wave w on w.rollout_id = r.id and w.wave = r.current_wave";
+
     /** Rollouts whose current wave finished soaking (a hint; {@link #lockIfSoaked} decides). */
-    @SuppressWarnings("unchecked")
     public List<String> soaked(int limit) {
-        return getEntityManager().createNativeQuery("""
-                select r.id from rollout r
-                join rollout_wave w on w.rollout_id = r.id and w.wave = r.current_wave
-                where r.state = 'RUNNING' and w.state = 'SOAKING' and w.soak_until <= now()
-                order by w.soak_until limit ?1""")
-                .setParameter(1, limit)
-                .getResultList();
+        return due(Due.SOAKED, limit);
+    }
+
+    /** Locks the rollout if it is running and its current wave finished soaking. */
+    public Optional<Rollout> lockIfSoaked(String id) {
+        return lockIf(Due.SOAKED, id);
     }
 
     /** Rollouts whose current wave is still running past its timeout (a hint; {@link #lockIfTimedOut} decides). */
-    @SuppressWarnings("unchecked")
     public List<String> timedOut(int limit) {
-        return getEntityManager().createNativeQuery("""
-                select r.id from rollout r
-                join rollout_wave w on w.rollout_id = r.id and w.wave = r.current_wave
-                where r.state = 'RUNNING' and w.state = 'RUNNING' and w.timeout_at <= now()
-                order by w.timeout_at limit ?1""")
-                .setParameter(1, limit)
-                .getResultList();
+        return due(Due.TIMED_OUT, limit);
     }
 
-    /** Locks the rollout if its current wave is still running past its timeout, skipping rows another replica holds. */
+    /** Locks the rollout if its current wave is still running past its timeout. */
     public Optional<Rollout> lockIfTimedOut(String id) {
-        @SuppressWarnings("unchecked")
-        List<String> ids = getEntityManager().createNativeQuery("""
-                select r.id from rollout r
-                join rollout_wave w on w.rollout_id = r.id and w.wave = r.current_wave
-                where r.id = ?1 and r.state = 'RUNNING' and w.state = 'RUNNING' and w.timeout_at <= now()
-                for update of r skip locked""")
-                .setParameter(1, id)
-                .getResultList();
-        return ids.isEmpty() ? Optional.empty() : findByIdOptional(id);
+        return lockIf(Due.TIMED_OUT, id);
     }
 
     /** SCHEDULED rollouts whose start time has come (a hint; {@link #lockIfDue} decides). */
-    @SuppressWarnings("unchecked")
     public List<String> due(int limit) {
-        return getEntityManager().createNativeQuery("""
-                select id from rollout where state = 'SCHEDULED' and start_at <= now() order by start_at limit ?1""")
+        return due(Due.STARTING, limit);
+    }
+
+    /** Locks the rollout if it is SCHEDULED and due (an abort holding the row makes it skip). */
+    public Optional<Rollout> lockIfDue(String id) {
+        return lockIf(Due.STARTING, id);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> due(Due due, int limit) {
+        return getEntityManager().createNativeQuery("select r.id from " + due.from + " where " + due.condition
+                + " order by " + due.order + " limit ?1")
                 .setParameter(1, limit)
                 .getResultList();
     }
 
-    /** Locks the rollout if it is SCHEDULED and due, skipping a row another replica (or an abort) holds. */
-    public Optional<Rollout> lockIfDue(String id) {
+    private Optional<Rollout> lockIf(Due due, String id) {
         @SuppressWarnings("unchecked")
-        List<String> ids = getEntityManager().createNativeQuery("""
-                select id from rollout where id = ?1 and state = 'SCHEDULED' and start_at <= now()
-                for update skip locked""")
+        List<String> ids = getEntityManager().createNativeQuery("select r.id from " + due.from + " where r.id = ?1 and "
+                + due.condition + " for update of r skip locked")
                 .setParameter(1, id)
                 .getResultList();
         return ids.isEmpty() ? Optional.empty() : findByIdOptional(id);
