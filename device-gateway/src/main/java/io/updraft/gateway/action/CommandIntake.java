@@ -1,8 +1,10 @@
 package io.updraft.gateway.action;
 
+import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.CancelRequested;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.gateway.mapping.ActionReports;
+import io.updraft.gateway.poll.DeviceChanges;
 import io.updraft.gateway.repository.DeviceAction;
 import io.updraft.gateway.repository.DeviceActionRepository;
 import io.updraft.gateway.repository.DeviceRepository;
@@ -11,10 +13,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
-/** Applies the rollout-service's commands to a device's actions (supersede, cancel), under the device row lock. */
+/**
+ * Applies the rollout-service's commands to the devices' actions (supersede, cancel), under the device row locks:
+ * a polled batch at a time with a handful of set-based statements ({@link #applyAll}), or one command at a time
+ * ({@link #install}, {@link #cancel}) when a batch failed and its records are retried alone.
+ */
 @ApplicationScoped
 public class CommandIntake {
     private static final Logger LOG = Logger.getLogger(CommandIntake.class);
@@ -27,6 +37,43 @@ public class CommandIntake {
     ActionQueue queue;
     @Inject
     Outbox outbox;
+    @Inject
+    DeviceChanges changes;
+
+    /**
+     * A polled batch of commands (first deliveries, in offset order, maintenance windows already checked), with the
+     * same outcome as {@link #install} / {@link #cancel} one by one: the batch's devices are created or locked by one
+     * statement (in id order), their open actions and the actions the commands name read by one query, every
+     * command decided in memory in order ({@link IntakePlan}), then the changed actions updated by at most two
+     * statements, the new ones inserted by one, the reports written to the outbox in one JDBC batch and every
+     * changed device notified by one statement.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyAll(List<? extends DeviceCommand> commands) {
+        if (commands.isEmpty()) {
+            return;
+        }
+        Set<String> installed = new HashSet<>();
+        Set<String> canceled = new HashSet<>();
+        Set<Long> actionIds = new HashSet<>();
+        for (DeviceCommand command : commands) {
+            (command instanceof InstallRequested ? installed : canceled).add(command.deviceId());
+            actionIds.add(command.actionId());
+        }
+        canceled.removeAll(installed);
+        devices.lockOrCreateAll(installed, canceled); // a cancel does not create an unknown device
+        Set<String> batchDevices = new LinkedHashSet<>(installed);
+        batchDevices.addAll(canceled);
+        IntakePlan plan = new IntakePlan(actions.openOrKnown(batchDevices, actionIds), Instant.now());
+        commands.forEach(plan::apply);
+        actions.updateAll(plan.leaving());
+        actions.updateAll(plan.entering());
+        actions.insertAll(plan.created());
+        outbox.appendAll(plan.reports());
+        changes.changed(plan.changedDevices());
+        LOG.debugf("%d commands applied: %d new actions, %d changed, %d devices notified", commands.size(),
+                plan.created().size(), plan.leaving().size() + plan.entering().size(), plan.changedDevices().size());
+    }
 
     /**
      * A new action supersedes whatever the device has not finished: an action it never fetched is withdrawn at

@@ -7,6 +7,7 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.sql.PreparedStatement;
+import java.util.List;
 import org.hibernate.Session;
 
 /**
@@ -24,6 +25,32 @@ public class DeviceChanges {
     TransactionSynchronizationRegistry transactions;
     @Inject
     DeviceViewCache cache;
+
+    /** Many devices at once: one statement for all their NOTIFYs. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void changed(List<String> controllerIds) {
+        if (controllerIds.isEmpty()) {
+            return;
+        }
+        entityManager.flush();
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement notify = connection.prepareStatement(
+                    "select pg_notify('" + CHANNEL + "', id) from unnest(?::varchar[]) as id")) {
+                notify.setArray(1, connection.createArrayOf("varchar", controllerIds.toArray(String[]::new)));
+                notify.executeQuery().close();
+            }
+        });
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                controllerIds.forEach(cache::evict);
+            }
+        });
+    }
 
     /**
      * One NOTIFY per device per transaction, sent over the session's connection without flushing it (a native query
