@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** What a rollout is: the options {@code rollout create} and {@code rollout preview} share, as the request body. */
 final class RolloutSpecOptions {
@@ -63,6 +65,26 @@ final class RolloutSpecOptions {
     Integer retries;
     @Option(names = "--dynamic", description = "devices that register or start matching later join the rollout")
     boolean dynamic;
+    @Option(names = "--rollback-release", paramLabel = "RELEASE", description = "id or NAME@VERSION: a rolled-back"
+            + " cohort's devices get this release instead of the one each ran before")
+    String rollbackRelease;
+    @Option(names = "--health-gate", paramLabel = "BOUND=VALUE,…", converter = HealthGateConverter.class,
+            description = "telemetry bounds per cohort while a wave runs and soaks, e.g. maxFailureRate=0.05,"
+                    + "maxUnhealthyRatio=0.1,maxCrashesPerReport=0.2,minReports=20,requireWindow")
+    ObjectNode healthGate;
+    @Option(names = "--error-action", paramLabel = "pause|abort", converter = ErrorActionConverter.class,
+            description = "what a soaked wave failing above its error threshold does to the rollout (service"
+                    + " default pause)")
+    String errorAction;
+    @Option(names = "--wave", paramLabel = "PERCENT[:OPTION…]", converter = WaveConverter.class,
+            description = "a cumulative percentage wave with its own options (repeat, in order; instead of --waves),"
+                    + " e.g. 10:success=0.9:error=0.05:action=abort or 50:approval")
+    List<ObjectNode> waveSpecs = new ArrayList<>();
+    @Option(names = "--group", paramLabel = "NAME[:FILTER][:PERCENT%][:OPTION…]", converter = GroupConverter.class,
+            description = "an explicit wave group (repeat, in order; instead of --waves/--wave): it takes PERCENT%"
+                    + " (default 100%) of the devices matching FILTER (default all) that no earlier group took, e.g."
+                    + " 'lab:region == \"lab\"', 'eu:region == \"eu\":50%:approval', 'rest'")
+    List<ObjectNode> groups = new ArrayList<>();
     @Option(names = "--wait-for-release", defaultValue = "PT60S", description = "how long to retry while the"
             + " rollout-service has not yet heard of a just-published release (default PT60S)")
     Duration waitForRelease;
@@ -154,6 +176,190 @@ final class RolloutSpecOptions {
         if (dynamic) {
             body.put("dynamic", true);
         }
+        if (rollbackRelease != null) {
+            body.put("rollbackRelease", ReleaseCommands.resolveId(api, rollbackRelease));
+        }
+        if (healthGate != null) {
+            body.set("healthGate", healthGate);
+        }
+        if (!waveSpecs.isEmpty() || !groups.isEmpty()) {
+            if (waves != null || (!waveSpecs.isEmpty() && !groups.isEmpty())) {
+                throw new IllegalArgumentException("give the waves one way: --waves, --wave (repeated) or --group"
+                        + " (repeated)");
+            }
+            ArrayNode array = body.putArray("waves");
+            (groups.isEmpty() ? waveSpecs : groups).forEach(array::add);
+        }
+        if (errorAction != null) {
+            body.put("errorAction", errorAction);
+        }
         return body;
+    }
+
+    /**
+     * {@code --health-gate maxFailureRate=0.05,minReports=20,requireWindow} → the request's {@code healthGate} object;
+     * a bare {@code requireWindow} means true. An unknown bound or a value that is not a number is a usage error.
+     */
+    static final class HealthGateConverter implements ITypeConverter<ObjectNode> {
+        private static final List<String> BOUNDS = List.of("maxFailureRate", "maxUnhealthyRatio",
+                "maxCrashesPerReport", "minReports", "requireWindow");
+
+        @Override
+        public ObjectNode convert(String value) {
+            ObjectNode gate = UpdraftApi.object();
+            for (String part : value.split(",")) {
+                String[] pair = part.strip().split("=", 2);
+                String key = known(pair[0].strip());
+                String given = pair.length == 2 ? pair[1].strip() : null;
+                try {
+                    if (key.equals("requireWindow")) {
+                        gate.put(key, given == null || parseFlag(given));
+                    } else if (given == null) {
+                        throw new TypeConversionException(key + " needs a value, e.g. " + key + "=0.05");
+                    } else if (key.equals("minReports")) {
+                        gate.put(key, Integer.parseInt(given));
+                    } else {
+                        gate.put(key, Double.parseDouble(given));
+                    }
+                } catch (NumberFormatException e) {
+                    throw new TypeConversionException(key + " must be a number, got " + given);
+                }
+            }
+            return gate;
+        }
+
+        private static String known(String name) {
+            for (String key : BOUNDS) {
+                if (key.equalsIgnoreCase(name)) {
+                    return key;
+                }
+            }
+            throw new TypeConversionException("unknown health gate bound '" + name + "' (known: "
+                    + String.join(", ", BOUNDS) + ")");
+        }
+
+        private static boolean parseFlag(String given) {
+            if (given.equalsIgnoreCase("true") || given.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(given);
+            }
+            throw new TypeConversionException("requireWindow takes true or false, got " + given);
+        }
+    }
+
+    /** {@code --error-action pause|abort} (any case) → {@code PAUSE} / {@code ABORT}. */
+    static final class ErrorActionConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String action = value.strip().toUpperCase(Locale.ROOT);
+            if (!action.equals("PAUSE") && !action.equals("ABORT")) {
+                throw new TypeConversionException("the error action is pause or abort, got '" + value + "'");
+            }
+            return action;
+        }
+    }
+
+    /**
+     * {@code --wave PERCENT[:approval][:success=X][:error=Y][:action=pause|abort]} → a wave object, e.g.
+     * {@code 10:success=0.9:error=0.05} → {@code {"percent":10,"successThreshold":0.9,"errorThreshold":0.05}}.
+     */
+    static final class WaveConverter implements ITypeConverter<ObjectNode> {
+        @Override
+        public ObjectNode convert(String value) {
+            String[] parts = value.split(":", -1);
+            ObjectNode wave = UpdraftApi.object();
+            String percent = parts[0].strip();
+            if (!percent.matches("\\d{1,3}%?")) {
+                throw new TypeConversionException("a wave starts with its cumulative percentage, e.g. 10 or"
+                        + " 10:error=0.05; got '" + value + "'");
+            }
+            wave.put("percent", Integer.parseInt(percent.replace("%", "")));
+            for (int i = 1; i < parts.length; i++) {
+                if (!waveOption(wave, parts[i].strip())) {
+                    throw new TypeConversionException("unknown wave option '" + parts[i].strip() + "' (known:"
+                            + " approval, success=X, error=X, action=pause|abort)");
+                }
+            }
+            return wave;
+        }
+    }
+
+    /**
+     * {@code --group NAME[:FILTER][:PERCENT%][:approval][:success=X][:error=Y][:action=pause|abort]} → a group object.
+     * The name ends at the first ':'; options are read from the right end as long as the last ':'-separated part is
+     * one ({@code 50%}, {@code approval}, {@code success=…}, {@code error=…}, {@code action=…}); what remains is the
+     * filter (none: the group takes from every device no earlier group took). A filter's own ':' (inside a string)
+     * never ends it with something that reads as an option, as a filter cannot end so.
+     */
+    static final class GroupConverter implements ITypeConverter<ObjectNode> {
+        @Override
+        public ObjectNode convert(String value) {
+            int colon = value.indexOf(':');
+            String name = (colon < 0 ? value : value.substring(0, colon)).strip();
+            if (name.isEmpty()) {
+                throw new TypeConversionException("a group needs a name: NAME[:FILTER][:PERCENT%][:OPTION…], e.g."
+                        + " 'lab:region == \"lab\"'; got '" + value + "'");
+            }
+            ObjectNode options = UpdraftApi.object();
+            String rest = colon < 0 ? "" : value.substring(colon + 1);
+            while (true) {
+                int last = rest.lastIndexOf(':');
+                String part = (last < 0 ? rest : rest.substring(last + 1)).strip();
+                if (part.matches("\\d{1,3}%")) {
+                    options.put("percent", Integer.parseInt(part.substring(0, part.length() - 1)));
+                } else if (part.isEmpty() || !waveOption(options, part)) {
+                    break;
+                }
+                rest = last < 0 ? "" : rest.substring(0, last);
+            }
+            ObjectNode group = UpdraftApi.object().put("name", name);
+            if (!rest.isBlank()) {
+                group.put("filter", rest.strip());
+            }
+            // options were read right to left: keep the body in the documented order
+            for (String field : List.of("percent", "approval", "successThreshold", "errorThreshold", "errorAction")) {
+                if (options.has(field)) {
+                    group.set(field, options.get(field));
+                }
+            }
+            return group;
+        }
+    }
+
+    /** Puts one wave option into {@code wave}; false if {@code option} is none. */
+    private static boolean waveOption(ObjectNode wave, String option) {
+        String lower = option.toLowerCase(Locale.ROOT);
+        if (lower.equals("approval")) {
+            wave.put("approval", true);
+            return true;
+        }
+        // "success == 1" (a filter) is no option: an option is KEY=VALUE with one '=' and no blank in VALUE
+        if (!lower.matches("(success|error|action)\\s*=\\s*[^\\s=]+")) {
+            return false;
+        }
+        int equals = lower.indexOf('=');
+        String key = lower.substring(0, equals).strip();
+        String given = option.substring(equals + 1).strip();
+        switch (key) {
+            case "success", "error" -> {
+                double threshold;
+                try {
+                    threshold = Double.parseDouble(given);
+                } catch (NumberFormatException e) {
+                    throw new TypeConversionException(key + " takes a threshold between 0 and 1, got '" + given + "'");
+                }
+                if (!(threshold >= 0 && threshold <= 1)) {
+                    throw new TypeConversionException(key + " takes a threshold between 0 and 1, got '" + given + "'");
+                }
+                wave.put(key.equals("success") ? "successThreshold" : "errorThreshold", threshold);
+                return true;
+            }
+            case "action" -> {
+                wave.put("errorAction", new ErrorActionConverter().convert(given));
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
     }
 }

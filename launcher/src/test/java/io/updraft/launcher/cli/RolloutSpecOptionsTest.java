@@ -1,6 +1,7 @@
 package io.updraft.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.updraft.launcher.UpdraftApi;
@@ -44,10 +45,116 @@ class RolloutSpecOptionsTest {
     }
 
     @Test
+    void givenAHealthGateAndARollbackRelease_whenParsed_thenTheBodyCarriesThemUnderTheServiceFieldNames() {
+        RolloutCommands.Preview preview = new RolloutCommands.Preview();
+        new CommandLine(preview).parseArgs("--release", "rel-1", "--rollback-release", "rel-0", "--health-gate",
+                "maxFailureRate=0.05, maxunhealthyratio=0.1,maxCrashesPerReport=2,minReports=20,requireWindow");
+
+        JsonNode body = UpdraftApi.parse(preview.rollout.body(null).toString());
+
+        assertThat(body.path("rollbackRelease").asText()).isEqualTo("rel-0");
+        assertThat(body.path("healthGate").toString()).isEqualTo("{\"maxFailureRate\":0.05,\"maxUnhealthyRatio\":0.1,"
+                + "\"maxCrashesPerReport\":2.0,\"minReports\":20,\"requireWindow\":true}");
+    }
+
+    @Test
+    void givenRequireWindowFalseOrABoundAlone_whenParsed_thenOnlyThoseAreSent() {
+        RolloutCommands.Preview preview = new RolloutCommands.Preview();
+        new CommandLine(preview).parseArgs("--release", "rel-1", "--health-gate", "requireWindow=false,minReports=5");
+
+        assertThat(preview.rollout.body(null).path("healthGate").toString())
+                .isEqualTo("{\"requireWindow\":false,\"minReports\":5}");
+    }
+
+    @Test
+    void givenAnUnknownBoundOrAValueThatIsNoNumber_whenParsed_thenItIsAUsageErrorNamingIt() {
+        assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "rel-1",
+                "--health-gate", "maxFailRate=0.1"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("maxFailRate");
+        assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "rel-1",
+                "--health-gate", "minReports=many"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("minReports must be a number");
+        assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "rel-1",
+                "--health-gate", "maxFailureRate"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("needs a value");
+    }
+
+    @Test
     void givenOnlyARelease_whenParsed_thenTheServiceDefaultsEverythingElse() {
         RolloutCommands.Preview preview = new RolloutCommands.Preview();
         new CommandLine(preview).parseArgs("--release", "rel-1");
 
         assertThat(preview.rollout.body(null).toString()).isEqualTo("{\"releaseId\":\"rel-1\"}");
+    }
+
+    @Test
+    void givenGroups_whenParsed_thenEachIsAWaveObjectWithNameFilterPercentAndOptions() {
+        RolloutCommands.Preview preview = new RolloutCommands.Preview();
+        new CommandLine(preview).parseArgs("--release", "rel-1", "--error-action", "abort",
+                "--group", "lab:region == \"lab\"",
+                "--group", "eu:region == \"eu\" and site == \"a:b\":50%:approval:error=0.05:action=pause",
+                "--group", "canary:10%:success=0.9",
+                "--group", "rest");
+
+        JsonNode body = UpdraftApi.parse(preview.rollout.body(null).toString());
+
+        assertThat(body.path("errorAction").asText()).isEqualTo("ABORT");
+        assertThat(body.path("waves").toString()).isEqualTo("["
+                + "{\"name\":\"lab\",\"filter\":\"region == \\\"lab\\\"\"},"
+                + "{\"name\":\"eu\",\"filter\":\"region == \\\"eu\\\" and site == \\\"a:b\\\"\",\"percent\":50,"
+                + "\"approval\":true,\"errorThreshold\":0.05,\"errorAction\":\"PAUSE\"},"
+                + "{\"name\":\"canary\",\"percent\":10,\"successThreshold\":0.9},"
+                + "{\"name\":\"rest\"}]");
+    }
+
+    @Test
+    void givenWavesWithTheirOwnThresholds_whenParsed_thenPlainAndDetailedWavesAreObjects() {
+        RolloutCommands.Preview preview = new RolloutCommands.Preview();
+        new CommandLine(preview).parseArgs("--release", "rel-1", "--wave", "10:success=0.9:error=0.05:action=ABORT",
+                "--wave", "50%:approval", "--wave", "100");
+
+        assertThat(preview.rollout.body(null).path("waves").toString()).isEqualTo("["
+                + "{\"percent\":10,\"successThreshold\":0.9,\"errorThreshold\":0.05,\"errorAction\":\"ABORT\"},"
+                + "{\"percent\":50,\"approval\":true},{\"percent\":100}]");
+    }
+
+    @Test
+    void givenBadWaveOrGroupOptions_whenParsed_thenItIsAUsageErrorNamingIt() {
+        assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "r",
+                "--error-action", "explode")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("pause or abort");
+        assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "r",
+                "--wave", "10:error=lots")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("between 0 and 1");
+        assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "r",
+                "--wave", "10:speed=fast")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("unknown wave option 'speed=fast'");
+        assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "r",
+                "--wave", "half")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("cumulative percentage");
+        assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "r",
+                "--group", ":region == \"eu\"")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("needs a name");
+        assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "r",
+                "--group", "eu:region == \"eu\":error=2")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("between 0 and 1");
+    }
+
+    @Test
+    void givenWavesTwoWays_whenTheBodyIsBuilt_thenItIsRefused() {
+        RolloutCommands.Preview preview = new RolloutCommands.Preview();
+        new CommandLine(preview).parseArgs("--release", "r", "--waves", "10,100", "--group", "rest");
+
+        assertThatThrownBy(() -> preview.rollout.body(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one way");
+    }
+
+    @Test
+    void givenAFilterThatLooksLikeAnOptionWord_whenParsed_thenItStaysTheFilter() {
+        RolloutCommands.Preview preview = new RolloutCommands.Preview();
+        new CommandLine(preview).parseArgs("--release", "r", "--group", "ok:success == \"1\"");
+
+        assertThat(preview.rollout.body(null).path("waves").toString())
+                .isEqualTo("[{\"name\":\"ok\",\"filter\":\"success == \\\"1\\\"\"}]");
     }
 }

@@ -44,6 +44,48 @@ public final class RolloutPlanner {
         return new RolloutPlan(waves, cumulative);
     }
 
+    /**
+     * Devices an explicit group takes from one stratum: its {@code candidates} are the stratum's devices that match
+     * the group's filter and that no earlier group took; it takes max(ceil(percent × candidates / 100), min(canary,
+     * candidates)) of them, the first by device id. Only group 1 has a canary ({@code canary} 0 for the others).
+     * {@code AssignmentRepository} computes the same in SQL.
+     */
+    public static int groupShare(int percent, int candidates, int canary) {
+        if (canary < 0) {
+            throw new IllegalArgumentException("canaryPerCohort must not be negative, got " + canary);
+        }
+        return Math.min(candidates, Math.max(roundUpShare(percent, candidates), Math.min(canary, candidates)));
+    }
+
+    /**
+     * The plan of explicit groups from what each group took of each stratum.
+     *
+     * @param taken stratum → devices each group (wave 1 first) took of it
+     * @param ungrouped devices of the target set no group took
+     */
+    public static RolloutPlan planGroups(WaveSchedule groups, Map<String, int[]> taken, long ungrouped) {
+        if (!groups.grouped()) {
+            throw new IllegalArgumentException("planGroups needs explicit groups");
+        }
+        Map<String, int[]> cumulative = new LinkedHashMap<>();
+        new TreeMap<>(taken).forEach((stratum, counts) -> {
+            if (counts.length != groups.count()) {
+                throw new IllegalArgumentException("stratum " + stratum + " has " + counts.length + " group counts for "
+                        + groups.count() + " groups");
+            }
+            int[] sums = new int[counts.length];
+            int sum = 0;
+            for (int i = 0; i < counts.length; i++) {
+                sum += counts[i];
+                sums[i] = sum;
+            }
+            if (sum > 0) {
+                cumulative.put(stratum, sums);
+            }
+        });
+        return new RolloutPlan(groups, cumulative, ungrouped);
+    }
+
     /** ceil(percent × size / 100) in exact integer arithmetic (no floating-point surprises at 1M devices). */
     static int roundUpShare(int percent, int size) {
         long product = (long) percent * size;

@@ -12,6 +12,8 @@ public final class WaveJudge {
     public enum Verdict {
         /** failure ratio of the soaked wave above the error threshold: pause the rollout */
         PAUSE,
+        /** failure ratio of the soaked wave above the error threshold, and its error action is ABORT */
+        ABORT,
         /** enough devices finished: soak */
         SOAK,
         /** the soak is over and the wave is healthy: start the next wave */
@@ -52,11 +54,27 @@ public final class WaveJudge {
      */
     public static Verdict afterSoak(WaveProgress progress, double errorThreshold, int minSampleSize,
             boolean errorsAccepted) {
+        return afterSoak(progress, errorThreshold, minSampleSize, errorsAccepted, ErrorAction.PAUSE);
+    }
+
+    /**
+     * A soaked wave whose failure ratio (failed / (succeeded + failed), over at least {@code minSampleSize} judged
+     * devices) exceeds {@code errorThreshold} trips its {@code errorAction}: PAUSE or ABORT; otherwise it ADVANCEs.
+     *
+     * @param errorsAccepted the operator resumed this wave after it paused: its failures no longer stop it
+     */
+    public static Verdict afterSoak(WaveProgress progress, double errorThreshold, int minSampleSize,
+            boolean errorsAccepted, ErrorAction errorAction) {
         long judged = progress.succeeded() + progress.failed();
-        if (!errorsAccepted && judged > 0 && judged >= minSampleSize
-                && (double) progress.failed() / judged > errorThreshold) {
-            return Verdict.PAUSE;
+        if (!errorsAccepted && judged > 0 && judged >= minSampleSize && failureRatio(progress) > errorThreshold) {
+            return errorAction == ErrorAction.ABORT ? Verdict.ABORT : Verdict.PAUSE;
         }
         return Verdict.ADVANCE;
+    }
+
+    /** failed / (succeeded + failed): pending, canceled and expired devices count for neither; 0 with none judged. */
+    public static double failureRatio(WaveProgress progress) {
+        long judged = progress.succeeded() + progress.failed();
+        return judged == 0 ? 0 : (double) progress.failed() / judged;
     }
 }

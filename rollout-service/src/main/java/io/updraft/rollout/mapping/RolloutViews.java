@@ -2,6 +2,8 @@ package io.updraft.rollout.mapping;
 
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.HealthBounds;
+import io.updraft.rollout.domain.WaveRules;
 import io.updraft.rollout.repository.ActionRepository;
 import io.updraft.rollout.repository.DeviceAction;
 import io.updraft.rollout.repository.InventoryDevice;
@@ -43,9 +45,11 @@ public class RolloutViews {
                     // pending: sent but not started, or not sent yet (including devices of rolled-back cohorts)
                     long pending = Math.max(0,
                             wave.deviceCount() - succeeded - failed - running - canceled - expired);
+                    WaveRules rules = wave.rules(rollout);
                     return new WaveView(wave.wave(), wave.percent(), wave.deviceCount(), wave.state().name(),
                             succeeded, failed, running, pending, canceled, wave.approval(), expired, wave.timedOut(),
-                            counts.getOrDefault(ActionState.RETRIED, 0L));
+                            counts.getOrDefault(ActionState.RETRIED, 0L), wave.name(), wave.filter(),
+                            rules.successThreshold(), rules.errorThreshold(), rules.errorAction().name());
                 }).toList(),
                 waves.cohorts(rollout.id).stream()
                         .map(c -> new CohortView(c.cohort(), c.deviceCount(), c.state().name(), c.rollbackReason()))
@@ -58,7 +62,13 @@ public class RolloutViews {
                 rollout.actionDeadlineMillis == null ? null : Duration.ofMillis(rollout.actionDeadlineMillis).toString(),
                 rollout.windowCron == null ? null
                         : new MaintenanceWindowView(rollout.windowCron, rollout.windowDuration, rollout.windowZone),
-                rollout.retries, rollout.dynamic, rolloutRate(rollout.rate()));
+                rollout.retries, rollout.dynamic, healthGate(rollout.healthBounds()), rollout.rollbackReleaseId,
+                rolloutRate(rollout.rate()));
+    }
+
+    private static RolloutView.HealthGateView healthGate(HealthBounds bounds) {
+        return bounds == null ? null : new RolloutView.HealthGateView(bounds.maxFailureRate(),
+                bounds.maxUnhealthyRatio(), bounds.maxCrashesPerReport(), bounds.minReports(), bounds.requireWindow());
     }
 
     private static RolloutView.RolloutRateView rolloutRate(io.updraft.rollout.domain.RolloutRate rate) {

@@ -7,6 +7,7 @@ public final class Channels {
     public static final String RELEASES = Topics.RELEASES;
     public static final String DEVICE_REPORTS = Topics.DEVICE_REPORTS;
     public static final String ROLLBACKS = Topics.ROLLBACKS;
+    public static final String FLEET_HEALTH = Topics.FLEET_HEALTH;
 
     private Channels() {
     }

@@ -36,8 +36,10 @@ public class ActionRepository {
     }
 
     /**
-     * Creates rollback actions for the cohort's devices that installed the rollout's release, back to the release
-     * each ran before (devices with none, or one unknown to the catalog, stay as they are).
+     * Creates rollback actions for the cohort's devices that installed the rollout's release: to the rollout's named
+     * rollback release (also for devices with no known previous release), else — or if that release was revoked
+     * meanwhile — back to the release each ran before (devices with none, or one unknown to the catalog, stay as they
+     * are).
      */
     public List<DeviceAction> scheduleRollbacks(String rolloutId, String cohort) {
         return actions(entityManager.createNativeQuery("""
@@ -47,7 +49,9 @@ public class ActionRepository {
                        r.version, true, 'SCHEDULED', now(), now()
                 from device_action a
                 join rollout_device rd on rd.rollout_id = a.rollout_id and rd.device_id = a.device_id
-                join release r on r.release_id = rd.from_release_id
+                join rollout ro on ro.id = a.rollout_id
+                left join release named on named.release_id = ro.rollback_release_id and not named.revoked
+                join release r on r.release_id = coalesce(named.release_id, rd.from_release_id)
                 where a.rollout_id = ?1 and a.cohort = ?2 and not a.rollback and a.state = 'SUCCEEDED'
                 order by a.device_id
                 on conflict do nothing

@@ -2,6 +2,8 @@ package io.updraft.rollout.repository;
 
 import io.updraft.events.ActionType;
 import io.updraft.events.MaintenanceWindow;
+import io.updraft.rollout.domain.ErrorAction;
+import io.updraft.rollout.domain.HealthBounds;
 import io.updraft.rollout.domain.RolloutState;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -78,6 +80,24 @@ public class Rollout {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** what a soaked wave failing above its error threshold does, unless the wave has its own (rollout_wave) */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "error_action")
+    public ErrorAction errorAction = ErrorAction.PAUSE;
+    /** health gate bounds (null: not judged), see {@link #healthBounds()} */
+    @Column(name = "gate_max_failure_rate")
+    public Double gateMaxFailureRate;
+    @Column(name = "gate_max_unhealthy_ratio")
+    public Double gateMaxUnhealthyRatio;
+    @Column(name = "gate_max_crashes_per_report")
+    public Double gateMaxCrashesPerReport;
+    @Column(name = "gate_min_reports")
+    public int gateMinReports = 1;
+    @Column(name = "gate_require_window")
+    public boolean gateRequireWindow;
+    /** a rolled-back cohort's devices get this release instead of the one each ran before; null: the previous one */
+    @Column(name = "rollback_release_id")
+    public String rollbackReleaseId;
 
     /** Rollout rate (see RolloutRate); all null: installs leave as fast as the broker takes them. */
     @Column(name = "rate_max_per_minute")
@@ -107,6 +127,22 @@ public class Rollout {
 
     public Duration waveTimeout() {
         return Duration.ofMillis(waveTimeoutMillis);
+    }
+
+    /** @return the rollout's health gate, or null if it has none */
+    public HealthBounds healthBounds() {
+        HealthBounds bounds = new HealthBounds(gateMaxFailureRate, gateMaxUnhealthyRatio, gateMaxCrashesPerReport,
+                Math.max(1, gateMinReports), gateRequireWindow);
+        return bounds.active() ? bounds : null;
+    }
+
+    /** Keeps {@code bounds} (null: no gate). */
+    public void healthBounds(HealthBounds bounds) {
+        gateMaxFailureRate = bounds == null ? null : bounds.maxFailureRate();
+        gateMaxUnhealthyRatio = bounds == null ? null : bounds.maxUnhealthyRatio();
+        gateMaxCrashesPerReport = bounds == null ? null : bounds.maxCrashesPerReport();
+        gateMinReports = bounds == null ? 1 : bounds.minReports();
+        gateRequireWindow = bounds != null && bounds.requireWindow();
     }
 
     /** @return the window every wave install carries, or null */

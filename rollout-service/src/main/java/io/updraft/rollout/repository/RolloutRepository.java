@@ -20,8 +20,15 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
      * rollout at once and a rollout another transaction just moved on is skipped.
      */
     private enum Due {
-        /** running, and the current wave finished soaking */
-        SOAKED(CURRENT_WAVE, "r.state = 'RUNNING' and w.state = 'SOAKING' and w.soak_until <= now()", "w.soak_until"),
+        /**
+         * running, and the current wave finished soaking — unless its health gate still waits for a window that ended
+         * after the soak began (such waves are left out here, so fifty of them cannot crowd out every other rollout of
+         * a tick; the window's arrival makes the wave show up again)
+         */
+        SOAKED(CURRENT_WAVE, "r.state = 'RUNNING' and w.state = 'SOAKING' and w.soak_until <= now()"
+                + " and (not r.gate_require_window or exists (select 1 from health_gate_verdict v"
+                + " where v.rollout_id = r.id and v.wave = r.current_wave and (v.breach is not null"
+                + " or v.window_end > w.soak_until - r.soak_time_ms * interval '1 millisecond')))", "w.soak_until"),
         /** running, and the current wave is still running past its timeout */
         TIMED_OUT(CURRENT_WAVE, "r.state = 'RUNNING' and w.state = 'RUNNING' and w.timeout_at <= now()",
                 "w.timeout_at"),

@@ -1,8 +1,11 @@
 package io.updraft.rollout.repository;
 
 import io.updraft.rollout.domain.CohortState;
+import io.updraft.rollout.domain.ErrorAction;
 import io.updraft.rollout.domain.RolloutPlan;
 import io.updraft.rollout.domain.WaveJudge.WaveProgress;
+import io.updraft.rollout.domain.WaveGroup;
+import io.updraft.rollout.domain.WaveRules;
 import io.updraft.rollout.domain.WaveState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,25 +20,52 @@ public class WaveRepository {
     @Inject
     EntityManager entityManager;
 
-    /** @param approval the wave waits for an operator's approval before it starts */
+    /**
+     * @param approval the wave waits for an operator's approval before it starts
+     * @param name the explicit group's name, or null for a percentage wave
+     * @param filter the explicit group's filter, or null
+     * @param successThreshold the wave's effective success threshold, or null (created before V50: the rollout's)
+     * @param errorThreshold the wave's effective error threshold, or null (the rollout's)
+     * @param errorAction the wave's effective error action, or null (the rollout's)
+     */
     public record WaveRow(int wave, int percent, int deviceCount, WaveState state, Instant soakUntil,
-            boolean approval, boolean timedOut) {
+            boolean approval, boolean timedOut, String name, String filter, Double successThreshold,
+            Double errorThreshold, ErrorAction errorAction) {
+
+        /** The rules the wave is judged by: its own, else the rollout's. */
+        public WaveRules rules(Rollout rollout) {
+            return new WaveRules(successThreshold, errorThreshold, errorAction).orElse(rollout.successThreshold,
+                    rollout.errorThreshold, rollout.errorAction == null ? ErrorAction.PAUSE : rollout.errorAction);
+        }
     }
 
     public record CohortRow(String cohort, int deviceCount, CohortState state, String rollbackReason) {
     }
 
-    /** @param approvals the waves (1-based) that wait for an operator's approval before they start */
+    /**
+     * @param plan its waves' rules should be resolved ({@link io.updraft.rollout.domain.WaveSchedule#withDefaults}):
+     *        they are stored as the waves' effective thresholds and error action
+     * @param approvals the waves (1-based) that wait for an operator's approval before they start
+     */
     public void create(String rolloutId, RolloutPlan plan, java.util.Set<Integer> approvals) {
         for (int wave = 1; wave <= plan.waves().count(); wave++) {
+            WaveRules rules = plan.waves().rules(wave);
+            WaveGroup group = plan.waves().group(wave);
             entityManager.createNativeQuery("""
-                    insert into rollout_wave (rollout_id, wave, percent, device_count, state, approval)
-                    values (?1, ?2, ?3, ?4, 'PENDING', ?5)""")
+                    insert into rollout_wave (rollout_id, wave, percent, device_count, state, approval,
+                                              success_threshold, error_threshold, error_action, name, filter)
+                    values (?1, ?2, ?3, ?4, 'PENDING', ?5, cast(?6 as double precision), cast(?7 as double precision),
+                            cast(?8 as varchar), cast(?9 as varchar), cast(?10 as text))""")
                     .setParameter(1, rolloutId)
                     .setParameter(2, wave)
                     .setParameter(3, plan.waves().percent(wave))
                     .setParameter(4, plan.devicesInWave(wave))
                     .setParameter(5, approvals.contains(wave))
+                    .setParameter(6, rules.successThreshold())
+                    .setParameter(7, rules.errorThreshold())
+                    .setParameter(8, rules.errorAction() == null ? null : rules.errorAction().name())
+                    .setParameter(9, group == null ? null : group.name())
+                    .setParameter(10, group == null ? null : group.filterText())
                     .executeUpdate();
         }
         entityManager.createNativeQuery("""
@@ -82,12 +112,16 @@ public class WaveRepository {
     public List<WaveRow> waves(String rolloutId) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
-                select wave, percent, device_count, state, soak_until, approval, timed_out from rollout_wave
-                where rollout_id = ?1 order by wave""")
+                select wave, percent, device_count, state, soak_until, approval, timed_out, name, filter,
+                       success_threshold, error_threshold, error_action
+                from rollout_wave where rollout_id = ?1 order by wave""")
                 .setParameter(1, rolloutId).getResultList();
         return rows.stream().map(row -> new WaveRow(Columns.integer(row[0]), Columns.integer(row[1]),
                 Columns.integer(row[2]), WaveState.valueOf(Columns.text(row[3])), Columns.instant(row[4]),
-                Columns.flag(row[5]), Columns.flag(row[6]))).toList();
+                Columns.flag(row[5]), Columns.flag(row[6]), Columns.text(row[7]), Columns.text(row[8]),
+                row[9] == null ? null : ((Number) row[9]).doubleValue(),
+                row[10] == null ? null : ((Number) row[10]).doubleValue(),
+                row[11] == null ? null : ErrorAction.valueOf(Columns.text(row[11])))).toList();
     }
 
     public List<CohortRow> cohorts(String rolloutId) {

@@ -3,6 +3,7 @@ package io.updraft.rollout.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.updraft.events.ActionType;
 import io.updraft.rollout.domain.ApprovalPolicy;
+import io.updraft.rollout.domain.ErrorAction;
 import io.updraft.rollout.filter.FilterParser;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -29,6 +30,13 @@ import java.util.Map;
  * @param actionDeadline ISO-8601 duration: each install expires this long after its wave started
  * @param dynamic devices that register or start matching later join the running (or next) wave
  * @param retries how often a failed install is sent again (a new action) before it counts as failed; default 0
+ * @param errorAction what a soaked wave failing above its error threshold does: PAUSE (default) or ABORT; a wave
+ *        object may override it, like its {@code successThreshold} and {@code errorThreshold}. A wave object may also
+ *        be an explicit group: {@code {"name": "lab", "filter": "region == \"lab\"", "percent": 100}}
+ * @param healthGate bounds on telemetry's health windows while a wave runs and soaks (see {@link HealthGateRequest})
+ * @param rollbackRelease release id a rolled-back cohort's devices get instead of the one each ran before (also
+ *        devices with no known previous release); must be in the catalog, not revoked, and accept every hardware
+ *        (model, revision) of the target set
  */
 public record CreateRolloutRequest(
         @Size(max = 200) String name,
@@ -50,6 +58,9 @@ public record CreateRolloutRequest(
         String actionDeadline,
         @Min(0) @Max(10) Integer retries,
         Boolean dynamic,
+        ErrorAction errorAction,
+        @Valid HealthGateRequest healthGate,
+        @Size(max = 64) String rollbackRelease,
         @Valid RolloutRateRequest rolloutRate) {
 
     /**
@@ -79,5 +90,20 @@ public record CreateRolloutRequest(
     public record RollbackPolicyRequest(
             @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double failureRateThreshold,
             @NotNull @Min(1) Integer minSampleSize) {
+    }
+
+    /**
+     * Bounds telemetry's health windows must keep while a wave runs and soaks (each optional; what is left out comes
+     * from {@code updraft.rollout.health-gate.*}): per ACTIVE cohort, since the wave started, failed / installs,
+     * unhealthy / health reports, crashes / health reports; a ratio is judged on at least {@code minReports}
+     * installs or health reports. {@code requireWindow}: a soaked wave advances only after a window that ended
+     * after its soak began arrived.
+     */
+    public record HealthGateRequest(
+            @DecimalMin("0.0") @DecimalMax("1.0") Double maxFailureRate,
+            @DecimalMin("0.0") @DecimalMax("1.0") Double maxUnhealthyRatio,
+            @DecimalMin("0.0") Double maxCrashesPerReport,
+            @Min(1) @Max(1000000) Integer minReports,
+            Boolean requireWindow) {
     }
 }

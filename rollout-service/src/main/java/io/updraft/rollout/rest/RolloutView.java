@@ -8,11 +8,16 @@ public record RolloutView(String id, String name, String releaseId, String versi
         Instant createdAt, List<WaveView> waves, List<CohortView> cohorts, RollbackActionsView rollbackActions,
         String filter, List<String> cohortBy, int canaryPerCohort, Instant startAt, String waveTimeout,
         String actionDeadline, MaintenanceWindowView maintenanceWindow, int retries, boolean dynamic,
-        RolloutRateView rolloutRate) {
+        HealthGateView healthGate, String rollbackRelease, RolloutRateView rolloutRate) {
 
     /** How fast each wave's installs are sent (null: as fast as the broker takes them); see CreateRolloutRequest. */
     public record RolloutRateView(int maximumPerMinute, Integer baseRatePerMinute, Double incrementFactor,
             Integer numberOfNotifiedThings, Integer numberOfSucceededThings) {
+    }
+
+    /** The rollout's health gate (null: none); null bounds are not judged. */
+    public record HealthGateView(Double maxFailureRate, Double maxUnhealthyRatio, Double maxCrashesPerReport,
+            int minReports, boolean requireWindow) {
     }
 
     /**
@@ -21,10 +26,15 @@ public record RolloutView(String id, String name, String releaseId, String versi
      *        have their actions
      * @param retried failed attempts that were sent again within the retry budget (their devices are counted by
      *        their latest attempt)
+     * @param name the explicit group's name (null for a percentage wave; then {@code percent} is cumulative, for a
+     *        group it is the share of the group's own devices)
+     * @param filter the explicit group's filter, or null
+     * @param successThreshold, errorThreshold, errorAction what this wave is judged by (its own, else the rollout's)
      */
     public record WaveView(int wave, int percent, int devices, String state, long succeeded, long failed,
             long running, long pending, long canceled, boolean approval, long expired, boolean timedOut,
-            long retried) {
+            long retried, String name, String filter, double successThreshold, double errorThreshold,
+            String errorAction) {
     }
 
     public record MaintenanceWindowView(String schedule, String duration, String timezone) {

@@ -6,6 +6,7 @@ import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.CohortState;
 import io.updraft.rollout.mapping.DeviceCommands;
 import io.updraft.rollout.repository.ActionRepository;
+import io.updraft.rollout.repository.AssignmentRepository.AcceptedHardware;
 import io.updraft.rollout.repository.CatalogRelease;
 import io.updraft.rollout.repository.DeviceAction;
 import io.updraft.rollout.repository.ReleaseCatalog;
@@ -13,6 +14,7 @@ import io.updraft.rollout.repository.Rollout;
 import io.updraft.rollout.repository.RolloutRepository;
 import io.updraft.rollout.repository.WaveRepository;
 import io.updraft.support.outbox.Outbox;
+import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -23,8 +25,9 @@ import java.util.Map;
 
 /**
  * Stops one hardware cohort of a rollout and sends its devices back: open installs are canceled, devices that
- * installed the release get a rollback install of the release they ran before. Later waves skip the cohort; the
- * other cohorts continue.
+ * installed the release get a rollback install of the rollout's named rollback release if it has one, else of the
+ * release they ran before. Later waves skip the cohort; the other cohorts continue. During a wave's soak this is the
+ * RollbackTriggered half of the health gate ({@link HealthGate}).
  */
 @ApplicationScoped
 public class CohortRollback {
@@ -71,6 +74,33 @@ public class CohortRollback {
         // the wave may have been waiting only for this cohort
         progression.reassess(rollout);
         return Outcome.ROLLED_BACK;
+    }
+
+    /**
+     * A rollout's named rollback release must be in the catalog, not revoked, not the release rolled out, and accept
+     * every hardware (model, revision) of the target set — a device must never be sent back to an image that does
+     * not fit it. Otherwise 422, before anything is stored.
+     */
+    public void checkRollbackRelease(String releaseId, CatalogRelease rolledOut, List<AcceptedHardware> targetHardware) {
+        if (releaseId == null || releaseId.isBlank()) {
+            return;
+        }
+        CatalogRelease named = catalog.find(releaseId).orElseThrow(
+                () -> ProblemException.unprocessable("rollbackRelease " + releaseId + " is unknown"));
+        if (named.revoked()) {
+            throw ProblemException.unprocessable("rollbackRelease " + releaseId + " is revoked");
+        }
+        if (named.releaseId().equals(rolledOut.releaseId())) {
+            throw ProblemException.unprocessable("rollbackRelease must differ from the release rolled out ("
+                    + releaseId + ")");
+        }
+        for (AcceptedHardware hardware : targetHardware) {
+            if (!named.accepts(hardware.model(), hardware.revision())) {
+                throw ProblemException.unprocessable("rollbackRelease " + releaseId + " (" + named.name() + " "
+                        + named.version() + ") does not accept hardware " + hardware.cohort()
+                        + " of the target set");
+            }
+        }
     }
 
     /**

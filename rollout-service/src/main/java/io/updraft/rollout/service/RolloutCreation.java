@@ -8,9 +8,11 @@ import io.updraft.events.RolloutEvent.RolloutCreated;
 import io.updraft.events.RolloutEvent.RolloutScheduled;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.config.RolloutConfig;
+import io.updraft.rollout.domain.ErrorAction;
 import io.updraft.rollout.domain.RolloutPlan;
 import io.updraft.rollout.domain.RolloutPlanner;
 import io.updraft.rollout.domain.RolloutState;
+import io.updraft.rollout.domain.WaveSchedule;
 import io.updraft.rollout.mapping.JsonColumns;
 import io.updraft.rollout.repository.AssignmentRepository;
 import io.updraft.rollout.repository.AssignmentRepository.AcceptedHardware;
@@ -52,6 +54,10 @@ public class RolloutCreation {
     WaveProgression progression;
     @Inject
     Outbox outbox;
+    @Inject
+    CohortRollback rollback;
+    @Inject
+    HealthGate healthGate;
 
     @Transactional
     public Rollout create(CreateRolloutRequest request) {
@@ -59,26 +65,19 @@ public class RolloutCreation {
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
         List<AcceptedHardware> accepted = acceptedHardware(selection, release);
+        rollback.checkRollbackRelease(request.rollbackRelease(), release, accepted);
         Rollout rollout = newRollout(request, spec, release);
         rollouts.persist(rollout);
         rollouts.flush();
-        Map<String, Integer> counted = assignments.strata(selection, accepted);
-        if (counted.isEmpty()) {
-            throw noDevice(release);
-        }
-        RolloutPlan plan = RolloutPlanner.plan(spec.schedule(), counted, spec.canaryPerCohort());
-        Map<String, Integer> assigned = assignments.assignPlanned(rollout.id, selection, accepted, plan);
-        if (assigned.isEmpty()) {
-            throw noDevice(release);
-        }
-        if (!assigned.equals(counted)) {
-            // the inventory changed between counting and inserting: plan exactly what was inserted
-            plan = RolloutPlanner.plan(spec.schedule(), assigned, spec.canaryPerCohort());
-            assignments.applyPlan(rollout.id, plan);
-        }
+        // each wave's thresholds and error action, resolved against the rollout's: the wave rows store them
+        WaveSchedule schedule = spec.schedule().withDefaults(rollout.successThreshold, rollout.errorThreshold,
+                rollout.errorAction);
+        RolloutPlan plan = schedule.grouped()
+                ? assignGroups(rollout.id, schedule, spec, selection, accepted, release)
+                : assignPercentages(rollout.id, schedule, spec, selection, accepted, release);
         waves.create(rollout.id, plan, spec.approvals());
         outbox.append(new RolloutCreated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
-                rollout.name, release.releaseId(), release.version(), spec.schedule().count(), plan.deviceCount(),
+                rollout.name, release.releaseId(), release.version(), schedule.count(), plan.deviceCount(),
                 waves.cohorts(rollout.id).stream().map(WaveRepository.CohortRow::cohort).toList(),
                 new RollbackPolicy(rollout.failureRateThreshold, rollout.minSampleSize)));
         if (rollout.state == RolloutState.SCHEDULED) {
@@ -90,17 +89,64 @@ public class RolloutCreation {
         return rollout;
     }
 
+    /**
+     * Percentage waves: count the strata, plan in Java, insert the target set already in its waves (one statement).
+     */
+    private RolloutPlan assignPercentages(String rolloutId, WaveSchedule schedule, RolloutSpec spec,
+            TargetSelection selection, List<AcceptedHardware> accepted, CatalogRelease release) {
+        Map<String, Integer> counted = assignments.strata(selection, accepted);
+        if (counted.isEmpty()) {
+            throw noDevice(release);
+        }
+        RolloutPlan plan = RolloutPlanner.plan(schedule, counted, spec.canaryPerCohort());
+        Map<String, Integer> assigned = assignments.assignPlanned(rolloutId, selection, accepted, plan);
+        if (assigned.isEmpty()) {
+            throw noDevice(release);
+        }
+        if (!assigned.equals(counted)) {
+            // the inventory changed between counting and inserting: plan exactly what was inserted
+            plan = RolloutPlanner.plan(schedule, assigned, spec.canaryPerCohort());
+            assignments.applyPlan(rolloutId, plan);
+        }
+        return plan;
+    }
+
+    /** Explicit groups: one set-based insert per group, in order; the plan is what they inserted. */
+    private RolloutPlan assignGroups(String rolloutId, WaveSchedule schedule, RolloutSpec spec,
+            TargetSelection selection, List<AcceptedHardware> accepted, CatalogRelease release) {
+        Map<String, int[]> taken = assignments.assignGroups(rolloutId, selection, accepted, schedule,
+                spec.canaryPerCohort());
+        if (taken.isEmpty()) {
+            throw noDeviceInGroups(release);
+        }
+        return RolloutPlanner.planGroups(schedule, taken, 0);
+    }
+
     /** The plan {@link #create} would make now, with the same 4xx for bad input; nothing is stored or sent. */
     @Transactional
     public RolloutPlan preview(CreateRolloutRequest request) {
         RolloutSpec spec = spec(request);
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
-        Map<String, Integer> strata = assignments.strata(selection, acceptedHardware(selection, release));
+        List<AcceptedHardware> accepted = acceptedHardware(selection, release);
+        rollback.checkRollbackRelease(request.rollbackRelease(), release, accepted);
+        WaveSchedule schedule = spec.schedule().withDefaults(
+                or(request.successThreshold(), config.defaultSuccessThreshold()),
+                or(request.errorThreshold(), config.defaultErrorThreshold()),
+                request.errorAction() == null ? ErrorAction.PAUSE : request.errorAction());
+        if (schedule.grouped()) {
+            AssignmentRepository.GroupCounts counts = assignments.previewGroups(selection, accepted, schedule,
+                    spec.canaryPerCohort());
+            if (counts.taken().isEmpty()) {
+                throw noDeviceInGroups(release);
+            }
+            return RolloutPlanner.planGroups(schedule, counts.taken(), counts.ungrouped());
+        }
+        Map<String, Integer> strata = assignments.strata(selection, accepted);
         if (strata.isEmpty()) {
             throw noDevice(release);
         }
-        return RolloutPlanner.plan(spec.schedule(), strata, spec.canaryPerCohort());
+        return RolloutPlanner.plan(schedule, strata, spec.canaryPerCohort());
     }
 
     /** The waves that wait for approval in the request (for the preview's wave list). */
@@ -167,6 +213,7 @@ public class RolloutCreation {
         rollout.waveCount = spec.schedule().count();
         rollout.errorThreshold = or(request.errorThreshold(), config.defaultErrorThreshold());
         rollout.successThreshold = or(request.successThreshold(), config.defaultSuccessThreshold());
+        rollout.errorAction = request.errorAction() == null ? ErrorAction.PAUSE : request.errorAction();
         rollout.soakTimeMillis = spec.soakTime().toMillis();
         rollout.actionType = request.actionType() == null ? ActionType.FORCED : request.actionType();
         if (request.rollbackPolicy() == null) {
@@ -176,12 +223,21 @@ public class RolloutCreation {
             rollout.failureRateThreshold = request.rollbackPolicy().failureRateThreshold();
             rollout.minSampleSize = request.rollbackPolicy().minSampleSize();
         }
+        rollout.healthBounds(healthGate.bounds(request.healthGate()));
+        rollout.rollbackReleaseId = request.rollbackRelease() == null || request.rollbackRelease().isBlank()
+                ? null
+                : request.rollbackRelease();
         rollout.updatedAt = rollout.createdAt;
         return rollout;
     }
 
     private static double or(Double value, double fallback) {
         return value == null ? fallback : value;
+    }
+
+    private static ProblemException noDeviceInGroups(CatalogRelease release) {
+        return ProblemException.unprocessable("no device matches the target, the filter and any group's filter, is"
+                + " compatible with release " + release.releaseId() + " and is not already on it");
     }
 
     private static ProblemException noDevice(CatalogRelease release) {

@@ -5,6 +5,9 @@ import io.updraft.events.DeviceReport;
 import io.updraft.events.MaintenanceWindow;
 import io.updraft.rollout.domain.MaintenanceWindows;
 import io.updraft.rollout.domain.ApprovalPolicy;
+import io.updraft.rollout.domain.ErrorAction;
+import io.updraft.rollout.domain.WaveGroup;
+import io.updraft.rollout.domain.WaveRules;
 import io.updraft.rollout.domain.WaveSchedule;
 import io.updraft.rollout.filter.Filter;
 import io.updraft.rollout.filter.FilterParser;
@@ -35,10 +38,12 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
 
     static RolloutSpec of(CreateRolloutRequest request, int defaultCanaryPerCohort, Duration defaultSoakTime,
             Duration defaultWaveTimeout) {
-        List<Integer> percents = new ArrayList<>();
         Set<Integer> approvals = new TreeSet<>();
-        readWaves(request.waves(), percents, approvals);
-        WaveSchedule schedule = schedule(percents);
+        WaveSchedule schedule = readWaves(request.waves(), approvals);
+        if (schedule.grouped() && Boolean.TRUE.equals(request.dynamic())) {
+            throw ProblemException.badRequest("a dynamic rollout takes percentage waves, not groups: a device that"
+                    + " joins later is not placed in a group");
+        }
         ApprovalPolicy policy = request.approval() == null ? ApprovalPolicy.NONE : request.approval();
         for (int wave = 1; wave <= schedule.count(); wave++) {
             if (policy.requires(wave)) {
@@ -66,36 +71,129 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
         return new TargetSelection(target, filter, releaseId, cohortBy);
     }
 
-    private static void readWaves(List<JsonNode> nodes, List<Integer> percents, Set<Integer> approvals) {
-        if (nodes == null) {
-            return;
+    private static final Set<String> WAVE_FIELDS = Set.of("percent", "approval", "successThreshold",
+            "errorThreshold", "errorAction");
+    private static final Set<String> GROUP_FIELDS = Set.of("name", "filter");
+
+    /**
+     * Reads {@code waves}: every entry a percentage ({@code 20} or {@code {"percent": 20, ...}}), or every entry an
+     * explicit group ({@code {"name": "lab", "filter": ..., "percent"?: 100, ...}} — an object with a name or a
+     * filter is a group); either may carry {@code approval}, {@code successThreshold}, {@code errorThreshold} and
+     * {@code errorAction}. Mixing the two forms is a 400.
+     */
+    private static WaveSchedule readWaves(List<JsonNode> nodes, Set<Integer> approvals) {
+        if (nodes == null || nodes.isEmpty()) {
+            return WaveSchedule.SINGLE_WAVE;
         }
+        List<Integer> percents = new ArrayList<>();
+        List<WaveGroup> groups = new ArrayList<>();
+        List<WaveRules> rules = new ArrayList<>();
+        int firstPercentage = -1;
+        int firstGroup = -1;
         for (int i = 0; i < nodes.size(); i++) {
             JsonNode node = nodes.get(i);
-            JsonNode percent = node != null && node.isObject() ? node.get("percent") : node;
-            JsonNode approval = node != null && node.isObject() ? node.get("approval") : null;
-            boolean known = node == null || !node.isObject() || node.size() == (approval == null ? 1 : 2);
-            if (percent == null || !percent.isInt() || !known
-                    || (approval != null && !approval.isBoolean())) {
-                throw ProblemException.badRequest("waves[" + i + "] must be a percentage such as 20, or"
-                        + " {\"percent\": 20, \"approval\": true}; got " + node);
+            if (node == null || !node.isObject()) {
+                if (node == null || !node.isInt()) {
+                    throw badWave(i, node);
+                }
+                firstPercentage = firstPercentage < 0 ? i : firstPercentage;
+                percents.add(node.intValue());
+                rules.add(WaveRules.NONE);
+                continue;
             }
-            percents.add(percent.intValue());
+            boolean group = node.has("name") || node.has("filter");
+            for (java.util.Iterator<String> fields = node.fieldNames(); fields.hasNext();) {
+                String field = fields.next();
+                if (!WAVE_FIELDS.contains(field) && !(group && GROUP_FIELDS.contains(field))) {
+                    throw badWave(i, node);
+                }
+            }
+            JsonNode percent = node.get("percent");
+            JsonNode approval = node.get("approval");
+            if ((percent == null && !group) || (percent != null && !percent.isInt())
+                    || (approval != null && !approval.isBoolean())) {
+                throw badWave(i, node);
+            }
+            percents.add(percent == null ? 100 : percent.intValue());
             if (approval != null && approval.booleanValue()) {
                 approvals.add(i + 1);
             }
+            rules.add(rules(i, node));
+            if (group) {
+                firstGroup = firstGroup < 0 ? i : firstGroup;
+                groups.add(group(i, node));
+            } else {
+                firstPercentage = firstPercentage < 0 ? i : firstPercentage;
+            }
         }
-    }
-
-    private static WaveSchedule schedule(List<Integer> percents) {
-        if (percents.isEmpty()) {
-            return WaveSchedule.SINGLE_WAVE;
+        if (firstPercentage >= 0 && firstGroup >= 0) {
+            throw ProblemException.badRequest("waves cannot mix percentages and groups: waves[" + firstPercentage
+                    + "] is a percentage, waves[" + firstGroup + "] is a group (it has a name or a filter); give"
+                    + " every wave a name (and a filter if it has one), or none");
         }
         try {
-            return new WaveSchedule(percents);
+            return new WaveSchedule(percents, groups, rules);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest(e.getMessage());
         }
+    }
+
+    private static WaveRules rules(int index, JsonNode node) {
+        Double success = threshold(index, node, "successThreshold");
+        Double error = threshold(index, node, "errorThreshold");
+        JsonNode action = node.get("errorAction");
+        ErrorAction errorAction = null;
+        if (action != null) {
+            String text = action.isTextual() ? action.textValue().strip().toUpperCase(java.util.Locale.ROOT) : "";
+            errorAction = java.util.Arrays.stream(ErrorAction.values()).filter(a -> a.name().equals(text)).findFirst()
+                    .orElseThrow(() -> ProblemException.badRequest("waves[" + index + "].errorAction must be PAUSE or"
+                            + " ABORT, got " + action));
+        }
+        return new WaveRules(success, error, errorAction);
+    }
+
+    private static Double threshold(int index, JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isNumber() || value.doubleValue() < 0 || value.doubleValue() > 1) {
+            throw ProblemException.badRequest("waves[" + index + "]." + field + " must be a number between 0 and 1,"
+                    + " got " + value);
+        }
+        return value.doubleValue();
+    }
+
+    private static WaveGroup group(int index, JsonNode node) {
+        JsonNode name = node.get("name");
+        if (name == null || !name.isTextual() || name.textValue().isBlank()
+                || name.textValue().length() > WaveGroup.MAX_NAME_LENGTH) {
+            throw ProblemException.badRequest("waves[" + index + "] is a group and needs a \"name\" of 1.."
+                    + WaveGroup.MAX_NAME_LENGTH + " characters; got " + node);
+        }
+        String groupName = name.textValue().strip();
+        JsonNode filter = node.get("filter");
+        if (filter != null && !filter.isNull() && !filter.isTextual()) {
+            throw ProblemException.badRequest("waves[" + index + "] (group \"" + groupName + "\"): filter must be"
+                    + " a string, got " + filter);
+        }
+        String text = filter == null || filter.isNull() || filter.textValue().isBlank() ? null : filter.textValue();
+        if (text == null) {
+            return new WaveGroup(groupName, null, null);
+        }
+        try {
+            return new WaveGroup(groupName, text, FilterParser.parse(text));
+        } catch (FilterSyntaxException e) {
+            throw ProblemException.badRequest("waves[" + index + "] (group \"" + groupName + "\"): "
+                    + e.getMessage());
+        }
+    }
+
+    private static ProblemException badWave(int index, JsonNode node) {
+        return ProblemException.badRequest("waves[" + index + "] must be a percentage such as 20, or"
+                + " {\"percent\": 20, \"approval\": true, \"successThreshold\": 0.9, \"errorThreshold\": 0.05,"
+                + " \"errorAction\": \"ABORT\"} (each field but percent optional), or a group {\"name\": \"lab\","
+                + " \"filter\": \"region == \\\"lab\\\"\", \"percent\": 100, ...}; got " + node);
     }
 
     /** Model and revision already make the hardware cohort; duplicates are dropped. */

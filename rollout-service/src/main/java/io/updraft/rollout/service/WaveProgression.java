@@ -12,6 +12,7 @@ import io.updraft.rollout.domain.CohortState;
 import io.updraft.rollout.domain.RolloutCommand;
 import io.updraft.rollout.domain.RolloutState;
 import io.updraft.rollout.domain.WaveJudge;
+import io.updraft.rollout.domain.WaveRules;
 import io.updraft.rollout.domain.WaveState;
 import io.updraft.rollout.repository.ActionRepository;
 import io.updraft.rollout.repository.CatalogRelease;
@@ -41,9 +42,13 @@ public class WaveProgression {
     @Inject
     WaveLauncher launcher;
     @Inject
+    HealthGate healthGate;
+    @Inject
     RolloutTransitions transitions;
     @Inject
     Outbox outbox;
+    @Inject
+    RolloutControls controls;
 
     /** Judges the current wave after its counters changed: it soaks once enough of its devices finished. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -55,7 +60,7 @@ public class WaveProgression {
         if (wave.state() != WaveState.RUNNING) {
             return;
         }
-        if (WaveJudge.whileRunning(waves.progress(rollout.id, wave.wave()), rollout.successThreshold)
+        if (WaveJudge.whileRunning(waves.progress(rollout.id, wave.wave()), wave.rules(rollout).successThreshold())
                 == WaveJudge.Verdict.SOAK) {
             waves.soak(rollout.id, wave.wave(), Instant.now().plus(rollout.soakTime()));
         }
@@ -90,12 +95,29 @@ public class WaveProgression {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void advance(Rollout rollout) {
-        WaveJudge.Verdict verdict = WaveJudge.afterSoak(waves.progress(rollout.id, rollout.currentWave),
-                rollout.errorThreshold, rollout.minSampleSize, rollout.errorsAcceptedWave == rollout.currentWave);
-        if (verdict == WaveJudge.Verdict.PAUSE) {
+        if (healthGate.holdsBack(rollout)) {
+            return; // the health gate stopped the rollout, or the wave waits for a health window (HealthGate)
+        }
+        // the wave's own error threshold and error action (resolved at creation), else the rollout's
+        WaveRow soaked = waves.find(rollout.id, rollout.currentWave).orElseThrow();
+        WaveRules rules = soaked.rules(rollout);
+        WaveJudge.WaveProgress progress = waves.progress(rollout.id, rollout.currentWave);
+        WaveJudge.Verdict verdict = WaveJudge.afterSoak(progress, rules.errorThreshold(), rollout.minSampleSize,
+                rollout.errorsAcceptedWave == rollout.currentWave, rules.errorAction());
+        if (verdict == WaveJudge.Verdict.PAUSE || verdict == WaveJudge.Verdict.ABORT) {
+            String reason = String.format(java.util.Locale.ROOT, "wave %d%s failure ratio %.3f (%d of %d) exceeded"
+                    + " its error threshold %s", rollout.currentWave,
+                    soaked.name() == null ? "" : " (group \"" + soaked.name() + "\")",
+                    WaveJudge.failureRatio(progress), progress.failed(), progress.succeeded() + progress.failed(),
+                    rules.errorThreshold());
+            if (verdict == WaveJudge.Verdict.ABORT) {
+                // the operator's abort, in this transaction: open installs canceled, RolloutAborted with the reason
+                controls.abort(rollout.id, reason);
+                return;
+            }
             transitions.apply(rollout, RolloutCommand.PAUSE);
             outbox.append(new RolloutPaused(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
-                    rollout.id, "wave " + rollout.currentWave + " failure ratio exceeded " + rollout.errorThreshold));
+                    rollout.id, reason));
             return;
         }
         waves.setState(rollout.id, rollout.currentWave, WaveState.DONE);

@@ -1,0 +1,35 @@
+package io.updraft.rollout.messaging;
+
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.updraft.events.EventJson;
+import io.updraft.events.FleetHealthEvent;
+import io.updraft.rollout.service.HealthGate;
+import io.updraft.support.inbox.Inbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Telemetry's health windows, for the health gate of gated rollouts; windows of other rollouts are ignored. */
+@ApplicationScoped
+public class FleetHealthConsumer {
+    static final String CONSUMER = "rollout-service.fleet-health";
+
+    @Inject
+    Inbox inbox;
+    @Inject
+    HealthGate gate;
+
+    @Incoming(Channels.FLEET_HEALTH)
+    @Blocking
+    @Transactional
+    public void onHealth(String payload) {
+        FleetHealthEvent event = EventJson.read(payload, FleetHealthEvent.class);
+        if (!inbox.firstDelivery(CONSUMER, event)) {
+            return;
+        }
+        if (event instanceof FleetHealthEvent.HealthWindowClosed window) {
+            gate.windowClosed(window);
+        }
+    }
+}
