@@ -85,6 +85,14 @@ final class RolloutSpecOptions {
                     + " (default 100%) of the devices matching FILTER (default all) that no earlier group took, e.g."
                     + " 'lab:region == \"lab\"', 'eu:region == \"eu\":50%:approval', 'rest'")
     List<ObjectNode> groups = new ArrayList<>();
+    @Option(names = "--max-per-minute", paramLabel = "N", description = "installs sent per minute at most, per"
+            + " wave (rolloutRate.maximumPerMinute; default: as fast as the broker takes them)")
+    Integer maxPerMinute;
+    @Option(names = "--ramp", paramLabel = "BASE,FACTOR,notified=N|succeeded=N", converter = RampConverter.class,
+            description = "exponential rate per wave as AWS IoT Jobs: start at BASE/min, multiply by FACTOR (1.1-5)"
+                    + " each time N more devices were notified (or succeeded), up to --max-per-minute;"
+                    + " e.g. 50,2,notified=500")
+    ObjectNode ramp;
     @Option(names = "--wait-for-release", defaultValue = "PT60S", description = "how long to retry while the"
             + " rollout-service has not yet heard of a just-published release (default PT60S)")
     Duration waitForRelease;
@@ -190,6 +198,15 @@ final class RolloutSpecOptions {
             ArrayNode array = body.putArray("waves");
             (groups.isEmpty() ? waveSpecs : groups).forEach(array::add);
         }
+        if (maxPerMinute != null || ramp != null) {
+            ObjectNode rate = body.putObject("rolloutRate");
+            if (maxPerMinute != null) {
+                rate.put("maximumPerMinute", maxPerMinute);
+            }
+            if (ramp != null) {
+                rate.set("exponentialRate", ramp);
+            }
+        }
         if (errorAction != null) {
             body.put("errorAction", errorAction);
         }
@@ -243,6 +260,42 @@ final class RolloutSpecOptions {
                 return Boolean.parseBoolean(given);
             }
             throw new TypeConversionException("requireWindow takes true or false, got " + given);
+        }
+    }
+
+    /**
+     * {@code --ramp 50,2,notified=500} → {@code {"baseRatePerMinute": 50, "incrementFactor": 2,
+     * "rateIncreaseCriteria": {"numberOfNotifiedThings": 500}}} ({@code succeeded=N}: numberOfSucceededThings); the
+     * service checks the ranges and answers 400 naming the field.
+     */
+    static final class RampConverter implements ITypeConverter<ObjectNode> {
+        @Override
+        public ObjectNode convert(String value) {
+            String[] parts = value.split(",");
+            if (parts.length != 3) {
+                throw new TypeConversionException("--ramp takes BASE,FACTOR,notified=N or BASE,FACTOR,succeeded=N,"
+                        + " e.g. 50,2,notified=500; got " + value);
+            }
+            ObjectNode ramp = UpdraftApi.object();
+            String[] step = parts[2].strip().split("=", 2);
+            try {
+                ramp.put("baseRatePerMinute", Integer.parseInt(parts[0].strip()));
+                ramp.put("incrementFactor", Double.parseDouble(parts[1].strip()));
+                String criterion = switch (step[0].strip().toLowerCase(Locale.ROOT)) {
+                    case "notified" -> "numberOfNotifiedThings";
+                    case "succeeded" -> "numberOfSucceededThings";
+                    default -> throw new TypeConversionException("--ramp's third part is notified=N or succeeded=N,"
+                            + " got " + parts[2].strip());
+                };
+                if (step.length != 2) {
+                    throw new TypeConversionException("--ramp's " + step[0].strip() + " needs a count, e.g. "
+                            + step[0].strip() + "=500");
+                }
+                ramp.putObject("rateIncreaseCriteria").put(criterion, Integer.parseInt(step[1].strip()));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("--ramp takes numbers: BASE,FACTOR,notified=N; got " + value);
+            }
+            return ramp;
         }
     }
 

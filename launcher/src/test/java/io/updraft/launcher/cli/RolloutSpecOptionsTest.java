@@ -58,6 +58,31 @@ class RolloutSpecOptionsTest {
     }
 
     @Test
+    void givenAMaximumAndARamp_whenParsed_thenTheBodyCarriesTheRolloutRateUnderAwsFieldNames() {
+        RolloutCommands.Preview preview = new RolloutCommands.Preview();
+        new CommandLine(preview).parseArgs("--release", "rel-1", "--max-per-minute", "1000", "--ramp",
+                "50, 2.5, Succeeded=200");
+
+        assertThat(preview.rollout.body(null).path("rolloutRate").toString()).isEqualTo("{\"maximumPerMinute\":1000,"
+                + "\"exponentialRate\":{\"baseRatePerMinute\":50,\"incrementFactor\":2.5,"
+                + "\"rateIncreaseCriteria\":{\"numberOfSucceededThings\":200}}}");
+
+        RolloutCommands.Preview maximumOnly = new RolloutCommands.Preview();
+        new CommandLine(maximumOnly).parseArgs("--release", "rel-1", "--max-per-minute", "60");
+        assertThat(maximumOnly.rollout.body(null).path("rolloutRate").toString())
+                .isEqualTo("{\"maximumPerMinute\":60}");
+    }
+
+    @Test
+    void givenABadRamp_whenParsed_thenItIsAUsageErrorSayingTheForm() {
+        for (String bad : new String[] {"50,2", "50,2,sent=10", "fast,2,notified=10", "50,2,notified"}) {
+            assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "rel-1",
+                    "--ramp", bad))
+                    .as(bad).isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--ramp");
+        }
+    }
+
+    @Test
     void givenRequireWindowFalseOrABoundAlone_whenParsed_thenOnlyThoseAreSent() {
         RolloutCommands.Preview preview = new RolloutCommands.Preview();
         new CommandLine(preview).parseArgs("--release", "rel-1", "--health-gate", "requireWindow=false,minReports=5");
