@@ -1,17 +1,16 @@
 package io.updraft.telemetry.streams;
 
-import io.updraft.events.DeviceReport;
 import io.updraft.events.DeviceReport.ActionFinished;
 import io.updraft.events.DeviceReport.DeviceSeen;
 import io.updraft.events.DeviceReport.Outcome;
-import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.DeviceTelemetry.HealthReported;
-import io.updraft.events.EventJson;
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.events.MalformedEventException;
 import io.updraft.events.UpdraftEvent;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,14 +29,21 @@ import org.jboss.logging.Logger;
  * A device that installed successfully and is not heard from within the grace period is signalled as a missed
  * heartbeat by another wall-clock punctuator.
  */
-class DeviceTracker implements Processor<String, String, String, CohortSignal> {
+class DeviceTracker implements Processor<String, byte[], String, CohortSignal> {
     private static final Logger LOG = Logger.getLogger(DeviceTracker.class);
+
+    /** Keys of cohort windows remembered (a pure function of the window: any number is right, this bounds memory). */
+    private static final int PENDING_KEYS_KEPT = 10_000;
 
     private final TopologySettings settings;
     private final long windowMillis;
+    /** The pending-health store key of each cohort window: built once per window, not per report. */
+    private final Map<CohortWindow, String> pendingKeys = new HashMap<>();
     private ProcessorContext<String, CohortSignal> context;
+    /** A {@link WriteBackStore}: device states as objects, written to RocksDB and the changelog at commits. */
     private KeyValueStore<String, DeviceState> devices;
     private KeyValueStore<String, HeartbeatDue> heartbeats;
+    /** A mirrored {@link WriteBackStore}: every pending sum as an object, changed in place per report. */
     private KeyValueStore<String, PendingHealth> pendingHealth;
 
     DeviceTracker(TopologySettings settings) {
@@ -56,7 +62,7 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
     }
 
     @Override
-    public void process(Record<String, String> record) {
+    public void process(Record<String, byte[]> record) {
         UpdraftEvent event;
         try {
             event = read(record);
@@ -68,24 +74,23 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
         if (event instanceof ActionFinished finished) {
             finished(record, finished);
         } else if (event instanceof HealthReported health) {
-            DeviceState device = heardFrom(record, health.deviceId(), stateOf(health.deviceId()));
-            devices.put(health.deviceId(), reported(record, device, health));
+            DeviceState device = stateOf(health.deviceId());
+            update(health.deviceId(), device, reported(record, heardFrom(record, health.deviceId(), device), health));
         } else if (event instanceof DeviceSeen seen) {
             DeviceState device = stateOf(seen.deviceId());
-            if (device.awaitingHeartbeat()) {
-                devices.put(seen.deviceId(), heardFrom(record, seen.deviceId(), device));
-            }
+            update(seen.deviceId(), device, heardFrom(record, seen.deviceId(), device));
         }
         // registrations, attributes, progress, cancels and versions change nothing the rules judge
     }
 
-    private UpdraftEvent read(Record<String, String> record) {
+    private UpdraftEvent read(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(settings.deviceReports());
-        return topic.equals(settings.deviceTelemetry()) ? EventJson.read(record.value(), DeviceTelemetry.class)
-                : EventJson.read(record.value(), DeviceReport.class);
+        // straight from the record's bytes, with readers bound to each topic's contract (DeviceEvents)
+        return topic.equals(settings.deviceTelemetry()) ? DeviceEvents.telemetry(record.value())
+                : DeviceEvents.report(record.value());
     }
 
-    private void finished(Record<String, String> record, ActionFinished finished) {
+    private void finished(Record<String, byte[]> record, ActionFinished finished) {
         if (finished.outcome() == null) {
             return;
         }
@@ -93,7 +98,7 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
         DeviceState device = stateOf(deviceId);
         if (finished.rollback() || finished.rolloutId() == null || finished.rolloutId().isBlank()) {
             // back on what it ran before, or outside any rollout: its health speaks for no rollout
-            devices.put(deviceId, device.detached());
+            update(deviceId, device, device.detached());
             heartbeats.delete(deviceId);
             return;
         }
@@ -108,18 +113,18 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
                 forward(record, CohortSignal.baseline(target, device.reportsOnRelease(), device.crashesOnRelease()));
             }
             forward(record, CohortSignal.of(CohortSignal.Kind.INSTALL_SUCCEEDED, target));
-            devices.put(deviceId, target.withCounted(finished.actionId()).awaitingHeartbeat(true));
+            update(deviceId, device, target.withCounted(finished.actionId()).awaitingHeartbeat(true));
             heartbeats.put(deviceId, new HeartbeatDue(target.rolloutId(), cohort, target.wave(), target.release(),
                     context.currentSystemTimeMs() + settings.heartbeatGrace().toMillis()));
         } else {
             // still on its previous release: its health keeps counting for that one
             forward(record, CohortSignal.of(CohortSignal.Kind.INSTALL_FAILED, target));
-            devices.put(deviceId, device.withCounted(finished.actionId()));
+            update(deviceId, device, device.withCounted(finished.actionId()));
         }
     }
 
     /** @return the device, no longer awaiting a heartbeat */
-    private DeviceState heardFrom(Record<String, String> record, String deviceId, DeviceState device) {
+    private DeviceState heardFrom(Record<String, byte[]> record, String deviceId, DeviceState device) {
         // most reports come from devices not awaited: the device's own state says so, no read of the heartbeat store
         if (!device.awaitingHeartbeat()) {
             return device;
@@ -133,16 +138,29 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
     }
 
     /** Adds the report to its cohort window's pending health; @return the device with the report counted */
-    private DeviceState reported(Record<String, String> record, DeviceState device, HealthReported health) {
+    private DeviceState reported(Record<String, byte[]> record, DeviceState device, HealthReported health) {
         if (device.attributed()) {
             long at = record.timestamp();
-            String key = CohortSignal.keyOf(device.rolloutId(), device.cohort()) + "|" + device.wave() + "|"
-                    + device.release() + "|" + (at - Math.floorMod(at, windowMillis));
+            String key = pendingKeys.computeIfAbsent(new CohortWindow(device.rolloutId(), device.cohort(),
+                    device.wave(), device.release(), at - Math.floorMod(at, windowMillis)), CohortWindow::key);
+            if (pendingKeys.size() > PENDING_KEYS_KEPT) {
+                pendingKeys.clear(); // windows long flushed
+            }
             PendingHealth pending = pendingHealth.get(key);
-            pendingHealth.put(key, (pending == null ? PendingHealth.none(device, at) : pending)
-                    .plusReport(at, health.bootOk(), health.appHealthy(), health.crashCount(), health.metrics()));
+            if (pending == null) {
+                pending = PendingHealth.none(device, at);
+            }
+            pending.addReport(at, health.bootOk(), health.appHealthy(), health.crashCount(), health.metrics());
+            pendingHealth.put(key, pending); // the same object, changed: written back at the next commit
         }
         return device.withHealth(health.crashCount());
+    }
+
+    /** One rollout × cohort × wave × release health window, starting at {@code start} (epoch millis). */
+    private record CohortWindow(String rolloutId, String cohort, int wave, String release, long start) {
+        String key() {
+            return CohortSignal.keyOf(rolloutId, cohort) + "|" + wave + "|" + release + "|" + start;
+        }
     }
 
     private void flushHealth(long now) {
@@ -170,10 +188,17 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
             heartbeats.delete(entry.key);
             DeviceState device = devices.get(entry.key);
             if (device != null) {
-                devices.put(entry.key, device.awaitingHeartbeat(false));
+                update(entry.key, device, device.awaitingHeartbeat(false));
             }
             CohortSignal signal = CohortSignal.of(CohortSignal.Kind.HEARTBEAT_MISSED, entry.value.asDevice());
             context.forward(new Record<>(signal.cohortKey(), signal, now));
+        }
+    }
+
+    /** Writes the device's state only if its content changed (an unknown device that stays unknown: nothing). */
+    private void update(String deviceId, DeviceState before, DeviceState after) {
+        if (!after.equals(before)) {
+            devices.put(deviceId, after);
         }
     }
 
@@ -182,7 +207,7 @@ class DeviceTracker implements Processor<String, String, String, CohortSignal> {
         return state == null ? DeviceState.UNKNOWN : state;
     }
 
-    private void forward(Record<String, String> record, CohortSignal signal) {
+    private void forward(Record<String, byte[]> record, CohortSignal signal) {
         context.forward(record.withKey(signal.cohortKey()).withValue(signal));
     }
 }

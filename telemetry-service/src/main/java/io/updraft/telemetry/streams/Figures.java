@@ -58,12 +58,6 @@ public record Figures(long succeeded, long failed, long healthReports, long unhe
         };
     }
 
-    /** One more health report: boot, app health, crashes and custom metrics. */
-    public Figures plusReport(boolean bootOk, boolean appHealthy, int crashCount, Map<String, Double> metrics) {
-        return with(succeeded, failed, 1, !bootOk || !appHealthy ? 1 : 0, bootOk ? 0 : 1, appHealthy ? 0 : 1,
-                Math.max(0, crashCount), 0, 0, metrics);
-    }
-
     public Figures plus(Figures other) {
         if (other == null || other == NONE) {
             return this;

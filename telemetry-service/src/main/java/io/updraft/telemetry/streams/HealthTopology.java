@@ -45,14 +45,14 @@ public final class HealthTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> strings = Serdes.String();
 
-        // cached: a key written many times within a commit interval reaches RocksDB and its changelog once; values in
-        // the compact binary form (CompactSerde), read and written on every report
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEVICE_STORE), strings,
-                DeviceState.SERDE).withCachingEnabled());
+        // read and changed on every report: kept as objects (WriteBackStore), written to RocksDB and the changelog in
+        // the compact binary form (CompactSerde) once per commit and key; the others cached: a key written many times
+        // within a commit interval reaches RocksDB and its changelog once
+        builder.addStateStore(WriteBackStore.bounded(DEVICE_STORE, strings, DeviceState.SERDE,
+                settings.deviceObjectsPerTask()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEARTBEAT_STORE), strings,
                 HeartbeatDue.SERDE).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_HEALTH_STORE),
-                strings, PendingHealth.SERDE).withCachingEnabled());
+        builder.addStateStore(WriteBackStore.mirrored(PENDING_HEALTH_STORE, strings, PendingHealth.SERDE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE), strings,
                 CohortState.SERDE).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOW_STORE,
@@ -61,7 +61,7 @@ public final class HealthTopology {
 
         KStream<String, CohortSignal> fromDevices = builder
                 .stream(List.of(settings.deviceReports(), settings.deviceTelemetry()),
-                        Consumed.with(strings, strings).withName("device-events"))
+                        Consumed.with(strings, Serdes.ByteArray()).withName("device-events"))
                 .process(() -> new DeviceTracker(settings), Named.as("device-tracker"), DEVICE_STORE, HEARTBEAT_STORE,
                         PENDING_HEALTH_STORE);
 

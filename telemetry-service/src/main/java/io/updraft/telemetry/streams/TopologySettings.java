@@ -40,6 +40,14 @@ public record TopologySettings(String deviceReports, String deviceTelemetry, Str
         return Duration.ofMillis(100);
     }
 
+    /**
+     * How many device states a task keeps as objects (beyond it the oldest are written back and read again from
+     * RocksDB when next needed): about 0.3 KB each.
+     */
+    public int deviceObjectsPerTask() {
+        return 50_000;
+    }
+
     /** How often devices past their heartbeat grace are looked for. */
     public Duration heartbeatCheckInterval() {
         Duration quarter = heartbeatGrace.dividedBy(4);

@@ -1,6 +1,7 @@
 package io.updraft.telemetry.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -15,6 +16,7 @@ import io.updraft.events.EventJson;
 import io.updraft.events.EventMeta;
 import io.updraft.events.RollbackEvent;
 import io.updraft.events.RollbackEvent.RollbackTriggered;
+import io.updraft.events.RolloutEvent.RolloutCreated;
 import io.updraft.events.UpdraftEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -45,6 +48,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -170,19 +174,89 @@ class ExactlyOnceTriggerTest {
         assertThat(healthReportsOf(second, cohort)).isEqualTo(40);
     }
 
+    @Test
+    void given_health_pending_in_the_tracker_when_its_thread_crashes_between_commits_then_every_report_counts_once()
+            throws Exception {
+        createTopics();
+        // a RolloutCreated the policy function fails on, once: the stream thread dies in the middle of its work
+        String poison = "poison-" + UUID.randomUUID();
+        AtomicInteger policies = new AtomicInteger();
+        AtomicInteger crashed = new AtomicInteger();
+        // commits 3 s apart: what the thread did since the last one is lost with it (its transaction aborts)
+        KafkaStreams streams = start("crash", 3000, created -> {
+            if (created.rolloutId().equals(poison) && policies.getAndIncrement() == 0) {
+                throw new IllegalStateException("the stream thread crashes (test)");
+            }
+            return settings.defaults();
+        }, instance -> instance.setUncaughtExceptionHandler(e -> {
+            crashed.incrementAndGet();
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }));
+        awaitRunning(streams);
+        String cohort = "model-crash:1";
+        List<String> devices = IntStream.range(0, 5).mapToObj(i -> "dev-" + UUID.randomUUID()).toList();
+        for (String device : devices) {
+            sendHealth(device, 0, 0); // two reports on the previous release (one with a crash): the baseline
+            sendHealth(device, 0, 1);
+            sendInstalled(device, cohort, 0);
+        }
+        for (int round = 0; round < 4; round++) {
+            for (int d = 0; d < devices.size(); d++) {
+                sendHealth(devices.get(d), 0, d == 0 ? 2 : 0);
+            }
+        }
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500))
+                .until(() -> healthReportsOf(streams, cohort) == 20);
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500)).until(this::caughtUp); // committed
+
+        // when: more reports, and the thread crashes before its next commit (all on partition 0: one task, in order)
+        for (int round = 0; round < 4; round++) {
+            for (int d = 0; d < devices.size(); d++) {
+                sendHealth(devices.get(d), 0, d == 0 ? 2 : 0);
+            }
+        }
+        send(settings.rolloutEvents(), 0, poison, EventJson.write(new RolloutCreated(EventMeta.newId(),
+                EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, poison, "poison", "release-2", "1.2.0", 1, 1,
+                List.of("poison:1"), null)));
+
+        // then: a new thread restored the committed state and processed the lost part again: the same aggregates as
+        // without the crash (40 reports, 8 x 2 crashes, the metric of each, the baseline of 10 reports, 5 crashes)
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(200)).until(() -> crashed.get() == 1);
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500))
+                .until(() -> healthReportsOf(streams, cohort) == 40);
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(500)).until(this::caughtUp);
+        CohortState state = cohortState(streams, cohort);
+        assertThat(state.totals().healthReports()).isEqualTo(40);
+        assertThat(state.totals().crashes()).isEqualTo(16);
+        assertThat(state.totals().metricCounts()).containsEntry("cpu", 40L);
+        assertThat(state.totals().metricSums().get("cpu")).isCloseTo(40 * 0.25, within(1e-9));
+        assertThat(state.totals().succeeded()).isEqualTo(5);
+        assertThat(state.baseline().healthReports()).isEqualTo(10);
+        assertThat(state.baseline().crashes()).isEqualTo(5);
+        assertThat(policies.get()).isGreaterThanOrEqualTo(2); // the poison was processed again, after the crash
+        assertThat(crashed.get()).isEqualTo(1);
+    }
+
     private KafkaStreams start(String name) throws Exception {
+        return start(name, 100, created -> settings.defaults(), streams -> {
+        });
+    }
+
+    private KafkaStreams start(String name, int commitIntervalMs,
+            java.util.function.Function<RolloutCreated, CohortPolicy> policyOf,
+            java.util.function.Consumer<KafkaStreams> beforeStart) throws Exception {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-" + name);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, DevStack.shared().kafkaBootstrap());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(stateDirs, name).toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1000);
-        KafkaStreams streams = new KafkaStreams(HealthTopology.build(settings,
-                created -> settings.defaults()), props);
+        KafkaStreams streams = new KafkaStreams(HealthTopology.build(settings, policyOf), props);
+        beforeStart.accept(streams);
         streams.start();
         running.add(streams);
         return streams;
@@ -205,29 +279,49 @@ class ExactlyOnceTriggerTest {
     private void sendHealth(String device) {
         HealthReported health = new HealthReported(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 device, true, 0, true, Map.of());
+        send(settings.deviceTelemetry(), null, device, EventJson.write(health));
+    }
+
+    /** A report with a crash count and a metric ({@code cpu} 0.25) on the given partition. */
+    private void sendHealth(String device, Integer partition, int crashes) {
+        HealthReported health = new HealthReported(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                device, true, crashes, true, Map.of("cpu", 0.25));
+        send(settings.deviceTelemetry(), partition, device, EventJson.write(health));
+    }
+
+    private void sendInstalled(String device, String cohort) {
+        sendInstalled(device, cohort, null);
+    }
+
+    private void sendInstalled(String device, String cohort, Integer partition) {
+        ActionFinished finished = new ActionFinished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                device, actionIds.incrementAndGet(), rolloutId, 1, cohort, "release-2", "1.2.0", false,
+                Outcome.SUCCESS, List.of());
+        send(settings.deviceReports(), partition, device, EventJson.write(finished));
+    }
+
+    /** @param partition null: by key */
+    private void send(String topic, Integer partition, String key, String json) {
         try {
-            producer().send(new ProducerRecord<>(settings.deviceTelemetry(), device, EventJson.write(health))).get();
+            producer().send(new ProducerRecord<>(topic, partition, key, json)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private void sendInstalled(String device, String cohort) {
-        resend(new ActionFinished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, device,
-                actionIds.incrementAndGet(), rolloutId, 1, cohort, "release-2", "1.2.0", false, Outcome.SUCCESS,
-                List.of()));
-    }
-
     /** The cohort's health reports as its referee's state holds them (-1 while the store cannot be queried). */
     private long healthReportsOf(KafkaStreams streams, String cohort) {
         try {
-            CohortState state = streams.store(StoreQueryParameters.fromNameAndType(HealthTopology.COHORT_STORE,
-                    QueryableStoreTypes.<String, CohortState>keyValueStore()))
-                    .get(CohortSignal.keyOf(rolloutId, cohort));
+            CohortState state = cohortState(streams, cohort);
             return state == null ? 0 : state.totals().healthReports();
         } catch (InvalidStateStoreException e) {
             return -1;
         }
+    }
+
+    private CohortState cohortState(KafkaStreams streams, String cohort) {
+        return streams.store(StoreQueryParameters.fromNameAndType(HealthTopology.COHORT_STORE,
+                QueryableStoreTypes.<String, CohortState>keyValueStore())).get(CohortSignal.keyOf(rolloutId, cohort));
     }
 
     private ActionFinished send(String cohort, Outcome outcome) {
@@ -252,8 +346,8 @@ class ExactlyOnceTriggerTest {
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                     .partitionsToOffsetAndMetadata().get();
-            List<String> topics = List.of(settings.deviceReports(),
-                    applicationId + "-" + HealthTopology.SIGNALS + "-repartition");
+            List<String> topics = List.of(settings.deviceReports(), settings.deviceTelemetry(),
+                    settings.rolloutEvents(), applicationId + "-" + HealthTopology.SIGNALS + "-repartition");
             Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(topics).allTopicNames().get().values()
                     .stream().flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
@@ -262,7 +356,7 @@ class ExactlyOnceTriggerTest {
                 long last = end.getValue().offset();
                 OffsetAndMetadata done = committed.get(end.getKey());
                 // the repartition topic is written in transactions: its end may be a commit marker nobody consumes
-                long slack = end.getKey().topic().equals(settings.deviceReports()) ? 0 : 1;
+                long slack = end.getKey().topic().endsWith("-repartition") ? 1 : 0;
                 return last == 0 || done != null && done.offset() >= last - slack;
             });
         }

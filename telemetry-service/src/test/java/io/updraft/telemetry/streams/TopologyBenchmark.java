@@ -4,7 +4,6 @@ import io.updraft.devstack.DevStack;
 import io.updraft.events.DeviceReport.ActionFinished;
 import io.updraft.events.DeviceReport.Outcome;
 import io.updraft.events.DeviceTelemetry.HealthReported;
-import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.EventJson;
 import io.updraft.events.EventMeta;
 import io.updraft.events.RollbackEvent;
@@ -32,13 +31,16 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -54,8 +56,9 @@ import org.junit.jupiter.api.Test;
  * <ol>
  * <li>HealthReported/s through the health topology (exactly-once, the service's own Kafka Streams settings, every
  * report attributed to a cohort, added up and judged) against a plain KafkaConsumer that reads and parses the same
- * topic with the same JSON reader, their ratio, the CPU time per event of each (less bent by the shared machine than a
- * rate), and where the stream thread's time went (Kafka Streams' own process/poll/commit/punctuate ratios);</li>
+ * topic with the topology's own reader ({@link DeviceEvents}), both timed from their first record, their ratio, the
+ * CPU time per event of each (less bent by the shared machine than a rate), and where the stream thread's time
+ * went (Kafka Streams' own process/poll/commit/punctuate ratios);</li>
  * <li>detection latency: from sending the ActionFinished that crosses the failure-rate threshold to a read_committed
  * consumer receiving the RollbackTriggered.</li>
  * </ol>
@@ -106,7 +109,8 @@ class TopologyBenchmark {
             long streamCpuBefore = cpuOf(streamThread);
             long brokerBefore = brokerCpu();
             try {
-                double topology = topologyRate(admin, streams, measured, records, true);
+                Rates rates = topologyRate(admin, streams, measured, records, true);
+                double topology = rates.fromFirstRecord();
                 long topologyCpu = cpuOf(name -> name.contains(threadPrefix)) - cpuBefore;
                 long streamCpu = cpuOf(streamThread) - streamCpuBefore;
                 long broker = brokerCpu() - brokerBefore;
@@ -116,6 +120,10 @@ class TopologyBenchmark {
                                 + "ratio topology / plain:              %10.0f %%  (target >= 50 %%)%n",
                         topology, streamCpu / 1e3 / records, topologyCpu / 1e3 / records, broker / 1e3 / records,
                         100 * topology / plain);
+                // the earlier harness timed the topology from RUNNING (its group join and first fetch included,
+                // which the plain consumer's figure never held): printed too, so runs stay comparable
+                System.out.printf(Locale.ROOT, "  (timed from RUNNING instead of its first record: %,.0f/s, %.0f %%)%n",
+                        rates.fromRunning(), 100 * rates.fromRunning() / plain);
                 latency(bootstrap, measured);
             } finally {
                 streams.close(Duration.ofSeconds(30));
@@ -201,9 +209,11 @@ class TopologyBenchmark {
     /** Reads and parses the telemetry topic as the topology must, from the first record to the last. */
     private double plainConsumerRate(String bootstrap, TopologySettings settings, int records) {
         Properties props = consumerProps(bootstrap);
+        // values as bytes, parsed with the topology's own reader (DeviceEvents): the same work per record
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId(settings) + "-plain");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(settings.deviceTelemetry()));
             long read = 0;
             long start = 0;
@@ -212,11 +222,11 @@ class TopologyBenchmark {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("plain consumer read only " + read + " of " + records);
                 }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (start == 0) {
                         start = System.nanoTime();
                     }
-                    EventJson.read(record.value(), DeviceTelemetry.class);
+                    DeviceEvents.telemetry(record.value());
                     read++;
                 }
                 consumer.commitAsync();
@@ -225,12 +235,43 @@ class TopologyBenchmark {
         }
     }
 
+    /** Events per second timed from the first record its consumer received, and from RUNNING. */
+    record Rates(double fromFirstRecord, double fromRunning) {
+    }
+
+    /** Notes when the Streams application's consumer first returns records: where its timing starts, as the plain's. */
+    public static final class FirstRecord implements ConsumerInterceptor<byte[], byte[]> {
+        static final AtomicLong AT = new AtomicLong();
+
+        @Override
+        public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
+            if (!records.isEmpty()) {
+                AT.compareAndSet(0, System.nanoTime());
+            }
+            return records;
+        }
+
+        @Override
+        public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+        }
+    }
+
     /**
-     * From RUNNING until the application's committed offsets reach the end of the telemetry topic and of its
-     * repartition topic (every report attributed, aggregated and judged, and committed).
+     * From the first record its consumer received (as the plain consumer is timed; also from RUNNING) until the
+     * application's committed offsets reach the end of the telemetry topic and of its repartition topic (every report
+     * attributed, aggregated and judged, and committed).
      */
-    private double topologyRate(Admin admin, KafkaStreams streams, TopologySettings settings, int records,
+    private Rates topologyRate(Admin admin, KafkaStreams streams, TopologySettings settings, int records,
             boolean print) throws Exception {
+        FirstRecord.AT.set(0);
         AtomicLong runningSince = new AtomicLong();
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING && runningSince.get() == 0) {
@@ -241,15 +282,17 @@ class TopologyBenchmark {
         Map<String, Double> threadTime = new java.util.TreeMap<>();
         int samples = 0;
         while (true) {
-            if (runningSince.get() != 0 && caughtUp(admin, settings)) {
-                double rate = records / ((System.nanoTime() - runningSince.get()) / 1e9);
+            if (runningSince.get() != 0 && FirstRecord.AT.get() != 0 && caughtUp(admin, settings)) {
+                long end = System.nanoTime();
+                Rates rates = new Rates(records / ((end - FirstRecord.AT.get()) / 1e9),
+                        records / ((end - runningSince.get()) / 1e9));
                 final int n = Math.max(1, samples);
                 if (print) {
                     System.out.println("stream thread, share of its time while measured: " + threadTime.entrySet()
                             .stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / n))
                             .collect(Collectors.joining(", ")) + threadFigure(streams, "commit-latency-avg", " ms"));
                 }
-                return rate;
+                return rates;
             }
             if (runningSince.get() != 0) {
                 samples++;
@@ -378,6 +421,8 @@ class TopologyBenchmark {
                 .forEach(key -> props.put(key.substring("bench.streams.".length()), System.getProperty(key)));
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams").toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
+                List.of(FirstRecord.class));
         return props;
     }
 
