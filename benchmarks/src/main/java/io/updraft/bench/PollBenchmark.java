@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ public final class PollBenchmark {
     private final int connections = Integer.getInteger("bench.connections", 64);
     private final String heap = System.getProperty("bench.heap", "1g");
     private final Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
-    private final Path work = root.resolve("benchmarks/target/poll-benchmark");
+    /** {@code -Dbench.work-dir}: another directory lets a second run go on beside one in the default directory. */
+    private final Path work = root.resolve(System.getProperty("bench.work-dir", "benchmarks/target/poll-benchmark"));
     private final List<String> report = new ArrayList<>();
     private final BenchmarkResult.Figures figures;
 
@@ -100,8 +102,14 @@ public final class PollBenchmark {
                     wrk.run(gateway.url(), 1, connections, Math.max(5, seconds / 2));
                     wrk.run(bare.url(), 1, connections, Math.max(5, seconds / 2));
 
+                    say("throughput run against the gateway starts at %s UTC", Instant.now());
+                    Cpu gwCpu = Cpu.of(gateway.pid(), bare.pid(), stack.pid());
                     Wrk.Result gw = wrk.run(gateway.url(), 1, connections, seconds);
+                    say("  CPU during it: %s", gwCpu.since());
+                    say("throughput run against the bare app starts at %s UTC", Instant.now());
+                    Cpu bareCpu = Cpu.of(gateway.pid(), bare.pid(), stack.pid());
                     Wrk.Result b = wrk.run(bare.url(), 1, connections, seconds);
+                    say("  CPU during it: %s", bareCpu.since());
                     Files.writeString(work.resolve("wrk-gateway.txt"), gw.output(), StandardCharsets.UTF_8);
                     Files.writeString(work.resolve("wrk-bare.txt"), b.output(), StandardCharsets.UTF_8);
                     say("throughput (wrk, 1 thread, %d connections, %d s, random device + its TargetToken per poll):",
@@ -117,14 +125,19 @@ public final class PollBenchmark {
                             .note(String.format(Locale.ROOT, "wrk 1 thread, %d connections, %d s; non-2xx %d / %d",
                                     connections, seconds, gw.non2xx(), b.non2xx())));
 
-                    FixedRateProbe.Result gwRate = FixedRateProbe.run("127.0.0.1", gateway.port(), devices, rate,
-                            seconds);
-                    FixedRateProbe.Result bareRate = FixedRateProbe.run("127.0.0.1", bare.port(), devices, rate,
-                            seconds);
+                    // -Dbench.bare-first=true: is a stall the gateway's, or the first probe run's?
+                    boolean bareFirst = Boolean.getBoolean("bench.bare-first");
+                    FixedRateProbe.Result bareRate = bareFirst ? probe(bare, "bare app") : null;
+                    FixedRateProbe.Result gwRate = probe(gateway, "gateway");
+                    if (!bareFirst) {
+                        bareRate = probe(bare, "bare app");
+                    }
                     say("latency at a fixed %,d polls/s for %d s (open loop, from each poll's scheduled time):", rate,
                             seconds);
                     say("  gateway  %s", describe(gwRate));
+                    gwRate.stalls().stream().limit(10).forEach(stall -> say("    gateway %s", stall));
                     say("  bare     %s", describe(bareRate));
+                    bareRate.stalls().stream().limit(10).forEach(stall -> say("    bare %s", stall));
                     say("  gateway p99 target < 20 ms");
                     String how = String.format(Locale.ROOT, "open loop at %,d polls/s for %d s, from each poll's "
                             + "scheduled time; %,d failed", rate, seconds, gwRate.failed());
@@ -145,6 +158,58 @@ public final class PollBenchmark {
         }
     }
 
+    /**
+     * Where the machine's cores went during a run: the gateway's and the bare app's processes (all threads) and the
+     * whole machine ({@code /proc/stat}); the rest is wrk, the broker, the database and this JVM.
+     */
+    private record Cpu(long[] pids, long[] nanos, long[] machine, long startedNanos) {
+        static Cpu of(long gateway, long bare, long broker) {
+            long[] pids = { gateway, bare, broker };
+            long[] nanos = new long[pids.length];
+            for (int i = 0; i < pids.length; i++) {
+                nanos[i] = cpuNanos(pids[i]);
+            }
+            return new Cpu(pids, nanos, machineJiffies(), System.nanoTime());
+        }
+
+        String since() {
+            double wall = (System.nanoTime() - startedNanos) / 1e9;
+            long[] now = machineJiffies();
+            double busy = ((now[0] - machine[0]) - (now[1] - machine[1])) / 100.0; // USER_HZ is 100 on Linux
+            double[] cores = new double[pids.length];
+            for (int i = 0; i < pids.length; i++) {
+                cores[i] = (cpuNanos(pids[i]) - nanos[i]) / 1e9 / wall;
+            }
+            return String.format(Locale.ROOT, "gateway %.2f cores, bare app %.2f, Kafka broker (dev-stack JVM) %.2f,"
+                    + " whole machine %.2f of %d busy (the rest: wrk, PostgreSQL, benchmark JVM, anything else)",
+                    cores[0], cores[1], cores[2], busy / wall, Runtime.getRuntime().availableProcessors());
+        }
+
+        private static long cpuNanos(long pid) {
+            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
+                    .map(java.time.Duration::toNanos).orElse(0L);
+        }
+
+        /** {total, idle + iowait} jiffies of all cores. */
+        private static long[] machineJiffies() {
+            try {
+                String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < cpu.length; i++) {
+                    total += Long.parseLong(cpu[i]);
+                }
+                return new long[] { total, Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]) };
+            } catch (IOException | RuntimeException e) {
+                return new long[] { 0, 0 };
+            }
+        }
+    }
+
+    private FixedRateProbe.Result probe(ServerUnderTest server, String name) throws InterruptedException {
+        say("fixed-rate run against the %s starts at %s UTC", name, Instant.now());
+        return FixedRateProbe.run("127.0.0.1", server.port(), devices, rate, seconds);
+    }
+
     private ServerUnderTest gateway(Path jar, int port, List<String> jvm, Map<String, String> config) {
         List<String> flags = new ArrayList<>(jvm);
         String extra = System.getProperty("bench.gateway-jvm-flags", "").trim(); // e.g. a flight recording
@@ -156,8 +221,10 @@ public final class PollBenchmark {
 
     private static String describe(FixedRateProbe.Result r) {
         return String.format(Locale.ROOT, "p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.1f ms  (%,d sent, %,d ok,"
-                + " %,d failed, %.0f/s achieved)", r.p50Millis(), r.p99Millis(), r.p999Millis(), r.maxMillis(),
-                r.sent(), r.ok(), r.failed(), r.achievedRate());
+                + " %,d failed, %.0f/s achieved; probe at most %.1f ms late; %d connections, %d opened while"
+                + " measured; %d stall(s) > %.0f ms)", r.p50Millis(), r.p99Millis(), r.p999Millis(), r.maxMillis(),
+                r.sent(), r.ok(), r.failed(), r.achievedRate(), r.maxLateMillis(), r.connectionsOpened(),
+                r.connectionsOpenedMeasured(), r.stalls().size(), FixedRateProbe.SLOW_MILLIS);
     }
 
     private static long cachedDevices(ServerUnderTest gateway) {

@@ -20,6 +20,8 @@ public interface GatewayConfig {
 
     Polling polling();
 
+    FirstContact firstContact();
+
     /** Loads every device's poll view in one streamed query whenever the change listener (re)connects. */
     @WithDefault("true")
     boolean warmCache();
@@ -38,6 +40,28 @@ public interface GatewayConfig {
     /** Where the artifact bytes are streamed from. */
     @WithDefault("http://localhost:8081")
     String releaseServiceUrl();
+
+    /**
+     * Polls the cache cannot answer (first contact of a device, a view not in memory) are coalesced: one writer
+     * registers and loads them a batch per transaction, so a registration storm costs one connection, not one each.
+     */
+    interface FirstContact {
+        /** Polls waiting for the writer; beyond this a first contact is refused at once with 503 + Retry-After. */
+        @WithDefault("20000")
+        int queueCapacity();
+
+        /** Devices registered and loaded per transaction. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** How long a poll waits for its batch before it is answered 503 + Retry-After. */
+        @WithDefault("PT10S")
+        Duration maxWait();
+
+        /** The Retry-After of such a 503, stretched by the device's own jitter so the retries spread out. */
+        @WithDefault("PT10S")
+        Duration retryAfter();
+    }
 
     interface Polling {
         /** Sleep between polls while nothing is pending. */

@@ -24,12 +24,19 @@ public final class TargetTokens {
         return sha256Hex == null ? null : HexFormat.of().parseHex(sha256Hex);
     }
 
-    private static byte[] digest(String token) {
+    /** One digest per thread: looking up the provider on every poll costs more than the hash itself. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    private static byte[] digest(String token) {
+        MessageDigest sha256 = SHA256.get();
+        sha256.reset();
+        return sha256.digest(token.getBytes(StandardCharsets.UTF_8));
     }
 
     public static boolean matches(String token, String storedSha256) {

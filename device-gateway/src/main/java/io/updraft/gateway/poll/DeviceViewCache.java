@@ -36,22 +36,58 @@ public class DeviceViewCache {
     }
 
     public PollView get(String controllerId) {
-        if (!listening) {
-            return loader.apply(controllerId);
-        }
-        ConcurrentHashMap<String, Slot> map = slots;
-        Slot slot = map.computeIfAbsent(controllerId, id -> new Slot(generations.incrementAndGet(), null));
-        if (slot.view() != null) {
-            return slot.view();
+        Claim claim = claim(controllerId);
+        if (claim != null && claim.cached() != null) {
+            return claim.cached();
         }
         PollView loaded = loader.apply(controllerId);
-        if (!loaded.known()) {
-            map.remove(controllerId, slot);
-            return loaded;
+        fill(claim, loaded);
+        return loaded;
+    }
+
+    /**
+     * A device's slot, taken before its view is read from the database (as {@link #get} does, for callers that read
+     * many views at once): {@link #fill} stores the view only if nothing evicted the slot in between.
+     *
+     * @return null while the cache is bypassed (the listener is not connected)
+     */
+    public Claim claim(String controllerId) {
+        if (!listening) {
+            return null;
+        }
+        ConcurrentHashMap<String, Slot> map = slots;
+        return new Claim(map, controllerId, map.computeIfAbsent(controllerId,
+                id -> new Slot(generations.incrementAndGet(), null)));
+    }
+
+    /** Stores a view read after {@code claim} was taken, unless the slot changed meanwhile; unknown devices never. */
+    public void fill(Claim claim, PollView view) {
+        if (claim == null || claim.slot.view() != null) {
+            return;
+        }
+        if (!view.known()) {
+            claim.map.remove(claim.controllerId, claim.slot);
+            return;
         }
         // Stores only if nobody evicted (or cleared) the slot meanwhile; records compare by generation and view.
-        map.replace(controllerId, slot, new Slot(slot.generation(), loaded));
-        return loaded;
+        claim.map.replace(claim.controllerId, claim.slot, new Slot(claim.slot.generation(), view));
+    }
+
+    /** A slot taken by {@link #claim}; {@link #cached()} is its view if it already had one. */
+    public static final class Claim {
+        private final ConcurrentHashMap<String, Slot> map;
+        private final String controllerId;
+        private final Slot slot;
+
+        private Claim(ConcurrentHashMap<String, Slot> map, String controllerId, Slot slot) {
+            this.map = map;
+            this.controllerId = controllerId;
+            this.slot = slot;
+        }
+
+        public PollView cached() {
+            return slot.view();
+        }
     }
 
     /** The cached view, or null when it would have to be loaded (never touches the database). */

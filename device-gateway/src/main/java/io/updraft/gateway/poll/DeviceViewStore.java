@@ -31,6 +31,9 @@ public class DeviceViewStore {
             left join device_action a on a.controller_id = d.controller_id
                  and a.status in ('PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING')""";
 
+    /** The same views for some devices, read on the caller's connection (the first-contact batch). */
+    private static final String SOME_VIEWS = ALL_VIEWS + "\nwhere d.controller_id = any(?)";
+
     @Inject
     DeviceRepository devices;
     @Inject
@@ -79,6 +82,23 @@ public class DeviceViewStore {
             }
         }
         return count;
+    }
+
+    /**
+     * The views of {@code controllerIds} in one statement on {@code connection} (inside the caller's transaction);
+     * unknown ids are simply absent.
+     */
+    public void loadSome(Connection connection, String[] controllerIds, BiConsumer<String, PollView> sink)
+            throws SQLException {
+        statements.incrementAndGet();
+        try (PreparedStatement query = connection.prepareStatement(SOME_VIEWS)) {
+            query.setArray(1, connection.createArrayOf("varchar", controllerIds));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    sink.accept(rows.getString(1), viewOf(rows));
+                }
+            }
+        }
     }
 
     private static PollView viewOf(ResultSet rows) throws SQLException {

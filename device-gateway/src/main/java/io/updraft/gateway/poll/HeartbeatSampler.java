@@ -13,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,7 @@ import org.jboss.logging.Logger;
 public class HeartbeatSampler {
     private static final Logger LOG = Logger.getLogger(HeartbeatSampler.class);
     static final int QUEUE_CAPACITY = 50_000;
+    private static final int BATCH = 1_000;
 
     @Inject
     EventProducer producer;
@@ -37,8 +40,13 @@ public class HeartbeatSampler {
     @Inject
     MeterRegistry metrics;
 
-    private final ConcurrentHashMap<String, Instant> lastSent = new ConcurrentHashMap<>();
-    private final BlockingQueue<DeviceReport.DeviceSeen> outgoing = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** A heartbeat owed: the event itself (id, JSON) is made by the sender thread, off the poll's thread. */
+    private record Seen(String controllerId, long atMillis) {
+    }
+
+    /** When each device's last heartbeat left, in epoch milliseconds. */
+    private final ConcurrentHashMap<String, Long> lastSent = new ConcurrentHashMap<>();
+    private final BlockingQueue<Seen> outgoing = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private Counter dropped;
     private volatile boolean running;
     private Thread sender;
@@ -60,34 +68,45 @@ public class HeartbeatSampler {
         }
     }
 
+    /**
+     * Runs on every poll, mostly on the I/O thread: a device heard from within the sample costs one lock-free map
+     * read; otherwise one compare-and-set decides which poll owes the heartbeat, and only a small note is queued.
+     */
     public void seen(String controllerId) {
-        Instant now = EventMeta.now();
-        boolean[] due = { false };
-        lastSent.compute(controllerId, (id, last) -> {
-            if (last == null || !now.isBefore(last.plus(config.heartbeatSample()))) {
-                due[0] = true;
-                return now;
-            }
-            return last;
-        });
-        if (due[0] && !outgoing.offer(new DeviceReport.DeviceSeen(EventMeta.newId(), now, UpdraftEvent.SCHEMA_VERSION,
-                controllerId)) && dropped != null) {
+        long now = System.currentTimeMillis();
+        Long last = lastSent.get(controllerId);
+        if (last != null && now - last < config.heartbeatSample().toMillis()) {
+            return;
+        }
+        Long stamp = now;
+        boolean due = last == null ? lastSent.putIfAbsent(controllerId, stamp) == null
+                : lastSent.replace(controllerId, last, stamp);
+        if (due && !outgoing.offer(new Seen(controllerId, now)) && dropped != null) {
             dropped.increment();
         }
     }
 
     private void drain() {
+        List<Seen> batch = new ArrayList<>(BATCH);
         while (running) {
             try {
-                DeviceReport.DeviceSeen heartbeat = outgoing.poll(500, TimeUnit.MILLISECONDS);
-                if (heartbeat != null) {
-                    producer.sendLossy(heartbeat);
+                Seen first = outgoing.poll(500, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                outgoing.drainTo(batch, BATCH - 1);
+                for (Seen seen : batch) {
+                    producer.sendLossy(new DeviceReport.DeviceSeen(EventMeta.newId(),
+                            Instant.ofEpochMilli(seen.atMillis()), UpdraftEvent.SCHEMA_VERSION, seen.controllerId()));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
                 LOG.debugf("heartbeat not sent: %s", e.getMessage());
+            } finally {
+                batch.clear();
             }
         }
     }

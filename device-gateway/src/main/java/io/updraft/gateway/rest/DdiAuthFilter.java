@@ -5,6 +5,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.updraft.gateway.config.GatewayConfig;
 import io.updraft.gateway.device.TargetTokens;
 import io.updraft.gateway.poll.DeviceViewCache;
+import io.updraft.gateway.poll.FirstContact;
 import io.updraft.gateway.poll.PollView;
 import io.updraft.support.problem.Problem;
 import jakarta.inject.Inject;
@@ -24,14 +25,20 @@ public class DdiAuthFilter {
     static final String GATEWAY_TOKEN = "GatewayToken";
     static final String TARGET_TOKEN = "TargetToken";
 
+    /** The answer that lets a request through; one instance, so an accepted poll allocates no Uni. */
+    private static final Uni<Response> PASS = Uni.createFrom().nullItem();
+
     @Inject
     GatewayConfig config;
     @Inject
     DeviceViewCache views;
+    @Inject
+    FirstContact firstContact;
 
     /**
      * Runs on whatever thread the endpoint runs on (the I/O thread for the poll). A TargetToken is checked against the
-     * cached view at once; only a view not in memory is loaded, on a worker.
+     * cached view at once; a view not in memory is loaded by {@link FirstContact} (503 + Retry-After if that takes
+     * longer than {@code first-contact.max-wait}).
      *
      * @return the refusal, or a null item to let the request through
      */
@@ -40,20 +47,30 @@ public class DdiAuthFilter {
         List<PathSegment> segments = request.getUriInfo().getPathSegments();
         if (segments.size() < 4 || !"controller".equals(segments.get(1).getPath())
                 || !"v1".equals(segments.get(2).getPath())) {
-            return Uni.createFrom().nullItem();
+            return PASS;
         }
         if (!config.tenant().equalsIgnoreCase(segments.get(0).getPath())) {
             return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "unknown tenant "
                     + segments.get(0).getPath()));
         }
         String controllerId = segments.get(3).getPath();
-        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String targetToken = targetToken(authorization);
-        if (targetToken != null && !config.anonymousEnabled() && views.peek(controllerId) == null) {
-            return Uni.createFrom().item(() -> verdict(authenticated(authorization, controllerId)))
-                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        String[] credentials = split(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        String targetToken = credentials != null && TARGET_TOKEN.equalsIgnoreCase(credentials[0]) ? credentials[1]
+                : null;
+        PollView cached = views.peek(controllerId);
+        if (targetToken != null && !config.anonymousEnabled() && cached == null) {
+            // loaded with other such requests in one batch (no connection per request); resumed on a worker, as the
+            // endpoints after this filter may block
+            return Uni.createFrom().completionStage(() -> firstContact.load(controllerId))
+                    .ifNoItem().after(config.firstContact().maxWait()).fail()
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(view -> verdict(view.known() && TargetTokens.matches(targetToken, view.tokenSha256())))
+                    .onFailure().recoverWithItem(() -> {
+                        firstContact.refused();
+                        return FirstContactBusy.response(config, controllerId);
+                    });
         }
-        return Uni.createFrom().item(verdict(authenticated(authorization, controllerId)));
+        return authenticated(credentials, cached) ? PASS : Uni.createFrom().item(verdict(false));
     }
 
     private static Response verdict(boolean authenticated) {
@@ -62,25 +79,37 @@ public class DdiAuthFilter {
                 .header(HttpHeaders.WWW_AUTHENTICATE, TARGET_TOKEN).build();
     }
 
-    /** The token of an {@code Authorization: TargetToken <t>} header, else null. */
-    private static String targetToken(String authorization) {
-        String[] parts = split(authorization);
-        return parts != null && TARGET_TOKEN.equalsIgnoreCase(parts[0]) ? parts[1] : null;
-    }
-
-    private static String[] split(String authorization) {
+    /** {@code "<scheme> <credentials>"} → {scheme, credentials}, else null; by hand: this runs on every request. */
+    static String[] split(String authorization) {
         if (authorization == null) {
             return null;
         }
-        String[] parts = authorization.trim().split("\\s+", 2);
-        return parts.length == 2 ? parts : null;
+        int end = authorization.length();
+        int start = 0;
+        while (start < end && Character.isWhitespace(authorization.charAt(start))) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(authorization.charAt(end - 1))) {
+            end--;
+        }
+        int gap = start;
+        while (gap < end && !Character.isWhitespace(authorization.charAt(gap))) {
+            gap++;
+        }
+        int credentials = gap;
+        while (credentials < end && Character.isWhitespace(authorization.charAt(credentials))) {
+            credentials++;
+        }
+        if (gap == start || credentials == end) {
+            return null;
+        }
+        return new String[] { authorization.substring(start, gap), authorization.substring(credentials, end) };
     }
 
-    private boolean authenticated(String authorization, String controllerId) {
+    private boolean authenticated(String[] parts, PollView cached) {
         if (config.anonymousEnabled()) {
             return true;
         }
-        String[] parts = split(authorization);
         if (parts == null) {
             return false;
         }
@@ -88,8 +117,7 @@ public class DdiAuthFilter {
             return config.gatewayToken().map(expected -> TargetTokens.sameSecret(parts[1], expected)).orElse(false);
         }
         if (TARGET_TOKEN.equalsIgnoreCase(parts[0])) {
-            PollView view = views.get(controllerId);
-            return view.known() && TargetTokens.matches(parts[1], view.tokenSha256());
+            return cached != null && cached.known() && TargetTokens.matches(parts[1], cached.tokenSha256());
         }
         return false;
     }

@@ -24,6 +24,7 @@ import io.updraft.gateway.mapping.DeploymentMapper;
 import io.updraft.gateway.mapping.FeedbackDetails;
 import io.updraft.gateway.mapping.PollMapper;
 import io.updraft.gateway.poll.DeviceViewCache;
+import io.updraft.gateway.poll.FirstContact;
 import io.updraft.gateway.poll.HeartbeatSampler;
 import io.updraft.gateway.poll.PollView;
 import io.updraft.gateway.repository.DeviceAction;
@@ -67,6 +68,8 @@ public class DdiRootResource {
     Outbox outbox;
     @Inject
     ActionExpiry expiry;
+    @Inject
+    FirstContact firstContact;
     @Context
     UriInfo uri;
 
@@ -80,7 +83,9 @@ public class DdiRootResource {
 
     /**
      * A "nothing new" poll is answered from memory on the I/O thread: no database access, no hand-over to a worker.
-     * Anything else (first contact, a view not cached, an offered action past its expiresAt) goes to a worker.
+     * First contact and views not in memory are coalesced by {@link FirstContact} (one transaction per batch; 503 +
+     * Retry-After if that takes longer than {@code first-contact.max-wait}); an offered action past its expiresAt is
+     * applied on a worker.
      */
     @GET
     public Uni<DdiPoll> poll(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId) {
@@ -92,9 +97,26 @@ public class DdiRootResource {
             return Uni.createFrom().item(PollMapper.toPoll(controllerId, cached, () -> links(tenant, controllerId),
                     sleeps));
         }
-        DdiLinks resolved = links(tenant, controllerId); // read here: the worker may not see the request
-        return Uni.createFrom().item(() -> pollFromStore(tenant, controllerId, () -> resolved))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        DdiLinks resolved = links(tenant, controllerId); // read here: the answer is built on another thread
+        if (cached != null && cached.registered()) { // only its offer expired
+            return Uni.createFrom().item(() -> pollFromStore(tenant, controllerId, () -> resolved))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }
+        // first contact (or a view not in memory): coalesced with other such polls into one transaction per batch
+        return Uni.createFrom().completionStage(() -> firstContact.register(controllerId, tenant))
+                .ifNoItem().after(config.firstContact().maxWait()).fail()
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().transform(e -> {
+                    firstContact.refused();
+                    return FirstContactBusy.exception(config, controllerId);
+                })
+                .onItem().transformToUni(view -> {
+                    if (view.offer() != null && view.offer().expiredAt(Instant.now())) {
+                        return Uni.createFrom().item(() -> pollFromStore(tenant, controllerId, () -> resolved));
+                    }
+                    heartbeats.seen(controllerId);
+                    return Uni.createFrom().item(PollMapper.toPoll(controllerId, view, () -> resolved, sleeps));
+                });
     }
 
     /**

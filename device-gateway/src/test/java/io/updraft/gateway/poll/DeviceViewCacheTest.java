@@ -124,6 +124,43 @@ class DeviceViewCacheTest {
         assertThat(cache.get("b").tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v1");
     }
 
+    @Test
+    void givenABatchClaimedItsSlots_whenADeviceIsEvictedBeforeTheFill_thenOnlyTheOthersAreCached() {
+        DeviceViewCache cache = listening();
+        DeviceViewCache.Claim quiet = cache.claim("quiet");
+        DeviceViewCache.Claim changed = cache.claim("changed");
+        PollView read = new PollView(true, "batch".getBytes(StandardCharsets.US_ASCII), true, true, 0, null);
+
+        cache.evict("changed"); // a change notified while the batch was reading
+        cache.fill(quiet, read);
+        cache.fill(changed, read);
+
+        assertThat(cache.peek("quiet")).isSameAs(read);
+        assertThat(cache.peek("changed")).isNull();
+        assertThat(loads).hasValue(0);
+    }
+
+    @Test
+    void givenABatchFoundNoSuchDevice_whenFilled_thenItsSlotIsGone() {
+        DeviceViewCache cache = listening();
+
+        cache.fill(cache.claim("made-up"), PollView.UNKNOWN);
+
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void givenTheListenerIsDown_whenABatchClaims_thenNothingIsCached() {
+        DeviceViewCache cache = listening();
+        cache.deaf();
+
+        DeviceViewCache.Claim claim = cache.claim("d1");
+        cache.fill(claim, new PollView(true, null, true, true, 0, null));
+
+        assertThat(claim).isNull();
+        assertThat(cache.size()).isZero();
+    }
+
     private DeviceViewCache listening() {
         DeviceViewCache cache = new DeviceViewCache(loader);
         cache.listening();

@@ -1,0 +1,117 @@
+package io.updraft.gateway.poll;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Coalesces the polls the cache cannot answer (a device's first contact, a view not in memory): they wait here, and
+ * one thread hands them to the database a batch at a time. A storm of 10,000 first polls thus costs ten transactions
+ * on one connection instead of 10,000 transactions fighting over the pool. Bounded: when the queue is full a visit
+ * is refused at once ({@link Full}), and the caller answers 503 with Retry-After.
+ */
+public final class FirstContactQueue implements AutoCloseable {
+    /** A poll waiting for its view: {@code tenant} set = first contact (register the device), null = load only. */
+    public record Visit(String controllerId, String tenant) {
+        public boolean registers() {
+            return tenant != null;
+        }
+    }
+
+    /** Registers and loads one batch, one visit per device; answers every device's view (absent = unknown). */
+    @FunctionalInterface
+    public interface Batch {
+        Map<String, PollView> apply(List<Visit> visits) throws Exception;
+    }
+
+    /** The queue is full (or closed): the device should come back later. */
+    public static final class Full extends RuntimeException {
+        Full(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Waiting(Visit visit, CompletableFuture<PollView> answer) {
+    }
+
+    private final ArrayBlockingQueue<Waiting> queue;
+    private final int batchSize;
+    private final Batch batch;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public FirstContactQueue(String name, int capacity, int batchSize, Batch batch) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.batchSize = batchSize;
+        this.batch = batch;
+        this.writer = new Thread(this::run, name);
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** @return the device's view once its batch is committed; fails with {@link Full} at once when full */
+    public CompletableFuture<PollView> submit(Visit visit) {
+        CompletableFuture<PollView> answer = new CompletableFuture<>();
+        if (!running || !queue.offer(new Waiting(visit, answer))) {
+            answer.completeExceptionally(new Full(running ? "first-contact queue full" : "shutting down"));
+        }
+        return answer;
+    }
+
+    /** Visits waiting for the writer. */
+    public int waiting() {
+        return queue.size();
+    }
+
+    private void run() {
+        List<Waiting> taken = new ArrayList<>(batchSize);
+        while (running) {
+            try {
+                Waiting first = queue.poll(500, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                taken.add(first);
+                queue.drainTo(taken, batchSize - 1);
+                apply(taken);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                taken.clear();
+            }
+        }
+        List<Waiting> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(w -> w.answer().completeExceptionally(new Full("shutting down")));
+    }
+
+    private void apply(List<Waiting> taken) {
+        // one visit per device (a duplicate would make the batch's upsert touch a row twice); registering wins
+        Map<String, Visit> visits = new LinkedHashMap<>();
+        for (Waiting waiting : taken) {
+            visits.merge(waiting.visit().controllerId(), waiting.visit(), (a, b) -> a.registers() ? a : b);
+        }
+        Map<String, PollView> views;
+        try {
+            views = batch.apply(List.copyOf(visits.values()));
+        } catch (Throwable e) {
+            taken.forEach(w -> w.answer().completeExceptionally(e));
+            return;
+        }
+        for (Waiting waiting : taken) {
+            waiting.answer().complete(views.getOrDefault(waiting.visit().controllerId(), PollView.UNKNOWN));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        writer.interrupt();
+        writer.join(5_000);
+    }
+}
