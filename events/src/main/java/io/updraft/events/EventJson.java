@@ -39,12 +39,29 @@ public final class EventJson {
      * @throws MalformedEventException if the text is not JSON, names an unknown type, or lacks its identity
      */
     public static <T extends UpdraftEvent> T read(String json, Class<T> contract) {
-        if (json == null || json.isBlank()) {
+        return checked(json == null || json.isBlank(), () -> MAPPER.readValue(json, contract), contract);
+    }
+
+    /**
+     * The same as {@link #read(String, Class)} with a reader already bound to the contract (no per-record type
+     * lookup), for consumers on a hot path; the same checks and errors.
+     */
+    public static <T extends UpdraftEvent> T read(com.fasterxml.jackson.databind.ObjectReader reader, byte[] json,
+            Class<T> contract) {
+        return checked(json == null || json.length == 0, () -> reader.readValue(json), contract);
+    }
+
+    private interface Parse<T> {
+        T parse() throws IOException;
+    }
+
+    private static <T extends UpdraftEvent> T checked(boolean empty, Parse<T> parse, Class<T> contract) {
+        if (empty) {
             throw new MalformedEventException("empty record: expected a " + contract.getSimpleName() + " event");
         }
         T event;
         try {
-            event = MAPPER.readValue(json, contract);
+            event = parse.parse();
         } catch (IOException e) {
             throw new MalformedEventException("not a " + contract.getSimpleName() + " event: " + firstLine(e), e);
         }

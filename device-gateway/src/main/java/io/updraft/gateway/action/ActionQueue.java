@@ -1,7 +1,6 @@
 package io.updraft.gateway.action;
 
 import io.updraft.events.DeviceCommand.InstallRequested;
-import io.updraft.events.EventJson;
 import io.updraft.gateway.mapping.ActionReports;
 import io.updraft.gateway.poll.DeviceChanges;
 import io.updraft.gateway.repository.DeviceAction;
@@ -27,15 +26,7 @@ public class ActionQueue {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public DeviceAction enqueue(InstallRequested command, ActionStatus status) {
-        DeviceAction action = new DeviceAction();
-        action.actionId = command.actionId();
-        action.controllerId = command.deviceId();
-        action.status = status;
-        action.commandEventId = command.eventId();
-        action.command = EventJson.write(command);
-        action.createdAt = Instant.now();
-        action.updatedAt = action.createdAt;
-        action.expiresAt = command.expiresAt();
+        DeviceAction action = DeviceAction.of(command, status, Instant.now());
         actions.persist(action);
         changes.changed(command.deviceId());
         return action;

@@ -3,7 +3,6 @@ package io.updraft.gateway.action;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.CancelRequested;
 import io.updraft.events.DeviceCommand.InstallRequested;
-import io.updraft.events.EventJson;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.gateway.mapping.ActionReports;
 import io.updraft.gateway.repository.DeviceAction;
@@ -100,15 +99,7 @@ final class IntakePlan {
     }
 
     private void create(InstallRequested command, ActionStatus status) {
-        DeviceAction action = new DeviceAction();
-        action.actionId = command.actionId();
-        action.controllerId = command.deviceId();
-        action.status = status;
-        action.commandEventId = command.eventId();
-        action.command = EventJson.write(command);
-        action.createdAt = tick();
-        action.updatedAt = action.createdAt;
-        action.expiresAt = command.expiresAt();
+        DeviceAction action = DeviceAction.of(command, status, tick());
         created.add(action);
         track(action);
         changed.add(action.controllerId);

@@ -42,6 +42,21 @@ public class DeviceAction {
     @Column(name = "expires_at")
     public Instant expiresAt;
 
+    /** A new action for the command, in {@code status}, created at {@code at}. */
+    public static DeviceAction of(DeviceCommand.InstallRequested command,
+            ActionStatus status, Instant at) {
+        DeviceAction action = new DeviceAction();
+        action.actionId = command.actionId();
+        action.controllerId = command.deviceId();
+        action.status = status;
+        action.commandEventId = command.eventId();
+        action.command = EventJson.write(command);
+        action.createdAt = at;
+        action.updatedAt = at;
+        action.expiresAt = command.expiresAt();
+        return action;
+    }
+
     public DeviceCommand.InstallRequested install() {
         return (DeviceCommand.InstallRequested) EventJson.read(command, DeviceCommand.class);
     }
