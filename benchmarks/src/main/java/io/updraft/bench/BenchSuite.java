@@ -1,6 +1,7 @@
 package io.updraft.bench;
 
 import io.updraft.bench.BenchmarkResult.Figures;
+import io.updraft.devstack.DevStack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +67,10 @@ public final class BenchSuite {
         if (!BENCHMARKS.containsAll(only)) {
             System.err.println("--only takes some of " + BENCHMARKS);
             System.exit(64);
+        }
+        if (System.getProperty(DevStack.PROFILE_PROPERTY) == null) {
+            // broker and services as they run for real: full JIT, production GC settings (not the quick-start ones)
+            System.setProperty(DevStack.PROFILE_PROPERTY, "benchmark");
         }
         Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
         Path out = Path.of(System.getProperty("bench.out", root.resolve("target/bench").toString()));

@@ -383,7 +383,9 @@ final class FleetBenchmark {
         for (MemoryWatch.Peak peak : peaks.values()) {
             figures.add(peak.heapBytes() == null ? Figure.missing(peak.name() + " peak heap", "MB", "no sample")
                     : Figure.of(peak.name() + " peak heap", peak.heapBytes() / 1048576.0, "MB")
-                            .note(peak.samples() + " samples of jvm_memory_used_bytes{area=heap}, -Xmx320m"));
+                            .note(peak.samples() + " samples of jvm_memory_used_bytes{area=heap}, "
+                                    + String.join(" ", ServiceProcess.jvmOptions(System.getProperty(
+                                            DevStack.PROFILE_PROPERTY, "")))));
             if (peak.residentBytes() != null) {
                 figures.add(Figure.of(peak.name() + " peak RSS (VmHWM)", peak.residentBytes() / 1048576.0, "MB"));
             }

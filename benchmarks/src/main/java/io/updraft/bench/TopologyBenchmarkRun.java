@@ -2,6 +2,7 @@ package io.updraft.bench;
 
 import io.updraft.bench.BenchmarkResult.Figures;
 import io.updraft.bench.Figure.Target;
+import io.updraft.devstack.DevStack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +35,8 @@ final class TopologyBenchmarkRun {
         List<String> command = new ArrayList<>(List.of(root.resolve("mvnw").toString(), "-B", "-o", "-pl",
                 "telemetry-service", "test", "-Dtest=TopologyBenchmark", "-Dsurefire.failIfNoSpecifiedTests=false"));
         sizes.forEach(size -> command.add("-D" + size));
+        // the same broker JVM profile as the suite's other benchmarks
+        command.add("-D" + DevStack.PROFILE_PROPERTY + "=" + System.getProperty(DevStack.PROFILE_PROPERTY, ""));
         say.accept("running " + String.join(" ", command.subList(1, command.size())) + " (output: " + log + ")");
         Files.createDirectories(log.getParent());
         Process maven = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)

@@ -28,6 +28,13 @@ public final class DevStack implements AutoCloseable {
     public static final String DB_USER = "postgres";
     public static final String DB_PASSWORD = "postgres";
 
+    /**
+     * {@code -Dupdraft.stack.profile=benchmark} runs the broker's JVM as Kafka's own start script does (1 GiB heap, G1
+     * with a 20 ms pause goal, the full JIT) instead of the start-up profile tests use (C1 only, serial GC): a
+     * benchmark measures against a broker configured like a production one.
+     */
+    public static final String PROFILE_PROPERTY = "updraft.stack.profile";
+
     private static DevStack shared;
 
     private final Process process;
@@ -71,16 +78,24 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
+    /** The stack JVM's options for a profile: {@code benchmark}, or anything else for the quick-start default. */
+    public static List<String> jvmOptions(String profile) {
+        if ("benchmark".equals(profile)) {
+            // kafka-server-start.sh's heap and kafka-run-class.sh's GC options
+            return List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                    "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent");
+        }
+        // tests and the local stack start many times a day: start-up time matters more than peak throughput
+        return List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    }
+
     private static DevStack startOnce(Path dir, boolean tiedToThisJvm) {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve("ready.properties"));
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xms128m");
-            command.add("-Xmx768m");
-            command.add("-XX:+UseSerialGC");
-            command.add("-XX:TieredStopAtLevel=1");
+            command.addAll(jvmOptions(System.getProperty(PROFILE_PROPERTY, "")));
             command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
             command.add("-cp");
             command.add(childClassPath());

@@ -1,5 +1,7 @@
 package io.updraft.launcher;
 
+import io.updraft.devstack.DevStack;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -46,9 +48,7 @@ public final class ServiceProcess {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx320m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions(System.getProperty(DevStack.PROFILE_PROPERTY, "")));
         command.add("-Dquarkus.http.port=" + port);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
@@ -61,6 +61,18 @@ public final class ServiceProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A service JVM's options: the quick-start default (C1 only, serial GC, 320 MiB — the demo starts four services
+     * on a laptop), or with {@code -Dupdraft.stack.profile=benchmark} the full JIT and 512 MiB, as a service runs for
+     * real (the end-to-end benchmark measures steady state, not start-up).
+     */
+    public static List<String> jvmOptions(String profile) {
+        if ("benchmark".equals(profile)) {
+            return List.of("-Xmx512m", "-XX:+UseSerialGC");
+        }
+        return List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     }
 
     /** Waits until {@code /q/health/ready} answers 200 (migrations done, Kafka reachable). */
