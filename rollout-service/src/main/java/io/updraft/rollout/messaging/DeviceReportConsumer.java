@@ -1,24 +1,42 @@
 package io.updraft.rollout.messaging;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.EventJson;
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.repository.DeviceInventory;
+import io.updraft.rollout.repository.MembershipRepository;
 import io.updraft.rollout.service.ActionTracker;
 import io.updraft.rollout.service.DynamicMembership;
+import io.updraft.rollout.service.ReportBatch;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
-/** The inventory and every action's progress, from what the gateway reports. */
+/**
+ * The inventory and every action's progress, from what the gateway reports: a polled batch per transaction, applied
+ * with a handful of set-based statements ({@link #applyAll}) — a fleet's heartbeats and a wave's results are neither
+ * a commit nor several round trips per report. A record that cannot be read is parked on the DLQ and the batch goes
+ * on; if the batch's transaction fails, its records are applied again one at a time, each in its own transaction
+ * ({@link #applyOne}, {@link BatchConsumption}), and only the one that fails is parked.
+ */
 @ApplicationScoped
 public class DeviceReportConsumer {
     static final String CONSUMER = "rollout-service.device-reports";
+    private static final Logger LOG = Logger.getLogger(DeviceReportConsumer.class);
 
     @Inject
     Inbox inbox;
@@ -28,23 +46,72 @@ public class DeviceReportConsumer {
     ActionTracker tracker;
     @Inject
     DynamicMembership membership;
+    @Inject
+    MembershipRepository memberships;
 
     @Inject
     BatchConsumption batches;
     @ConfigProperty(name = "mp.messaging.incoming.device-reports.dead-letter-queue.topic")
     String deadLetterTopic;
 
-    /**
-     * A polled batch per transaction: a fleet's heartbeats and a wave's results are not one commit each. An unreadable
-     * record, or one whose application fails on its own, is parked on the DLQ (see {@link BatchConsumption}).
-     */
     @Incoming(Channels.DEVICE_REPORTS)
     @Blocking
     public void onReports(ConsumerRecords<String, String> records) {
-        batches.apply(records, deadLetterTopic, payload -> EventJson.read(payload, DeviceReport.class), this::apply);
+        List<DeviceReport> read = new ArrayList<>(records.count());
+        List<ConsumerRecord<String, String>> readable = new ArrayList<>(records.count());
+        Map<TopicPartition, List<ConsumerRecord<String, String>>> unreadable = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                read.add(read(record.value()));
+                readable.add(record);
+            } catch (RuntimeException e) {
+                unreadable.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
+                        partition -> new ArrayList<>()).add(record);
+            }
+        }
+        if (!unreadable.isEmpty()) {
+            // parked (with the reason) before the batch's transaction, as BatchConsumption parks what it cannot read
+            batches.apply(new ConsumerRecords<>(unreadable, Map.of()), deadLetterTopic, DeviceReportConsumer::read,
+                    this::applyOne);
+        }
+        if (read.isEmpty()) {
+            return;
+        }
+        try {
+            QuarkusTransaction.requiringNew().run(() -> applyAll(read));
+        } catch (RuntimeException batchFailed) {
+            LOG.debugf("batch of %d reports failed (%s), applying them one at a time", read.size(), batchFailed);
+            for (ConsumerRecord<String, String> record : readable) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                batches.apply(new ConsumerRecords<>(Map.of(partition, List.of(record)), Map.of()), deadLetterTopic,
+                        DeviceReportConsumer::read, this::applyOne);
+            }
+        }
     }
 
-    private void apply(DeviceReport report) {
+    /**
+     * A polled batch's reports, in offset order, in the caller's transaction: the set-based path. One inbox statement
+     * for the batch; each device's last attribute set by one upsert (a fleet registering at once), every device's
+     * newest sighting by another and the installed releases by a third; the devices whose attributes or installed
+     * version were reported offered to the dynamic rollouts, only if one is unfinished; then the action reports
+     * ({@link ActionTracker#reportAll}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyAll(List<DeviceReport> reports) {
+        ReportBatch batch = ReportBatch.of(inbox.firstDeliveries(CONSUMER, reports));
+        inventory.describeAll(batch.described());
+        inventory.seenAll(batch.lastSeen());
+        inventory.installedAll(batch.installed());
+        if (!batch.changedDevices().isEmpty() && !memberships.unfinishedDynamic().isEmpty()) {
+            // on each device's state after the batch: one decision per device, not one per report
+            batch.changedDevices().forEach(membership::deviceChanged);
+        }
+        tracker.reportAll(batch.actionReports());
+    }
+
+    /** One report in the caller's transaction, as every report was applied before the set-based path. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyOne(DeviceReport report) {
         if (!inbox.firstDelivery(CONSUMER, report)) {
             return;
         }
@@ -83,5 +150,9 @@ public class DeviceReportConsumer {
         }
         tracker.report(finished.deviceId(), finished.actionId(),
                 finished.outcome() == DeviceReport.Outcome.SUCCESS ? ActionState.SUCCEEDED : ActionState.FAILED);
+    }
+
+    private static DeviceReport read(String payload) {
+        return EventJson.read(payload, DeviceReport.class);
     }
 }

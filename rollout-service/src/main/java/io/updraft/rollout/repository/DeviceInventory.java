@@ -6,11 +6,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hibernate.Session;
 
 /**
  * Devices as seen from device-reports. Every write is an upsert: a report about a device we never saw registered
@@ -23,6 +27,10 @@ public class DeviceInventory {
 
     @Inject
     EntityManager entityManager;
+
+    /** What a device runs, as reported at {@code seenAt}. */
+    public record Installed(String deviceId, String releaseId, String version, Instant seenAt) {
+    }
 
     /** {@code attributes} is the device's whole attribute set; model and revision are copied out of it. */
     public void describe(String deviceId, Map<String, String> attributes, Instant seenAt) {
@@ -58,6 +66,105 @@ public class DeviceInventory {
                 .setParameter(3, version)
                 .setParameter(4, seenAt)
                 .executeUpdate();
+    }
+
+    /**
+     * {@link #seen} for many devices in one statement (device id order, as concurrent batches take the row locks):
+     * each device's newest sighting; a null instant only creates an unknown device.
+     */
+    public void seenAll(Map<String, Instant> lastSeen) {
+        if (lastSeen.isEmpty()) {
+            return;
+        }
+        List<String> ids = lastSeen.keySet().stream().sorted().toList();
+        String[] seen = ids.stream().map(id -> text(lastSeen.get(id))).toArray(String[]::new);
+        work(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    insert into device (device_id, last_seen)
+                    select device_id, seen::timestamptz from unnest(?::varchar[], ?::text[]) as t(device_id, seen)
+                    order by device_id
+                    on conflict (device_id) do update
+                        set last_seen = greatest(device.last_seen, excluded.last_seen)""")) {
+                upsert.setArray(1, connection.createArrayOf("varchar", ids.toArray(String[]::new)));
+                upsert.setArray(2, connection.createArrayOf("text", seen));
+                upsert.executeUpdate();
+            }
+        });
+    }
+
+    /** A device's whole attribute set, as reported at {@code seenAt}. */
+    public record Described(String deviceId, Map<String, String> attributes, Instant seenAt) {
+    }
+
+    /** {@link #describe} for many devices (one entry each) in one statement, in device id order. */
+    public void describeAll(List<Described> described) {
+        if (described.isEmpty()) {
+            return;
+        }
+        List<Described> ordered = described.stream()
+                .sorted(java.util.Comparator.comparing(Described::deviceId)).toList();
+        work(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    insert into device (device_id, attributes, model, revision, last_seen)
+                    select device_id, attributes::jsonb, attributes::jsonb ->> 'model',
+                           attributes::jsonb ->> 'revision', seen::timestamptz
+                    from unnest(?::varchar[], ?::text[], ?::text[]) as t(device_id, attributes, seen)
+                    order by device_id
+                    on conflict (device_id) do update set attributes = excluded.attributes, model = excluded.model,
+                        revision = excluded.revision, last_seen = greatest(device.last_seen, excluded.last_seen)""")) {
+                upsert.setArray(1, connection.createArrayOf("varchar",
+                        ordered.stream().map(Described::deviceId).toArray(String[]::new)));
+                upsert.setArray(2, connection.createArrayOf("text",
+                        ordered.stream().map(one -> JsonColumns.write(one.attributes())).toArray(String[]::new)));
+                upsert.setArray(3, connection.createArrayOf("text",
+                        ordered.stream().map(one -> text(one.seenAt())).toArray(String[]::new)));
+                upsert.executeUpdate();
+            }
+        });
+    }
+
+    /** {@link #installed} for many devices (one entry each) in one statement, in device id order. */
+    public void installedAll(List<Installed> installed) {
+        if (installed.isEmpty()) {
+            return;
+        }
+        List<Installed> ordered = installed.stream()
+                .sorted(java.util.Comparator.comparing(Installed::deviceId)).toList();
+        work(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    insert into device (device_id, installed_release_id, installed_version, last_seen)
+                    select device_id, release_id, version, seen::timestamptz
+                    from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::text[])
+                         as t(device_id, release_id, version, seen)
+                    order by device_id
+                    on conflict (device_id) do update set installed_release_id = excluded.installed_release_id,
+                        installed_version = excluded.installed_version,
+                        last_seen = greatest(device.last_seen, excluded.last_seen)""")) {
+                upsert.setArray(1, connection.createArrayOf("varchar",
+                        ordered.stream().map(Installed::deviceId).toArray(String[]::new)));
+                upsert.setArray(2, connection.createArrayOf("varchar",
+                        ordered.stream().map(Installed::releaseId).toArray(String[]::new)));
+                upsert.setArray(3, connection.createArrayOf("varchar",
+                        ordered.stream().map(Installed::version).toArray(String[]::new)));
+                upsert.setArray(4, connection.createArrayOf("text",
+                        ordered.stream().map(one -> text(one.seenAt())).toArray(String[]::new)));
+                upsert.executeUpdate();
+            }
+        });
+    }
+
+    /** ISO-8601 in UTC: read back by PostgreSQL as the same instant whatever the session's time zone. */
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private interface Work {
+        void execute(Connection connection) throws SQLException;
+    }
+
+    private void work(Work work) {
+        entityManager.flush();
+        entityManager.unwrap(Session.class).doWork(work::execute);
     }
 
     public Optional<InventoryDevice> find(String deviceId) {

@@ -10,9 +10,11 @@ import io.updraft.rollout.domain.WaveState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.hibernate.Session;
 
 /** Waves, cohorts and the per wave x cohort progress counters of rollouts. */
 @ApplicationScoped
@@ -37,6 +39,11 @@ public class WaveRepository {
             return new WaveRules(successThreshold, errorThreshold, errorAction).orElse(rollout.successThreshold,
                     rollout.errorThreshold, rollout.errorAction == null ? ErrorAction.PAUSE : rollout.errorAction);
         }
+    }
+
+    /** Actions of one wave x cohort that just became terminal, by outcome: counts to add to its counters. */
+    public record Finished(String rolloutId, int wave, String cohort, int succeeded, int failed, int canceled,
+            int expired) {
     }
 
     public record CohortRow(String cohort, int deviceCount, CohortState state, String rollbackReason) {
@@ -150,6 +157,52 @@ public class WaveRepository {
         entityManager.createNativeQuery("update wave_cohort set " + column + " = " + column
                 + " + 1 where rollout_id = ?1 and wave = ?2 and cohort = ?3")
                 .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, cohort).executeUpdate();
+    }
+
+    /**
+     * {@link #countFinished} for a polled batch of reports, in one statement: each row's counts added at once (one
+     * entry per row). The caller holds the rollouts' locks, as for {@link #countFinished}.
+     */
+    public void countFinishedAll(List<Finished> counts) {
+        if (counts.isEmpty()) {
+            return;
+        }
+        int n = counts.size();
+        String[] rollouts = new String[n];
+        Integer[] waveNumbers = new Integer[n];
+        String[] cohorts = new String[n];
+        Integer[] succeeded = new Integer[n];
+        Integer[] failed = new Integer[n];
+        Integer[] canceled = new Integer[n];
+        Integer[] expired = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            Finished row = counts.get(i);
+            rollouts[i] = row.rolloutId();
+            waveNumbers[i] = row.wave();
+            cohorts[i] = row.cohort();
+            succeeded[i] = row.succeeded();
+            failed[i] = row.failed();
+            canceled[i] = row.canceled();
+            expired[i] = row.expired();
+        }
+        entityManager.flush();
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    update wave_cohort w set succeeded = w.succeeded + t.succeeded, failed = w.failed + t.failed,
+                           canceled = w.canceled + t.canceled, expired = w.expired + t.expired
+                    from unnest(?::varchar[], ?::int[], ?::varchar[], ?::int[], ?::int[], ?::int[], ?::int[])
+                         as t(rollout_id, wave, cohort, succeeded, failed, canceled, expired)
+                    where w.rollout_id = t.rollout_id and w.wave = t.wave and w.cohort = t.cohort""")) {
+                update.setArray(1, connection.createArrayOf("varchar", rollouts));
+                update.setArray(2, connection.createArrayOf("integer", waveNumbers));
+                update.setArray(3, connection.createArrayOf("varchar", cohorts));
+                update.setArray(4, connection.createArrayOf("integer", succeeded));
+                update.setArray(5, connection.createArrayOf("integer", failed));
+                update.setArray(6, connection.createArrayOf("integer", canceled));
+                update.setArray(7, connection.createArrayOf("integer", expired));
+                update.executeUpdate();
+            }
+        });
     }
 
     /** Devices of a wave in ACTIVE cohorts: a wave with none is skipped rather than started or approved. */

@@ -5,20 +5,26 @@ import io.updraft.events.RolloutEvent.RolloutActionRetried;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.mapping.DeviceCommands;
+import io.updraft.rollout.repository.ActionReports;
+import io.updraft.rollout.repository.ActionRepository;
 import io.updraft.rollout.repository.CatalogRelease;
+import io.updraft.rollout.repository.DeviceAction;
 import io.updraft.rollout.repository.ReleaseCatalog;
 import io.updraft.rollout.repository.RetryRepository;
-import io.updraft.support.outbox.Outbox;
-import java.util.List;
-import io.updraft.rollout.repository.ActionRepository;
-import io.updraft.rollout.repository.DeviceAction;
 import io.updraft.rollout.repository.Rollout;
 import io.updraft.rollout.repository.RolloutRepository;
 import io.updraft.rollout.repository.WaveRepository;
+import io.updraft.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Applies what devices report about their actions. Lock order is always rollout row first, then action rows — the
@@ -42,6 +48,40 @@ public class ActionTracker {
     ReleaseCatalog catalog;
     @Inject
     Outbox outbox;
+    @Inject
+    ActionReports actionReports;
+
+    /**
+     * A polled batch's action reports (first deliveries, in offset order) with the outcome of {@link #report} one by
+     * one, in a handful of statements: the actions' rollouts are locked once each, in id order (rollout row first,
+     * then action rows, as everywhere); the actions read by one query under those locks; each action's reports folded
+     * in memory to the state it ends in ({@link ActionFold}); the changed actions moved by one statement, the wave
+     * counters raised by one; then each rollout whose current wave got a terminal result is reassessed once. Actions
+     * that meet a rare rule (a failure within the retry budget, a success after a cancel) take {@link #report}, report
+     * by report, in the same transaction.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void reportAll(List<ReportBatch.ActionReport> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        Set<Long> ids = new HashSet<>();
+        reports.forEach(report -> ids.add(report.actionId()));
+        Map<String, Rollout> locked = new LinkedHashMap<>();
+        Map<String, ActionFold.RolloutFacts> facts = new HashMap<>();
+        for (String rolloutId : actionReports.rolloutsOf(ids)) {
+            rollouts.lock(rolloutId).ifPresent(rollout -> {
+                locked.put(rolloutId, rollout);
+                facts.put(rolloutId, new ActionFold.RolloutFacts(rollout.retries, rollout.state.isFinal(),
+                        rollout.currentWave));
+            });
+        }
+        ActionFold fold = ActionFold.of(actionReports.find(ids), facts, reports);
+        actionReports.moveAll(fold.changes());
+        waves.countFinishedAll(fold.counts());
+        fold.perReport().forEach(report -> report(report.deviceId(), report.actionId(), report.next()));
+        fold.reassess().forEach(rolloutId -> progression.reassess(locked.get(rolloutId)));
+    }
 
     /** Reports for actions that are not ours, belong to another device, or are already terminal are ignored. */
     @Transactional(Transactional.TxType.MANDATORY)

@@ -1,0 +1,127 @@
+package io.updraft.rollout.service;
+
+import io.updraft.events.DeviceReport;
+import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.repository.DeviceInventory.Described;
+import io.updraft.rollout.repository.DeviceInventory.Installed;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A polled batch of device-reports (first deliveries, in offset order) sorted into what it writes, with the effect
+ * applying the reports one at a time has: each device's last attribute set; each device's newest sighting
+ * ({@code last_seen} only moves forward, so the maximum is what report-by-report upserts end with); each device's last
+ * installed release in report order; the devices a dynamic rollout may now take; and the action reports in order.
+ * No I/O here.
+ */
+public final class ReportBatch {
+    /** A report about an action: the state the device says it is in. */
+    public record ActionReport(String deviceId, long actionId, ActionState next) {
+    }
+
+    private final Map<String, Described> described = new TreeMap<>();
+    private final Map<String, Instant> lastSeen = new TreeMap<>();
+    private final Map<String, Installed> installed = new TreeMap<>();
+    private final Set<String> changed = new LinkedHashSet<>();
+    private final List<ActionReport> actionReports = new ArrayList<>();
+
+    private ReportBatch() {
+    }
+
+    public static ReportBatch of(List<? extends DeviceReport> reports) {
+        ReportBatch batch = new ReportBatch();
+        reports.forEach(batch::add);
+        return batch;
+    }
+
+    private void add(DeviceReport report) {
+        if (report instanceof DeviceReport.DeviceRegistered registered) {
+            describe(registered.deviceId(), registered.attributes(), registered.occurredAt());
+        } else if (report instanceof DeviceReport.DeviceAttributesUpdated updated) {
+            describe(updated.deviceId(), updated.attributes(), updated.occurredAt());
+        } else if (report instanceof DeviceReport.DeviceSeen seen) {
+            seen(seen.deviceId(), seen.occurredAt());
+        } else if (report instanceof DeviceReport.InstalledVersionReported reported) {
+            install(reported.deviceId(), reported.releaseId(), reported.version(), reported.occurredAt());
+            changed.add(reported.deviceId());
+        } else if (report instanceof DeviceReport.ActionProgressed progressed) {
+            seen(progressed.deviceId(), progressed.occurredAt());
+            action(progressed.deviceId(), progressed.actionId(), ActionState.RUNNING);
+        } else if (report instanceof DeviceReport.ActionFinished finished) {
+            if (finished.outcome() == DeviceReport.Outcome.SUCCESS) {
+                // what the device runs is a fact, whatever became of the action meanwhile
+                install(finished.deviceId(), finished.releaseId(), finished.version(), finished.occurredAt());
+                action(finished.deviceId(), finished.actionId(), ActionState.SUCCEEDED);
+            } else {
+                seen(finished.deviceId(), finished.occurredAt());
+                action(finished.deviceId(), finished.actionId(), ActionState.FAILED);
+            }
+        } else if (report instanceof DeviceReport.ActionCanceled canceled) {
+            seen(canceled.deviceId(), canceled.occurredAt());
+            action(canceled.deviceId(), canceled.actionId(), ActionState.CANCELED);
+        } else if (report instanceof DeviceReport.ActionExpired expired) {
+            // the action's expiresAt passed before the device took it; the device may be offline, so not "seen"
+            action(expired.deviceId(), expired.actionId(), ActionState.EXPIRED);
+        }
+    }
+
+    private void describe(String deviceId, Map<String, String> attributes, Instant seenAt) {
+        described.put(deviceId, new Described(deviceId, attributes, seenAt)); // each replaces the whole set
+        seen(deviceId, seenAt);
+        changed.add(deviceId);
+    }
+
+    private void seen(String deviceId, Instant seenAt) {
+        if (seenAt != null) {
+            lastSeen.merge(deviceId, seenAt, (a, b) -> a.isAfter(b) ? a : b);
+        } else {
+            lastSeen.putIfAbsent(deviceId, null);
+        }
+    }
+
+    private void install(String deviceId, String releaseId, String version, Instant seenAt) {
+        installed.put(deviceId, new Installed(deviceId, releaseId, version, seenAt));
+        seen(deviceId, seenAt);
+    }
+
+    private void action(String deviceId, long actionId, ActionState next) {
+        actionReports.add(new ActionReport(deviceId, actionId, next));
+    }
+
+    /** Each device's last attribute set in the batch (in offset order), by device id. */
+    public List<Described> described() {
+        return List.copyOf(described.values());
+    }
+
+    /**
+     * Every device a report other than ActionExpired names (each such report creates an unknown device), with its
+     * newest sighting in the batch, by device id.
+     */
+    public Map<String, Instant> lastSeen() {
+        return lastSeen;
+    }
+
+    /**
+     * Each device's last installed release in the batch (InstalledVersionReported or a successful ActionFinished), by
+     * device id.
+     */
+    public List<Installed> installed() {
+        return List.copyOf(installed.values());
+    }
+
+    /** Devices whose attributes or installed version were reported (DeviceRegistered, DeviceAttributesUpdated,
+     * InstalledVersionReported): a dynamic rollout may now take them. */
+    public List<String> changedDevices() {
+        return List.copyOf(changed);
+    }
+
+    /** Action reports in offset order. */
+    public List<ActionReport> actionReports() {
+        return actionReports;
+    }
+}
