@@ -44,21 +44,29 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.junit.jupiter.api.Test;
 
 /**
  * Not part of the build (the name matches no test pattern). Run it on purpose:
  * {@code ./mvnw -B -o -pl telemetry-service test -Dtest=TopologyBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  * (sizes: {@code -Dbench.events=200000 -Dbench.warmup=60000 -Dbench.devices=2000 -Dbench.trials=50
- * -Dbench.threads=1}; a Streams setting to try: {@code -Dbench.streams.commit.interval.ms=200}). After a warm-up of
- * both sides on topics of their own, on the same records of the same 6-partition topic, it prints:
+ * -Dbench.threads=1 -Dbench.rounds=1}; a Streams setting to try: {@code -Dbench.streams.commit.interval.ms=200}).
+ * After a warm-up of both sides on topics of their own, on the same records of the same 6-partition topic, it prints:
  * <ol>
  * <li>HealthReported/s through the health topology (exactly-once, the service's own Kafka Streams settings, every
  * report attributed to a cohort, added up and judged) against a plain KafkaConsumer that reads and parses the same
  * topic with the topology's own reader ({@link DeviceEvents}), both timed from their first record, their ratio, the
  * CPU time per event of each (less bent by the shared machine than a rate), and where the stream thread's time
  * went (Kafka Streams' own process/poll/commit/punctuate ratios);</li>
+ * <li>the floor: the same records through a Streams application with the same settings whose topology only parses
+ * (exactly-once v2 and at-least-once, {@code -Dbench.floors=}), its rate as a share of the plain consumer's and the
+ * topology's as a share of it: what Kafka Streams itself allows here; and what the topology wrote to its internal
+ * topics per 1,000 reports (records and commit markers, partitions, transactions);</li>
  * <li>detection latency: from sending the ActionFinished that crosses the failure-rate threshold to a read_committed
  * consumer receiving the RollbackTriggered.</li>
  * </ol>
@@ -69,6 +77,12 @@ class TopologyBenchmark {
     private static final int DEVICES = Integer.getInteger("bench.devices", 2_000);
     private static final int TRIALS = Integer.getInteger("bench.trials", 50);
     private static final int THREADS = Integer.getInteger("bench.threads", 1);
+    /** Measured rounds on the same records (each side under a new group per round): figures within one run. */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
+    /** The floors measured beside the topology (-Dbench.floors= to skip them). */
+    private static final List<String> FLOOR_GUARANTEES = java.util.Arrays.stream(
+            System.getProperty("bench.floors", "exactly_once_v2,at_least_once").split(","))
+            .filter(g -> !g.isBlank()).toList();
 
     private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong actionIds = new AtomicLong();
@@ -80,54 +94,168 @@ class TopologyBenchmark {
             // warm-up: the same work on topics of its own, so both measurements below run on compiled code
             TopologySettings warmup = settings(run + "-warmup.");
             int warmupRecords = produce(admin, warmup, WARMUP_EVENTS);
-            plainConsumerRate(bootstrap, warmup, warmupRecords);
+            plainConsumerRate(bootstrap, warmup, warmupRecords, applicationId(warmup) + "-plain");
             try (KafkaStreams streams = new KafkaStreams(HealthTopology.build(warmup, created -> warmup.defaults()),
-                    streamsProps(bootstrap, warmup))) {
-                topologyRate(admin, streams, warmup, warmupRecords, false);
+                    streamsProps(bootstrap, warmup, applicationId(warmup)))) {
+                topologyRate(admin, streams, applicationId(warmup), topicsOf(warmup, applicationId(warmup)),
+                        warmupRecords, null);
+            }
+            for (String guarantee : FLOOR_GUARANTEES) {
+                floor(admin, bootstrap, warmup, guarantee, warmupRecords, "");
             }
 
             TopologySettings measured = settings(run + ".");
             int records = produce(admin, measured, EVENTS);
             System.out.printf(Locale.ROOT, "%nbenchmark: %d HealthReported for %d devices (after a warm-up of %d) on %d"
-                    + " cores (machine shared), %d stream thread(s)%n", records, DEVICES, warmupRecords,
-                    Runtime.getRuntime().availableProcessors(), THREADS);
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            long plainCpu = threads.getCurrentThreadCpuTime();
-            long plainBroker = brokerCpu();
-            double plain = plainConsumerRate(bootstrap, measured, records);
-            plainCpu = threads.getCurrentThreadCpuTime() - plainCpu;
-            plainBroker = brokerCpu() - plainBroker;
-            System.out.printf(Locale.ROOT, "plain KafkaConsumer (read + parse):   %,10.0f events/s   %5.1f µs CPU"
-                    + "/event (consuming thread); broker %.1f µs CPU/event%n", plain, plainCpu / 1e3 / records,
-                    plainBroker / 1e3 / records);
-            KafkaStreams streams = new KafkaStreams(HealthTopology.build(measured, created -> measured.defaults()),
-                    streamsProps(bootstrap, measured));
-            String threadPrefix = applicationId(measured) + "-";
-            long cpuBefore = cpuOf(name -> name.contains(threadPrefix));
-            java.util.function.Predicate<String> streamThread = name -> name.contains(threadPrefix)
-                    && name.matches(".*StreamThread-\\d+");
-            long streamCpuBefore = cpuOf(streamThread);
-            long brokerBefore = brokerCpu();
-            try {
-                Rates rates = topologyRate(admin, streams, measured, records, true);
-                double topology = rates.fromFirstRecord();
-                long topologyCpu = cpuOf(name -> name.contains(threadPrefix)) - cpuBefore;
-                long streamCpu = cpuOf(streamThread) - streamCpuBefore;
-                long broker = brokerCpu() - brokerBefore;
-                System.out.printf(Locale.ROOT,
-                        "health topology (exactly-once):      %,10.0f events/s   %5.1f µs CPU/event (stream threads;"
-                                + " %.1f with producer, admin and state threads); broker %.1f µs CPU/event%n"
-                                + "ratio topology / plain:              %10.0f %%  (target >= 50 %%)%n",
-                        topology, streamCpu / 1e3 / records, topologyCpu / 1e3 / records, broker / 1e3 / records,
-                        100 * topology / plain);
-                // the earlier harness timed the topology from RUNNING (its group join and first fetch included,
-                // which the plain consumer's figure never held): printed too, so runs stay comparable
-                System.out.printf(Locale.ROOT, "  (timed from RUNNING instead of its first record: %,.0f/s, %.0f %%)%n",
-                        rates.fromRunning(), 100 * rates.fromRunning() / plain);
-                latency(bootstrap, measured);
-            } finally {
-                streams.close(Duration.ofSeconds(30));
+                    + " cores (machine shared), %d stream thread(s), %d round(s)%n", records, DEVICES, warmupRecords,
+                    Runtime.getRuntime().availableProcessors(), THREADS, ROUNDS);
+            for (int round = 1; round <= ROUNDS; round++) {
+                // each round reads the same records again, every side under a consumer group of its own
+                String suffix = ROUNDS == 1 ? "" : "-r" + round;
+                if (ROUNDS > 1) {
+                    System.out.printf(Locale.ROOT, "round %d:%n", round);
+                }
+                measureRound(admin, bootstrap, measured, records, suffix, round == ROUNDS);
             }
+        }
+    }
+
+    /** Plain consumer, the floors, the topology (and, if {@code last}, detection latency) on the same records. */
+    private void measureRound(Admin admin, String bootstrap, TopologySettings measured, int records, String suffix,
+            boolean last) throws Exception {
+        Measured plainRun = plainConsumerRate(bootstrap, measured, records,
+                applicationId(measured) + suffix + "-plain");
+        double plain = plainRun.rate();
+        System.out.printf(Locale.ROOT, "plain KafkaConsumer (read + parse):   %,10.0f events/s   %5.1f µs CPU"
+                + "/event (consuming thread); broker %.1f µs CPU/event   [%s]%n", plain,
+                plainRun.streamCpu() / 1e3 / records, plainRun.brokerCpu() / 1e3 / records, uptime());
+        // the floor: what Kafka Streams itself allows with the service's settings, a topology that only parses
+        Map<String, Double> floors = new java.util.LinkedHashMap<>();
+        for (String guarantee : FLOOR_GUARANTEES) {
+            Measured floor = floor(admin, bootstrap, measured, guarantee, records, suffix);
+            floors.put(guarantee, floor.rate());
+            System.out.printf(Locale.ROOT, "Kafka Streams %-14s parse only: %,10.0f events/s   %5.1f µs CPU/event"
+                    + " (stream threads; %.1f all its threads); broker %.1f µs CPU/event; %.0f %% of plain   [%s]%n",
+                    guarantee, floor.rate(), floor.streamCpu() / 1e3 / records, floor.allCpu() / 1e3 / records,
+                    floor.brokerCpu() / 1e3 / records, 100 * floor.rate() / plain, uptime());
+        }
+        String applicationId = applicationId(measured) + suffix;
+        KafkaStreams streams = new KafkaStreams(HealthTopology.build(measured, created -> measured.defaults()),
+                streamsProps(bootstrap, measured, applicationId));
+        String threadPrefix = applicationId + "-";
+        long cpuBefore = cpuOf(name -> name.contains(threadPrefix));
+        java.util.function.Predicate<String> streamThread = name -> name.contains(threadPrefix)
+                && name.matches(".*StreamThread-\\d+");
+        long streamCpuBefore = cpuOf(streamThread);
+        long brokerBefore = brokerCpu();
+        try {
+            Rates rates = topologyRate(admin, streams, applicationId, topicsOf(measured, applicationId), records,
+                    "health topology");
+            double topology = rates.fromFirstRecord();
+            long topologyCpu = cpuOf(name -> name.contains(threadPrefix)) - cpuBefore;
+            long streamCpuEnd = cpuOf(streamThread);
+            long brokerEnd = brokerCpu();
+            long streamCpu = streamCpuEnd - (THREADS == 1 ? FirstRecord.THREAD_CPU.get() : streamCpuBefore);
+            long broker = brokerEnd - FirstRecord.BROKER_CPU.get();
+            System.out.printf(Locale.ROOT,
+                    "health topology (exactly-once):      %,10.0f events/s   %5.1f µs CPU/event (stream threads;"
+                            + " %.1f with producer, admin and state threads); broker %.1f µs CPU/event   [%s]%n"
+                            + "  (CPU from start instead of from the first record, start-up included: stream"
+                            + " threads %.1f, broker %.1f µs/event)%n"
+                            + "ratio topology / plain:              %10.0f %%  (target >= 50 %%)%n",
+                    topology, streamCpu / 1e3 / records, topologyCpu / 1e3 / records, broker / 1e3 / records,
+                    uptime(), (streamCpuEnd - streamCpuBefore) / 1e3 / records,
+                    (brokerEnd - brokerBefore) / 1e3 / records, 100 * topology / plain);
+            floors.forEach((guarantee, floor) -> System.out.printf(Locale.ROOT,
+                    "ratio topology / %-14s floor: %9.0f %%%n", guarantee, 100 * topology / floor));
+            // the earlier harness timed the topology from RUNNING (its group join and first fetch included,
+            // which the plain consumer's figure never held): printed too, so runs stay comparable
+            System.out.printf(Locale.ROOT, "  (timed from RUNNING instead of its first record: %,.0f/s, %.0f %%)%n",
+                    rates.fromRunning(), 100 * rates.fromRunning() / plain);
+            internalTopics(admin, streams, applicationId, records);
+            if (last) {
+                latency(bootstrap, measured);
+            }
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * What the topology wrote besides its output, per 1,000 reports: the end offsets of its internal topics (records
+     * and, as it commits in transactions, one commit marker per partition and transaction that wrote to it), and how
+     * many transactions it committed. A transaction's cost on the broker grows with the partitions it wrote to.
+     */
+    private static void internalTopics(Admin admin, KafkaStreams streams, String applicationId, int records)
+            throws Exception {
+        List<String> internal = admin.listTopics().names().get().stream()
+                .filter(name -> name.startsWith(applicationId + "-")).sorted().toList();
+        Map<TopicPartition, OffsetSpec> ends = admin.describeTopics(internal).allTopicNames().get().values().stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+        Map<String, Long> perTopic = new java.util.TreeMap<>();
+        Map<String, Long> partitionsWritten = new java.util.TreeMap<>();
+        admin.listOffsets(ends).all().get().forEach((tp, end) -> {
+            String name = tp.topic().substring(applicationId.length() + 1);
+            perTopic.merge(name, end.offset(), Long::sum);
+            partitionsWritten.merge(name, end.offset() > 0 ? 1L : 0L, Long::sum);
+        });
+        System.out.println("  internal topics, records + commit markers per 1,000 reports (partitions written): "
+                + perTopic.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f (%d)", e.getKey(),
+                        1000.0 * e.getValue() / records, partitionsWritten.get(e.getKey())))
+                        .collect(Collectors.joining(", "))
+                + threadFigure(streams, "commit-total", " transactions"));
+    }
+
+    /** Rate, and CPU time (ns) of the stream threads, of all the application's threads and of the broker. */
+    record Measured(double rate, long streamCpu, long allCpu, long brokerCpu) {
+    }
+
+    /**
+     * The floor: the same records through a Kafka Streams application with the service's own settings (those of
+     * {@code application.properties}, the same threads and {@code -Dbench.streams.*}), but {@code guarantee} as
+     * processing guarantee, whose topology only reads each record and parses it with the same reader as the plain
+     * consumer and the tracker (source → a processor that parses and drops: no store, no repartition, no output).
+     * Timed like the topology, from the first record its consumer received until its committed offsets reach the end.
+     */
+    private Measured floor(Admin admin, String bootstrap, TopologySettings settings, String guarantee, int records,
+            String suffix) throws Exception {
+        String applicationId = settings.deviceReports().replace("device-reports", "floor-" + guarantee) + suffix;
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(settings.deviceTelemetry(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .process(ParseOnly::new);
+        Properties props = streamsProps(bootstrap, settings, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        String threadPrefix = applicationId + "-";
+        java.util.function.Predicate<String> all = name -> name.contains(threadPrefix);
+        java.util.function.Predicate<String> streamThread = name -> all.test(name)
+                && name.matches(".*StreamThread-\\d+");
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            long allBefore = cpuOf(all);
+            long streamBefore = cpuOf(streamThread);
+            long brokerBefore = brokerCpu();
+            double rate = topologyRate(admin, streams, applicationId, List.of(settings.deviceTelemetry()), records,
+                    settings.deviceTelemetry().contains("-warmup.") ? null : "floor " + guarantee).fromFirstRecord();
+            // CPU from its first record, as the topology's and the plain consumer's (THREADS == 1)
+            return new Measured(rate, cpuOf(streamThread) - (THREADS == 1 ? FirstRecord.THREAD_CPU.get()
+                    : streamBefore), cpuOf(all) - allBefore, brokerCpu() - FirstRecord.BROKER_CPU.get());
+        }
+    }
+
+    /** The floor's only processor: parses each record with the tracker's reader, and drops it. */
+    static final class ParseOnly implements Processor<String, byte[], Void, Void> {
+        @Override
+        public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> record) {
+            DeviceEvents.telemetry(record.value());
+        }
+    }
+
+    /** The machine's load when a figure was taken (2 cores, shared): printed with every figure. */
+    private static String uptime() {
+        try {
+            return "load " + Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "load unknown";
         }
     }
 
@@ -207,16 +335,18 @@ class TopologyBenchmark {
     }
 
     /** Reads and parses the telemetry topic as the topology must, from the first record to the last. */
-    private double plainConsumerRate(String bootstrap, TopologySettings settings, int records) {
+    private Measured plainConsumerRate(String bootstrap, TopologySettings settings, int records, String group) {
         Properties props = consumerProps(bootstrap);
         // values as bytes, parsed with the topology's own reader (DeviceEvents): the same work per record
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId(settings) + "-plain");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(settings.deviceTelemetry()));
             long read = 0;
             long start = 0;
+            long cpu = 0;
+            long broker = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (read < records) {
                 if (System.nanoTime() > deadline) {
@@ -225,13 +355,17 @@ class TopologyBenchmark {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (start == 0) {
                         start = System.nanoTime();
+                        cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                        broker = brokerCpu();
                     }
                     DeviceEvents.telemetry(record.value());
                     read++;
                 }
                 consumer.commitAsync();
             }
-            return read / ((System.nanoTime() - start) / 1e9);
+            double rate = read / ((System.nanoTime() - start) / 1e9);
+            long threadCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu;
+            return new Measured(rate, threadCpu, threadCpu, brokerCpu() - broker);
         }
     }
 
@@ -242,11 +376,15 @@ class TopologyBenchmark {
     /** Notes when the Streams application's consumer first returns records: where its timing starts, as the plain's. */
     public static final class FirstRecord implements ConsumerInterceptor<byte[], byte[]> {
         static final AtomicLong AT = new AtomicLong();
+        /** CPU time (ns) of the stream thread and of the broker then: CPU per event without the start-up. */
+        static final AtomicLong THREAD_CPU = new AtomicLong();
+        static final AtomicLong BROKER_CPU = new AtomicLong();
 
         @Override
         public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
-            if (!records.isEmpty()) {
-                AT.compareAndSet(0, System.nanoTime());
+            if (!records.isEmpty() && AT.compareAndSet(0, System.nanoTime())) {
+                THREAD_CPU.set(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+                BROKER_CPU.set(brokerCpu());
             }
             return records;
         }
@@ -269,8 +407,8 @@ class TopologyBenchmark {
      * application's committed offsets reach the end of the telemetry topic and of its repartition topic (every report
      * attributed, aggregated and judged, and committed).
      */
-    private Rates topologyRate(Admin admin, KafkaStreams streams, TopologySettings settings, int records,
-            boolean print) throws Exception {
+    private Rates topologyRate(Admin admin, KafkaStreams streams, String applicationId, List<String> topics,
+            int records, String label) throws Exception {
         FirstRecord.AT.set(0);
         AtomicLong runningSince = new AtomicLong();
         streams.setStateListener((now, before) -> {
@@ -282,13 +420,15 @@ class TopologyBenchmark {
         Map<String, Double> threadTime = new java.util.TreeMap<>();
         int samples = 0;
         while (true) {
-            if (runningSince.get() != 0 && FirstRecord.AT.get() != 0 && caughtUp(admin, settings)) {
+            if (runningSince.get() != 0 && FirstRecord.AT.get() != 0
+                    && caughtUp(admin, applicationId, topics, records)) {
                 long end = System.nanoTime();
                 Rates rates = new Rates(records / ((end - FirstRecord.AT.get()) / 1e9),
                         records / ((end - runningSince.get()) / 1e9));
                 final int n = Math.max(1, samples);
-                if (print) {
-                    System.out.println("stream thread, share of its time while measured: " + threadTime.entrySet()
+                if (label != null) {
+                    System.out.println("  " + label + " stream thread, share of its time while measured: "
+                            + threadTime.entrySet()
                             .stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / n))
                             .collect(Collectors.joining(", ")) + threadFigure(streams, "commit-latency-avg", " ms"));
                 }
@@ -375,19 +515,29 @@ class TopologyBenchmark {
                 sorted.size(), TRIALS, percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
     }
 
-    private static boolean caughtUp(Admin admin, TopologySettings settings) throws Exception {
-        String applicationId = applicationId(settings);
+    /** The telemetry topic and the health topology's repartition topic: both consumed to their ends when done. */
+    private static List<String> topicsOf(TopologySettings settings, String applicationId) {
+        return List.of(settings.deviceTelemetry(), applicationId + "-" + HealthTopology.SIGNALS + "-repartition");
+    }
+
+    /** @param topics the telemetry topic (holding {@code records}) first */
+    private static boolean caughtUp(Admin admin, String applicationId, List<String> topics, int records)
+            throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                 .partitionsToOffsetAndMetadata().get();
-        String repartition = applicationId + "-" + HealthTopology.SIGNALS + "-repartition";
-        Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(settings.deviceTelemetry(),
-                repartition)).allTopicNames().get().values().stream()
+        // one request per poll until the telemetry topic is done: the harness's own load on the broker stays small
+        long telemetryDone = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topics.get(0)))
+                .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset()).sum();
+        if (telemetryDone < records) {
+            return false;
+        }
+        Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(topics).allTopicNames().get().values().stream()
                 .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
                 .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
         // until the referee has aggregated everything, not just the tracker read it; the repartition topic is
         // transactional, its end may be one commit marker past the last record
         return admin.listOffsets(latest).all().get().entrySet().stream().allMatch(e -> {
-            long slack = e.getKey().topic().equals(repartition) ? 1 : 0;
+            long slack = e.getKey().topic().endsWith("-repartition") ? 1 : 0;
             OffsetAndMetadata done = committed.get(e.getKey());
             return e.getValue().offset() == 0 || done != null && done.offset() >= e.getValue().offset() - slack;
         });
@@ -404,7 +554,8 @@ class TopologyBenchmark {
     }
 
     /** The service's own Kafka Streams settings (application.properties), on this run's topics and threads. */
-    private static Properties streamsProps(String bootstrap, TopologySettings settings) throws Exception {
+    private static Properties streamsProps(String bootstrap, TopologySettings settings, String applicationId)
+            throws Exception {
         Properties service = new Properties();
         try (InputStream in = TopologyBenchmark.class.getResourceAsStream("/application.properties")) {
             service.load(in);
@@ -413,7 +564,7 @@ class TopologyBenchmark {
         service.stringPropertyNames().stream()
                 .filter(key -> key.startsWith("kafka-streams.") && !service.getProperty(key).contains("${"))
                 .forEach(key -> props.put(key.substring("kafka-streams.".length()), service.getProperty(key)));
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(settings));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, THREADS);
         // -Dbench.streams.commit.interval.ms=200 and the like: try a setting without editing the service's
