@@ -7,6 +7,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -34,8 +39,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FixedRateProbe {
     static final double SLOW_MILLIS = 20;
-    /** {@code -Dbench.probe-warm-up}: seconds at the full rate before the measured ones, not counted. */
-    static final int WARM_UP_SECONDS = Integer.getInteger("bench.probe-warm-up", 2);
+    /**
+     * {@code -Dbench.probe-warm-up}: seconds at the full rate before the measured ones, not counted. 8: in a JVM of its
+     * own every probe run starts cold, and 2 s were not enough on a loaded machine — the measured window of both
+     * servers began with a backlog of 0.8–7 s of polls waiting for connections (device-gateway/README.md).
+     */
+    static final int WARM_UP_SECONDS = Integer.getInteger("bench.probe-warm-up", 8);
     /** Closed-loop polls before the schedule starts (connections opened, classes loaded, send path compiled). */
     static final int PREFLIGHT_POLLS = Integer.getInteger("bench.probe-preflight", 5_000);
     private static final int PREFLIGHT_CONCURRENCY = 32;
@@ -44,6 +53,44 @@ final class FixedRateProbe {
     record Result(int sent, int ok, int failed, double p50Millis, double p99Millis, double p999Millis,
             double maxMillis, double achievedRate, double maxLateMillis, int connectionsOpened,
             int connectionsOpenedMeasured, List<String> stalls) {
+        private static final String RESULT = "probe-result ";
+        private static final String STALL = "probe-stall ";
+
+        /** As lines on the probe JVM's standard output, for {@link #parse}. */
+        List<String> lines() {
+            List<String> lines = new ArrayList<>();
+            lines.add(RESULT + sent + " " + ok + " " + failed + " " + p50Millis + " " + p99Millis + " " + p999Millis
+                    + " " + maxMillis + " " + achievedRate + " " + maxLateMillis + " " + connectionsOpened + " "
+                    + connectionsOpenedMeasured);
+            stalls.forEach(stall -> lines.add(STALL + stall));
+            return lines;
+        }
+
+        /** The result among the probe JVM's output lines (anything else, e.g. its log, is ignored). */
+        static Result parse(List<String> output) {
+            List<String> stalls = output.stream().filter(line -> line.startsWith(STALL))
+                    .map(line -> line.substring(STALL.length())).toList();
+            String[] f = output.stream().filter(line -> line.startsWith(RESULT)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no result from the probe JVM:\n"
+                            + String.join("\n", output)))
+                    .substring(RESULT.length()).split(" ");
+            return new Result(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                    Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
+                    Integer.parseInt(f[9]), Integer.parseInt(f[10]), stalls);
+        }
+    }
+
+    /**
+     * The probe in a JVM of its own ({@link PollBenchmark} starts it with a fixed heap): {@code host port devices
+     * rate seconds slow-polls-file}; prints the result as {@link Result#lines()}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Result result = run(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]), Path.of(args[5]));
+        result.lines().forEach(System.out::println);
+        System.out.flush();
+        System.exit(0);
     }
 
     /** Timestamps (System.nanoTime) of each poll's phases, indexed by poll; 0 = not reached. */
@@ -66,7 +113,9 @@ final class FixedRateProbe {
         }
     }
 
-    static Result run(String host, int port, int devices, int ratePerSecond, int seconds) throws InterruptedException {
+    /** @param slowPolls where every measured poll slower than {@link #SLOW_MILLIS} is listed with its due time */
+    static Result run(String host, int port, int devices, int ratePerSecond, int seconds, Path slowPolls)
+            throws InterruptedException {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         try {
             HttpClient client = vertx.createHttpClient(
@@ -82,6 +131,9 @@ final class FixedRateProbe {
             int warmUp = ratePerSecond * WARM_UP_SECONDS;
             int total = ratePerSecond * seconds + warmUp;
             Timings timings = new Timings(total);
+            // an empty young generation before the schedule starts: in its own JVM (PollBenchmark.PROBE_JVM) the
+            // probe then does not collect while it measures
+            System.gc();
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(total);
@@ -116,6 +168,7 @@ final class FixedRateProbe {
             }
             Percentiles millis = Percentiles.of(Arrays.copyOfRange(latency, warmUp, total));
             List<String> stalls = stalls(timings, latency, warmUp, start, wallAtStart, intervalNanos);
+            writeSlowPolls(slowPolls, timings, latency, warmUp, start, wallAtStart, intervalNanos);
             return new Result(total, ok.get(), failed.get(), millis.at(50), millis.at(99), millis.at(99.9),
                     millis.max(), total / (elapsed / 1e9), maxLate, timings.connections.size(), openedMeasured,
                     stalls);
@@ -192,6 +245,33 @@ final class FixedRateProbe {
                     }
                     done.countDown();
                 });
+    }
+
+    /**
+     * One line per slow poll: its due time (UTC, microseconds), latency and phases, to line up with a server's GC and
+     * safepoint log ({@code -Dbench.gc-log=true}).
+     */
+    private static void writeSlowPolls(Path file, Timings t, double[] latency, int from, long start, long wallAtStart,
+            double intervalNanos) {
+        List<String> lines = new ArrayList<>();
+        lines.add("# due (UTC)      latency ms   late  connection  server  body  connection-id  (slow: > " + SLOW_MILLIS
+                + " ms)");
+        for (int i = from; i < latency.length; i++) {
+            if (latency[i] <= SLOW_MILLIS) {
+                continue;
+            }
+            long due = start + (long) (i * intervalNanos);
+            long dueMicros = wallAtStart * 1000 + (due - start) / 1000;
+            lines.add(String.format(Locale.ROOT, "%s%03d %8.1f %6.1f %6.1f %6.1f %6.1f %4d",
+                    CLOCK.format(Instant.ofEpochMilli(dueMicros / 1000)), dueMicros % 1000, latency[i],
+                    (t.sent[i] - due) / 1e6, (t.connected[i] - t.sent[i]) / 1e6, (t.headers[i] - t.connected[i]) / 1e6,
+                    (t.end[i] - t.headers[i]) / 1e6, t.connection[i]));
+        }
+        try {
+            Files.write(file, lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -30,6 +30,13 @@ public final class PollBenchmark {
     /** {@code -Dbench.work-dir}: another directory lets a second run go on beside one in the default directory. */
     private final Path work = root.resolve(System.getProperty("bench.work-dir", "benchmarks/target/poll-benchmark"));
     private final List<String> report = new ArrayList<>();
+    /**
+     * The probe's JVM: a fixed heap whose young generation (1 GB of eden) holds everything the probe allocates in a
+     * run (about 25 MB/s at 5,000 polls/s), and the probe collects once right before its schedule starts, so it does
+     * not collect while it measures (serial: no GC threads competing for the two cores).
+     */
+    static final List<String> PROBE_JVM = List.of("-Xms1536m", "-Xmx1536m", "-Xmn1280m", "-XX:+UseSerialGC",
+            "-XX:+AlwaysPreTouch");
     private final BenchmarkResult.Figures figures;
 
     PollBenchmark(int devices, int seconds, BenchmarkResult.Figures figures) {
@@ -75,13 +82,14 @@ public final class PollBenchmark {
             int gatewayPort = Integer.getInteger("bench.gateway-port", 18_183);
 
             // the schema comes from the gateway's own Flyway migrations
-            try (ServerUnderTest first = gateway(gatewayJar, gatewayPort, jvm, config).start()) {
+            try (ServerUnderTest first = gateway(gatewayJar, gatewayPort, jvm, config, "gateway-provisioning")
+                    .start()) {
                 long started = System.nanoTime();
                 long copied = FleetLoader.load(stack.jdbcUrl("gateway"), DevStack.DB_USER, DevStack.DB_PASSWORD,
                         devices);
                 say("provisioned %,d devices (hashed TargetTokens) with COPY in %.1f s", copied, secondsSince(started));
             }
-            try (ServerUnderTest gateway = gateway(gatewayJar, gatewayPort, jvm, config)) {
+            try (ServerUnderTest gateway = gateway(gatewayJar, gatewayPort, jvm, config, "gateway")) {
                 long started = System.nanoTime();
                 gateway.start();
                 double ready = secondsSince(started);
@@ -95,8 +103,8 @@ public final class PollBenchmark {
                         devices), cachedHeap, "MB").target(Figure.Target.atMost(1024)).note("-Xmx" + heap));
 
                 try (ServerUnderTest bare = new ServerUnderTest("bare", root.resolve(
-                        "benchmarks/target/quarkus-app/quarkus-run.jar"), gatewayPort + 1, jvm, Map.of(),
-                        work.resolve("bare.log")).start()) {
+                        "benchmarks/target/quarkus-app/quarkus-run.jar"), gatewayPort + 1, withGcLog(jvm, "bare"),
+                        Map.of(), work.resolve("bare.log")).start()) {
                     Wrk wrk = Wrk.forFleet(work, devices);
                     say("warming up both JVMs (%d s each)…", Math.max(5, seconds / 2));
                     wrk.run(gateway.url(), 1, connections, Math.max(5, seconds / 2));
@@ -106,10 +114,12 @@ public final class PollBenchmark {
                     Cpu gwCpu = Cpu.of(gateway.pid(), bare.pid(), stack.pid());
                     Wrk.Result gw = wrk.run(gateway.url(), 1, connections, seconds);
                     say("  CPU during it: %s", gwCpu.since());
+                    double gwMicros = gwCpu.microsPerRequest(0, gw.requestsPerSecond());
                     say("throughput run against the bare app starts at %s UTC", Instant.now());
                     Cpu bareCpu = Cpu.of(gateway.pid(), bare.pid(), stack.pid());
                     Wrk.Result b = wrk.run(bare.url(), 1, connections, seconds);
                     say("  CPU during it: %s", bareCpu.since());
+                    double bareMicros = bareCpu.microsPerRequest(1, b.requestsPerSecond());
                     Files.writeString(work.resolve("wrk-gateway.txt"), gw.output(), StandardCharsets.UTF_8);
                     Files.writeString(work.resolve("wrk-bare.txt"), b.output(), StandardCharsets.UTF_8);
                     say("throughput (wrk, 1 thread, %d connections, %d s, random device + its TargetToken per poll):",
@@ -119,6 +129,11 @@ public final class PollBenchmark {
                     say("  bare     %,10.0f polls/s   (non-2xx: %d, socket errors: %s)", b.requestsPerSecond(),
                             b.non2xx(), b.socketErrors());
                     say("  ratio    %10.1f %%  (target >= 50 %%)", 100 * gw.requestsPerSecond() / b.requestsPerSecond());
+                    // on a machine shared with other work the ratio of rates says little (a process with more
+                    // runnable threads gets more of the cores); CPU per poll of each process does not depend on that
+                    say("  CPU per poll: gateway %.1f µs, bare app %.1f µs (process CPU / polls; ratio %.1f %%)",
+                            gwMicros, bareMicros, 100 * bareMicros / gwMicros);
+                    say("  load while measuring: %s", uptime());
                     figures.add(Figure.of("gateway nothing-new polls/s (wrk, random device + TargetToken)",
                             gw.requestsPerSecond(), "polls/s").against(b.requestsPerSecond(),
                                     "bare Quarkus endpoint, same JSON").target(Figure.Target.ratioAtLeast(50))
@@ -138,7 +153,7 @@ public final class PollBenchmark {
                     gwRate.stalls().stream().limit(10).forEach(stall -> say("    gateway %s", stall));
                     say("  bare     %s", describe(bareRate));
                     bareRate.stalls().stream().limit(10).forEach(stall -> say("    bare %s", stall));
-                    say("  gateway p99 target < 20 ms");
+                    say("  gateway p99 target < 20 ms; %s", uptime());
                     String how = String.format(Locale.ROOT, "open loop at %,d polls/s for %d s, from each poll's "
                             + "scheduled time; %,d failed", rate, seconds, gwRate.failed());
                     // the bare endpoint's latency is a reference, not a baseline to take a ratio of
@@ -162,21 +177,25 @@ public final class PollBenchmark {
      * Where the machine's cores went during a run: the gateway's and the bare app's processes (all threads) and the
      * whole machine ({@code /proc/stat}); the rest is wrk, the broker, the database and this JVM.
      */
-    private record Cpu(long[] pids, long[] nanos, long[] machine, long startedNanos) {
+    private record Cpu(long[] pids, long[] nanos, long[] machine, long startedNanos, double[] cores) {
         static Cpu of(long gateway, long bare, long broker) {
             long[] pids = { gateway, bare, broker };
             long[] nanos = new long[pids.length];
             for (int i = 0; i < pids.length; i++) {
                 nanos[i] = cpuNanos(pids[i]);
             }
-            return new Cpu(pids, nanos, machineJiffies(), System.nanoTime());
+            return new Cpu(pids, nanos, machineJiffies(), System.nanoTime(), new double[pids.length]);
+        }
+
+        /** CPU of process {@code index} per request over the run, in µs, at the measured request rate. */
+        double microsPerRequest(int index, double requestsPerSecond) {
+            return cores[index] / requestsPerSecond * 1e6;
         }
 
         String since() {
             double wall = (System.nanoTime() - startedNanos) / 1e9;
             long[] now = machineJiffies();
             double busy = ((now[0] - machine[0]) - (now[1] - machine[1])) / 100.0; // USER_HZ is 100 on Linux
-            double[] cores = new double[pids.length];
             for (int i = 0; i < pids.length; i++) {
                 cores[i] = (cpuNanos(pids[i]) - nanos[i]) / 1e9 / wall;
             }
@@ -205,13 +224,55 @@ public final class PollBenchmark {
         }
     }
 
-    private FixedRateProbe.Result probe(ServerUnderTest server, String name) throws InterruptedException {
+    /**
+     * The fixed-rate run, in a JVM of its own with a fixed heap ({@link #PROBE_JVM}) unless
+     * {@code -Dbench.probe-in-process=true}. In the benchmark's own JVM the probe shared a heap that G1 had shrunk to
+     * 50–130 MB after a remark, so it collected every 1–3 s while measuring, and each of its pauses (up to 39 ms on a
+     * loaded machine) counted as late polls of the server under test.
+     */
+    private FixedRateProbe.Result probe(ServerUnderTest server, String name) throws IOException,
+            InterruptedException {
         say("fixed-rate run against the %s starts at %s UTC", name, Instant.now());
-        return FixedRateProbe.run("127.0.0.1", server.port(), devices, rate, seconds);
+        Path slowPolls = work.resolve("slow-polls-" + server.name() + ".txt");
+        FixedRateProbe.Result result;
+        if (Boolean.getBoolean("bench.probe-in-process")) {
+            result = FixedRateProbe.run("127.0.0.1", server.port(), devices, rate, seconds, slowPolls);
+        } else {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(withGcLog(PROBE_JVM, "probe-" + server.name()));
+            for (String key : List.of("bench.probe-warm-up", "bench.probe-preflight")) {
+                if (System.getProperty(key) != null) {
+                    command.add("-D" + key + "=" + System.getProperty(key));
+                }
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), FixedRateProbe.class.getName(),
+                    "127.0.0.1", Integer.toString(server.port()), Integer.toString(devices), Integer.toString(rate),
+                    Integer.toString(seconds), slowPolls.toString()));
+            Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            probe.waitFor();
+            result = FixedRateProbe.Result.parse(output.lines().toList());
+        }
+        say("  every slow poll (> %.0f ms) with its due time: %s", FixedRateProbe.SLOW_MILLIS, slowPolls);
+        return result;
     }
 
-    private ServerUnderTest gateway(Path jar, int port, List<String> jvm, Map<String, String> config) {
+    /**
+     * {@code -Dbench.gc-log=true}: every GC and safepoint of a server JVM, with UTC wall-clock time, in
+     * {@code <work-dir>/<name>-gc.log}, to line up with the probe's slow polls ({@code slow-polls-*.txt}).
+     */
+    private List<String> withGcLog(List<String> jvm, String name) {
+        if (!Boolean.getBoolean("bench.gc-log")) {
+            return jvm;
+        }
         List<String> flags = new ArrayList<>(jvm);
+        flags.add("-Xlog:gc*,safepoint:file=" + work.resolve(name + "-gc.log") + ":utctime,uptime,level,tags");
+        return flags;
+    }
+
+    private ServerUnderTest gateway(Path jar, int port, List<String> jvm, Map<String, String> config, String log) {
+        List<String> flags = withGcLog(jvm, log);
         String extra = System.getProperty("bench.gateway-jvm-flags", "").trim(); // e.g. a flight recording
         if (!extra.isEmpty()) {
             flags.addAll(List.of(extra.split("\\s+")));
@@ -225,6 +286,16 @@ public final class PollBenchmark {
                 + " measured; %d stall(s) > %.0f ms)", r.p50Millis(), r.p99Millis(), r.p999Millis(), r.maxMillis(),
                 r.sent(), r.ok(), r.failed(), r.achievedRate(), r.maxLateMillis(), r.connectionsOpened(),
                 r.connectionsOpenedMeasured(), r.stalls().size(), FixedRateProbe.SLOW_MILLIS);
+    }
+
+    /** The machine's load averages ({@code /proc/loadavg}), to print beside every figure. */
+    static String uptime() {
+        try {
+            String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return "load average " + load[0] + ", " + load[1] + ", " + load[2];
+        } catch (IOException | RuntimeException e) {
+            return "load average unknown";
+        }
     }
 
     private static long cachedDevices(ServerUnderTest gateway) {

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public record TopologyBenchmarkOutput(Optional<Double> plainConsumerPerSecond, Optional<Double> topologyPerSecond,
         Optional<Latency> detection, boolean noTrigger, Optional<Double> plainCpuMicrosPerEvent,
-        Optional<Double> topologyCpuMicrosPerEvent) {
+        Optional<Double> topologyCpuMicrosPerEvent, Optional<Double> exactlyOnceFloorPerSecond) {
 
     /** Detection latency over {@code trials} of {@code planned} trials, in milliseconds. */
     public record Latency(int trials, int planned, double p50, double p99, double max) {
@@ -27,6 +27,9 @@ public record TopologyBenchmarkOutput(Optional<Double> plainConsumerPerSecond, O
             + NUMBER + "\\s*\\S{0,4}s\\s*CPU/event", Pattern.CASE_INSENSITIVE);
     private static final Pattern TOPOLOGY_CPU = Pattern.compile("health\\s+topology[^\\n]*?events/s[^\\n]*?"
             + NUMBER + "\\s*\\S{0,4}s\\s*CPU/event", Pattern.CASE_INSENSITIVE);
+    /** A Kafka Streams app with the service's exactly-once settings that only parses each record. */
+    private static final Pattern FLOOR = Pattern.compile("Kafka\\s+Streams\\s+exactly_once_v2\\s+parse\\s+only[^\\n]*?"
+            + NUMBER + "\\s*events/s", Pattern.CASE_INSENSITIVE);
     private static final Pattern TRIALS = Pattern.compile("(\\d+)\\s*/\\s*(\\d+)\\s*trials");
 
     public static TopologyBenchmarkOutput parse(String output) {
@@ -56,7 +59,7 @@ public record TopologyBenchmarkOutput(Optional<Double> plainConsumerPerSecond, O
             }
         }
         return new TopologyBenchmarkOutput(plain, topology, latency, noTrigger, number(PLAIN_CPU, output),
-                number(TOPOLOGY_CPU, output));
+                number(TOPOLOGY_CPU, output), number(FLOOR, output));
     }
 
     private static Optional<Double> number(Pattern pattern, String text) {

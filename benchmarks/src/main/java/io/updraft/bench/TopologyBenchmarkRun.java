@@ -57,6 +57,14 @@ final class TopologyBenchmarkRun {
                     .target(Target.ratioAtLeast(50));
             figures.add(plain == null ? figure : figure.against(plain, "plain KafkaConsumer, same topic"));
         });
+        parsed.exactlyOnceFloorPerSecond().ifPresent(floor -> {
+            Figure figure = Figure.of("Kafka Streams exactly-once, parse only (no state, no output)", floor, "events/s");
+            figures.add((plain == null ? figure : figure.against(plain, "plain KafkaConsumer, same topic"))
+                    .note("what Kafka Streams with the service's settings allows on this machine at all"));
+            parsed.topologyPerSecond().ifPresent(topology -> figures.add(Figure.of(
+                    "health topology as a share of the parse-only exactly-once app", topology, "events/s")
+                    .against(floor, "Kafka Streams exactly-once, parse only")));
+        });
         parsed.topologyCpuMicrosPerEvent().ifPresent(topologyCpu -> {
             Figure figure = Figure.of("health topology CPU per event (stream threads)", topologyCpu, "µs");
             figures.add(parsed.plainCpuMicrosPerEvent().map(plainCpu -> figure.against(plainCpu,

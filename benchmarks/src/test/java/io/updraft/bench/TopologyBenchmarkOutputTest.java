@@ -50,6 +50,21 @@ class TopologyBenchmarkOutputTest {
     }
 
     @Test
+    void readsTheParseOnlyExactlyOnceFloor() {
+        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse("""
+                plain KafkaConsumer (read + parse):      275,726 events/s     1.4 µs CPU/event (consuming thread)
+                Kafka Streams exactly_once_v2 parse only:    120,642 events/s     2.2 µs CPU/event (stream threads)
+                Kafka Streams at_least_once  parse only:    118,653 events/s     2.0 µs CPU/event (stream threads)
+                health topology (exactly-once):          50,114 events/s     4.8 µs CPU/event (stream threads)
+                """);
+
+        assertThat(parsed.exactlyOnceFloorPerSecond()).contains(120_642.0);
+        assertThat(parsed.topologyPerSecond()).contains(50_114.0);
+        assertThat(parsed.plainConsumerPerSecond()).contains(275_726.0);
+        assertThat(TopologyBenchmarkOutput.parse(OUTPUT).exactlyOnceFloorPerSecond()).isEmpty();
+    }
+
+    @Test
     void toleratesDecimalsSpacingAndCaseChanges() {
         TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse("""
                 Plain KafkaConsumer (read+parse): 1,234.5 events/s

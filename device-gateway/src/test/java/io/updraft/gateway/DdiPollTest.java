@@ -123,6 +123,31 @@ class DdiPollTest extends GatewayTestBase {
         given().get("/q/openapi").then().statusCode(200);
     }
 
+    @Test
+    void givenPolls_whenMetricsAreRead_thenPollsAreCountedWithoutAPerRequestTimerWhileOtherRoutesKeepTheirs() {
+        DdiDevice device = DdiDevice.random();
+        device.poll();
+        double before = metric("updraft_gateway_polls_total");
+
+        for (int i = 0; i < 3; i++) {
+            device.poll();
+        }
+        device.request().contentType(ContentType.JSON).body(Map.of("data", Map.of("board", "rev-b")))
+                .put(device.path() + "/configData").then().statusCode(200);
+
+        assertThat(metric("updraft_gateway_polls_total") - before).isEqualTo(3);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).doesNotContain("uri=\"/{tenant}/controller/v1/{controllerId}\"")
+                .contains("uri=\"/{tenant}/controller/v1/{controllerId}/configData\"");
+    }
+
+    /** Sum of a metric's series on /q/metrics. */
+    private static double metric(String name) {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
     static void provision(DdiDevice device, String token) {
         given().auth().oauth2(UpdraftStackResource.tokens().mint("op", Duration.ofMinutes(10), "operator"))
                 .contentType(ContentType.JSON).body(Map.of("token", token))

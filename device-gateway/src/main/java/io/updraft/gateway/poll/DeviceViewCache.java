@@ -2,6 +2,8 @@ package io.updraft.gateway.poll;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -17,7 +19,57 @@ import java.util.function.Function;
  */
 @Singleton
 public class DeviceViewCache {
-    private record Slot(long generation, PollView view) {
+    /**
+     * One device's entry. Immutable but for the time of its last DeviceSeen heartbeat, a primitive: stamping it on a
+     * poll writes no reference into an entry that long sits in the old generation (a reference to a fresh object
+     * would dirty a card the next young collection has to scan, and the fresh object would be copied there).
+     */
+    private static final class Slot {
+        private static final VarHandle HEARTBEAT;
+
+        static {
+            try {
+                HEARTBEAT = MethodHandles.lookup().findVarHandle(Slot.class, "heartbeatAtMillis", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final long generation;
+        final PollView view;
+        /** Epoch milliseconds of the device's last heartbeat, 0 = none; carried over when the slot is replaced. */
+        @SuppressWarnings("unused") // through HEARTBEAT
+        private volatile long heartbeatAtMillis;
+
+        Slot(long generation, PollView view, long heartbeatAtMillis) {
+            this.generation = generation;
+            this.view = view;
+            this.heartbeatAtMillis = heartbeatAtMillis;
+        }
+
+        PollView view() {
+            return view;
+        }
+
+        long heartbeatAtMillis() {
+            return heartbeatAtMillis;
+        }
+
+        /** True for exactly one caller per sample interval: the one whose compare-and-set moved the stamp. */
+        boolean claimHeartbeat(long nowMillis, long sampleMillis) {
+            long last = heartbeatAtMillis;
+            return (last == 0 || nowMillis - last >= sampleMillis) && HEARTBEAT.compareAndSet(this, last, nowMillis);
+        }
+    }
+
+    /** What {@link #claimHeartbeat} decided. */
+    public enum Heartbeat {
+        /** The caller owes the device's DeviceSeen. */
+        DUE,
+        /** One left within the sample interval. */
+        NOT_DUE,
+        /** The device has no slot (not cached, or the cache is bypassed): the caller has to keep track itself. */
+        NO_SLOT
     }
 
     /** Replaced whole by {@link #clear}: a warm-up still writing into the old map then writes into nothing. */
@@ -57,7 +109,7 @@ public class DeviceViewCache {
         }
         ConcurrentHashMap<String, Slot> map = slots;
         return new Claim(map, controllerId, map.computeIfAbsent(controllerId,
-                id -> new Slot(generations.incrementAndGet(), null)));
+                id -> new Slot(generations.incrementAndGet(), null, 0)));
     }
 
     /** Stores a view read after {@code claim} was taken, unless the slot changed meanwhile; unknown devices never. */
@@ -69,8 +121,10 @@ public class DeviceViewCache {
             claim.map.remove(claim.controllerId, claim.slot);
             return;
         }
-        // Stores only if nobody evicted (or cleared) the slot meanwhile; records compare by generation and view.
-        claim.map.replace(claim.controllerId, claim.slot, new Slot(claim.slot.generation(), view));
+        // Stores only if nobody evicted (or cleared) the slot meanwhile: slots compare by identity, and an evicted or
+        // cleared slot has been replaced by another object.
+        claim.map.replace(claim.controllerId, claim.slot, new Slot(claim.slot.generation, view,
+                claim.slot.heartbeatAtMillis()));
     }
 
     /** A slot taken by {@link #claim}; {@link #cached()} is its view if it already had one. */
@@ -99,8 +153,25 @@ public class DeviceViewCache {
         return slot == null ? null : slot.view();
     }
 
+    /**
+     * Decides whether this poll owes the device's DeviceSeen: at most one per {@code sampleMillis} per cached device,
+     * without allocating anything (see {@link Slot}).
+     */
+    public Heartbeat claimHeartbeat(String controllerId, long nowMillis, long sampleMillis) {
+        if (!listening) {
+            return Heartbeat.NO_SLOT;
+        }
+        Slot slot = slots.get(controllerId);
+        if (slot == null) {
+            return Heartbeat.NO_SLOT;
+        }
+        return slot.claimHeartbeat(nowMillis, sampleMillis) ? Heartbeat.DUE : Heartbeat.NOT_DUE;
+    }
+
     public void evict(String controllerId) {
-        slots.put(controllerId, new Slot(generations.incrementAndGet(), null));
+        Slot old = slots.get(controllerId); // its heartbeat time lives on (lossy: a racing stamp may be lost)
+        slots.put(controllerId,
+                new Slot(generations.incrementAndGet(), null, old == null ? 0 : old.heartbeatAtMillis()));
     }
 
     /** Forgets everything, e.g. after notifications may have been missed. */
@@ -119,7 +190,7 @@ public class DeviceViewCache {
         if (!listening) {
             return;
         }
-        source.accept((id, view) -> map.putIfAbsent(id, new Slot(generations.incrementAndGet(), view)));
+        source.accept((id, view) -> map.putIfAbsent(id, new Slot(generations.incrementAndGet(), view, 0)));
     }
 
     /** The listener is connected: from now on every change is heard, so cached views can be trusted. */

@@ -30,6 +30,8 @@ import io.updraft.gateway.poll.PollView;
 import io.updraft.gateway.repository.DeviceAction;
 import io.updraft.support.outbox.Outbox;
 import io.updraft.support.problem.ProblemException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PostConstruct;
@@ -70,13 +72,20 @@ public class DdiRootResource {
     ActionExpiry expiry;
     @Inject
     FirstContact firstContact;
+    @Inject
+    MeterRegistry metrics;
     @Context
     UriInfo uri;
 
     private PollMapper.Sleeps sleeps;
+    /** The poll route has no per-request HTTP timer (application.properties): polls are counted here. */
+    private Counter polls;
 
     @PostConstruct
     void init() {
+        polls = Counter.builder("updraft.gateway.polls")
+                .description("DDI polls that passed authentication (the poll route has no http_server_requests timer)")
+                .register(metrics);
         sleeps = new PollMapper.Sleeps(config.polling().interval(), config.polling().activeInterval(),
                 config.polling().jitter());
     }
@@ -89,6 +98,7 @@ public class DdiRootResource {
      */
     @GET
     public Uni<DdiPoll> poll(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId) {
+        polls.increment();
         PollView cached = views.peek(controllerId);
         if (cached != null && cached.registered()
                 && (cached.offer() == null || !cached.offer().expiredAt(Instant.now()))) {

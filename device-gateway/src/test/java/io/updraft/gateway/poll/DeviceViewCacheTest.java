@@ -161,6 +161,66 @@ class DeviceViewCacheTest {
         assertThat(cache.size()).isZero();
     }
 
+    @Test
+    void givenACachedDevice_whenItPollsWithinTheSample_thenOnlyTheFirstPollOwesAHeartbeat() {
+        DeviceViewCache cache = listening();
+        cache.get("d1");
+
+        assertThat(cache.claimHeartbeat("d1", 1_000_000, 300_000)).isEqualTo(DeviceViewCache.Heartbeat.DUE);
+        assertThat(cache.claimHeartbeat("d1", 1_000_001, 300_000)).isEqualTo(DeviceViewCache.Heartbeat.NOT_DUE);
+        assertThat(cache.claimHeartbeat("d1", 1_299_999, 300_000)).isEqualTo(DeviceViewCache.Heartbeat.NOT_DUE);
+        assertThat(cache.claimHeartbeat("d1", 1_300_000, 300_000)).isEqualTo(DeviceViewCache.Heartbeat.DUE);
+    }
+
+    @Test
+    void givenAHeartbeatWasSent_whenTheDeviceIsEvictedAndReloaded_thenTheNextPollWithinTheSampleOwesNone() {
+        DeviceViewCache cache = listening();
+        cache.get("d1");
+        cache.claimHeartbeat("d1", 1_000_000, 300_000);
+
+        cache.evict("d1");
+        assertThat(cache.claimHeartbeat("d1", 1_000_500, 300_000)).isEqualTo(DeviceViewCache.Heartbeat.NOT_DUE);
+        cache.get("d1");
+
+        assertThat(cache.claimHeartbeat("d1", 1_001_000, 300_000)).isEqualTo(DeviceViewCache.Heartbeat.NOT_DUE);
+        assertThat(cache.get("d1").tokenSha256()).asString(StandardCharsets.US_ASCII).isEqualTo("v2");
+    }
+
+    @Test
+    void givenNoSlot_whenAHeartbeatIsClaimed_thenTheCallerIsToldToKeepTrackItself() {
+        DeviceViewCache cache = listening();
+        cache.get("d1");
+
+        assertThat(cache.claimHeartbeat("never-polled", 1_000_000, 300_000))
+                .isEqualTo(DeviceViewCache.Heartbeat.NO_SLOT);
+        cache.deaf();
+        assertThat(cache.claimHeartbeat("d1", 1_000_000, 300_000)).isEqualTo(DeviceViewCache.Heartbeat.NO_SLOT);
+    }
+
+    @Test
+    void givenManyThreadsPollingOneDevice_whenTheHeartbeatIsDue_thenExactlyOneOwesIt() throws Exception {
+        DeviceViewCache cache = listening();
+        cache.get("d1");
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<DeviceViewCache.Heartbeat>> claims = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            claims.add(pool.submit(() -> {
+                start.await();
+                return cache.claimHeartbeat("d1", 1_000_000, 300_000);
+            }));
+        }
+        start.countDown();
+        int due = 0;
+        for (java.util.concurrent.Future<DeviceViewCache.Heartbeat> claim : claims) {
+            due += claim.get() == DeviceViewCache.Heartbeat.DUE ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertThat(due).isEqualTo(1);
+    }
+
     private DeviceViewCache listening() {
         DeviceViewCache cache = new DeviceViewCache(loader);
         cache.listening();
