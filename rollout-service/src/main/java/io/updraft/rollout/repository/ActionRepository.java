@@ -26,11 +26,12 @@ public class ActionRepository {
 
     /**
      * Hands a started wave to the {@code CommandDispatcher}, which creates its install actions (devices of ACTIVE
-     * cohorts, in device order) and sends them after the commit.
+     * cohorts, in device order) and sends them after the commit. Nothing is created yet: {@code created_upto} 0.
      */
     public void dispatchWave(String rolloutId, int wave) {
         entityManager.createNativeQuery("""
-                insert into command_dispatch (rollout_id, wave, last_action_id, created_at) values (?1, ?2, 0, now())
+                insert into command_dispatch (rollout_id, wave, last_action_id, created_upto, created_at)
+                values (?1, ?2, 0, 0, now())
                 on conflict do nothing""")
                 .setParameter(1, rolloutId).setParameter(2, wave).executeUpdate();
     }

@@ -59,31 +59,61 @@ public class AssignmentRepository {
      * plan (one that registered after the strata were counted) lands in the last wave; the caller compares the counts
      * returned with the plan and re-plans exactly with {@link #applyPlan} in that rare case.
      *
+     * <p>The plan's bounds are a relation of (stratum, wave, rank range) joined by hash to the ranked devices, not a
+     * lookup in a JSON document per device; a plan of one wave ranks nothing (every device is in wave 1), so its
+     * insert is a plain scan without a sort. The counts come from the insert's own rows.
+     *
      * @return devices per stratum as inserted
      */
     public Map<String, Integer> assignPlanned(String rolloutId, TargetSelection selection,
             List<AcceptedHardware> accepted, RolloutPlan plan) {
         SqlParams params = new SqlParams();
         String id = params.bind(rolloutId);
-        String bounds = params.bind(JsonColumns.write(plan.cumulative()));
-        String lastWave = params.bind(plan.waves().count());
         String hardware = params.bind(JsonColumns.write(accepted));
         String stratum = selection.cohortBy().isEmpty() ? "cast(null as text)" : selection.stratum(params);
-        String insert = "insert into rollout_device (rollout_id, device_id, wave, cohort, stratum, from_release_id,"
-                + " from_version) select " + id + ", t.device_id,"
-                + " coalesce((select min(e.ord) from jsonb_array_elements_text(cast(" + bounds + " as jsonb)"
-                + " -> coalesce(t.stratum, t.cohort)) with ordinality as e(bound, ord) where t.rn <= e.bound::int), "
-                + lastWave + "), t.cohort, t.stratum, t.installed_release_id, t.installed_version"
-                + " from (select s.*, row_number() over (partition by coalesce(s.stratum, s.cohort) order by s.device_id)"
-                + " as rn from (select d.device_id, h.cohort, " + stratum + " as stratum, d.installed_release_id,"
+        String targets = "select d.device_id, h.cohort, " + stratum + " as stratum, d.installed_release_id,"
                 + " d.installed_version from device d"
                 + " join jsonb_to_recordset(cast(" + hardware + " as jsonb)) as h(model text, revision text, cohort text)"
                 + " on h.model = d.model and h.revision is not distinct from d.revision"
-                + " where " + selection.where(params) + ") s) t";
-        params.applyTo(entityManager.createNativeQuery(insert)).executeUpdate();
-        SqlParams count = new SqlParams();
-        return sizes(count, "select coalesce(stratum, cohort), count(*) from rollout_device where rollout_id = "
-                + count.bind(rolloutId) + " group by 1 order by 1");
+                + " where " + selection.where(params);
+        String rows;
+        if (plan.waves().count() == 1) {
+            rows = "select " + id + ", t.device_id, 1, t.cohort, t.stratum, t.installed_release_id, t.installed_version"
+                    + " from (" + targets + ") t";
+        } else {
+            sortInMemory();
+            rows = "select " + id + ", t.device_id, coalesce(b.wave, " + params.bind(plan.waves().count()) + "),"
+                    + " t.cohort, t.stratum, t.installed_release_id, t.installed_version"
+                    + " from (select s.*, row_number() over (partition by coalesce(s.stratum, s.cohort)"
+                    + " order by s.device_id) as rn from (" + targets + ") s) t"
+                    + " left join (" + waveRanks(plan, params) + ") b"
+                    + " on b.stratum = coalesce(t.stratum, t.cohort) and t.rn > b.after and t.rn <= b.upto";
+        }
+        String insert = "with inserted as (insert into rollout_device (rollout_id, device_id, wave, cohort, stratum,"
+                + " from_release_id, from_version) " + rows + " returning coalesce(stratum, cohort) as stratum)"
+                + " select stratum, count(*) from inserted group by 1 order by 1";
+        return sizes(params, insert);
+    }
+
+    /**
+     * The plan as a relation (stratum, wave, after, upto): wave k of a stratum takes the devices ranked after the
+     * cumulative count of wave k-1 up to its own; the last wave also takes any device beyond the plan.
+     */
+    private static String waveRanks(RolloutPlan plan, SqlParams params) {
+        return "select c.key as stratum, cast(e.ord as int) as wave,"
+                + " coalesce(lag(cast(e.bound as int)) over (partition by c.key order by e.ord), 0) as after,"
+                + " case when e.ord = " + params.bind(plan.waves().count()) + " then 2147483647"
+                + " else cast(e.bound as int) end as upto"
+                + " from jsonb_each(cast(" + params.bind(JsonColumns.write(plan.cumulative())) + " as jsonb)) as c,"
+                + " jsonb_array_elements_text(c.value) with ordinality as e(bound, ord)";
+    }
+
+    /**
+     * Ranking a million devices per stratum sorts them: with the default {@code work_mem} (4 MB) that sort spills to
+     * disk; this transaction may use enough memory to sort in memory (~100 MB per million devices).
+     */
+    private void sortInMemory() {
+        entityManager.createNativeQuery("select set_config('work_mem', '256MB', true)").getSingleResult();
     }
 
     /** What explicit groups take: stratum → devices per group (wave 1 first), and the target set's rest. */
@@ -202,19 +232,16 @@ public class AssignmentRepository {
 
     /** Device number r of a stratum (by id) goes to the first wave whose cumulative count reaches r. */
     public void applyPlan(String rolloutId, RolloutPlan plan) {
-        entityManager.createNativeQuery("""
-                update rollout_device rd set wave = ranked.wave
-                from (select t.device_id,
-                             (select min(e.ord) from jsonb_array_elements_text(cast(?2 as jsonb) -> t.stratum)
-                                  with ordinality as e(bound, ord)
-                              where t.rn <= e.bound::int) as wave
-                      from (select device_id, coalesce(stratum, cohort) as stratum,
-                                   row_number() over (partition by coalesce(stratum, cohort) order by device_id) as rn
-                            from rollout_device where rollout_id = ?1) t) ranked
-                where rd.rollout_id = ?1 and rd.device_id = ranked.device_id""")
-                .setParameter(1, rolloutId)
-                .setParameter(2, JsonColumns.write(plan.cumulative()))
-                .executeUpdate();
+        sortInMemory();
+        SqlParams params = new SqlParams();
+        String id = params.bind(rolloutId);
+        String update = "update rollout_device rd set wave = b.wave"
+                + " from (select device_id, coalesce(stratum, cohort) as stratum,"
+                + " row_number() over (partition by coalesce(stratum, cohort) order by device_id) as rn"
+                + " from rollout_device where rollout_id = " + id + ") t"
+                + " join (" + waveRanks(plan, params) + ") b on b.stratum = t.stratum and t.rn > b.after and t.rn <= b.upto"
+                + " where rd.rollout_id = " + id + " and rd.device_id = t.device_id and rd.wave <> b.wave";
+        params.applyTo(entityManager.createNativeQuery(update)).executeUpdate();
     }
 
     private Map<String, Integer> sizes(SqlParams params, String sql) {

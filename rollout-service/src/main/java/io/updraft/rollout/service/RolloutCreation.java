@@ -1,5 +1,6 @@
 package io.updraft.rollout.service;
 
+import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
 import io.updraft.events.ActionType;
 import io.updraft.events.EventMeta;
 import io.updraft.events.HardwareCompatibility;
@@ -16,6 +17,7 @@ import io.updraft.rollout.domain.WaveSchedule;
 import io.updraft.rollout.mapping.JsonColumns;
 import io.updraft.rollout.repository.AssignmentRepository;
 import io.updraft.rollout.repository.AssignmentRepository.AcceptedHardware;
+import io.updraft.rollout.repository.AssignmentRepository.HardwareCount;
 import io.updraft.rollout.repository.CatalogRelease;
 import io.updraft.rollout.repository.ReleaseCatalog;
 import io.updraft.rollout.repository.Rollout;
@@ -31,6 +33,8 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -59,12 +63,18 @@ public class RolloutCreation {
     @Inject
     HealthGate healthGate;
 
+    /**
+     * One transaction plans the whole target set (a million rollout_device rows at fleet scale): allowed 10 minutes,
+     * since on a loaded 2-core machine a 1M plan took longer than the 60 s default and was rolled back with a 500.
+     */
     @Transactional
+    @TransactionConfiguration(timeout = 600)
     public Rollout create(CreateRolloutRequest request) {
         RolloutSpec spec = spec(request);
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
-        List<AcceptedHardware> accepted = acceptedHardware(selection, release);
+        List<HardwareCount> candidates = assignments.candidateHardware(selection);
+        List<AcceptedHardware> accepted = acceptedHardware(candidates, release);
         rollback.checkRollbackRelease(request.rollbackRelease(), release, accepted);
         Rollout rollout = newRollout(request, spec, release);
         rollouts.persist(rollout);
@@ -74,7 +84,7 @@ public class RolloutCreation {
                 rollout.errorAction);
         RolloutPlan plan = schedule.grouped()
                 ? assignGroups(rollout.id, schedule, spec, selection, accepted, release)
-                : assignPercentages(rollout.id, schedule, spec, selection, accepted, release);
+                : assignPercentages(rollout.id, schedule, spec, selection, accepted, candidates, release);
         waves.create(rollout.id, plan, spec.approvals());
         outbox.append(new RolloutCreated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
                 rollout.name, release.releaseId(), release.version(), schedule.count(), plan.deviceCount(),
@@ -93,8 +103,9 @@ public class RolloutCreation {
      * Percentage waves: count the strata, plan in Java, insert the target set already in its waves (one statement).
      */
     private RolloutPlan assignPercentages(String rolloutId, WaveSchedule schedule, RolloutSpec spec,
-            TargetSelection selection, List<AcceptedHardware> accepted, CatalogRelease release) {
-        Map<String, Integer> counted = assignments.strata(selection, accepted);
+            TargetSelection selection, List<AcceptedHardware> accepted, List<HardwareCount> candidates,
+            CatalogRelease release) {
+        Map<String, Integer> counted = strata(selection, accepted, candidates);
         if (counted.isEmpty()) {
             throw noDevice(release);
         }
@@ -128,7 +139,8 @@ public class RolloutCreation {
         RolloutSpec spec = spec(request);
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
-        List<AcceptedHardware> accepted = acceptedHardware(selection, release);
+        List<HardwareCount> candidates = assignments.candidateHardware(selection);
+        List<AcceptedHardware> accepted = acceptedHardware(candidates, release);
         rollback.checkRollbackRelease(request.rollbackRelease(), release, accepted);
         WaveSchedule schedule = spec.schedule().withDefaults(
                 or(request.successThreshold(), config.defaultSuccessThreshold()),
@@ -142,7 +154,7 @@ public class RolloutCreation {
             }
             return RolloutPlanner.planGroups(schedule, counts.taken(), counts.ungrouped());
         }
-        Map<String, Integer> strata = assignments.strata(selection, accepted);
+        Map<String, Integer> strata = strata(selection, accepted, candidates);
         if (strata.isEmpty()) {
             throw noDevice(release);
         }
@@ -169,8 +181,31 @@ public class RolloutCreation {
         return release;
     }
 
-    private List<AcceptedHardware> acceptedHardware(TargetSelection selection, CatalogRelease release) {
-        List<AcceptedHardware> accepted = assignments.candidateHardware(selection).stream()
+    /**
+     * Devices per canary stratum of the target set. Without {@code cohortBy} a stratum is a hardware cohort, and the
+     * candidates' counts per (model, revision) already say how many devices each has: no second scan of the inventory
+     * (a million rows). With {@code cohortBy} the strata are counted in SQL.
+     */
+    private Map<String, Integer> strata(TargetSelection selection, List<AcceptedHardware> accepted,
+            List<HardwareCount> candidates) {
+        if (!selection.cohortBy().isEmpty()) {
+            return assignments.strata(selection, accepted);
+        }
+        Map<String, Integer> strata = new TreeMap<>();
+        for (HardwareCount count : candidates) {
+            // the strata query joins on model = model (a device without a model takes no part) and on revision
+            // "is not distinct from"
+            accepted.stream()
+                    .filter(h -> count.model() != null && count.model().equals(h.model())
+                            && Objects.equals(h.revision(), count.revision()))
+                    .findFirst()
+                    .ifPresent(h -> strata.merge(h.cohort(), Math.toIntExact(count.devices()), Integer::sum));
+        }
+        return strata;
+    }
+
+    private List<AcceptedHardware> acceptedHardware(List<HardwareCount> candidates, CatalogRelease release) {
+        List<AcceptedHardware> accepted = candidates.stream()
                 .filter(hardware -> release.accepts(hardware.model(), hardware.revision()))
                 .map(h -> new AcceptedHardware(h.model(), h.revision(),
                         HardwareCompatibility.cohortOf(h.model(), h.revision())))
