@@ -1,6 +1,5 @@
 package io.updraft.gateway.messaging;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.EventJson;
@@ -11,16 +10,10 @@ import io.updraft.support.kafka.BatchConsumption;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * device-commands → the devices' actions, a polled batch per transaction with a handful of set-based statements
@@ -33,7 +26,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DeviceCommandConsumer {
     static final String CONSUMER = "device-gateway.device-commands";
-    private static final Logger LOG = Logger.getLogger(DeviceCommandConsumer.class);
 
     @Inject
     Inbox inbox;
@@ -47,36 +39,7 @@ public class DeviceCommandConsumer {
     @Incoming(Channels.DEVICE_COMMANDS)
     @Blocking
     public void onCommands(ConsumerRecords<String, String> records) {
-        List<DeviceCommand> read = new ArrayList<>(records.count());
-        List<ConsumerRecord<String, String>> readable = new ArrayList<>(records.count());
-        Map<TopicPartition, List<ConsumerRecord<String, String>>> unreadable = new LinkedHashMap<>();
-        for (ConsumerRecord<String, String> record : records) {
-            try {
-                read.add(read(record.value()));
-                readable.add(record);
-            } catch (RuntimeException e) {
-                unreadable.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-                        partition -> new ArrayList<>()).add(record);
-            }
-        }
-        if (!unreadable.isEmpty()) {
-            // parked (with the reason) before the batch's transaction, as BatchConsumption parks what it cannot read
-            batches.apply(new ConsumerRecords<>(unreadable, Map.of()), deadLetterTopic, DeviceCommandConsumer::read,
-                    this::applyOne);
-        }
-        if (read.isEmpty()) {
-            return;
-        }
-        try {
-            QuarkusTransaction.requiringNew().run(() -> applyAll(read));
-        } catch (RuntimeException batchFailed) {
-            LOG.debugf("batch of %d commands failed (%s), applying them one at a time", read.size(), batchFailed);
-            for (ConsumerRecord<String, String> record : readable) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                batches.apply(new ConsumerRecords<>(Map.of(partition, List.of(record)), Map.of()), deadLetterTopic,
-                        DeviceCommandConsumer::read, this::applyOne);
-            }
-        }
+        batches.applyBatch(records, deadLetterTopic, DeviceCommandConsumer::read, this::applyAll, this::applyOne);
     }
 
     /** A polled batch's commands, in offset order, in the caller's transaction: the set-based path. */
