@@ -126,7 +126,9 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
         Record<String, String> out = new Record<>(state.rolloutId(), payload, windowEnd);
         withHeaders.headers().forEach(h -> out.headers().add(h.key(), h.value()));
         context.forward(out);
-        LOG.infof("rollback triggered for rollout %s cohort %s: %s", state.rolloutId(), state.cohort(), reason);
+        // how long after the deciding record's timestamp (its producer's clock): lag of the topology, or of the outbox
+        LOG.infof("rollback triggered for rollout %s cohort %s: %s (%d ms after the deciding record's timestamp)",
+                state.rolloutId(), state.cohort(), reason, now.toEpochMilli() - windowEnd);
     }
 
     /**

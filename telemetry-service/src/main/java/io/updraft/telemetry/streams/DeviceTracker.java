@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * A device that installed successfully and is not heard from within the grace period is signalled as a missed
  * heartbeat by another wall-clock punctuator.
  */
-class DeviceTracker implements Processor<String, byte[], String, CohortSignal> {
+class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
     private static final Logger LOG = Logger.getLogger(DeviceTracker.class);
 
     /** Keys of cohort windows remembered (a pure function of the window: any number is right, this bounds memory). */
@@ -62,7 +62,7 @@ class DeviceTracker implements Processor<String, byte[], String, CohortSignal> {
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
+    public void process(Record<byte[], byte[]> record) {
         UpdraftEvent event;
         try {
             event = read(record);
@@ -83,14 +83,14 @@ class DeviceTracker implements Processor<String, byte[], String, CohortSignal> {
         // registrations, attributes, progress, cancels and versions change nothing the rules judge
     }
 
-    private UpdraftEvent read(Record<String, byte[]> record) {
+    private UpdraftEvent read(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(settings.deviceReports());
         // straight from the record's bytes, with readers bound to each topic's contract (DeviceEvents)
         return topic.equals(settings.deviceTelemetry()) ? DeviceEvents.telemetry(record.value())
                 : DeviceEvents.report(record.value());
     }
 
-    private void finished(Record<String, byte[]> record, ActionFinished finished) {
+    private void finished(Record<byte[], byte[]> record, ActionFinished finished) {
         if (finished.outcome() == null) {
             return;
         }
@@ -124,7 +124,7 @@ class DeviceTracker implements Processor<String, byte[], String, CohortSignal> {
     }
 
     /** @return the device, no longer awaiting a heartbeat */
-    private DeviceState heardFrom(Record<String, byte[]> record, String deviceId, DeviceState device) {
+    private DeviceState heardFrom(Record<byte[], byte[]> record, String deviceId, DeviceState device) {
         // most reports come from devices not awaited: the device's own state says so, no read of the heartbeat store
         if (!device.awaitingHeartbeat()) {
             return device;
@@ -138,7 +138,7 @@ class DeviceTracker implements Processor<String, byte[], String, CohortSignal> {
     }
 
     /** Adds the report to its cohort window's pending health; @return the device with the report counted */
-    private DeviceState reported(Record<String, byte[]> record, DeviceState device, HealthReported health) {
+    private DeviceState reported(Record<byte[], byte[]> record, DeviceState device, HealthReported health) {
         if (device.attributed()) {
             long at = record.timestamp();
             String key = pendingKeys.computeIfAbsent(new CohortWindow(device.rolloutId(), device.cohort(),
@@ -207,7 +207,7 @@ class DeviceTracker implements Processor<String, byte[], String, CohortSignal> {
         return state == null ? DeviceState.UNKNOWN : state;
     }
 
-    private void forward(Record<String, byte[]> record, CohortSignal signal) {
+    private void forward(Record<byte[], byte[]> record, CohortSignal signal) {
         context.forward(record.withKey(signal.cohortKey()).withValue(signal));
     }
 }

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -42,6 +43,15 @@ public final class HealthTopology {
 
     /** @param policyOf the policy a RolloutCreated sets (its own figures over the configured rest) */
     public static Topology build(TopologySettings settings, Function<RolloutCreated, CohortPolicy> policyOf) {
+        return build(settings, policyOf, () -> new DeviceTracker(settings));
+    }
+
+    /**
+     * The same topology with another processor of the device topics in the tracker's place, given the tracker's
+     * stores (the topology benchmark's floor: this shape with a processor that only parses).
+     */
+    static Topology build(TopologySettings settings, Function<RolloutCreated, CohortPolicy> policyOf,
+            ProcessorSupplier<byte[], byte[], String, CohortSignal> tracker) {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> strings = Serdes.String();
 
@@ -61,9 +71,9 @@ public final class HealthTopology {
 
         KStream<String, CohortSignal> fromDevices = builder
                 .stream(List.of(settings.deviceReports(), settings.deviceTelemetry()),
-                        Consumed.with(strings, Serdes.ByteArray()).withName("device-events"))
-                .process(() -> new DeviceTracker(settings), Named.as("device-tracker"), DEVICE_STORE, HEARTBEAT_STORE,
-                        PENDING_HEALTH_STORE);
+                        // the key (the device id) is never decoded: the tracker reads the device from the event
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("device-events"))
+                .process(tracker, Named.as("device-tracker"), DEVICE_STORE, HEARTBEAT_STORE, PENDING_HEALTH_STORE);
 
         KStream<String, CohortSignal> fromRollouts = builder
                 .stream(settings.rolloutEvents(), Consumed.with(strings, strings).withName("rollout-events"))
