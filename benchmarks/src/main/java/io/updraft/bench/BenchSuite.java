@@ -95,8 +95,9 @@ public final class BenchSuite {
         }
         if (only.contains("topology")) {
             List<String> sizes = quick ? List.of("bench.events=50000", "bench.warmup=20000", "bench.devices=1000",
-                    "bench.trials=10")
-                    : List.of("bench.events=200000", "bench.devices=2000", "bench.trials=50");
+                    "bench.trials=10", "bench.rounds=1")
+                    : List.of("bench.events=1000000", "bench.warmup=300000", "bench.devices=2000", "bench.trials=50",
+                            "bench.rounds=3");
             attempt("telemetry topology", "HealthReported/s through the exactly-once health topology vs a plain "
                     + "KafkaConsumer; detection latency (telemetry-service TopologyBenchmark, " + String.join(" ",
                             sizes) + ")", figures -> new TopologyBenchmarkRun(root, work.resolve("topology.log"),

@@ -7,11 +7,13 @@ import java.util.regex.Pattern;
 /**
  * The figures telemetry-service's {@code TopologyBenchmark} prints, read back from its output (which also holds
  * Maven's and Kafka's log lines). Each figure is optional: a line that is missing or reworded gives an empty figure,
- * never a guessed one.
+ * never a guessed one. A figure printed more than once (each round, then the rounds' medians) is read from its last
+ * line.
  */
 public record TopologyBenchmarkOutput(Optional<Double> plainConsumerPerSecond, Optional<Double> topologyPerSecond,
         Optional<Latency> detection, boolean noTrigger, Optional<Double> plainCpuMicrosPerEvent,
-        Optional<Double> topologyCpuMicrosPerEvent, Optional<Double> exactlyOnceFloorPerSecond) {
+        Optional<Double> topologyCpuMicrosPerEvent, Optional<Double> exactlyOnceFloorPerSecond,
+        Optional<Double> shapeFloorPerSecond) {
 
     /** Detection latency over {@code trials} of {@code planned} trials, in milliseconds. */
     public record Latency(int trials, int planned, double p50, double p99, double max) {
@@ -29,6 +31,9 @@ public record TopologyBenchmarkOutput(Optional<Double> plainConsumerPerSecond, O
             + NUMBER + "\\s*\\S{0,4}s\\s*CPU/event", Pattern.CASE_INSENSITIVE);
     /** A Kafka Streams app with the service's exactly-once settings that only parses each record. */
     private static final Pattern FLOOR = Pattern.compile("Kafka\\s+Streams\\s+exactly_once_v2\\s+parse\\s+only[^\\n]*?"
+            + NUMBER + "\\s*events/s", Pattern.CASE_INSENSITIVE);
+    /** The service's own topology, exactly-once, with a device processor that only parses each record. */
+    private static final Pattern SHAPE = Pattern.compile("Kafka\\s+Streams\\s+service-shape\\s+parse\\s+only[^\\n]*?"
             + NUMBER + "\\s*events/s", Pattern.CASE_INSENSITIVE);
     private static final Pattern TRIALS = Pattern.compile("(\\d+)\\s*/\\s*(\\d+)\\s*trials");
 
@@ -59,7 +64,7 @@ public record TopologyBenchmarkOutput(Optional<Double> plainConsumerPerSecond, O
             }
         }
         return new TopologyBenchmarkOutput(plain, topology, latency, noTrigger, number(PLAIN_CPU, output),
-                number(TOPOLOGY_CPU, output), number(FLOOR, output));
+                number(TOPOLOGY_CPU, output), number(FLOOR, output), number(SHAPE, output));
     }
 
     private static Optional<Double> number(Pattern pattern, String text) {

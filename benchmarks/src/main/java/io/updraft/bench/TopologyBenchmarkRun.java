@@ -65,6 +65,13 @@ final class TopologyBenchmarkRun {
                     "health topology as a share of the parse-only exactly-once app", topology, "events/s")
                     .against(floor, "Kafka Streams exactly-once, parse only")));
         });
+        parsed.shapeFloorPerSecond().ifPresent(shape -> {
+            Figure figure = Figure.of("the service's topology, exactly-once, device processor only parsing", shape,
+                    "events/s");
+            figures.add((plain == null ? figure : figure.against(plain, "plain KafkaConsumer, same topic"))
+                    .note("its sources, stores, repartition and referee before any work: what the topology's shape "
+                            + "allows"));
+        });
         parsed.topologyCpuMicrosPerEvent().ifPresent(topologyCpu -> {
             Figure figure = Figure.of("health topology CPU per event (stream threads)", topologyCpu, "µs");
             figures.add(parsed.plainCpuMicrosPerEvent().map(plainCpu -> figure.against(plainCpu,

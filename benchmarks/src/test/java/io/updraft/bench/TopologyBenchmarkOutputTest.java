@@ -65,6 +65,34 @@ class TopologyBenchmarkOutputTest {
     }
 
     @Test
+    void readsTheMedianRoundPrintedAfterTheRoundsAndTheShapeFloor() {
+        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse("""
+                round 1:
+                plain KafkaConsumer (read + parse):      582,839 events/s     1.3 µs CPU/event (consuming thread); broker 0.9 µs CPU/event
+                Kafka Streams exactly_once_v2 parse only:    370,395 events/s     2.0 µs CPU/event (stream threads; 2.1 all its threads)
+                Kafka Streams service-shape  parse only:    286,962 events/s     2.1 µs CPU/event (stream threads; 2.4 all its threads)
+                health topology (exactly-once):         183,705 events/s     2.7 µs CPU/event (stream threads; 3.1 with producer)
+                detection latency over 50/50 trials: p50 231 ms, p99 254 ms, max 254 ms
+                median round (by topology / plain) of 3: round 2
+                plain KafkaConsumer (read + parse):      610,265 events/s     1.2 µs CPU/event (consuming thread)
+                Kafka Streams exactly_once_v2 parse only:    362,219 events/s     2.0 µs CPU/event (stream threads); 59 % of plain
+                Kafka Streams at_least_once  parse only:    402,000 events/s     1.9 µs CPU/event (stream threads); 66 % of plain
+                Kafka Streams service-shape  parse only:    276,000 events/s     2.2 µs CPU/event (stream threads); 45 % of plain
+                health topology (exactly-once):         198,836 events/s     3.3 µs CPU/event (stream threads)
+                ratio topology / plain:                      33 %  (target >= 50 %; every round: 30 %, 33 %, 37 %)
+                """);
+
+        assertThat(parsed.plainConsumerPerSecond()).contains(610_265.0);
+        assertThat(parsed.plainCpuMicrosPerEvent()).contains(1.2);
+        assertThat(parsed.exactlyOnceFloorPerSecond()).contains(362_219.0);
+        assertThat(parsed.shapeFloorPerSecond()).contains(276_000.0);
+        assertThat(parsed.topologyPerSecond()).contains(198_836.0);
+        assertThat(parsed.topologyCpuMicrosPerEvent()).contains(3.3);
+        assertThat(parsed.detection()).hasValueSatisfying(latency -> assertThat(latency.p99()).isEqualTo(254));
+        assertThat(TopologyBenchmarkOutput.parse(OUTPUT).shapeFloorPerSecond()).isEmpty();
+    }
+
+    @Test
     void toleratesDecimalsSpacingAndCaseChanges() {
         TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse("""
                 Plain KafkaConsumer (read+parse): 1,234.5 events/s
