@@ -38,94 +38,88 @@ class BatchConsumptionTest extends GatewayTestBase {
 
     @Test
     void givenAFailingRecordInABatch_whenApplied_thenTheOthersAreKeptAndOnlyItIsParked() {
-        String topic = "batch-test-" + UUID.randomUUID();
-        String dlq = topic + ".dlq";
-        String device = "batch-" + UUID.randomUUID();
-        UpdraftEvent first = seen(device);
-        UpdraftEvent poison = seen(device);
-        UpdraftEvent third = seen(device);
-        String garbage = "{not json";
-        TopicPartition partition = new TopicPartition(topic, 0);
-        List<ConsumerRecord<String, String>> records = List.of(
-                new ConsumerRecord<>(topic, 0, 0, device, EventJson.write(first)),
-                new ConsumerRecord<>(topic, 0, 1, device, garbage),
-                new ConsumerRecord<>(topic, 0, 2, device, EventJson.write(poison)),
-                new ConsumerRecord<>(topic, 0, 3, device, EventJson.write(third)));
+        Batch batch = Batch.withPoisonAndGarbage();
 
-        batches.apply(new ConsumerRecords<>(Map.of(partition, records)), dlq,
-                payload -> EventJson.read(payload, DeviceReport.class), event -> {
-                    inbox.firstDelivery(CONSUMER, event);
-                    if (event.eventId().equals(poison.eventId())) {
-                        throw new IllegalStateException("cannot apply " + event.eventId());
-                    }
-                });
+        batches.apply(batch.records(), batch.dlq(), BatchConsumptionTest::read, event -> {
+            inbox.firstDelivery(CONSUMER, event);
+            batch.failIfPoison(event);
+        });
 
-        assertThat(applied(first)).isTrue();
-        assertThat(applied(third)).isTrue();
-        assertThat(applied(poison)).as("its transaction was rolled back").isFalse();
-        eventually().until(() -> Kafka.values(dlq, device).containsAll(List.of(garbage, EventJson.write(poison))));
-        assertThat(Kafka.values(dlq, device)).hasSize(2);
+        assertOnlyThePoisonAndTheGarbageParked(batch);
     }
 
     @Test
     void givenASetBasedBatch_whenOneRecordFailsIt_thenEachIsAppliedAloneAndOnlyTheFailingOneIsParked() {
-        String topic = "batch-test-" + UUID.randomUUID();
-        String dlq = topic + ".dlq";
-        String device = "batch-" + UUID.randomUUID();
-        UpdraftEvent first = seen(device);
-        UpdraftEvent poison = seen(device);
-        UpdraftEvent third = seen(device);
-        String garbage = "{not json";
-        TopicPartition partition = new TopicPartition(topic, 0);
-        List<ConsumerRecord<String, String>> records = List.of(
-                new ConsumerRecord<>(topic, 0, 0, device, EventJson.write(first)),
-                new ConsumerRecord<>(topic, 0, 1, device, garbage),
-                new ConsumerRecord<>(topic, 0, 2, device, EventJson.write(poison)),
-                new ConsumerRecord<>(topic, 0, 3, device, EventJson.write(third)));
+        Batch batch = Batch.withPoisonAndGarbage();
         List<List<String>> batchesSeen = new java.util.ArrayList<>();
 
-        batches.applyBatch(new ConsumerRecords<>(Map.of(partition, records)), dlq,
-                payload -> EventJson.read(payload, DeviceReport.class), all -> {
-                    batchesSeen.add(all.stream().map(UpdraftEvent::eventId).toList());
-                    all.forEach(event -> inbox.firstDelivery(CONSUMER, event));
-                    if (all.stream().anyMatch(event -> event.eventId().equals(poison.eventId()))) {
-                        throw new IllegalStateException("cannot apply " + poison.eventId());
-                    }
-                }, event -> {
-                    inbox.firstDelivery(CONSUMER, event);
-                    if (event.eventId().equals(poison.eventId())) {
-                        throw new IllegalStateException("cannot apply " + event.eventId());
-                    }
-                });
+        batches.applyBatch(batch.records(), batch.dlq(), BatchConsumptionTest::read, all -> {
+            batchesSeen.add(all.stream().map(UpdraftEvent::eventId).toList());
+            all.forEach(event -> inbox.firstDelivery(CONSUMER, event));
+            all.forEach(batch::failIfPoison);
+        }, event -> {
+            inbox.firstDelivery(CONSUMER, event);
+            batch.failIfPoison(event);
+        });
 
-        assertThat(batchesSeen).as("the readable records together, in offset order, once")
-                .containsExactly(List.of(first.eventId(), poison.eventId(), third.eventId()));
-        assertThat(applied(first)).as("applied again alone after the batch rolled back").isTrue();
-        assertThat(applied(third)).isTrue();
-        assertThat(applied(poison)).as("its transaction was rolled back").isFalse();
-        eventually().until(() -> Kafka.values(dlq, device).containsAll(List.of(garbage, EventJson.write(poison))));
-        assertThat(Kafka.values(dlq, device)).hasSize(2);
+        assertThat(batchesSeen).as("the readable records together, in offset order, once").containsExactly(
+                List.of(batch.first().eventId(), batch.poison().eventId(), batch.third().eventId()));
+        assertOnlyThePoisonAndTheGarbageParked(batch);
+    }
+
+    private void assertOnlyThePoisonAndTheGarbageParked(Batch batch) {
+        assertThat(applied(batch.first())).isTrue();
+        assertThat(applied(batch.third())).isTrue();
+        assertThat(applied(batch.poison())).as("its transaction was rolled back").isFalse();
+        eventually().until(() -> Kafka.values(batch.dlq(), batch.device())
+                .containsAll(List.of(batch.garbage(), EventJson.write(batch.poison()))));
+        assertThat(Kafka.values(batch.dlq(), batch.device())).hasSize(2);
+    }
+
+    /** On one partition of a topic of its own: a good event, garbage, an event that cannot be applied, a good one. */
+    private record Batch(String dlq, String device, UpdraftEvent first, String garbage, UpdraftEvent poison,
+            UpdraftEvent third, ConsumerRecords<String, String> records) {
+        static Batch withPoisonAndGarbage() {
+            String topic = "batch-test-" + UUID.randomUUID();
+            String device = "batch-" + UUID.randomUUID();
+            UpdraftEvent first = seen(device);
+            UpdraftEvent poison = seen(device);
+            UpdraftEvent third = seen(device);
+            String garbage = "{not json";
+            List<ConsumerRecord<String, String>> records = List.of(
+                    new ConsumerRecord<>(topic, 0, 0, device, EventJson.write(first)),
+                    new ConsumerRecord<>(topic, 0, 1, device, garbage),
+                    new ConsumerRecord<>(topic, 0, 2, device, EventJson.write(poison)),
+                    new ConsumerRecord<>(topic, 0, 3, device, EventJson.write(third)));
+            return new Batch(topic + ".dlq", device, first, garbage, poison, third,
+                    new ConsumerRecords<>(Map.of(new TopicPartition(topic, 0), records)));
+        }
+
+        void failIfPoison(UpdraftEvent event) {
+            if (event.eventId().equals(poison.eventId())) {
+                throw new IllegalStateException("cannot apply " + event.eventId());
+            }
+        }
+    }
+
+    private static DeviceReport read(String payload) {
+        return EventJson.read(payload, DeviceReport.class);
     }
 
     @Test
-    void givenASetBasedBatch_whenItApplies_thenNoRecordIsAppliedAlone() {
-        String topic = "batch-test-" + UUID.randomUUID();
-        String device = "batch-" + UUID.randomUUID();
-        UpdraftEvent first = seen(device);
-        UpdraftEvent second = seen(device);
-        TopicPartition partition = new TopicPartition(topic, 0);
-        List<ConsumerRecord<String, String>> records = List.of(
-                new ConsumerRecord<>(topic, 0, 0, device, EventJson.write(first)),
-                new ConsumerRecord<>(topic, 0, 1, device, EventJson.write(second)));
+    void givenASetBasedBatch_whenItApplies_thenNoRecordIsAppliedAloneAndOnlyTheGarbageIsParked() {
+        Batch batch = Batch.withPoisonAndGarbage(); // its "poison" applies fine here
 
-        batches.applyBatch(new ConsumerRecords<>(Map.of(partition, records)), topic + ".dlq",
-                payload -> EventJson.read(payload, DeviceReport.class),
+        batches.applyBatch(batch.records(), batch.dlq(), BatchConsumptionTest::read,
                 all -> all.forEach(event -> inbox.firstDelivery(CONSUMER, event)), event -> {
                     throw new AssertionError("applied alone: " + event.eventId());
                 });
 
-        assertThat(applied(first)).isTrue();
-        assertThat(applied(second)).isTrue();
+        assertThat(applied(batch.first())).isTrue();
+        assertThat(applied(batch.poison())).isTrue();
+        assertThat(applied(batch.third())).isTrue();
+        eventually().until(() -> Kafka.values(batch.dlq(), batch.device()).contains(batch.garbage()));
+        assertThat(Kafka.values(batch.dlq(), batch.device())).containsExactly(batch.garbage());
     }
 
     private boolean applied(UpdraftEvent event) {

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,40 +38,14 @@ public class BatchConsumption {
      */
     public <T> void apply(ConsumerRecords<String, String> records, String deadLetterTopic, Function<String, T> read,
             Consumer<T> apply) {
-        List<ConsumerRecord<String, String>> readable = new ArrayList<>(records.count());
-        List<T> values = new ArrayList<>(records.count());
-        List<Future<RecordMetadata>> parked = new ArrayList<>();
-        for (ConsumerRecord<String, String> record : records) {
-            try {
-                values.add(read.apply(record.value()));
-                readable.add(record);
-            } catch (RuntimeException e) {
-                parked.add(park(record, deadLetterTopic, e));
-            }
-        }
-        if (!values.isEmpty()) {
-            try {
-                QuarkusTransaction.requiringNew().run(() -> values.forEach(apply));
-            } catch (RuntimeException batchFailed) {
-                LOG.debugf("batch of %d failed (%s), applying its records one by one", values.size(), batchFailed);
-                for (int i = 0; i < values.size(); i++) {
-                    T value = values.get(i);
-                    try {
-                        QuarkusTransaction.requiringNew().run(() -> apply.accept(value));
-                    } catch (RuntimeException e) {
-                        parked.add(park(readable.get(i), deadLetterTopic, e));
-                    }
-                }
-            }
-        }
-        awaitParked(parked, deadLetterTopic);
+        applyBatch(records, deadLetterTopic, read, values -> values.forEach(apply), apply);
     }
 
     /**
      * The set-based form: the batch's readable records applied together by {@code applyAll} (one call, in one
      * transaction, in offset order) instead of one by one. Records that cannot be read are parked first, and acknowledged
      * before the batch's transaction starts. If that transaction fails, every readable record is applied again alone
-     * with {@code applyOne} in its own transaction ({@link #apply}), and only the one that fails is parked.
+     * with {@code applyOne} in its own transaction, and only the one that fails is parked.
      *
      * @param applyAll applies the read values inside the current transaction
      * @param applyOne applies one read value inside the current transaction, as the batch would have
@@ -99,11 +71,16 @@ public class BatchConsumption {
             QuarkusTransaction.requiringNew().run(() -> applyAll.accept(values));
         } catch (RuntimeException batchFailed) {
             LOG.debugf("batch of %d failed (%s), applying its records one at a time", values.size(), batchFailed);
-            for (ConsumerRecord<String, String> record : readable) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                apply(new ConsumerRecords<>(Map.of(partition, List.of(record)), Map.of()), deadLetterTopic, read,
-                        applyOne);
+            List<Future<RecordMetadata>> failed = new ArrayList<>();
+            for (int i = 0; i < values.size(); i++) {
+                T value = values.get(i);
+                try {
+                    QuarkusTransaction.requiringNew().run(() -> applyOne.accept(value));
+                } catch (RuntimeException e) {
+                    failed.add(park(readable.get(i), deadLetterTopic, e));
+                }
             }
+            awaitParked(failed, deadLetterTopic);
         }
     }
 
