@@ -81,17 +81,7 @@ class FanoutInsertsTest extends WatchedTopicsTest {
     @Test
     void installs_keep_leaving_while_another_transaction_holds_the_rollout_row() throws Exception {
         // given a wave of 3,000 devices being sent 50 a transaction
-        String model = Fleet.uniqueModel();
-        Map<String, String> devices = new LinkedHashMap<>();
-        for (int i = 0; i < 3_000; i++) {
-            devices.put(model + String.format("-%04d", i), "eu");
-        }
-        insertDevices(devices);
-        String releaseId = model + "-release";
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
-        Api.awaitRelease(releaseId);
-        String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "filter", "model == \"" + model + "\"",
-                "waves", List.of(100), "soakTime", "PT1H")).then().statusCode(201).extract().path("id");
+        String rolloutId = oneWaveRollout(3_000);
 
         // when another transaction holds the rollout row FOR UPDATE (as a report batch or the wave gate does)
         try (Connection lock = dataSource.getConnection()) {
@@ -112,17 +102,7 @@ class FanoutInsertsTest extends WatchedTopicsTest {
     @Test
     void a_dispatch_row_put_back_at_its_start_sends_every_install_once_more_and_ends() throws Exception {
         // given a wave of 130 devices (three chunks of 50) that has been sent completely
-        String model = Fleet.uniqueModel();
-        Map<String, String> devices = new LinkedHashMap<>();
-        for (int i = 0; i < 130; i++) {
-            devices.put(model + String.format("-%04d", i), "eu");
-        }
-        insertDevices(devices);
-        String releaseId = model + "-release";
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
-        Api.awaitRelease(releaseId);
-        String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "filter", "model == \"" + model + "\"",
-                "waves", List.of(100), "soakTime", "PT1H")).then().statusCode(201).extract().path("id");
+        String rolloutId = oneWaveRollout(130);
         awaitInstalls(rolloutId, 1, 130);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> dispatchRows(rolloutId) == 0);
@@ -143,21 +123,33 @@ class FanoutInsertsTest extends WatchedTopicsTest {
         Map<String, Long> perEvent = new HashMap<>();
         sent.forEach(command -> perEvent.merge(command.eventId(), 1L, Long::sum));
         assertThat(perEvent).hasSize(130).allSatisfy((event, times) -> assertThat(times).isEqualTo(2));
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement actions = connection.prepareStatement(
-                        "select count(*) from device_action where rollout_id = ?")) {
-            actions.setString(1, rolloutId);
-            try (ResultSet row = actions.executeQuery()) {
-                row.next();
-                assertThat(row.getLong(1)).isEqualTo(130);
-            }
+        assertThat(countOf("device_action", rolloutId)).isEqualTo(130);
+    }
+
+    /** A rollout of {@code devices} new devices of a model of its own, in one 100 % wave held by an hour's soak. */
+    private String oneWaveRollout(int devices) throws Exception {
+        String model = Fleet.uniqueModel();
+        Map<String, String> fleet = new LinkedHashMap<>();
+        for (int i = 0; i < devices; i++) {
+            fleet.put(model + String.format("-%04d", i), "eu");
         }
+        insertDevices(fleet);
+        String releaseId = model + "-release";
+        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        Api.awaitRelease(releaseId);
+        return Api.createRollout(Map.of("releaseId", releaseId, "filter", "model == \"" + model + "\"",
+                "waves", List.of(100), "soakTime", "PT1H")).then().statusCode(201).extract().path("id");
     }
 
     private long dispatchRows(String rolloutId) throws Exception {
+        return countOf("command_dispatch", rolloutId);
+    }
+
+    /** Rows of the rollout in a table with a rollout_id column. */
+    private long countOf(String table, String rolloutId) throws Exception {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement rows = connection.prepareStatement(
-                        "select count(*) from command_dispatch where rollout_id = ?")) {
+                        "select count(*) from " + table + " where rollout_id = ?")) {
             rows.setString(1, rolloutId);
             try (ResultSet row = rows.executeQuery()) {
                 row.next();
