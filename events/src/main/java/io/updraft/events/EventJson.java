@@ -36,7 +36,8 @@ public final class EventJson {
     /**
      * Reads one event of the given contract (e.g. {@code DeviceReport.class}).
      *
-     * @throws MalformedEventException if the text is not JSON, names an unknown type, or lacks its identity
+     * @throws MalformedEventException if the text is not JSON, names an unknown type, lacks its identity, or carries a
+     *         schemaVersion this reader does not support (missing counts as 0, unsupported)
      */
     public static <T extends UpdraftEvent> T read(String json, Class<T> contract) {
         return checked(json == null || json.isBlank(), () -> MAPPER.readValue(json, contract), contract);
@@ -73,6 +74,13 @@ public final class EventJson {
         }
         if (event.key() == null || event.key().isBlank()) {
             throw new MalformedEventException(event.type() + " " + event.eventId() + " without its key field");
+        }
+        if (event.schemaVersion() < UpdraftEvent.MIN_SCHEMA_VERSION || event.schemaVersion() > UpdraftEvent.SCHEMA_VERSION) {
+            // a version this reader does not know may mean anything: park it rather than guess (additive fields do
+            // not change the version; readers ignore fields they do not know)
+            throw new MalformedEventException(event.type() + " " + event.eventId() + " has unsupported schemaVersion "
+                    + event.schemaVersion() + " (this reader applies " + UpdraftEvent.MIN_SCHEMA_VERSION + " to "
+                    + UpdraftEvent.SCHEMA_VERSION + ")");
         }
         return event;
     }

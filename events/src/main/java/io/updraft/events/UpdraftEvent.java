@@ -7,7 +7,13 @@ import java.time.Instant;
  * delivery is at least once.
  */
 public interface UpdraftEvent {
+    /**
+     * The version every event is written with, and the newest a reader applies. It changes only when a field changes
+     * meaning or a required field is added; adding an optional field does not change it.
+     */
     int SCHEMA_VERSION = 1;
+    /** The oldest version a reader still applies; a record outside [MIN, SCHEMA_VERSION] is dead-lettered. */
+    int MIN_SCHEMA_VERSION = 1;
 
     String eventId();
 

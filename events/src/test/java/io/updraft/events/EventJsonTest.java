@@ -95,7 +95,7 @@ class EventJsonTest {
     @Test
     void readersIgnoreFieldsTheyDoNotKnow() {
         String json = "{\"type\":\"DeviceSeen\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
-                + "\"schemaVersion\":2,\"deviceId\":\"d9\",\"signalStrength\":-70}";
+                + "\"schemaVersion\":1,\"deviceId\":\"d9\",\"signalStrength\":-70}";
         DeviceReport report = EventJson.read(json, DeviceReport.class);
         assertThat(report).isInstanceOf(DeviceReport.DeviceSeen.class);
         assertThat(report.deviceId()).isEqualTo("d9");
@@ -116,6 +116,20 @@ class EventJsonTest {
         // an event of another topic is not a device report
         String release = EventJson.write(oneOfEach().get(0));
         assertThatThrownBy(() -> EventJson.read(release, DeviceReport.class)).isInstanceOf(MalformedEventException.class);
+    }
+
+    @Test
+    void unsupportedSchemaVersionsAreRefused() {
+        String template = "{\"type\":\"DeviceSeen\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
+                + "%s\"deviceId\":\"d9\"}";
+        assertThat(EventJson.read(template.formatted("\"schemaVersion\":1,"), DeviceReport.class).deviceId())
+                .isEqualTo("d9");
+        for (String version : new String[] { "\"schemaVersion\":999,", "\"schemaVersion\":2,",
+                "\"schemaVersion\":0,", "\"schemaVersion\":-1,", "" }) {
+            assertThatThrownBy(() -> EventJson.read(template.formatted(version), DeviceReport.class))
+                    .as(version).isInstanceOf(MalformedEventException.class)
+                    .hasMessageContaining("unsupported schemaVersion");
+        }
     }
 
     @SuppressWarnings("unchecked")
