@@ -24,8 +24,12 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Optional;
 
-/** Artifact list, download (byte ranges) and .MD5SUM, for artifacts of the device's own action only. */
+/**
+ * Artifact list, download (byte ranges) and .MD5SUM, for artifacts of the device's own action only, each after
+ * requiring the request's {@link DevicePrincipal} for its tenant and device.
+ */
 @Path("/{tenant}/controller/v1/{controllerId}/softwaremodules/{artifactId}/artifacts")
+@DeviceAuthenticated
 public class DdiArtifactResource {
     private static final String MD5SUM = ".MD5SUM";
 
@@ -42,6 +46,7 @@ public class DdiArtifactResource {
     @Produces({ JSON, HAL_JSON })
     public List<DdiArtifact> list(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @PathParam("artifactId") long artifactId) {
+        DevicePrincipal.require(tenant, controllerId);
         DdiLinks links = DdiLinks.of(config.publicUrl().orElse(uri.getBaseUri().toString()), tenant, controllerId);
         return artifacts.ofModule(controllerId, artifactId).stream()
                 .map(ref -> DeploymentMapper.toArtifact(ref, links))
@@ -51,9 +56,10 @@ public class DdiArtifactResource {
     /** No {@code @Produces}: agents send {@code Accept: application/json} even here; the type is set per answer. */
     @GET
     @Path("/{filename}")
-    public Response download(@PathParam("controllerId") String controllerId, @PathParam("artifactId") long artifactId,
-            @PathParam("filename") String filename, @HeaderParam("Range") String range,
-            @HeaderParam("If-Range") String ifRange) {
+    public Response download(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
+            @PathParam("artifactId") long artifactId, @PathParam("filename") String filename,
+            @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange) {
+        DevicePrincipal.require(tenant, controllerId);
         Optional<ArtifactRef> artifact = artifacts.find(controllerId, artifactId, filename);
         if (artifact.isPresent()) {
             return proxy.stream(artifact.get(), range, ifRange);

@@ -8,18 +8,21 @@ import io.updraft.gateway.poll.DeviceViewCache;
 import io.updraft.gateway.poll.FirstContact;
 import io.updraft.gateway.poll.PollView;
 import io.updraft.support.problem.Problem;
+import io.updraft.support.validation.Inputs;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.PathSegment;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
 /**
- * DDI authentication ({@code GatewayToken} for any device, {@code TargetToken} for its own device only) and the
- * tenant check, on {@code /{tenant}/controller/v1/{controllerId}/**} only; the management API uses bearer JWTs.
- * TargetTokens are checked against the cached poll view, so authenticating a poll costs no database access.
+ * DDI authentication ({@code GatewayToken} for any device, {@code TargetToken} for its own device only), the tenant
+ * check and the identifier check of tenant and controllerId, for every request matched to a DDI resource
+ * ({@link DeviceAuthenticated}); the management API uses bearer JWTs. It decides on the path parameters the router
+ * matched (never on a re-parsed path, which an encoded slash once made differ) and, on success, binds a
+ * {@link DevicePrincipal} to the request for the resource methods to require. TargetTokens are checked against the
+ * cached poll view, so authenticating a poll costs no database access.
  */
 public class DdiAuthFilter {
     static final String GATEWAY_TOKEN = "GatewayToken";
@@ -40,17 +43,22 @@ public class DdiAuthFilter {
      * context (CDI, transaction) for propagation, a few percent of a poll's CPU.
      */
     @ServerRequestFilter
+    @DeviceAuthenticated
     public void authenticate(ResteasyReactiveContainerRequestContext request) {
-        List<PathSegment> segments = request.getUriInfo().getPathSegments();
-        if (segments.size() < 4 || !"controller".equals(segments.get(1).getPath())
-                || !"v1".equals(segments.get(2).getPath())) {
+        ResteasyReactiveRequestContext matched = (ResteasyReactiveRequestContext) request.getServerRequestContext();
+        String tenant = matched.getPathParameter("tenant", false);
+        String controllerId = matched.getPathParameter("controllerId", false);
+        // identifiers first (a cheap char loop), before any cache lookup or database access
+        if (!Inputs.isIdentifier(tenant) || !Inputs.isIdentifier(controllerId)) {
+            request.abortWith(problem(Response.Status.BAD_REQUEST, "tenant and controllerId must be 1-"
+                    + Inputs.MAX_IDENTIFIER + " characters of A-Z a-z 0-9 . _ - ~ : @ +, starting with a letter or"
+                    + " digit"));
             return;
         }
-        if (!config.tenant().equalsIgnoreCase(segments.get(0).getPath())) {
-            request.abortWith(problem(Response.Status.NOT_FOUND, "unknown tenant " + segments.get(0).getPath()));
+        if (!config.tenant().equalsIgnoreCase(tenant)) {
+            request.abortWith(problem(Response.Status.NOT_FOUND, "unknown tenant"));
             return;
         }
-        String controllerId = segments.get(3).getPath();
         String[] credentials = split(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         String targetToken = credentials != null && TARGET_TOKEN.equalsIgnoreCase(credentials[0]) ? credentials[1]
                 : null;
@@ -61,7 +69,8 @@ public class DdiAuthFilter {
             Uni<Response> verdict = Uni.createFrom().completionStage(() -> firstContact.load(controllerId))
                     .ifNoItem().after(config.firstContact().maxWait()).fail()
                     .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(view -> verdict(view.known() && TargetTokens.matches(targetToken, view.tokenSha256())))
+                    .map(view -> view.known() && TargetTokens.matches(targetToken, view.tokenSha256()) ? null
+                            : unauthorized())
                     .onFailure().recoverWithItem(() -> {
                         firstContact.refused();
                         return FirstContactBusy.response(config, controllerId);
@@ -72,18 +81,23 @@ public class DdiAuthFilter {
                 if (response != null) {
                     request.abortWith(response);
                 } else {
+                    new DevicePrincipal(tenant, controllerId, DevicePrincipal.Kind.TARGET_TOKEN).bind(matched);
                     request.resume();
                 }
             }, request::resume);
             return;
         }
-        if (!authenticated(credentials, cached)) {
-            request.abortWith(verdict(false));
+        DevicePrincipal.Kind kind = authenticated(credentials, cached);
+        if (kind == null) {
+            request.abortWith(unauthorized());
+            return;
         }
+        new DevicePrincipal(tenant, controllerId, kind).bind(matched);
     }
 
-    private static Response verdict(boolean authenticated) {
-        return authenticated ? null : Response.fromResponse(problem(Response.Status.UNAUTHORIZED,
+    /** 401 problem+json with the challenge agents expect. */
+    static Response unauthorized() {
+        return Response.fromResponse(problem(Response.Status.UNAUTHORIZED,
                 "a valid 'Authorization: TargetToken <token>' or 'GatewayToken <token>' is required"))
                 .header(HttpHeaders.WWW_AUTHENTICATE, TARGET_TOKEN).build();
     }
@@ -115,20 +129,23 @@ public class DdiAuthFilter {
         return new String[] { authorization.substring(start, gap), authorization.substring(credentials, end) };
     }
 
-    private boolean authenticated(String[] parts, PollView cached) {
+    /** How the request proved it may act for the device, or null if it did not. */
+    private DevicePrincipal.Kind authenticated(String[] parts, PollView cached) {
         if (config.anonymousEnabled()) {
-            return true;
+            return DevicePrincipal.Kind.ANONYMOUS;
         }
         if (parts == null) {
-            return false;
+            return null;
         }
         if (GATEWAY_TOKEN.equalsIgnoreCase(parts[0])) {
-            return config.gatewayToken().map(expected -> TargetTokens.sameSecret(parts[1], expected)).orElse(false);
+            return config.gatewayToken().filter(expected -> TargetTokens.sameSecret(parts[1], expected)).isPresent()
+                    ? DevicePrincipal.Kind.GATEWAY_TOKEN : null;
         }
         if (TARGET_TOKEN.equalsIgnoreCase(parts[0])) {
-            return cached != null && cached.known() && TargetTokens.matches(parts[1], cached.tokenSha256());
+            return cached != null && cached.known() && TargetTokens.matches(parts[1], cached.tokenSha256())
+                    ? DevicePrincipal.Kind.TARGET_TOKEN : null;
         }
-        return false;
+        return null;
     }
 
     private static Response problem(Response.Status status, String detail) {

@@ -52,9 +52,13 @@ import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.function.Supplier;
 
-/** hawkBit DDI v1 root controller: poll, deployment, feedback, cancel, configData, health. */
+/**
+ * hawkBit DDI v1 root controller: poll, deployment, feedback, cancel, configData, health. Every method first requires
+ * the request's {@link DevicePrincipal} for its tenant and device (set by {@link DdiAuthFilter}).
+ */
 @Path("/{tenant}/controller/v1/{controllerId}")
 @Produces({ JSON, HAL_JSON })
+@DeviceAuthenticated
 public class DdiRootResource {
     @Inject
     GatewayConfig config;
@@ -98,6 +102,7 @@ public class DdiRootResource {
      */
     @GET
     public Uni<DdiPoll> poll(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId) {
+        DevicePrincipal.require(tenant, controllerId);
         polls.increment();
         PollView cached = views.peek(controllerId);
         if (cached != null && cached.registered()
@@ -153,6 +158,7 @@ public class DdiRootResource {
     @Path("/deploymentBase/{actionId}")
     public DdiDeploymentBase deploymentBase(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId) {
+        DevicePrincipal.require(tenant, controllerId);
         DeviceAction action = feedbacks.retrieve(controllerId, actionId)
                 .orElseThrow(() -> FeedbackIntake.notFound(actionId));
         return DeploymentMapper.toDeploymentBase(action.install(), links(tenant, controllerId), Instant.now());
@@ -163,6 +169,7 @@ public class DdiRootResource {
     @Path("/installedBase/{actionId}")
     public DdiDeploymentBase installedBase(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId) {
+        DevicePrincipal.require(tenant, controllerId);
         DeviceAction action = feedbacks.installed(controllerId, actionId);
         return DeploymentMapper.toInstalledBase(action.install(), links(tenant, controllerId), Instant.now());
     }
@@ -173,6 +180,7 @@ public class DdiRootResource {
     @Consumes({ JSON, HAL_JSON })
     public Response reportInstalled(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @NotNull @Valid DdiInstalledBase body) {
+        DevicePrincipal.require(tenant, controllerId);
         if (!views.get(controllerId).registered()) {
             registry.register(controllerId, tenant);
         }
@@ -183,16 +191,19 @@ public class DdiRootResource {
     @POST
     @Path("/deploymentBase/{actionId}/feedback")
     @Consumes({ JSON, HAL_JSON })
-    public Response deploymentFeedback(@PathParam("controllerId") String controllerId,
-            @PathParam("actionId") long actionId, @NotNull DdiActionFeedback body) {
+    public Response deploymentFeedback(@PathParam("tenant") String tenant,
+            @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId,
+            @NotNull DdiActionFeedback body) {
+        DevicePrincipal.require(tenant, controllerId);
         feedbacks.deploymentFeedback(controllerId, actionId, parse(body));
         return Response.ok().build();
     }
 
     @GET
     @Path("/cancelAction/{actionId}")
-    public DdiCancel cancelAction(@PathParam("controllerId") String controllerId,
+    public DdiCancel cancelAction(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @PathParam("actionId") long actionId) {
+        DevicePrincipal.require(tenant, controllerId);
         DeviceAction action = feedbacks.cancelToOffer(controllerId, actionId);
         String id = Long.toString(action.actionId);
         return new DdiCancel(id, new DdiCancel.CancelAction(id));
@@ -201,8 +212,9 @@ public class DdiRootResource {
     @POST
     @Path("/cancelAction/{actionId}/feedback")
     @Consumes({ JSON, HAL_JSON })
-    public Response cancelFeedback(@PathParam("controllerId") String controllerId,
+    public Response cancelFeedback(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @PathParam("actionId") long actionId, @NotNull DdiActionFeedback body) {
+        DevicePrincipal.require(tenant, controllerId);
         feedbacks.cancelFeedback(controllerId, actionId, parse(body));
         return Response.ok().build();
     }
@@ -212,6 +224,7 @@ public class DdiRootResource {
     @Consumes({ JSON, HAL_JSON })
     public Response configData(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @NotNull DdiConfigData body) {
+        DevicePrincipal.require(tenant, controllerId);
         AttributeUpdate mode = AttributeUpdate.parse(body.mode())
                 .orElseThrow(() -> ProblemException.badRequest("mode must be merge, replace or remove"));
         if (!views.get(controllerId).registered()) {
@@ -225,7 +238,9 @@ public class DdiRootResource {
     @Path("/health")
     @Consumes({ JSON, HAL_JSON })
     @Transactional
-    public Response health(@PathParam("controllerId") String controllerId, @NotNull @Valid DdiHealth body) {
+    public Response health(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
+            @NotNull @Valid DdiHealth body) {
+        DevicePrincipal.require(tenant, controllerId);
         outbox.append(new DeviceTelemetry.HealthReported(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, controllerId, body.bootOk(),
                 body.crashCount() == null ? 0 : body.crashCount(), body.appHealthy(), body.metrics()));
