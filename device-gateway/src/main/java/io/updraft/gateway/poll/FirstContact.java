@@ -101,8 +101,9 @@ public class FirstContact {
                 return views;
             } catch (RuntimeException e) {
                 if (attempt == ATTEMPTS) {
-                    LOG.warnf("first-contact batch of %d devices failed %d times, answering 503: %s", visits.size(),
-                            ATTEMPTS, e.getMessage());
+                    // the queue then tries a batch's devices one by one: only a device that fails alone gets 503
+                    LOG.warnf("first-contact batch of %d devices failed %d times: %s", visits.size(), ATTEMPTS,
+                            e.getMessage());
                     throw e;
                 }
                 LOG.debugf("first-contact batch failed (attempt %d), retrying: %s", attempt, e.getMessage());

@@ -1,6 +1,8 @@
 package io.updraft.gateway.poll;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,9 @@ public final class FirstContactQueue implements AutoCloseable {
 
     private record Waiting(Visit visit, CompletableFuture<PollView> answer) {
     }
+
+    /** Visits of a failed batch that may fail alone before the rest is failed without trying (see applyAlone). */
+    private static final int MAX_FAILED_ALONE = 3;
 
     private final ArrayBlockingQueue<Waiting> queue;
     private final int batchSize;
@@ -96,15 +101,44 @@ public final class FirstContactQueue implements AutoCloseable {
         for (Waiting waiting : taken) {
             visits.merge(waiting.visit().controllerId(), waiting.visit(), (a, b) -> a.registers() ? a : b);
         }
-        Map<String, PollView> views;
         try {
-            views = batch.apply(List.copyOf(visits.values()));
+            answer(taken, batch.apply(List.copyOf(visits.values())));
         } catch (Throwable e) {
-            taken.forEach(w -> w.answer().completeExceptionally(e));
-            return;
+            if (visits.size() == 1) {
+                taken.forEach(w -> w.answer().completeExceptionally(e));
+            } else {
+                applyAlone(taken, visits.values(), e);
+            }
         }
-        for (Waiting waiting : taken) {
-            waiting.answer().complete(views.getOrDefault(waiting.visit().controllerId(), PollView.UNKNOWN));
+    }
+
+    /**
+     * A failed batch, one visit at a time: a visit the database refuses (an id it cannot store) then fails alone
+     * instead of every device that polled beside it. When several fail alone the database itself is failing, and
+     * the rest fail at once rather than holding the writer for a batch's worth of doomed transactions.
+     */
+    private void applyAlone(List<Waiting> taken, Collection<Visit> visits, Throwable batchFailure) {
+        Map<String, List<Waiting>> byDevice = new HashMap<>();
+        taken.forEach(w -> byDevice.computeIfAbsent(w.visit().controllerId(), id -> new ArrayList<>()).add(w));
+        int failedAlone = 0;
+        for (Visit visit : visits) {
+            List<Waiting> ofDevice = byDevice.get(visit.controllerId());
+            if (failedAlone >= MAX_FAILED_ALONE) {
+                ofDevice.forEach(w -> w.answer().completeExceptionally(batchFailure));
+                continue;
+            }
+            try {
+                answer(ofDevice, batch.apply(List.of(visit)));
+            } catch (Throwable e) {
+                failedAlone++;
+                ofDevice.forEach(w -> w.answer().completeExceptionally(e));
+            }
+        }
+    }
+
+    private static void answer(List<Waiting> waiting, Map<String, PollView> views) {
+        for (Waiting w : waiting) {
+            w.answer().complete(views.getOrDefault(w.visit().controllerId(), PollView.UNKNOWN));
         }
     }
 

@@ -6,6 +6,7 @@ import io.updraft.gateway.repository.Device;
 import io.updraft.gateway.repository.DeviceActionRepository;
 import io.updraft.gateway.repository.DeviceRepository;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.validation.Identifier;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -24,7 +25,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Management API of the gateway: device credentials, and what the gateway holds for a device. */
+/**
+ * Management API of the gateway: device credentials, and what the gateway holds for a device. A controllerId that
+ * is no identifier is a 400 before anything is read or written.
+ */
 @Path("/api/v1/devices/{controllerId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -51,7 +55,7 @@ public class DeviceAdminResource {
     @PUT
     @Path("/token")
     @RolesAllowed("operator")
-    public Response provisionToken(@PathParam("controllerId") String controllerId,
+    public Response provisionToken(@PathParam("controllerId") @Identifier String controllerId,
             @NotNull @Valid TokenRequest request) {
         registry.provisionToken(controllerId, TargetTokens.sha256(request.token()));
         return Response.noContent().build();
@@ -59,7 +63,7 @@ public class DeviceAdminResource {
 
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public DeviceSummary device(@PathParam("controllerId") String controllerId) {
+    public DeviceSummary device(@PathParam("controllerId") @Identifier String controllerId) {
         Device device = devices.findByIdOptional(controllerId)
                 .orElseThrow(() -> ProblemException.notFound("no device " + controllerId));
         List<ActionSummary> history = actions.allOf(controllerId).stream()

@@ -125,4 +125,67 @@ class FirstContactQueueTest {
         assertThat(queue.submit(new FirstContactQueue.Visit("b", "DEFAULT")).get(5, TimeUnit.SECONDS).registered())
                 .isTrue();
     }
+
+    @Test
+    void givenOneVisitTheDatabaseRefusesInABatch_whenApplied_thenOnlyThatVisitFailsAndTheOthersAreRegistered()
+            throws Exception {
+        List<List<FirstContactQueue.Visit>> applied = new ArrayList<>();
+        queue = new FirstContactQueue("test", 100, 100, visits -> {
+            applied.add(visits);
+            if (visits.get(0).controllerId().equals("blocker")) {
+                firstBatchStarted.countDown();
+                release.await(10, TimeUnit.SECONDS);
+            }
+            if (visits.stream().anyMatch(v -> v.controllerId().equals("poison"))) {
+                throw new IllegalStateException("value too long for type character varying(200)");
+            }
+            return this.apply(visits);
+        });
+        queue.submit(new FirstContactQueue.Visit("blocker", "DEFAULT"));
+        assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<PollView>> good = new ArrayList<>();
+        good.add(queue.submit(new FirstContactQueue.Visit("good-1", "DEFAULT")));
+        good.add(queue.submit(new FirstContactQueue.Visit("good-2", "DEFAULT")));
+        CompletableFuture<PollView> poison = queue.submit(new FirstContactQueue.Visit("poison", "DEFAULT"));
+        good.add(queue.submit(new FirstContactQueue.Visit("good-3", "DEFAULT")));
+        good.add(queue.submit(new FirstContactQueue.Visit("good-4", null)));
+
+        release.countDown();
+
+        assertThatThrownBy(() -> poison.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        for (CompletableFuture<PollView> answer : good) {
+            assertThat(answer.get(5, TimeUnit.SECONDS)).isNotNull();
+        }
+        assertThat(good.subList(0, 3)).allSatisfy(answer -> assertThat(answer.join().registered()).isTrue());
+        assertThat(applied.get(1)).hasSize(5); // the whole batch first, then each of its visits alone
+        assertThat(applied.subList(2, applied.size())).allSatisfy(batch -> assertThat(batch).hasSize(1));
+    }
+
+    @Test
+    void givenADatabaseThatRefusesEveryVisit_whenABatchFails_thenOnlyAFewAreTriedAloneBeforeAllFail()
+            throws Exception {
+        List<List<FirstContactQueue.Visit>> applied = new ArrayList<>();
+        queue = new FirstContactQueue("test", 100, 100, visits -> {
+            applied.add(visits);
+            if (visits.get(0).controllerId().equals("blocker")) {
+                firstBatchStarted.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                return Map.of();
+            }
+            throw new IllegalStateException("database down");
+        });
+        queue.submit(new FirstContactQueue.Visit("blocker", "DEFAULT"));
+        assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<PollView>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answers.add(queue.submit(new FirstContactQueue.Visit("dev-" + i, "DEFAULT")));
+        }
+
+        release.countDown();
+
+        for (CompletableFuture<PollView> answer : answers) {
+            assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        }
+        assertThat(applied).as("the blocker, the batch of 50, then a few alone").hasSizeLessThanOrEqualTo(2 + 4);
+    }
 }
