@@ -22,7 +22,7 @@ class ConfigDataAndHealthTest extends GatewayTestBase {
                 "id", 3, "time", "20261127T151750", "status", Map.of("execution", "closed")));
         put(device, Map.of("data", Map.of("revision", "2.0", "serial", "42")));
         put(device, Map.of("mode", "remove", "data", Map.of("serial", "")));
-        put(device, Map.of("mode", "replace", "data", Map.of("model", "other", "hwRevision", 3)));
+        put(device, Map.of("mode", "replace", "data", Map.of("model", "other", "hwRevision", "3")));
 
         eventually().until(() -> Reports.of(device.id(), DeviceReport.DeviceAttributesUpdated.class).size() == 4);
         List<DeviceReport.DeviceAttributesUpdated> updates =

@@ -1,6 +1,5 @@
 package io.updraft.gateway.device;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,17 +33,5 @@ public enum AttributeUpdate {
 
     public String ddiName() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    static Map<String, String> copyWithoutNulls(Map<String, ?> data) {
-        Map<String, String> copy = new LinkedHashMap<>();
-        if (data != null) {
-            data.forEach((key, value) -> {
-                if (key != null && value != null) {
-                    copy.put(key, String.valueOf(value));
-                }
-            });
-        }
-        return copy;
     }
 }

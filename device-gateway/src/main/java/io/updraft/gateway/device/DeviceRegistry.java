@@ -125,11 +125,15 @@ public class DeviceRegistry {
         changes.changed(controllerId);
     }
 
-    /** Applies a configData report and publishes the whole resulting attribute set. */
+    /**
+     * Applies a configData report (already checked: {@link ReportedAttributes#of}) and publishes the whole resulting
+     * attribute set; a result beyond {@link ReportedAttributes#MAX_COUNT} is a 400 and changes nothing.
+     */
     @Transactional
-    public Map<String, String> updateAttributes(String controllerId, AttributeUpdate mode, Map<String, ?> data) {
+    public Map<String, String> updateAttributes(String controllerId, AttributeUpdate mode,
+            Map<String, String> reported) {
         Device device = devices.lockOrCreate(controllerId);
-        Map<String, String> result = mode.apply(attributesOf(device), AttributeUpdate.copyWithoutNulls(data));
+        Map<String, String> result = ReportedAttributes.bounded(mode.apply(attributesOf(device), reported));
         device.attributes = write(result);
         device.attributesReported = true;
         outbox.append(new DeviceReport.DeviceAttributesUpdated(EventMeta.newId(), EventMeta.now(),

@@ -19,6 +19,7 @@ import io.updraft.gateway.ddi.DdiInstalledBase;
 import io.updraft.gateway.ddi.DdiPoll;
 import io.updraft.gateway.device.AttributeUpdate;
 import io.updraft.gateway.device.DeviceRegistry;
+import io.updraft.gateway.device.ReportedAttributes;
 import io.updraft.gateway.mapping.DdiLinks;
 import io.updraft.gateway.mapping.DeploymentMapper;
 import io.updraft.gateway.mapping.FeedbackDetails;
@@ -50,6 +51,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -184,7 +186,7 @@ public class DdiRootResource {
         if (!views.get(controllerId).registered()) {
             registry.register(controllerId, tenant);
         }
-        registry.reportInstalled(controllerId, blankToNull(body.releaseId()), body.version().trim());
+        registry.reportInstalled(controllerId, body.releaseId(), body.version().trim());
         return Response.ok().build();
     }
 
@@ -227,10 +229,11 @@ public class DdiRootResource {
         DevicePrincipal.require(tenant, controllerId);
         AttributeUpdate mode = AttributeUpdate.parse(body.mode())
                 .orElseThrow(() -> ProblemException.badRequest("mode must be merge, replace or remove"));
+        Map<String, String> reported = ReportedAttributes.of(body.data());
         if (!views.get(controllerId).registered()) {
             registry.register(controllerId, tenant);
         }
-        registry.updateAttributes(controllerId, mode, body.data());
+        registry.updateAttributes(controllerId, mode, reported);
         return Response.ok().build();
     }
 
@@ -249,10 +252,6 @@ public class DdiRootResource {
 
     private DdiLinks links(String tenant, String controllerId) {
         return DdiLinks.of(config.publicUrl().orElse(uri.getBaseUri().toString()), tenant, controllerId);
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static Feedback parse(DdiActionFeedback body) {
