@@ -99,8 +99,14 @@ class BatchIntakeTest extends GatewayTestBase {
     @Test
     void givenABatchWithACommandTheDatabaseRefuses_whenApplied_thenTheOthersAreAppliedAndOnlyItIsParked() {
         Scenario scenario = new Scenario();
-        String tooLong = "dev-" + "x".repeat(250); // device.controller_id is varchar(200)
-        DeviceCommand.InstallRequested refused = Commands.install(tooLong, Commands.newActionId());
+        // readable, with a valid deviceId, but an eventId the inbox cannot hold (processed_event.event_id is
+        // varchar(64)); an over-long deviceId no longer gets this far, it is parked when read
+        DeviceCommand.InstallRequested valid = Commands.install(scenario.device("R"), Commands.newActionId());
+        DeviceCommand.InstallRequested refused = new DeviceCommand.InstallRequested("e".repeat(100),
+                valid.occurredAt(), valid.schemaVersion(), valid.deviceId(), valid.actionId(), valid.rolloutId(),
+                valid.wave(), valid.cohort(), valid.releaseId(), valid.releaseName(), valid.version(),
+                valid.artifacts(), valid.actionType(), valid.deadline(), valid.rollback(), valid.expiresAt(),
+                valid.maintenanceWindow());
         List<ConsumerRecord<String, String>> records = List.of(
                 record(Commands.install(scenario.device("P"), scenario.action("P1")), 0),
                 record(refused, 1),
@@ -110,7 +116,8 @@ class BatchIntakeTest extends GatewayTestBase {
 
         assertThat(scenario.actions()).isEqualTo(Map.of("P", List.of("P1 PENDING"), "Q", List.of("Q1 PENDING")));
         String dlq = Topics.deadLetter(Topics.DEVICE_COMMANDS);
-        eventually().until(() -> Kafka.values(dlq, tooLong).contains(EventJson.write(refused)));
+        eventually().until(() -> Kafka.values(dlq, refused.deviceId()).contains(EventJson.write(refused)));
+        assertThat(Kafka.headersOf(dlq, EventJson.write(refused)).get("dead-letter-reason")).isNotBlank();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.updraft.devstack.DevStack;
 import io.updraft.events.EventJson;
 import io.updraft.events.UpdraftEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,8 @@ final class Kafka {
     private static KafkaProducer<String, String> producer;
     private static final Map<String, KafkaConsumer<String, String>> readers = new HashMap<>();
     private static final Map<String, Map<String, List<String>>> seen = new HashMap<>();
+    /** Per topic, per value: the record's headers as text (the last record with that value). */
+    private static final Map<String, Map<String, Map<String, String>>> headers = new HashMap<>();
 
     private Kafka() {
     }
@@ -55,10 +58,20 @@ final class Kafka {
     static synchronized List<String> values(String topic, String key) {
         KafkaConsumer<String, String> reader = readers.computeIfAbsent(topic, Kafka::reader);
         Map<String, List<String>> byKey = seen.computeIfAbsent(topic, t -> new HashMap<>());
+        Map<String, Map<String, String>> headersByValue = headers.computeIfAbsent(topic, t -> new HashMap<>());
         for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
             byKey.computeIfAbsent(String.valueOf(record.key()), k -> new ArrayList<>()).add(record.value());
+            Map<String, String> texts = new HashMap<>();
+            record.headers().forEach(h -> texts.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+            headersByValue.put(record.value(), texts);
         }
         return List.copyOf(byKey.getOrDefault(key, List.of()));
+    }
+
+    /** The headers of the record seen on {@code topic} with this value (empty if none was seen yet). */
+    static synchronized Map<String, String> headersOf(String topic, String value) {
+        values(topic, "");
+        return Map.copyOf(headers.get(topic).getOrDefault(value, Map.of()));
     }
 
     static synchronized boolean anyValue(String topic, String value) {

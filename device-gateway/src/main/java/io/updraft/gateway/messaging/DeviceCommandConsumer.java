@@ -3,10 +3,12 @@ package io.updraft.gateway.messaging;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.EventJson;
+import io.updraft.events.MalformedEventException;
 import io.updraft.gateway.action.CommandIntake;
 import io.updraft.gateway.action.MaintenanceSchedule;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
+import io.updraft.support.validation.Inputs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -18,9 +20,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * device-commands → the devices' actions, a polled batch per transaction with a handful of set-based statements
  * ({@link CommandIntake#applyAll}): a wave of a hundred thousand commands is neither a hundred thousand commits nor
- * a hundred thousand round trips per statement. A record that cannot be read — or whose maintenance window the
- * gateway cannot evaluate, since a window never honoured is worse than none — is parked on the DLQ and the batch
- * goes on. If the batch's transaction fails, its records are applied again one at a time, each in its own
+ * a hundred thousand round trips per statement. A record that cannot be read, whose schemaVersion or deviceId is
+ * not one the gateway accepts, or whose maintenance window it cannot evaluate (a window never honoured is worse
+ * than none) is parked on the DLQ with the reason and the batch goes on. If the batch's transaction fails, its records are applied again one at a time, each in its own
  * transaction ({@link BatchConsumption}), and only the one that fails is parked.
  */
 @ApplicationScoped
@@ -61,8 +63,18 @@ public class DeviceCommandConsumer {
         }
     }
 
+    /**
+     * A command the gateway can apply, or an exception that parks the record: unreadable, a schemaVersion outside
+     * the supported range ({@link EventJson#read}), a deviceId that is not an identifier (it would become a device
+     * row and a DDI path), or a maintenance window that cannot be evaluated.
+     */
     private static DeviceCommand read(String payload) {
         DeviceCommand command = EventJson.read(payload, DeviceCommand.class);
+        if (!Inputs.isIdentifier(command.deviceId())) {
+            throw new MalformedEventException(command.type() + " " + command.eventId() + ": deviceId must be 1-"
+                    + Inputs.MAX_IDENTIFIER + " characters of A-Z a-z 0-9 . _ - ~ : @ +, starting with a letter or"
+                    + " digit");
+        }
         if (command instanceof DeviceCommand.InstallRequested install && install.maintenanceWindow() != null) {
             MaintenanceSchedule.of(install.maintenanceWindow());
         }
