@@ -31,6 +31,10 @@ public final class ReleaseRows {
         return count("select count(*) from outbox where strpos(payload::text, ?) > 0", text);
     }
 
+    public long uploads() throws SQLException {
+        return count("select count(*) from uploads");
+    }
+
     public long uploadsWithId(String id) throws SQLException {
         return count("select count(*) from uploads where id = ?", id);
     }

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestHeader;
+import io.updraft.support.validation.SafeText;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -40,7 +41,8 @@ public class ArtifactDownloadResource {
 
     @GET
     @Path("{artifactId}")
-    public Response download(@RestPath long artifactId, @RestQuery String expires, @RestQuery String signature,
+    public Response download(@RestPath long artifactId, @RestQuery @SafeText(max = 64) String expires,
+            @RestQuery @SafeText(max = 512) String signature,
             @RestHeader("Range") String range, @RestHeader("If-Range") String ifRange) throws IOException {
         if (!validLink(artifactId, expires, signature)) {
             throw new ProblemException(403, "Forbidden", "the artifact link is invalid or has expired");

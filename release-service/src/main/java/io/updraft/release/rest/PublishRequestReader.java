@@ -9,6 +9,7 @@ import io.updraft.release.domain.SemVer;
 import io.updraft.release.service.ReleaseDraft;
 import io.updraft.release.service.ReleaseDraft.DraftArtifact;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.validation.Inputs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
@@ -30,6 +31,7 @@ import java.util.Set;
 @ApplicationScoped
 public class PublishRequestReader {
     static final String DEFAULT_PART = "os";
+    static final int MAX_FILENAME = 255;
     private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
@@ -201,7 +203,8 @@ public class PublishRequestReader {
         for (String filename : given) {
             String name = usableFilename(filename);
             if (name == null) {
-                throw ProblemException.badRequest("file part has no usable filename: '" + filename + "'");
+                throw ProblemException.badRequest("a file part's filename must be 1-" + MAX_FILENAME
+                        + " characters of A-Z a-z 0-9 . _ - ~ : @ +, starting with a letter or digit (no path)");
             }
             if (!seen.add(name)) {
                 throw ProblemException.badRequest("filename '" + name + "' appears twice in one release");
@@ -211,22 +214,13 @@ public class PublishRequestReader {
         return names;
     }
 
-    /** The artifact name in a client's filename (its last path segment), or null when there is no usable one. */
+    /**
+     * The client's filename if it can name an artifact, else null: an identifier of at most 255 characters (letters,
+     * digits and {@code . _ - ~ : @ +}, starting with a letter or digit). It ends up in download URLs and device
+     * agents' file systems, so a path ({@code ../x}, {@code a/b}, {@code C:\\x}), white space, {@code %} or a
+     * control character is refused rather than cut to something else.
+     */
     public static String usableFilename(String filename) {
-        String name = baseName(filename);
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.length() > 255
-                || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '"')) {
-            return null;
-        }
-        return name;
-    }
-
-    /** Some clients send the client-side path; only the last segment names the artifact. */
-    private static String baseName(String filename) {
-        if (filename == null) {
-            return "";
-        }
-        int slash = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
-        return filename.substring(slash + 1).trim();
+        return Inputs.isIdentifier(filename, MAX_FILENAME) ? filename : null;
     }
 }

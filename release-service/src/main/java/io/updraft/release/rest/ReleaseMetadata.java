@@ -1,6 +1,7 @@
 package io.updraft.release.rest;
 
 import io.updraft.release.domain.SemVer;
+import io.updraft.support.validation.SafeText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -18,9 +19,9 @@ public record ReleaseMetadata(
         @NotNull @Pattern(regexp = NAME, message = "must be 1-100 characters of A-Z a-z 0-9 . _ -") String name,
         @NotNull @Size(max = 256) @Pattern(regexp = SemVer.REGEX, message = "must be a SemVer 2.0 version such as 1.4.2") String version,
         @NotEmpty(message = "must list at least one hardware model and revision") List<@NotNull @Valid Hardware> hardware,
-        @Size(max = 10_000) String notes,
+        @SafeText(max = 10_000, multiline = true) String notes,
         @Size(max = 256) @Pattern(regexp = SemVer.REGEX, message = "must be a SemVer 2.0 version such as 1.0.0") String minInstalledVersion,
-        @Size(max = 50, message = "at most 50 labels") Map<@NotNull @Pattern(regexp = LABEL_KEY, message = "label keys are 1-100 characters of A-Z a-z 0-9 . _ / -") String, @NotNull @Size(max = 500) String> labels) {
+        @Size(max = 50, message = "at most 50 labels") Map<@NotNull @Pattern(regexp = LABEL_KEY, message = "label keys are 1-100 characters of A-Z a-z 0-9 . _ / -") String, @NotNull @SafeText(max = 500) String> labels) {
 
     public static final String NAME = "[A-Za-z0-9._-]{1,100}";
     public static final String LABEL_KEY = "[A-Za-z0-9._/-]{1,100}";
@@ -30,6 +31,6 @@ public record ReleaseMetadata(
     }
 
     /** Revision "*" means any revision of the model. */
-    public record Hardware(@NotBlank @Size(max = 100) String model, @NotBlank @Size(max = 100) String revision) {
+    public record Hardware(@NotBlank @SafeText(max = 100) String model, @NotBlank @SafeText(max = 100) String revision) {
     }
 }

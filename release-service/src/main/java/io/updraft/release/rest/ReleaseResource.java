@@ -8,6 +8,9 @@ import io.updraft.release.service.ReleaseCatalog;
 import io.updraft.release.service.ReleaseLifecycle;
 import io.updraft.release.service.ReleasePublisher;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.validation.Identifier;
+import io.updraft.support.validation.Inputs;
+import io.updraft.support.validation.SafeText;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Max;
@@ -89,8 +92,8 @@ public class ReleaseResource {
      */
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public List<ReleaseView> list(@RestQuery String name, @RestQuery String state,
-            @RestQuery @DefaultValue("created") String order,
+    public List<ReleaseView> list(@RestQuery @SafeText(max = 100) String name, @RestQuery @SafeText(max = 20) String state,
+            @RestQuery @DefaultValue("created") @SafeText(max = 20) String order,
             @RestQuery @DefaultValue("100") @Min(1) @Max(500) int limit) {
         ReleaseState wanted = state(state);
         return switch (order) {
@@ -108,7 +111,7 @@ public class ReleaseResource {
     @GET
     @Path("{id}")
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public ReleaseView show(@RestPath String id) {
+    public ReleaseView show(@RestPath @Identifier String id) {
         return catalog.find(id).orElseThrow(() -> ProblemException.notFound("no release " + id));
     }
 
@@ -116,7 +119,7 @@ public class ReleaseResource {
     @POST
     @Path("{id}/publish")
     @RolesAllowed("publisher")
-    public ReleaseView publishDraft(@RestPath String id) {
+    public ReleaseView publishDraft(@RestPath @Identifier String id) {
         return lifecycle.publishDraft(id);
     }
 
@@ -124,7 +127,7 @@ public class ReleaseResource {
     @POST
     @Path("{id}/promote")
     @RolesAllowed({ "operator", "publisher" })
-    public ReleaseView promote(@RestPath String id) {
+    public ReleaseView promote(@RestPath @Identifier String id) {
         return lifecycle.promote(id);
     }
 
@@ -132,7 +135,7 @@ public class ReleaseResource {
     @POST
     @Path("{id}/revoke")
     @RolesAllowed({ "operator", "publisher" })
-    public ReleaseView revoke(@RestPath String id, String body) {
+    public ReleaseView revoke(@RestPath @Identifier String id, String body) {
         return lifecycle.revoke(id, reason(body));
     }
 
@@ -143,10 +146,7 @@ public class ReleaseResource {
         }
         try {
             RevokeRequest request = json.readValue(body, RevokeRequest.class);
-            if (request != null && request.reason() != null && request.reason().length() > 1000) {
-                throw ProblemException.badRequest("reason must be at most 1000 characters");
-            }
-            return request == null ? null : request.reason();
+            return request == null ? null : Inputs.text("reason", request.reason(), 1000);
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest("body must be {\"reason\": \"…\"}: " + e.getOriginalMessage());
         }

@@ -22,6 +22,8 @@ import java.io.InputStream;
 import java.time.Instant;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestHeader;
+import io.updraft.support.validation.Identifier;
+import io.updraft.support.validation.SafeText;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -71,7 +73,8 @@ public class UploadResource {
         }
         String name = PublishRequestReader.usableFilename(request.name());
         if (name == null) {
-            throw ProblemException.badRequest("'name' must be the artifact's filename, not '" + request.name() + "'");
+            throw ProblemException.badRequest("'name' must be the artifact's filename: 1-255 characters of A-Z a-z 0-9"
+                    + " . _ - ~ : @ +, starting with a letter or digit (no path)");
         }
         if (request.size() != null && request.size() < 0) {
             throw ProblemException.badRequest("'size' must not be negative");
@@ -95,7 +98,7 @@ public class UploadResource {
     @Path("{uploadId}")
     @Consumes(MediaType.WILDCARD)
     @PermitAll
-    public UploadView receive(@RestPath String uploadId, @RestQuery String token,
+    public UploadView receive(@RestPath @Identifier String uploadId, @RestQuery @SafeText(max = 512) String token,
             @RestHeader("Content-Length") Long contentLength, InputStream body, RoutingContext http) {
         try {
             return UploadView.of(uploads.receive(uploadId, token, contentLength,
@@ -109,7 +112,7 @@ public class UploadResource {
     @GET
     @Path("{uploadId}")
     @RolesAllowed("publisher")
-    public UploadView show(@RestPath String uploadId) {
+    public UploadView show(@RestPath @Identifier String uploadId) {
         return uploads.find(uploadId).map(UploadView::of)
                 .orElseThrow(() -> ProblemException.notFound("no upload " + uploadId
                         + " (unknown, or expired and removed)"));
