@@ -1,9 +1,9 @@
 package io.updraft.rollout.rest;
 
-import jakarta.validation.constraints.Size;
+import io.updraft.support.validation.SafeText;
 
 /** Optional body of pause, abort and cohort rollback. */
-public record ControlRequest(@Size(max = 1000) String reason) {
+public record ControlRequest(@SafeText(max = 1000, multiline = true) String reason) {
     static String reasonOf(ControlRequest request) {
         return request == null ? null : request.reason();
     }

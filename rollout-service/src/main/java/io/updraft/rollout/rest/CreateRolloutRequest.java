@@ -5,6 +5,8 @@ import io.updraft.events.ActionType;
 import io.updraft.rollout.domain.ApprovalPolicy;
 import io.updraft.rollout.domain.ErrorAction;
 import io.updraft.rollout.filter.FilterParser;
+import io.updraft.support.validation.Identifier;
+import io.updraft.support.validation.SafeText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -39,28 +41,28 @@ import java.util.Map;
  *        (model, revision) of the target set
  */
 public record CreateRolloutRequest(
-        @Size(max = 200) String name,
-        @NotBlank @Size(max = 64) String releaseId,
-        Map<String, String> target,
+        @SafeText(max = 200) String name,
+        @NotBlank @Identifier(max = 64) String releaseId,
+        @Size(max = 20) Map<@NotNull @Identifier(max = 100) String, @NotNull @SafeText(max = 1024) String> target,
         @Size(max = 100) List<JsonNode> waves,
         @DecimalMin("0.0") @DecimalMax("1.0") Double errorThreshold,
         @DecimalMin("0.0") @DecimalMax("1.0") Double successThreshold,
-        String soakTime,
+        @SafeText(max = 50) String soakTime,
         ActionType actionType,
         @Valid RollbackPolicyRequest rollbackPolicy,
-        @Size(max = FilterParser.MAX_LENGTH) String filter,
-        @Size(max = 5) List<@NotBlank @Size(max = 100) String> cohortBy,
+        @SafeText(max = FilterParser.MAX_LENGTH, multiline = true) String filter,
+        @Size(max = 5) List<@NotBlank @SafeText(max = 100) String> cohortBy,
         @Min(0) @Max(10000) Integer canaryPerCohort,
         ApprovalPolicy approval,
-        String waveTimeout,
-        String startAt,
+        @SafeText(max = 50) String waveTimeout,
+        @SafeText(max = 50) String startAt,
         @Valid MaintenanceWindowRequest maintenanceWindow,
-        String actionDeadline,
+        @SafeText(max = 50) String actionDeadline,
         @Min(0) @Max(10) Integer retries,
         Boolean dynamic,
         ErrorAction errorAction,
         @Valid HealthGateRequest healthGate,
-        @Size(max = 64) String rollbackRelease,
+        @Identifier(max = 64) String rollbackRelease,
         @Valid RolloutRateRequest rolloutRate) {
 
     /**
@@ -83,8 +85,8 @@ public record CreateRolloutRequest(
      * When devices may install: windows open whenever the Quartz cron {@code schedule} fires in {@code timezone}
      * (default UTC) and stay open for {@code duration} (ISO-8601, e.g. PT2H).
      */
-    public record MaintenanceWindowRequest(@Size(max = 200) String schedule, @Size(max = 50) String duration,
-            @Size(max = 100) String timezone) {
+    public record MaintenanceWindowRequest(@SafeText(max = 200) String schedule, @SafeText(max = 50) String duration,
+            @SafeText(max = 100) String timezone) {
     }
 
     public record RollbackPolicyRequest(

@@ -1,7 +1,6 @@
 package io.updraft.rollout.rest;
 
 import io.updraft.rollout.filter.Filter;
-import io.updraft.rollout.filter.FilterParser;
 import io.updraft.rollout.filter.FilterSyntaxException;
 import io.updraft.rollout.mapping.RolloutViews;
 import io.updraft.rollout.repository.DeviceInventory;
@@ -13,6 +12,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import io.updraft.rollout.filter.FilterParser;
+import io.updraft.support.validation.Identifier;
+import io.updraft.support.validation.SafeText;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -27,8 +29,10 @@ public class DeviceResource {
     DeviceInventory inventory;
 
     @GET
-    public DeviceView.Page list(@QueryParam("model") String model, @QueryParam("revision") String revision,
-            @QueryParam("version") String version, @QueryParam("filter") String filter,
+    public DeviceView.Page list(@QueryParam("model") @SafeText(max = 200) String model,
+            @QueryParam("revision") @SafeText(max = 200) String revision,
+            @QueryParam("version") @SafeText(max = 100) String version,
+            @QueryParam("filter") @SafeText(max = FilterParser.MAX_LENGTH, multiline = true) String filter,
             @QueryParam("page") @DefaultValue("0") @Min(0) int page,
             @QueryParam("size") @DefaultValue("100") @Min(1) @Max(1000) int size) {
         DeviceInventory.Page found = inventory.page(new DeviceInventory.Filter(model, revision, version,
@@ -53,7 +57,7 @@ public class DeviceResource {
 
     @GET
     @Path("{id}")
-    public DeviceView get(@PathParam("id") String id) {
+    public DeviceView get(@PathParam("id") @Identifier String id) {
         return inventory.find(id).map(RolloutViews::of)
                 .orElseThrow(() -> ProblemException.notFound("device " + id + " not found"));
     }

@@ -16,6 +16,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import io.updraft.support.validation.Identifier;
+import io.updraft.support.validation.SafeText;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -69,14 +71,14 @@ public class RolloutResource {
     @GET
     @Path("{id}")
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public RolloutView get(@PathParam("id") String id) {
+    public RolloutView get(@PathParam("id") @Identifier(max = 64) String id) {
         return views.of(existing(id));
     }
 
     @GET
     @Path("{id}/actions")
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public List<ActionView> actions(@PathParam("id") String id, @QueryParam("deviceId") String deviceId) {
+    public List<ActionView> actions(@PathParam("id") @Identifier(max = 64) String id, @QueryParam("deviceId") @Identifier String deviceId) {
         existing(id);
         return actions.list(id, deviceId == null || deviceId.isBlank() ? null : deviceId).stream()
                 .map(RolloutViews::of).toList();
@@ -85,21 +87,21 @@ public class RolloutResource {
     @POST
     @Path("{id}/pause")
     @RolesAllowed("operator")
-    public RolloutView pause(@PathParam("id") String id, @Valid ControlRequest request) {
+    public RolloutView pause(@PathParam("id") @Identifier(max = 64) String id, @Valid ControlRequest request) {
         return views.of(controls.pause(id, ControlRequest.reasonOf(request)));
     }
 
     @POST
     @Path("{id}/resume")
     @RolesAllowed("operator")
-    public RolloutView resume(@PathParam("id") String id) {
+    public RolloutView resume(@PathParam("id") @Identifier(max = 64) String id) {
         return views.of(controls.resume(id));
     }
 
     @POST
     @Path("{id}/abort")
     @RolesAllowed("operator")
-    public RolloutView abort(@PathParam("id") String id, @Valid ControlRequest request) {
+    public RolloutView abort(@PathParam("id") @Identifier(max = 64) String id, @Valid ControlRequest request) {
         return views.of(controls.abort(id, ControlRequest.reasonOf(request)));
     }
 
@@ -107,7 +109,7 @@ public class RolloutResource {
     @POST
     @Path("{id}/approve")
     @RolesAllowed("operator")
-    public RolloutView approve(@PathParam("id") String id, @Valid ControlRequest request,
+    public RolloutView approve(@PathParam("id") @Identifier(max = 64) String id, @Valid ControlRequest request,
             @Context SecurityContext security) {
         String approvedBy = security.getUserPrincipal() == null ? "operator" : security.getUserPrincipal().getName();
         return views.of(controls.approve(id, approvedBy));
@@ -117,7 +119,7 @@ public class RolloutResource {
     @POST
     @Path("{id}/cohorts/{cohort}/rollback")
     @RolesAllowed("operator")
-    public RolloutView rollBack(@PathParam("id") String id, @PathParam("cohort") String cohort,
+    public RolloutView rollBack(@PathParam("id") @Identifier(max = 64) String id, @PathParam("cohort") @SafeText(max = 401) String cohort,
             @Valid ControlRequest request) {
         String reason = ControlRequest.reasonOf(request);
         switch (cohortRollback.rollBack(id, cohort, reason == null ? "rolled back by operator" : reason)) {

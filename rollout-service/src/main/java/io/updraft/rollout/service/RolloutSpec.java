@@ -15,6 +15,7 @@ import io.updraft.rollout.filter.FilterSyntaxException;
 import io.updraft.rollout.repository.TargetSelection;
 import io.updraft.rollout.rest.CreateRolloutRequest;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.validation.Inputs;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -63,13 +64,20 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
                 filter, cohortBy(request.cohortBy()),
                 request.canaryPerCohort() == null ? defaultCanaryPerCohort : request.canaryPerCohort(), schedule,
                 Set.copyOf(approvals), soakTime(request.soakTime(), defaultSoakTime),
-                positive("waveTimeout", request.waveTimeout(), defaultWaveTimeout), startAt(request.startAt()),
-                window(request.maintenanceWindow()), positive("actionDeadline", request.actionDeadline(), null));
+                positive("waveTimeout", request.waveTimeout(), defaultWaveTimeout, MAX_WAVE_TIMEOUT),
+                startAt(request.startAt()), window(request.maintenanceWindow()),
+                positive("actionDeadline", request.actionDeadline(), null, MAX_ACTION_DEADLINE));
     }
 
     TargetSelection selection() {
         return new TargetSelection(target, filter, releaseId, cohortBy);
     }
+
+    /** Bounds of the durations a rollout takes (README: "Validation and dead letters"). */
+    static final Duration MAX_SOAK_TIME = Duration.ofDays(30);
+    static final Duration MAX_WAVE_TIMEOUT = Duration.ofDays(90);
+    static final Duration MAX_ACTION_DEADLINE = Duration.ofDays(365);
+    static final Duration MAX_START_AHEAD = Duration.ofDays(366);
 
     private static final Set<String> WAVE_FIELDS = Set.of("percent", "approval", "successThreshold",
             "errorThreshold", "errorAction");
@@ -82,8 +90,12 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
      * {@code errorAction}. Mixing the two forms is a 400.
      */
     private static WaveSchedule readWaves(List<JsonNode> nodes, Set<Integer> approvals) {
-        if (nodes == null || nodes.isEmpty()) {
+        if (nodes == null) {
             return WaveSchedule.SINGLE_WAVE;
+        }
+        if (nodes.isEmpty()) {
+            // an empty list is more likely a CI variable that expanded to nothing than a wish for one 100 % wave
+            throw ProblemException.badRequest("waves must name at least one wave; leave it out for a single 100 % wave");
         }
         List<Integer> percents = new ArrayList<>();
         List<WaveGroup> groups = new ArrayList<>();
@@ -214,7 +226,7 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
         return List.copyOf(extra);
     }
 
-    private static Duration positive(String field, String text, Duration fallback) {
+    private static Duration positive(String field, String text, Duration fallback, Duration max) {
         if (text == null || text.isBlank()) {
             return fallback;
         }
@@ -223,7 +235,7 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
             if (duration.isNegative() || duration.isZero()) {
                 throw ProblemException.badRequest(field + " must be positive: " + text);
             }
-            return duration;
+            return Inputs.duration(field, duration, Duration.ofSeconds(1), max);
         } catch (DateTimeParseException e) {
             throw ProblemException.badRequest(field + " must be an ISO-8601 duration such as PT6H, got " + text);
         }
@@ -236,7 +248,12 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
         }
         try {
             // stored with PostgreSQL's precision, so the event, the row and the view say the same instant
-            return Instant.parse(text).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            Instant at = Instant.parse(text).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            if (at.isAfter(Instant.now().plus(MAX_START_AHEAD))) {
+                throw ProblemException.badRequest("startAt must be at most " + MAX_START_AHEAD.toDays()
+                        + " days ahead, got " + text);
+            }
+            return at;
         } catch (DateTimeParseException e) {
             throw ProblemException.badRequest(
                     "startAt must be an ISO-8601 instant such as 2026-11-28T02:00:00Z, got " + text);
@@ -263,7 +280,7 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
             if (soak.isNegative()) {
                 throw ProblemException.badRequest("soakTime must not be negative: " + text);
             }
-            return soak;
+            return Inputs.duration("soakTime", soak, Duration.ZERO, MAX_SOAK_TIME);
         } catch (DateTimeParseException e) {
             throw ProblemException.badRequest("soakTime must be an ISO-8601 duration such as PT30S, got " + text);
         }
