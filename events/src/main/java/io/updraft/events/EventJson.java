@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /** The one JSON form of every event: a {@code type} field names the record; unknown fields are ignored. */
 public final class EventJson {
+    /** The width of the inboxes' event-id columns; every writer uses a UUID. */
+    static final int MAX_EVENT_ID = 64;
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -72,8 +74,17 @@ public final class EventJson {
         if (event.eventId() == null || event.eventId().isBlank()) {
             throw new MalformedEventException(event.type() + " without eventId");
         }
+        if (!Identifiers.isIdentifier(event.eventId(), MAX_EVENT_ID)) {
+            throw new MalformedEventException(event.type() + " with an eventId that is not an identifier of at most "
+                    + MAX_EVENT_ID + " characters");
+        }
         if (event.key() == null || event.key().isBlank()) {
             throw new MalformedEventException(event.type() + " " + event.eventId() + " without its key field");
+        }
+        if (!Identifiers.isIdentifier(event.key(), Identifiers.MAX_LENGTH)) {
+            // a device, rollout or release id that no edge would have let in: nothing to apply it to
+            throw new MalformedEventException(event.type() + " " + event.eventId()
+                    + " has a key field that is not an identifier (1-200 of A-Z a-z 0-9 . _ - ~ : @ +)");
         }
         if (event.schemaVersion() < UpdraftEvent.MIN_SCHEMA_VERSION || event.schemaVersion() > UpdraftEvent.SCHEMA_VERSION) {
             // a version this reader does not know may mean anything: park it rather than guess (additive fields do

@@ -132,6 +132,20 @@ class EventJsonTest {
         }
     }
 
+    @Test
+    void keysAndEventIdsThatAreNotIdentifiersAreRefused() {
+        String template = "{\"type\":\"DeviceSeen\",\"eventId\":\"%s\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
+                + "\"schemaVersion\":1,\"deviceId\":\"%s\"}";
+        for (String deviceId : new String[] { "d\\u0000", "a/b", "a b", "x".repeat(201), "d\\r\\n" }) {
+            assertThatThrownBy(() -> EventJson.read(template.formatted("e1", deviceId), DeviceReport.class))
+                    .as(deviceId).isInstanceOf(MalformedEventException.class).hasMessageContaining("key field");
+        }
+        assertThatThrownBy(() -> EventJson.read(template.formatted("e".repeat(65), "d1"), DeviceReport.class))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("eventId");
+        assertThat(EventJson.read(template.formatted("3f2c7b1e-5a4d-4c1b-9a4e-0d6f2b8c9e11", "00:11:22:aa:bb:cc"),
+                DeviceReport.class).deviceId()).isEqualTo("00:11:22:aa:bb:cc");
+    }
+
     @SuppressWarnings("unchecked")
     private static Class<UpdraftEvent> contractOf(UpdraftEvent event) {
         for (Class<?> candidate : event.getClass().getInterfaces()) {

@@ -1,5 +1,6 @@
 package io.updraft.support.validation;
 
+import io.updraft.events.Identifiers;
 import io.updraft.support.problem.ProblemException;
 import java.time.Duration;
 
@@ -15,34 +16,18 @@ import java.time.Duration;
  */
 public final class Inputs {
     /** The longest identifier anywhere (the {@code varchar(200)} columns that hold them). */
-    public static final int MAX_IDENTIFIER = 200;
+    public static final int MAX_IDENTIFIER = Identifiers.MAX_LENGTH;
 
     private Inputs() {
     }
 
     /** True if {@code value} is an identifier of at most {@code maxLength} characters (see the class comment). */
     public static boolean isIdentifier(String value, int maxLength) {
-        if (value == null || value.isEmpty() || value.length() > maxLength) {
-            return false;
-        }
-        if (!Character.isLetterOrDigit(value.charAt(0)) || value.charAt(0) > 0x7f) {
-            return false;
-        }
-        for (int i = 1; i < value.length(); i++) {
-            if (!identifierChar(value.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+        return Identifiers.isIdentifier(value, maxLength);
     }
 
     public static boolean isIdentifier(String value) {
         return isIdentifier(value, MAX_IDENTIFIER);
-    }
-
-    private static boolean identifierChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                || c == '.' || c == '_' || c == '-' || c == '~' || c == ':' || c == '@' || c == '+';
     }
 
     /** {@code value} if it is an identifier of at most {@code maxLength} characters, else a 400 naming {@code field}. */
