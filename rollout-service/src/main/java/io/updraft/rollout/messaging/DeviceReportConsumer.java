@@ -3,6 +3,8 @@ package io.updraft.rollout.messaging;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.EventJson;
+import io.updraft.events.MalformedEventException;
+import io.updraft.support.validation.Inputs;
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.repository.DeviceInventory;
 import io.updraft.rollout.repository.MembershipRepository;
@@ -15,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -45,6 +48,8 @@ public class DeviceReportConsumer {
     BatchConsumption batches;
     @ConfigProperty(name = "mp.messaging.incoming.device-reports.dead-letter-queue.topic")
     String deadLetterTopic;
+
+    private static final int MAX_ATTRIBUTE = 1024;
 
     @Incoming(Channels.DEVICE_REPORTS)
     @Blocking
@@ -115,7 +120,22 @@ public class DeviceReportConsumer {
                 finished.outcome() == DeviceReport.Outcome.SUCCESS ? ActionState.SUCCEEDED : ActionState.FAILED);
     }
 
+    /**
+     * Reads one report; attributes PostgreSQL's jsonb cannot hold (NUL) or that no device edge lets in (control
+     * characters, over-long) make it unreadable, so it is parked alone instead of failing its batch's transaction.
+     */
     private static DeviceReport read(String payload) {
-        return EventJson.read(payload, DeviceReport.class);
+        DeviceReport report = EventJson.read(payload, DeviceReport.class);
+        Map<String, String> attributes = report instanceof DeviceReport.DeviceRegistered registered
+                ? registered.attributes()
+                : report instanceof DeviceReport.DeviceAttributesUpdated updated ? updated.attributes() : Map.of();
+        for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+            if (!Inputs.isLine(attribute.getKey(), MAX_ATTRIBUTE) || !Inputs.isLine(attribute.getValue(), MAX_ATTRIBUTE)) {
+                throw new MalformedEventException(report.type() + " " + report.eventId() + " of device "
+                        + report.deviceId() + " carries an attribute with control characters or over "
+                        + MAX_ATTRIBUTE + " characters");
+            }
+        }
+        return report;
     }
 }

@@ -2,7 +2,10 @@ package io.updraft.rollout.messaging;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.EventJson;
+import io.updraft.events.MalformedEventException;
 import io.updraft.events.ReleaseEvent;
+import io.updraft.events.UnknownReferenceException;
+import io.updraft.support.validation.Inputs;
 import io.updraft.rollout.repository.ReleaseCatalog;
 import io.updraft.rollout.service.ReleaseRevocation;
 import io.updraft.support.inbox.Inbox;
@@ -26,6 +29,18 @@ public class ReleaseConsumer {
     @Inject
     ReleaseRevocation revocation;
 
+    /** What the catalog stores must fit its columns and be text PostgreSQL can hold (no NUL). */
+    private static ReleaseEvent.ReleasePublished checked(ReleaseEvent.ReleasePublished published) {
+        if (!Inputs.isIdentifier(published.releaseId(), 64) || !Inputs.isLine(published.name(), 200)
+                || published.name() == null || !Inputs.isLine(published.version(), 100) || published.version() == null
+                || published.hardware().stream().anyMatch(h -> h == null || !Inputs.isLine(h.model(), 200)
+                        || !Inputs.isLine(h.revision(), 200))) {
+            throw new MalformedEventException("ReleasePublished " + published.eventId()
+                    + " has an id, name, version or hardware this catalog cannot hold (too long or control characters)");
+        }
+        return published;
+    }
+
     @Incoming(Channels.RELEASES)
     @Blocking
     @Transactional
@@ -35,10 +50,15 @@ public class ReleaseConsumer {
             return;
         }
         if (event instanceof ReleaseEvent.ReleasePublished published) {
-            catalog.publish(published);
+            catalog.publish(checked(published));
         } else if (event instanceof ReleaseEvent.ReleaseMarkedStable stable) {
-            catalog.markStable(stable.releaseId());
+            if (catalog.markStable(stable.releaseId()) == 0) {
+                // release-service promotes only a published release, and its ReleasePublished came first (same key)
+                throw new UnknownReferenceException("ReleaseMarkedStable " + stable.eventId() + " names release "
+                        + stable.releaseId() + ", which was never published");
+            }
         } else if (event instanceof ReleaseEvent.ReleaseRevoked revoked) {
+            // a draft revoked before it was published was never in the catalog: nothing to revoke or stop
             catalog.revoke(revoked.releaseId());
             revocation.stopRolloutsOf(revoked.releaseId(), revoked.reason());
         }

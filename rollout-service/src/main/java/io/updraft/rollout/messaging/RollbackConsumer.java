@@ -3,6 +3,7 @@ package io.updraft.rollout.messaging;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.EventJson;
 import io.updraft.events.RollbackEvent;
+import io.updraft.events.UnknownReferenceException;
 import io.updraft.rollout.service.CohortRollback;
 import io.updraft.support.inbox.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,11 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-/** Telemetry's rollback decisions; a decision about an unknown rollout or cohort is ignored. */
+/**
+ * Telemetry's rollback decisions. A decision about a rollout or cohort this service does not know is parked on the
+ * dead-letter topic (nothing rolled back): telemetry learns of rollouts and cohorts from this service's events, so it
+ * cannot know one this service lacks unless the record is forged or misrouted.
+ */
 @ApplicationScoped
 public class RollbackConsumer {
     static final String CONSUMER = "rollout-service.rollbacks";
@@ -33,6 +38,13 @@ public class RollbackConsumer {
         if (event instanceof RollbackEvent.RollbackTriggered triggered) {
             CohortRollback.Outcome outcome = rollback.rollBack(triggered.rolloutId(), triggered.cohort(),
                     triggered.reason());
+            if (outcome == CohortRollback.Outcome.UNKNOWN_ROLLOUT || outcome == CohortRollback.Outcome.UNKNOWN_COHORT) {
+                // thrown inside the transaction: the inbox entry is undone and the record goes to rollbacks.dlq
+                throw new UnknownReferenceException("RollbackTriggered " + triggered.eventId() + " names "
+                        + (outcome == CohortRollback.Outcome.UNKNOWN_ROLLOUT ? "rollout " + triggered.rolloutId()
+                                : "cohort " + triggered.cohort() + " of rollout " + triggered.rolloutId())
+                        + ", which does not exist here");
+            }
             LOG.infof("rollback of cohort %s in rollout %s: %s", triggered.cohort(), triggered.rolloutId(), outcome);
         }
     }

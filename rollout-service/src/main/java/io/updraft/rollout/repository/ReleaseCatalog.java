@@ -33,8 +33,9 @@ public class ReleaseCatalog {
                 .setParameter(1, releaseId).executeUpdate();
     }
 
-    public void markStable(String releaseId) {
-        entityManager.createNativeQuery("update release set stable = true where release_id = ?1")
+    /** @return how many releases were marked (0: not in the catalog) */
+    public int markStable(String releaseId) {
+        return entityManager.createNativeQuery("update release set stable = true where release_id = ?1")
                 .setParameter(1, releaseId).executeUpdate();
     }
 
