@@ -48,9 +48,14 @@ public class DdiArtifactResource {
             @PathParam("artifactId") long artifactId) {
         DevicePrincipal.require(tenant, controllerId);
         DdiLinks links = DdiLinks.of(config.publicUrl().orElse(uri.getBaseUri().toString()), tenant, controllerId);
-        return artifacts.ofModule(controllerId, artifactId).stream()
+        List<DdiArtifact> listed = artifacts.ofModule(controllerId, artifactId).stream()
                 .map(ref -> DeploymentMapper.toArtifact(ref, links))
                 .toList();
+        if (listed.isEmpty()) {
+            // as hawkBit: a module that none of this device's actions carries is not there for it
+            throw ProblemException.notFound("no software module " + artifactId + " for this device");
+        }
+        return listed;
     }
 
     /** No {@code @Produces}: agents send {@code Accept: application/json} even here; the type is set per answer. */

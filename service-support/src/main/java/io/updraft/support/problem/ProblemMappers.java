@@ -2,6 +2,9 @@ package io.updraft.support.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -55,6 +58,28 @@ public class ProblemMappers {
             }
         });
         return builder.build();
+    }
+
+    /**
+     * No or an invalid credential for a secured resource. Services authenticate lazily
+     * ({@code quarkus.http.auth.proactive=false}), so these reach the mappers instead of an empty 401 from Vert.x.
+     */
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e) {
+        return Response.fromResponse(respond(Problem.of(401, "Unauthorized",
+                "a valid 'Authorization: Bearer <token>' is required"))).header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return Response.fromResponse(respond(Problem.of(401, "Unauthorized",
+                "the bearer token is not valid (signature, issuer, audience or expiry)")))
+                .header("WWW-Authenticate", "Bearer error=\"invalid_token\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(Problem.of(403, "Forbidden", "the token's roles do not allow this request"));
     }
 
     static Response respond(Problem problem) {

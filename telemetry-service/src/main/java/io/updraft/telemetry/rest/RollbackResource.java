@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import io.updraft.support.validation.Identifier;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
@@ -22,7 +23,7 @@ public class RollbackResource {
 
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public List<RollbackView> list(@QueryParam("rolloutId") String rolloutId) {
+    public List<RollbackView> list(@QueryParam("rolloutId") @Identifier(max = 64) String rolloutId) {
         return (rolloutId == null || rolloutId.isBlank() ? decisions.latest(LATEST_LIMIT) : decisions.ofRollout(rolloutId))
                 .stream().map(HealthMapper::toView).toList();
     }

@@ -11,6 +11,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import io.updraft.support.validation.Identifier;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -29,7 +30,7 @@ public class RolloutHealthResource {
 
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public RolloutHealthView health(@PathParam("rolloutId") String rolloutId) {
+    public RolloutHealthView health(@PathParam("rolloutId") @Identifier(max = 64) String rolloutId) {
         Rollout rollout = rollouts.findByIdOptional(rolloutId)
                 .orElseThrow(() -> ProblemException.notFound("no telemetry for rollout " + rolloutId));
         return HealthMapper.toView(rolloutId, policies.ruleOf(rollout), stats.ofRollout(rolloutId),
