@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -22,6 +21,8 @@ import java.util.Base64;
  */
 public final class DevKeys {
     public static final String ISSUER = "https://updraft.local/dev";
+    /** The audience every service requires of management tokens ({@code mp.jwt.verify.audiences}). */
+    public static final String AUDIENCE = "updraft-api";
 
     private final PrivateKey privateKey;
     private final Path publicKeyFile;
@@ -34,10 +35,11 @@ public final class DevKeys {
     /** Loads the key pair kept in {@code dir}, or makes and keeps a new one. */
     public static DevKeys in(Path dir) {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
             Path privateFile = dir.resolve("jwt-private.pem");
             Path publicFile = dir.resolve("jwt-public.pem");
             if (Files.exists(privateFile) && Files.exists(publicFile)) {
+                PrivateFiles.narrow(privateFile);
                 byte[] der = pemBody(Files.readString(privateFile));
                 return new DevKeys(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)),
                         publicFile);
@@ -45,12 +47,8 @@ public final class DevKeys {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
-            Files.writeString(privateFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            try {
-                Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // best effort on non-POSIX file systems
-            }
+            Files.deleteIfExists(privateFile); // a half-written pair from an interrupted start
+            PrivateFiles.create(privateFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
             Files.writeString(publicFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
             return new DevKeys(pair.getPrivate(), publicFile);
         } catch (IOException e) {

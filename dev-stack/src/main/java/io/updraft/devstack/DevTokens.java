@@ -22,10 +22,16 @@ public final class DevTokens {
     }
 
     public String mint(String subject, Duration lifetime, String... roles) {
+        return mintFor(DevKeys.AUDIENCE, subject, lifetime, roles);
+    }
+
+    /** A token for another audience ({@code null}: no {@code aud} claim), which the services must refuse. */
+    public String mintFor(String audience, String subject, Duration lifetime, String... roles) {
         Instant now = Instant.now();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"updraft-dev\"}";
         String groups = Stream.of(roles).map(r -> "\"" + r.replace("\"", "") + "\"").collect(Collectors.joining(","));
-        String payload = "{\"iss\":\"" + issuer + "\",\"sub\":\"" + subject + "\",\"upn\":\"" + subject + "\","
+        String payload = "{\"iss\":\"" + issuer + "\"," + (audience == null ? "" : "\"aud\":\"" + audience + "\",")
+                + "\"sub\":\"" + subject + "\",\"upn\":\"" + subject + "\","
                 + "\"groups\":[" + groups + "],\"iat\":" + now.getEpochSecond() + ",\"exp\":"
                 + now.plus(lifetime).getEpochSecond() + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
         String signingInput = base64(header.getBytes(StandardCharsets.UTF_8)) + "."

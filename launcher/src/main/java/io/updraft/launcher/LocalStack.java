@@ -2,9 +2,9 @@ package io.updraft.launcher;
 
 import io.updraft.devstack.DevKeys;
 import io.updraft.devstack.DevStack;
+import io.updraft.devstack.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,16 +182,17 @@ public final class LocalStack implements AutoCloseable {
         Properties secrets = new Properties();
         try {
             if (Files.exists(file)) {
+                PrivateFiles.directory(file.getParent());
+                PrivateFiles.narrow(file);
                 try (InputStream in = Files.newInputStream(file)) {
                     secrets.load(in);
                 }
             } else {
-                Files.createDirectories(file.getParent());
                 secrets.setProperty("artifact-url-key", randomHex(32));
                 secrets.setProperty("gateway-token", randomHex(16));
-                try (OutputStream out = Files.newOutputStream(file)) {
-                    secrets.store(out, "local development secrets, generated; never commit");
-                }
+                java.io.StringWriter text = new java.io.StringWriter();
+                secrets.store(text, "local development secrets, generated; never commit");
+                PrivateFiles.create(file, text.toString()); // 0600 from the first byte
             }
             return secrets;
         } catch (IOException e) {
