@@ -154,6 +154,8 @@ class HostileRequestsIT {
                 stack.keys().tokens().mint("hostile-viewer", Duration.ofHours(1), "viewer"),
                 DevKeys.in(foreignKeys).tokens().admin(),
                 stack.keys().tokens().mint("hostile-expired", Duration.ofHours(-2), "publisher", "operator", "viewer"),
+                stack.keys().tokens().mintFor("another-api", "hostile-other-audience", Duration.ofHours(1), "publisher",
+                        "operator", "viewer"),
                 stack.gatewayToken(), deviceA, tokenA, deviceB, tokenB, Long.parseLong(action.group(1)),
                 release.path("id").asText(), rolloutId.get(), artifact.group(1), artifact.group(2));
     }

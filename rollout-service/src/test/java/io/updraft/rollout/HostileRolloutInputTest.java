@@ -42,6 +42,18 @@ class HostileRolloutInputTest {
     }
 
     @Test
+    void given_a_token_for_another_audience_or_none_then_401_problem_json() {
+        for (String audience : new String[] { "another-api", null }) {
+            String token = UpdraftStackResource.tokens().mintFor(audience, "elsewhere", java.time.Duration.ofMinutes(5),
+                    "operator", "viewer");
+            given().auth().oauth2(token).get("/api/v1/rollouts").then().statusCode(401).contentType(PROBLEM)
+                    .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
+        }
+        given().get("/api/v1/rollouts").then().statusCode(401).contentType(PROBLEM);
+        Api.asViewer().get("/api/v1/rollouts").then().statusCode(200);
+    }
+
+    @Test
     void given_hostile_query_values_then_400_never_500() {
         for (String query : List.of("model=%00", "revision=a%00b", "version=%00", "filter=model%20%3D%3D%20%22%00%22")) {
             Api.asViewer().urlEncodingEnabled(false).get("/api/v1/devices?" + query).then().statusCode(400)

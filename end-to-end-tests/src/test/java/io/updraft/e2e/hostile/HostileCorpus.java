@@ -42,7 +42,7 @@ public final class HostileCorpus {
 
     /** Where the hostile requests go and which real objects they aim at. */
     public record Targets(Map<String, Integer> ports, String adminToken, String viewerToken, String forgedToken,
-            String expiredToken, String gatewayToken, String deviceA, String tokenA, String deviceB, String tokenB,
+            String expiredToken, String otherAudienceToken, String gatewayToken, String deviceA, String tokenA, String deviceB, String tokenB,
             long actionB, String releaseId, String rolloutId, String artifactModule, String artifactFile) {
     }
 
@@ -156,7 +156,7 @@ public final class HostileCorpus {
             List<String> variants = new ArrayList<>(List.of(base, base + "/..", fill(template,
                     replaceAll(pathValues, "a%2Fb"))));
             for (Credential credential : List.of(Credential.NONE, Credential.MALFORMED, Credential.FORGED,
-                    Credential.EXPIRED)) {
+                    Credential.EXPIRED, Credential.WRONG_AUDIENCE)) {
                 for (String target : variants) {
                     add(service, method, target, jsonHeaders(baselineBody), bytes(baselineBody), credential,
                             Expectation.REFUSED, label + " credentials");
@@ -555,6 +555,7 @@ public final class HostileCorpus {
             case WRONG_ROLE -> targets.viewerToken();
             case FORGED -> targets.forgedToken();
             case EXPIRED -> targets.expiredToken();
+            case WRONG_AUDIENCE -> targets.otherAudienceToken();
             case MALFORMED -> "not.a.jwt";
             default -> null;
         };

@@ -32,6 +32,8 @@ public record RawRequest(String service, int port, String method, String target,
         FORGED,
         /** Signed by the right key, expired an hour ago. */
         EXPIRED,
+        /** Signed by the right key, minted for another API (another {@code aud}). */
+        WRONG_AUDIENCE,
         /** Valid, but of a role the endpoint does not accept. */
         WRONG_ROLE,
         /** A device's TargetToken used for another device. */
