@@ -3,12 +3,10 @@ package io.updraft.gateway.messaging;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.EventJson;
-import io.updraft.events.MalformedEventException;
 import io.updraft.gateway.action.CommandIntake;
 import io.updraft.gateway.action.MaintenanceSchedule;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
-import io.updraft.support.validation.Inputs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -65,16 +63,11 @@ public class DeviceCommandConsumer {
 
     /**
      * A command the gateway can apply, or an exception that parks the record: unreadable, a schemaVersion outside
-     * the supported range ({@link EventJson#read}), a deviceId that is not an identifier (it would become a device
-     * row and a DDI path), or a maintenance window that cannot be evaluated.
+     * the supported range, a deviceId that is not an identifier (it would become a device row and a DDI path) — all
+     * three refused by {@link EventJson#read} — or a maintenance window that cannot be evaluated.
      */
     private static DeviceCommand read(String payload) {
         DeviceCommand command = EventJson.read(payload, DeviceCommand.class);
-        if (!Inputs.isIdentifier(command.deviceId())) {
-            throw new MalformedEventException(command.type() + " " + command.eventId() + ": deviceId must be 1-"
-                    + Inputs.MAX_IDENTIFIER + " characters of A-Z a-z 0-9 . _ - ~ : @ +, starting with a letter or"
-                    + " digit");
-        }
         if (command instanceof DeviceCommand.InstallRequested install && install.maintenanceWindow() != null) {
             MaintenanceSchedule.of(install.maintenanceWindow());
         }
