@@ -26,8 +26,8 @@ class DeviceEventsTest {
         HealthReported health = new HealthReported("e-1", AT, UpdraftEvent.SCHEMA_VERSION, "dev-1", false, 3, true,
                 Map.of("cpu", 0.25, "temp", 61.0));
         ActionFinished finished = new ActionFinished("e-2", AT, UpdraftEvent.SCHEMA_VERSION, "dev-1", 7, "rollout-1",
-                2, "gw-200:1.0", "release-2", "1.2.0", false, Outcome.FAILURE, List.of("flash failed"));
-        DeviceSeen seen = new DeviceSeen("e-3", AT, UpdraftEvent.SCHEMA_VERSION, "dev-ü");
+                2, "gw-200:1.0", "release-2", "1.2.0", false, Outcome.FAILURE, List.of("flash failed: Prüfsumme ü"));
+        DeviceSeen seen = new DeviceSeen("e-3", AT, UpdraftEvent.SCHEMA_VERSION, "dev-3");
 
         DeviceTelemetry read = DeviceEvents.telemetry(EventJson.writeBytes(health));
         assertThat(read).isEqualTo(health);
@@ -41,7 +41,9 @@ class DeviceEventsTest {
         List<String> refused = List.of("", "   ", "null", "not json", "{\"type\":\"Unknown\",\"eventId\":\"e\"}",
                 "{\"type\":\"HealthReported\",\"deviceId\":\"dev-1\"}",
                 "{\"type\":\"HealthReported\",\"eventId\":\"e-1\"}",
-                "{\"type\":\"HealthReported\",\"eventId\":\" \",\"deviceId\":\"dev-1\"}");
+                "{\"type\":\"HealthReported\",\"eventId\":\" \",\"deviceId\":\"dev-1\"}",
+                // a device id no edge lets in (since issue 15: identifiers are ASCII letters, digits and . _ - ~ : @ +)
+                "{\"type\":\"HealthReported\",\"eventId\":\"e-1\",\"schemaVersion\":1,\"deviceId\":\"dev-ü\"}");
 
         for (String json : refused) {
             assertThatThrownBy(() -> EventJson.read(json, DeviceTelemetry.class)).as(json)
