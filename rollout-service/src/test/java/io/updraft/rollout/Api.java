@@ -36,6 +36,23 @@ final class Api {
         return given().auth().oauth2(viewer).contentType(ContentType.JSON);
     }
 
+    /** A release of {@code model} and one registered device {@code <model>-a}, once the service has both. */
+    static String releaseWithOneDevice(String model) {
+        String releaseId = java.util.UUID.randomUUID().toString();
+        Broker.send(Fleet.release(releaseId, "1.0.0", model));
+        Broker.send(Fleet.registered(model + "-a", model, "1"));
+        awaitRelease(releaseId);
+        awaitDevice(model + "-a", null);
+        return releaseId;
+    }
+
+    /** {@link #releaseWithOneDevice} rolled out to that device: the running rollout's id. */
+    static String rolloutOfOneDevice(String model) {
+        String releaseId = releaseWithOneDevice(model);
+        return createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model)))
+                .then().statusCode(201).extract().path("id");
+    }
+
     static Response createRollout(Map<String, Object> body) {
         return asOperator().body(body).post("/api/v1/rollouts");
     }

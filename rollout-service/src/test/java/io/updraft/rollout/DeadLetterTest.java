@@ -42,13 +42,7 @@ class DeadLetterTest {
     @Test
     void given_garbage_on_rollbacks_then_it_is_parked_and_a_later_rollback_is_still_applied() {
         String model = Fleet.uniqueModel();
-        String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "1.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
-        Api.awaitRelease(releaseId);
-        Api.awaitDevice(model + "-a", null);
-        String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model)))
-                .then().statusCode(201).extract().path("id");
+        String rolloutId = Api.rolloutOfOneDevice(model);
 
         List<String> garbage = produceGarbage(Topics.ROLLBACKS, rolloutId);
         Broker.send(Fleet.rollback(rolloutId, model + ":1"));

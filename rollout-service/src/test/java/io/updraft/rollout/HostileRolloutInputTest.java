@@ -66,11 +66,7 @@ class HostileRolloutInputTest {
     @Test
     void given_hostile_create_requests_then_each_is_a_400_and_no_rollout_is_stored() {
         String model = Fleet.uniqueModel();
-        String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "1.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
-        Api.awaitRelease(releaseId);
-        Api.awaitDevice(model + "-a", null);
+        String releaseId = Api.releaseWithOneDevice(model);
         int before = rolloutsOf(releaseId);
 
         List<Map<String, Object>> hostile = List.of(
@@ -100,13 +96,7 @@ class HostileRolloutInputTest {
     @Test
     void given_a_reason_with_nul_or_escape_characters_then_pause_and_abort_are_400_and_the_rollout_keeps_running() {
         String model = Fleet.uniqueModel();
-        String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "1.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
-        Api.awaitRelease(releaseId);
-        Api.awaitDevice(model + "-a", null);
-        String id = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model)))
-                .then().statusCode(201).extract().path("id");
+        String id = Api.rolloutOfOneDevice(model);
         String path = "/api/v1/rollouts/" + id;
 
         for (String reason : List.of("a\u0000b", "\u001b[2J", "x".repeat(1001))) {

@@ -68,13 +68,7 @@ class PoisonedRecordsTest {
     @Test
     void rollbacks_of_an_unknown_schema_version_or_for_an_unknown_rollout_or_cohort_are_parked() {
         String model = Fleet.uniqueModel();
-        String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "1.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
-        Api.awaitRelease(releaseId);
-        Api.awaitDevice(model + "-a", null);
-        String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model)))
-                .then().statusCode(201).extract().path("id");
+        String rolloutId = Api.rolloutOfOneDevice(model);
 
         String rollback = EventJson.write(Fleet.rollback(rolloutId, model + ":1"));
         String unknownRollout = UUID.randomUUID().toString();
