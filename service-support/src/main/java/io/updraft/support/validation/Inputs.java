@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * The one check of what crosses an edge (REST body, path, query, DDI request): identifiers and text are bounded and
- * carry no NUL or control characters, durations and counts stay inside documented bounds. Every failure is a
- * {@link ProblemException} 400 naming the field, thrown before anything is changed.
+ * carry no NUL or control characters, durations stay inside documented bounds (counts have {@code @Min}/{@code @Max}).
+ * Every failure is a {@link ProblemException} 400 naming the field, thrown before anything is changed.
  *
  * <p>An <em>identifier</em> (device controllerId, tenant, release and rollout ids, names used as keys) is 1 to
  * {@link #MAX_IDENTIFIER} characters of {@code A-Z a-z 0-9} and {@code . _ - ~ : @ +}, starting with a letter or digit:
@@ -28,19 +28,6 @@ public final class Inputs {
 
     public static boolean isIdentifier(String value) {
         return isIdentifier(value, MAX_IDENTIFIER);
-    }
-
-    /** {@code value} if it is an identifier of at most {@code maxLength} characters, else a 400 naming {@code field}. */
-    public static String identifier(String field, String value, int maxLength) {
-        if (!isIdentifier(value, maxLength)) {
-            throw ProblemException.badRequest(field + " must be 1-" + maxLength
-                    + " characters of A-Z a-z 0-9 . _ - ~ : @ +, starting with a letter or digit");
-        }
-        return value;
-    }
-
-    public static String identifier(String field, String value) {
-        return identifier(field, value, MAX_IDENTIFIER);
     }
 
     /** True if {@code value} (may be null) has no control character (NUL, CR, LF, …) and at most maxLength chars. */
@@ -74,14 +61,6 @@ public final class Inputs {
     /** {@code value} if it lies in [min, max] (null passes), else a 400 that names the bounds. */
     public static Duration duration(String field, Duration value, Duration min, Duration max) {
         if (value != null && (value.compareTo(min) < 0 || value.compareTo(max) > 0)) {
-            throw ProblemException.badRequest(field + " must be between " + min + " and " + max);
-        }
-        return value;
-    }
-
-    /** {@code value} if it lies in [min, max] (null passes), else a 400 that names the bounds. */
-    public static Long count(String field, Long value, long min, long max) {
-        if (value != null && (value < min || value > max)) {
             throw ProblemException.badRequest(field + " must be between " + min + " and " + max);
         }
         return value;
