@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** {@code ./updraft demo | up | down | status | token}, and the CLI's {@code release | rollout | devices}. */
@@ -30,8 +32,12 @@ public final class Updraft {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
-        String command = args.length == 0 ? "help" : args[0];
+        String command = commandOf(args);
+        if (LAUNCHER_COMMANDS.contains(command) && asksForHelp(args)) {
+            System.exit(help(0)); // "./updraft up --help" explains, it does not start the stack
+        }
         int status = switch (command) {
+            case "help", "--help", "-h" -> help(0);
             case "demo" -> demo(root);
             case "up" -> up(root);
             case "down" -> down(root);
@@ -39,9 +45,32 @@ public final class Updraft {
             case "token" -> token(root);
             case "release", "rollout", "devices" -> UpdraftCli.execute(root, System.getenv(),
                     new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
-            default -> help();
+            default -> help(2);
         };
         System.exit(status);
+    }
+
+    /** The commands the launcher runs itself (the others go to the CLI, which has its own --help). */
+    static final Set<String> LAUNCHER_COMMANDS = Set.of("demo", "up", "down", "status", "token");
+    /** The CLI's global options that take a value; they may stand before the command ("--output id rollout …"). */
+    private static final Set<String> GLOBAL_OPTIONS = Set.of("--output", "--release-url", "--rollout-url",
+            "--telemetry-url");
+
+    /** The command word: the first argument that is not a global option or its value; "help" if there is none. */
+    static String commandOf(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (GLOBAL_OPTIONS.contains(arg)) {
+                i++; // its value
+            } else if (!(arg.contains("=") && GLOBAL_OPTIONS.contains(arg.substring(0, arg.indexOf('='))))) {
+                return arg;
+            }
+        }
+        return "help";
+    }
+
+    static boolean asksForHelp(String[] args) {
+        return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
     }
 
     static int demo(Path root) throws Exception {
@@ -143,7 +172,7 @@ public final class Updraft {
         return 0;
     }
 
-    static int help() {
+    static int help(int status) {
         System.out.println("""
                 usage: ./updraft <command>
                   demo     start everything, run a 50-device fleet through a rollout and a cohort rollback, stop
@@ -156,8 +185,10 @@ public final class Updraft {
                   release  publish | list | show | promote | revoke | publish-draft   (./updraft release --help)
                   rollout  create | list | show | pause | resume | abort | approve | watch
                   devices  list --filter model=… --filter version=…
-                  token: UPDRAFT_TOKEN (default: minted from ./updraft up's local key); --output json for scripts""");
-        return 2;
+                  bench    the benchmark suite (./updraft bench --quick; benchmarks/README.md)
+                  token: UPDRAFT_TOKEN (default: minted from ./updraft up's local key); --output json|id for scripts,
+                  before or after the command""");
+        return status;
     }
 
     /** The state file of a running {@code up}, if its stack process is still alive. */
