@@ -60,11 +60,28 @@ public sealed interface DeviceReport extends UpdraftEvent {
         }
     }
 
+    /**
+     * @param afterInstalled the device had reported the image installed (and was to reboot into it) before it sent
+     *        this result: a FAILURE is then a boot failure — SWUpdate's path when the new image did not come up
+     */
     record ActionFinished(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
             String rolloutId, int wave, String cohort, String releaseId, String version, boolean rollback,
-            Outcome outcome, List<String> details) implements DeviceReport {
+            Outcome outcome, List<String> details, boolean afterInstalled) implements DeviceReport {
         public ActionFinished {
             details = details == null ? List.of() : List.copyOf(details);
+        }
+
+        public ActionFinished(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+                String rolloutId, int wave, String cohort, String releaseId, String version, boolean rollback,
+                Outcome outcome, List<String> details) {
+            this(eventId, occurredAt, schemaVersion, deviceId, actionId, rolloutId, wave, cohort, releaseId, version,
+                    rollback, outcome, details, false);
+        }
+
+        /** A failure after the device had installed the image: it did not boot (or came back on the old one). */
+        @JsonIgnore
+        public boolean bootFailure() {
+            return outcome == Outcome.FAILURE && afterInstalled;
         }
     }
 

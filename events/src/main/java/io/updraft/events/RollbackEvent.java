@@ -23,9 +23,18 @@ public sealed interface RollbackEvent extends UpdraftEvent {
         return Topics.ROLLBACKS;
     }
 
-    /** The figures of the window that crossed the line. */
+    /**
+     * The figures of the window that crossed the line: the cohort's install results, and the rule that decided with
+     * the numbers that met it — {@code devicesCounted} of {@code devicesJudged} devices ({@code observed} the
+     * measured value, {@code limit} the threshold it reached; for crashRegression, crashes per report).
+     */
     record Evidence(long succeeded, long failed, double failureRate, double threshold, int minSampleSize,
-            Instant windowStart, Instant windowEnd) {
+            Instant windowStart, Instant windowEnd, String rule, long devicesCounted, long devicesJudged,
+            double observed, double limit) {
+        public Evidence(long succeeded, long failed, double failureRate, double threshold, int minSampleSize,
+                Instant windowStart, Instant windowEnd) {
+            this(succeeded, failed, failureRate, threshold, minSampleSize, windowStart, windowEnd, null, 0, 0, 0, 0);
+        }
     }
 
     record RollbackTriggered(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, String cohort,

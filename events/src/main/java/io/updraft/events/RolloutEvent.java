@@ -3,8 +3,10 @@ package io.updraft.events;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** A rollout's life on {@link Topics#ROLLOUT_EVENTS}, keyed by rollout id. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
@@ -37,15 +39,63 @@ public sealed interface RolloutEvent extends UpdraftEvent {
         return Topics.ROLLOUT_EVENTS;
     }
 
-    /** The policy telemetry needs to judge the rollout's cohorts. */
-    record RollbackPolicy(double failureRateThreshold, int minSampleSize) {
+    /**
+     * How telemetry judges each hardware cohort of the rollout. rollout-service writes every rule (the request over
+     * its configured defaults); a rule missing from an older event is judged by telemetry's own defaults.
+     * {@code failureRateThreshold} and {@code minSampleSize} are {@code failedInstalls}' rate and minimum sample.
+     * Every rule but {@code crashRegression} needs no health from before the install.
+     */
+    record RollbackPolicy(double failureRateThreshold, int minSampleSize, CountRule failedInstalls,
+            CountRule bootFailures, DeviceHealthRule unhealthyDevices, SilenceRule silentDevices,
+            RegressionRule crashRegression) {
+        /** The failure-rate rule alone (every other rule at telemetry's defaults). */
+        public RollbackPolicy(double failureRateThreshold, int minSampleSize) {
+            this(failureRateThreshold, minSampleSize, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * A rule over devices of the cohort: it fails when at least {@code count} devices (null: no count limit) or at
+     * least the share {@code rate} of the judged devices (null: no rate limit) meet it, once {@code minSample}
+     * devices were judged — or all of the cohort's devices, when the cohort is smaller. {@code window}: only what
+     * happened within it counts (zero: since the rollout started).
+     */
+    record CountRule(Double rate, Integer count, int minSample, Duration window) {
+    }
+
+    /**
+     * Devices on the new release that reported unhealthy (failed boot or unhealthy application) or crash-looped: at
+     * least {@code crashes} crashes within {@code crashWindow}. Judged over the devices that installed.
+     */
+    record DeviceHealthRule(Double rate, Integer count, int minSample, Duration window, int crashes,
+            Duration crashWindow) {
+    }
+
+    /** Devices silent for longer than {@code silence} after reporting the release installed. */
+    record SilenceRule(Double rate, Integer count, int minSample, Duration window, Duration silence) {
+    }
+
+    /**
+     * Crashes per health report on the new release at least {@code factor} times those of the same cohort's devices
+     * on their previous release (never counted below {@code floor}); needs {@code minSample} reports on both, so it
+     * stays inconclusive where devices sent no health before the install.
+     */
+    record RegressionRule(double factor, double floor, int minSample, Duration window) {
     }
 
     record RolloutCreated(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, String name,
             String releaseId, String version, int waveCount, int deviceCount, List<String> cohorts,
-            RollbackPolicy policy) implements RolloutEvent {
+            RollbackPolicy policy, Map<String, Integer> cohortDevices) implements RolloutEvent {
         public RolloutCreated {
             cohorts = List.copyOf(cohorts);
+            cohortDevices = cohortDevices == null ? Map.of() : Map.copyOf(cohortDevices);
+        }
+
+        public RolloutCreated(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, String name,
+                String releaseId, String version, int waveCount, int deviceCount, List<String> cohorts,
+                RollbackPolicy policy) {
+            this(eventId, occurredAt, schemaVersion, rolloutId, name, releaseId, version, waveCount, deviceCount,
+                    cohorts, policy, Map.of());
         }
     }
 

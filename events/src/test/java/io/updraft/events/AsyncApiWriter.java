@@ -25,7 +25,7 @@ final class AsyncApiWriter {
     static Map<String, Object> document() {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("asyncapi", "3.0.0");
-        doc.put("info", Map.of("title", "Updraft events", "version", String.valueOf(UpdraftEvent.SCHEMA_VERSION),
+        doc.put("info", ordered("title", "Updraft events", "version", String.valueOf(UpdraftEvent.SCHEMA_VERSION),
                 "description", "Every topic, its key and its events. JSON values with a `type` discriminator; "
                         + "CloudEvents binary-mode headers (ce_id, ce_type, ce_source, ce_time, ce_subject). Readers "
                         + "ignore unknown fields and skip an eventId they already applied. Each consumer parks "
@@ -39,18 +39,18 @@ final class AsyncApiWriter {
             Map<String, Object> channelMessages = new LinkedHashMap<>();
             for (Class<?> event : channel.events()) {
                 String name = event.getSimpleName();
-                channelMessages.put(name, Map.of("$ref", "#/components/messages/" + name));
+                channelMessages.put(name, ordered("$ref", "#/components/messages/" + name));
                 Map<String, Object> message = new LinkedHashMap<>();
                 message.put("name", name);
-                message.put("payload", Map.of("$ref", "#/components/schemas/" + name));
-                message.put("bindings", Map.of("kafka", Map.of("key",
-                        Map.of("type", "string", "description", channel.keyField()))));
+                message.put("payload", ordered("$ref", "#/components/schemas/" + name));
+                message.put("bindings", ordered("kafka", ordered("key",
+                        ordered("type", "string", "description", channel.keyField()))));
                 messages.put(name, message);
                 Map<String, Object> schema = EventCatalog.schemaOf(event);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> properties = (Map<String, Object>) schema.get("properties");
                 Map<String, Object> withType = new LinkedHashMap<>();
-                withType.put("type", Map.of("type", "string", "const", name));
+                withType.put("type", ordered("type", "string", "const", name));
                 withType.putAll(properties);
                 schema.put("properties", withType);
                 schema.put("required", List.of("type", "eventId", "occurredAt", "schemaVersion", channel.keyField()));
@@ -63,7 +63,7 @@ final class AsyncApiWriter {
             channels.put(channel.topic(), c);
         }
         doc.put("channels", channels);
-        doc.put("components", Map.of("messages", messages, "schemas", schemas));
+        doc.put("components", ordered("messages", messages, "schemas", schemas));
         return doc;
     }
 
@@ -76,5 +76,16 @@ final class AsyncApiWriter {
     }
 
     private AsyncApiWriter() {
+    }
+
+    /** A map in the order written, so the generated document is the same on every run. */
+    private static <V> Map<String, V> ordered(Object... keysAndValues) {
+        Map<String, V> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            @SuppressWarnings("unchecked")
+            V value = (V) keysAndValues[i + 1];
+            map.put((String) keysAndValues[i], value);
+        }
+        return map;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,6 +74,9 @@ final class EventCatalog {
         } else if (c == Instant.class) {
             schema.put("type", "string");
             schema.put("format", "date-time");
+        } else if (c == Duration.class) {
+            schema.put("type", "string");
+            schema.put("format", "duration");
         } else if (c.isEnum()) {
             schema.put("type", "string");
             List<String> values = new ArrayList<>();

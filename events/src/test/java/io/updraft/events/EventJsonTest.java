@@ -9,6 +9,7 @@ import io.updraft.events.DeviceReport.Outcome;
 import io.updraft.events.RollbackEvent.Evidence;
 import io.updraft.events.RollbackEvent.RollbackTriggered;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ class EventJsonTest {
                 new DeviceReport.ActionProgressed("e8", AT, V, "d1", 11, "ro1", "gw-100:1.0", "proceeding", List.of("x")),
                 new ActionFinished("e9", AT, V, "d1", 11, "ro1", 1, "gw-100:1.0", "r1", "1.2.0", false, Outcome.FAILURE,
                         List.of("boom")),
+                new ActionFinished("e9b", AT, V, "d1", 12, "ro1", 1, "gw-100:1.0", "r1", "1.2.0", false,
+                        Outcome.FAILURE, List.of("rolled back at boot"), true),
                 new DeviceReport.ActionCanceled("e10", AT, V, "d1", 11, "ro1", "gw-100:1.0"),
                 new DeviceReport.ActionExpired("e23", AT, V, "d1", 11, "ro1", "gw-100:1.0"),
                 new DeviceReport.InstalledVersionReported("e11", AT, V, "d1", "r1", "1.2.0"),
@@ -42,6 +45,15 @@ class EventJsonTest {
                 new DeviceTelemetry.HealthReported("e13", AT, V, "d1", true, 2, false, Map.of("cpu", 0.5)),
                 new RolloutEvent.RolloutCreated("e14", AT, V, "ro1", "canary", "r1", "1.2.0", 2, 50,
                         List.of("gw-100:1.0"), new RollbackPolicy(0.5, 3)),
+                new RolloutEvent.RolloutCreated("e14b", AT, V, "ro1", "full", "r1", "1.2.0", 2, 50,
+                        List.of("gw-100:1.0"), new RollbackPolicy(0.5, 3,
+                                new RolloutEvent.CountRule(0.5, 10, 3, Duration.ZERO),
+                                new RolloutEvent.CountRule(0.2, 3, 3, Duration.ofMinutes(30)),
+                                new RolloutEvent.DeviceHealthRule(0.3, null, 3, Duration.ZERO, 3,
+                                        Duration.ofMinutes(10)),
+                                new RolloutEvent.SilenceRule(0.3, null, 3, Duration.ZERO, Duration.ofMinutes(15)),
+                                new RolloutEvent.RegressionRule(2.0, 0.1, 5, Duration.ofMinutes(5))),
+                        Map.of("gw-100:1.0", 50)),
                 new RolloutEvent.RolloutGroupStarted("e15", AT, V, "ro1", 1, 10),
                 new RolloutEvent.RolloutPaused("e16", AT, V, "ro1", "errors"),
                 new RolloutEvent.RolloutResumed("e17", AT, V, "ro1"),
@@ -56,6 +68,8 @@ class EventJsonTest {
                 new RolloutEvent.RolloutActionRetried("e29", AT, V, "ro1", "d1", 1, 11, 12, 2),
                 new RollbackTriggered("e21", AT, V, "ro1", "gw-200:1.0", "failure rate 0.6 >= 0.5",
                         new Evidence(2, 3, 0.6, 0.5, 3, AT, AT)),
+                new RollbackTriggered("e21b", AT, V, "ro1", "gw-200:1.0", "4 of 5 devices unhealthy",
+                        new Evidence(5, 0, 0.0, 0.5, 3, AT, AT, "unhealthyDevices", 4, 5, 0.8, 0.3)),
                 new FleetHealthEvent.HealthWindowClosed("e22", AT, V, "ro1", AT, AT, List.of(
                         new FleetHealthEvent.CohortHealth("gw-100:1.0", 10, 0, 0.0, 10, 0, 0, false))));
     }
