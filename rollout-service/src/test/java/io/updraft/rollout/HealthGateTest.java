@@ -83,6 +83,8 @@ class HealthGateTest extends WatchedTopicsTest {
                 DeviceCommand.class, CancelRequested.class, c -> c.rolloutId().equals(rolloutId)), c -> !c.isEmpty());
         assertThat(cancels).extracting(CancelRequested::actionId).containsExactly(wave1.get(1).actionId());
         assertThat(Api.rollout(rolloutId).jsonPath().getString("state")).isEqualTo("ABORTED");
+        assertThat(Api.rollout(rolloutId).jsonPath().getList("waves.state"))
+                .containsExactly("ABORTED", "ABORTED"); // the running wave and the one after it
     }
 
     @Test

@@ -105,7 +105,7 @@ class LateDevicesTest extends WatchedTopicsTest {
                 .then().statusCode(201).body("state", equalTo("SCHEDULED")).extract().path("id");
 
         Api.asOperator().body(Map.of("reason", "not this week")).post("/api/v1/rollouts/" + id + "/abort").then()
-                .statusCode(200).body("state", equalTo("ABORTED"));
+                .statusCode(200).body("state", equalTo("ABORTED")).body("waves[0].state", equalTo("ABORTED"));
         assertThat(awaitEvents(id, RolloutEvent.RolloutAborted.class, 1).get(0).reason()).isEqualTo("not this week");
 
         // well past the start time (the wave gate ticks every second in tests), nothing started or was sent

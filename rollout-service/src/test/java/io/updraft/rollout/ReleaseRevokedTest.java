@@ -60,6 +60,9 @@ class ReleaseRevokedTest extends WatchedTopicsTest {
         assertThat(awaitAborted(running).reason()).contains("bricks on cold boot");
         assertThat(Api.rollout(paused).jsonPath().getString("state")).isEqualTo("ABORTED");
         assertThat(Api.rollout(running).jsonPath().getString("state")).isEqualTo("ABORTED");
+        // and their waves, running and paused mid-wave, end ABORTED
+        assertThat(Api.rollout(paused).jsonPath().getList("waves.state")).containsExactly("ABORTED");
+        assertThat(Api.rollout(running).jsonPath().getList("waves.state")).containsExactly("ABORTED");
         // and exactly the open installs are canceled: b and c, and d — not a, which had finished
         List<CancelRequested> canceled = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> commands.events(DeviceCommand.class, CancelRequested.class,

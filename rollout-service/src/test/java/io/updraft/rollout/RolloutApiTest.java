@@ -100,7 +100,7 @@ class RolloutApiTest {
         Api.asOperator().post(path + "/pause").then().statusCode(409);
         Api.asOperator().post(path + "/resume").then().statusCode(200).body("state", equalTo("RUNNING"));
         Api.asOperator().post(path + "/abort").then().statusCode(200).body("state", equalTo("ABORTED"))
-                .body("waves[0].canceled", equalTo(1));
+                .body("waves[0].canceled", equalTo(1)).body("waves[0].state", equalTo("ABORTED"));
         Api.asOperator().post(path + "/resume").then().statusCode(409);
         Api.asOperator().post("/api/v1/rollouts/" + UUID.randomUUID() + "/pause").then().statusCode(404)
                 .contentType(PROBLEM);

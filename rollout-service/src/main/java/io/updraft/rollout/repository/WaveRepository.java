@@ -12,8 +12,10 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.hibernate.Session;
 
 /** Waves, cohorts and the per wave x cohort progress counters of rollouts. */
@@ -90,6 +92,15 @@ public class WaveRepository {
     public void setState(String rolloutId, int wave, WaveState state) {
         entityManager.createNativeQuery("update rollout_wave set state = ?3 where rollout_id = ?1 and wave = ?2")
                 .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, state.name()).executeUpdate();
+    }
+
+    /** The rollout was aborted: every wave that has not ended ends ABORTED ({@link WaveState#onAbort}). */
+    public void abortUnended(String rolloutId) {
+        String unended = Arrays.stream(WaveState.values()).filter(state -> !state.hasEnded())
+                .map(state -> "'" + state.name() + "'").collect(Collectors.joining(", "));
+        entityManager.createNativeQuery("update rollout_wave set state = '" + WaveState.ABORTED.name()
+                + "' where rollout_id = ?1 and state in (" + unended + ")")
+                .setParameter(1, rolloutId).executeUpdate();
     }
 
     /** A wave just started: it is judged on what finished by {@code timeoutAt} at the latest. */

@@ -78,11 +78,16 @@ public class RolloutControls {
         return rollout;
     }
 
-    /** Open installs are canceled; rollback installs already sent are left to finish, they make devices safe. */
+    /**
+     * Open installs are canceled; rollback installs already sent are left to finish, they make devices safe. Every
+     * wave that has not ended ends ABORTED. The one path of every abort: operator, error action, health gate, revoked
+     * release.
+     */
     @Transactional
     public Rollout abort(String rolloutId, String reason) {
         Rollout rollout = locked(rolloutId);
         transitions.apply(rollout, RolloutCommand.ABORT);
+        waves.abortUnended(rolloutId);
         String why = reason == null ? "aborted by operator" : reason;
         List<UpdraftEvent> events = new ArrayList<>();
         actions.cancelOpenInstalls(rolloutId, null).forEach(action -> events.add(DeviceCommands.cancel(action, why)));
