@@ -12,8 +12,10 @@ import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.CancelRequested;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport;
+import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
+import io.updraft.events.UpdraftEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +99,68 @@ class CohortRollbackTest extends WatchedTopicsTest {
         assertThat(lateBack.version()).isEqualTo("1.0.0");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 Api.rollout(rolloutId).jsonPath().getInt("rollbackActions.sent")).isEqualTo(2));
+    }
+
+    @Test
+    void given_a_cohort_rolled_back_mid_wave_then_the_wave_counts_its_devices_as_rolled_back_or_skipped_not_pending() {
+        String model = Fleet.uniqueModel();
+        String previousId = UUID.randomUUID().toString();
+        String releaseId = UUID.randomUUID().toString();
+        Broker.send(Fleet.release(previousId, "1.0.0", model));
+        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        String bad = model + ":1";
+        // 6 devices per cohort: wave 1 takes 3 of each, wave 2 the other 3
+        for (int i = 0; i < 12; i++) {
+            String device = model + "-" + i;
+            Broker.send(Fleet.registered(device, model, i < 6 ? "1" : "2"));
+            Broker.send(Fleet.installed(device, previousId, "1.0.0"));
+        }
+        Api.awaitRelease(previousId);
+        Api.awaitRelease(releaseId);
+        for (int i = 0; i < 12; i++) {
+            Api.awaitDevice(model + "-" + i, previousId);
+        }
+        String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
+                "waves", List.of(50, 100), "soakTime", "PT1H", "canaryPerCohort", 0)).then().statusCode(201)
+                .extract().path("id");
+        List<InstallRequested> wave1 = awaitAtLeast(installs(rolloutId, c -> c.wave() == 1 && !c.rollback()), 6);
+        List<InstallRequested> inBad = wave1.stream().filter(c -> c.cohort().equals(bad)).toList();
+        List<InstallRequested> inGood = wave1.stream().filter(c -> !c.cohort().equals(bad)).toList();
+        // bad: one installed, one failed, one still open; good: one installed, one running, one not started
+        Broker.send(Fleet.finished(inBad.get(0), DeviceReport.Outcome.SUCCESS));
+        Broker.send(Fleet.finished(inBad.get(1), DeviceReport.Outcome.FAILURE));
+        Broker.send(Fleet.finished(inGood.get(0), DeviceReport.Outcome.SUCCESS));
+        Broker.send(new DeviceReport.ActionProgressed(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                inGood.get(1).deviceId(), inGood.get(1).actionId(), rolloutId, inGood.get(1).cohort(), "proceeding",
+                List.of()));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            JsonPath view = Api.rollout(rolloutId).jsonPath();
+            return view.getInt("waves[0].succeeded") == 2 && view.getInt("waves[0].running") == 1
+                    && view.getInt("waves[0].failed") == 1;
+        });
+
+        Broker.send(Fleet.rollback(rolloutId, bad));
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> "ROLLED_BACK".equals(
+                Api.rollout(rolloutId).jsonPath().getString("cohorts.find { it.cohort == '" + bad + "' }.state")));
+        JsonPath view = Api.rollout(rolloutId).jsonPath();
+        // wave 1: the bad cohort's installed device is rolled back, its open one skipped, its failure stays one;
+        // only the good cohort's devices are installed, running or pending
+        assertThat(view.getString("waves[0].state")).isEqualTo("RUNNING");
+        assertThat(view.getInt("waves[0].devices")).isEqualTo(6);
+        assertThat(view.getInt("waves[0].installed")).isEqualTo(1);
+        assertThat(view.getInt("waves[0].succeeded")).isEqualTo(1);
+        assertThat(view.getInt("waves[0].rolledBack")).isEqualTo(1);
+        assertThat(view.getInt("waves[0].skipped")).isEqualTo(1);
+        assertThat(view.getInt("waves[0].failed")).isEqualTo(1);
+        assertThat(view.getInt("waves[0].running")).isEqualTo(1);
+        assertThat(view.getInt("waves[0].pending")).isEqualTo(1);
+        assertThat(view.getInt("waves[0].canceled")).isZero();
+        // wave 2, not started: the bad cohort's three devices will never be sent (skipped), the good one's wait
+        assertThat(view.getInt("waves[1].skipped")).isEqualTo(3);
+        assertThat(view.getInt("waves[1].pending")).isEqualTo(3);
+        assertThat(view.getInt("waves[1].installed") + view.getInt("waves[1].rolledBack")
+                + view.getInt("waves[1].failed")).isZero();
     }
 
     private java.util.concurrent.Callable<List<InstallRequested>> installs(String rolloutId,

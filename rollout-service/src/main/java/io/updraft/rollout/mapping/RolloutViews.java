@@ -2,6 +2,7 @@ package io.updraft.rollout.mapping;
 
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.CohortState;
 import io.updraft.rollout.domain.HealthBounds;
 import io.updraft.rollout.domain.WaveRules;
 import io.updraft.rollout.repository.ActionRepository;
@@ -9,6 +10,8 @@ import io.updraft.rollout.repository.DeviceAction;
 import io.updraft.rollout.repository.InventoryDevice;
 import io.updraft.rollout.repository.Rollout;
 import io.updraft.rollout.repository.WaveRepository;
+import io.updraft.rollout.repository.WaveRepository.CohortRow;
+import io.updraft.rollout.repository.WaveRepository.WaveCohortActions;
 import io.updraft.rollout.rest.ActionView;
 import io.updraft.rollout.rest.DeviceView;
 import io.updraft.rollout.rest.RolloutView;
@@ -19,8 +22,11 @@ import io.updraft.rollout.rest.RolloutView.WaveView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Builds the API's views; entities and rows never go on the wire. */
 @ApplicationScoped
@@ -31,27 +37,23 @@ public class RolloutViews {
     ActionRepository actions;
 
     public RolloutView of(Rollout rollout) {
-        Map<Integer, Map<ActionState, Long>> installs = actions.installCounts(rollout.id);
+        List<CohortRow> cohorts = waves.cohorts(rollout.id);
+        Set<String> rolledBack = cohorts.stream().filter(c -> c.state() == CohortState.ROLLED_BACK)
+                .map(CohortRow::cohort).collect(Collectors.toSet());
+        Map<Integer, WaveCounts> counts = WaveCounts.perWave(waves.actionsPerWaveAndCohort(rollout.id), rolledBack);
         Map<ActionState, Long> rollbacks = actions.rollbackCounts(rollout.id);
         return new RolloutView(rollout.id, rollout.name, rollout.releaseId, rollout.version, rollout.state.name(),
                 rollout.currentWave, rollout.createdAt,
                 waves.waves(rollout.id).stream().map(wave -> {
-                    Map<ActionState, Long> counts = installs.getOrDefault(wave.wave(), Map.of());
-                    long succeeded = counts.getOrDefault(ActionState.SUCCEEDED, 0L);
-                    long failed = counts.getOrDefault(ActionState.FAILED, 0L);
-                    long running = counts.getOrDefault(ActionState.RUNNING, 0L);
-                    long canceled = counts.getOrDefault(ActionState.CANCELED, 0L);
-                    long expired = counts.getOrDefault(ActionState.EXPIRED, 0L);
-                    // pending: sent but not started, or not sent yet (including devices of rolled-back cohorts)
-                    long pending = Math.max(0,
-                            wave.deviceCount() - succeeded - failed - running - canceled - expired);
+                    WaveCounts count = counts.getOrDefault(wave.wave(), WaveCounts.NONE);
                     WaveRules rules = wave.rules(rollout);
                     return new WaveView(wave.wave(), wave.percent(), wave.deviceCount(), wave.state().name(),
-                            succeeded, failed, running, pending, canceled, wave.approval(), expired, wave.timedOut(),
-                            counts.getOrDefault(ActionState.RETRIED, 0L), wave.name(), wave.filter(),
-                            rules.successThreshold(), rules.errorThreshold(), rules.errorAction().name());
+                            count.installed(), count.failed(), count.running(), count.pending(), count.canceled(),
+                            wave.approval(), count.expired(), wave.timedOut(), count.retried(), wave.name(),
+                            wave.filter(), rules.successThreshold(), rules.errorThreshold(),
+                            rules.errorAction().name(), count.installed(), count.rolledBack(), count.skipped());
                 }).toList(),
-                waves.cohorts(rollout.id).stream()
+                cohorts.stream()
                         .map(c -> new CohortView(c.cohort(), c.deviceCount(), c.state().name(), c.rollbackReason()))
                         .toList(),
                 new RollbackActionsView(rollbacks.values().stream().mapToLong(Long::longValue).sum(),
@@ -64,6 +66,48 @@ public class RolloutViews {
                         : new MaintenanceWindowView(rollout.windowCron, rollout.windowDuration, rollout.windowZone),
                 rollout.retries, rollout.dynamic, healthGate(rollout.healthBounds()), rollout.rollbackReleaseId,
                 rolloutRate(rollout.rate()));
+    }
+
+    /**
+     * What became of a wave's devices, each counted once, by its latest install attempt (RETRIED attempts beside):
+     * in cohorts not rolled back {@code installed + failed + running + canceled + expired + pending}; in rolled-back
+     * cohorts {@code rolledBack} (installed, then sent back), {@code skipped} (never sent, or canceled by the rollback),
+     * and the failed, running and expired ones counted as such.
+     */
+    record WaveCounts(long installed, long failed, long rolledBack, long skipped, long pending, long running,
+            long canceled, long expired, long retried) {
+        static final WaveCounts NONE = new WaveCounts(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        static Map<Integer, WaveCounts> perWave(List<WaveCohortActions> cells, Set<String> rolledBackCohorts) {
+            Map<Integer, WaveCounts> perWave = new HashMap<>();
+            cells.forEach(cell -> perWave.merge(cell.wave(), of(cell, rolledBackCohorts.contains(cell.cohort())),
+                    WaveCounts::plus));
+            return perWave;
+        }
+
+        static WaveCounts of(WaveCohortActions cell, boolean rolledBack) {
+            long succeeded = cell.count(ActionState.SUCCEEDED);
+            long failed = cell.count(ActionState.FAILED);
+            long running = cell.count(ActionState.RUNNING);
+            long expired = cell.count(ActionState.EXPIRED);
+            long retried = cell.count(ActionState.RETRIED);
+            long ended = succeeded + failed + running + expired;
+            if (rolledBack) {
+                // canceled by the rollback or never sent: skipped
+                return new WaveCounts(0, failed, succeeded, Math.max(0, cell.devices() - ended), 0, running, 0,
+                        expired, retried);
+            }
+            long canceled = cell.count(ActionState.CANCELED);
+            // pending: no action yet, or sent and not started
+            return new WaveCounts(succeeded, failed, 0, 0, Math.max(0, cell.devices() - ended - canceled), running,
+                    canceled, expired, retried);
+        }
+
+        WaveCounts plus(WaveCounts other) {
+            return new WaveCounts(installed + other.installed, failed + other.failed, rolledBack + other.rolledBack,
+                    skipped + other.skipped, pending + other.pending, running + other.running,
+                    canceled + other.canceled, expired + other.expired, retried + other.retried);
+        }
     }
 
     private static RolloutView.HealthGateView healthGate(HealthBounds bounds) {

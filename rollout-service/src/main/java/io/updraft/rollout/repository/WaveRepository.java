@@ -1,5 +1,6 @@
 package io.updraft.rollout.repository;
 
+import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.domain.CohortState;
 import io.updraft.rollout.domain.ErrorAction;
 import io.updraft.rollout.domain.RolloutPlan;
@@ -13,7 +14,10 @@ import jakarta.persistence.EntityManager;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.hibernate.Session;
@@ -49,6 +53,16 @@ public class WaveRepository {
     }
 
     public record CohortRow(String cohort, int deviceCount, CohortState state, String rollbackReason) {
+    }
+
+    /**
+     * One wave x cohort: its devices and its install actions (not rollbacks) by state — one action per device and
+     * state, except RETRIED attempts, which sit beside the device's latest attempt.
+     */
+    public record WaveCohortActions(int wave, String cohort, long devices, Map<ActionState, Long> actions) {
+        public long count(ActionState state) {
+            return actions.getOrDefault(state, 0L);
+        }
     }
 
     /**
@@ -214,6 +228,34 @@ public class WaveRepository {
                 update.executeUpdate();
             }
         });
+    }
+
+    /** Every wave x cohort of the rollout with its install actions by state, in (wave, cohort) order. */
+    public List<WaveCohortActions> actionsPerWaveAndCohort(String rolloutId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select w.wave, w.cohort, w.devices, a.state, count(a.action_id)
+                from wave_cohort w
+                left join device_action a on a.rollout_id = w.rollout_id and a.wave = w.wave and a.cohort = w.cohort
+                                         and not a.rollback
+                where w.rollout_id = ?1
+                group by w.wave, w.cohort, w.devices, a.state
+                order by w.wave, w.cohort""")
+                .setParameter(1, rolloutId).getResultList();
+        List<WaveCohortActions> cells = new ArrayList<>();
+        WaveCohortActions cell = null;
+        for (Object[] row : rows) { // ordered: a cell's rows (one per action state) follow each other
+            int wave = Columns.integer(row[0]);
+            String cohort = Columns.text(row[1]);
+            if (cell == null || cell.wave() != wave || !cell.cohort().equals(cohort)) {
+                cell = new WaveCohortActions(wave, cohort, Columns.number(row[2]), new EnumMap<>(ActionState.class));
+                cells.add(cell);
+            }
+            if (row[3] != null) {
+                cell.actions().put(ActionState.valueOf(Columns.text(row[3])), Columns.number(row[4]));
+            }
+        }
+        return cells;
     }
 
     /** Devices of a wave in ACTIVE cohorts: a wave with none is skipped rather than started or approved. */

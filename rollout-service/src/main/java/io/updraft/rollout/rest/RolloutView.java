@@ -21,7 +21,18 @@ public record RolloutView(String id, String name, String releaseId, String versi
     }
 
     /**
-     * @param expired installs whose deadline passed before the device took them (counted like canceled)
+     * A wave's devices, each counted once by its latest install attempt: {@code devices = installed + failed +
+     * rolledBack + skipped + running + canceled + expired + pending}.
+     *
+     * @param state PENDING, RUNNING, SOAKING, DONE, SKIPPED (no device left in an active cohort) or ABORTED (the
+     *        rollout was aborted before the wave ended; waves that never started too)
+     * @param succeeded the same as {@code installed} (kept for clients that read it)
+     * @param failed installs that failed (rolled-back cohorts included: a failure stays a failure)
+     * @param running installs the device reported progress on
+     * @param pending devices of cohorts not rolled back with no finished action: sent and not started, or not sent
+     *        yet (in an ABORTED wave: never to be sent)
+     * @param canceled installs canceled in cohorts not rolled back (an abort, or a newer action superseded them)
+     * @param expired installs whose deadline passed before the device took them
      * @param timedOut the wave reached its timeout and was judged on what had finished; its pending devices still
      *        have their actions
      * @param retried failed attempts that were sent again within the retry budget (their devices are counted by
@@ -30,11 +41,15 @@ public record RolloutView(String id, String name, String releaseId, String versi
      *        group it is the share of the group's own devices)
      * @param filter the explicit group's filter, or null
      * @param successThreshold, errorThreshold, errorAction what this wave is judged by (its own, else the rollout's)
+     * @param installed installs that succeeded in cohorts not rolled back
+     * @param rolledBack devices of rolled-back cohorts that had installed the release (before the rollback, or after
+     *        it when the cancel came too late): each is sent back
+     * @param skipped devices of rolled-back cohorts that never installed: not sent yet, or canceled by the rollback
      */
     public record WaveView(int wave, int percent, int devices, String state, long succeeded, long failed,
             long running, long pending, long canceled, boolean approval, long expired, boolean timedOut,
             long retried, String name, String filter, double successThreshold, double errorThreshold,
-            String errorAction) {
+            String errorAction, long installed, long rolledBack, long skipped) {
     }
 
     public record MaintenanceWindowView(String schedule, String duration, String timezone) {
