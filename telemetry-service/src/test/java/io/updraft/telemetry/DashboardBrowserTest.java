@@ -89,7 +89,7 @@ class DashboardBrowserTest {
             assertThat(card.locator("[data-state='INSTALLING'] .count")).hasText("1", SOON_TEXT);
             Locator rollback = page.locator("#rollbacks li[data-rollout='" + rolloutId + "'][data-cohort='gw-200:1.0']");
             assertThat(rollback).isVisible(SOON);
-            assertThat(rollback).containsText("failure rate 1.00 >= 0.50 over 3 installs");
+            assertThat(rollback).containsText("failedInstalls: 3 of 3 installs failed (1.00 >= 0.50, sample 3)");
             assertThat(card.locator("tr[data-cohort='gw-200:1.0'] .tag")).hasText("ROLLED BACK", SOON_TEXT);
             assertThat(page.locator("#rollbacks li[data-cohort='gw-100:1.0'][data-rollout='" + rolloutId + "']"))
                     .hasCount(0);

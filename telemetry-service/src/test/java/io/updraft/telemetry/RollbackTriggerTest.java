@@ -77,7 +77,7 @@ class RollbackTriggerTest {
         assertThat(rollbacks).hasSize(1);
         RollbackTriggered trigger = rollbacks.get(0);
         assertThat(trigger.cohort()).isEqualTo("board:B");
-        assertThat(trigger.reason()).startsWith("failure rate 1.00 >= 0.50 over ");
+        assertThat(trigger.reason()).startsWith("failedInstalls: ");
         assertThat(trigger.evidence().failed()).isGreaterThanOrEqualTo(3);
         assertThat(trigger.evidence().succeeded()).isZero();
         assertThat(trigger.evidence().threshold()).isEqualTo(0.5);
@@ -89,12 +89,16 @@ class RollbackTriggerTest {
                 .body("size()", is(1))
                 .body("[0].rolloutId", is(rolloutId))
                 .body("[0].cohort", is("board:B"))
-                .body("[0].reason", startsWith("failure rate 1.00 >= 0.50"))
+                .body("[0].reason", startsWith("failedInstalls: "))
                 .body("[0].failed", is((int) trigger.evidence().failed()))
-                .body("[0].succeeded", is(0));
+                .body("[0].succeeded", is(0))
+                .body("[0].rule", is("failedInstalls"))
+                .body("[0].devicesCounted", is((int) trigger.evidence().devicesCounted()))
+                .body("[0].devicesJudged", is((int) trigger.evidence().devicesJudged()))
+                .body("[0].windowEnd", org.hamcrest.Matchers.notNullValue());
         asViewer().get("/api/v1/rollouts/{id}/health", rolloutId).then()
                 .body("cohorts.find { it.cohort == 'board:A' }.rollbackReason", nullValue())
-                .body("cohorts.find { it.cohort == 'board:B' }.rollbackReason", startsWith("failure rate"));
+                .body("cohorts.find { it.cohort == 'board:B' }.rollbackReason", startsWith("failedInstalls"));
         given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("updraft_rollbacks_triggered_total"));
     }
@@ -122,7 +126,7 @@ class RollbackTriggerTest {
         await().atMost(AT_MOST).pollInterval(POLL).until(() -> !rollbacksOf(rolloutId).isEmpty());
         RollbackTriggered trigger = rollbacksOf(rolloutId).get(0);
         assertThat(trigger.cohort()).isEqualTo("board:C");
-        assertThat(trigger.reason()).isEqualTo("failure rate 0.25 >= 0.25 over 4 installs");
+        assertThat(trigger.reason()).isEqualTo("failedInstalls: 1 of 4 installs failed (0.25 >= 0.25, sample 4)");
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
                 .get("/api/v1/rollouts/{id}/health", rolloutId).then()
                 .statusCode(200)

@@ -3,6 +3,7 @@ package io.updraft.telemetry.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "updraft.telemetry")
 public interface TelemetryConfig {
@@ -17,10 +18,58 @@ public interface TelemetryConfig {
     @WithDefault("10s")
     Duration window();
 
-    /** The rules RolloutCreated cannot carry yet (it has only the failure-rate threshold and min sample size). */
+    /**
+     * The rules a rollout is judged by until its RolloutCreated arrives, and those an older RolloutCreated lacks;
+     * rollout-service sends every rule with each new rollout (its own configured defaults).
+     */
     Policy policy();
 
     interface Policy {
+        /** Failed installs that roll a cohort back whatever the rate (absent: no count limit). */
+        Optional<Integer> failedInstallsCount();
+
+        /** Devices that failed to boot the new release (failure after installed, or bootOk=false), per install. */
+        @WithDefault("0.2")
+        double bootFailureRate();
+
+        Optional<Integer> bootFailureCount();
+
+        @WithDefault("3")
+        int bootFailureMinSampleSize();
+
+        @WithDefault("0s")
+        Duration bootFailureWindow();
+
+        /** Devices on the new release that reported unhealthy or crash-looped, per device that installed it. */
+        @WithDefault("0.3")
+        double unhealthyDeviceRate();
+
+        Optional<Integer> unhealthyDeviceCount();
+
+        @WithDefault("3")
+        int unhealthyDeviceMinSampleSize();
+
+        @WithDefault("0s")
+        Duration unhealthyDeviceWindow();
+
+        /** A device crash-loops with at least this many crashes within {@code crash-loop-window}. */
+        @WithDefault("3")
+        int crashLoopCrashes();
+
+        @WithDefault("10m")
+        Duration crashLoopWindow();
+
+        /**
+         * How often a device that installed and has not been heard from is looked at again: a silent device is
+         * counted at most this long after its rollout's silence ran out.
+         */
+        @WithDefault("30s")
+        Duration heartbeatCheckStep();
+
+        /** A device silent this long after installing is counted silent whatever its rollout's silence. */
+        @WithDefault("1h")
+        Duration heartbeatMaxSilence();
+
         /** Failure rate over installs finished within this window; 0 = since the rollout started. */
         @WithDefault("0s")
         Duration failureRateWindow();
@@ -40,7 +89,7 @@ public interface TelemetryConfig {
         @WithDefault("5m")
         Duration crashWindow();
 
-        /** A device that installed successfully and sends no HealthReported/DeviceSeen within this is missing. */
+        /** The default silence: a device that installed and is not heard from within it counts as silent. */
         @WithDefault("5m")
         Duration heartbeatGrace();
 

@@ -1,5 +1,6 @@
 package io.updraft.telemetry.domain;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
@@ -20,4 +21,11 @@ public class RollbackDecision {
     public int minSampleSize;
     public Instant windowStart;
     public Instant windowEnd;
+    /** The rule that decided (failedInstalls, bootFailures, unhealthyDevices, silentDevices, crashRegression). */
+    public String rule;
+    public long devicesCounted;
+    public long devicesJudged;
+    public double observed;
+    @Column(name = "rule_limit")
+    public double limit;
 }

@@ -42,7 +42,8 @@ public final class HealthMapper {
 
     public static RollbackView toView(RollbackDecision decision) {
         return new RollbackView(decision.id.rolloutId, decision.id.cohort, decision.reason, decision.decidedAt,
-                decision.succeeded, decision.failed);
+                decision.succeeded, decision.failed, decision.rule, decision.devicesCounted, decision.devicesJudged,
+                decision.observed, decision.limit, decision.windowStart, decision.windowEnd);
     }
 
     private static CohortHealthView toView(CohortStats c, RollbackDecision decision) {

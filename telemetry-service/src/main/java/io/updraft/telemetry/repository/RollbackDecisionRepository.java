@@ -23,8 +23,9 @@ public class RollbackDecisionRepository implements PanacheRepositoryBase<Rollbac
     public boolean decideOnce(CohortKey key, String reason, Evidence evidence) {
         return getEntityManager().createNativeQuery("""
                 insert into rollback_decision (rollout_id, cohort, reason, decided_at, succeeded, failed, failure_rate,
-                    failure_rate_threshold, min_sample_size, window_start, window_end)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?4)
+                    failure_rate_threshold, min_sample_size, window_start, window_end, rule, devices_counted,
+                    devices_judged, observed, rule_limit)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?4, ?11, ?12, ?13, ?14, ?15)
                 on conflict (rollout_id, cohort) do nothing
                 """)
                 .setParameter(1, key.rolloutId)
@@ -37,6 +38,11 @@ public class RollbackDecisionRepository implements PanacheRepositoryBase<Rollbac
                 .setParameter(8, evidence.threshold())
                 .setParameter(9, evidence.minSampleSize())
                 .setParameter(10, evidence.windowStart())
+                .setParameter(11, evidence.rule())
+                .setParameter(12, evidence.devicesCounted())
+                .setParameter(13, evidence.devicesJudged())
+                .setParameter(14, evidence.observed())
+                .setParameter(15, evidence.limit())
                 .executeUpdate() == 1;
     }
 

@@ -1,5 +1,6 @@
 package io.updraft.telemetry.streams;
 
+import io.updraft.events.RolloutEvent;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
 import io.updraft.telemetry.config.TelemetryConfig;
 import java.io.DataInput;
@@ -8,88 +9,205 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * Everything a cohort is judged by. The failure-rate threshold and min sample size come from the rollout's
- * RolloutCreated; the other rules from configuration until the event can carry them. A window of zero means "since
- * the rollout started".
+ * Everything one cohort of a rollout is judged by: the rollout's rules (from its RolloutCreated, else the configured
+ * defaults), Argo-style analysis limits, and the cohort's size at creation ({@code cohortDevices}, 0 when unknown): a
+ * cohort smaller than a rule's minimum sample is judged on all of its devices. A window of zero means "since the
+ * rollout started".
  */
-public record CohortPolicy(double failureRateThreshold, int minSampleSize, Duration failureRateWindow,
-        double crashRegressionFactor, double crashRateFloor, int crashMinSampleSize, Duration crashWindow,
-        double missedHeartbeatThreshold, int missedHeartbeatMinSampleSize, Duration missedHeartbeatWindow,
-        int failureLimit, int consecutiveFailures) {
+public record CohortPolicy(Limits failedInstalls, Limits bootFailures, Limits unhealthyDevices, int crashLoopCrashes,
+        Duration crashLoopWindow, Limits silentDevices, Duration silence, Regression crashRegression,
+        int failureLimit, int consecutiveFailures, int cohortDevices) {
+
+    /** Crash-looping needs at most this many crashes: a device keeps this many crash reports per install. */
+    public static final int MAX_CRASH_LOOP_CRASHES = 50;
+
+    /**
+     * A rule over devices: fails when at least {@code count} devices (null: no count limit) or the share {@code rate}
+     * (null: no rate limit) of the judged devices meet it, once the sample is reached; neither set: the rule is off.
+     */
+    public record Limits(Double rate, Integer count, int minSample, Duration window) {
+        public Limits {
+            if (rate != null && !(rate > 0.0 && rate <= 1.0)) {
+                throw new IllegalArgumentException("a rule's rate must be in (0, 1], was " + rate);
+            }
+            if (count != null && count < 1) {
+                throw new IllegalArgumentException("a rule's count must be at least 1, was " + count);
+            }
+            if (minSample < 1) {
+                throw new IllegalArgumentException("a rule's minimum sample must be at least 1, was " + minSample);
+            }
+            window = nonNegative(window, "a rule's window");
+        }
+
+        public boolean off() {
+            return rate == null && count == null;
+        }
+
+        void write(DataOutput out) throws IOException {
+            out.writeDouble(rate == null ? -1 : rate);
+            out.writeInt(count == null ? -1 : count);
+            out.writeInt(minSample);
+            CompactSerde.writeDuration(out, window);
+        }
+
+        static Limits read(DataInput in) throws IOException {
+            double rate = in.readDouble();
+            int count = in.readInt();
+            return new Limits(rate < 0 ? null : rate, count < 0 ? null : count, in.readInt(),
+                    CompactSerde.readDuration(in));
+        }
+    }
+
+    /** Crashes per report on the new release at least {@code factor} x the baseline (never below {@code floor}). */
+    public record Regression(double factor, double floor, int minSample, Duration window) {
+        public Regression {
+            if (!(factor > 1.0) || !(floor > 0.0)) {
+                throw new IllegalArgumentException("crash regression factor must be > 1 and the floor > 0");
+            }
+            if (minSample < 1) {
+                throw new IllegalArgumentException("crash regression minimum sample must be at least 1");
+            }
+            window = nonNegative(window, "the crash regression window");
+        }
+    }
 
     public CohortPolicy {
-        if (!(failureRateThreshold > 0.0 && failureRateThreshold <= 1.0)) {
-            throw new IllegalArgumentException("failure rate threshold must be in (0, 1], was " + failureRateThreshold);
+        if (crashLoopCrashes < 1 || crashLoopCrashes > MAX_CRASH_LOOP_CRASHES) {
+            throw new IllegalArgumentException("crashes that make a crash loop must be 1.." + MAX_CRASH_LOOP_CRASHES
+                    + ", was " + crashLoopCrashes);
         }
-        if (minSampleSize < 1 || crashMinSampleSize < 1 || missedHeartbeatMinSampleSize < 1) {
-            throw new IllegalArgumentException("min sample sizes must be at least 1");
+        crashLoopWindow = nonNegative(crashLoopWindow, "the crash-loop window");
+        silence = nonNegative(silence, "the silence after install");
+        if (silence.isZero()) {
+            throw new IllegalArgumentException("the silence after install must be positive");
         }
-        if (!(crashRegressionFactor > 1.0) || !(crashRateFloor > 0.0)) {
-            throw new IllegalArgumentException("crash regression factor must be > 1 and the floor > 0");
-        }
-        if (!(missedHeartbeatThreshold > 0.0 && missedHeartbeatThreshold <= 1.0)) {
-            throw new IllegalArgumentException("missed heartbeat threshold must be in (0, 1]");
-        }
-        if (failureLimit < 0 || consecutiveFailures < 0) {
-            throw new IllegalArgumentException("failure limit and consecutive failures must not be negative");
+        if (failureLimit < 0 || consecutiveFailures < 0 || cohortDevices < 0) {
+            throw new IllegalArgumentException("failure limit, consecutive failures and cohort size must not be"
+                    + " negative");
         }
     }
 
+    /** The configured rules: what a rollout is judged by until its RolloutCreated arrives. */
     public static CohortPolicy defaults(TelemetryConfig config) {
-        return of(config.defaultFailureRateThreshold(), config.defaultMinSampleSize(), config.policy());
+        TelemetryConfig.Policy rest = config.policy();
+        return new CohortPolicy(
+                new Limits(config.defaultFailureRateThreshold(), rest.failedInstallsCount().orElse(null),
+                        config.defaultMinSampleSize(), rest.failureRateWindow()),
+                new Limits(rest.bootFailureRate(), rest.bootFailureCount().orElse(null),
+                        rest.bootFailureMinSampleSize(), rest.bootFailureWindow()),
+                new Limits(rest.unhealthyDeviceRate(), rest.unhealthyDeviceCount().orElse(null),
+                        rest.unhealthyDeviceMinSampleSize(), rest.unhealthyDeviceWindow()),
+                rest.crashLoopCrashes(), rest.crashLoopWindow(),
+                new Limits(rest.missedHeartbeatThreshold(), null, rest.missedHeartbeatMinSampleSize(),
+                        rest.missedHeartbeatWindow()),
+                rest.heartbeatGrace(),
+                new Regression(rest.crashRegressionFactor(), rest.crashRateFloor(), rest.crashMinSampleSize(),
+                        rest.crashWindow()),
+                rest.failureLimit(), rest.consecutiveFailures(), 0);
     }
 
-    /** The rollout's own policy over the configured rest; null (no policy in the event) means the defaults. */
-    public static CohortPolicy of(RollbackPolicy policy, TelemetryConfig config) {
-        return policy == null ? defaults(config)
-                : of(policy.failureRateThreshold(), policy.minSampleSize(), config.policy());
+    /** The rollout's own rules over the configured ones (a rule an older event lacks: the configured one). */
+    public static CohortPolicy of(RollbackPolicy policy, TelemetryConfig config, int cohortDevices) {
+        return defaults(config).over(policy).withCohortDevices(cohortDevices);
     }
 
-    private static CohortPolicy of(double threshold, int minSampleSize, TelemetryConfig.Policy rest) {
-        return new CohortPolicy(threshold, minSampleSize, rest.failureRateWindow(), rest.crashRegressionFactor(),
-                rest.crashRateFloor(), rest.crashMinSampleSize(), rest.crashWindow(), rest.missedHeartbeatThreshold(),
-                rest.missedHeartbeatMinSampleSize(), rest.missedHeartbeatWindow(), rest.failureLimit(),
-                rest.consecutiveFailures());
+    /** These rules with the rollout's over them (null: these). */
+    public CohortPolicy over(RollbackPolicy policy) {
+        if (policy == null) {
+            return this;
+        }
+        Limits failed = policy.failedInstalls() != null ? limits(policy.failedInstalls())
+                : new Limits(policy.failureRateThreshold(), failedInstalls.count(), policy.minSampleSize(),
+                        failedInstalls.window());
+        Limits boot = policy.bootFailures() != null ? limits(policy.bootFailures()) : bootFailures;
+        Limits unhealthy = unhealthyDevices;
+        int crashes = crashLoopCrashes;
+        Duration crashWindow = crashLoopWindow;
+        if (policy.unhealthyDevices() != null) {
+            RolloutEvent.DeviceHealthRule rule = policy.unhealthyDevices();
+            unhealthy = new Limits(rule.rate(), rule.count(), rule.minSample(), rule.window());
+            crashes = rule.crashes();
+            crashWindow = rule.crashWindow();
+        }
+        Limits silent = silentDevices;
+        Duration silentFor = silence;
+        if (policy.silentDevices() != null) {
+            RolloutEvent.SilenceRule rule = policy.silentDevices();
+            silent = new Limits(rule.rate(), rule.count(), rule.minSample(), rule.window());
+            silentFor = rule.silence();
+        }
+        Regression regression = crashRegression;
+        if (policy.crashRegression() != null) {
+            RolloutEvent.RegressionRule rule = policy.crashRegression();
+            regression = new Regression(rule.factor(), rule.floor(), rule.minSample(), rule.window());
+        }
+        return new CohortPolicy(failed, boot, unhealthy, crashes, crashWindow, silent, silentFor, regression,
+                failureLimit, consecutiveFailures, cohortDevices);
     }
 
-    public CohortPolicy withFailureRate(double threshold, int minSampleSize) {
-        return new CohortPolicy(threshold, minSampleSize, failureRateWindow, crashRegressionFactor, crashRateFloor,
-                crashMinSampleSize, crashWindow, missedHeartbeatThreshold, missedHeartbeatMinSampleSize,
-                missedHeartbeatWindow, failureLimit, consecutiveFailures);
+    private static Limits limits(RolloutEvent.CountRule rule) {
+        return new Limits(rule.rate(), rule.count(), rule.minSample(), rule.window());
+    }
+
+    public CohortPolicy withFailedInstalls(Limits limits) {
+        return new CohortPolicy(limits, bootFailures, unhealthyDevices, crashLoopCrashes, crashLoopWindow,
+                silentDevices, silence, crashRegression, failureLimit, consecutiveFailures, cohortDevices);
     }
 
     public CohortPolicy withAnalysis(int failureLimit, int consecutiveFailures) {
-        return new CohortPolicy(failureRateThreshold, minSampleSize, failureRateWindow, crashRegressionFactor,
-                crashRateFloor, crashMinSampleSize, crashWindow, missedHeartbeatThreshold,
-                missedHeartbeatMinSampleSize, missedHeartbeatWindow, failureLimit, consecutiveFailures);
+        return new CohortPolicy(failedInstalls, bootFailures, unhealthyDevices, crashLoopCrashes, crashLoopWindow,
+                silentDevices, silence, crashRegression, failureLimit, consecutiveFailures, cohortDevices);
+    }
+
+    public CohortPolicy withCohortDevices(int devices) {
+        return new CohortPolicy(failedInstalls, bootFailures, unhealthyDevices, crashLoopCrashes, crashLoopWindow,
+                silentDevices, silence, crashRegression, failureLimit, consecutiveFailures, devices);
+    }
+
+    /** The sample a rule needs in this cohort: its minimum, or the whole cohort when that is smaller. */
+    public long sampleFor(int minSample) {
+        return cohortDevices > 0 ? Math.min(minSample, cohortDevices) : minSample;
     }
 
     public Duration windowOf(PolicyRule rule) {
         return switch (rule) {
-            case FAILURE_RATE -> failureRateWindow;
-            case CRASH_REGRESSION -> crashWindow;
-            case MISSED_HEARTBEAT -> missedHeartbeatWindow;
+            case FAILED_INSTALLS -> failedInstalls.window();
+            case BOOT_FAILURES -> bootFailures.window();
+            case UNHEALTHY_DEVICES -> unhealthyDevices.window();
+            case SILENT_DEVICES -> silentDevices.window();
+            case CRASH_REGRESSION -> crashRegression.window();
         };
     }
 
     void write(DataOutput out) throws IOException {
-        out.writeDouble(failureRateThreshold);
-        out.writeInt(minSampleSize);
-        CompactSerde.writeDuration(out, failureRateWindow);
-        out.writeDouble(crashRegressionFactor);
-        out.writeDouble(crashRateFloor);
-        out.writeInt(crashMinSampleSize);
-        CompactSerde.writeDuration(out, crashWindow);
-        out.writeDouble(missedHeartbeatThreshold);
-        out.writeInt(missedHeartbeatMinSampleSize);
-        CompactSerde.writeDuration(out, missedHeartbeatWindow);
+        failedInstalls.write(out);
+        bootFailures.write(out);
+        unhealthyDevices.write(out);
+        out.writeInt(crashLoopCrashes);
+        CompactSerde.writeDuration(out, crashLoopWindow);
+        silentDevices.write(out);
+        CompactSerde.writeDuration(out, silence);
+        out.writeDouble(crashRegression.factor());
+        out.writeDouble(crashRegression.floor());
+        out.writeInt(crashRegression.minSample());
+        CompactSerde.writeDuration(out, crashRegression.window());
         out.writeInt(failureLimit);
         out.writeInt(consecutiveFailures);
+        out.writeInt(cohortDevices);
     }
 
     static CohortPolicy read(DataInput in) throws IOException {
-        return new CohortPolicy(in.readDouble(), in.readInt(), CompactSerde.readDuration(in), in.readDouble(),
-                in.readDouble(), in.readInt(), CompactSerde.readDuration(in), in.readDouble(), in.readInt(),
-                CompactSerde.readDuration(in), in.readInt(), in.readInt());
+        return new CohortPolicy(Limits.read(in), Limits.read(in), Limits.read(in), in.readInt(),
+                CompactSerde.readDuration(in), Limits.read(in), CompactSerde.readDuration(in),
+                new Regression(in.readDouble(), in.readDouble(), in.readInt(), CompactSerde.readDuration(in)),
+                in.readInt(), in.readInt(), in.readInt());
+    }
+
+    private static Duration nonNegative(Duration duration, String what) {
+        Duration d = duration == null ? Duration.ZERO : duration;
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative");
+        }
+        return d;
     }
 }

@@ -56,13 +56,72 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
         }
         long at = record.timestamp();
         CohortState before = cohorts.get(record.key());
-        CohortState state = (before == null ? CohortState.start(signal.rolloutId(), signal.cohort(), at) : before)
-                .with(signal);
-        addToWindow(signal, at);
+        CohortState start = before == null ? CohortState.start(signal.rolloutId(), signal.cohort(), at) : before;
+        CohortPolicy policy = signal.policy() != null ? signal.policy()
+                : start.policy() == null ? settings.defaults() : start.policy();
+        Figures delta = deltaOf(signal, policy);
+        CohortState state = start.with(signal, delta);
+        addToWindow(signal, delta, at);
         if (!state.decided()) {
             state = judge(state, signal, at);
         }
         cohorts.put(record.key(), state);
+    }
+
+    /** What a signal adds to the cohort's figures: the per-device signals are counted here, by the rollout's rules. */
+    Figures deltaOf(CohortSignal signal, CohortPolicy policy) {
+        return switch (signal.kind()) {
+            case INSTALL_SUCCEEDED -> Figures.of(1, 0, 0, 0, 0, 0);
+            case INSTALL_FAILED -> Figures.of(0, 1, 0, 0, 0, 0);
+            case INSTALL_BOOT_FAILED -> Figures.of(0, 1, 0, 0, 1, 0);
+            case BOOT_FAILED_REPORTED -> Figures.of(0, 0, 0, 0, 1, 0);
+            case HEALTH -> signal.health();
+            case HEARTBEAT_MISSED, HEARTBEAT_RETURNED -> heartbeat(signal, policy);
+            case DEVICE_HEALTH -> {
+                boolean was = signal.wasUnhealthy() || crashLooping(signal.crashLog(), signal.crashesBefore(), policy);
+                boolean is = signal.unhealthy()
+                        || crashLooping(signal.crashLog(), signal.crashLog().length / 2, policy);
+                yield !was && is ? Figures.of(0, 0, 0, 0, 0, 1) : Figures.NONE;
+            }
+            case BASELINE, POLICY -> Figures.NONE;
+        };
+    }
+
+    /**
+     * A device is counted silent once, at the first silence checkpoint at or past its rollout's silence (capped by
+     * the longest the tracker waits); one that comes back first is counted back in time — or silent, if it came back
+     * later than the silence but before a checkpoint counted it.
+     */
+    private Figures heartbeat(CohortSignal signal, CohortPolicy policy) {
+        long step = settings.heartbeatStep().toMillis();
+        long silence = Math.min(policy.silence().toMillis(), settings.maxSilence().toMillis());
+        boolean countedBefore = signal.checkpoints() * step >= silence;
+        if (signal.kind() == CohortSignal.Kind.HEARTBEAT_MISSED) {
+            return !countedBefore && signal.silentMillis() >= silence ? Figures.of(0, 0, 0, 1, 0, 0) : Figures.NONE;
+        }
+        if (countedBefore) {
+            return Figures.NONE; // already counted silent at a checkpoint
+        }
+        return signal.silentMillis() >= silence ? Figures.of(0, 0, 0, 1, 0, 0) : Figures.of(0, 0, 1, 0, 0, 0);
+    }
+
+    /** At least the rule's crashes within its crash-loop window (zero: since the install) in the log's first pairs. */
+    static boolean crashLooping(long[] log, int pairs, CohortPolicy policy) {
+        long window = policy.crashLoopWindow().toMillis();
+        for (int i = 0; i < pairs; i++) {
+            long from = log[2 * i];
+            long crashes = 0;
+            for (int j = 0; j < pairs; j++) {
+                long at = log[2 * j];
+                if (at >= from && (window == 0 || at - from <= window)) {
+                    crashes += log[2 * j + 1];
+                }
+            }
+            if (crashes >= policy.crashLoopCrashes()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private CohortState judge(CohortState state, CohortSignal signal, long at) {
@@ -73,9 +132,10 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
             }
             Duration window = policy.windowOf(rule);
             // a window holds at most the totals: too small a total sample needs no scan of the windows
-            Measurement measurement = rule.measure(policy, state.totals(), state.baseline());
+            Measurement measurement = rule.measure(policy, state.totals(), state.totals(), state.baseline());
             if (!window.isZero() && measurement.verdict() != PolicyRule.Verdict.INCONCLUSIVE) {
-                measurement = rule.measure(policy, windowed(state, at - window.toMillis(), at), state.baseline());
+                measurement = rule.measure(policy, windowed(state, at - window.toMillis(), at), state.totals(),
+                        state.baseline());
             }
             RuleRun run = state.runOf(rule).after(measurement);
             state = state.withRun(rule, run);
@@ -83,21 +143,21 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
                 String reason = reasonOf(measurement, run, policy);
                 long windowStart = window.isZero() ? state.since() : at - window.toMillis();
                 state = state.decidedBecause(reason);
-                trigger(state, policy, reason, windowStart, at);
+                trigger(state, policy, measurement, reason, windowStart, at);
                 break;
             }
         }
         return state;
     }
 
-    private void addToWindow(CohortSignal signal, long at) {
-        if (signal.kind() == CohortSignal.Kind.POLICY || signal.kind() == CohortSignal.Kind.BASELINE) {
+    private void addToWindow(CohortSignal signal, Figures delta, long at) {
+        if (delta == Figures.NONE) {
             return;
         }
         long windowStart = at - Math.floorMod(at, settings.window().toMillis());
         String key = windowKey(signal);
         Figures figures = windows.fetch(key, windowStart);
-        windows.put(key, (figures == null ? Figures.NONE : figures).plus(signal), windowStart);
+        windows.put(key, (figures == null ? Figures.NONE : figures).plus(delta), windowStart);
     }
 
     /** The cohort's figures over every wave and release, in the windows that start within [from, to]. */
@@ -114,13 +174,18 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
         return sum;
     }
 
-    private void trigger(CohortState state, CohortPolicy policy, String reason, long windowStart, long windowEnd) {
+    private void trigger(CohortState state, CohortPolicy policy, Measurement measurement, String reason,
+            long windowStart, long windowEnd) {
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         Figures totals = state.totals();
+        CohortPolicy.Limits failedInstalls = policy.failedInstalls();
         RollbackTriggered triggered = new RollbackTriggered(decisionId(state.rolloutId(), state.cohort()), now,
                 UpdraftEvent.SCHEMA_VERSION, state.rolloutId(), state.cohort(), reason,
-                new Evidence(totals.succeeded(), totals.failed(), totals.failureRate(), policy.failureRateThreshold(),
-                        policy.minSampleSize(), Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd)));
+                new Evidence(totals.succeeded(), totals.failed(), totals.failureRate(),
+                        failedInstalls.rate() == null ? 0 : failedInstalls.rate(),
+                        (int) policy.sampleFor(failedInstalls.minSample()), Instant.ofEpochMilli(windowStart),
+                        Instant.ofEpochMilli(windowEnd), measurement.rule().policyName(), measurement.counted(),
+                        measurement.judged(), measurement.observed(), measurement.limit()));
         String payload = EventJson.write(triggered);
         ProducerRecord<String, String> withHeaders = EventRecords.toRecord(SOURCE, triggered, payload);
         Record<String, String> out = new Record<>(state.rolloutId(), payload, windowEnd);

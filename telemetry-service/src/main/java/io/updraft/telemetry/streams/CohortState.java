@@ -34,15 +34,16 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
         return runs.getOrDefault(rule, RuleRun.NEW);
     }
 
-    public CohortState with(CohortSignal signal) {
+    /** @param delta what the signal adds to the cohort's figures, as the referee counted it by the policy */
+    public CohortState with(CohortSignal signal, Figures delta) {
         CohortPolicy newPolicy = signal.policy() != null ? signal.policy() : policy;
         Figures newBaseline = signal.kind() == CohortSignal.Kind.BASELINE
                 ? baseline.plus(new Figures(0, 0, signal.baselineReports(), 0, 0, 0, signal.baselineCrashes(), 0, 0,
-                        null, null))
+                        0, 0, null, null))
                 : baseline;
         int wave = signal.wave() > 0 ? signal.wave() : lastWave;
         String release = signal.release() != null ? signal.release() : lastRelease;
-        return new CohortState(rolloutId, cohort, newPolicy, totals.plus(signal), newBaseline, runs, decision, wave,
+        return new CohortState(rolloutId, cohort, newPolicy, totals.plus(delta), newBaseline, runs, decision, wave,
                 release, since);
     }
 

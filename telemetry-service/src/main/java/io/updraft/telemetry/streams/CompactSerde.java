@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * means a new format byte, and the reader of an unknown format fails loudly instead of guessing.
  */
 final class CompactSerde {
-    static final byte FORMAT = 1;
+    /** 2: the rollback rules that need no baseline (issue 16); a store of format 1 must be reset. */
+    static final byte FORMAT = 2;
 
     @FunctionalInterface
     interface Writer<T> {

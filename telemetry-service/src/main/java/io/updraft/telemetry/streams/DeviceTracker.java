@@ -26,8 +26,11 @@ import org.jboss.logging.Logger;
  * release its health speaks for, learnt from its ActionFinished; turns its reports into {@link CohortSignal}s keyed
  * {@code rolloutId|cohort}. Install results and heartbeats go on at once; health reports are added up per cohort
  * window in a store ({@link PendingHealth}) and sent on by a wall-clock punctuator, one signal per window per flush.
- * A device that installed successfully and is not heard from within the grace period is signalled as a missed
- * heartbeat by another wall-clock punctuator.
+ * A device that installed successfully and is not heard from is signalled at each silence checkpoint (every
+ * {@code heartbeatStep} after its install, up to {@code maxSilence}) by another wall-clock punctuator; the referee
+ * counts it silent at the first checkpoint past its rollout's silence. Health reports on the installed release also
+ * go on per device, at once: a failed boot, the device turning unhealthy, and each crash report (with the device's
+ * crash log, so the referee can tell a crash loop by its rollout's rule).
  */
 class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
     private static final Logger LOG = Logger.getLogger(DeviceTracker.class);
@@ -114,11 +117,14 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
             }
             forward(record, CohortSignal.of(CohortSignal.Kind.INSTALL_SUCCEEDED, target));
             update(deviceId, device, target.withCounted(finished.actionId()).awaitingHeartbeat(true));
+            long now = context.currentSystemTimeMs();
             heartbeats.put(deviceId, new HeartbeatDue(target.rolloutId(), cohort, target.wave(), target.release(),
-                    context.currentSystemTimeMs() + settings.heartbeatGrace().toMillis()));
+                    now + settings.heartbeatStep().toMillis(), now, 0));
         } else {
-            // still on its previous release: its health keeps counting for that one
-            forward(record, CohortSignal.of(CohortSignal.Kind.INSTALL_FAILED, target));
+            // still on its previous release: its health keeps counting for that one; a failure after the device had
+            // installed the image is SWUpdate's report that the new image did not boot
+            forward(record, CohortSignal.of(finished.afterInstalled() ? CohortSignal.Kind.INSTALL_BOOT_FAILED
+                    : CohortSignal.Kind.INSTALL_FAILED, target));
             update(deviceId, device, device.withCounted(finished.actionId()));
         }
     }
@@ -132,7 +138,8 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
         HeartbeatDue due = heartbeats.get(deviceId);
         if (due != null) {
             heartbeats.delete(deviceId);
-            forward(record, CohortSignal.of(CohortSignal.Kind.HEARTBEAT_RETURNED, due.asDevice()));
+            forward(record, CohortSignal.heartbeat(CohortSignal.Kind.HEARTBEAT_RETURNED, due,
+                    Math.max(0, context.currentSystemTimeMs() - due.installedAt()), due.checkpoints()));
         }
         return device.awaitingHeartbeat(false);
     }
@@ -152,6 +159,16 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
             }
             pending.addReport(at, health.bootOk(), health.appHealthy(), health.crashCount(), health.metrics());
             pendingHealth.put(key, pending); // the same object, changed: written back at the next commit
+            // per device, at once and once: the rules that count devices need no baseline and no flush
+            DeviceState after = device.reportedOnRelease(at, health.bootOk(), health.appHealthy(),
+                    health.crashCount());
+            if (after.bootFailed() && !device.bootFailed()) {
+                forward(record, CohortSignal.of(CohortSignal.Kind.BOOT_FAILED_REPORTED, after));
+            }
+            if (after.unhealthy() != device.unhealthy() || after.crashLog() != device.crashLog()) {
+                forward(record, CohortSignal.deviceHealth(device, after));
+            }
+            device = after;
         }
         return device.withHealth(health.crashCount());
     }
@@ -184,14 +201,25 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
                 }
             });
         }
+        long step = settings.heartbeatStep().toMillis();
+        long lastCheckpoint = Math.max(1, settings.maxSilence().toMillis() / step);
         for (KeyValue<String, HeartbeatDue> entry : missed) {
-            heartbeats.delete(entry.key);
-            DeviceState device = devices.get(entry.key);
-            if (device != null) {
-                update(entry.key, device, device.awaitingHeartbeat(false));
-            }
-            CohortSignal signal = CohortSignal.of(CohortSignal.Kind.HEARTBEAT_MISSED, entry.value.asDevice());
+            HeartbeatDue due = entry.value;
+            // every checkpoint passed since the last look at once (a punctuation may come late)
+            int passed = (int) Math.min(lastCheckpoint, Math.max(due.checkpoints() + 1,
+                    (now - due.installedAt()) / step));
+            CohortSignal signal = CohortSignal.heartbeat(CohortSignal.Kind.HEARTBEAT_MISSED, due, passed * step,
+                    due.checkpoints());
             context.forward(new Record<>(signal.cohortKey(), signal, now));
+            if (passed >= lastCheckpoint) {
+                heartbeats.delete(entry.key); // silent for good: no rule waits longer
+                DeviceState device = devices.get(entry.key);
+                if (device != null) {
+                    update(entry.key, device, device.awaitingHeartbeat(false));
+                }
+            } else {
+                heartbeats.put(entry.key, due.passed(passed, step));
+            }
         }
     }
 

@@ -3,20 +3,29 @@ package io.updraft.telemetry.streams;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * What one cohort showed over some span: install results, device health, heartbeats after install and custom
- * metrics (sum and count per name, so any span's mean can be computed). Immutable; {@code plus} returns a new one.
+ * What one cohort showed over some span: install results, device health (reports), heartbeats after install
+ * ({@code heartbeatsReturned}: devices heard from within their rollout's silence; {@code heartbeatsMissed}: devices
+ * silent longer), devices that failed to boot the new release or turned unhealthy on it (each device once per
+ * install), and custom metrics (sum and count per name, so any span's mean can be computed). Immutable;
+ * {@code plus} returns a new one.
  */
 public record Figures(long succeeded, long failed, long healthReports, long unhealthyReports, long bootFailures,
-        long appUnhealthy, long crashes, long heartbeatsReturned, long heartbeatsMissed, Map<String, Double> metricSums,
-        Map<String, Long> metricCounts) {
+        long appUnhealthy, long crashes, long heartbeatsReturned, long heartbeatsMissed, long bootFailedDevices,
+        long unhealthyDevices, Map<String, Double> metricSums, Map<String, Long> metricCounts) {
 
-    public static final Figures NONE = new Figures(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of());
+    public static final Figures NONE = new Figures(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of());
+
+    /** Figures of install results, heartbeats and device transitions only (no reports, no metrics). */
+    public static Figures of(long succeeded, long failed, long returned, long missed, long bootFailedDevices,
+            long unhealthyDevices) {
+        return new Figures(succeeded, failed, 0, 0, 0, 0, 0, returned, missed, bootFailedDevices, unhealthyDevices,
+                Map.of(), Map.of());
+    }
     static final Serde<Figures> SERDE = CompactSerde.of(Figures.class, (out, figures) -> figures.write(out),
             Figures::read);
 
@@ -47,17 +56,6 @@ public record Figures(long succeeded, long failed, long healthReports, long unhe
         return heartbeatsJudged() == 0 ? 0.0 : (double) heartbeatsMissed / heartbeatsJudged();
     }
 
-    public Figures plus(CohortSignal signal) {
-        return switch (signal.kind()) {
-            case INSTALL_SUCCEEDED -> with(succeeded + 1, failed, 0, 0, 0, 0, 0, 0, 0, null);
-            case INSTALL_FAILED -> with(succeeded, failed + 1, 0, 0, 0, 0, 0, 0, 0, null);
-            case HEALTH -> plus(signal.health());
-            case HEARTBEAT_RETURNED -> with(succeeded, failed, 0, 0, 0, 0, 0, 1, 0, null);
-            case HEARTBEAT_MISSED -> with(succeeded, failed, 0, 0, 0, 0, 0, 0, 1, null);
-            case BASELINE, POLICY -> this;
-        };
-    }
-
     public Figures plus(Figures other) {
         if (other == null || other == NONE) {
             return this;
@@ -69,31 +67,13 @@ public record Figures(long succeeded, long failed, long healthReports, long unhe
         return new Figures(succeeded + other.succeeded, failed + other.failed, healthReports + other.healthReports,
                 unhealthyReports + other.unhealthyReports, bootFailures + other.bootFailures,
                 appUnhealthy + other.appUnhealthy, crashes + other.crashes,
-                heartbeatsReturned + other.heartbeatsReturned, heartbeatsMissed + other.heartbeatsMissed, sums, counts);
-    }
-
-    private Figures with(long succeeded, long failed, long reports, long unhealthy, long bootFailures,
-            long appUnhealthy, long crashes, long returned, long missed, Map<String, Double> metrics) {
-        Map<String, Double> sums = metricSums;
-        Map<String, Long> counts = metricCounts;
-        if (metrics != null && !metrics.isEmpty()) {
-            sums = new HashMap<>(metricSums);
-            counts = new HashMap<>(metricCounts);
-            for (Map.Entry<String, Double> metric : metrics.entrySet()) {
-                if (metric.getValue() != null && Double.isFinite(metric.getValue())) {
-                    sums.merge(metric.getKey(), metric.getValue(), Double::sum);
-                    counts.merge(metric.getKey(), 1L, Long::sum);
-                }
-            }
-        }
-        return new Figures(succeeded, failed, healthReports + reports, unhealthyReports + unhealthy,
-                this.bootFailures + bootFailures, this.appUnhealthy + appUnhealthy, this.crashes + crashes,
-                heartbeatsReturned + returned, heartbeatsMissed + missed, sums, counts);
+                heartbeatsReturned + other.heartbeatsReturned, heartbeatsMissed + other.heartbeatsMissed,
+                bootFailedDevices + other.bootFailedDevices, unhealthyDevices + other.unhealthyDevices, sums, counts);
     }
 
     void write(DataOutput out) throws IOException {
         for (long count : new long[] { succeeded, failed, healthReports, unhealthyReports, bootFailures, appUnhealthy,
-                crashes, heartbeatsReturned, heartbeatsMissed }) {
+                crashes, heartbeatsReturned, heartbeatsMissed, bootFailedDevices, unhealthyDevices }) {
             out.writeLong(count);
         }
         CompactSerde.writeDoubles(out, metricSums);
@@ -102,6 +82,7 @@ public record Figures(long succeeded, long failed, long healthReports, long unhe
 
     static Figures read(DataInput in) throws IOException {
         return new Figures(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                in.readLong(), in.readLong(), in.readLong(), CompactSerde.readDoubles(in), CompactSerde.readLongs(in));
+                in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), CompactSerde.readDoubles(in),
+                CompactSerde.readLongs(in));
     }
 }

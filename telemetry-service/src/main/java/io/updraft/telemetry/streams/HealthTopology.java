@@ -26,6 +26,7 @@ import org.apache.kafka.streams.state.Stores;
  * device-telemetry┘  [devices, heartbeats,       ├─ repartition ─ CohortReferee ─▶ rollbacks
  *                     pending health]            │
  * rollout-events ── RolloutCreated → POLICY ─────┘               [cohorts, windows]
+ *                    (per cohort, with its size)
  * </pre>
  * Run with {@code processing.guarantee=exactly_once_v2}: a decision, its RollbackTriggered and the offsets of the
  * input that led to it commit together.
@@ -105,7 +106,8 @@ public final class HealthTopology {
             return List.of(); // unusable policy: parked by the SmallRye consumer, the defaults stay
         }
         return created.cohorts().stream()
-                .map(cohort -> CohortSignal.policy(created.rolloutId(), cohort, policy))
+                .map(cohort -> CohortSignal.policy(created.rolloutId(), cohort,
+                        policy.withCohortDevices(created.cohortDevices().getOrDefault(cohort, 0))))
                 .map(signal -> KeyValue.pair(signal.cohortKey(), signal))
                 .toList();
     }

@@ -15,6 +15,6 @@ public class HealthTopologyProducer {
     @Produces
     public Topology healthTopology() {
         return HealthTopology.build(TopologySettings.of(config),
-                created -> CohortPolicy.of(created.policy(), config));
+                created -> CohortPolicy.of(created.policy(), config, 0));
     }
 }

@@ -135,7 +135,7 @@ public final class PendingHealth {
             counts.put(name, metric.count);
         });
         return new Figures(succeeded, failed, healthReports, unhealthyReports, bootFailures, appUnhealthy, crashes,
-                heartbeatsReturned, heartbeatsMissed, sums, counts);
+                heartbeatsReturned, heartbeatsMissed, 0, 0, sums, counts);
     }
 
     CohortSignal signal() {

@@ -6,19 +6,23 @@ import java.time.Duration;
 
 /** What the health topology is built from: its topics (tests use their own), the default policy, the timings. */
 public record TopologySettings(String deviceReports, String deviceTelemetry, String rolloutEvents, String rollbacks,
-        CohortPolicy defaults, Duration window, Duration heartbeatGrace, Duration retention) {
+        CohortPolicy defaults, Duration window, Duration heartbeatStep, Duration maxSilence, Duration retention) {
 
     public static TopologySettings of(TelemetryConfig config) {
         return new TopologySettings(Topics.DEVICE_REPORTS, Topics.DEVICE_TELEMETRY, Topics.ROLLOUT_EVENTS,
-                Topics.ROLLBACKS, CohortPolicy.defaults(config), config.window(), config.policy().heartbeatGrace(),
-                retentionFor(config));
+                Topics.ROLLBACKS, CohortPolicy.defaults(config), config.window(), config.policy().heartbeatCheckStep(),
+                config.policy().heartbeatMaxSilence(), retentionFor(config));
     }
 
-    /** Windows are kept as long as the longest evaluation window needs them, and at least a day for dashboards. */
+    /**
+     * Windows are kept as long as the longest configured evaluation window needs them, and at least a day for
+     * dashboards; a rollout's own window longer than that is judged over what is kept.
+     */
     private static Duration retentionFor(TelemetryConfig config) {
         Duration longest = Duration.ofDays(1);
         for (Duration d : new Duration[] { config.policy().crashWindow(), config.policy().failureRateWindow(),
-                config.policy().missedHeartbeatWindow() }) {
+                config.policy().missedHeartbeatWindow(), config.policy().bootFailureWindow(),
+                config.policy().unhealthyDeviceWindow() }) {
             if (d.compareTo(longest) > 0) {
                 longest = d;
             }
@@ -28,7 +32,7 @@ public record TopologySettings(String deviceReports, String deviceTelemetry, Str
 
     public TopologySettings withTopicPrefix(String prefix) {
         return new TopologySettings(prefix + deviceReports, prefix + deviceTelemetry, prefix + rolloutEvents,
-                prefix + rollbacks, defaults, window, heartbeatGrace, retention);
+                prefix + rollbacks, defaults, window, heartbeatStep, maxSilence, retention);
     }
 
     /**
@@ -48,9 +52,9 @@ public record TopologySettings(String deviceReports, String deviceTelemetry, Str
         return 50_000;
     }
 
-    /** How often devices past their heartbeat grace are looked for. */
+    /** How often devices past a silence checkpoint are looked for. */
     public Duration heartbeatCheckInterval() {
-        Duration quarter = heartbeatGrace.dividedBy(4);
+        Duration quarter = heartbeatStep.dividedBy(4);
         Duration max = Duration.ofSeconds(5);
         Duration min = Duration.ofMillis(100);
         return quarter.compareTo(max) > 0 ? max : quarter.compareTo(min) < 0 ? min : quarter;

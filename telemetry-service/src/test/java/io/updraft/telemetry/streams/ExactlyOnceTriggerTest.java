@@ -72,8 +72,8 @@ class ExactlyOnceTriggerTest {
     private final String prefix = "eos-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     private final String applicationId = prefix + "health";
     private final TopologySettings settings = new TopologySettings("device-reports", "device-telemetry",
-            "rollout-events", "rollbacks", HealthTopologyTest.DEFAULTS, Duration.ofSeconds(1), Duration.ofMinutes(5),
-            Duration.ofHours(1)).withTopicPrefix(prefix);
+            "rollout-events", "rollbacks", HealthTopologyTest.DEFAULTS, Duration.ofSeconds(1), Duration.ofSeconds(30),
+            Duration.ofHours(1), Duration.ofHours(1)).withTopicPrefix(prefix);
     private final String rolloutId = "rollout-" + UUID.randomUUID();
     private final AtomicLong actionIds = new AtomicLong(1);
     private final List<KafkaStreams> running = new ArrayList<>();
@@ -138,7 +138,7 @@ class ExactlyOnceTriggerTest {
         assertThat(perCohort).containsOnlyKeys(FAILING.toArray(String[]::new));
         assertThat(perCohort.values()).allMatch(count -> count == 1);
         assertThat(triggers).allSatisfy(t -> {
-            assertThat(t.reason()).isEqualTo("failure rate 1.00 >= 0.50 over 3 installs");
+            assertThat(t.reason()).isEqualTo("failedInstalls: 3 of 3 installs failed (1.00 >= 0.50, sample 3)");
             assertThat(t.eventId()).isEqualTo(CohortReferee.decisionId(rolloutId, t.cohort()));
         });
     }

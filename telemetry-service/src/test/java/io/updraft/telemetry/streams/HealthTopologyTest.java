@@ -9,6 +9,7 @@ import io.updraft.events.DeviceTelemetry.HealthReported;
 import io.updraft.events.EventJson;
 import io.updraft.events.RollbackEvent;
 import io.updraft.events.RollbackEvent.RollbackTriggered;
+import io.updraft.events.RolloutEvent;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
 import io.updraft.events.RolloutEvent.RolloutCreated;
 import io.updraft.events.Topics;
@@ -43,10 +44,19 @@ class HealthTopologyTest {
     private static final String ROLLOUT = "rollout-1";
     private static final String COHORT = "gw-200:1.0";
     private static final Duration GRACE = Duration.ofMinutes(2);
-    /** Defaults: failure rate 0.5 over 3 installs; crashes 2x a baseline of at least 0.1 over 5 reports each;
-     *  missed heartbeats 0.3 over 3 devices; the first failed measurement fails a rule. */
-    static final CohortPolicy DEFAULTS = new CohortPolicy(0.5, 3, Duration.ZERO, 2.0, 0.1, 5, Duration.ofMinutes(5),
-            0.3, 3, Duration.ZERO, 0, 0);
+    private static final Duration STEP = Duration.ofSeconds(30);
+    /**
+     * Defaults: failed installs 0.5 over 3; boot failures 0.2 over 3; unhealthy or crash-looping (3 crashes within
+     * 10 minutes) devices 0.3 over 3; silent (2 minutes after install) devices 0.3 over 3; crashes 2x a baseline of at
+     * least 0.1 over 5 reports each; the first failed measurement fails a rule.
+     */
+    static final CohortPolicy DEFAULTS = new CohortPolicy(limits(0.5, 3), limits(0.2, 3), limits(0.3, 3), 3,
+            Duration.ofMinutes(10), limits(0.3, 3), GRACE, new CohortPolicy.Regression(2.0, 0.1, 5,
+                    Duration.ofMinutes(5)), 0, 0, 0);
+
+    static CohortPolicy.Limits limits(double rate, int minSample) {
+        return new CohortPolicy.Limits(rate, null, minSample, Duration.ZERO);
+    }
 
     private final AtomicLong actionIds = new AtomicLong(1000);
     private Instant clock = Instant.parse("2026-01-01T10:00:00Z");
@@ -70,14 +80,14 @@ class HealthTopologyTest {
         }
         Path stateDir = Files.createTempDirectory(stateDirs, "state");
         settings = new TopologySettings(Topics.DEVICE_REPORTS, Topics.DEVICE_TELEMETRY,
-                Topics.ROLLOUT_EVENTS, Topics.ROLLBACKS, defaults, Duration.ofSeconds(10), GRACE, Duration.ofDays(1));
+                Topics.ROLLOUT_EVENTS, Topics.ROLLBACKS, defaults, Duration.ofSeconds(10), STEP, Duration.ofHours(1),
+                Duration.ofDays(1));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "health-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(HealthTopology.build(settings,
-                created -> defaults.withFailureRate(created.policy().failureRateThreshold(),
-                        created.policy().minSampleSize())), props, clock);
+        driver = new TopologyTestDriver(HealthTopology.build(settings, created -> defaults.over(created.policy())),
+                props, clock);
         reports = driver.createInputTopic(Topics.DEVICE_REPORTS, new StringSerializer(), new StringSerializer());
         telemetry = driver.createInputTopic(Topics.DEVICE_TELEMETRY, new StringSerializer(), new StringSerializer());
         rollouts = driver.createInputTopic(Topics.ROLLOUT_EVENTS, new StringSerializer(), new StringSerializer());
@@ -111,7 +121,7 @@ class HealthTopologyTest {
         assertThat(triggered).singleElement().satisfies(t -> {
             assertThat(t.rolloutId()).isEqualTo(ROLLOUT);
             assertThat(t.cohort()).isEqualTo(COHORT);
-            assertThat(t.reason()).isEqualTo("failure rate 0.67 >= 0.50 over 3 installs");
+            assertThat(t.reason()).isEqualTo("failedInstalls: 2 of 3 installs failed (0.67 >= 0.50, sample 3)");
             assertThat(t.evidence().succeeded()).isEqualTo(1);
             assertThat(t.evidence().failed()).isEqualTo(2);
             assertThat(t.evidence().threshold()).isEqualTo(0.5);
@@ -154,7 +164,7 @@ class HealthTopologyTest {
                 List.of(COHORT, "other:1"), new RollbackPolicy(0.25, 4)));
 
         assertThat(triggered()).singleElement()
-                .satisfies(t -> assertThat(t.reason()).isEqualTo("failure rate 0.25 >= 0.25 over 4 installs"));
+                .satisfies(t -> assertThat(t.reason()).isEqualTo("failedInstalls: 1 of 4 installs failed (0.25 >= 0.25, sample 4)"));
     }
 
     @Test
@@ -171,7 +181,7 @@ class HealthTopologyTest {
 
     @Test
     void given_a_failure_limit_of_two_when_the_third_measurement_fails_then_rollback() throws Exception {
-        start(DEFAULTS.withFailureRate(0.5, 2).withAnalysis(2, 0));
+        start(DEFAULTS.withFailedInstalls(limits(0.5, 2)).withAnalysis(2, 0));
         install("d1", Outcome.SUCCESS);
         install("d2", Outcome.FAILURE); // 0.50 failed #1
         install("d3", Outcome.SUCCESS); // 0.33 ok
@@ -182,13 +192,13 @@ class HealthTopologyTest {
         install("d6", Outcome.FAILURE); // 0.50 failed #3 > limit 2
 
         assertThat(triggered()).singleElement().satisfies(t -> assertThat(t.reason())
-                .isEqualTo("failure rate 0.50 >= 0.50 over 6 installs (3 failed measurements, 1 in a row)"));
+                .isEqualTo("failedInstalls: 3 of 6 installs failed (0.50 >= 0.50, sample 2) (3 failed measurements, 1 in a row)"));
     }
 
     @Test
     void given_two_consecutive_failures_required_when_failures_alternate_with_successes_then_only_a_run_triggers()
             throws Exception {
-        start(DEFAULTS.withFailureRate(0.5, 2).withAnalysis(100, 2));
+        start(DEFAULTS.withFailedInstalls(limits(0.5, 2)).withAnalysis(100, 2));
         install("d1", Outcome.SUCCESS);
         install("d2", Outcome.FAILURE); // failed, 1 in a row
         install("d3", Outcome.SUCCESS); // ok: the row breaks
@@ -221,7 +231,7 @@ class HealthTopologyTest {
         health("d4", true, 1); // 1.00 crashes per report >= 2 x 0.10
 
         assertThat(triggered()).singleElement().satisfies(t -> assertThat(t.reason()).isEqualTo(
-                "crash rate 1.00 per report >= 0.20 (2.0 x baseline 0.00 on the previous release) over 5 reports"));
+                "crashRegression: crash rate 1.00 per report >= 0.20 (2.0 x baseline 0.00 on the previous release) over 5 reports"));
     }
 
     @Test
@@ -244,7 +254,7 @@ class HealthTopologyTest {
         flushHealth(); // the second in a row
 
         assertThat(triggered()).singleElement().satisfies(t -> assertThat(t.reason()).isEqualTo(
-                "crash rate 2.00 per report >= 0.20 (2.0 x baseline 0.00 on the previous release) over 7 reports"
+                "crashRegression: crash rate 2.00 per report >= 0.20 (2.0 x baseline 0.00 on the previous release) over 7 reports"
                         + " (2 failed measurements, 2 in a row)"));
     }
 
@@ -267,10 +277,127 @@ class HealthTopologyTest {
         health("d0", true, 0); // one baseline report: below the sample of 5
         for (int i = 0; i < 5; i++) {
             install("d" + i, Outcome.SUCCESS);
-            health("d" + i, true, 3);
+            health("d" + i, true, 2); // crashes, but no device crash-loops (3 within 10 minutes)
         }
 
         assertThat(rollbacks.isEmpty()).isTrue();
+    }
+
+    // --- rules that need no baseline ---------------------------------------------------------------------------------
+
+    @Test
+    void given_devices_that_sent_no_health_before_the_install_when_they_crash_loop_after_it_then_rollback() {
+        for (int i = 0; i < 5; i++) {
+            install("d" + i, Outcome.SUCCESS); // no report ever on the previous release: no baseline
+        }
+        health("d0", true, 2);
+        health("d0", true, 1); // d0: 3 crashes within 10 minutes, 1 of 5 devices
+        health("d1", true, 1);
+        health("d1", true, 1); // d1: 2 crashes, not yet a loop
+        assertThat(rollbacks.isEmpty()).isTrue();
+
+        health("d1", true, 1); // d1 loops too: 2 of 5 = 0.40 >= 0.30
+
+        assertThat(triggered()).singleElement().satisfies(t -> {
+            assertThat(t.reason()).isEqualTo("unhealthyDevices: 2 of 5 devices on the release reported unhealthy or"
+                    + " crash-looped (3 crashes within PT10M) (0.40 >= 0.30, sample 3)");
+            assertThat(t.evidence().rule()).isEqualTo("unhealthyDevices");
+            assertThat(t.evidence().devicesCounted()).isEqualTo(2);
+            assertThat(t.evidence().devicesJudged()).isEqualTo(5);
+            assertThat(t.evidence().observed()).isEqualTo(0.4);
+            assertThat(t.evidence().limit()).isEqualTo(0.3);
+        });
+    }
+
+    @Test
+    void given_crashes_spread_wider_than_the_crash_loop_window_when_judged_then_no_device_loops() {
+        for (int i = 0; i < 3; i++) {
+            install("d" + i, Outcome.SUCCESS);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 3; i++) {
+                health("d" + i, true, 1);
+            }
+            clock = clock.plus(Duration.ofMinutes(6)); // 3 crashes per device, but never 3 within 10 minutes
+        }
+
+        assertThat(rollbacks.isEmpty()).isTrue();
+    }
+
+    @Test
+    void given_a_device_reporting_unhealthy_again_and_again_when_counted_then_it_counts_once() {
+        for (int i = 0; i < 10; i++) {
+            install("d" + i, Outcome.SUCCESS);
+        }
+        for (int report = 0; report < 5; report++) {
+            healthApp("d0", false, 4); // unhealthy and crash-looping, every time
+            healthApp("d1", false, 0);
+        }
+
+        assertThat(rollbacks.isEmpty()).isTrue(); // 2 of 10 devices = 0.20 < 0.30
+        healthApp("d2", false, 0);
+        assertThat(triggered()).singleElement()
+                .satisfies(t -> assertThat(t.evidence().devicesCounted()).isEqualTo(3));
+    }
+
+    @Test
+    void given_a_one_device_cohort_when_its_install_fails_then_it_is_rolled_back_not_skipped() {
+        send(new RolloutCreated(id(), clock, UpdraftEvent.SCHEMA_VERSION, ROLLOUT, "r", "rel", "1.2.0", 1, 1,
+                List.of(COHORT), new RollbackPolicy(0.5, 3), Map.of(COHORT, 1)));
+
+        install("d1", Outcome.FAILURE);
+
+        assertThat(triggered()).singleElement().satisfies(t -> {
+            assertThat(t.reason()).isEqualTo("failedInstalls: 1 of 1 installs failed (1.00 >= 0.50, sample 1)");
+            assertThat(t.evidence().minSampleSize()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void given_devices_that_fail_after_reporting_installed_when_counted_then_the_boot_failure_rule_decides() {
+        install("d1", Outcome.SUCCESS);
+        install("d2", Outcome.SUCCESS);
+        send(finishedAfterInstall("d3", Outcome.FAILURE)); // SWUpdate's report after the reboot: did not boot
+
+        assertThat(triggered()).singleElement().satisfies(t -> {
+            assertThat(t.reason())
+                    .isEqualTo("bootFailures: 1 of 3 devices failed to boot the release (0.33 >= 0.20, sample 3)");
+            assertThat(t.evidence().rule()).isEqualTo("bootFailures");
+            assertThat(t.evidence().failed()).isEqualTo(1); // a boot failure is a failed install too
+        });
+    }
+
+    @Test
+    void given_a_count_limit_when_that_many_installs_failed_then_rollback_whatever_the_rate() throws Exception {
+        start(DEFAULTS.withFailedInstalls(new CohortPolicy.Limits(null, 2, 3, Duration.ZERO)));
+        for (int i = 0; i < 20; i++) {
+            install("ok" + i, Outcome.SUCCESS);
+        }
+        install("bad1", Outcome.FAILURE);
+        assertThat(rollbacks.isEmpty()).isTrue();
+
+        install("bad2", Outcome.FAILURE);
+
+        assertThat(triggered()).singleElement().satisfies(t -> assertThat(t.reason())
+                .isEqualTo("failedInstalls: 2 of 22 installs failed (count limit 2)"));
+    }
+
+    @Test
+    void given_the_rollouts_own_rules_when_they_arrive_then_they_judge_its_cohorts() {
+        RolloutEvent.RollbackPolicy policy = new RolloutEvent.RollbackPolicy(0.9, 10,
+                new RolloutEvent.CountRule(0.9, null, 10, Duration.ZERO), null,
+                new RolloutEvent.DeviceHealthRule(null, 1, 1, Duration.ZERO, 5, Duration.ofMinutes(1)),
+                new RolloutEvent.SilenceRule(0.5, null, 2, Duration.ZERO, Duration.ofMinutes(1)), null);
+        send(new RolloutCreated(id(), clock, UpdraftEvent.SCHEMA_VERSION, ROLLOUT, "r", "rel", "1.2.0", 1, 10,
+                List.of(COHORT), policy, Map.of(COHORT, 10)));
+        install("d1", Outcome.SUCCESS);
+        install("d2", Outcome.SUCCESS);
+        health("d1", true, 4); // 4 crashes: a loop by the defaults (3), not by this rollout's rule (5)
+
+        driver.advanceWallClockTime(Duration.ofSeconds(70)); // both silent past this rollout's minute
+
+        assertThat(triggered()).singleElement().satisfies(t -> assertThat(t.reason()).isEqualTo(
+                "silentDevices: 1 of 2 devices were silent longer than PT1M after installing (0.50 >= 0.50, sample 2)"));
     }
 
     // --- missed heartbeats after install ----------------------------------------------------------------------------
@@ -287,7 +414,8 @@ class HealthTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(20));
 
         assertThat(triggered()).singleElement().satisfies(t -> assertThat(t.reason())
-                .isEqualTo("missed heartbeat ratio 0.67 >= 0.30 over 3 installed devices"));
+                .isEqualTo("silentDevices: 2 of 3 devices were silent longer than PT2M after installing (0.67 >= 0.30,"
+                        + " sample 3)"));
     }
 
     @Test
@@ -347,6 +475,17 @@ class HealthTopologyTest {
     private void health(String device, boolean bootOk, int crashes) {
         healthUnflushed(device, bootOk, crashes);
         flushHealth();
+    }
+
+    private void healthApp(String device, boolean appHealthy, int crashes) {
+        send(new HealthReported(id(), clock, UpdraftEvent.SCHEMA_VERSION, device, true, crashes, appHealthy,
+                Map.of()));
+        flushHealth();
+    }
+
+    private ActionFinished finishedAfterInstall(String device, Outcome outcome) {
+        return new ActionFinished(id(), clock, UpdraftEvent.SCHEMA_VERSION, device, actionIds.incrementAndGet(),
+                ROLLOUT, 1, COHORT, "release-2", "1.2.0", false, outcome, List.of("rolled back at boot"), true);
     }
 
     private void healthUnflushed(String device, boolean bootOk, int crashes) {

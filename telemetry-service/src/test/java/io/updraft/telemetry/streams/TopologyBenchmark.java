@@ -368,7 +368,8 @@ class TopologyBenchmark {
 
     private static TopologySettings settings(String prefix) {
         return new TopologySettings("device-reports", "device-telemetry", "rollout-events", "rollbacks",
-                HealthTopologyTest.DEFAULTS, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(1))
+                HealthTopologyTest.DEFAULTS, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofHours(1),
+                Duration.ofHours(1))
                 .withTopicPrefix(prefix);
     }
 
