@@ -1,10 +1,15 @@
 package io.updraft.gateway;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceReport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -98,6 +103,112 @@ class CancelFlowTest extends GatewayTestBase {
         eventually().until(() -> device.poll().getString("_links.deploymentBase") == null);
         assertThat(device.offeredCancel()).isNull();
         assertThat(Reports.awaitOne(device.id(), DeviceReport.ActionCanceled.class).actionId()).isEqualTo(actionId);
+    }
+
+    // What each end of a cancel looks like from the gateway: its own state (management API) and exactly what it
+    // reported on device-reports — the reports rollout-service learns the outcome from (CancelOutcomesTest
+    // there replays these sequences and expects the same final state).
+
+    @Test
+    void givenCancelOffered_whenDeviceAcknowledges_thenTheActionEndsCanceledAndOnlyActionCanceledIsReported() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = fetchedAction(device);
+        Kafka.send(Commands.cancel(device.id(), actionId));
+        eventually().until(() -> "CANCELING".equals(status(device, actionId)));
+
+        // suricatta's acknowledgement
+        assertThat(device.cancelFeedback(actionId, "closed", "success")).isEqualTo(200);
+
+        assertThat(status(device, actionId)).isEqualTo("CANCELED");
+        Reports.awaitOne(device.id(), DeviceReport.ActionCanceled.class);
+        assertThat(actionReports(device)).containsExactly("ActionCanceled");
+        assertThat(device.cancelFeedback(actionId, "closed", "success")).isEqualTo(200); // repeated: nothing new
+        assertThat(device.feedback(actionId, "closed", "success")).isEqualTo(200); // late result: ignored
+        assertThat(status(device, actionId)).isEqualTo("CANCELED");
+        assertThat(actionReports(device)).containsExactly("ActionCanceled");
+    }
+
+    @Test
+    void givenCancelOffered_whenDeviceRejectsItAndFinishes_thenTheActionRunsAgainAndItsResultWins() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = fetchedAction(device);
+        Kafka.send(Commands.cancel(device.id(), actionId));
+        eventually().until(() -> "CANCELING".equals(status(device, actionId)));
+
+        assertThat(device.cancelFeedback(actionId, "rejected", "none")).isEqualTo(200);
+        assertThat(status(device, actionId)).isEqualTo("RUNNING");
+        assertThat(device.feedback(actionId, "closed", "failure")).isEqualTo(200);
+
+        assertThat(status(device, actionId)).isEqualTo("FAILED");
+        assertThat(Reports.awaitOne(device.id(), DeviceReport.ActionFinished.class).outcome())
+                .isEqualTo(DeviceReport.Outcome.FAILURE);
+        assertThat(actionReports(device)).containsExactly("ActionProgressed:cancel-rejected", "ActionFinished:FAILURE");
+    }
+
+    @Test
+    void givenCancelOffered_whenTheActionFinishesBeforeTheDeviceSeesTheCancel_thenItEndsFinishedAndALateAckChangesNothing() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = fetchedAction(device);
+        Kafka.send(Commands.cancel(device.id(), actionId));
+        eventually().until(() -> "CANCELING".equals(status(device, actionId)));
+
+        assertThat(device.feedback(actionId, "closed", "success")).isEqualTo(200);
+
+        assertThat(status(device, actionId)).isEqualTo("FINISHED");
+        assertThat(device.poll().getMap("_links")).doesNotContainKeys("cancelAction", "deploymentBase");
+        assertThat(device.cancelFeedback(actionId, "closed", "success")).isEqualTo(200);
+        assertThat(status(device, actionId)).isEqualTo("FINISHED");
+        Reports.awaitOne(device.id(), DeviceReport.ActionFinished.class);
+        assertThat(actionReports(device)).containsExactly("ActionFinished:SUCCESS");
+    }
+
+    @Test
+    void givenAFinishedAction_whenTheCancelArrivesAfterwards_thenNothingChanges() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = fetchedAction(device);
+        assertThat(device.feedback(actionId, "closed", "success")).isEqualTo(200);
+        Reports.awaitOne(device.id(), DeviceReport.ActionFinished.class);
+
+        Kafka.send(Commands.cancel(device.id(), actionId));
+        Kafka.send(Commands.install(device.id(), Commands.newActionId())); // a marker: commands apply in order
+        eventually().until(() -> device.offeredDeployment() != null);
+
+        assertThat(status(device, actionId)).isEqualTo("FINISHED");
+        assertThat(actionReports(device)).containsExactly("ActionFinished:SUCCESS");
+    }
+
+    @Test
+    void givenCancelOffered_whileTheDeviceDoesNotAnswer_thenTheActionStaysCancelingAndNothingIsReported() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = fetchedAction(device);
+
+        Kafka.send(Commands.cancel(device.id(), actionId));
+
+        eventually().until(() -> "CANCELING".equals(status(device, actionId)));
+        assertThat(device.offeredCancel()).endsWith("/cancelAction/" + actionId);
+        assertThat(actionReports(device)).isEmpty();
+    }
+
+    /** The action's status as the gateway's management API shows it. */
+    private static String status(DdiDevice device, long actionId) {
+        List<Map<String, Object>> actions = given()
+                .auth().oauth2(UpdraftStackResource.tokens().mint("viewer", Duration.ofMinutes(10), "viewer"))
+                .get("/api/v1/devices/" + device.id()).then().statusCode(200).extract().jsonPath().getList("actions");
+        return actions.stream().filter(action -> ((Number) action.get("actionId")).longValue() == actionId)
+                .map(action -> (String) action.get("status")).findFirst().orElse(null);
+    }
+
+    /** The device's action reports in topic order: type, with the execution or outcome where it has one. */
+    private static List<String> actionReports(DdiDevice device) {
+        return Reports.of(device.id(), DeviceReport.class).stream().map(report -> {
+            if (report instanceof DeviceReport.ActionProgressed progressed) {
+                return "ActionProgressed:" + progressed.execution();
+            }
+            if (report instanceof DeviceReport.ActionFinished finished) {
+                return "ActionFinished:" + finished.outcome();
+            }
+            return report.getClass().getSimpleName();
+        }).filter(name -> name.startsWith("Action")).toList();
     }
 
     /** An action the device has fetched deploymentBase of (so a cancel must be asked, not imposed). */
