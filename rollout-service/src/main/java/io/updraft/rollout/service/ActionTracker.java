@@ -6,6 +6,7 @@ import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.mapping.DeviceCommands;
 import io.updraft.rollout.repository.ActionReports;
+import io.updraft.rollout.repository.ActionReports.Stored;
 import io.updraft.rollout.repository.ActionRepository;
 import io.updraft.rollout.repository.CatalogRelease;
 import io.updraft.rollout.repository.DeviceAction;
@@ -57,7 +58,7 @@ public class ActionTracker {
      * then action rows, as everywhere); the actions read by one query under those locks; each action's reports folded
      * in memory to the state it ends in ({@link ActionFold}); the changed actions moved by one statement, the wave
      * counters raised by one; then each rollout whose current wave got a terminal result is reassessed once. Actions
-     * that meet a rare rule (a failure within the retry budget, a success after a cancel) take {@link #report}, report
+     * that meet a rare rule (a failure within the retry budget, a result after a cancel) take {@link #report}, report
      * by report, in the same transaction.
      */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -76,9 +77,14 @@ public class ActionTracker {
                         rollout.currentWave));
             });
         }
-        ActionFold fold = ActionFold.of(actionReports.find(ids), facts, reports);
+        Map<Long, Stored> stored = actionReports.find(ids);
+        Set<Long> afterCancel = resultsAfterCancel(stored, reports);
+        ActionFold fold = ActionFold.of(stored, facts,
+                reports.stream().filter(report -> !afterCancel.contains(report.actionId())).toList());
         actionReports.moveAll(fold.changes());
         waves.countFinishedAll(fold.counts());
+        reports.stream().filter(report -> afterCancel.contains(report.actionId()))
+                .forEach(report -> report(report.deviceId(), report.actionId(), report.next()));
         fold.perReport().forEach(report -> report(report.deviceId(), report.actionId(), report.next()));
         fold.reassess().forEach(rolloutId -> progression.reassess(locked.get(rolloutId)));
     }
@@ -92,9 +98,8 @@ public class ActionTracker {
         }
         DeviceAction action = known.get();
         if (action.state().isTerminal()) {
-            if (action.state() == ActionState.CANCELED && next == ActionState.SUCCEEDED && !action.rollback()) {
-                // the cancel reached the device too late: it installed the release after all
-                cohortRollback.sendBackLateInstall(rollouts.lock(action.rolloutId()).orElseThrow(), action);
+            if (isResultAfterCancel(action, next)) {
+                resultAfterCancel(rollouts.lock(action.rolloutId()).orElseThrow(), action, next);
             }
             return;
         }
@@ -118,6 +123,39 @@ public class ActionTracker {
         if (action.wave() == rollout.currentWave) {
             progression.reassess(rollout);
         }
+    }
+
+    /**
+     * An install this service canceled (abort, cohort rollback) whose device reports a result: it did not carry the
+     * cancel out — it rejected it, or finished before it saw it (the gateway then reports the result and never
+     * ActionCanceled) — so the result is how the action ends, as it is at the gateway. A success in a rolled-back
+     * cohort is sent back like the cohort's other installs. Counted once: the cancel was not counted.
+     */
+    private void resultAfterCancel(Rollout rollout, DeviceAction action, ActionState result) {
+        if (result == ActionState.SUCCEEDED && cohortRollback.sendBackLateInstall(rollout, action)) {
+            return;
+        }
+        actionReports.moveAll(List.of(new ActionReports.Change(action.actionId(), ActionState.CANCELED, result)));
+        waves.countFinished(rollout.id, action.wave(), action.cohort(),
+                result == ActionState.SUCCEEDED ? "succeeded" : "failed");
+    }
+
+    private static boolean isResultAfterCancel(DeviceAction action, ActionState next) {
+        return action.state() == ActionState.CANCELED && !action.rollback()
+                && (next == ActionState.SUCCEEDED || next == ActionState.FAILED);
+    }
+
+    /** Actions of the batch with a result after their cancel ({@link #resultAfterCancel}): applied report by report. */
+    private static Set<Long> resultsAfterCancel(Map<Long, Stored> stored, List<ReportBatch.ActionReport> reports) {
+        Set<Long> afterCancel = new HashSet<>();
+        for (ReportBatch.ActionReport report : reports) {
+            Stored action = stored.get(report.actionId());
+            if (action != null && action.action().deviceId().equals(report.deviceId())
+                    && isResultAfterCancel(action.action(), report.next())) {
+                afterCancel.add(report.actionId());
+            }
+        }
+        return afterCancel;
     }
 
     /**

@@ -105,19 +105,22 @@ public class CohortRollback {
 
     /**
      * A device whose install was canceled because its cohort was rolled back, but which finished installing before
-     * the cancel reached it, runs the bad release: send it back like the others.
+     * the cancel reached it (or rejected the cancel), runs the bad release: send it back like the others.
+     *
+     * @return false (nothing done) if the action's cohort is not rolled back or the action is no longer CANCELED
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void sendBackLateInstall(Rollout rollout, DeviceAction action) {
+    public boolean sendBackLateInstall(Rollout rollout, DeviceAction action) {
         boolean rolledBack = waves.cohorts(rollout.id).stream()
                 .anyMatch(row -> row.cohort().equals(action.cohort()) && row.state() == CohortState.ROLLED_BACK);
         if (!rolledBack || !actions.markLateSuccess(action.actionId())) {
-            return;
+            return false;
         }
         List<UpdraftEvent> events = new ArrayList<>();
         for (DeviceAction back : actions.scheduleRollbacks(rollout.id, action.cohort())) {
             events.add(DeviceCommands.install(back, catalog.find(back.releaseId()).orElseThrow(), rollout));
         }
         outbox.appendAll(events);
+        return true;
     }
 }
