@@ -59,14 +59,17 @@ public final class WaveJudge {
 
     /**
      * A soaked wave whose failure ratio (failed / (succeeded + failed), over at least {@code minSampleSize} judged
-     * devices) exceeds {@code errorThreshold} trips its {@code errorAction}: PAUSE or ABORT; otherwise it ADVANCEs.
+     * devices — or all of a smaller wave's) exceeds {@code errorThreshold} trips its {@code errorAction}: PAUSE or
+     * ABORT; otherwise it ADVANCEs. {@code minSampleSize} is the rollout's {@code errorMinSample}, not the rollback
+     * policy's sample: raising one never switches the other off.
      *
      * @param errorsAccepted the operator resumed this wave after it paused: its failures no longer stop it
      */
     public static Verdict afterSoak(WaveProgress progress, double errorThreshold, int minSampleSize,
             boolean errorsAccepted, ErrorAction errorAction) {
         long judged = progress.succeeded() + progress.failed();
-        if (!errorsAccepted && judged > 0 && judged >= minSampleSize && failureRatio(progress) > errorThreshold) {
+        long sample = Math.min(minSampleSize, Math.max(1, progress.devices()));
+        if (!errorsAccepted && judged > 0 && judged >= sample && failureRatio(progress) > errorThreshold) {
             return errorAction == ErrorAction.ABORT ? Verdict.ABORT : Verdict.PAUSE;
         }
         return Verdict.ADVANCE;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.EventJson;
+import io.updraft.events.RolloutEvent;
 import io.updraft.events.HardwareCompatibility;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,18 @@ public final class JsonColumns {
 
     public static Map<String, String> attributes(String json) {
         return json == null ? Map.of() : read(json, ATTRIBUTES);
+    }
+
+    /** The rollout's stored rollback policy, or null for a rollout created before it was stored. */
+    public static RolloutEvent.RollbackPolicy rollbackPolicy(String json) {
+        if (json == null || json.isBlank()) {
+            return null;
+        }
+        try {
+            return EventJson.mapper().readValue(json, RolloutEvent.RollbackPolicy.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static List<String> names(String json) {

@@ -1,6 +1,7 @@
 package io.updraft.rollout.mapping;
 
 import io.updraft.events.HardwareCompatibility;
+import io.updraft.events.RolloutEvent.RollbackPolicy;
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.domain.CohortState;
 import io.updraft.rollout.domain.HealthBounds;
@@ -65,7 +66,10 @@ public class RolloutViews {
                 rollout.windowCron == null ? null
                         : new MaintenanceWindowView(rollout.windowCron, rollout.windowDuration, rollout.windowZone),
                 rollout.retries, rollout.dynamic, healthGate(rollout.healthBounds()), rollout.rollbackReleaseId,
-                rolloutRate(rollout.rate()));
+                rolloutRate(rollout.rate()), rollout.errorThreshold, rollout.errorMinSample,
+                rollout.rollbackPolicy == null
+                        ? new RollbackPolicy(rollout.failureRateThreshold, rollout.minSampleSize)
+                        : JsonColumns.rollbackPolicy(rollout.rollbackPolicy));
     }
 
     /**

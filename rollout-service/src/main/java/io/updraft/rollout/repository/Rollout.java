@@ -47,6 +47,13 @@ public class Rollout {
     public double failureRateThreshold;
     @Column(name = "min_sample_size")
     public int minSampleSize;
+    /** The whole rollback policy (events' RollbackPolicy as JSON), every rule resolved; null for older rollouts. */
+    @Column(name = "rollback_policy", columnDefinition = "jsonb")
+    @ColumnTransformer(write = "cast(? as jsonb)")
+    public String rollbackPolicy;
+    /** Judged devices a soaked wave needs before its error threshold applies (a smaller wave: all of them). */
+    @Column(name = "error_min_sample")
+    public int errorMinSample = 1;
     @Column(name = "errors_accepted_wave")
     public int errorsAcceptedWave;
     /** the filter expression the target set was selected with, or null */

@@ -35,6 +35,9 @@ import java.util.Map;
  * @param errorAction what a soaked wave failing above its error threshold does: PAUSE (default) or ABORT; a wave
  *        object may override it, like its {@code successThreshold} and {@code errorThreshold}. A wave object may also
  *        be an explicit group: {@code {"name": "lab", "filter": "region == \"lab\"", "percent": 100}}
+ * @param errorMinSample judged devices a soaked wave needs before its error threshold applies (a smaller wave: all
+ *        of them); independent of the rollback policy's samples
+ * @param rollbackPolicy how telemetry judges each hardware cohort; see {@link RollbackPolicyRequest}
  * @param healthGate bounds on telemetry's health windows while a wave runs and soaks (see {@link HealthGateRequest})
  * @param rollbackRelease release id a rolled-back cohort's devices get instead of the one each ran before (also
  *        devices with no known previous release); must be in the catalog, not revoked, and accept every hardware
@@ -46,6 +49,7 @@ public record CreateRolloutRequest(
         @Size(max = 20) Map<@NotNull @Identifier(max = 100) String, @NotNull @SafeText(max = 1024) String> target,
         @Size(max = 100) List<JsonNode> waves,
         @DecimalMin("0.0") @DecimalMax("1.0") Double errorThreshold,
+        @Min(1) @Max(1000000) Integer errorMinSample,
         @DecimalMin("0.0") @DecimalMax("1.0") Double successThreshold,
         @SafeText(max = 50) String soakTime,
         ActionType actionType,
@@ -89,9 +93,48 @@ public record CreateRolloutRequest(
             @SafeText(max = 100) String timezone) {
     }
 
+    /**
+     * How telemetry judges each hardware cohort (rollout-service README, "Rollback policy"); what is left out comes
+     * from {@code updraft.rollout.rollback-policy.*}. {@code failureRateThreshold} and {@code minSampleSize} are
+     * {@code failedInstalls}' rate and minimum sample (kept for older clients; {@code failedInstalls} wins).
+     */
     public record RollbackPolicyRequest(
-            @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double failureRateThreshold,
-            @NotNull @Min(1) Integer minSampleSize) {
+            @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") Double failureRateThreshold,
+            @Min(1) @Max(1000000) Integer minSampleSize,
+            @Valid RuleRequest failedInstalls,
+            @Valid RuleRequest bootFailures,
+            @Valid UnhealthyDevicesRequest unhealthyDevices,
+            @Valid SilentDevicesRequest silentDevices,
+            @Valid CrashRegressionRequest crashRegression) {
+    }
+
+    /**
+     * A rule over devices: it fails when at least {@code count} devices, or the share {@code rate} of the judged ones,
+     * meet it ({@code rate} needs {@code minSample} judged, or the whole of a smaller cohort); {@code off: true}
+     * switches the rule off; {@code window} ISO-8601 (PT0S: since the rollout started).
+     */
+    public record RuleRequest(@DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") Double rate,
+            @Min(1) @Max(1000000) Integer count, @Min(1) @Max(1000000) Integer minSample,
+            @SafeText(max = 50) String window, Boolean off) {
+    }
+
+    /** unhealthyDevices: as a rule, plus what makes a crash loop: {@code crashes} within {@code crashWindow}. */
+    public record UnhealthyDevicesRequest(@DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") Double rate,
+            @Min(1) @Max(1000000) Integer count, @Min(1) @Max(1000000) Integer minSample,
+            @SafeText(max = 50) String window, Boolean off, @Min(1) @Max(50) Integer crashes,
+            @SafeText(max = 50) String crashWindow) {
+    }
+
+    /** silentDevices: as a rule, plus how long after reporting installed a device may stay silent. */
+    public record SilentDevicesRequest(@DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") Double rate,
+            @Min(1) @Max(1000000) Integer count, @Min(1) @Max(1000000) Integer minSample,
+            @SafeText(max = 50) String window, Boolean off, @SafeText(max = 50) String silence) {
+    }
+
+    /** crashRegression: crashes per report at least {@code factor} x the previous release's (floor {@code floor}). */
+    public record CrashRegressionRequest(@DecimalMin(value = "1.0", inclusive = false) @DecimalMax("1000") Double factor,
+            @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1000") Double floor,
+            @Min(1) @Max(1000000) Integer minSample, @SafeText(max = 50) String window) {
     }
 
     /**

@@ -1,14 +1,19 @@
 package io.updraft.rollout.rest;
 
+import io.updraft.events.RolloutEvent.RollbackPolicy;
 import java.time.Instant;
 import java.util.List;
 
-/** A rollout as the management API shows it. */
+/**
+ * A rollout as the management API shows it. {@code rollbackPolicy} is every rule telemetry judges its cohorts by
+ * (the request's over the service's defaults); {@code errorThreshold} and {@code errorMinSample} judge its waves.
+ */
 public record RolloutView(String id, String name, String releaseId, String version, String state, int currentWave,
         Instant createdAt, List<WaveView> waves, List<CohortView> cohorts, RollbackActionsView rollbackActions,
         String filter, List<String> cohortBy, int canaryPerCohort, Instant startAt, String waveTimeout,
         String actionDeadline, MaintenanceWindowView maintenanceWindow, int retries, boolean dynamic,
-        HealthGateView healthGate, String rollbackRelease, RolloutRateView rolloutRate) {
+        HealthGateView healthGate, String rollbackRelease, RolloutRateView rolloutRate, double errorThreshold,
+        int errorMinSample, RollbackPolicy rollbackPolicy) {
 
     /** How fast each wave's installs are sent (null: as fast as the broker takes them); see CreateRolloutRequest. */
     public record RolloutRateView(int maximumPerMinute, Integer baseRatePerMinute, Double incrementFactor,

@@ -33,6 +33,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -86,10 +87,13 @@ public class RolloutCreation {
                 ? assignGroups(rollout.id, schedule, spec, selection, accepted, release)
                 : assignPercentages(rollout.id, schedule, spec, selection, accepted, candidates, release);
         waves.create(rollout.id, plan, spec.approvals());
+        List<WaveRepository.CohortRow> cohorts = waves.cohorts(rollout.id);
         outbox.append(new RolloutCreated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
                 rollout.name, release.releaseId(), release.version(), schedule.count(), plan.deviceCount(),
-                waves.cohorts(rollout.id).stream().map(WaveRepository.CohortRow::cohort).toList(),
-                new RollbackPolicy(rollout.failureRateThreshold, rollout.minSampleSize)));
+                cohorts.stream().map(WaveRepository.CohortRow::cohort).toList(),
+                JsonColumns.rollbackPolicy(rollout.rollbackPolicy),
+                cohorts.stream().collect(Collectors.toMap(WaveRepository.CohortRow::cohort,
+                        WaveRepository.CohortRow::deviceCount, Integer::sum, TreeMap::new))));
         if (rollout.state == RolloutState.SCHEDULED) {
             outbox.append(new RolloutScheduled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                     rollout.id, rollout.startAt));
@@ -251,13 +255,12 @@ public class RolloutCreation {
         rollout.errorAction = request.errorAction() == null ? ErrorAction.PAUSE : request.errorAction();
         rollout.soakTimeMillis = spec.soakTime().toMillis();
         rollout.actionType = request.actionType() == null ? ActionType.FORCED : request.actionType();
-        if (request.rollbackPolicy() == null) {
-            rollout.failureRateThreshold = config.rollbackPolicy().failureRateThreshold();
-            rollout.minSampleSize = config.rollbackPolicy().minSampleSize();
-        } else {
-            rollout.failureRateThreshold = request.rollbackPolicy().failureRateThreshold();
-            rollout.minSampleSize = request.rollbackPolicy().minSampleSize();
-        }
+        RollbackPolicy policy = RollbackPolicies.resolve(request.rollbackPolicy(), config.rollbackPolicy());
+        rollout.rollbackPolicy = JsonColumns.write(policy);
+        rollout.failureRateThreshold = policy.failureRateThreshold();
+        rollout.minSampleSize = policy.minSampleSize();
+        rollout.errorMinSample = request.errorMinSample() == null ? config.defaultErrorMinSample()
+                : request.errorMinSample();
         rollout.healthBounds(healthGate.bounds(request.healthGate()));
         rollout.rollbackReleaseId = request.rollbackRelease() == null || request.rollbackRelease().isBlank()
                 ? null

@@ -102,7 +102,7 @@ public class WaveProgression {
         WaveRow soaked = waves.find(rollout.id, rollout.currentWave).orElseThrow();
         WaveRules rules = soaked.rules(rollout);
         WaveJudge.WaveProgress progress = waves.progress(rollout.id, rollout.currentWave);
-        WaveJudge.Verdict verdict = WaveJudge.afterSoak(progress, rules.errorThreshold(), rollout.minSampleSize,
+        WaveJudge.Verdict verdict = WaveJudge.afterSoak(progress, rules.errorThreshold(), rollout.errorMinSample,
                 rollout.errorsAcceptedWave == rollout.currentWave, rules.errorAction());
         if (verdict == WaveJudge.Verdict.PAUSE || verdict == WaveJudge.Verdict.ABORT) {
             String reason = String.format(java.util.Locale.ROOT, "wave %d%s failure ratio %.3f (%d of %d) exceeded"

@@ -44,6 +44,13 @@ class WaveJudgeTest {
     }
 
     @Test
+    void given_a_wave_smaller_than_the_error_sample_when_all_of_it_failed_then_it_pauses_not_advances() {
+        // 2 devices, a sample of 5: judged on all of them
+        assertThat(WaveJudge.afterSoak(new WaveProgress(2, 0, 2, 0, 0), 0.5, 5, false)).isEqualTo(Verdict.PAUSE);
+        assertThat(WaveJudge.afterSoak(new WaveProgress(2, 0, 1, 1, 0), 0.5, 5, false)).isEqualTo(Verdict.ADVANCE);
+    }
+
+    @Test
     void given_failures_above_threshold_but_too_few_samples_then_it_advances() {
         assertThat(WaveJudge.afterSoak(new WaveProgress(10, 0, 2, 8, 0), 0.5, 3, false)).isEqualTo(Verdict.ADVANCE);
     }
