@@ -45,10 +45,21 @@ final class RolloutSpecOptions {
     Double successThreshold;
     @Option(names = "--action-type", description = "FORCED, SOFT, DOWNLOAD_ONLY or TIMEFORCED")
     String actionType;
-    @Option(names = "--rollback-failure-rate", description = "cohort failure rate that triggers its rollback")
+    @Option(names = "--error-min-sample", paramLabel = "N", description = "judged devices a soaked wave needs before"
+            + " --error-threshold applies (a smaller wave: all of them; service default 1)")
+    Integer errorMinSample;
+    @Option(names = "--rollback-failure-rate", description = "cohort failed-install rate that triggers its rollback"
+            + " (the failedInstalls rule's rate)")
     Double rollbackFailureRate;
-    @Option(names = "--rollback-min-sample", description = "installs a cohort needs before it is judged")
+    @Option(names = "--rollback-min-sample", description = "installs a cohort needs before that rate is judged (a"
+            + " smaller cohort: all of its devices)")
     Integer rollbackMinSample;
+    @Option(names = "--rollback-rule", paramLabel = "RULE:KEY=VALUE,…|RULE:off", converter = RollbackRuleConverter.class,
+            description = "one rule of the rollback policy (repeat): failedInstalls, bootFailures, unhealthyDevices,"
+                    + " silentDevices (keys rate, count, minSample, window; unhealthyDevices also crashes and"
+                    + " crashWindow; silentDevices also silence) or crashRegression (factor, floor, minSample,"
+                    + " window), e.g. unhealthyDevices:rate=0.3,crashes=3,crashWindow=PT10M or bootFailures:count=1")
+    List<RollbackRule> rollbackRules = new ArrayList<>();
     @Option(names = "--start-at", paramLabel = "INSTANT", description = "start wave 1 then (ISO-8601, e.g."
             + " 2026-11-28T02:00:00Z); the rollout is SCHEDULED until then")
     String startAt;
@@ -81,9 +92,9 @@ final class RolloutSpecOptions {
                     + " e.g. 10:success=0.9:error=0.05:action=abort or 50:approval")
     List<ObjectNode> waveSpecs = new ArrayList<>();
     @Option(names = "--group", paramLabel = "NAME[:FILTER][:PERCENT%][:OPTION…]", converter = GroupConverter.class,
-            description = "an explicit wave group (repeat, in order; instead of --waves/--wave): it takes PERCENT%"
-                    + " (default 100%) of the devices matching FILTER (default all) that no earlier group took, e.g."
-                    + " 'lab:region == \"lab\"', 'eu:region == \"eu\":50%:approval', 'rest'")
+            description = "an explicit wave group (repeat, in order; instead of --waves/--wave): it takes PERCENT%%"
+                    + " (default 100%%) of the devices matching FILTER (default all) that no earlier group took, e.g."
+                    + " 'lab:region == \"lab\"', 'eu:region == \"eu\":50%%:approval', 'rest'")
     List<ObjectNode> groups = new ArrayList<>();
     @Option(names = "--max-per-minute", paramLabel = "N", description = "installs sent per minute at most, per"
             + " wave (rolloutRate.maximumPerMinute; default: as fast as the broker takes them)")
@@ -154,10 +165,23 @@ final class RolloutSpecOptions {
         if (actionType != null) {
             body.put("actionType", actionType.toUpperCase(Locale.ROOT));
         }
-        if (rollbackFailureRate != null || rollbackMinSample != null) {
+        if (errorMinSample != null) {
+            body.put("errorMinSample", errorMinSample);
+        }
+        if (rollbackFailureRate != null || rollbackMinSample != null || !rollbackRules.isEmpty()) {
             ObjectNode policy = body.putObject("rollbackPolicy");
-            policy.put("failureRateThreshold", rollbackFailureRate == null ? 0.5 : rollbackFailureRate);
-            policy.put("minSampleSize", rollbackMinSample == null ? 3 : rollbackMinSample);
+            if (rollbackFailureRate != null) {
+                policy.put("failureRateThreshold", rollbackFailureRate);
+            }
+            if (rollbackMinSample != null) {
+                policy.put("minSampleSize", rollbackMinSample);
+            }
+            for (RollbackRule rule : rollbackRules) {
+                if (policy.has(rule.name())) {
+                    throw new IllegalArgumentException("--rollback-rule " + rule.name() + " is given twice");
+                }
+                policy.set(rule.name(), rule.fields());
+            }
         }
         if (startAt != null) {
             body.put("startAt", startAt);
@@ -217,6 +241,76 @@ final class RolloutSpecOptions {
      * {@code --health-gate maxFailureRate=0.05,minReports=20,requireWindow} → the request's {@code healthGate} object;
      * a bare {@code requireWindow} means true. An unknown bound or a value that is not a number is a usage error.
      */
+    /** One {@code --rollback-rule}: the rule's name and its request object. */
+    record RollbackRule(String name, ObjectNode fields) {
+    }
+
+    /**
+     * {@code unhealthyDevices:rate=0.3,crashes=3,crashWindow=PT10M} → {@code {"rate":0.3,"crashes":3,
+     * "crashWindow":"PT10M"}} under {@code unhealthyDevices}; {@code bootFailures:off} → {@code {"off":true}}.
+     * Names and keys are checked here (a usage error); values' ranges by the service (400).
+     */
+    static final class RollbackRuleConverter implements ITypeConverter<RollbackRule> {
+        private static final Map<String, List<String>> KEYS = Map.of(
+                "failedInstalls", List.of("rate", "count", "minSample", "window"),
+                "bootFailures", List.of("rate", "count", "minSample", "window"),
+                "unhealthyDevices", List.of("rate", "count", "minSample", "window", "crashes", "crashWindow"),
+                "silentDevices", List.of("rate", "count", "minSample", "window", "silence"),
+                "crashRegression", List.of("factor", "floor", "minSample", "window"));
+        private static final List<String> DURATIONS = List.of("window", "crashWindow", "silence");
+        private static final List<String> INTEGERS = List.of("count", "minSample", "crashes");
+
+        @Override
+        public RollbackRule convert(String value) {
+            int colon = value.indexOf(':');
+            String name = (colon < 0 ? value : value.substring(0, colon)).strip();
+            List<String> keys = KEYS.get(name);
+            if (keys == null) {
+                throw new TypeConversionException("unknown rollback rule '" + name + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(KEYS.keySet())) + ")");
+            }
+            ObjectNode fields = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            String rest = colon < 0 ? "" : value.substring(colon + 1).strip();
+            if (rest.equals("off")) {
+                if (name.equals("crashRegression")) {
+                    throw new TypeConversionException("crashRegression cannot be switched off (it needs a baseline"
+                            + " and is inconclusive without one)");
+                }
+                fields.put("off", true);
+                return new RollbackRule(name, fields);
+            }
+            if (rest.isEmpty()) {
+                throw new TypeConversionException(name + " needs KEY=VALUE pairs (" + String.join(", ", keys)
+                        + ") or off, e.g. " + name + ":" + keys.get(0) + "=…");
+            }
+            for (String pair : rest.split(",")) {
+                String[] kv = pair.split("=", 2);
+                String key = kv[0].strip();
+                if (!keys.contains(key)) {
+                    throw new TypeConversionException("unknown key '" + key + "' for " + name + " (known: "
+                            + String.join(", ", keys) + ")");
+                }
+                if (kv.length < 2 || kv[1].isBlank()) {
+                    throw new TypeConversionException(key + " needs a value, e.g. " + name + ":" + key + "=…");
+                }
+                String given = kv[1].strip();
+                try {
+                    if (DURATIONS.contains(key)) {
+                        fields.put(key, java.time.Duration.parse(given).toString());
+                    } else if (INTEGERS.contains(key)) {
+                        fields.put(key, Integer.parseInt(given));
+                    } else {
+                        fields.put(key, Double.parseDouble(given));
+                    }
+                } catch (RuntimeException e) {
+                    throw new TypeConversionException(name + ":" + key + " cannot be " + given
+                            + (DURATIONS.contains(key) ? " (an ISO-8601 duration such as PT10M)" : " (a number)"));
+                }
+            }
+            return new RollbackRule(name, fields);
+        }
+    }
+
     static final class HealthGateConverter implements ITypeConverter<ObjectNode> {
         private static final List<String> BOUNDS = List.of("maxFailureRate", "maxUnhealthyRatio",
                 "maxCrashesPerReport", "minReports", "requireWindow");

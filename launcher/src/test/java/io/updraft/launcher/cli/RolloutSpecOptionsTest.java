@@ -34,7 +34,7 @@ class RolloutSpecOptionsTest {
         assertThat(body.path("errorThreshold").asDouble()).isEqualTo(0.1);
         assertThat(body.path("actionType").asText()).isEqualTo("SOFT");
         assertThat(body.path("rollbackPolicy").path("failureRateThreshold").asDouble()).isEqualTo(0.3);
-        assertThat(body.path("rollbackPolicy").path("minSampleSize").asInt()).isEqualTo(3);
+        assertThat(body.path("rollbackPolicy").has("minSampleSize")).isFalse(); // the service's default
         assertThat(body.path("startAt").asText()).isEqualTo("2026-11-28T02:00:00Z");
         assertThat(body.path("waveTimeout").asText()).isEqualTo("PT2H");
         assertThat(body.path("maintenanceWindow").toString())
@@ -102,6 +102,40 @@ class RolloutSpecOptionsTest {
         assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "rel-1",
                 "--health-gate", "maxFailureRate"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("needs a value");
+    }
+
+    @Test
+    void givenRollbackRulesAndAnErrorSample_whenParsed_thenEachRuleIsAnObjectOfThePolicy() {
+        RolloutCommands.Preview preview = new RolloutCommands.Preview();
+        new CommandLine(preview).parseArgs("--release", "rel-1", "--error-min-sample", "20",
+                "--rollback-min-sample", "100", "--rollback-rule",
+                "unhealthyDevices:rate=0.3,crashes=3,crashWindow=PT10M", "--rollback-rule", "bootFailures:off",
+                "--rollback-rule", "silentDevices:count=5,silence=PT20M", "--rollback-rule",
+                "crashRegression:factor=3,window=PT1H");
+
+        JsonNode body = UpdraftApi.parse(preview.rollout.body(null).toString());
+
+        assertThat(body.path("errorMinSample").asInt()).isEqualTo(20);
+        assertThat(body.path("rollbackPolicy").toString()).isEqualTo("{\"minSampleSize\":100,"
+                + "\"unhealthyDevices\":{\"rate\":0.3,\"crashes\":3,\"crashWindow\":\"PT10M\"},"
+                + "\"bootFailures\":{\"off\":true},\"silentDevices\":{\"count\":5,\"silence\":\"PT20M\"},"
+                + "\"crashRegression\":{\"factor\":3.0,\"window\":\"PT1H\"}}");
+    }
+
+    @Test
+    void givenABadRollbackRule_whenParsed_thenItIsAUsageErrorNamingIt() {
+        for (String[] bad : new String[][] { { "noSuchRule:rate=0.1", "unknown rollback rule" },
+                { "bootFailures:rat=0.1", "unknown key 'rat'" }, { "bootFailures:rate=lots", "a number" },
+                { "silentDevices:silence=10m", "ISO-8601" }, { "failedInstalls", "needs KEY=VALUE" },
+                { "crashRegression:off", "cannot be switched off" }, { "bootFailures:count=", "needs a value" } }) {
+            assertThatThrownBy(() -> new CommandLine(new RolloutCommands.Preview()).parseArgs("--release", "rel-1",
+                    "--rollback-rule", bad[0]))
+                    .as(bad[0]).isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining(bad[1]);
+        }
+        RolloutCommands.Preview twice = new RolloutCommands.Preview();
+        new CommandLine(twice).parseArgs("--release", "rel-1", "--rollback-rule", "bootFailures:off",
+                "--rollback-rule", "bootFailures:count=2");
+        assertThatThrownBy(() -> twice.rollout.body(null)).hasMessageContaining("given twice");
     }
 
     @Test
