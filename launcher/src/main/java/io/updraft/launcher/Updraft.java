@@ -4,7 +4,7 @@ import io.updraft.launcher.cli.UpdraftCli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -32,29 +32,33 @@ public final class Updraft {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
+        System.exit(run(root, args, System.out));
+    }
+
+    /** One launcher command line; {@code help} and every {@code --help} print to {@code out} and start nothing. */
+    static int run(Path root, String[] args, PrintStream out) throws Exception {
         String command = commandOf(args);
         if (LAUNCHER_COMMANDS.contains(command) && asksForHelp(args)) {
-            System.exit(help(0)); // "./updraft up --help" explains, it does not start the stack
+            return help(out, 0); // "./updraft up --help" explains, it does not start the stack
         }
-        int status = switch (command) {
-            case "help", "--help", "-h" -> help(0);
+        return switch (command) {
+            case "help", "--help", "-h" -> help(out, 0);
             case "demo" -> demo(root);
             case "up" -> up(root);
             case "down" -> down(root);
             case "status" -> status(root);
             case "token" -> token(root);
-            case "release", "rollout", "devices" -> UpdraftCli.execute(root, System.getenv(),
-                    new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
-            default -> help(2);
+            case "release", "rollout", "devices" -> UpdraftCli.executeOnConsole(root, args);
+            default -> help(out, 2); // build and bench are the script's; an unknown command is a usage error
         };
-        System.exit(status);
     }
 
-    /** The commands the launcher runs itself (the others go to the CLI, which has its own --help). */
-    static final Set<String> LAUNCHER_COMMANDS = Set.of("demo", "up", "down", "status", "token");
+    /** The commands the launcher (or its script: build, bench) runs itself; the CLI's have their own --help. */
+    static final Set<String> LAUNCHER_COMMANDS = Set.of("demo", "up", "down", "status", "token", "build", "bench",
+            "help");
     /** The CLI's global options that take a value; they may stand before the command ("--output id rollout …"). */
     private static final Set<String> GLOBAL_OPTIONS = Set.of("--output", "--release-url", "--rollout-url",
-            "--telemetry-url");
+            "--telemetry-url", "--token");
 
     /** The command word: the first argument that is not a global option or its value; "help" if there is none. */
     static String commandOf(String[] args) {
@@ -172,8 +176,8 @@ public final class Updraft {
         return 0;
     }
 
-    static int help(int status) {
-        System.out.println("""
+    static int help(PrintStream out, int status) {
+        out.println("""
                 usage: ./updraft <command>
                   demo     start everything, run a 50-device fleet through a rollout and a cohort rollback, stop
                   up       start Kafka, PostgreSQL and the four services in the background; print their URLs
@@ -181,13 +185,16 @@ public final class Updraft {
                   status   print the URLs of what 'up' started
                   token    print a management API bearer token (roles publisher, operator, viewer)
                   build    rebuild (./mvnw -DskipTests package)
+                  help     this text (so does --help after any command)
 
                   release  publish | list | show | promote | revoke | publish-draft   (./updraft release --help)
-                  rollout  create | list | show | pause | resume | abort | approve | watch
-                  devices  list --filter model=… --filter version=…
+                  rollout  create | preview | list | show | pause | resume | abort | approve | watch | history
+                           (./updraft rollout --help; a rollout is an id or its name)
+                  devices  list [--all] | history DEVICE   (./updraft devices --help)
                   bench    the benchmark suite (./updraft bench --quick; benchmarks/README.md)
-                  token: UPDRAFT_TOKEN (default: minted from ./updraft up's local key); --output json|id for scripts,
-                  before or after the command""");
+                  global options, before or after the command: --output human|json|id, --token JWT (default:
+                  UPDRAFT_TOKEN, else minted from ./updraft up's local key), --release-url, --rollout-url,
+                  --telemetry-url""");
         return status;
     }
 

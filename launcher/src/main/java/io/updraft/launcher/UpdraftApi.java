@@ -111,8 +111,23 @@ public final class UpdraftApi {
     }
 
     public JsonNode releases(String query) {
-        return expect(authorized(releaseUrl + "/api/v1/releases" + (query.isEmpty() ? "" : "?" + query)).GET()
-                .build(), 200);
+        return releasesPage(query).items();
+    }
+
+    /** One page of a list and the cursor of the next ({@code null} on the last page). */
+    public record Page(JsonNode items, String nextCursor) {
+    }
+
+    /**
+     * {@code GET /api/v1/releases?…}: the body is the array of releases; when more remain, the {@code Next-Cursor}
+     * header is what to pass as {@code cursor} for the next page.
+     */
+    public Page releasesPage(String query) {
+        HttpRequest request = authorized(releaseUrl + "/api/v1/releases" + (query.isEmpty() ? "" : "?" + query)).GET()
+                .build();
+        HttpResponse<String> response = send(request);
+        JsonNode releases = expect(request, response, 200);
+        return new Page(releases, response.headers().firstValue("Next-Cursor").orElse(null));
     }
 
     public JsonNode release(String id) {
@@ -216,13 +231,26 @@ public final class UpdraftApi {
     }
 
     public JsonNode rollout(String id) {
-        return expect(authorized(rolloutUrl + "/api/v1/rollouts/" + id).GET().build(), 200);
+        return expect(authorized(rolloutUrl + "/api/v1/rollouts/" + encode(id)).GET().build(), 200);
     }
 
     public JsonNode rolloutActions(String id) {
-        return expect(authorized(rolloutUrl + "/api/v1/rollouts/" + id + "/actions").GET().build(), 200);
+        return expect(authorized(rolloutUrl + "/api/v1/rollouts/" + encode(id) + "/actions").GET().build(), 200);
     }
 
+    /** {@code GET /api/v1/rollouts/{id}/history?…}: {@code {"entries":[…],"nextCursor":…}}. */
+    public JsonNode rolloutHistory(String id, String query) {
+        return expect(authorized(rolloutUrl + "/api/v1/rollouts/" + encode(id) + "/history"
+                + (query.isEmpty() ? "" : "?" + query)).GET().build(), 200);
+    }
+
+    /** {@code GET /api/v1/devices/{id}/history?…}: {@code {"entries":[…],"nextCursor":…}}. */
+    public JsonNode deviceHistory(String deviceId, String query) {
+        return expect(authorized(rolloutUrl + "/api/v1/devices/" + encode(deviceId) + "/history"
+                + (query.isEmpty() ? "" : "?" + query)).GET().build(), 200);
+    }
+
+    /** {@code GET /api/v1/devices?…}: {@code {"items":[…],"page":…,"size":…,"total":…,"nextCursor":…}}. */
     public JsonNode devices(String query) {
         return expect(authorized(rolloutUrl + "/api/v1/devices?" + query).GET().build(), 200);
     }
@@ -274,11 +302,25 @@ public final class UpdraftApi {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ApiException(request.method() + " " + request.uri() + " failed: " + e, 0);
+            throw new ApiException(request.method() + " " + request.uri() + " failed: " + reason(e), 0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException("interrupted", 0);
         }
+    }
+
+    /** What went wrong on the way, in words: "Connection refused", "request timed out", … */
+    public static String reason(IOException failure) {
+        if (failure instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                return cause.getMessage();
+            }
+        }
+        // the JDK client's ConnectException often carries no message at all
+        return failure instanceof java.net.ConnectException ? "Connection refused" : failure.getClass().getSimpleName();
     }
 
     /** The detail of a problem document, or the body as it is. */
@@ -308,12 +350,31 @@ public final class UpdraftApi {
         private final int status;
 
         public ApiException(String message, int status) {
-            super(message);
+            this(message, status, null);
+        }
+
+        /** @param status the HTTP status, or 0 when no answer came (then {@code cause} says why) */
+        public ApiException(String message, int status, Throwable cause) {
+            super(message, cause);
             this.status = status;
         }
 
         public int status() {
             return status;
+        }
+
+        /**
+         * Worth asking again: no answer came (refused, reset, timed out), or the service said so itself (5xx, 429 Too
+         * Many Requests). Every other 4xx is the caller's mistake and stays one.
+         */
+        public boolean isTransient() {
+            return status == 0 ? getCause() instanceof IOException : status >= 500 || status == 429;
+        }
+
+        /** "unreachable (Connection refused)" or "answered 503". */
+        public String symptom() {
+            return status == 0 && getCause() instanceof IOException io ? "unreachable (" + reason(io) + ")"
+                    : "answered " + status;
         }
     }
 }

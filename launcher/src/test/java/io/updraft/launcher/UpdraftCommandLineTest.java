@@ -19,6 +19,7 @@ class UpdraftCommandLineTest {
                 "list" })).isEqualTo("release");
         assertThat(Updraft.commandOf(new String[] { "rollout", "watch", "r1", "--output", "id" })).isEqualTo("rollout");
         assertThat(Updraft.commandOf(new String[] { "up" })).isEqualTo("up");
+        assertThat(Updraft.commandOf(new String[] { "--token", "eyJ.x.y", "devices", "list" })).isEqualTo("devices");
     }
 
     @Test
@@ -35,6 +36,6 @@ class UpdraftCommandLineTest {
         assertThat(Updraft.asksForHelp(upHelp)).isTrue();
         assertThat(Updraft.asksForHelp(new String[] { "demo", "-h" })).isTrue();
         assertThat(Updraft.asksForHelp(new String[] { "up" })).isFalse();
-        assertThat(Updraft.help(0)).isZero();
+        assertThat(Updraft.help(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), 0)).isZero();
     }
 }

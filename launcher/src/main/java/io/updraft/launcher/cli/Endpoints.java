@@ -11,20 +11,20 @@ import java.util.Properties;
 
 /**
  * Where the services are and which token to send. URLs: option, else environment, else what {@code ./updraft up}
- * wrote to {@code .updraft/local/run.properties}, else the default ports. Token: {@code UPDRAFT_TOKEN}, else one
- * minted from the local dev key of {@code ./updraft up} when it exists.
+ * wrote to {@code .updraft/local/run.properties}, else the default ports. Token: {@code --token}, else
+ * {@code UPDRAFT_TOKEN}, else one minted from the local dev key of {@code ./updraft up} when it exists.
  */
 record Endpoints(String release, String rollout, String telemetry, String token) {
     static final String TOKEN = "UPDRAFT_TOKEN";
 
     static Endpoints resolve(Path root, Map<String, String> env, String releaseOption, String rolloutOption,
-            String telemetryOption) {
+            String telemetryOption, String tokenOption) {
         Properties up = runProperties(root);
         return new Endpoints(
                 url(releaseOption, env.get("UPDRAFT_RELEASE_URL"), up.getProperty("url.release-service"), 8081),
                 url(rolloutOption, env.get("UPDRAFT_ROLLOUT_URL"), up.getProperty("url.rollout-service"), 8082),
                 url(telemetryOption, env.get("UPDRAFT_TELEMETRY_URL"), up.getProperty("url.telemetry-service"), 8084),
-                token(root, env));
+                token(root, tokenOption, env));
     }
 
     private static String url(String option, String fromEnv, String fromUp, int defaultPort) {
@@ -32,7 +32,10 @@ record Endpoints(String release, String rollout, String telemetry, String token)
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private static String token(Path root, Map<String, String> env) {
+    private static String token(Path root, String option, Map<String, String> env) {
+        if (option != null && !option.isBlank()) {
+            return option.strip();
+        }
         String token = env.get(TOKEN);
         if (token != null && !token.isBlank()) {
             return token.strip();
@@ -41,7 +44,7 @@ record Endpoints(String release, String rollout, String telemetry, String token)
         if (Files.exists(keys.resolve("jwt-private.pem"))) {
             return DevKeys.in(keys).tokens().admin();
         }
-        throw new IllegalStateException("no token: set " + TOKEN + " (a bearer JWT with the publisher/operator/"
+        throw new IllegalStateException("no token: pass --token or set " + TOKEN + " (a bearer JWT with the publisher/operator/"
                 + "viewer role your command needs), or run ./updraft up for a local one");
     }
 

@@ -29,6 +29,11 @@ final class Printer {
         return mode != UpdraftCli.Output.human;
     }
 
+    /** {@code --output id}. */
+    boolean ids() {
+        return mode == UpdraftCli.Output.id;
+    }
+
     /** In JSON mode the node; in human mode the line. */
     void result(JsonNode node, String human) {
         if (json()) {
@@ -93,12 +98,20 @@ final class Printer {
         List<List<String>> all = new ArrayList<>();
         all.add(header);
         all.addAll(rows);
-        int[] widths = new int[header.size()];
-        for (List<String> row : all) {
+        rows(all, widths(all));
+    }
+
+    private static int[] widths(List<List<String>> rows) {
+        int[] widths = new int[rows.get(0).size()];
+        for (List<String> row : rows) {
             for (int i = 0; i < row.size(); i++) {
                 widths[i] = Math.max(widths[i], row.get(i).length());
             }
         }
+        return widths;
+    }
+
+    private void rows(List<List<String>> all, int[] widths) {
         for (List<String> row : all) {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < row.size(); i++) {
@@ -108,6 +121,63 @@ final class Printer {
             out.println(text.toString().stripTrailing());
         }
         out.flush();
+    }
+
+    /**
+     * Rows that arrive page by page ({@code --all}), printed as they come so a list of any length never sits in
+     * memory: a table whose widths the first page sets, ids one per line, or (json) one array of every row.
+     */
+    final class Rows {
+        private final List<String> header;
+        private final java.util.function.Function<JsonNode, List<String>> row;
+        private int[] widths;
+        private long count;
+
+        Rows(List<String> header, java.util.function.Function<JsonNode, List<String>> row) {
+            this.header = header;
+            this.row = row;
+        }
+
+        void add(JsonNode items) {
+            if (mode == UpdraftCli.Output.human) {
+                List<List<String>> batch = new ArrayList<>();
+                items.forEach(item -> batch.add(row.apply(item)));
+                if (widths == null && !batch.isEmpty()) {
+                    List<List<String>> first = new ArrayList<>(batch);
+                    first.add(0, header);
+                    widths = widths(first);
+                    rows(List.of(header), widths);
+                }
+                rows(batch, widths);
+                count += batch.size();
+                out.flush();
+                return;
+            }
+            for (JsonNode item : items) {
+                if (mode == UpdraftCli.Output.id) {
+                    out.println(item.has("deviceId") ? item.path("deviceId").asText() : item.path("id").asText());
+                } else {
+                    out.print(count == 0 ? "[\n  " : ",\n  ");
+                    out.print(item.toString());
+                }
+                count++;
+            }
+            out.flush();
+        }
+
+        long count() {
+            return count;
+        }
+
+        /** Ends the output (json: the array); call once, after the last page. */
+        void close() {
+            if (mode == UpdraftCli.Output.json) {
+                out.println(count == 0 ? "[]" : "\n]");
+            } else if (mode == UpdraftCli.Output.human && widths == null) {
+                rows(List.of(header), widths(List.of(header)));
+            }
+            out.flush();
+        }
     }
 
     static String text(JsonNode node, String field) {

@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,11 +42,18 @@ final class ReleaseCommands {
         }
         String name = reference.substring(0, at);
         String version = reference.substring(at + 1);
-        for (JsonNode release : api.releases("limit=500&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))) {
-            if (version.equals(release.path("version").asText())) {
-                return release.path("id").asText();
+        String query = "limit=500&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        String cursor = null;
+        do { // every version of the name, however many, page by page
+            UpdraftApi.Page page = api.releasesPage(cursor == null ? query
+                    : query + "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+            for (JsonNode release : page.items()) {
+                if (version.equals(release.path("version").asText())) {
+                    return release.path("id").asText();
+                }
             }
-        }
+            cursor = page.nextCursor();
+        } while (cursor != null);
         throw new UpdraftApi.ApiException("no release " + name + " " + version, 404);
     }
 
@@ -146,19 +154,47 @@ final class ReleaseCommands {
 
     @Command(name = "list", description = "Releases, newest first (or by SemVer with --order version).")
     static final class ListReleases implements Callable<Integer> {
+        private static final List<String> HEADER = List.of("ID", "NAME", "VERSION", "STATE", "ARTIFACTS", "CREATED");
+
         @Spec
         CommandSpec spec;
         @Option(names = "--name", description = "only this release name")
         String name;
         @Option(names = "--state", description = "DRAFT, PUBLISHED, STABLE or REVOKED")
         String state;
-        @Option(names = "--order", defaultValue = "created", description = "created (default) or version (needs --name)")
+        @Option(names = "--order", defaultValue = "created", description = "created (default) or version (needs"
+                + " --name; not with --all or --cursor)")
         String order;
-        @Option(names = "--limit", defaultValue = "100")
+        @Option(names = "--limit", defaultValue = "100", description = "releases per page (default 100, at most 500)")
         int limit;
+        @Mixin
+        CursorOptions paging;
 
         @Override
         public Integer call() {
+            if (paging.used() && !"created".equals(order)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--all and --cursor page newest first:"
+                        + " not with --order " + order);
+            }
+            UpdraftApi api = UpdraftCli.of(spec).api();
+            Printer printer = UpdraftCli.of(spec).printer(spec);
+            if (paging.all) {
+                Printer.Rows rows = printer.new Rows(HEADER, ListReleases::row);
+                paging.pages(cursor -> api.releasesPage(query(cursor)), page -> rows.add(page.items()));
+                rows.close();
+                if (!printer.json()) {
+                    printer.line(rows.count() + " releases");
+                }
+                return 0;
+            }
+            UpdraftApi.Page page = api.releasesPage(query(paging.cursor));
+            if (printer.list(page.items(), page.items(), HEADER, ListReleases::row) && page.nextCursor() != null) {
+                printer.line("more: --cursor " + page.nextCursor() + " (or --all for every page)");
+            }
+            return 0;
+        }
+
+        private String query(String cursor) {
             StringBuilder query = new StringBuilder("limit=" + limit + "&order=" + order);
             if (name != null) {
                 query.append("&name=").append(URLEncoder.encode(name, StandardCharsets.UTF_8));
@@ -166,13 +202,15 @@ final class ReleaseCommands {
             if (state != null) {
                 query.append("&state=").append(URLEncoder.encode(state, StandardCharsets.UTF_8));
             }
-            JsonNode releases = UpdraftCli.of(spec).api().releases(query.toString());
-            Printer printer = UpdraftCli.of(spec).printer(spec);
-            printer.list(releases, releases, List.of("ID", "NAME", "VERSION", "STATE", "ARTIFACTS", "CREATED"),
-                    r -> List.of(r.path("id").asText(), r.path("name").asText(), r.path("version").asText(),
-                            r.path("state").asText(), String.valueOf(r.path("artifacts").size()),
-                            Printer.text(r, "createdAt")));
-            return 0;
+            if (cursor != null) {
+                query.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+            }
+            return query.toString();
+        }
+
+        private static List<String> row(JsonNode r) {
+            return List.of(r.path("id").asText(), r.path("name").asText(), r.path("version").asText(),
+                    r.path("state").asText(), String.valueOf(r.path("artifacts").size()), Printer.text(r, "createdAt"));
         }
     }
 

@@ -3,14 +3,11 @@ package io.updraft.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.launcher.UpdraftApi;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,8 +18,39 @@ import picocli.CommandLine.Spec;
 @Command(name = "rollout", description = "Create, follow and control staged rollouts.",
         subcommands = { RolloutCommands.Create.class, RolloutCommands.Preview.class, RolloutCommands.ListRollouts.class, RolloutCommands.Show.class,
                 RolloutCommands.Pause.class, RolloutCommands.Resume.class, RolloutCommands.Abort.class,
-                RolloutCommands.Approve.class, RolloutCommands.Watch.class })
+                RolloutCommands.Approve.class, RolloutWatch.class, RolloutCommands.RolloutHistory.class })
 final class RolloutCommands {
+    private static final Pattern UUID_SHAPE = Pattern.compile(
+            "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
+    /**
+     * A rollout id, or the id of the one rollout with that name (looked up in {@code GET /api/v1/rollouts}, which has
+     * no name filter). Two rollouts of that name are a usage error listing their ids; none is a 404.
+     */
+    static String resolveId(UpdraftApi api, String reference) {
+        if (UUID_SHAPE.matcher(reference).matches()) {
+            return reference; // the service makes ids of this shape: no need to list every rollout
+        }
+        List<String> named = new ArrayList<>();
+        for (JsonNode rollout : api.rollouts()) {
+            String id = rollout.path("id").asText();
+            if (reference.equals(id)) {
+                return id;
+            }
+            if (reference.equals(rollout.path("name").asText())) {
+                named.add(id);
+            }
+        }
+        if (named.isEmpty()) {
+            throw new UpdraftApi.ApiException("no rollout with the id or name \"" + reference + "\"", 404);
+        }
+        if (named.size() > 1) {
+            throw new UpdraftCli.UsageException(named.size() + " rollouts are named \"" + reference + "\": "
+                    + String.join(", ", named) + " (give one of these ids)");
+        }
+        return named.get(0);
+    }
+
     @Command(name = "create", description = "Roll a release out in waves to the devices matching a target.")
     static final class Create implements Callable<Integer> {
         @Spec
@@ -93,16 +121,17 @@ final class RolloutCommands {
         }
     }
 
-    @Command(name = "show", description = "A rollout: waves, cohorts, rollback installs.")
+    @Command(name = "show", description = "A rollout (id or name): waves, cohorts, rollback installs.")
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Parameters(paramLabel = "ROLLOUT")
-        String id;
+        @Parameters(paramLabel = "ROLLOUT", description = "rollout id or name")
+        String rollout;
 
         @Override
         public Integer call() {
-            JsonNode rollout = UpdraftCli.of(spec).api().rollout(id);
+            UpdraftApi api = UpdraftCli.of(spec).api();
+            JsonNode rollout = api.rollout(resolveId(api, this.rollout));
             StringBuilder human = new StringBuilder(rollout.path("name").asText() + "  " + rollout.path("state").asText()
                     + "  release " + rollout.path("version").asText() + " (" + rollout.path("releaseId").asText()
                     + ")\n");
@@ -121,14 +150,15 @@ final class RolloutCommands {
     abstract static class Control implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Parameters(paramLabel = "ROLLOUT")
-        String id;
+        @Parameters(paramLabel = "ROLLOUT", description = "rollout id or name")
+        String rollout;
 
-        abstract JsonNode send(UpdraftApi api);
+        abstract JsonNode send(UpdraftApi api, String id);
 
         @Override
         public Integer call() {
-            JsonNode rollout = send(UpdraftCli.of(spec).api());
+            UpdraftApi api = UpdraftCli.of(spec).api();
+            JsonNode rollout = send(api, resolveId(api, this.rollout));
             UpdraftCli.of(spec).printer(spec).result(rollout, "rollout " + rollout.path("id").asText() + " is "
                     + rollout.path("state").asText());
             return 0;
@@ -141,7 +171,7 @@ final class RolloutCommands {
         String reason;
 
         @Override
-        JsonNode send(UpdraftApi api) {
+        JsonNode send(UpdraftApi api, String id) {
             return api.pauseRollout(id, reason);
         }
     }
@@ -149,7 +179,7 @@ final class RolloutCommands {
     @Command(name = "resume", description = "Resume a paused rollout (accepts the current wave's failures).")
     static final class Resume extends Control {
         @Override
-        JsonNode send(UpdraftApi api) {
+        JsonNode send(UpdraftApi api, String id) {
             return api.resumeRollout(id);
         }
     }
@@ -160,7 +190,7 @@ final class RolloutCommands {
         String reason;
 
         @Override
-        JsonNode send(UpdraftApi api) {
+        JsonNode send(UpdraftApi api, String id) {
             return api.abortRollout(id, reason);
         }
     }
@@ -169,103 +199,29 @@ final class RolloutCommands {
             + " (POST /api/v1/rollouts/{id}/approve).")
     static final class Approve extends Control {
         @Override
-        JsonNode send(UpdraftApi api) {
+        JsonNode send(UpdraftApi api, String id) {
             return api.approveRollout(id);
         }
     }
 
-    @Command(name = "watch", description = {
-            "Follow a rollout until it ends, one progress line per wave change. Exit codes:",
-            "  0 COMPLETED, no cohort rolled back    2 COMPLETED with a cohort rolled back",
-            "  3 ABORTED    4 PAUSED    5 --timeout reached    6 WAITING_FOR_APPROVAL    1 API error" })
-    static final class Watch implements Callable<Integer> {
+    @Command(name = "history", description = "What happened to a rollout (id or name), oldest first: created,"
+            + " waves started and judged, paused, approved, cohorts rolled back, aborted, with who and why"
+            + " (GET /api/v1/rollouts/{id}/history).")
+    static final class RolloutHistory implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Parameters(paramLabel = "ROLLOUT")
-        String id;
-        @Option(names = "--interval", defaultValue = "PT1S", description = "poll interval (default PT1S)")
-        Duration interval;
-        @Option(names = "--timeout", defaultValue = "PT2H", description = "give up after (default PT2H)")
-        Duration timeout;
-        @Option(names = "--wait-when-paused", description = "keep watching a PAUSED rollout (for an operator to"
-                + " resume) instead of exiting 4")
-        boolean waitWhenPaused;
-        @Option(names = "--wait-for-approval", description = "keep watching a rollout WAITING_FOR_APPROVAL (for"
-                + " someone to run `rollout approve`) instead of exiting 6")
-        boolean waitForApproval;
+        @Parameters(paramLabel = "ROLLOUT", description = "rollout id or name")
+        String rollout;
+        @Option(names = "--limit", paramLabel = "N", description = "entries per page (default: the service's)")
+        Integer limit;
+        @Mixin
+        CursorOptions paging;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() {
             UpdraftApi api = UpdraftCli.of(spec).api();
-            Printer printer = UpdraftCli.of(spec).printer(spec);
-            Map<String, String> shown = new HashMap<>();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                JsonNode rollout = api.rollout(id);
-                report(printer, rollout, shown);
-                OptionalInt verdict = WatchVerdict.of(rollout, waitWhenPaused, waitForApproval);
-                if (verdict.isPresent()) {
-                    if (!printer.json()) {
-                        printer.line(ending(rollout, verdict.getAsInt()));
-                    }
-                    return verdict.getAsInt();
-                }
-                if (System.nanoTime() > deadline) {
-                    if (!printer.json()) {
-                        printer.line("rollout " + id + " still " + rollout.path("state").asText() + " after " + timeout
-                                + " (exit " + WatchVerdict.TIMED_OUT + ")");
-                    }
-                    return WatchVerdict.TIMED_OUT;
-                }
-                Thread.sleep(interval.toMillis());
-            }
-        }
-
-        private static void report(Printer printer, JsonNode rollout, Map<String, String> shown) {
-            if (printer.json()) {
-                String key = rollout.toString();
-                if (!key.equals(shown.put("view", key))) {
-                    printer.jsonLine(rollout);
-                }
-                return;
-            }
-            String state = rollout.path("state").asText();
-            if (!state.equals(shown.put("state", state))) {
-                printer.line("rollout " + rollout.path("name").asText() + ": " + state);
-            }
-            int count = rollout.path("waves").size();
-            for (JsonNode wave : rollout.path("waves")) {
-                String line = progressLine(wave, count);
-                if (!"PENDING".equals(wave.path("state").asText())
-                        && !line.equals(shown.put("wave-" + wave.path("wave").asInt(), line))) {
-                    printer.line(line);
-                }
-            }
-            for (JsonNode cohort : rollout.path("cohorts")) {
-                String cohortState = cohort.path("state").asText();
-                if (!cohortState.equals(shown.put("cohort-" + cohort.path("cohort").asText(), cohortState))
-                        && "ROLLED_BACK".equals(cohortState)) {
-                    printer.line("cohort " + cohort.path("cohort").asText() + " ROLLED BACK: "
-                            + Printer.text(cohort, "rollbackReason"));
-                }
-            }
-            String rollbacks = rollbackLine(rollout);
-            if (!rollbacks.isEmpty() && !rollbacks.equals(shown.put("rollbacks", rollbacks))) {
-                printer.line(rollbacks.strip());
-            }
-        }
-
-        private static String ending(JsonNode rollout, int exit) {
-            String outcome = switch (exit) {
-                case WatchVerdict.COMPLETED -> "completed";
-                case WatchVerdict.ROLLED_BACK -> "completed, but " + WatchVerdict.rolledBackCohorts(rollout)
-                        + " cohort(s) were rolled back";
-                case WatchVerdict.ABORTED -> "aborted";
-                case WatchVerdict.AWAITING_APPROVAL -> "waits for approval of wave " + rollout.path("currentWave").asInt()
-                        + ": updraft rollout approve " + rollout.path("id").asText();
-                default -> "paused: resume it (updraft rollout resume) or abort it";
-            };
-            return "rollout " + rollout.path("id").asText() + " " + outcome + " (exit " + exit + ")";
+            String id = resolveId(api, rollout);
+            return History.print(spec, paging, query -> api.rolloutHistory(id, query), limit);
         }
     }
 
@@ -274,8 +230,7 @@ final class RolloutCommands {
         int devices = wave.path("devices").asInt();
         int succeeded = wave.path("succeeded").asInt();
         int failed = wave.path("failed").asInt();
-        int canceled = wave.path("canceled").asInt();
-        int finished = succeeded + failed + canceled;
+        int finished = succeeded + failed + wave.path("canceled").asInt() + wave.path("expired").asInt();
         int width = 20;
         int filled = devices == 0 ? width : Math.min(width, finished * width / devices);
         return String.format(Locale.ROOT, "wave %d/%d %3d%%  [%s%s]  %d/%d finished  ok %d  failed %d  running %d  %s",

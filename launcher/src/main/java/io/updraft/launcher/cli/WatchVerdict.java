@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.OptionalInt;
 
 /**
- * How {@code rollout watch} ends, as an exit code a pipeline can gate on. A rollout that ended is judged once its
- * rollback installs (if any) have finished, so "ended" means the fleet has settled.
+ * How {@code rollout watch} ends, as an exit code a pipeline can gate on: the rollout's true outcome, judged from its
+ * view ({@code GET /api/v1/rollouts/{id}}). A rollout that ended is judged once its rollback installs (if any) have
+ * finished, so "ended" means the fleet has settled. When several outcomes apply, the first of ABORTED, ROLLED_BACK,
+ * ALL_FAILED, NOTHING_INSTALLED wins.
  */
 public final class WatchVerdict {
-    /** COMPLETED and no cohort was rolled back. */
+    /** COMPLETED, at least one device installed and nothing failed the policy (no cohort rolled back). */
     public static final int COMPLETED = 0;
-    /** COMPLETED, but at least one hardware cohort was rolled back. */
+    /** The API answered an error, or it stayed unreachable for {@code --retry-for}. */
+    public static final int API_ERROR = 1;
+    /** At least one hardware cohort was rolled back. */
     public static final int ROLLED_BACK = 2;
-    /** ABORTED (by an operator, or because its release was revoked). */
+    /** ABORTED (by an operator, by its error action, or because its release was revoked). */
     public static final int ABORTED = 3;
     /** PAUSED (error threshold crossed, or an operator paused it); see {@code --wait-when-paused}. */
     public static final int PAUSED = 4;
@@ -20,25 +24,56 @@ public final class WatchVerdict {
     public static final int TIMED_OUT = 5;
     /** WAITING_FOR_APPROVAL of its next wave; see {@code --wait-for-approval}. */
     public static final int AWAITING_APPROVAL = 6;
+    /** Ended with every judged device failed: none installed, at least one failed. */
+    public static final int ALL_FAILED = 7;
+    /** Ended with nothing installed and nothing failed: every install superseded, canceled or expired. */
+    public static final int NOTHING_INSTALLED = 8;
+    /** A usage error (sysexits EX_USAGE), e.g. an unknown option or an ambiguous rollout name. */
+    public static final int USAGE = 64;
 
     private WatchVerdict() {
     }
 
-    /** @return the exit code when the rollout has ended, empty while it goes on */
+    /** @return the exit code when the rollout has ended (or stopped to wait for someone), empty while it goes on */
     public static OptionalInt of(JsonNode rollout, boolean waitWhenPaused, boolean waitForApproval) {
         String state = rollout.path("state").asText();
-        JsonNode rollbacks = rollout.path("rollbackActions");
-        boolean rollbacksSettled = rollbacks.path("sent").asInt()
-                <= rollbacks.path("succeeded").asInt() + rollbacks.path("failed").asInt();
         return switch (state) {
-            case "COMPLETED" -> rollbacksSettled
-                    ? OptionalInt.of(rolledBackCohorts(rollout) > 0 ? ROLLED_BACK : COMPLETED)
+            case "COMPLETED", "ABORTED" -> rollbacksSettled(rollout) ? OptionalInt.of(ended(rollout))
                     : OptionalInt.empty();
-            case "ABORTED" -> rollbacksSettled ? OptionalInt.of(ABORTED) : OptionalInt.empty();
             case "PAUSED" -> waitWhenPaused ? OptionalInt.empty() : OptionalInt.of(PAUSED);
             case "WAITING_FOR_APPROVAL" -> waitForApproval ? OptionalInt.empty() : OptionalInt.of(AWAITING_APPROVAL);
             default -> OptionalInt.empty();
         };
+    }
+
+    private static int ended(JsonNode rollout) {
+        if ("ABORTED".equals(rollout.path("state").asText())) {
+            return ABORTED;
+        }
+        if (rolledBackCohorts(rollout) > 0) {
+            return ROLLED_BACK;
+        }
+        long succeeded = total(rollout, "succeeded");
+        long failed = total(rollout, "failed");
+        if (succeeded == 0 && failed > 0) {
+            return ALL_FAILED;
+        }
+        return succeeded == 0 ? NOTHING_INSTALLED : COMPLETED;
+    }
+
+    private static boolean rollbacksSettled(JsonNode rollout) {
+        JsonNode rollbacks = rollout.path("rollbackActions");
+        return rollbacks.path("sent").asLong() <= rollbacks.path("succeeded").asLong()
+                + rollbacks.path("failed").asLong();
+    }
+
+    /** The sum of one counter ({@code succeeded}, {@code failed}, …) over every wave. */
+    static long total(JsonNode rollout, String counter) {
+        long sum = 0;
+        for (JsonNode wave : rollout.path("waves")) {
+            sum += wave.path(counter).asLong();
+        }
+        return sum;
     }
 
     static int rolledBackCohorts(JsonNode rollout) {

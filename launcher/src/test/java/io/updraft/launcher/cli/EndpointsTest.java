@@ -16,10 +16,10 @@ class EndpointsTest {
 
     @Test
     void givenNothingConfigured_whenResolving_thenTheDefaultPortsAndNoTokenIsAClearError() {
-        assertThatThrownBy(() -> Endpoints.resolve(root, Map.of(), null, null, null))
+        assertThatThrownBy(() -> Endpoints.resolve(root, Map.of(), null, null, null, null))
                 .hasMessageContaining("UPDRAFT_TOKEN");
 
-        Endpoints endpoints = Endpoints.resolve(root, Map.of("UPDRAFT_TOKEN", "t"), null, null, null);
+        Endpoints endpoints = Endpoints.resolve(root, Map.of("UPDRAFT_TOKEN", "t"), null, null, null, null);
 
         assertThat(endpoints).isEqualTo(new Endpoints("http://localhost:8081", "http://localhost:8082",
                 "http://localhost:8084", "t"));
@@ -35,7 +35,7 @@ class EndpointsTest {
                 """);
         DevKeys.in(local.resolve("keys"));
 
-        Endpoints endpoints = Endpoints.resolve(root, Map.of(), null, null, null);
+        Endpoints endpoints = Endpoints.resolve(root, Map.of(), null, null, null, null);
 
         assertThat(endpoints.release()).isEqualTo("http://127.0.0.1:9001");
         assertThat(endpoints.rollout()).isEqualTo("http://127.0.0.1:9002");
@@ -49,10 +49,18 @@ class EndpointsTest {
 
         Endpoints endpoints = Endpoints.resolve(root, Map.of("UPDRAFT_TOKEN", " t ",
                 "UPDRAFT_RELEASE_URL", "https://release.example/", "UPDRAFT_ROLLOUT_URL", "https://rollout.example"),
-                null, "https://option.example", null);
+                null, "https://option.example", null, null);
 
         assertThat(endpoints.release()).isEqualTo("https://release.example");
         assertThat(endpoints.rollout()).isEqualTo("https://option.example");
         assertThat(endpoints.token()).isEqualTo("t");
+    }
+
+    @Test
+    void givenATokenOption_whenResolving_thenItWinsOverTheEnvironment() {
+        Endpoints endpoints = Endpoints.resolve(root, Map.of("UPDRAFT_TOKEN", "from-env"), null, null, null,
+                " from-option ");
+
+        assertThat(endpoints.token()).isEqualTo("from-option");
     }
 }

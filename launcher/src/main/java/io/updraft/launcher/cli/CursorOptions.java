@@ -1,0 +1,40 @@
+package io.updraft.launcher.cli;
+
+import io.updraft.launcher.UpdraftApi;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import picocli.CommandLine.Option;
+
+/** {@code --all} and {@code --cursor} of the list commands whose API pages with an opaque cursor. */
+final class CursorOptions {
+    @Option(names = "--all", description = "follow the cursor to the last page: every row, however many (printed as"
+            + " the pages arrive; --output json prints one array of them all)")
+    boolean all;
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "the page after this cursor (what the previous"
+            + " page printed as next)")
+    String cursor;
+
+    boolean used() {
+        return all || cursor != null;
+    }
+
+    /**
+     * Fetches the first page ({@code --cursor}'s, or the first) and, with {@code --all}, every next one.
+     *
+     * @param fetch the page after a cursor (null: the first page)
+     * @param page what to do with each page as it arrives
+     * @return the cursor of the page after the last one fetched, null when there is none
+     */
+    String pages(Function<String, UpdraftApi.Page> fetch, Consumer<UpdraftApi.Page> page) {
+        String next = cursor;
+        do {
+            UpdraftApi.Page current = fetch.apply(next);
+            page.accept(current);
+            if (current.nextCursor() != null && current.nextCursor().equals(next)) {
+                throw new IllegalStateException("the API answered the same cursor again: " + next);
+            }
+            next = current.nextCursor();
+        } while (all && next != null);
+        return next;
+    }
+}
