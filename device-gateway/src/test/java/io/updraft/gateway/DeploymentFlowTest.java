@@ -102,6 +102,41 @@ class DeploymentFlowTest extends GatewayTestBase {
         DeviceReport.ActionFinished finished = Reports.awaitOne(device.id(), DeviceReport.ActionFinished.class);
         assertThat(finished.outcome()).isEqualTo(DeviceReport.Outcome.FAILURE);
         assertThat(finished.details()).hasSize(50).allSatisfy(line -> assertThat(line).hasSize(1000));
+        assertThat(finished.afterInstalled()).isFalse(); // it never said the image was installed
+    }
+
+    @Test
+    void givenAnImageReportedInstalled_whenTheDeviceLaterReportsFailure_thenItIsABootFailure() {
+        // SWUpdate: "All Chunks Installed." while proceeding, then after the reboot (-c 3) closed + failure
+        DdiDevice device = DdiDevice.random();
+        long actionId = Commands.newActionId();
+        Kafka.send(Commands.install(device.id(), actionId));
+        eventually().until(() -> device.offeredDeployment() != null);
+        device.deploymentBase(actionId);
+        postFeedback(device, actionId, "proceeding", "none", List.of("Installing Update Chunk Artifacts."));
+        assertThat(device.feedback(actionId, "closed", "failure")).isEqualTo(200);
+        assertThat(Reports.awaitOne(device.id(), DeviceReport.ActionFinished.class).afterInstalled()).isFalse();
+
+        DdiDevice rebooting = DdiDevice.random();
+        long second = Commands.newActionId();
+        Kafka.send(Commands.install(rebooting.id(), second));
+        eventually().until(() -> rebooting.offeredDeployment() != null);
+        rebooting.deploymentBase(second);
+        postFeedback(rebooting, second, "proceeding", "none", List.of("Installed Chunk.", "All Chunks Installed."));
+        assertThat(rebooting.feedback(second, "closed", "failure")).isEqualTo(200);
+
+        DeviceReport.ActionFinished finished = Reports.awaitOne(rebooting.id(), DeviceReport.ActionFinished.class);
+        assertThat(finished.outcome()).isEqualTo(DeviceReport.Outcome.FAILURE);
+        assertThat(finished.afterInstalled()).isTrue();
+        assertThat(finished.bootFailure()).isTrue();
+    }
+
+    private static void postFeedback(DdiDevice device, long actionId, String execution, String finished,
+            List<String> details) {
+        device.request().contentType(ContentType.JSON)
+                .body(Map.of("id", actionId, "status", Map.of("execution", execution,
+                        "result", Map.of("finished", finished), "details", details)))
+                .post(device.path() + "/deploymentBase/" + actionId + "/feedback").then().statusCode(200);
     }
 
     @Test

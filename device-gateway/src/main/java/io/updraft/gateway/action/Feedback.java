@@ -6,8 +6,20 @@ import java.util.Optional;
 
 /** A device's feedback on an action, already parsed from the DDI body; {@code details} already capped. */
 public record Feedback(Execution execution, Result result, List<String> details) {
+    /** What SWUpdate's suricatta says once the image is written, before the reboot into it. */
+    static final String INSTALLED_MARKER = "all chunks installed";
+
     public Feedback {
         details = details == null ? List.of() : List.copyOf(details);
+    }
+
+    /**
+     * An intermediate report saying the image is installed and the device is to reboot into it (SWUpdate: "All Chunks
+     * Installed."): a failure reported after it is the device saying the new image did not boot.
+     */
+    public boolean reportsInstalled() {
+        return execution != Execution.CLOSED && execution != Execution.CANCELED && execution != Execution.REJECTED
+                && details.stream().anyMatch(line -> line.toLowerCase(Locale.ROOT).contains(INSTALLED_MARKER));
     }
 
     /** DDI {@code status.execution}. */

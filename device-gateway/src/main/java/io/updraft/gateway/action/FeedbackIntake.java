@@ -72,7 +72,8 @@ public class FeedbackIntake {
                 boolean failed = feedback.result() == Feedback.Result.FAILURE;
                 queue.move(action, failed ? ActionStatus.Trigger.FAIL : ActionStatus.Trigger.SUCCEED);
                 outbox.append(ActionReports.finished(command,
-                        failed ? DeviceReport.Outcome.FAILURE : DeviceReport.Outcome.SUCCESS, feedback.details()));
+                        failed ? DeviceReport.Outcome.FAILURE : DeviceReport.Outcome.SUCCESS, feedback.details(),
+                        action.installedAt != null));
             }
             case CANCELED -> {
                 queue.move(action, ActionStatus.Trigger.CONFIRM_CANCEL);
@@ -81,6 +82,9 @@ public class FeedbackIntake {
             case REJECTED -> outbox.append(ActionReports.progressed(command, feedback.execution().ddiName(),
                     feedback.details()));
             default -> {
+                if (action.installedAt == null && feedback.reportsInstalled()) {
+                    action.installedAt = Instant.now();
+                }
                 queue.move(action, ActionStatus.Trigger.PROGRESS);
                 outbox.append(ActionReports.progressed(command, feedback.execution().ddiName(), feedback.details()));
             }

@@ -17,11 +17,12 @@ public final class ActionReports {
                 command.deviceId(), command.actionId(), command.rolloutId(), command.cohort(), execution, details);
     }
 
+    /** @param afterInstalled the device had reported the image installed: a failure now is a boot failure */
     public static DeviceReport.ActionFinished finished(InstallRequested command, DeviceReport.Outcome outcome,
-            List<String> details) {
+            List<String> details, boolean afterInstalled) {
         return new DeviceReport.ActionFinished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 command.deviceId(), command.actionId(), command.rolloutId(), command.wave(), command.cohort(),
-                command.releaseId(), command.version(), command.rollback(), outcome, details);
+                command.releaseId(), command.version(), command.rollback(), outcome, details, afterInstalled);
     }
 
     public static DeviceReport.ActionCanceled canceled(InstallRequested command) {

@@ -42,6 +42,10 @@ public class DeviceAction {
     @Column(name = "expires_at")
     public Instant expiresAt;
 
+    /** When the device reported the image installed, before its reboot ({@link io.updraft.gateway.action.Feedback}). */
+    @Column(name = "installed_at")
+    public Instant installedAt;
+
     /** A new action for the command, in {@code status}, created at {@code at}. */
     public static DeviceAction of(DeviceCommand.InstallRequested command,
             ActionStatus status, Instant at) {
