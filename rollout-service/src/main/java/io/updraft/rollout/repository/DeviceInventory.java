@@ -184,6 +184,35 @@ public class DeviceInventory {
 
     public Page page(Filter filter, int page, int size) {
         SqlParams params = new SqlParams();
+        String where = where(filter, params, null);
+        Query count = params.applyTo(entityManager.createNativeQuery("select count(*) from device d" + where));
+        Query select = params.applyTo(entityManager.createNativeQuery("select " + COLUMNS + " from device d" + where
+                + " order by d.device_id limit " + size + " offset " + (long) page * size));
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = select.getResultList();
+        return new Page(rows.stream().map(DeviceInventory::device).toList(), Columns.number(count.getSingleResult()));
+    }
+
+    /** Devices after a device id, in device id order, and whether more follow. */
+    public record Slice(List<InventoryDevice> items, boolean more) {
+    }
+
+    /**
+     * Keyset paging: the first {@code limit} matching devices whose id sorts after {@code afterDeviceId} (null: from
+     * the first), read from the primary key's index whatever the page — no offset to skip, no count.
+     */
+    public Slice after(Filter filter, String afterDeviceId, int limit) {
+        SqlParams params = new SqlParams();
+        String where = where(filter, params, afterDeviceId);
+        Query select = params.applyTo(entityManager.createNativeQuery("select " + COLUMNS + " from device d" + where
+                + " order by d.device_id limit " + (limit + 1)));
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = select.getResultList();
+        List<InventoryDevice> devices = rows.stream().limit(limit).map(DeviceInventory::device).toList();
+        return new Slice(devices, rows.size() > limit);
+    }
+
+    private static String where(Filter filter, SqlParams params, String afterDeviceId) {
         List<String> conditions = new ArrayList<>();
         condition(conditions, params, "d.model", filter.model());
         condition(conditions, params, "d.revision", filter.revision());
@@ -191,13 +220,10 @@ public class DeviceInventory {
         if (filter.expression() != null) {
             conditions.add(FilterSql.condition(filter.expression(), params::bind));
         }
-        String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
-        Query count = params.applyTo(entityManager.createNativeQuery("select count(*) from device d" + where));
-        Query select = params.applyTo(entityManager.createNativeQuery("select " + COLUMNS + " from device d" + where
-                + " order by d.device_id limit " + size + " offset " + (long) page * size));
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = select.getResultList();
-        return new Page(rows.stream().map(DeviceInventory::device).toList(), Columns.number(count.getSingleResult()));
+        if (afterDeviceId != null) {
+            conditions.add("d.device_id > " + params.bind(afterDeviceId));
+        }
+        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
     }
 
     private static void condition(List<String> conditions, SqlParams params, String column, String value) {
