@@ -24,6 +24,15 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, String>
     }
 
     public List<Release> newest(String name, ReleaseState state, int limit) {
+        return newest(name, state, null, null, limit);
+    }
+
+    /**
+     * Newest first after a point of that order (keyset paging): releases created before {@code beforeCreatedAt}, or
+     * at that instant with a smaller id. Null bounds: from the newest.
+     */
+    public List<Release> newest(String name, ReleaseState state, java.time.Instant beforeCreatedAt, String beforeId,
+            int limit) {
         StringBuilder where = new StringBuilder("1 = 1");
         java.util.Map<String, Object> params = new java.util.HashMap<>();
         if (name != null) {
@@ -33,6 +42,11 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, String>
         if (state != null) {
             where.append(" and state = :state");
             params.put("state", state);
+        }
+        if (beforeCreatedAt != null) {
+            where.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
+            params.put("at", beforeCreatedAt);
+            params.put("id", beforeId);
         }
         return find(where.toString(), NEWEST_FIRST, params).page(Page.ofSize(limit)).list();
     }

@@ -2,7 +2,10 @@ package io.updraft.release.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.updraft.release.domain.ReleaseState;
+import io.updraft.release.mapping.ReleaseMapper;
+import io.updraft.release.repository.ReleaseRepository;
 import io.updraft.release.service.Publication;
 import io.updraft.release.service.ReleaseCatalog;
 import io.updraft.release.service.ReleaseLifecycle;
@@ -28,15 +31,23 @@ import io.updraft.release.config.UploadConfig;
 import io.updraft.release.storage.Spool;
 import io.vertx.ext.web.RoutingContext;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/api/v1/releases")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReleaseResource {
+    /** The header that carries the cursor of the next page of {@code GET /api/v1/releases}. */
+    public static final String NEXT_CURSOR = "Next-Cursor";
+
     @Inject
     PublishRequestReader requests;
     @Inject
@@ -51,6 +62,8 @@ public class ReleaseResource {
     UploadConfig uploadConfig;
     @Inject
     Spool spool;
+    @Inject
+    ReleaseRepository releases;
 
     /** Why a release is revoked; optional. */
     public record RevokeRequest(String reason) {
@@ -88,24 +101,78 @@ public class ReleaseResource {
 
     /**
      * Newest first, or with {@code order=version} (needs {@code name}) by SemVer precedence, highest first;
-     * optionally one name and one state.
+     * optionally one name and one state. Newest first pages past any size: while more remain, the answer's
+     * {@code Next-Cursor} header is what to send as {@code cursor} (with the same name and state) for the next page
+     * (the body stays the array it always was).
      */
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public List<ReleaseView> list(@RestQuery @SafeText(max = 100) String name, @RestQuery @SafeText(max = 20) String state,
+    public RestResponse<List<ReleaseView>> list(@RestQuery @SafeText(max = 100) String name,
+            @RestQuery @SafeText(max = 20) String state,
             @RestQuery @DefaultValue("created") @SafeText(max = 20) String order,
-            @RestQuery @DefaultValue("100") @Min(1) @Max(500) int limit) {
+            @RestQuery @DefaultValue("100") @Min(1) @Max(500) int limit, @RestQuery String cursor) {
         ReleaseState wanted = state(state);
         return switch (order) {
-            case "created" -> catalog.newest(name, wanted, limit);
+            case "created" -> {
+                List<ReleaseView> page = cursor == null ? catalog.newest(name, wanted, limit + 1)
+                        : after(ReleaseCursor.read(cursor), name, wanted, limit + 1);
+                if (page.size() <= limit) {
+                    yield RestResponse.ok(page);
+                }
+                List<ReleaseView> shown = page.subList(0, limit);
+                yield RestResponse.ResponseBuilder.ok(shown)
+                        .header(NEXT_CURSOR, ReleaseCursor.after(shown.get(limit - 1))).build();
+            }
             case "version" -> {
                 if (name == null) {
                     throw ProblemException.badRequest("order=version compares versions of one release: give name");
                 }
-                yield catalog.byVersion(name, wanted, limit);
+                if (cursor != null) {
+                    throw ProblemException.badRequest("cursor pages newest first: not with order=version");
+                }
+                yield RestResponse.ok(catalog.byVersion(name, wanted, limit));
             }
             default -> throw ProblemException.badRequest("order must be created or version, not " + order);
         };
+    }
+
+    private List<ReleaseView> after(ReleaseCursor cursor, String name, ReleaseState state, int limit) {
+        return QuarkusTransaction.joiningExisting().call(() -> releases.newest(name, state, cursor.createdAt(),
+                cursor.id(), limit).stream().map(ReleaseMapper::toView).toList());
+    }
+
+    /** Where a page of newest-first releases ended: opaque to clients, a 400 when it is not one this API made. */
+    record ReleaseCursor(Instant createdAt, String id) {
+        private static final String VERSION = "r1:";
+        private static final int MAX_LENGTH = 400;
+        private static final String REFUSED = "cursor is not one this API gave out (pass the Next-Cursor of a"
+                + " previous page as it is)";
+
+        static String after(ReleaseView last) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((VERSION + last.createdAt() + "|"
+                    + last.id()).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static ReleaseCursor read(String cursor) {
+            if (cursor.isEmpty() || cursor.length() > MAX_LENGTH || !cursor.chars().allMatch(ReleaseCursor::base64url)) {
+                throw ProblemException.badRequest(REFUSED);
+            }
+            try {
+                String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int bar = decoded.lastIndexOf('|');
+                if (!decoded.startsWith(VERSION) || bar < 0 || !Inputs.isIdentifier(decoded.substring(bar + 1))) {
+                    throw ProblemException.badRequest(REFUSED);
+                }
+                return new ReleaseCursor(Instant.parse(decoded.substring(VERSION.length(), bar)),
+                        decoded.substring(bar + 1));
+            } catch (IllegalArgumentException | DateTimeParseException notOurs) {
+                throw ProblemException.badRequest(REFUSED);
+            }
+        }
+
+        private static boolean base64url(int c) {
+            return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+        }
     }
 
     @GET
