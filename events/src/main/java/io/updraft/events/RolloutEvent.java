@@ -107,8 +107,12 @@ public sealed interface RolloutEvent extends UpdraftEvent {
             implements RolloutEvent {
     }
 
-    record RolloutResumed(String eventId, Instant occurredAt, int schemaVersion, String rolloutId)
+    /** An operator resumed the rollout; {@code reason} as they gave it (null when none). */
+    record RolloutResumed(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, String reason)
             implements RolloutEvent {
+        public RolloutResumed(String eventId, Instant occurredAt, int schemaVersion, String rolloutId) {
+            this(eventId, occurredAt, schemaVersion, rolloutId, null);
+        }
     }
 
     record RolloutCompleted(String eventId, Instant occurredAt, int schemaVersion, String rolloutId, int succeeded,

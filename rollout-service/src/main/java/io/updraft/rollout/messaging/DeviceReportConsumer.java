@@ -11,6 +11,7 @@ import io.updraft.rollout.repository.MembershipRepository;
 import io.updraft.rollout.service.ActionTracker;
 import io.updraft.rollout.service.DynamicMembership;
 import io.updraft.rollout.service.ReportBatch;
+import io.updraft.rollout.service.RolloutJournal;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,8 @@ public class DeviceReportConsumer {
     DynamicMembership membership;
     @Inject
     MembershipRepository memberships;
+    @Inject
+    RolloutJournal journal;
 
     @Inject
     BatchConsumption batches;
@@ -66,7 +69,9 @@ public class DeviceReportConsumer {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void applyAll(List<DeviceReport> reports) {
-        ReportBatch batch = ReportBatch.of(inbox.firstDeliveries(CONSUMER, reports));
+        List<DeviceReport> first = inbox.firstDeliveries(CONSUMER, reports);
+        journal.reported(first);
+        ReportBatch batch = ReportBatch.of(first);
         inventory.describeAll(batch.described());
         inventory.seenAll(batch.lastSeen());
         inventory.installedAll(batch.installed());
@@ -83,6 +88,7 @@ public class DeviceReportConsumer {
         if (!inbox.firstDelivery(CONSUMER, report)) {
             return;
         }
+        journal.reported(List.of(report));
         if (report instanceof DeviceReport.DeviceRegistered registered) {
             inventory.describe(registered.deviceId(), registered.attributes(), registered.occurredAt());
             membership.deviceChanged(registered.deviceId());

@@ -94,8 +94,24 @@ public class RolloutResource {
     @POST
     @Path("{id}/resume")
     @RolesAllowed("operator")
-    public RolloutView resume(@PathParam("id") @Identifier(max = 64) String id) {
-        return views.of(controls.resume(id));
+    public RolloutView resume(@PathParam("id") @Identifier(max = 64) String id, @Valid ControlRequest request) {
+        return views.of(controls.resume(id, ControlRequest.reasonOf(request)));
+    }
+
+    /**
+     * Every transition of the rollout, oldest first, with its time, actor (the operator's token subject, or
+     * {@code system}) and reason; {@code nextCursor} pages on.
+     */
+    @GET
+    @Path("{id}/history")
+    @RolesAllowed({ "viewer", "operator", "publisher" })
+    public HistoryView history(@PathParam("id") @Identifier(max = 64) String id,
+            @QueryParam("cursor") @jakarta.validation.constraints.Size(max = 200) String cursor,
+            @QueryParam("limit") @jakarta.ws.rs.DefaultValue("200") @jakarta.validation.constraints.Min(1)
+            @jakarta.validation.constraints.Max(HistoryView.MAX_LIMIT) int limit) {
+        HistoryView.Cursor after = HistoryView.Cursor.decode(cursor);
+        existing(id);
+        return HistoryView.of(history.rollout(id, after.at(), after.key(), limit + 1), limit);
     }
 
     @POST
@@ -130,6 +146,9 @@ public class RolloutResource {
         }
         return views.of(existing(id));
     }
+
+    @Inject
+    io.updraft.rollout.repository.HistoryRepository history;
 
     private Rollout existing(String id) {
         return rollouts.findByIdOptional(id)

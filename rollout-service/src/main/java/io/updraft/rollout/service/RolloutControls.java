@@ -52,10 +52,11 @@ public class RolloutControls {
      * paused while it waited for approval waits again: its wave has not started, and resuming is not approving.
      */
     @Transactional
-    public Rollout resume(String rolloutId) {
+    public Rollout resume(String rolloutId, String reason) {
         Rollout rollout = locked(rolloutId);
         transitions.apply(rollout, RolloutCommand.RESUME);
-        outbox.append(new RolloutResumed(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rolloutId));
+        outbox.append(new RolloutResumed(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rolloutId,
+                reason));
         WaveRow current = waves.find(rolloutId, rollout.currentWave).orElse(null);
         if (current != null && current.state() == WaveState.PENDING && current.approval()) {
             progression.openWaves(rollout, rollout.currentWave, 0);

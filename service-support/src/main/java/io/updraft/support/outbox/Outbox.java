@@ -3,6 +3,7 @@ package io.updraft.support.outbox;
 import io.updraft.events.EventJson;
 import io.updraft.events.UpdraftEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Status;
@@ -30,6 +31,8 @@ public class Outbox {
     TransactionSynchronizationRegistry transactions;
     @Inject
     OutboxRelay relay;
+    @Inject
+    Instance<OutboxListener> listeners;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(UpdraftEvent event) {
@@ -64,6 +67,9 @@ public class Outbox {
                 }
             }
         });
+        for (OutboxListener listener : listeners) {
+            listener.appended(events);
+        }
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
