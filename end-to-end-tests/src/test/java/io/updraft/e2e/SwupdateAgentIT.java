@@ -71,6 +71,10 @@ class SwupdateAgentIT {
         ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText()).put("soakTime", "PT1S");
         body.putObject("target").put("fleet", fleet);
         body.putArray("waves").add(100);
+        // the boot-failure rule decides this cohort: one device that fails after its reboot is enough
+        ObjectNode policy = body.putObject("rollbackPolicy");
+        policy.putObject("failedInstalls").put("off", true);
+        policy.putObject("bootFailures").put("count", 1);
         String rolloutId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
             var response = api.tryCreateRollout(body);
             return response.statusCode() == 201 ? UpdraftApi.parse(response.body()).path("id").asText() : null;
@@ -105,6 +109,10 @@ class SwupdateAgentIT {
         try {
             agent.await("the second device's install", Duration.ofSeconds(90),
                     () -> Files.exists(installed) && "RUNNING".equals(actionState(api, rolloutId, second)));
+            // what SWUpdate tells before it would reboot: the image is written
+            agent.await("the second device's 'All Chunks Installed.'", Duration.ofSeconds(60),
+                    () -> api.deviceHistory(second, "limit=1000").path("entries").findValuesAsText("details")
+                            .stream().anyMatch(details -> details.contains("All Chunks Installed")));
         } finally {
             agent.stop();
         }
@@ -116,6 +124,18 @@ class SwupdateAgentIT {
             agent.stop();
         }
         assertThat(actionState(api, rolloutId, first)).isEqualTo("SUCCEEDED");
+
+        // and, since it had said "All Chunks Installed." before its reboot, the failure counts as a boot failure:
+        // the device's history says so, and telemetry's boot-failure rule rolls the cohort back
+        await("boot failure in the device's history").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300)).until(() -> api.deviceHistory(second, "limit=1000")
+                        .path("entries").findValuesAsText("type").contains("ACTION_BOOT_FAILED"));
+        JsonNode decision = await("the boot-failure rule's verdict").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300)).until(() -> api.rollbacks(rolloutId).path(0),
+                        d -> !d.isMissingNode());
+        assertThat(decision.path("rule").asText()).isEqualTo("bootFailures");
+        assertThat(decision.path("reason").asText()).startsWith("bootFailures: 1 of 2 devices failed to boot");
+        assertThat(decision.path("devicesCounted").asLong()).isEqualTo(1);
     }
 
     /** sw-description with the payload's sha256 and hardware compatibility, CMS-signed, packed as cpio (crc). */
