@@ -26,16 +26,17 @@ import org.junit.jupiter.api.Test;
 /**
  * How a canceled install ends here, fed the exact report sequences the gateway publishes for each way a cancel ends
  * (device-gateway's {@code CancelFlowTest} pins them), so both services' APIs end on the same state:
- * acknowledged → ActionCanceled → CANCELED (gateway CANCELED); rejected → ActionProgressed("cancel-rejected"), then
- * the install result → SUCCEEDED / FAILED (gateway FINISHED / FAILED); finished before the device saw the cancel →
- * ActionFinished → SUCCEEDED (gateway FINISHED).
+ * CANCELING until the device answers (gateway CANCELING); acknowledged → ActionCanceled → CANCELED (gateway
+ * CANCELED); rejected → ActionProgressed("cancel-rejected") → RUNNING, then the install result → SUCCEEDED / FAILED
+ * (gateway RUNNING, then FINISHED / FAILED); finished before the device saw the cancel → ActionFinished → SUCCEEDED
+ * (gateway FINISHED); no answer → CANCELING (gateway CANCELING).
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
 class CancelOutcomesTest extends WatchedTopicsTest {
     /** The gateway's final action status → the state this service must show for the same action. */
     private static final Map<String, String> SAME_END = Map.of("CANCELED", "CANCELED", "FINISHED", "SUCCEEDED",
-            "FAILED", "FAILED");
+            "FAILED", "FAILED", "CANCELING", "CANCELING", "RUNNING", "RUNNING");
 
     @Test
     void given_an_aborted_rollout_then_each_install_ends_as_its_device_answered_the_cancel() {
@@ -43,7 +44,7 @@ class CancelOutcomesTest extends WatchedTopicsTest {
         String releaseId = UUID.randomUUID().toString();
         Broker.send(Fleet.release(releaseId, "2.0.0", model));
         List<String> devices = List.of("acknowledges", "rejects-then-fails", "rejects-then-installs",
-                "finished-first", "done-before-abort").stream().map(name -> model + "-" + name).toList();
+                "finished-first", "never-answers", "done-before-abort").stream().map(name -> model + "-" + name).toList();
         devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
@@ -56,19 +57,23 @@ class CancelOutcomesTest extends WatchedTopicsTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Api.rollout(rolloutId).jsonPath().getInt("waves[0].succeeded") == 1);
 
-        // when the operator aborts: four open installs get CancelRequested
+        // when the operator aborts: five open installs get CancelRequested and wait for their devices' answers
         Api.asOperator().body(Map.of("reason", "stop")).post("/api/v1/rollouts/" + rolloutId + "/abort").then()
                 .statusCode(200);
         List<CancelRequested> cancels = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> commands.events(DeviceCommand.class, CancelRequested.class,
-                        c -> c.rolloutId().equals(rolloutId)), found -> found.size() >= 4);
+                        c -> c.rolloutId().equals(rolloutId)), found -> found.size() >= 5);
         assertThat(cancels).extracting(CancelRequested::deviceId).doesNotContain(doneBeforeAbort.deviceId());
+        assertThat(actionStates(rolloutId).values()).containsExactlyInAnyOrder("CANCELING", "CANCELING", "CANCELING",
+                "CANCELING", "CANCELING", "SUCCEEDED");
 
         // and each device answers as the gateway reports it
         InstallRequested acknowledges = installs.get(model + "-acknowledges");
         Broker.send(canceled(acknowledges));
         InstallRequested rejectsThenFails = installs.get(model + "-rejects-then-fails");
         Broker.send(cancelRejected(rejectsThenFails));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(
+                actionStates(rolloutId).get(rejectsThenFails.deviceId())).isEqualTo(SAME_END.get("RUNNING")));
         Broker.send(Fleet.finished(rejectsThenFails, Outcome.FAILURE));
         InstallRequested rejectsThenInstalls = installs.get(model + "-rejects-then-installs");
         Broker.send(cancelRejected(rejectsThenInstalls));
@@ -77,9 +82,11 @@ class CancelOutcomesTest extends WatchedTopicsTest {
         Broker.send(Fleet.finished(finishedFirst, Outcome.SUCCESS));
 
         // then each action ends where the gateway's did
+        InstallRequested neverAnswers = installs.get(model + "-never-answers");
         Map<String, String> gatewayEnds = Map.of(acknowledges.deviceId(), "CANCELED",
                 rejectsThenFails.deviceId(), "FAILED", rejectsThenInstalls.deviceId(), "FINISHED",
-                finishedFirst.deviceId(), "FINISHED", doneBeforeAbort.deviceId(), "FINISHED");
+                finishedFirst.deviceId(), "FINISHED", doneBeforeAbort.deviceId(), "FINISHED",
+                neverAnswers.deviceId(), "CANCELING");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             Map<String, String> states = actionStates(rolloutId);
             gatewayEnds.forEach((device, gatewayEnd) -> assertThat(states.get(device)).as(device)
@@ -93,6 +100,7 @@ class CancelOutcomesTest extends WatchedTopicsTest {
         assertThat(view.getInt("waves[0].installed")).isEqualTo(3);
         assertThat(view.getInt("waves[0].failed")).isEqualTo(1);
         assertThat(view.getInt("waves[0].canceled")).isEqualTo(1);
+        assertThat(view.getInt("waves[0].canceling")).isEqualTo(1);
         assertThat(view.getInt("waves[0].pending")).isZero();
     }
 

@@ -151,7 +151,8 @@ class CohortRollbackTest extends WatchedTopicsTest {
         assertThat(view.getInt("waves[0].installed")).isEqualTo(1);
         assertThat(view.getInt("waves[0].succeeded")).isEqualTo(1);
         assertThat(view.getInt("waves[0].rolledBack")).isEqualTo(1);
-        assertThat(view.getInt("waves[0].skipped")).isEqualTo(1);
+        assertThat(view.getInt("waves[0].canceling")).isEqualTo(1); // its cancel not answered yet
+        assertThat(view.getInt("waves[0].skipped")).isZero();
         assertThat(view.getInt("waves[0].failed")).isEqualTo(1);
         assertThat(view.getInt("waves[0].running")).isEqualTo(1);
         assertThat(view.getInt("waves[0].pending")).isEqualTo(1);
@@ -161,6 +162,12 @@ class CohortRollbackTest extends WatchedTopicsTest {
         assertThat(view.getInt("waves[1].pending")).isEqualTo(3);
         assertThat(view.getInt("waves[1].installed") + view.getInt("waves[1].rolledBack")
                 + view.getInt("waves[1].failed")).isZero();
+        // once its device confirms the cancel, the open one is skipped too
+        Broker.send(new DeviceReport.ActionCanceled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                inBad.get(2).deviceId(), inBad.get(2).actionId(), rolloutId, bad));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Api.rollout(rolloutId).jsonPath().getInt("waves[0].skipped") == 1);
+        assertThat(Api.rollout(rolloutId).jsonPath().getInt("waves[0].canceling")).isZero();
     }
 
     private java.util.concurrent.Callable<List<InstallRequested>> installs(String rolloutId,

@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.CancelRequested;
+import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.EventMeta;
 import io.updraft.events.ReleaseEvent;
 import io.updraft.events.Topics;
@@ -99,15 +100,19 @@ class RolloutApiTest {
                 .body("state", equalTo("PAUSED"));
         Api.asOperator().post(path + "/pause").then().statusCode(409);
         Api.asOperator().post(path + "/resume").then().statusCode(200).body("state", equalTo("RUNNING"));
-        Api.asOperator().post(path + "/abort").then().statusCode(200).body("state", equalTo("ABORTED"))
-                .body("waves[0].canceled", equalTo(1)).body("waves[0].state", equalTo("ABORTED"));
-        Api.asOperator().post(path + "/resume").then().statusCode(409);
-        Api.asOperator().post("/api/v1/rollouts/" + UUID.randomUUID() + "/pause").then().statusCode(404)
-                .contentType(PROBLEM);
-        Api.asViewer().get(path + "/actions?deviceId=" + model + "-a").then().statusCode(200)
-                .body("size()", equalTo(1)).body("[0].state", equalTo("CANCELED")).body("[0].rollback", equalTo(false));
-
         try (TopicWatch commands = new TopicWatch(Topics.DEVICE_COMMANDS)) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> commands
+                    .events(DeviceCommand.class, InstallRequested.class, c -> c.rolloutId().equals(id)).size() == 1);
+            // the install was sent: its cancel waits for the device's answer
+            Api.asOperator().post(path + "/abort").then().statusCode(200).body("state", equalTo("ABORTED"))
+                    .body("waves[0].canceling", equalTo(1)).body("waves[0].canceled", equalTo(0))
+                    .body("waves[0].state", equalTo("ABORTED"));
+            Api.asOperator().post(path + "/resume").then().statusCode(409);
+            Api.asOperator().post("/api/v1/rollouts/" + UUID.randomUUID() + "/pause").then().statusCode(404)
+                    .contentType(PROBLEM);
+            Api.asViewer().get(path + "/actions?deviceId=" + model + "-a").then().statusCode(200)
+                    .body("size()", equalTo(1)).body("[0].state", equalTo("CANCELING"))
+                    .body("[0].rollback", equalTo(false));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> commands
                     .events(DeviceCommand.class, CancelRequested.class, c -> c.rolloutId().equals(id)).size() == 1);
         }

@@ -52,7 +52,8 @@ public class RolloutViews {
                             count.installed(), count.failed(), count.running(), count.pending(), count.canceled(),
                             wave.approval(), count.expired(), wave.timedOut(), count.retried(), wave.name(),
                             wave.filter(), rules.successThreshold(), rules.errorThreshold(),
-                            rules.errorAction().name(), count.installed(), count.rolledBack(), count.skipped());
+                            rules.errorAction().name(), count.installed(), count.rolledBack(), count.skipped(),
+                            count.canceling());
                 }).toList(),
                 cohorts.stream()
                         .map(c -> new CohortView(c.cohort(), c.deviceCount(), c.state().name(), c.rollbackReason()))
@@ -74,13 +75,13 @@ public class RolloutViews {
 
     /**
      * What became of a wave's devices, each counted once, by its latest install attempt (RETRIED attempts beside):
-     * in cohorts not rolled back {@code installed + failed + running + canceled + expired + pending}; in rolled-back
-     * cohorts {@code rolledBack} (installed, then sent back), {@code skipped} (never sent, or canceled by the rollback),
-     * and the failed, running and expired ones counted as such.
+     * in cohorts not rolled back {@code installed + failed + running + canceling + canceled + expired + pending}; in
+     * rolled-back cohorts {@code rolledBack} (installed, then sent back), {@code skipped} (never sent, or the cancel
+     * of the rollback confirmed), and the failed, running, canceling and expired ones counted as such.
      */
     record WaveCounts(long installed, long failed, long rolledBack, long skipped, long pending, long running,
-            long canceled, long expired, long retried) {
-        static final WaveCounts NONE = new WaveCounts(0, 0, 0, 0, 0, 0, 0, 0, 0);
+            long canceled, long expired, long retried, long canceling) {
+        static final WaveCounts NONE = new WaveCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         static Map<Integer, WaveCounts> perWave(List<WaveCohortActions> cells, Set<String> rolledBackCohorts) {
             Map<Integer, WaveCounts> perWave = new HashMap<>();
@@ -95,22 +96,24 @@ public class RolloutViews {
             long running = cell.count(ActionState.RUNNING);
             long expired = cell.count(ActionState.EXPIRED);
             long retried = cell.count(ActionState.RETRIED);
-            long ended = succeeded + failed + running + expired;
+            long canceling = cell.count(ActionState.CANCELING);
+            long ended = succeeded + failed + running + expired + canceling;
             if (rolledBack) {
                 // canceled by the rollback or never sent: skipped
                 return new WaveCounts(0, failed, succeeded, Math.max(0, cell.devices() - ended), 0, running, 0,
-                        expired, retried);
+                        expired, retried, canceling);
             }
             long canceled = cell.count(ActionState.CANCELED);
             // pending: no action yet, or sent and not started
             return new WaveCounts(succeeded, failed, 0, 0, Math.max(0, cell.devices() - ended - canceled), running,
-                    canceled, expired, retried);
+                    canceled, expired, retried, canceling);
         }
 
         WaveCounts plus(WaveCounts other) {
             return new WaveCounts(installed + other.installed, failed + other.failed, rolledBack + other.rolledBack,
                     skipped + other.skipped, pending + other.pending, running + other.running,
-                    canceled + other.canceled, expired + other.expired, retried + other.retried);
+                    canceled + other.canceled, expired + other.expired, retried + other.retried,
+                    canceling + other.canceling);
         }
     }
 

@@ -103,7 +103,7 @@ public class DeviceReportConsumer {
             membership.deviceChanged(installed.deviceId());
         } else if (report instanceof DeviceReport.ActionProgressed progressed) {
             inventory.seen(progressed.deviceId(), progressed.occurredAt());
-            tracker.report(progressed.deviceId(), progressed.actionId(), ActionState.RUNNING);
+            tracker.report(ReportBatch.ActionReport.of(progressed));
         } else if (report instanceof DeviceReport.ActionFinished finished) {
             onFinished(finished);
         } else if (report instanceof DeviceReport.ActionCanceled canceled) {

@@ -61,34 +61,36 @@ public class ActionRepository {
     }
 
     /**
-     * Cancels the open install actions of a rollout (or of one of its cohorts); returns the actions canceled. Waits
-     * for the rollout's command dispatch first, so every InstallRequested already handed to Kafka is acknowledged
-     * before the CancelRequested is written, and the dispatcher never sends an action canceled here. Cancelling the
-     * whole rollout ends its dispatch: devices the dispatcher had not reached get no action at all. (A cohort's
+     * Cancels the open install actions of a rollout (or of one of its cohorts); returns the actions canceled, each to
+     * get a CancelRequested. Waits for the rollout's command dispatch first, so every InstallRequested already handed
+     * to Kafka is acknowledged before the CancelRequested is written, and the dispatcher never sends an action
+     * canceled here. An action the device may have is CANCELING until the gateway reports how it ended (hawkBit's
+     * rule); one the dispatcher created and never sent (beyond its wave's sending cursor) is CANCELED at once — its
+     * CancelRequested is then a no-op at the gateway, unless the action came another way (a device joining the wave
+     * through the outbox), in which case the device's own answer still ends it ({@code ActionTracker}). Cancelling
+     * the whole rollout ends its dispatch: devices the dispatcher had not reached get no action at all. (A cohort's
      * devices not reached yet get none either: the dispatcher creates actions only in ACTIVE cohorts.)
      */
     public List<DeviceAction> cancelOpenInstalls(String rolloutId, String cohortOrNull) {
         entityManager.createNativeQuery("select 1 from command_dispatch where rollout_id = ?1 for update")
                 .setParameter(1, rolloutId).getResultList();
-        if (cohortOrNull == null) {
-            entityManager.createNativeQuery("delete from command_dispatch where rollout_id = ?1")
-                    .setParameter(1, rolloutId).executeUpdate();
-        }
-        Query update = entityManager.createNativeQuery("update device_action set state = 'CANCELED', updated_at = now()"
-                + " where rollout_id = ?1 and not rollback and state in " + OPEN
-                + (cohortOrNull == null ? "" : " and cohort = ?2") + " returning " + COLUMNS)
+        Query update = entityManager.createNativeQuery("""
+                update device_action a set updated_at = now(), state = case
+                    when a.state = 'SCHEDULED' and exists (select 1 from command_dispatch d where d.rollout_id = a.rollout_id
+                                                           and d.wave = a.wave and a.action_id > d.last_action_id)
+                    then 'CANCELED' else 'CANCELING' end
+                where a.rollout_id = ?1 and not a.rollback and a.state in\s""" + OPEN
+                + (cohortOrNull == null ? "" : " and a.cohort = ?2") + " returning " + COLUMNS)
                 .setParameter(1, rolloutId);
         if (cohortOrNull != null) {
             update.setParameter(2, cohortOrNull);
         }
-        return actions(update);
-    }
-
-    /** A canceled install the device finished anyway becomes SUCCEEDED, so it can be rolled back; true if it did. */
-    public boolean markLateSuccess(long actionId) {
-        return entityManager.createNativeQuery("update device_action set state = 'SUCCEEDED', updated_at = now()"
-                + " where action_id = ?1 and state = 'CANCELED' and not rollback")
-                .setParameter(1, actionId).executeUpdate() == 1;
+        List<DeviceAction> canceled = actions(update);
+        if (cohortOrNull == null) {
+            entityManager.createNativeQuery("delete from command_dispatch where rollout_id = ?1")
+                    .setParameter(1, rolloutId).executeUpdate();
+        }
+        return canceled;
     }
 
     public Optional<DeviceAction> find(long actionId) {

@@ -27,7 +27,7 @@ public record RolloutView(String id, String name, String releaseId, String versi
 
     /**
      * A wave's devices, each counted once by its latest install attempt: {@code devices = installed + failed +
-     * rolledBack + skipped + running + canceled + expired + pending}.
+     * rolledBack + skipped + running + canceling + canceled + expired + pending}.
      *
      * @param state PENDING, RUNNING, SOAKING, DONE, SKIPPED (no device left in an active cohort) or ABORTED (the
      *        rollout was aborted before the wave ended; waves that never started too)
@@ -36,7 +36,8 @@ public record RolloutView(String id, String name, String releaseId, String versi
      * @param running installs the device reported progress on
      * @param pending devices of cohorts not rolled back with no finished action: sent and not started, or not sent
      *        yet (in an ABORTED wave: never to be sent)
-     * @param canceled installs canceled in cohorts not rolled back (an abort, or a newer action superseded them)
+     * @param canceled installs canceled in cohorts not rolled back (an abort, or a newer action superseded them): the
+     *        device confirmed, or it never had the action
      * @param expired installs whose deadline passed before the device took them
      * @param timedOut the wave reached its timeout and was judged on what had finished; its pending devices still
      *        have their actions
@@ -50,11 +51,12 @@ public record RolloutView(String id, String name, String releaseId, String versi
      * @param rolledBack devices of rolled-back cohorts that had installed the release (before the rollback, or after
      *        it when the cancel came too late): each is sent back
      * @param skipped devices of rolled-back cohorts that never installed: not sent yet, or canceled by the rollback
+     * @param canceling installs whose cancel (abort, cohort rollback) the device has not answered yet
      */
     public record WaveView(int wave, int percent, int devices, String state, long succeeded, long failed,
             long running, long pending, long canceled, boolean approval, long expired, boolean timedOut,
             long retried, String name, String filter, double successThreshold, double errorThreshold,
-            String errorAction, long installed, long rolledBack, long skipped) {
+            String errorAction, long installed, long rolledBack, long skipped, long canceling) {
     }
 
     public record MaintenanceWindowView(String schedule, String duration, String timezone) {

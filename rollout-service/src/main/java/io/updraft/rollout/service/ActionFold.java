@@ -22,8 +22,8 @@ import java.util.TreeSet;
  * for an unknown action or another device's action is ignored; a terminal action never changes; RUNNING only from
  * SCHEDULED; the other states from SCHEDULED or RUNNING; a non-rollback action that ends is counted once for its
  * wave and cohort, and its rollout is reassessed if that wave is the current one). An action that meets a rare rule
- * — a failure within the retry budget, a success after a cancel, a rollout not locked — is left whole to
- * {@link ActionTracker#report}, one report at a time: {@link #perReport()}. No I/O here.
+ * — a failure within the retry budget, the device's answer to a cancel ({@link #answersCancel}), a rollout not
+ * locked — is left whole to {@link ActionTracker#report}, one report at a time: {@link #perReport()}. No I/O here.
  */
 public final class ActionFold {
     /** What the fold needs of a locked rollout. */
@@ -82,10 +82,10 @@ public final class ActionFold {
                 continue; // another device's action
             }
             ActionState next = report.next();
-            if (state.isTerminal()) {
-                if (state == ActionState.CANCELED && next == ActionState.SUCCEEDED && !action.rollback()) {
-                    return false; // installed after all: maybe sent back (CohortRollback.sendBackLateInstall)
-                }
+            if (answersCancel(state, action.rollback(), report)) {
+                return false;
+            }
+            if (state.isTerminal() || state == ActionState.CANCELING) {
                 continue;
             }
             if (rollout == null) {
@@ -113,6 +113,22 @@ public final class ActionFold {
             }
         }
         return true;
+    }
+
+    /**
+     * The device's answer to a cancel this service sent: for a CANCELING install every report but plain progress
+     * (confirmed, rejected, or a result); for a CANCELED one a result (it reached the device after all).
+     */
+    public static boolean answersCancel(ActionState state, boolean rollback, ActionReport report) {
+        if (rollback) {
+            return false;
+        }
+        ActionState next = report.next();
+        return switch (state) {
+            case CANCELING -> next != ActionState.RUNNING || report.cancelRejected();
+            case CANCELED -> next == ActionState.SUCCEEDED || next == ActionState.FAILED;
+            default -> false;
+        };
     }
 
     /** As {@code ActionTracker.retried}: a failed install within the rollout's retry budget is sent again. */

@@ -4,9 +4,9 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent.RolloutActionRetried;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.CohortState;
 import io.updraft.rollout.mapping.DeviceCommands;
 import io.updraft.rollout.repository.ActionReports;
-import io.updraft.rollout.repository.ActionReports.Stored;
 import io.updraft.rollout.repository.ActionRepository;
 import io.updraft.rollout.repository.CatalogRelease;
 import io.updraft.rollout.repository.DeviceAction;
@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Applies what devices report about their actions. Lock order is always rollout row first, then action rows — the
@@ -58,7 +61,7 @@ public class ActionTracker {
      * then action rows, as everywhere); the actions read by one query under those locks; each action's reports folded
      * in memory to the state it ends in ({@link ActionFold}); the changed actions moved by one statement, the wave
      * counters raised by one; then each rollout whose current wave got a terminal result is reassessed once. Actions
-     * that meet a rare rule (a failure within the retry budget, a result after a cancel) take {@link #report}, report
+     * that meet a rare rule (a failure within the retry budget, an answer to a cancel) take {@link #report}, report
      * by report, in the same transaction.
      */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -77,30 +80,39 @@ public class ActionTracker {
                         rollout.currentWave));
             });
         }
-        Map<Long, Stored> stored = actionReports.find(ids);
-        Set<Long> afterCancel = resultsAfterCancel(stored, reports);
-        ActionFold fold = ActionFold.of(stored, facts,
-                reports.stream().filter(report -> !afterCancel.contains(report.actionId())).toList());
+        Map<Long, ActionReports.Stored> stored = actionReports.find(ids);
+        ActionFold fold = ActionFold.of(stored, facts, reports);
         actionReports.moveAll(fold.changes());
         waves.countFinishedAll(fold.counts());
-        reports.stream().filter(report -> afterCancel.contains(report.actionId()))
-                .forEach(report -> report(report.deviceId(), report.actionId(), report.next()));
-        fold.perReport().forEach(report -> report(report.deviceId(), report.actionId(), report.next()));
+        sendBackInstallsOfRolledBackCohorts(locked, stored, fold.changes());
+        fold.perReport().forEach(this::report);
         fold.reassess().forEach(rolloutId -> progression.reassess(locked.get(rolloutId)));
     }
 
-    /** Reports for actions that are not ours, belong to another device, or are already terminal are ignored. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void report(String deviceId, long actionId, ActionState next) {
-        Optional<DeviceAction> known = actions.find(actionId).filter(action -> action.deviceId().equals(deviceId));
+        report(new ReportBatch.ActionReport(deviceId, actionId, next));
+    }
+
+    /**
+     * Reports for actions that are not ours, belong to another device, or are already terminal are ignored; so is
+     * progress of a CANCELING action (sent before the device saw the cancel), unless it rejects the cancel.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void report(ReportBatch.ActionReport report) {
+        long actionId = report.actionId();
+        ActionState next = report.next();
+        Optional<DeviceAction> known = actions.find(actionId)
+                .filter(action -> action.deviceId().equals(report.deviceId()));
         if (known.isEmpty()) {
             return;
         }
         DeviceAction action = known.get();
-        if (action.state().isTerminal()) {
-            if (isResultAfterCancel(action, next)) {
-                resultAfterCancel(rollouts.lock(action.rolloutId()).orElseThrow(), action, next);
-            }
+        if (ActionFold.answersCancel(action.state(), action.rollback(), report)) {
+            answerToCancel(rollouts.lock(action.rolloutId()).orElseThrow(), action, next);
+            return;
+        }
+        if (action.state().isTerminal() || action.state() == ActionState.CANCELING) {
             return;
         }
         Rollout rollout = rollouts.lock(action.rolloutId()).orElseThrow();
@@ -114,48 +126,68 @@ public class ActionTracker {
             // rollback actions never count towards a wave's progress or its error ratio
             return;
         }
-        waves.countFinished(rollout.id, action.wave(), action.cohort(), switch (next) {
-            case SUCCEEDED -> "succeeded";
-            case FAILED -> "failed";
-            case EXPIRED -> "expired";
-            default -> "canceled";
-        });
+        count(rollout, action, next);
+        if (next == ActionState.SUCCEEDED) {
+            cohortRollback.sendBackIfRolledBack(rollout, action.cohort()); // it had rejected the rollback's cancel
+        }
         if (action.wave() == rollout.currentWave) {
             progression.reassess(rollout);
         }
     }
 
     /**
-     * An install this service canceled (abort, cohort rollback) whose device reports a result: it did not carry the
-     * cancel out — it rejected it, or finished before it saw it (the gateway then reports the result and never
-     * ActionCanceled) — so the result is how the action ends, as it is at the gateway. A success in a rolled-back
-     * cohort is sent back like the cohort's other installs. Counted once: the cancel was not counted.
+     * The device's answer to a cancel this service sent (abort, cohort rollback), as the gateway reports it: it
+     * confirmed (CANCELED), rejected the cancel and goes on (RUNNING, still open), or did not carry it out and
+     * finished — rejected it, or finished before it saw it — so its result is how the action ends, as it is at the
+     * gateway. Never retried; counted once (the cancel itself was not counted); a success in a rolled-back cohort is
+     * sent back like the cohort's other installs. (A result for an action CANCELED at once as never sent means it
+     * reached the device another way: the result wins too.)
      */
-    private void resultAfterCancel(Rollout rollout, DeviceAction action, ActionState result) {
-        if (result == ActionState.SUCCEEDED && cohortRollback.sendBackLateInstall(rollout, action)) {
-            return;
+    private void answerToCancel(Rollout rollout, DeviceAction action, ActionState answer) {
+        actionReports.moveAll(List.of(new ActionReports.Change(action.actionId(), action.state(), answer)));
+        if (answer.isTerminal()) {
+            count(rollout, action, answer);
         }
-        actionReports.moveAll(List.of(new ActionReports.Change(action.actionId(), ActionState.CANCELED, result)));
-        waves.countFinished(rollout.id, action.wave(), action.cohort(),
-                result == ActionState.SUCCEEDED ? "succeeded" : "failed");
+        if (answer == ActionState.SUCCEEDED) {
+            cohortRollback.sendBackIfRolledBack(rollout, action.cohort());
+        }
     }
 
-    private static boolean isResultAfterCancel(DeviceAction action, ActionState next) {
-        return action.state() == ActionState.CANCELED && !action.rollback()
-                && (next == ActionState.SUCCEEDED || next == ActionState.FAILED);
-    }
-
-    /** Actions of the batch with a result after their cancel ({@link #resultAfterCancel}): applied report by report. */
-    private static Set<Long> resultsAfterCancel(Map<Long, Stored> stored, List<ReportBatch.ActionReport> reports) {
-        Set<Long> afterCancel = new HashSet<>();
-        for (ReportBatch.ActionReport report : reports) {
-            Stored action = stored.get(report.actionId());
-            if (action != null && action.action().deviceId().equals(report.deviceId())
-                    && isResultAfterCancel(action.action(), report.next())) {
-                afterCancel.add(report.actionId());
+    /**
+     * Installs the fold moved to SUCCEEDED in a rolled-back cohort — the device rejected the rollback's cancel and
+     * went on — are sent back like the cohort's other installs; one read of the cohorts per rollout with a success.
+     */
+    private void sendBackInstallsOfRolledBackCohorts(Map<String, Rollout> locked,
+            Map<Long, ActionReports.Stored> stored, List<ActionReports.Change> changes) {
+        Map<String, Set<String>> succeededCohorts = new TreeMap<>();
+        for (ActionReports.Change change : changes) {
+            DeviceAction action = stored.get(change.actionId()).action();
+            if (change.to() == ActionState.SUCCEEDED && !action.rollback()) {
+                succeededCohorts.computeIfAbsent(action.rolloutId(), id -> new TreeSet<>()).add(action.cohort());
             }
         }
-        return afterCancel;
+        succeededCohorts.forEach((rolloutId, cohorts) -> {
+            Set<String> rolledBack = waves.cohorts(rolloutId).stream()
+                    .filter(cohort -> cohort.state() == CohortState.ROLLED_BACK)
+                    .map(WaveRepository.CohortRow::cohort).collect(Collectors.toSet());
+            cohorts.stream().filter(rolledBack::contains)
+                    .forEach(cohort -> cohortRollback.sendBackIfRolledBack(locked.get(rolloutId), cohort));
+        });
+    }
+
+    private boolean rolledBack(Rollout rollout, String cohort) {
+        return waves.cohorts(rollout.id).stream()
+                .anyMatch(row -> row.cohort().equals(cohort) && row.state() == CohortState.ROLLED_BACK);
+    }
+
+    /** A non-rollback action that just became terminal, counted for its wave and cohort. */
+    private void count(Rollout rollout, DeviceAction action, ActionState ended) {
+        waves.countFinished(rollout.id, action.wave(), action.cohort(), switch (ended) {
+            case SUCCEEDED -> "succeeded";
+            case FAILED -> "failed";
+            case EXPIRED -> "expired";
+            default -> "canceled";
+        });
     }
 
     /**
@@ -167,8 +199,8 @@ public class ActionTracker {
      */
     private boolean retried(Rollout rollout, DeviceAction action) {
         if (action.rollback() || rollout.retries == 0 || rollout.state.isFinal()
-                || retries.attemptOf(action.actionId()) > rollout.retries) {
-            return false;
+                || retries.attemptOf(action.actionId()) > rollout.retries || rolledBack(rollout, action.cohort())) {
+            return false; // a rolled-back cohort's install failing after its device rejected the cancel: it ends
         }
         if (!actions.advance(action.actionId(), ActionState.RETRIED)) {
             return true; // no longer open: a concurrent decision (cancel, or this very report redelivered) won

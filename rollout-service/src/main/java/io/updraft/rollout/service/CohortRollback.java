@@ -104,23 +104,21 @@ public class CohortRollback {
     }
 
     /**
-     * A device whose install was canceled because its cohort was rolled back, but which finished installing before
-     * the cancel reached it (or rejected the cancel), runs the bad release: send it back like the others.
-     *
-     * @return false (nothing done) if the action's cohort is not rolled back or the action is no longer CANCELED
+     * A device whose install was canceled because its cohort was rolled back, but which installed the release anyway
+     * (it rejected the cancel, or finished before it saw it), runs the bad release: send it back like the others.
+     * Nothing happens if the cohort is not rolled back; devices already sent back are not sent again.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean sendBackLateInstall(Rollout rollout, DeviceAction action) {
+    public void sendBackIfRolledBack(Rollout rollout, String cohort) {
         boolean rolledBack = waves.cohorts(rollout.id).stream()
-                .anyMatch(row -> row.cohort().equals(action.cohort()) && row.state() == CohortState.ROLLED_BACK);
-        if (!rolledBack || !actions.markLateSuccess(action.actionId())) {
-            return false;
+                .anyMatch(row -> row.cohort().equals(cohort) && row.state() == CohortState.ROLLED_BACK);
+        if (!rolledBack) {
+            return;
         }
         List<UpdraftEvent> events = new ArrayList<>();
-        for (DeviceAction back : actions.scheduleRollbacks(rollout.id, action.cohort())) {
+        for (DeviceAction back : actions.scheduleRollbacks(rollout.id, cohort)) {
             events.add(DeviceCommands.install(back, catalog.find(back.releaseId()).orElseThrow(), rollout));
         }
         outbox.appendAll(events);
-        return true;
     }
 }

@@ -20,8 +20,24 @@ import java.util.TreeMap;
  * No I/O here.
  */
 public final class ReportBatch {
-    /** A report about an action: the state the device says it is in. */
-    public record ActionReport(String deviceId, long actionId, ActionState next) {
+    /**
+     * A report about an action: the state the device says it is in.
+     *
+     * @param cancelRejected the device refused a cancel and goes on (RUNNING): the one progress report that moves a
+     *        CANCELING action
+     */
+    public record ActionReport(String deviceId, long actionId, ActionState next, boolean cancelRejected) {
+        /** The execution the gateway's ActionProgressed carries when a device rejected a cancel. */
+        public static final String CANCEL_REJECTED = "cancel-rejected";
+
+        public ActionReport(String deviceId, long actionId, ActionState next) {
+            this(deviceId, actionId, next, false);
+        }
+
+        public static ActionReport of(DeviceReport.ActionProgressed progressed) {
+            return new ActionReport(progressed.deviceId(), progressed.actionId(), ActionState.RUNNING,
+                    CANCEL_REJECTED.equals(progressed.execution()));
+        }
     }
 
     private final Map<String, Described> described = new TreeMap<>();
@@ -51,7 +67,7 @@ public final class ReportBatch {
             changed.add(reported.deviceId());
         } else if (report instanceof DeviceReport.ActionProgressed progressed) {
             seen(progressed.deviceId(), progressed.occurredAt());
-            action(progressed.deviceId(), progressed.actionId(), ActionState.RUNNING);
+            actionReports.add(ActionReport.of(progressed));
         } else if (report instanceof DeviceReport.ActionFinished finished) {
             if (finished.outcome() == DeviceReport.Outcome.SUCCESS) {
                 // what the device runs is a fact, whatever became of the action meanwhile

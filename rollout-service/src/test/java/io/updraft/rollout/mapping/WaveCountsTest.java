@@ -19,26 +19,27 @@ class WaveCountsTest {
         List<WaveCohortActions> cells = List.of(
                 cell(1, "a", 10, Map.of(ActionState.SUCCEEDED, 4L, ActionState.FAILED, 1L, ActionState.RUNNING, 1L,
                         ActionState.CANCELED, 1L, ActionState.EXPIRED, 1L, ActionState.SCHEDULED, 1L,
-                        ActionState.RETRIED, 2L)),
-                cell(1, "b", 10, Map.of(ActionState.SUCCEEDED, 3L, ActionState.FAILED, 2L, ActionState.CANCELED, 4L)),
+                        ActionState.RETRIED, 2L, ActionState.CANCELING, 1L)),
+                cell(1, "b", 10, Map.of(ActionState.SUCCEEDED, 3L, ActionState.FAILED, 2L, ActionState.CANCELED, 4L,
+                        ActionState.CANCELING, 1L)),
                 cell(2, "b", 5, Map.of()));
 
         Map<Integer, WaveCounts> counts = WaveCounts.perWave(cells, Set.of("b"));
 
-        // a: 4 installed, 1 failed, 1 running, 1 canceled, 1 expired, 2 pending (1 scheduled, 1 never sent)
-        // b: 3 rolled back, 2 failed, 5 skipped (4 canceled by the rollback, 1 never sent)
-        assertThat(counts.get(1)).isEqualTo(new WaveCounts(4, 3, 3, 5, 2, 1, 1, 1, 2));
-        assertThat(counts.get(2)).isEqualTo(new WaveCounts(0, 0, 0, 5, 0, 0, 0, 0, 0));
+        // a: 4 installed, 1 failed, 1 running, 1 canceling, 1 canceled, 1 expired, 1 pending (scheduled)
+        // b: 3 rolled back, 2 failed, 1 canceling, 4 skipped (canceled by the rollback)
+        assertThat(counts.get(1)).isEqualTo(new WaveCounts(4, 3, 3, 4, 1, 1, 1, 1, 2, 2));
+        assertThat(counts.get(2)).isEqualTo(new WaveCounts(0, 0, 0, 5, 0, 0, 0, 0, 0, 0));
         WaveCounts wave1 = counts.get(1);
         assertThat(wave1.installed() + wave1.failed() + wave1.rolledBack() + wave1.skipped() + wave1.running()
-                + wave1.canceled() + wave1.expired() + wave1.pending()).isEqualTo(20);
+                + wave1.canceling() + wave1.canceled() + wave1.expired() + wave1.pending()).isEqualTo(20);
     }
 
     @Test
     void given_no_cohort_rolled_back_then_nothing_is_rolled_back_or_skipped() {
         WaveCounts counts = WaveCounts.of(cell(1, "a", 3, Map.of(ActionState.SUCCEEDED, 1L)), false);
 
-        assertThat(counts).isEqualTo(new WaveCounts(1, 0, 0, 0, 2, 0, 0, 0, 0));
+        assertThat(counts).isEqualTo(new WaveCounts(1, 0, 0, 0, 2, 0, 0, 0, 0, 0));
     }
 
     private static WaveCohortActions cell(int wave, String cohort, long devices, Map<ActionState, Long> actions) {

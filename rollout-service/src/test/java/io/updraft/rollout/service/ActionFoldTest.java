@@ -1,6 +1,7 @@
 package io.updraft.rollout.service;
 
 import static io.updraft.rollout.domain.ActionState.CANCELED;
+import static io.updraft.rollout.domain.ActionState.CANCELING;
 import static io.updraft.rollout.domain.ActionState.EXPIRED;
 import static io.updraft.rollout.domain.ActionState.FAILED;
 import static io.updraft.rollout.domain.ActionState.RETRIED;
@@ -104,15 +105,35 @@ class ActionFoldTest {
     }
 
     @Test
-    void givenASuccessAfterACancel_thenTheInstallGoesThePerReportWayButARollbackActionIsIgnored() {
+    void givenAResultAfterACancel_thenTheInstallGoesThePerReportWayButARollbackActionIsIgnored() {
         action(1, "r1", "d1", 1, "c", false, CANCELED, 1);
         action(2, "r1", "d2", 1, "c", true, CANCELED, 1);
         action(3, "r1", "d3", 1, "c", false, CANCELED, 1);
+        action(4, "r1", "d4", 1, "c", false, CANCELED, 1);
 
-        ActionFold fold = fold(report("d1", 1, SUCCEEDED), report("d2", 2, SUCCEEDED), report("d3", 3, FAILED));
+        ActionFold fold = fold(report("d1", 1, SUCCEEDED), report("d2", 2, SUCCEEDED), report("d3", 3, FAILED),
+                report("d4", 4, RUNNING));
 
-        assertThat(fold.perReport()).containsExactly(report("d1", 1, SUCCEEDED));
+        assertThat(fold.perReport()).containsExactly(report("d1", 1, SUCCEEDED), report("d3", 3, FAILED));
         assertThat(fold.changes()).isEmpty();
+    }
+
+    @Test
+    void givenACancelingInstall_thenEveryAnswerGoesThePerReportWayAndPlainProgressChangesNothing() {
+        action(1, "r1", "d1", 1, "c", false, CANCELING, 1);
+        action(2, "r1", "d2", 1, "c", false, CANCELING, 1);
+        action(3, "r1", "d3", 1, "c", false, CANCELING, 1);
+        action(4, "r1", "d4", 1, "c", false, CANCELING, 1);
+        action(5, "r1", "d5", 1, "c", false, CANCELING, 1);
+
+        ActionReport rejected = new ActionReport("d2", 2, RUNNING, true);
+        ActionFold fold = fold(report("d1", 1, RUNNING), rejected, report("d3", 3, CANCELED),
+                report("d4", 4, FAILED), report("d5", 5, RUNNING), report("d5", 5, SUCCEEDED));
+
+        assertThat(fold.perReport()).containsExactly(rejected, report("d3", 3, CANCELED), report("d4", 4, FAILED),
+                report("d5", 5, RUNNING), report("d5", 5, SUCCEEDED));
+        assertThat(fold.changes()).isEmpty();
+        assertThat(fold.counts()).isEmpty();
     }
 
     @Test

@@ -38,6 +38,16 @@ class ReportBatchTest {
     }
 
     @Test
+    void givenARejectedCancel_thenItsProgressSaysSoAndOtherProgressDoesNot() {
+        ReportBatch batch = ReportBatch.of(List.of(progressed("a", 1, T),
+                new DeviceReport.ActionProgressed(id(), T, UpdraftEvent.SCHEMA_VERSION, "a", 1, "r", "c",
+                        "cancel-rejected", List.of())));
+
+        assertThat(batch.actionReports()).containsExactly(new ActionReport("a", 1, ActionState.RUNNING, false),
+                new ActionReport("a", 1, ActionState.RUNNING, true));
+    }
+
+    @Test
     void givenSeveralInstalledReleases_thenTheLastInOffsetOrderWinsWhateverItsTime() {
         ReportBatch batch = ReportBatch.of(List.of(
                 finished("a", 1, DeviceReport.Outcome.SUCCESS, "r2", T.plusSeconds(5)),
