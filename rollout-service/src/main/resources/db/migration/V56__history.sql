@@ -26,3 +26,4 @@ create table device_history (
     details    varchar(2000)
 );
 create index device_history_device on device_history (device_id, seq);
+create index device_history_at on device_history (at);

@@ -102,6 +102,16 @@ public class HistoryRepository {
         });
     }
 
+    /** Deletes up to {@code limit} device history rows older than {@code before}; @return how many */
+    @Transactional
+    public int deleteDeviceEntriesBefore(Instant before, int limit) {
+        return entityManager.createNativeQuery("delete from device_history where seq in (select seq from"
+                + " device_history where at < ?1 order by seq limit ?2)")
+                .setParameter(1, before)
+                .setParameter(2, limit)
+                .executeUpdate();
+    }
+
     /** A rollout's entries after the cursor {@code (afterAt, afterKey)} (null: from the start), oldest first. */
     public List<Entry> rollout(String rolloutId, Instant afterAt, String afterKey, int limit) {
         return page("""
