@@ -134,4 +134,27 @@ class HelpStartsNothingTest {
     private static Set<Long> children() {
         return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
     }
+
+    /**
+     * The root script runs {@code build} and {@code bench} itself: their {@code --help} is answered there, before it
+     * would build or start anything (the script says "building Updraft" on stderr when it builds).
+     */
+    @ParameterizedTest
+    @MethodSource("scriptCommands")
+    void theScriptsOwnCommandsAnswerHelpWithoutBuildingOrRunning(List<String> args) throws Exception {
+        Path script = Path.of(System.getProperty("updraft.root", "..")).resolve("updraft").toAbsolutePath().normalize();
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).as(out + err).isZero();
+        assertThat(out).startsWith("Usage: ./updraft " + args.get(0));
+        assertThat(err).isEmpty();
+    }
+
+    static Stream<List<String>> scriptCommands() {
+        return Stream.of(List.of("build", "--help"), List.of("bench", "-h"), List.of("bench", "--quick", "--help"));
+    }
 }
