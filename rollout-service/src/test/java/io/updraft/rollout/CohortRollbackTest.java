@@ -144,6 +144,14 @@ class CohortRollbackTest extends WatchedTopicsTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> "ROLLED_BACK".equals(
                 Api.rollout(rolloutId).jsonPath().getString("cohorts.find { it.cohort == '" + bad + "' }.state")));
         JsonPath view = Api.rollout(rolloutId).jsonPath();
+        // the cohort keeps telemetry's evidence: the rule, the numbers, the window
+        String evidence = "cohorts.find { it.cohort == '" + bad + "' }.rollbackEvidence.";
+        assertThat(view.getDouble(evidence + "failureRate")).isEqualTo(0.8);
+        assertThat(view.getLong(evidence + "failed")).isEqualTo(4);
+        assertThat(view.getString(evidence + "windowEnd")).isNotNull();
+        assertThat(view.getString(evidence + "rule")).isEqualTo("failedInstalls");
+        assertThat(view.getLong(evidence + "devicesCounted")).isEqualTo(4);
+        assertThat(view.getString("cohorts.find { it.cohort != '" + bad + "' }.rollbackEvidence")).isNull();
         // wave 1: the bad cohort's installed device is rolled back, its open one skipped, its failure stays one;
         // only the good cohort's devices are installed, running or pending
         assertThat(view.getString("waves[0].state")).isEqualTo("RUNNING");

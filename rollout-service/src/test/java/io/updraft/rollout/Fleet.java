@@ -67,6 +67,7 @@ final class Fleet {
     static RollbackEvent.RollbackTriggered rollback(String rolloutId, String cohort) {
         return new RollbackEvent.RollbackTriggered(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 rolloutId, cohort, "failure rate 0.8 above 0.5",
-                new RollbackEvent.Evidence(1, 4, 0.8, 0.5, 3, EventMeta.now().minusSeconds(10), EventMeta.now()));
+                new RollbackEvent.Evidence(1, 4, 0.8, 0.5, 3, EventMeta.now().minusSeconds(10), EventMeta.now(),
+                        "failedInstalls", 4, 5, 0.8, 0.5));
     }
 }

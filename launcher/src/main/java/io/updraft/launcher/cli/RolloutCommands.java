@@ -137,13 +137,31 @@ final class RolloutCommands {
                     + ")\n");
             int count = rollout.path("waves").size();
             rollout.path("waves").forEach(w -> human.append(progressLine(w, count)).append('\n'));
-            rollout.path("cohorts").forEach(c -> human.append(String.format(Locale.ROOT, "cohort %-20s %4d devices  %s%s%n",
-                    c.path("cohort").asText(), c.path("devices").asInt(), c.path("state").asText(),
-                    c.hasNonNull("rollbackReason") ? " (" + c.path("rollbackReason").asText() + ")" : "")));
+            rollout.path("cohorts").forEach(c -> {
+                human.append(String.format(Locale.ROOT, "cohort %-20s %4d devices  %s%s%n",
+                        c.path("cohort").asText(), c.path("devices").asInt(), c.path("state").asText(),
+                        c.hasNonNull("rollbackReason") ? " (" + c.path("rollbackReason").asText() + ")" : ""));
+                human.append(evidenceLine(c.path("rollbackEvidence")));
+            });
             human.append(rollbackLine(rollout));
             UpdraftCli.of(spec).printer(spec).result(rollout, human.toString().stripTrailing());
             return 0;
         }
+    }
+
+    /**
+     * Telemetry's evidence for a cohort's rollback, on its own line: the rule, devices counted of judged, the observed
+     * value against its limit, and the window; empty when there is none (an active cohort, an operator's rollback).
+     */
+    static String evidenceLine(JsonNode evidence) {
+        if (evidence == null || !evidence.hasNonNull("rule")) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "       rule %s: %d of %d counted, %.2f >= %.2f, window %s .. %s%n",
+                evidence.path("rule").asText(), evidence.path("devicesCounted").asLong(),
+                evidence.path("devicesJudged").asLong(), evidence.path("observed").asDouble(),
+                evidence.path("limit").asDouble(), evidence.path("windowStart").asText(),
+                evidence.path("windowEnd").asText());
     }
 
     /** A control command: one POST on the rollout, which answers the rollout; prints its new state. */

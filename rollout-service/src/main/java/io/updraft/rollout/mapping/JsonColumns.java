@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.EventJson;
+import io.updraft.events.RollbackEvent;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.HardwareCompatibility;
 import java.io.IOException;
@@ -52,6 +53,18 @@ public final class JsonColumns {
         }
         try {
             return EventJson.mapper().readValue(json, RolloutEvent.RollbackPolicy.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Telemetry's evidence of a cohort's rollback, or null. */
+    public static RollbackEvent.Evidence evidence(String json) {
+        if (json == null || json.isBlank()) {
+            return null;
+        }
+        try {
+            return EventJson.mapper().readValue(json, RollbackEvent.Evidence.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

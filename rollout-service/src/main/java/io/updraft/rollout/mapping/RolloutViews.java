@@ -56,7 +56,8 @@ public class RolloutViews {
                             count.canceling());
                 }).toList(),
                 cohorts.stream()
-                        .map(c -> new CohortView(c.cohort(), c.deviceCount(), c.state().name(), c.rollbackReason()))
+                        .map(c -> new CohortView(c.cohort(), c.deviceCount(), c.state().name(), c.rollbackReason(),
+                                JsonColumns.evidence(c.rollbackEvidence())))
                         .toList(),
                 new RollbackActionsView(rollbacks.values().stream().mapToLong(Long::longValue).sum(),
                         rollbacks.getOrDefault(ActionState.SUCCEEDED, 0L),

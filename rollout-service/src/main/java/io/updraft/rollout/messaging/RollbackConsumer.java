@@ -4,6 +4,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.EventJson;
 import io.updraft.events.RollbackEvent;
 import io.updraft.events.UnknownReferenceException;
+import io.updraft.rollout.mapping.JsonColumns;
+import io.updraft.rollout.repository.WaveRepository;
 import io.updraft.rollout.service.CohortRollback;
 import io.updraft.support.inbox.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +28,8 @@ public class RollbackConsumer {
     Inbox inbox;
     @Inject
     CohortRollback rollback;
+    @Inject
+    WaveRepository waves;
 
     @Incoming(Channels.ROLLBACKS)
     @Blocking
@@ -44,6 +48,10 @@ public class RollbackConsumer {
                         + (outcome == CohortRollback.Outcome.UNKNOWN_ROLLOUT ? "rollout " + triggered.rolloutId()
                                 : "cohort " + triggered.cohort() + " of rollout " + triggered.rolloutId())
                         + ", which does not exist here");
+            }
+            if (outcome == CohortRollback.Outcome.ROLLED_BACK && triggered.evidence() != null) {
+                waves.recordRollbackEvidence(triggered.rolloutId(), triggered.cohort(),
+                        JsonColumns.write(triggered.evidence()));
             }
             LOG.infof("rollback of cohort %s in rollout %s: %s", triggered.cohort(), triggered.rolloutId(), outcome);
         }

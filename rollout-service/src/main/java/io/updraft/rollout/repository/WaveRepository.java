@@ -52,7 +52,9 @@ public class WaveRepository {
             int expired) {
     }
 
-    public record CohortRow(String cohort, int deviceCount, CohortState state, String rollbackReason) {
+    /** @param rollbackEvidence telemetry's evidence (RollbackEvent.Evidence as JSON), null for an operator's rollback */
+    public record CohortRow(String cohort, int deviceCount, CohortState state, String rollbackReason,
+            String rollbackEvidence) {
     }
 
     /**
@@ -159,11 +161,19 @@ public class WaveRepository {
     public List<CohortRow> cohorts(String rolloutId) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
-                select cohort, device_count, state, rollback_reason from rollout_cohort
-                where rollout_id = ?1 order by cohort""")
+                select cohort, device_count, state, rollback_reason, cast(rollback_evidence as text)
+                from rollout_cohort where rollout_id = ?1 order by cohort""")
                 .setParameter(1, rolloutId).getResultList();
         return rows.stream().map(row -> new CohortRow(Columns.text(row[0]), Columns.integer(row[1]),
-                CohortState.valueOf(Columns.text(row[2])), Columns.text(row[3]))).toList();
+                CohortState.valueOf(Columns.text(row[2])), Columns.text(row[3]), Columns.text(row[4]))).toList();
+    }
+
+    /** Keeps telemetry's evidence with the cohort it rolled back. */
+    public void recordRollbackEvidence(String rolloutId, String cohort, String evidenceJson) {
+        entityManager.createNativeQuery("""
+                update rollout_cohort set rollback_evidence = cast(?3 as jsonb)
+                where rollout_id = ?1 and cohort = ?2 and state = 'ROLLED_BACK'""")
+                .setParameter(1, rolloutId).setParameter(2, cohort).setParameter(3, evidenceJson).executeUpdate();
     }
 
     /** @return false if the cohort is not part of the rollout or was already rolled back */

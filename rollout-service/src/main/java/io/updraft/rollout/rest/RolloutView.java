@@ -1,5 +1,6 @@
 package io.updraft.rollout.rest;
 
+import io.updraft.events.RollbackEvent;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +63,12 @@ public record RolloutView(String id, String name, String releaseId, String versi
     public record MaintenanceWindowView(String schedule, String duration, String timezone) {
     }
 
-    public record CohortView(String cohort, int devices, String state, String rollbackReason) {
+    /**
+     * @param rollbackEvidence why telemetry rolled the cohort back: the rule, devices counted and judged, the observed
+     *        value and its limit, the window (null while active, or for an operator's rollback)
+     */
+    public record CohortView(String cohort, int devices, String state, String rollbackReason,
+            RollbackEvent.Evidence rollbackEvidence) {
     }
 
     public record RollbackActionsView(long sent, long succeeded, long failed) {
