@@ -57,7 +57,7 @@ public final class Updraft {
     static final Set<String> LAUNCHER_COMMANDS = Set.of("demo", "up", "down", "status", "token", "build", "bench",
             "help");
     /** The CLI's global options that take a value; they may stand before the command ("--output id rollout …"). */
-    private static final Set<String> GLOBAL_OPTIONS = Set.of("--output", "--release-url", "--rollout-url",
+    private static final Set<String> GLOBAL_OPTIONS = Set.of("--output", "--url", "--release-url", "--rollout-url",
             "--telemetry-url", "--token");
 
     /** The command word: the first argument that is not a global option or its value; "help" if there is none. */
@@ -193,8 +193,8 @@ public final class Updraft {
                   devices  list [--all] | history DEVICE   (./updraft devices --help)
                   bench    the benchmark suite (./updraft bench --quick; benchmarks/README.md)
                   global options, before or after the command: --output human|json|id, --token JWT (default:
-                  UPDRAFT_TOKEN, else minted from ./updraft up's local key), --release-url, --rollout-url,
-                  --telemetry-url""");
+                  UPDRAFT_TOKEN, else minted from ./updraft up's local key), --url (one origin for every API),
+                  --release-url, --rollout-url, --telemetry-url""");
         return status;
     }
 

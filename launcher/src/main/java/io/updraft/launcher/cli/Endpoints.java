@@ -10,25 +10,39 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where the services are and which token to send. URLs: option, else environment, else what {@code ./updraft up}
- * wrote to {@code .updraft/local/run.properties}, else the default ports. Token: {@code --token}, else
- * {@code UPDRAFT_TOKEN}, else one minted from the local dev key of {@code ./updraft up} when it exists.
+ * Where the services are and which token to send. Each URL: its own option ({@code --rollout-url}), else
+ * {@code --url} (one origin that serves every management API, as an ingress or gateway in front of them does), else its
+ * own environment variable, else {@code UPDRAFT_URL}, else what {@code ./updraft up} wrote to
+ * {@code .updraft/local/run.properties}, else the default ports. Token: {@code --token}, else {@code UPDRAFT_TOKEN},
+ * else one minted from the local dev key of {@code ./updraft up} when it exists.
  */
 record Endpoints(String release, String rollout, String telemetry, String token) {
     static final String TOKEN = "UPDRAFT_TOKEN";
 
+    static final String URL = "UPDRAFT_URL";
+
     static Endpoints resolve(Path root, Map<String, String> env, String releaseOption, String rolloutOption,
             String telemetryOption, String tokenOption) {
+        return resolve(root, env, null, releaseOption, rolloutOption, telemetryOption, tokenOption);
+    }
+
+    static Endpoints resolve(Path root, Map<String, String> env, String urlOption, String releaseOption,
+            String rolloutOption, String telemetryOption, String tokenOption) {
         Properties up = runProperties(root);
+        String shared = env.get(URL);
         return new Endpoints(
-                url(releaseOption, env.get("UPDRAFT_RELEASE_URL"), up.getProperty("url.release-service"), 8081),
-                url(rolloutOption, env.get("UPDRAFT_ROLLOUT_URL"), up.getProperty("url.rollout-service"), 8082),
-                url(telemetryOption, env.get("UPDRAFT_TELEMETRY_URL"), up.getProperty("url.telemetry-service"), 8084),
+                url(releaseOption, urlOption, env.get("UPDRAFT_RELEASE_URL"), shared,
+                        up.getProperty("url.release-service"), 8081),
+                url(rolloutOption, urlOption, env.get("UPDRAFT_ROLLOUT_URL"), shared,
+                        up.getProperty("url.rollout-service"), 8082),
+                url(telemetryOption, urlOption, env.get("UPDRAFT_TELEMETRY_URL"), shared,
+                        up.getProperty("url.telemetry-service"), 8084),
                 token(root, tokenOption, env));
     }
 
-    private static String url(String option, String fromEnv, String fromUp, int defaultPort) {
-        String url = firstNonBlank(option, fromEnv, fromUp, "http://localhost:" + defaultPort);
+    private static String url(String option, String sharedOption, String fromEnv, String sharedEnv, String fromUp,
+            int defaultPort) {
+        String url = firstNonBlank(option, sharedOption, fromEnv, sharedEnv, fromUp, "http://localhost:" + defaultPort);
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 

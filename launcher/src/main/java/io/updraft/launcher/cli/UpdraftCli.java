@@ -35,6 +35,9 @@ public final class UpdraftCli {
     @Option(names = "--output", scope = ScopeType.INHERIT, defaultValue = "human",
             description = "human (default), json (the API's documents) or id (ids only, one per line)")
     Output output;
+    @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "one origin serving every management API (env UPDRAFT_URL); a service's own --…-url wins")
+    String url;
     @Option(names = "--release-url", scope = ScopeType.INHERIT,
             description = "release-service URL (env UPDRAFT_RELEASE_URL; default: ./updraft up's, else http://localhost:8081)")
     String releaseUrl;
@@ -144,7 +147,7 @@ public final class UpdraftCli {
     /** The APIs, with URLs and token resolved once. */
     synchronized UpdraftApi api() {
         if (api == null) {
-            Endpoints endpoints = Endpoints.resolve(root, env, releaseUrl, rolloutUrl, telemetryUrl, token);
+            Endpoints endpoints = Endpoints.resolve(root, env, url, releaseUrl, rolloutUrl, telemetryUrl, token);
             api = new UpdraftApi(endpoints.release(), endpoints.rollout(), endpoints.telemetry(), endpoints.token());
         }
         return api;

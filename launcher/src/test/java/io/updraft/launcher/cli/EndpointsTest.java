@@ -63,4 +63,22 @@ class EndpointsTest {
 
         assertThat(endpoints.token()).isEqualTo("from-option");
     }
+
+    @Test
+    void givenOneOriginForEveryApi_whenResolving_thenEachServiceUsesItUnlessItsOwnUrlIsGiven() {
+        Endpoints fromOption = Endpoints.resolve(root, Map.of("UPDRAFT_TOKEN", "t",
+                "UPDRAFT_ROLLOUT_URL", "https://rollout.example"), "https://updraft.example/", null, null,
+                "https://telemetry.example", null);
+
+        assertThat(fromOption.release()).isEqualTo("https://updraft.example");
+        assertThat(fromOption.rollout()).isEqualTo("https://updraft.example"); // --url beats a service's env
+        assertThat(fromOption.telemetry()).isEqualTo("https://telemetry.example"); // its own option beats --url
+
+        Endpoints fromEnv = Endpoints.resolve(root, Map.of("UPDRAFT_TOKEN", "t", "UPDRAFT_URL", "https://one.example",
+                "UPDRAFT_RELEASE_URL", "https://release.example"), null, null, null, null, null);
+
+        assertThat(fromEnv.release()).isEqualTo("https://release.example"); // its own env beats UPDRAFT_URL
+        assertThat(fromEnv.rollout()).isEqualTo("https://one.example");
+        assertThat(fromEnv.telemetry()).isEqualTo("https://one.example");
+    }
 }

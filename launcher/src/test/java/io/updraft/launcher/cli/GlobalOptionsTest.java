@@ -6,6 +6,7 @@ import io.updraft.launcher.cli.StubApi.Answer;
 import io.updraft.launcher.cli.StubApi.Run;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,5 +60,17 @@ class GlobalOptionsTest {
         stub.cli(root, "rollout", "create", "--release", RELEASE);
 
         assertThat(stub.requests()).extracting(StubApi.Request::authorization).isEqualTo(List.of("Bearer stub-token"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "--url U rollout create --release R", "rollout create --release R --url U",
+            "rollout --url=U create --release R --output id" })
+    void givenOneOriginAnywhereOnTheLine_whenCalling_thenEveryApiIsCalledThere(String line) {
+        // the environment names no service URL: only --url can lead the CLI to the stub
+        Run run = StubApi.run(root, Map.of("UPDRAFT_TOKEN", "stub-token"),
+                line.replace("U", stub.url()).replace("R", RELEASE).split(" "));
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(stub.requests()).isNotEmpty();
     }
 }
