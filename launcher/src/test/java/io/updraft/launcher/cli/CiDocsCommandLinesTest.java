@@ -41,6 +41,17 @@ class CiDocsCommandLinesTest {
     }
 
     @Test
+    void everyCommandLineOfTheTopReadmesCiFlowParses() throws IOException {
+        List<List<String>> lines = CiCommandLines.in(repositoryRoot().resolve("README.md"));
+        assertThat(lines.stream().map(l -> String.join(" ", l)))
+                .anyMatch(l -> l.contains("release publish")).anyMatch(l -> l.contains("rollout create"))
+                .anyMatch(l -> l.contains("--rollback-rule")).anyMatch(l -> l.contains("rollout history"));
+        for (List<String> args : lines) {
+            assertParses("README.md", args);
+        }
+    }
+
+    @Test
     void theCiDocsListEveryExitCodeOfRolloutWatch() throws IOException {
         String readme = Files.readString(CI.resolve("README.md"));
         for (String code : WATCH_CODES) {
