@@ -1,7 +1,13 @@
 package io.updraft.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.launcher.LocalStack;
+import io.updraft.launcher.UpdraftApi;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** One broker, one PostgreSQL and the four packaged services for the whole test JVM. */
@@ -20,6 +26,25 @@ final class EndToEndStack {
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "e2e-stack-stop"));
         }
         return stack;
+    }
+
+    /**
+     * Creates the rollout as soon as rollout-service knows its release (it learns of a release from Kafka, so a
+     * create right after the publish may answer 422 for a moment): @return its id
+     */
+    static String createRollout(UpdraftApi api, ObjectNode body, Duration atMost) {
+        return await("rollout created").atMost(atMost).pollInterval(Duration.ofMillis(300)).until(() -> {
+            HttpResponse<String> response = api.tryCreateRollout(body);
+            return response.statusCode() == 201 ? UpdraftApi.parse(response.body()).path("id").asText() : null;
+        }, id -> id != null);
+    }
+
+    /** What a CI job exports for the CLI against this stack: the service URLs and an admin token. */
+    static Map<String, String> cliEnvironment(LocalStack stack) {
+        return Map.of("UPDRAFT_TOKEN", stack.adminToken(),
+                "UPDRAFT_RELEASE_URL", stack.service("release-service").url(),
+                "UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url(),
+                "UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url());
     }
 
     private EndToEndStack() {

@@ -62,20 +62,12 @@ class FieldRollbackIT {
                     .put("releaseId", release.path("id").asText()).put("soakTime", "PT3S");
             body.putObject("target").put("fleet", PREFIX);
             body.putArray("waves").add(50).add(100);
-            String rolloutId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> {
-                        var response = api.tryCreateRollout(body); // the service's default rollback policy
-                        return response.statusCode() == 201 ? UpdraftApi.parse(response.body()).path("id").asText()
-                                : null;
-                    }, id -> id != null);
+            String rolloutId = EndToEndStack.createRollout(api, body, Duration.ofSeconds(30));
 
             // when a CI job gates on it
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            Map<String, String> env = Map.of("UPDRAFT_TOKEN", stack.adminToken(),
-                    "UPDRAFT_RELEASE_URL", stack.service("release-service").url(),
-                    "UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url(),
-                    "UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url());
+            Map<String, String> env = EndToEndStack.cliEnvironment(stack);
             int status = UpdraftCli.execute(Path.of("target"), env, new PrintWriter(out, true),
                     new PrintWriter(err, true), "rollout", "watch", rolloutId, "--interval", "PT0.5S", "--timeout",
                     "PT4M");

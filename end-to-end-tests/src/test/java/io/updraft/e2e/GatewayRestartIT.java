@@ -47,11 +47,7 @@ class GatewayRestartIT {
                 .put("releaseId", release.path("id").asText()).put("soakTime", "PT1S");
         rollout.putObject("target").put("fleet", fleet);
         rollout.putArray("waves").add(100);
-        String rolloutId = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .until(() -> {
-                    HttpResponse<String> created = api.tryCreateRollout(rollout);
-                    return created.statusCode() == 201 ? UpdraftApi.parse(created.body()).path("id").asText() : null;
-                }, id -> id != null);
+        String rolloutId = EndToEndStack.createRollout(api, rollout, Duration.ofSeconds(60));
         String deploymentHref = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
                 .until(() -> poll(stack, deviceId).path("_links").path("deploymentBase").path("href").asText(null),
                         href -> href != null);

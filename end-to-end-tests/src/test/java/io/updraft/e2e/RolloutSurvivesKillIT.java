@@ -43,12 +43,7 @@ class RolloutSurvivesKillIT {
                     .put("soakTime", "PT1S");
             body.putObject("target").put("fleet", PREFIX);
             body.putArray("waves").add(25).add(50).add(100);
-            String rolloutId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> {
-                        var response = api.tryCreateRollout(body);
-                        return response.statusCode() == 201 ? UpdraftApi.parse(response.body()).path("id").asText()
-                                : null;
-                    }, id -> id != null);
+            String rolloutId = EndToEndStack.createRollout(api, body, Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> !"PENDING".equals(api.rollout(rolloutId).path("waves").path(1).path("state").asText()));
             ServiceProcess rolloutService = stack.service("rollout-service");

@@ -52,12 +52,7 @@ class RolloutTwoInstancesIT {
                     .put("canaryPerCohort", 0);
             body.putObject("target").put("fleet", PREFIX);
             body.putArray("waves").add(20).add(50).add(100);
-            String rolloutId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> {
-                        var response = other.tryCreateRollout(body);
-                        return response.statusCode() == 201 ? UpdraftApi.parse(response.body()).path("id").asText()
-                                : null;
-                    }, id -> id != null);
+            String rolloutId = EndToEndStack.createRollout(other, body, Duration.ofSeconds(30));
             // and the first instance is killed with SIGKILL once wave 2 has started, then started again
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
                     .until(() -> !"PENDING".equals(other.rollout(rolloutId).path("waves").path(1).path("state").asText()));

@@ -54,20 +54,12 @@ class RolloutWatchThroughRestartIT {
                     .put("releaseId", release.path("id").asText()).put("soakTime", "PT2S");
             body.putObject("target").put("fleet", PREFIX);
             body.putArray("waves").add(25).add(50).add(100);
-            String rolloutId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> {
-                        var response = api.tryCreateRollout(body);
-                        return response.statusCode() == 201 ? UpdraftApi.parse(response.body()).path("id").asText()
-                                : null;
-                    }, id -> id != null);
+            String rolloutId = EndToEndStack.createRollout(api, body, Duration.ofSeconds(30));
 
             // and a CI job watching it, by its name, as docs/ci does
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            Map<String, String> env = Map.of("UPDRAFT_TOKEN", stack.adminToken(),
-                    "UPDRAFT_RELEASE_URL", stack.service("release-service").url(),
-                    "UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url(),
-                    "UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url());
+            Map<String, String> env = EndToEndStack.cliEnvironment(stack);
             CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(() -> UpdraftCli.execute(
                     Path.of("target"), env, new PrintWriter(out, true), new PrintWriter(err, true), "rollout",
                     "watch", "watch through a restart", "--interval", "PT0.5S", "--retry-for", "PT3M", "--timeout",

@@ -75,10 +75,7 @@ class SwupdateAgentIT {
         ObjectNode policy = body.putObject("rollbackPolicy");
         policy.putObject("failedInstalls").put("off", true);
         policy.putObject("bootFailures").put("count", 1);
-        String rolloutId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            var response = api.tryCreateRollout(body);
-            return response.statusCode() == 201 ? UpdraftApi.parse(response.body()).path("id").asText() : null;
-        }, id -> id != null);
+        String rolloutId = EndToEndStack.createRollout(api, body, Duration.ofSeconds(30));
 
         // when SWUpdate runs for the first device: it downloads, verifies and installs the image
         Agent agent = swupdate(stack, work, first, firstToken, null);
