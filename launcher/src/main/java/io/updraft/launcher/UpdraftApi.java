@@ -146,8 +146,21 @@ public final class UpdraftApi {
         return post(releaseUrl + "/api/v1/releases/" + encode(id) + "/revoke", reasonBody(reason));
     }
 
+    /** The first page of {@code GET /api/v1/rollouts} (newest first, 100). */
     public JsonNode rollouts() {
-        return expect(authorized(rolloutUrl + "/api/v1/rollouts").GET().build(), 200);
+        return rolloutsPage("").items();
+    }
+
+    /**
+     * {@code GET /api/v1/rollouts?…}: the body is the array of rollouts, newest first; when more remain, the
+     * {@code Next-Cursor} header is the cursor of the next page.
+     */
+    public Page rolloutsPage(String query) {
+        HttpRequest request = authorized(rolloutUrl + "/api/v1/rollouts" + (query.isEmpty() ? "" : "?" + query)).GET()
+                .build();
+        HttpResponse<String> response = send(request);
+        JsonNode rollouts = expect(request, response, 200);
+        return new Page(rollouts, response.headers().firstValue("Next-Cursor").orElse(null));
     }
 
     public JsonNode pauseRollout(String id, String reason) {

@@ -3,6 +3,8 @@ package io.updraft.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.launcher.UpdraftApi;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,21 +26,18 @@ final class RolloutCommands {
             "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
 
     /**
-     * A rollout id, or the id of the one rollout with that name (looked up in {@code GET /api/v1/rollouts}, which has
-     * no name filter). Two rollouts of that name are a usage error listing their ids; none is a 404.
+     * A rollout id, or the id of the one rollout with that name (asked of {@code GET /api/v1/rollouts?name=}, so
+     * however many rollouts there are). Two rollouts of that name are a usage error listing their ids; none is a 404.
      */
     static String resolveId(UpdraftApi api, String reference) {
         if (UUID_SHAPE.matcher(reference).matches()) {
-            return reference; // the service makes ids of this shape: no need to list every rollout
+            return reference; // the service makes ids of this shape: no need to ask for a name
         }
         List<String> named = new ArrayList<>();
-        for (JsonNode rollout : api.rollouts()) {
-            String id = rollout.path("id").asText();
-            if (reference.equals(id)) {
-                return id;
-            }
-            if (reference.equals(rollout.path("name").asText())) {
-                named.add(id);
+        String query = "name=" + URLEncoder.encode(reference, StandardCharsets.UTF_8) + "&limit=10";
+        for (JsonNode rollout : api.rolloutsPage(query).items()) {
+            if (reference.equals(rollout.path("name").asText())) { // the API filters; a proxy that drops it must not
+                named.add(rollout.path("id").asText());
             }
         }
         if (named.isEmpty()) {
@@ -104,20 +103,54 @@ final class RolloutCommands {
         }
     }
 
-    @Command(name = "list", description = "Rollouts, newest first.")
+    @Command(name = "list", description = "Rollouts, newest first, a page at a time (--all for every one).")
     static final class ListRollouts implements Callable<Integer> {
+        private static final List<String> HEADER = List.of("ID", "NAME", "VERSION", "STATE", "WAVE", "CREATED");
+
         @Spec
         CommandSpec spec;
+        @Option(names = "--name", description = "only rollouts of this name")
+        String name;
+        @Option(names = "--limit", defaultValue = "100", description = "rollouts per page (default 100, at most 1000)")
+        int limit;
+        @Mixin
+        CursorOptions paging;
 
         @Override
         public Integer call() {
-            JsonNode rollouts = UpdraftCli.of(spec).api().rollouts();
+            UpdraftApi api = UpdraftCli.of(spec).api();
             Printer printer = UpdraftCli.of(spec).printer(spec);
-            printer.list(rollouts, rollouts, List.of("ID", "NAME", "VERSION", "STATE", "WAVE", "CREATED"),
-                    r -> List.of(r.path("id").asText(), r.path("name").asText(), r.path("version").asText(),
-                            r.path("state").asText(), r.path("currentWave").asText() + "/" + r.path("waves").size(),
-                            Printer.text(r, "createdAt")));
+            if (paging.all) {
+                Printer.Rows rows = printer.new Rows(HEADER, ListRollouts::row);
+                paging.pages(cursor -> api.rolloutsPage(query(cursor)), page -> rows.add(page.items()));
+                rows.close();
+                if (!printer.json()) {
+                    printer.line(rows.count() + " rollouts");
+                }
+                return 0;
+            }
+            UpdraftApi.Page page = api.rolloutsPage(query(paging.cursor));
+            if (printer.list(page.items(), page.items(), HEADER, ListRollouts::row) && page.nextCursor() != null) {
+                printer.line("more: --cursor " + page.nextCursor() + " (or --all for every page)");
+            }
             return 0;
+        }
+
+        private String query(String cursor) {
+            StringBuilder query = new StringBuilder("limit=" + limit);
+            if (name != null) {
+                query.append("&name=").append(URLEncoder.encode(name, StandardCharsets.UTF_8));
+            }
+            if (cursor != null) {
+                query.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+            }
+            return query.toString();
+        }
+
+        private static List<String> row(JsonNode r) {
+            return List.of(r.path("id").asText(), r.path("name").asText(), r.path("version").asText(),
+                    r.path("state").asText(), r.path("currentWave").asText() + "/" + r.path("waves").size(),
+                    Printer.text(r, "createdAt"));
         }
     }
 

@@ -153,6 +153,9 @@ class RolloutWatchTest {
 
         assertThat(run.status()).as(run.err()).isEqualTo(WatchVerdict.COMPLETED);
         assertThat(stub.requestsTo(PATH)).isEqualTo(1);
+        // the name is asked of the API, so a rollout past the first page of the list is found too
+        assertThat(stub.requests()).extracting(StubApi.Request::uri)
+                .contains("/api/v1/rollouts?name=gw-firmware+1.2.0&limit=10");
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.updraft.rollout.repository;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 @ApplicationScoped
@@ -106,7 +109,23 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
                 .getResultList();
     }
 
-    public List<Rollout> newestFirst() {
-        return find("order by createdAt desc").list();
+    /**
+     * Newest first (ties by id, descending), optionally of one name, after the rollout {@code (afterCreatedAt,
+     * afterId)} when given: a keyset page that costs the same on any page.
+     */
+    public List<Rollout> newestFirst(String name, Instant afterCreatedAt, String afterId, int limit) {
+        StringBuilder query = new StringBuilder("from Rollout r where 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (name != null) {
+            query.append(" and r.name = :name");
+            params.put("name", name);
+        }
+        if (afterCreatedAt != null) {
+            query.append(" and (r.createdAt < :at or (r.createdAt = :at and r.id < :id))");
+            params.put("at", afterCreatedAt);
+            params.put("id", afterId);
+        }
+        query.append(" order by r.createdAt desc, r.id desc");
+        return find(query.toString(), params).page(0, limit).list();
     }
 }

@@ -8,25 +8,35 @@ import io.updraft.rollout.service.CohortRollback;
 import io.updraft.rollout.service.RolloutControls;
 import io.updraft.rollout.service.RolloutCreation;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.validation.Identifier;
+import io.updraft.support.validation.SafeText;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import io.updraft.support.validation.Identifier;
-import io.updraft.support.validation.SafeText;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/api/v1/rollouts")
 @Produces(MediaType.APPLICATION_JSON)
@@ -62,10 +72,55 @@ public class RolloutResource {
         return RolloutPreview.of(creation.preview(request), creation.approvals(request));
     }
 
+    /**
+     * Newest first, optionally of one name; pages past any size: while more remain, the {@code Next-Cursor} header is
+     * what to send as {@code cursor} (with the same name) for the next page. The body is the array it always was.
+     */
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
-    public List<RolloutView> list() {
-        return rollouts.newestFirst().stream().map(views::of).toList();
+    public RestResponse<List<RolloutView>> list(@QueryParam("name") @SafeText(max = 200) String name,
+            @QueryParam("limit") @DefaultValue("100") @Min(1)
+            @Max(1000) int limit,
+            @QueryParam("cursor") @Size(max = 200) String cursor) {
+        HistoryView.Cursor after = RolloutCursor.decode(cursor);
+        List<Rollout> page = rollouts.newestFirst(name, after.at(), after.key(), limit + 1);
+        List<RolloutView> shown = page.stream().limit(limit).map(views::of).toList();
+        if (page.size() <= limit) {
+            return RestResponse.ok(shown);
+        }
+        Rollout last = page.get(limit - 1);
+        return RestResponse.ResponseBuilder.ok(shown).header(NEXT_CURSOR, RolloutCursor.encode(last)).build();
+    }
+
+    /** The header that carries the cursor of the next page of {@code GET /api/v1/rollouts}. */
+    public static final String NEXT_CURSOR = "Next-Cursor";
+
+    /** Where a page of rollouts ended: the last one's creation time and id, opaque to clients. */
+    static final class RolloutCursor {
+        private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@+-]{1,64}");
+
+        static String encode(Rollout last) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (last.createdAt + "|" + last.id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The start for none; a 400 for anything this API did not hand out. */
+        static HistoryView.Cursor decode(String cursor) {
+            if (cursor == null || cursor.isEmpty()) {
+                return HistoryView.Cursor.START;
+            }
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor),
+                        StandardCharsets.UTF_8).split("\\|", 2);
+                if (parts.length == 2 && ID.matcher(parts[1]).matches()) {
+                    return new HistoryView.Cursor(Instant.parse(parts[0]), parts[1]);
+                }
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                // falls through to the 400
+            }
+            throw ProblemException.badRequest("cursor is not one this API handed out (pass the Next-Cursor of a"
+                    + " previous page as it is)");
+        }
     }
 
     @GET
@@ -106,9 +161,9 @@ public class RolloutResource {
     @Path("{id}/history")
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public HistoryView history(@PathParam("id") @Identifier(max = 64) String id,
-            @QueryParam("cursor") @jakarta.validation.constraints.Size(max = 200) String cursor,
-            @QueryParam("limit") @jakarta.ws.rs.DefaultValue("200") @jakarta.validation.constraints.Min(1)
-            @jakarta.validation.constraints.Max(HistoryView.MAX_LIMIT) int limit) {
+            @QueryParam("cursor") @Size(max = 200) String cursor,
+            @QueryParam("limit") @DefaultValue("200") @Min(1)
+            @Max(HistoryView.MAX_LIMIT) int limit) {
         HistoryView.Cursor after = HistoryView.Cursor.decode(cursor);
         existing(id);
         return HistoryView.of(history.rollout(id, after.at(), after.key(), limit + 1), limit);
