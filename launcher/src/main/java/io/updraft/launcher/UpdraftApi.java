@@ -146,11 +146,6 @@ public final class UpdraftApi {
         return post(releaseUrl + "/api/v1/releases/" + encode(id) + "/revoke", reasonBody(reason));
     }
 
-    /** The first page of {@code GET /api/v1/rollouts} (newest first, 100). */
-    public JsonNode rollouts() {
-        return rolloutsPage("").items();
-    }
-
     /**
      * {@code GET /api/v1/rollouts?…}: the body is the array of rollouts, newest first; when more remain, the
      * {@code Next-Cursor} header is the cursor of the next page.
