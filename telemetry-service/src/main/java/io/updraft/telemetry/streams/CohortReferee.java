@@ -60,7 +60,7 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
         CohortPolicy policy = signal.policy() != null ? signal.policy()
                 : start.policy() == null ? settings.defaults() : start.policy();
         Figures delta = deltaOf(signal, policy);
-        CohortState state = start.with(signal, delta);
+        CohortState state = start.with(signal, delta, at);
         addToWindow(signal, delta, at);
         if (!state.decided()) {
             state = judge(state, signal, at);

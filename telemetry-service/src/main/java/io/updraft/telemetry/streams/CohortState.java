@@ -34,8 +34,12 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
         return runs.getOrDefault(rule, RuleRun.NEW);
     }
 
-    /** @param delta what the signal adds to the cohort's figures, as the referee counted it by the policy */
-    public CohortState with(CohortSignal signal, Figures delta) {
+    /**
+     * @param delta what the signal adds to the cohort's figures, as the referee counted it by the policy
+     * @param at the signal's timestamp: signals of several devices arrive out of timestamp order, so the cohort's
+     *        first signal ({@code since}, where a window of "all of it" starts) is the earliest seen, not the first
+     */
+    public CohortState with(CohortSignal signal, Figures delta, long at) {
         CohortPolicy newPolicy = signal.policy() != null ? signal.policy() : policy;
         Figures newBaseline = signal.kind() == CohortSignal.Kind.BASELINE
                 ? baseline.plus(new Figures(0, 0, signal.baselineReports(), 0, 0, 0, signal.baselineCrashes(), 0, 0,
@@ -44,7 +48,7 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
         int wave = signal.wave() > 0 ? signal.wave() : lastWave;
         String release = signal.release() != null ? signal.release() : lastRelease;
         return new CohortState(rolloutId, cohort, newPolicy, totals.plus(delta), newBaseline, runs, decision, wave,
-                release, since);
+                release, Math.min(since, at));
     }
 
     public CohortState withRun(PolicyRule rule, RuleRun run) {

@@ -62,8 +62,8 @@ class CompactSerdeTest {
     @Test
     void given_a_decided_cohort_with_rule_runs_when_written_and_read_then_it_is_the_same() {
         CohortState state = CohortState.start("rollout-1", "gw-200:1.0", 1_700_000_000_000L)
-                .with(CohortSignal.policy("rollout-1", "gw-200:1.0", POLICY), Figures.NONE)
-                .with(CohortSignal.health("rollout-1", "gw-200:1.0", 2, "1.2.0", FIGURES), FIGURES)
+                .with(CohortSignal.policy("rollout-1", "gw-200:1.0", POLICY), Figures.NONE, 1_700_000_000_000L)
+                .with(CohortSignal.health("rollout-1", "gw-200:1.0", 2, "1.2.0", FIGURES), FIGURES, 1_700_000_000_100L)
                 .withRun(PolicyRule.CRASH_REGRESSION, new RuleRun(3, 2))
                 .decidedBecause("crash rate 1.00 per report >= 0.20");
 

@@ -132,6 +132,21 @@ class HealthTopologyTest {
     }
 
     @Test
+    void given_results_arriving_out_of_timestamp_order_when_judged_then_the_window_starts_at_the_earliest() {
+        Instant late = clock.plusSeconds(30);
+        // device-reports is partitioned by device: a later result can be processed before an earlier one
+        ActionFinished first = finished("d1", actionIds.incrementAndGet(), COHORT, Outcome.FAILURE, false);
+        reports.pipeInput(first.key(), EventJson.write(first), late);
+        install("d2", Outcome.FAILURE);
+        install("d3", Outcome.FAILURE);
+
+        assertThat(triggered()).singleElement().satisfies(t -> {
+            assertThat(t.evidence().windowStart()).isBeforeOrEqualTo(t.evidence().windowEnd());
+            assertThat(t.evidence().windowStart()).isBefore(late);
+        });
+    }
+
+    @Test
     void given_a_healthy_cohort_when_just_below_the_threshold_then_no_rollback() {
         install("d1", Outcome.SUCCESS);
         install("d2", Outcome.SUCCESS);
