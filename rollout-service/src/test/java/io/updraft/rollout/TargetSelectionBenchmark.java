@@ -46,7 +46,7 @@ class TargetSelectionBenchmark {
             statement.execute("create database " + database);
         }
         String url = stack.jdbcUrl(database);
-        Flyway.configure().dataSource(url, "postgres", "postgres").locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(url, "postgres", "postgres").locations("classpath:db/migration", "classpath:db/updraft-shared").load().migrate();
         try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
             try (Statement statement = connection.createStatement()) {
                 // the same table with the same indexes, but version_key a plain (null) column
