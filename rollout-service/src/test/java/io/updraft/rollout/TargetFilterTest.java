@@ -15,7 +15,7 @@ import io.updraft.events.HardwareCompatibility;
 import io.updraft.events.ReleaseEvent;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.filter.FilterParser;
-import io.updraft.rollout.filter.SemVer;
+import io.updraft.events.SemVer;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.updraft.release.repository;
 
+import io.updraft.events.SemVer;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;

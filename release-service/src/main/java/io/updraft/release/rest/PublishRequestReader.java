@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.release.domain.ArtifactHashes;
 import io.updraft.release.domain.HardwareTarget;
 import io.updraft.release.domain.ReleaseState;
-import io.updraft.release.domain.SemVer;
+import io.updraft.events.SemVer;
 import io.updraft.release.service.ReleaseDraft;
 import io.updraft.release.service.ReleaseDraft.DraftArtifact;
 import io.updraft.support.problem.ProblemException;

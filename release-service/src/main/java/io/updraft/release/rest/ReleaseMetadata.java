@@ -1,6 +1,6 @@
 package io.updraft.release.rest;
 
-import io.updraft.release.domain.SemVer;
+import io.updraft.events.SemVer;
 import io.updraft.support.validation.SafeText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

@@ -1,5 +1,6 @@
 package io.updraft.release.rest;
 
+import io.updraft.events.SemVer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -1,7 +1,7 @@
 package io.updraft.release.service;
 
 import io.updraft.release.domain.ReleaseState;
-import io.updraft.release.domain.SemVer;
+import io.updraft.events.SemVer;
 import io.updraft.release.mapping.ReleaseMapper;
 import io.updraft.release.repository.ArtifactRepository;
 import io.updraft.release.repository.ReleaseRepository;

@@ -1,5 +1,6 @@
 package io.updraft.release.rest;
 
+import io.updraft.events.SemVer;
 import static io.restassured.RestAssured.given;
 import static io.updraft.release.ReleaseFixtures.SIGNING_KEY;
 import static io.updraft.release.ReleaseFixtures.metadata;

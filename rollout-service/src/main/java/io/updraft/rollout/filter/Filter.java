@@ -1,5 +1,6 @@
 package io.updraft.rollout.filter;
 
+import io.updraft.events.SemVer;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,8 @@ public sealed interface Filter {
 
         @Override
         public boolean matches(Map<String, String> attributes, String installedVersion) {
-            boolean present = VERSION.equals(name) ? SemVer.isValid(installedVersion) : attributes.get(name) != null;
+            boolean present = VERSION.equals(name) ? SemVer.sortKey(installedVersion) != null
+                    : attributes.get(name) != null;
             if (!present) {
                 return false;
             }

@@ -1,5 +1,6 @@
 package io.updraft.rollout.filter;
 
+import io.updraft.events.SemVer;
 import io.updraft.rollout.filter.Filter.Literal;
 import io.updraft.rollout.filter.Filter.Operator;
 import io.updraft.rollout.filter.FilterLexer.Kind;
@@ -124,7 +125,7 @@ public final class FilterParser {
             throw unexpected(token, "a value: a \"string\" or a number");
         }
         next++;
-        if (Filter.VERSION.equals(name.text()) && !SemVer.isValid(token.text())) {
+        if (Filter.VERSION.equals(name.text()) && SemVer.sortKey(token.text()) == null) {
             throw new FilterSyntaxException(token.position(), "expected a SemVer 2.0 version such as \"2.0.0\" or"
                     + " \"2.1.0-rc.1\" to compare version with, found " + token.describe());
         }

@@ -1,5 +1,6 @@
 package io.updraft.rollout.filter;
 
+import io.updraft.events.SemVer;
 import io.updraft.rollout.filter.Filter.Literal;
 import io.updraft.rollout.filter.Filter.Operator;
 import java.util.List;

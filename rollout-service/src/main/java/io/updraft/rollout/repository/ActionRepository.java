@@ -1,5 +1,6 @@
 package io.updraft.rollout.repository;
 
+import io.updraft.support.persistence.SqlValues;
 import io.updraft.rollout.domain.ActionState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -128,8 +129,8 @@ public class ActionRepository {
                 group by wave, state""")
                 .setParameter(1, rolloutId).getResultList();
         Map<Integer, Map<ActionState, Long>> counts = new HashMap<>();
-        rows.forEach(row -> counts.computeIfAbsent(Columns.integer(row[0]), wave -> new EnumMap<>(ActionState.class))
-                .put(ActionState.valueOf(Columns.text(row[1])), Columns.number(row[2])));
+        rows.forEach(row -> counts.computeIfAbsent(SqlValues.integer(row[0]), wave -> new EnumMap<>(ActionState.class))
+                .put(ActionState.valueOf(SqlValues.text(row[1])), SqlValues.number(row[2])));
         return counts;
     }
 
@@ -139,16 +140,16 @@ public class ActionRepository {
                 "select state, count(*) from device_action where rollout_id = ?1 and rollback group by state")
                 .setParameter(1, rolloutId).getResultList();
         Map<ActionState, Long> counts = new EnumMap<>(ActionState.class);
-        rows.forEach(row -> counts.put(ActionState.valueOf(Columns.text(row[0])), Columns.number(row[1])));
+        rows.forEach(row -> counts.put(ActionState.valueOf(SqlValues.text(row[0])), SqlValues.number(row[1])));
         return counts;
     }
 
     @SuppressWarnings("unchecked")
     private static List<DeviceAction> actions(Query query) {
         return ((List<Object[]>) query.getResultList()).stream()
-                .map(row -> new DeviceAction(Columns.number(row[0]), Columns.text(row[1]), Columns.text(row[2]),
-                        Columns.integer(row[3]), Columns.text(row[4]), Columns.text(row[5]), Columns.text(row[6]),
-                        Columns.flag(row[7]), ActionState.valueOf(Columns.text(row[8]))))
+                .map(row -> new DeviceAction(SqlValues.number(row[0]), SqlValues.text(row[1]), SqlValues.text(row[2]),
+                        SqlValues.integer(row[3]), SqlValues.text(row[4]), SqlValues.text(row[5]), SqlValues.text(row[6]),
+                        SqlValues.flag(row[7]), ActionState.valueOf(SqlValues.text(row[8]))))
                 .toList();
     }
 }

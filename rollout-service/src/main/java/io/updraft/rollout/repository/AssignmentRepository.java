@@ -1,5 +1,6 @@
 package io.updraft.rollout.repository;
 
+import io.updraft.support.persistence.SqlValues;
 import io.updraft.rollout.domain.RolloutPlan;
 import io.updraft.rollout.domain.WaveGroup;
 import io.updraft.rollout.domain.WaveSchedule;
@@ -37,7 +38,7 @@ public class AssignmentRepository {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = params.applyTo(entityManager.createNativeQuery(sql)).getResultList();
         return rows.stream()
-                .map(row -> new HardwareCount(Columns.text(row[0]), Columns.text(row[1]), Columns.number(row[2])))
+                .map(row -> new HardwareCount(SqlValues.text(row[0]), SqlValues.text(row[1]), SqlValues.number(row[2])))
                 .toList();
     }
 
@@ -197,12 +198,12 @@ public class AssignmentRepository {
         long targetSet = 0;
         long grouped = 0;
         for (Object[] row : rows) {
-            int wave = Columns.integer(row[0]);
-            int devices = Columns.integer(row[2]);
+            int wave = SqlValues.integer(row[0]);
+            int devices = SqlValues.integer(row[2]);
             if (wave == 0) {
                 targetSet += devices;
             } else {
-                taken.computeIfAbsent(Columns.text(row[1]), s -> new int[groups.count()])[wave - 1] = devices;
+                taken.computeIfAbsent(SqlValues.text(row[1]), s -> new int[groups.count()])[wave - 1] = devices;
                 grouped += devices;
             }
         }
@@ -225,8 +226,8 @@ public class AssignmentRepository {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = params.applyTo(entityManager.createNativeQuery(sql)).getResultList();
         Map<String, int[]> taken = new TreeMap<>();
-        rows.forEach(row -> taken.computeIfAbsent(Columns.text(row[1]), s -> new int[groups])[Columns.integer(row[0]) - 1]
-                = Columns.integer(row[2]));
+        rows.forEach(row -> taken.computeIfAbsent(SqlValues.text(row[1]), s -> new int[groups])[SqlValues.integer(row[0]) - 1]
+                = SqlValues.integer(row[2]));
         return taken;
     }
 
@@ -248,7 +249,7 @@ public class AssignmentRepository {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = params.applyTo(entityManager.createNativeQuery(sql)).getResultList();
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        rows.forEach(row -> sizes.put(Columns.text(row[0]), Columns.integer(row[1])));
+        rows.forEach(row -> sizes.put(SqlValues.text(row[0]), SqlValues.integer(row[1])));
         return sizes;
     }
 }

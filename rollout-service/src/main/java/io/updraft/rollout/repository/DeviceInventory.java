@@ -1,5 +1,6 @@
 package io.updraft.rollout.repository;
 
+import io.updraft.support.persistence.SqlValues;
 import io.updraft.rollout.filter.FilterSql;
 import io.updraft.rollout.mapping.JsonColumns;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -190,7 +191,7 @@ public class DeviceInventory {
                 + " order by d.device_id limit " + size + " offset " + (long) page * size));
         @SuppressWarnings("unchecked")
         List<Object[]> rows = select.getResultList();
-        return new Page(rows.stream().map(DeviceInventory::device).toList(), Columns.number(count.getSingleResult()));
+        return new Page(rows.stream().map(DeviceInventory::device).toList(), SqlValues.number(count.getSingleResult()));
     }
 
     /** Devices after a device id, in device id order, and whether more follow. */
@@ -233,8 +234,8 @@ public class DeviceInventory {
     }
 
     private static InventoryDevice device(Object[] row) {
-        return new InventoryDevice(Columns.text(row[0]), JsonColumns.attributes(Columns.text(row[1])),
-                Columns.text(row[2]), Columns.text(row[3]), Columns.text(row[4]), Columns.text(row[5]),
-                Columns.instant(row[6]));
+        return new InventoryDevice(SqlValues.text(row[0]), JsonColumns.attributes(SqlValues.text(row[1])),
+                SqlValues.text(row[2]), SqlValues.text(row[3]), SqlValues.text(row[4]), SqlValues.text(row[5]),
+                SqlValues.instant(row[6]));
     }
 }

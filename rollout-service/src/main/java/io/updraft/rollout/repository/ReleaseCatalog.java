@@ -1,5 +1,6 @@
 package io.updraft.rollout.repository;
 
+import io.updraft.support.persistence.SqlValues;
 import io.updraft.events.ReleaseEvent.ReleasePublished;
 import io.updraft.rollout.mapping.JsonColumns;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,8 +47,8 @@ public class ReleaseCatalog {
                 from release where release_id = ?1""")
                 .setParameter(1, releaseId)
                 .getResultList();
-        return rows.stream().findFirst().map(row -> new CatalogRelease(Columns.text(row[0]), Columns.text(row[1]),
-                Columns.text(row[2]), JsonColumns.artifacts(Columns.text(row[3])),
-                JsonColumns.hardware(Columns.text(row[4])), Columns.flag(row[5])));
+        return rows.stream().findFirst().map(row -> new CatalogRelease(SqlValues.text(row[0]), SqlValues.text(row[1]),
+                SqlValues.text(row[2]), JsonColumns.artifacts(SqlValues.text(row[3])),
+                JsonColumns.hardware(SqlValues.text(row[4])), SqlValues.flag(row[5])));
     }
 }

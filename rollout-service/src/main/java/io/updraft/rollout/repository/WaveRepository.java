@@ -1,5 +1,6 @@
 package io.updraft.rollout.repository;
 
+import io.updraft.support.persistence.SqlValues;
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.domain.CohortState;
 import io.updraft.rollout.domain.ErrorAction;
@@ -150,12 +151,12 @@ public class WaveRepository {
                        success_threshold, error_threshold, error_action
                 from rollout_wave where rollout_id = ?1 order by wave""")
                 .setParameter(1, rolloutId).getResultList();
-        return rows.stream().map(row -> new WaveRow(Columns.integer(row[0]), Columns.integer(row[1]),
-                Columns.integer(row[2]), WaveState.valueOf(Columns.text(row[3])), Columns.instant(row[4]),
-                Columns.flag(row[5]), Columns.flag(row[6]), Columns.text(row[7]), Columns.text(row[8]),
+        return rows.stream().map(row -> new WaveRow(SqlValues.integer(row[0]), SqlValues.integer(row[1]),
+                SqlValues.integer(row[2]), WaveState.valueOf(SqlValues.text(row[3])), SqlValues.instant(row[4]),
+                SqlValues.flag(row[5]), SqlValues.flag(row[6]), SqlValues.text(row[7]), SqlValues.text(row[8]),
                 row[9] == null ? null : ((Number) row[9]).doubleValue(),
                 row[10] == null ? null : ((Number) row[10]).doubleValue(),
-                row[11] == null ? null : ErrorAction.valueOf(Columns.text(row[11])))).toList();
+                row[11] == null ? null : ErrorAction.valueOf(SqlValues.text(row[11])))).toList();
     }
 
     public List<CohortRow> cohorts(String rolloutId) {
@@ -164,8 +165,8 @@ public class WaveRepository {
                 select cohort, device_count, state, rollback_reason, cast(rollback_evidence as text)
                 from rollout_cohort where rollout_id = ?1 order by cohort""")
                 .setParameter(1, rolloutId).getResultList();
-        return rows.stream().map(row -> new CohortRow(Columns.text(row[0]), Columns.integer(row[1]),
-                CohortState.valueOf(Columns.text(row[2])), Columns.text(row[3]), Columns.text(row[4]))).toList();
+        return rows.stream().map(row -> new CohortRow(SqlValues.text(row[0]), SqlValues.integer(row[1]),
+                CohortState.valueOf(SqlValues.text(row[2])), SqlValues.text(row[3]), SqlValues.text(row[4]))).toList();
     }
 
     /** Keeps telemetry's evidence with the cohort it rolled back. */
@@ -255,14 +256,14 @@ public class WaveRepository {
         List<WaveCohortActions> cells = new ArrayList<>();
         WaveCohortActions cell = null;
         for (Object[] row : rows) { // ordered: a cell's rows (one per action state) follow each other
-            int wave = Columns.integer(row[0]);
-            String cohort = Columns.text(row[1]);
+            int wave = SqlValues.integer(row[0]);
+            String cohort = SqlValues.text(row[1]);
             if (cell == null || cell.wave() != wave || !cell.cohort().equals(cohort)) {
-                cell = new WaveCohortActions(wave, cohort, Columns.number(row[2]), new EnumMap<>(ActionState.class));
+                cell = new WaveCohortActions(wave, cohort, SqlValues.number(row[2]), new EnumMap<>(ActionState.class));
                 cells.add(cell);
             }
             if (row[3] != null) {
-                cell.actions().put(ActionState.valueOf(Columns.text(row[3])), Columns.number(row[4]));
+                cell.actions().put(ActionState.valueOf(SqlValues.text(row[3])), SqlValues.number(row[4]));
             }
         }
         return cells;
@@ -281,7 +282,7 @@ public class WaveRepository {
                 from wave_cohort w join rollout_cohort c on c.rollout_id = w.rollout_id and c.cohort = w.cohort
                 where w.rollout_id = ?1 and w.wave = ?2 and c.state = 'ACTIVE'""")
                 .setParameter(1, rolloutId).setParameter(2, wave).getSingleResult();
-        return new WaveProgress(Columns.number(row[0]), Columns.number(row[1]), Columns.number(row[2]),
-                Columns.number(row[3]), Columns.number(row[4]));
+        return new WaveProgress(SqlValues.number(row[0]), SqlValues.number(row[1]), SqlValues.number(row[2]),
+                SqlValues.number(row[3]), SqlValues.number(row[4]));
     }
 }

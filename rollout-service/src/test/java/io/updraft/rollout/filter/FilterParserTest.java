@@ -1,5 +1,6 @@
 package io.updraft.rollout.filter;
 
+import io.updraft.events.SemVer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

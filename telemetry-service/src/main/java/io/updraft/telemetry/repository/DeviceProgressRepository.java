@@ -1,5 +1,6 @@
 package io.updraft.telemetry.repository;
 
+import io.updraft.support.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -1,5 +1,6 @@
 package io.updraft.telemetry.repository;
 
+import io.updraft.support.persistence.SqlValues;
 import io.updraft.events.FleetHealthEvent.CohortHealth;
 import io.updraft.events.FleetHealthEvent.HealthWindowClosed;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package io.updraft.telemetry.repository;
 
+import io.updraft.support.persistence.SqlValues;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.updraft.telemetry.domain.Rollout;
 import io.updraft.telemetry.domain.WindowDue;

@@ -1,32 +1,33 @@
-package io.updraft.rollout.repository;
+package io.updraft.support.persistence;
 
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 
-/** Reads native-query columns whatever Java type the driver and Hibernate chose for them. */
-final class Columns {
-    private Columns() {
+/** Reads native-query columns one way, whatever Java type the driver and Hibernate chose for them. */
+public final class SqlValues {
+    private SqlValues() {
     }
 
-    static String text(Object value) {
+    public static String text(Object value) {
         return value == null ? null : value.toString();
     }
 
-    static long number(Object value) {
+    /** A count or id; SQL null reads as 0. */
+    public static long number(Object value) {
         return value == null ? 0 : ((Number) value).longValue();
     }
 
-    static int integer(Object value) {
+    public static int integer(Object value) {
         return value == null ? 0 : ((Number) value).intValue();
     }
 
-    static boolean flag(Object value) {
+    public static boolean flag(Object value) {
         return value != null && (Boolean) value;
     }
 
-    static Instant instant(Object value) {
+    public static Instant instant(Object value) {
         if (value == null) {
             return null;
         }
