@@ -227,15 +227,15 @@ public final class UpdraftApi {
     }
 
     /** Like {@link #createRollout} but returns the status and body whatever they are. */
-    public HttpResponse<String> tryCreateRollout(ObjectNode body) {
+    public HttpResponse<String> tryCreateRollout(Object body) {
         return send(authorized(rolloutUrl + "/api/v1/rollouts").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+                .POST(HttpRequest.BodyPublishers.ofString(json(body))).build());
     }
 
     /** {@code POST /api/v1/rollouts/preview} (the plan {@link #createRollout} would make, nothing stored), as is. */
-    public HttpResponse<String> tryPreviewRollout(ObjectNode body) {
+    public HttpResponse<String> tryPreviewRollout(Object body) {
         return send(authorized(rolloutUrl + "/api/v1/rollouts/preview").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+                .POST(HttpRequest.BodyPublishers.ofString(json(body))).build());
     }
 
     public JsonNode rollout(String id) {
@@ -277,6 +277,20 @@ public final class UpdraftApi {
         } catch (IOException e) {
             throw new IllegalStateException("not JSON: " + json, e);
         }
+    }
+
+    /** A request body as JSON: a tree as it is, a typed body through Jackson. */
+    public static String json(Object body) {
+        try {
+            return body instanceof JsonNode tree ? tree.toString() : JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /** A typed body as the tree it is sent as. */
+    public static JsonNode tree(Object body) {
+        return JSON.valueToTree(body);
     }
 
     public static ObjectNode object() {

@@ -62,10 +62,7 @@ final class RolloutCommands {
         @Override
         public Integer call() throws InterruptedException {
             UpdraftApi api = UpdraftCli.of(spec).api();
-            ObjectNode body = rollout.body(api);
-            if (name != null) {
-                body.put("name", name);
-            }
+            RolloutRequest body = rollout.body(api).named(name);
             JsonNode created = rollout.send("POST /api/v1/rollouts", api::tryCreateRollout, body, 201);
             UpdraftCli.of(spec).printer(spec).result(created, "created rollout " + created.path("id").asText()
                     + " \"" + created.path("name").asText() + "\": " + summary(created));

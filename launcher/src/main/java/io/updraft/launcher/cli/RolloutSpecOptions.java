@@ -1,9 +1,19 @@
 package io.updraft.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.launcher.UpdraftApi;
+import io.updraft.launcher.cli.RolloutRequest.Criteria;
+import io.updraft.launcher.cli.RolloutRequest.Group;
+import io.updraft.launcher.cli.RolloutRequest.HealthGate;
+import io.updraft.launcher.cli.RolloutRequest.MaintenanceWindow;
+import io.updraft.launcher.cli.RolloutRequest.Percent;
+import io.updraft.launcher.cli.RolloutRequest.Ramp;
+import io.updraft.launcher.cli.RolloutRequest.RollbackPolicy;
+import io.updraft.launcher.cli.RolloutRequest.RolloutRate;
+import io.updraft.launcher.cli.RolloutRequest.RuleSettings;
+import io.updraft.launcher.cli.RolloutRequest.Wave;
+import io.updraft.launcher.cli.RolloutRequest.WaveOptions;
+import io.updraft.launcher.cli.RolloutRequest.WaveSpec;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -82,7 +93,7 @@ final class RolloutSpecOptions {
     @Option(names = "--health-gate", paramLabel = "BOUND=VALUE,…", converter = HealthGateConverter.class,
             description = "telemetry bounds per cohort while a wave runs and soaks, e.g. maxFailureRate=0.05,"
                     + "maxUnhealthyRatio=0.1,maxCrashesPerReport=0.2,minReports=20,requireWindow")
-    ObjectNode healthGate;
+    RolloutRequest.HealthGate healthGate;
     @Option(names = "--error-action", paramLabel = "pause|abort", converter = ErrorActionConverter.class,
             description = "what a soaked wave failing above its error threshold does to the rollout (service"
                     + " default pause)")
@@ -90,12 +101,12 @@ final class RolloutSpecOptions {
     @Option(names = "--wave", paramLabel = "PERCENT[:OPTION…]", converter = WaveConverter.class,
             description = "a cumulative percentage wave with its own options (repeat, in order; instead of --waves),"
                     + " e.g. 10:success=0.9:error=0.05:action=abort or 50:approval")
-    List<ObjectNode> waveSpecs = new ArrayList<>();
+    List<RolloutRequest.Wave> waveSpecs = new ArrayList<>();
     @Option(names = "--group", paramLabel = "NAME[:FILTER][:PERCENT%][:OPTION…]", converter = GroupConverter.class,
             description = "an explicit wave group (repeat, in order; instead of --waves/--wave): it takes PERCENT%%"
                     + " (default 100%%) of the devices matching FILTER (default all) that no earlier group took, e.g."
                     + " 'lab:region == \"lab\"', 'eu:region == \"eu\":50%%:approval', 'rest'")
-    List<ObjectNode> groups = new ArrayList<>();
+    List<RolloutRequest.Group> groups = new ArrayList<>();
     @Option(names = "--max-per-minute", paramLabel = "N", description = "installs sent per minute at most, per"
             + " wave (rolloutRate.maximumPerMinute; default: as fast as the broker takes them)")
     Integer maxPerMinute;
@@ -103,7 +114,7 @@ final class RolloutSpecOptions {
             description = "exponential rate per wave as AWS IoT Jobs: start at BASE/min, multiply by FACTOR (1.1-5)"
                     + " each time N more devices were notified (or succeeded), up to --max-per-minute;"
                     + " e.g. 50,2,notified=500")
-    ObjectNode ramp;
+    RolloutRequest.Ramp ramp;
     @Option(names = "--wait-for-release", defaultValue = "PT60S", description = "how long to retry while the"
             + " rollout-service has not yet heard of a just-published release (default PT60S)")
     Duration waitForRelease;
@@ -112,7 +123,7 @@ final class RolloutSpecOptions {
      * Sends the body and returns the answer; retries for {@code --wait-for-release} while the rollout-service answers
      * that the release is unknown — it learns of a release through Kafka, a moment after CI published it.
      */
-    JsonNode send(String what, Function<ObjectNode, HttpResponse<String>> call, ObjectNode body, int expected)
+    JsonNode send(String what, Function<Object, HttpResponse<String>> call, RolloutRequest body, int expected)
             throws InterruptedException {
         long deadline = System.nanoTime() + waitForRelease.toNanos();
         while (true) {
@@ -130,119 +141,58 @@ final class RolloutSpecOptions {
     }
 
     /** The {@code POST /api/v1/rollouts} (or {@code /preview}) body; only what was given, the service defaults the rest. */
-    ObjectNode body(UpdraftApi api) {
-        ObjectNode body = UpdraftApi.object().put("releaseId", ReleaseCommands.resolveId(api, release));
-        if (waves != null) {
-            ArrayNode array = body.putArray("waves");
-            waves.forEach(array::add);
-        }
-        if (!target.isEmpty()) {
-            ObjectNode t = body.putObject("target");
-            target.forEach(t::put);
-        }
-        if (filter != null) {
-            body.put("filter", filter);
-        }
-        if (approval != null) {
-            body.put("approval", approval.toUpperCase(Locale.ROOT));
-        }
-        if (canaryPerCohort != null) {
-            body.put("canaryPerCohort", canaryPerCohort);
-        }
-        if (!cohortBy.isEmpty()) {
-            ArrayNode array = body.putArray("cohortBy");
-            cohortBy.forEach(array::add);
-        }
-        if (soak != null) {
-            body.put("soakTime", soak);
-        }
-        if (errorThreshold != null) {
-            body.put("errorThreshold", errorThreshold);
-        }
-        if (successThreshold != null) {
-            body.put("successThreshold", successThreshold);
-        }
-        if (actionType != null) {
-            body.put("actionType", actionType.toUpperCase(Locale.ROOT));
-        }
-        if (errorMinSample != null) {
-            body.put("errorMinSample", errorMinSample);
-        }
-        if (rollbackFailureRate != null || rollbackMinSample != null || !rollbackRules.isEmpty()) {
-            ObjectNode policy = body.putObject("rollbackPolicy");
-            if (rollbackFailureRate != null) {
-                policy.put("failureRateThreshold", rollbackFailureRate);
-            }
-            if (rollbackMinSample != null) {
-                policy.put("minSampleSize", rollbackMinSample);
-            }
-            for (RollbackRule rule : rollbackRules) {
-                if (policy.has(rule.name())) {
-                    throw new IllegalArgumentException("--rollback-rule " + rule.name() + " is given twice");
-                }
-                policy.set(rule.name(), rule.fields());
-            }
-        }
-        if (startAt != null) {
-            body.put("startAt", startAt);
-        }
-        if (waveTimeout != null) {
-            body.put("waveTimeout", waveTimeout);
-        }
-        if (maintenanceWindow != null) {
-            String[] parts = maintenanceWindow.split(",", -1);
-            ObjectNode window = body.putObject("maintenanceWindow").put("schedule", parts[0].strip());
-            if (parts.length > 1) {
-                window.put("duration", parts[1].strip());
-            }
-            if (parts.length > 2) {
-                window.put("timezone", parts[2].strip());
-            }
-        }
-        if (actionDeadline != null) {
-            body.put("actionDeadline", actionDeadline);
-        }
-        if (retries != null) {
-            body.put("retries", retries);
-        }
-        if (dynamic) {
-            body.put("dynamic", true);
-        }
-        if (rollbackRelease != null) {
-            body.put("rollbackRelease", ReleaseCommands.resolveId(api, rollbackRelease));
-        }
-        if (healthGate != null) {
-            body.set("healthGate", healthGate);
-        }
-        if (!waveSpecs.isEmpty() || !groups.isEmpty()) {
-            if (waves != null || (!waveSpecs.isEmpty() && !groups.isEmpty())) {
-                throw new IllegalArgumentException("give the waves one way: --waves, --wave (repeated) or --group"
-                        + " (repeated)");
-            }
-            ArrayNode array = body.putArray("waves");
-            (groups.isEmpty() ? waveSpecs : groups).forEach(array::add);
-        }
-        if (maxPerMinute != null || ramp != null) {
-            ObjectNode rate = body.putObject("rolloutRate");
-            if (maxPerMinute != null) {
-                rate.put("maximumPerMinute", maxPerMinute);
-            }
-            if (ramp != null) {
-                rate.set("exponentialRate", ramp);
-            }
-        }
-        if (errorAction != null) {
-            body.put("errorAction", errorAction);
-        }
-        return body;
+    RolloutRequest body(UpdraftApi api) {
+        return new RolloutRequest(ReleaseCommands.resolveId(api, release), null, waves(),
+                target.isEmpty() ? null : new LinkedHashMap<>(target), filter,
+                approval == null ? null : approval.toUpperCase(Locale.ROOT), canaryPerCohort,
+                cohortBy.isEmpty() ? null : List.copyOf(cohortBy), soak, errorThreshold, successThreshold,
+                actionType == null ? null : actionType.toUpperCase(Locale.ROOT), errorMinSample, rollbackPolicy(),
+                startAt, waveTimeout, maintenanceWindow(), actionDeadline, retries, dynamic ? Boolean.TRUE : null,
+                rollbackRelease == null ? null : ReleaseCommands.resolveId(api, rollbackRelease), healthGate,
+                maxPerMinute == null && ramp == null ? null : new RolloutRate(maxPerMinute, ramp), errorAction);
     }
 
-    /**
-     * {@code --health-gate maxFailureRate=0.05,minReports=20,requireWindow} → the request's {@code healthGate} object;
-     * a bare {@code requireWindow} means true. An unknown bound or a value that is not a number is a usage error.
-     */
-    /** One {@code --rollback-rule}: the rule's name and its request object. */
-    record RollbackRule(String name, ObjectNode fields) {
+    private List<WaveSpec> waves() {
+        int ways = (waves == null ? 0 : 1) + (waveSpecs.isEmpty() ? 0 : 1) + (groups.isEmpty() ? 0 : 1);
+        if (ways > 1) {
+            throw new IllegalArgumentException("give the waves one way: --waves, --wave (repeated) or --group"
+                    + " (repeated)");
+        }
+        if (waves != null) {
+            return waves.stream().<WaveSpec>map(Percent::new).toList();
+        }
+        if (!waveSpecs.isEmpty()) {
+            return List.copyOf(waveSpecs);
+        }
+        return groups.isEmpty() ? null : List.copyOf(groups);
+    }
+
+    private RollbackPolicy rollbackPolicy() {
+        if (rollbackFailureRate == null && rollbackMinSample == null && rollbackRules.isEmpty()) {
+            return null;
+        }
+        Map<String, RuleSettings> rules = new LinkedHashMap<>();
+        for (RollbackRule rule : rollbackRules) {
+            if (rules.put(rule.name(), rule.settings()) != null) {
+                throw new IllegalArgumentException("--rollback-rule " + rule.name() + " is given twice");
+            }
+        }
+        return new RollbackPolicy(rollbackFailureRate, rollbackMinSample, rules.get("failedInstalls"),
+                rules.get("bootFailures"), rules.get("unhealthyDevices"), rules.get("silentDevices"),
+                rules.get("crashRegression"));
+    }
+
+    private MaintenanceWindow maintenanceWindow() {
+        if (maintenanceWindow == null) {
+            return null;
+        }
+        String[] parts = maintenanceWindow.split(",", -1);
+        return new MaintenanceWindow(parts[0].strip(), parts.length > 1 ? parts[1].strip() : null,
+                parts.length > 2 ? parts[2].strip() : null);
+    }
+
+    /** One {@code --rollback-rule}: the rule's name and its settings. */
+    record RollbackRule(String name, RuleSettings settings) {
     }
 
     /**
@@ -267,22 +217,22 @@ final class RolloutSpecOptions {
             List<String> keys = KEYS.get(name);
             if (keys == null) {
                 throw new TypeConversionException("unknown rollback rule '" + name + "' (known: "
-                        + String.join(", ", new java.util.TreeSet<>(KEYS.keySet())) + ")");
+                        + String.join(", ", new TreeSet<>(KEYS.keySet())) + ")");
             }
-            ObjectNode fields = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             String rest = colon < 0 ? "" : value.substring(colon + 1).strip();
             if (rest.equals("off")) {
                 if (name.equals("crashRegression")) {
                     throw new TypeConversionException("crashRegression cannot be switched off (it needs a baseline"
                             + " and is inconclusive without one)");
                 }
-                fields.put("off", true);
-                return new RollbackRule(name, fields);
+                return new RollbackRule(name, new RuleSettings(null, null, null, null, null, null, null, null, null,
+                        true));
             }
             if (rest.isEmpty()) {
                 throw new TypeConversionException(name + " needs KEY=VALUE pairs (" + String.join(", ", keys)
                         + ") or off, e.g. " + name + ":" + keys.get(0) + "=…");
             }
+            Map<String, Object> given = new LinkedHashMap<>();
             for (String pair : rest.split(",")) {
                 String[] kv = pair.split("=", 2);
                 String key = kv[0].strip();
@@ -293,50 +243,59 @@ final class RolloutSpecOptions {
                 if (kv.length < 2 || kv[1].isBlank()) {
                     throw new TypeConversionException(key + " needs a value, e.g. " + name + ":" + key + "=…");
                 }
-                String given = kv[1].strip();
-                try {
-                    if (DURATIONS.contains(key)) {
-                        fields.put(key, java.time.Duration.parse(given).toString());
-                    } else if (INTEGERS.contains(key)) {
-                        fields.put(key, Integer.parseInt(given));
-                    } else {
-                        fields.put(key, Double.parseDouble(given));
-                    }
-                } catch (RuntimeException e) {
-                    throw new TypeConversionException(name + ":" + key + " cannot be " + given
-                            + (DURATIONS.contains(key) ? " (an ISO-8601 duration such as PT10M)" : " (a number)"));
-                }
+                given.put(key, parse(name, key, kv[1].strip()));
             }
-            return new RollbackRule(name, fields);
+            return new RollbackRule(name, new RuleSettings((Double) given.get("rate"), (Integer) given.get("count"),
+                    (Integer) given.get("minSample"), (String) given.get("window"), (Integer) given.get("crashes"),
+                    (String) given.get("crashWindow"), (String) given.get("silence"), (Double) given.get("factor"),
+                    (Double) given.get("floor"), null));
+        }
+
+        private static Object parse(String name, String key, String given) {
+            try {
+                if (DURATIONS.contains(key)) {
+                    return Duration.parse(given).toString();
+                }
+                return INTEGERS.contains(key) ? (Object) Integer.parseInt(given) : (Object) Double.parseDouble(given);
+            } catch (RuntimeException e) {
+                throw new TypeConversionException(name + ":" + key + " cannot be " + given
+                        + (DURATIONS.contains(key) ? " (an ISO-8601 duration such as PT10M)" : " (a number)"));
+            }
         }
     }
 
-    static final class HealthGateConverter implements ITypeConverter<ObjectNode> {
+    /**
+     * {@code --health-gate maxFailureRate=0.05,minReports=20,requireWindow} → the request's {@code healthGate};
+     * a bare {@code requireWindow} means true. An unknown bound or a value that is not a number is a usage error.
+     */
+    static final class HealthGateConverter implements ITypeConverter<HealthGate> {
         private static final List<String> BOUNDS = List.of("maxFailureRate", "maxUnhealthyRatio",
                 "maxCrashesPerReport", "minReports", "requireWindow");
 
         @Override
-        public ObjectNode convert(String value) {
-            ObjectNode gate = UpdraftApi.object();
+        public HealthGate convert(String value) {
+            Map<String, Object> bounds = new LinkedHashMap<>();
             for (String part : value.split(",")) {
                 String[] pair = part.strip().split("=", 2);
                 String key = known(pair[0].strip());
                 String given = pair.length == 2 ? pair[1].strip() : null;
                 try {
                     if (key.equals("requireWindow")) {
-                        gate.put(key, given == null || parseFlag(given));
+                        bounds.put(key, given == null || parseFlag(given));
                     } else if (given == null) {
                         throw new TypeConversionException(key + " needs a value, e.g. " + key + "=0.05");
                     } else if (key.equals("minReports")) {
-                        gate.put(key, Integer.parseInt(given));
+                        bounds.put(key, Integer.parseInt(given));
                     } else {
-                        gate.put(key, Double.parseDouble(given));
+                        bounds.put(key, Double.parseDouble(given));
                     }
                 } catch (NumberFormatException e) {
                     throw new TypeConversionException(key + " must be a number, got " + given);
                 }
             }
-            return gate;
+            return new HealthGate((Double) bounds.get("maxFailureRate"), (Double) bounds.get("maxUnhealthyRatio"),
+                    (Double) bounds.get("maxCrashesPerReport"), (Integer) bounds.get("minReports"),
+                    (Boolean) bounds.get("requireWindow"));
         }
 
         private static String known(String name) {
@@ -362,34 +321,33 @@ final class RolloutSpecOptions {
      * "rateIncreaseCriteria": {"numberOfNotifiedThings": 500}}} ({@code succeeded=N}: numberOfSucceededThings); the
      * service checks the ranges and answers 400 naming the field.
      */
-    static final class RampConverter implements ITypeConverter<ObjectNode> {
+    static final class RampConverter implements ITypeConverter<Ramp> {
         @Override
-        public ObjectNode convert(String value) {
+        public Ramp convert(String value) {
             String[] parts = value.split(",");
             if (parts.length != 3) {
                 throw new TypeConversionException("--ramp takes BASE,FACTOR,notified=N or BASE,FACTOR,succeeded=N,"
                         + " e.g. 50,2,notified=500; got " + value);
             }
-            ObjectNode ramp = UpdraftApi.object();
             String[] step = parts[2].strip().split("=", 2);
             try {
-                ramp.put("baseRatePerMinute", Integer.parseInt(parts[0].strip()));
-                ramp.put("incrementFactor", Double.parseDouble(parts[1].strip()));
-                String criterion = switch (step[0].strip().toLowerCase(Locale.ROOT)) {
-                    case "notified" -> "numberOfNotifiedThings";
-                    case "succeeded" -> "numberOfSucceededThings";
-                    default -> throw new TypeConversionException("--ramp's third part is notified=N or succeeded=N,"
-                            + " got " + parts[2].strip());
-                };
+                int base = Integer.parseInt(parts[0].strip());
+                double factor = Double.parseDouble(parts[1].strip());
+                String criterion = step[0].strip().toLowerCase(Locale.ROOT);
+                if (!criterion.equals("notified") && !criterion.equals("succeeded")) {
+                    throw new TypeConversionException("--ramp's third part is notified=N or succeeded=N, got "
+                            + parts[2].strip());
+                }
                 if (step.length != 2) {
                     throw new TypeConversionException("--ramp's " + step[0].strip() + " needs a count, e.g. "
                             + step[0].strip() + "=500");
                 }
-                ramp.putObject("rateIncreaseCriteria").put(criterion, Integer.parseInt(step[1].strip()));
+                int count = Integer.parseInt(step[1].strip());
+                return new Ramp(base, factor, criterion.equals("notified") ? new Criteria(count, null)
+                        : new Criteria(null, count));
             } catch (NumberFormatException e) {
                 throw new TypeConversionException("--ramp takes numbers: BASE,FACTOR,notified=N; got " + value);
             }
-            return ramp;
         }
     }
 
@@ -406,107 +364,92 @@ final class RolloutSpecOptions {
     }
 
     /**
-     * {@code --wave PERCENT[:approval][:success=X][:error=Y][:action=pause|abort]} → a wave object, e.g.
+     * {@code --wave PERCENT[:approval][:success=X][:error=Y][:action=pause|abort]} → a wave, e.g.
      * {@code 10:success=0.9:error=0.05} → {@code {"percent":10,"successThreshold":0.9,"errorThreshold":0.05}}.
      */
-    static final class WaveConverter implements ITypeConverter<ObjectNode> {
+    static final class WaveConverter implements ITypeConverter<Wave> {
         @Override
-        public ObjectNode convert(String value) {
+        public Wave convert(String value) {
             String[] parts = value.split(":", -1);
-            ObjectNode wave = UpdraftApi.object();
             String percent = parts[0].strip();
             if (!percent.matches("\\d{1,3}%?")) {
                 throw new TypeConversionException("a wave starts with its cumulative percentage, e.g. 10 or"
                         + " 10:error=0.05; got '" + value + "'");
             }
-            wave.put("percent", Integer.parseInt(percent.replace("%", "")));
+            WaveOptions options = WaveOptions.NONE.withPercent(Integer.parseInt(percent.replace("%", "")));
             for (int i = 1; i < parts.length; i++) {
-                if (!waveOption(wave, parts[i].strip())) {
+                WaveOptions more = waveOption(options, parts[i].strip());
+                if (more == null) {
                     throw new TypeConversionException("unknown wave option '" + parts[i].strip() + "' (known:"
                             + " approval, success=X, error=X, action=pause|abort)");
                 }
+                options = more;
             }
-            return wave;
+            return new Wave(options.percent(), options.approval(), options.successThreshold(),
+                    options.errorThreshold(), options.errorAction());
         }
     }
 
     /**
-     * {@code --group NAME[:FILTER][:PERCENT%][:approval][:success=X][:error=Y][:action=pause|abort]} → a group object.
+     * {@code --group NAME[:FILTER][:PERCENT%][:approval][:success=X][:error=Y][:action=pause|abort]} → a group.
      * The name ends at the first ':'; options are read from the right end as long as the last ':'-separated part is
      * one ({@code 50%}, {@code approval}, {@code success=…}, {@code error=…}, {@code action=…}); what remains is the
      * filter (none: the group takes from every device no earlier group took). A filter's own ':' (inside a string)
      * never ends it with something that reads as an option, as a filter cannot end so.
      */
-    static final class GroupConverter implements ITypeConverter<ObjectNode> {
+    static final class GroupConverter implements ITypeConverter<Group> {
         @Override
-        public ObjectNode convert(String value) {
+        public Group convert(String value) {
             int colon = value.indexOf(':');
             String name = (colon < 0 ? value : value.substring(0, colon)).strip();
             if (name.isEmpty()) {
                 throw new TypeConversionException("a group needs a name: NAME[:FILTER][:PERCENT%][:OPTION…], e.g."
                         + " 'lab:region == \"lab\"'; got '" + value + "'");
             }
-            ObjectNode options = UpdraftApi.object();
+            WaveOptions options = WaveOptions.NONE;
             String rest = colon < 0 ? "" : value.substring(colon + 1);
             while (true) {
                 int last = rest.lastIndexOf(':');
                 String part = (last < 0 ? rest : rest.substring(last + 1)).strip();
-                if (part.matches("\\d{1,3}%")) {
-                    options.put("percent", Integer.parseInt(part.substring(0, part.length() - 1)));
-                } else if (part.isEmpty() || !waveOption(options, part)) {
+                WaveOptions more = part.matches("\\d{1,3}%")
+                        ? options.withPercent(Integer.parseInt(part.substring(0, part.length() - 1)))
+                        : part.isEmpty() ? null : waveOption(options, part);
+                if (more == null) {
                     break;
                 }
+                options = more;
                 rest = last < 0 ? "" : rest.substring(0, last);
             }
-            ObjectNode group = UpdraftApi.object().put("name", name);
-            if (!rest.isBlank()) {
-                group.put("filter", rest.strip());
-            }
-            // options were read right to left: keep the body in the documented order
-            for (String field : List.of("percent", "approval", "successThreshold", "errorThreshold", "errorAction")) {
-                if (options.has(field)) {
-                    group.set(field, options.get(field));
-                }
-            }
-            return group;
+            return new Group(name, rest.isBlank() ? null : rest.strip(), options.percent(), options.approval(),
+                    options.successThreshold(), options.errorThreshold(), options.errorAction());
         }
     }
 
-    /** Puts one wave option into {@code wave}; false if {@code option} is none. */
-    private static boolean waveOption(ObjectNode wave, String option) {
+    /** {@code options} with one more wave option, or null if {@code option} is none. */
+    private static WaveOptions waveOption(WaveOptions options, String option) {
         String lower = option.toLowerCase(Locale.ROOT);
         if (lower.equals("approval")) {
-            wave.put("approval", true);
-            return true;
+            return options.withApproval();
         }
         // "success == 1" (a filter) is no option: an option is KEY=VALUE with one '=' and no blank in VALUE
         if (!lower.matches("(success|error|action)\\s*=\\s*[^\\s=]+")) {
-            return false;
+            return null;
         }
         int equals = lower.indexOf('=');
         String key = lower.substring(0, equals).strip();
         String given = option.substring(equals + 1).strip();
-        switch (key) {
-            case "success", "error" -> {
-                double threshold;
-                try {
-                    threshold = Double.parseDouble(given);
-                } catch (NumberFormatException e) {
-                    throw new TypeConversionException(key + " takes a threshold between 0 and 1, got '" + given + "'");
-                }
-                if (!(threshold >= 0 && threshold <= 1)) {
-                    throw new TypeConversionException(key + " takes a threshold between 0 and 1, got '" + given + "'");
-                }
-                wave.put(key.equals("success") ? "successThreshold" : "errorThreshold", threshold);
-                return true;
-            }
-            case "action" -> {
-                wave.put("errorAction", new ErrorActionConverter().convert(given));
-                return true;
-            }
-            default -> {
-                return false;
-            }
+        if (key.equals("action")) {
+            return options.withAction(new ErrorActionConverter().convert(given));
         }
+        double threshold;
+        try {
+            threshold = Double.parseDouble(given);
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException(key + " takes a threshold between 0 and 1, got '" + given + "'");
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new TypeConversionException(key + " takes a threshold between 0 and 1, got '" + given + "'");
+        }
+        return key.equals("success") ? options.withSuccess(threshold) : options.withError(threshold);
     }
 }
