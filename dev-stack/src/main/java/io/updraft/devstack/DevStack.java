@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * A real Kafka broker and PostgreSQL server for development and tests, run in a child JVM ({@link StackProcess}).
@@ -37,12 +35,12 @@ public final class DevStack implements AutoCloseable {
 
     private static DevStack shared;
 
-    private final Process process;
+    private final JavaProcess process;
     private final Path dir;
     private final String kafkaBootstrap;
     private final int postgresPort;
 
-    private DevStack(Process process, Path dir, String kafkaBootstrap, int postgresPort) {
+    private DevStack(JavaProcess process, Path dir, String kafkaBootstrap, int postgresPort) {
         this.process = process;
         this.dir = dir;
         this.kafkaBootstrap = kafkaBootstrap;
@@ -93,26 +91,26 @@ public final class DevStack implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve("ready.properties"));
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(jvmOptions(System.getProperty(PROFILE_PROPERTY, "")));
-            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-            command.add("-cp");
-            command.add(childClassPath());
-            command.add(StackProcess.class.getName());
-            add(command, "dir", dir.toString());
-            add(command, "kafka-port", String.valueOf(freePort()));
-            add(command, "controller-port", String.valueOf(freePort()));
-            add(command, "pg-port", String.valueOf(freePort()));
-            add(command, "databases", String.join(",", DATABASES));
-            add(command, "topics", String.join(",", TOPICS));
+            List<String> arguments = new ArrayList<>();
+            add(arguments, "dir", dir.toString());
+            add(arguments, "kafka-port", String.valueOf(freePort()));
+            add(arguments, "controller-port", String.valueOf(freePort()));
+            add(arguments, "pg-port", String.valueOf(freePort()));
+            add(arguments, "databases", String.join(",", DATABASES));
+            add(arguments, "topics", String.join(",", TOPICS));
             if (tiedToThisJvm) {
-                add(command, "parent-pid", String.valueOf(ProcessHandle.current().pid()));
+                add(arguments, "parent-pid", String.valueOf(ProcessHandle.current().pid()));
             }
-            Path log = dir.resolve("stack.log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            Properties ready = awaitReady(process, dir.resolve("ready.properties"), log, Duration.ofSeconds(180));
+            Path readyFile = dir.resolve("ready.properties");
+            JavaProcess process = JavaProcess.mainClass("dev stack", childClassPath(), StackProcess.class.getName())
+                    .jvmOptions(jvmOptions(System.getProperty(PROFILE_PROPERTY, "")))
+                    .systemProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn")
+                    .arguments(arguments).log(dir.resolve("stack.log")).start();
+            process.awaitReady(Duration.ofSeconds(180), () -> Files.exists(readyFile));
+            Properties ready = new Properties();
+            try (InputStream in = Files.newInputStream(readyFile)) {
+                ready.load(in);
+            }
             return new DevStack(process, dir, ready.getProperty("kafka.bootstrap.servers"),
                     Integer.parseInt(ready.getProperty("postgres.port")));
         } catch (IOException e) {
@@ -142,50 +140,7 @@ public final class DevStack implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
-    }
-
-    private static Properties awaitReady(Process process, Path readyFile, Path log, Duration timeout)
-            throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(readyFile)) {
-                Properties ready = new Properties();
-                try (InputStream in = Files.newInputStream(readyFile)) {
-                    ready.load(in);
-                }
-                return ready;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("dev stack exited with " + process.exitValue() + ":\n" + tail(log));
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting the dev stack", e);
-            }
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("dev stack not ready after " + timeout + ":\n" + tail(log));
-    }
-
-    private static String tail(Path log) throws IOException {
-        if (!Files.exists(log)) {
-            return "(no log)";
-        }
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return lines.subList(Math.max(0, lines.size() - 40), lines.size()).stream().collect(Collectors.joining("\n"));
+        process.stop(Duration.ofSeconds(30));
     }
 
     /** The child's class path: this module's classes plus the jars Maven listed at build time. */

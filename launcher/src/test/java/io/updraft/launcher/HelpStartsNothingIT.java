@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * launcher's — exits 0, prints the usage, prints nothing on stderr (where picocli warns about a description it cannot
  * format) and starts nothing: no HTTP call reaches the services' URLs, no process is started.
  */
-class HelpStartsNothingTest {
+class HelpStartsNothingIT {
     private static ServerSocketChannel services;
 
     @TempDir

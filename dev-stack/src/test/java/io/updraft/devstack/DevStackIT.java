@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-class DevStackTest {
+class DevStackIT {
 
     @Test
     void startsARealBrokerAndARealDatabasePerService() throws Exception {

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * succeed exactly on the topics the service writes — its events and its dead-letter topics, read from the service's
  * own code and application.properties ({@link ServiceFacts}), not from the ACLs — and be refused on every other one.
  */
-class KafkaAclEnforcementTest {
+class KafkaAclEnforcementIT {
     private static final String ADMIN = "admin";
     private static final String PASSWORD_SUFFIX = "-secret";
 
