@@ -1,6 +1,8 @@
 package io.updraft.launcher.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.updraft.launcher.UpdraftApi;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
@@ -36,5 +38,29 @@ final class CursorOptions {
             next = current.nextCursor();
         } while (all && next != null);
         return next;
+    }
+
+    /**
+     * With {@code --all}, every page as it arrives and a count; otherwise one page ({@code --cursor}'s or the first)
+     * and, when there are more, how to get them.
+     *
+     * @param noun what the rows are, for the count line ("rollouts")
+     */
+    int print(Printer printer, List<String> header, Function<JsonNode, List<String>> row,
+            Function<String, UpdraftApi.Page> fetch, String noun) {
+        if (all) {
+            Printer.Rows rows = printer.new Rows(header, row);
+            pages(fetch, page -> rows.add(page.items()));
+            rows.close();
+            if (!printer.json()) {
+                printer.line(rows.count() + " " + noun);
+            }
+            return 0;
+        }
+        UpdraftApi.Page page = fetch.apply(cursor);
+        if (printer.list(page.items(), page.items(), header, row) && page.nextCursor() != null) {
+            printer.line("more: --cursor " + page.nextCursor() + " (or --all for every page)");
+        }
+        return 0;
     }
 }

@@ -178,20 +178,7 @@ final class ReleaseCommands {
             }
             UpdraftApi api = UpdraftCli.of(spec).api();
             Printer printer = UpdraftCli.of(spec).printer(spec);
-            if (paging.all) {
-                Printer.Rows rows = printer.new Rows(HEADER, ListReleases::row);
-                paging.pages(cursor -> api.releasesPage(query(cursor)), page -> rows.add(page.items()));
-                rows.close();
-                if (!printer.json()) {
-                    printer.line(rows.count() + " releases");
-                }
-                return 0;
-            }
-            UpdraftApi.Page page = api.releasesPage(query(paging.cursor));
-            if (printer.list(page.items(), page.items(), HEADER, ListReleases::row) && page.nextCursor() != null) {
-                printer.line("more: --cursor " + page.nextCursor() + " (or --all for every page)");
-            }
-            return 0;
+            return paging.print(printer, HEADER, ListReleases::row, cursor -> api.releasesPage(query(cursor)), "releases");
         }
 
         private String query(String cursor) {

@@ -117,20 +117,7 @@ final class RolloutCommands {
         public Integer call() {
             UpdraftApi api = UpdraftCli.of(spec).api();
             Printer printer = UpdraftCli.of(spec).printer(spec);
-            if (paging.all) {
-                Printer.Rows rows = printer.new Rows(HEADER, ListRollouts::row);
-                paging.pages(cursor -> api.rolloutsPage(query(cursor)), page -> rows.add(page.items()));
-                rows.close();
-                if (!printer.json()) {
-                    printer.line(rows.count() + " rollouts");
-                }
-                return 0;
-            }
-            UpdraftApi.Page page = api.rolloutsPage(query(paging.cursor));
-            if (printer.list(page.items(), page.items(), HEADER, ListRollouts::row) && page.nextCursor() != null) {
-                printer.line("more: --cursor " + page.nextCursor() + " (or --all for every page)");
-            }
-            return 0;
+            return paging.print(printer, HEADER, ListRollouts::row, cursor -> api.rolloutsPage(query(cursor)), "rollouts");
         }
 
         private String query(String cursor) {
