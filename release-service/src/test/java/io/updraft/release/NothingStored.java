@@ -1,5 +1,7 @@
 package io.updraft.release;
 
+import io.updraft.testsupport.TestKafka;
+import io.updraft.events.Topics;
 import static io.updraft.release.ReleaseFixtures.STORE;
 import static io.updraft.release.ReleaseFixtures.hex;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +32,7 @@ public final class NothingStored {
         assertThat(STORE.resolve(sha256)).as("stored blob").doesNotExist();
         if (name.startsWith("fw-")) { // a unique name: anything mentioning it comes from this request
             assertThat(rows.outboxRowsMentioning(name)).as("outbox rows").isZero();
-            assertThat(ReleasesTopic.recordsMentioning(name)).as("events on the releases topic").isEmpty();
+            assertThat(TestKafka.recordsMentioning(Topics.RELEASES, name)).as("events on the releases topic").isEmpty();
         }
         // nothing left in the spool (the reader deletes refused files before the answer is sent)
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {

@@ -1,5 +1,7 @@
 package io.updraft.release;
 
+import io.updraft.testsupport.TestKafka;
+import io.updraft.events.Topics;
 import static io.updraft.release.ReleaseFixtures.metadata;
 import static io.updraft.release.ReleaseFixtures.publish;
 import static io.updraft.release.ReleaseFixtures.randomBytes;
@@ -51,18 +53,18 @@ class OutboxCrashSafetyTest {
             committed = outboxRows(id);
             assertThat(committed).as("the event is committed with the release").hasSize(1);
             assertThat(committed.get(0)[1]).isEqualTo("ReleasePublished");
-            assertThat(ReleasesTopic.recordsWithKey(id)).as("and nothing reached Kafka").isEmpty();
+            assertThat(TestKafka.recordsWithKey(Topics.RELEASES, id)).as("and nothing reached Kafka").isEmpty();
             unlock(relayBlocker);
         }
 
         ConsumerRecord<String, String> delivered = await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> ReleasesTopic.recordsWithKey(id), records -> !records.isEmpty()).get(0);
+                .until(() -> TestKafka.recordsWithKey(Topics.RELEASES, id), records -> !records.isEmpty()).get(0);
         assertThat(delivered.value()).isEqualTo(committed.get(0)[2]);
-        assertThat(ReleasesTopic.header(delivered, "ce_id")).isEqualTo(committed.get(0)[0]);
+        assertThat(TestKafka.header(delivered, "ce_id")).isEqualTo(committed.get(0)[0]);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> outboxRows(id).isEmpty());
-        assertThat(ReleasesTopic.recordsWithKey(id)).hasSize(1);
+        assertThat(TestKafka.recordsWithKey(Topics.RELEASES, id)).hasSize(1);
     }
 
     private static void lock(Connection connection) throws Exception {

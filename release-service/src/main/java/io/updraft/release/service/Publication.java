@@ -1,7 +1,7 @@
 package io.updraft.release.service;
 
-import io.updraft.release.rest.ReleaseView;
+import io.updraft.release.domain.ReleaseSnapshot;
 
 /** The outcome of a publish: a new release, or the identical one that already existed. */
-public record Publication(ReleaseView release, boolean created) {
+public record Publication(ReleaseSnapshot release, boolean created) {
 }

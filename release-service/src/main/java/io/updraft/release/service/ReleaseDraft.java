@@ -3,7 +3,7 @@ package io.updraft.release.service;
 import io.updraft.release.domain.ArtifactHashes;
 import io.updraft.release.domain.HardwareTarget;
 import io.updraft.release.domain.ReleaseState;
-import io.updraft.release.rest.ReleaseView;
+import io.updraft.release.domain.ReleaseSnapshot;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,7 @@ public record ReleaseDraft(String name, String version, ReleaseState initialStat
      * What makes two publishes of the same name+version "the same release": the files (names and bytes), the hardware
      * and the upgrade path. Notes and labels may differ (a re-run CI job). Empty when identical, else what differs.
      */
-    public Optional<String> differenceFrom(ReleaseView existing) {
+    public Optional<String> differenceFrom(ReleaseSnapshot existing) {
         Set<String> files = existing.artifacts().stream().map(a -> fingerprint(a.filename(), a.sha256()))
                 .collect(Collectors.toSet());
         if (!files.equals(fileFingerprints())) {

@@ -2,9 +2,9 @@ package io.updraft.release.service;
 
 import io.updraft.release.domain.Release;
 import io.updraft.release.domain.ReleaseState;
-import io.updraft.release.mapping.ReleaseMapper;
-import io.updraft.release.repository.ReleaseRepository;
-import io.updraft.release.rest.ReleaseView;
+import io.updraft.release.messaging.ReleaseEvents;
+import io.updraft.release.persistence.ReleaseRepository;
+import io.updraft.release.domain.ReleaseSnapshot;
 import io.updraft.support.outbox.Outbox;
 import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,24 +27,24 @@ public class ReleaseLifecycle {
     Outbox outbox;
 
     @Transactional
-    public ReleaseView publishDraft(String id) {
+    public ReleaseSnapshot publishDraft(String id) {
         return move(id, ReleaseState.PUBLISHED, null);
     }
 
     @Transactional
-    public ReleaseView promote(String id) {
+    public ReleaseSnapshot promote(String id) {
         return move(id, ReleaseState.STABLE, null);
     }
 
     @Transactional
-    public ReleaseView revoke(String id, String reason) {
+    public ReleaseSnapshot revoke(String id, String reason) {
         return move(id, ReleaseState.REVOKED, reason == null || reason.isBlank() ? "revoked" : reason.strip());
     }
 
-    private ReleaseView move(String id, ReleaseState next, String reason) {
+    private ReleaseSnapshot move(String id, ReleaseState next, String reason) {
         Release release = releases.lock(id).orElseThrow(() -> ProblemException.notFound("no release " + id));
         if (release.state() == next) {
-            return ReleaseMapper.toView(release);
+            return ReleaseSnapshot.of(release);
         }
         if (!release.state().canBecome(next)) {
             throw ProblemException.conflict("release " + release.name() + " " + release.version() + " is "
@@ -52,11 +52,11 @@ public class ReleaseLifecycle {
         }
         release.moveTo(next, reason, Instant.now().truncatedTo(ChronoUnit.MICROS));
         outbox.append(switch (next) {
-            case PUBLISHED -> ReleaseMapper.toPublished(release);
-            case STABLE -> ReleaseMapper.toMarkedStable(release);
-            case REVOKED -> ReleaseMapper.toRevoked(release);
+            case PUBLISHED -> ReleaseEvents.toPublished(release);
+            case STABLE -> ReleaseEvents.toMarkedStable(release);
+            case REVOKED -> ReleaseEvents.toRevoked(release);
             case DRAFT -> throw new IllegalStateException("nothing becomes a draft");
         });
-        return ReleaseMapper.toView(release);
+        return ReleaseSnapshot.of(release);
     }
 }

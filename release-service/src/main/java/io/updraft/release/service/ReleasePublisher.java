@@ -3,12 +3,12 @@ package io.updraft.release.service;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.updraft.release.domain.Release;
 import io.updraft.release.domain.ReleaseState;
-import io.updraft.release.mapping.ReleaseMapper;
-import io.updraft.release.repository.ArtifactRepository;
-import io.updraft.release.repository.ReleaseRepository;
-import io.updraft.release.rest.ReleaseView;
+import io.updraft.release.messaging.ReleaseEvents;
+import io.updraft.release.persistence.ArtifactRepository;
+import io.updraft.release.persistence.ReleaseRepository;
+import io.updraft.release.domain.ReleaseSnapshot;
 import io.updraft.release.service.ReleaseDraft.DraftArtifact;
-import io.updraft.release.storage.ArtifactStore;
+import io.updraft.release.service.storage.ArtifactStore;
 import io.updraft.support.outbox.Outbox;
 import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,7 +85,7 @@ public class ReleasePublisher {
         }
     }
 
-    private ReleaseView record(ReleaseDraft draft) {
+    private ReleaseSnapshot record(ReleaseDraft draft) {
         // microseconds: what PostgreSQL keeps, so this response and a later GET show the same instant
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Release release = new Release(UUID.randomUUID().toString(), draft.name(), draft.version(),
@@ -104,8 +104,8 @@ public class ReleasePublisher {
                     artifact.signedBy()));
         }
         if (release.state() == ReleaseState.PUBLISHED) {
-            outbox.append(ReleaseMapper.toPublished(release));
+            outbox.append(ReleaseEvents.toPublished(release));
         }
-        return ReleaseMapper.toView(release);
+        return ReleaseSnapshot.of(release);
     }
 }

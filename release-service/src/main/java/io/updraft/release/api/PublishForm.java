@@ -1,0 +1,79 @@
+package io.updraft.release.api;
+
+import io.updraft.release.service.signing.SignatureCheck;
+import io.updraft.release.service.storage.Spool;
+import io.updraft.support.problem.ProblemException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parts of a multipart publish request, read in one pass as they arrive: text parts are kept (at most 64 KiB
+ * each), each {@code file} part is written to the spool and hashed chunk by chunk, {@code signature} parts are kept
+ * in memory (at most 64 KiB). Closing the form deletes spooled files nobody moved into the store.
+ */
+final class PublishForm implements AutoCloseable {
+    static final int MAX_TEXT = 64 * 1024;
+
+    String metadata;
+    String part;
+    String draft;
+    String artifacts;
+    final List<String> sha256 = new ArrayList<>();
+    final List<SpooledPart> files = new ArrayList<>();
+    final List<byte[]> signatures = new ArrayList<>();
+
+    /** A {@code file} part: the filename the client gave and the spooled, hashed bytes. */
+    record SpooledPart(String filename, Spool.SpooledFile spooled) {
+    }
+
+    static PublishForm read(InputStream body, String contentType, Spool spool) {
+        PublishForm form = new PublishForm();
+        try {
+            MultipartReader reader = new MultipartReader(body, MultipartReader.boundary(contentType));
+            for (MultipartReader.Part part = reader.next(); part != null; part = reader.next()) {
+                switch (part.name()) {
+                    case "metadata" -> form.metadata = single(form.metadata, part);
+                    case "part" -> form.part = single(form.part, part);
+                    case "draft" -> form.draft = single(form.draft, part);
+                    case "artifacts" -> form.artifacts = single(form.artifacts, part);
+                    case "sha256" -> form.sha256.add(part.text(1024));
+                    case "signature" -> form.signatures.add(part.bytes(SignatureCheck.MAX_SIGNATURE));
+                    case "file" -> form.files.add(new SpooledPart(part.filename(), spool.receive(part.content())));
+                    default -> {
+                        // not ours: skipped (and counted against the size limit) by the next call
+                    }
+                }
+            }
+            return form;
+        } catch (IOException e) {
+            form.close();
+            throw ProblemException.badRequest("the upload broke off before its end (" + e.getMessage()
+                    + "); nothing was stored");
+        } catch (RuntimeException e) {
+            form.close();
+            throw e;
+        }
+    }
+
+    private static String single(String previous, MultipartReader.Part part) throws IOException {
+        if (previous != null) {
+            throw ProblemException.badRequest("part '" + part.name() + "' appears twice");
+        }
+        return part.text(MAX_TEXT);
+    }
+
+    @Override
+    public void close() {
+        for (SpooledPart file : files) {
+            try {
+                Files.deleteIfExists(file.spooled().path());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete spooled upload " + file.spooled().path(), e);
+            }
+        }
+    }
+}
