@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class OutboxCrashSafetyTest {
+class OutboxCrashSafetyIT {
     /** OutboxRelay.RELAY_LOCK: the key every relay instance of this database must hold to relay. */
     private static final long RELAY_LOCK = 0x75706472616674L;
 

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class PublishChecksTest {
+class PublishChecksIT {
     @Inject
     DataSource dataSource;
     @TestHTTPResource

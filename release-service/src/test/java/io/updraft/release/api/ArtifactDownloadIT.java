@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class ArtifactDownloadTest {
+class ArtifactDownloadIT {
     private static final int SIZE = 70_000;
     private final ArtifactUrlSigner gateway = new ArtifactUrlSigner(SIGNING_KEY);
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class ReleasePagingTest {
+class ReleasePagingIT {
     private static final String PROBLEM = "application/problem+json";
     private static final int RELEASES = 1_200;
 

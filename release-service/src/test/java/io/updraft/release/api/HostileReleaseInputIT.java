@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class HostileReleaseInputTest {
+class HostileReleaseInputIT {
     private static final String HW = "[{\"model\":\"gw-100\",\"revision\":\"1.0\"}]";
     @Inject
     DataSource dataSource;

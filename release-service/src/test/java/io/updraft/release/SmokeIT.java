@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class SmokeTest {
+class SmokeIT {
     @Test
     void ready() {
         given().get("/q/health/ready").then().log().all().statusCode(200);

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 /** draft → published → stable / revoked, each move with its event through the outbox. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class ReleaseLifecycleTest {
+class ReleaseLifecycleIT {
     @Inject
     DataSource dataSource;
 

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class TwoStepUploadTest {
+class TwoStepUploadIT {
     private static final Path STAGED = STORE.resolve(".uploads");
 
     @Inject

@@ -32,13 +32,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * An artifact larger than this JVM's whole heap (surefire runs it with -Xmx768m) goes through upload, hashing and
+ * An artifact larger than this JVM's whole heap (failsafe runs it with -Xmx768m) goes through upload, hashing and
  * storage: nothing on the client or the server side may hold it in memory. The service reads the multipart body
  * itself and hashes the file part while writing it; the three digests must equal the ones the client computed.
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class LargeUploadTest {
+class LargeUploadIT {
     private static final long SIZE = 1024L * 1024 * 1024; // 1 GiB
     private static final int BLOCK = 1024 * 1024;
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Bad input gets a problem document and changes nothing: no rows, no stored bytes, no spooled files left over. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class ReleaseValidationTest {
+class ReleaseValidationIT {
     @Inject
     DataSource dataSource;
     @TestHTTPResource

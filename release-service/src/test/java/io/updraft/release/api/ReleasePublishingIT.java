@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
-class ReleasePublishingTest {
+class ReleasePublishingIT {
     @Inject
     DataSource dataSource;
 
