@@ -1,25 +1,31 @@
 package io.updraft.release.service.signing;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
 
 /**
  * Reads the signed description out of an SWUpdate image: a cpio archive in "newc" format (magic 070701, or 070702
  * with checksums) whose first entries are {@code sw-description} and, when signed, {@code sw-description.sig} (a
- * CMS signature over sw-description). Only the headers and those two small entries are read; the images that
- * follow are skipped.
+ * CMS signature over sw-description). Apache Commons Compress parses the archive; only the first entries are read,
+ * each of the two at most {@value #MAX_ENTRY} bytes, and never more than {@value #MAX_SCANNED} bytes of the file
+ * (SWUpdate itself requires the two to come first). Anything else — another format, a truncated or malformed
+ * header, an entry too large — is "not a signed SWU".
  */
 public final class SwuArchive {
     public static final String DESCRIPTION = "sw-description";
     public static final String SIGNATURE = "sw-description.sig";
-    private static final int HEADER = 110;
     private static final int MAX_ENTRY = 1024 * 1024;
     private static final int MAX_ENTRIES_SCANNED = 8;
+    /** Both entries at their largest, plus headers and names of the entries scanned. */
+    private static final long MAX_SCANNED = 2L * MAX_ENTRY + MAX_ENTRIES_SCANNED * 8 * 1024L;
 
     /** sw-description and its signature, as stored in the image. */
     public record SignedDescription(byte[] description, byte[] signature) {
@@ -30,69 +36,98 @@ public final class SwuArchive {
 
     /** @return empty when the file is not a cpio archive or has no sw-description.sig among its first entries */
     public static Optional<SignedDescription> signedDescription(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (InputStream bytes = new FileBytes(Files.newInputStream(file), MAX_SCANNED);
+                CpioArchiveInputStream cpio = new CpioArchiveInputStream(bytes)) {
             byte[] description = null;
-            long position = 0;
-            for (int entry = 0; entry < MAX_ENTRIES_SCANNED; entry++) {
-                ByteBuffer header = read(channel, position, HEADER);
-                if (header == null) {
+            for (int scanned = 0; scanned < MAX_ENTRIES_SCANNED; scanned++) {
+                CpioArchiveEntry entry = cpio.getNextEntry();
+                if (entry == null || !newc(entry)) {
                     return Optional.empty();
                 }
-                String text = new String(header.array(), StandardCharsets.US_ASCII);
-                if (!text.startsWith("070701") && !text.startsWith("070702")) {
-                    return Optional.empty();
-                }
-                long fileSize = hex(text, 54);
-                int nameSize = (int) hex(text, 94);
-                if (nameSize <= 0 || nameSize > 4096) {
-                    return Optional.empty();
-                }
-                ByteBuffer nameBytes = read(channel, position + HEADER, nameSize - 1);
-                if (nameBytes == null) {
-                    return Optional.empty();
-                }
-                String name = new String(nameBytes.array(), StandardCharsets.US_ASCII);
-                long data = align(position + HEADER + nameSize);
-                if ("TRAILER!!!".equals(name)) {
-                    return Optional.empty();
-                }
-                if (name.equals(DESCRIPTION) || name.equals(SIGNATURE)) {
-                    if (fileSize > MAX_ENTRY) {
+                if (entry.getName().equals(DESCRIPTION) || entry.getName().equals(SIGNATURE)) {
+                    if (entry.getSize() > MAX_ENTRY) {
                         return Optional.empty();
                     }
-                    ByteBuffer content = read(channel, data, (int) fileSize);
-                    if (content == null) {
+                    byte[] content = cpio.readNBytes((int) entry.getSize());
+                    if (content.length != entry.getSize()) {
                         return Optional.empty();
                     }
-                    if (name.equals(DESCRIPTION)) {
-                        description = content.array();
+                    if (entry.getName().equals(DESCRIPTION)) {
+                        description = content;
                     } else if (description != null) {
-                        return Optional.of(new SignedDescription(description, content.array()));
+                        return Optional.of(new SignedDescription(description, content));
                     }
                 }
-                position = align(data + fileSize);
             }
             return Optional.empty();
-        } catch (NumberFormatException notCpio) {
+        } catch (FileBytes.ReadFailed e) {
+            throw e.getCause();
+        } catch (IOException | IllegalArgumentException notNewcCpio) {
             return Optional.empty();
         }
     }
 
-    private static long hex(String header, int offset) {
-        return Long.parseLong(header.substring(offset, offset + 8), 16);
+    private static boolean newc(CpioArchiveEntry entry) {
+        return entry.getFormat() == CpioConstants.FORMAT_NEW || entry.getFormat() == CpioConstants.FORMAT_NEW_CRC;
     }
 
-    private static long align(long position) {
-        return (position + 3) & ~3L;
-    }
+    /**
+     * The file's first {@code limit} bytes, then end of file. A failure to read the file itself is told apart from
+     * the parser's complaints about the archive, which are IOExceptions too.
+     */
+    private static final class FileBytes extends FilterInputStream {
+        private long remaining;
 
-    private static ByteBuffer read(FileChannel channel, long position, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position()) < 0) {
-                return null;
+        FileBytes(InputStream in, long limit) {
+            super(in);
+            this.remaining = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (remaining <= 0) {
+                return -1;
+            }
+            try {
+                int read = in.read(buffer, offset, (int) Math.min(length, remaining));
+                if (read > 0) {
+                    remaining -= read;
+                }
+                return read;
+            } catch (IOException e) {
+                throw new ReadFailed(e);
             }
         }
-        return buffer;
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] discard = new byte[8192];
+            long skipped = 0;
+            while (skipped < n) {
+                int read = read(discard, 0, (int) Math.min(discard.length, n - skipped));
+                if (read < 0) {
+                    break;
+                }
+                skipped += read;
+            }
+            return skipped;
+        }
+
+        @Override
+        public int available() {
+            return 0;
+        }
+
+        static final class ReadFailed extends UncheckedIOException {
+            ReadFailed(IOException cause) {
+                super(cause);
+            }
+        }
     }
 }

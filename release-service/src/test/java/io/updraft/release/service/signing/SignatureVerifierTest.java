@@ -100,4 +100,23 @@ class SignatureVerifierTest {
         assertThat(SwuArchive.signedDescription(unsigned)).isEmpty();
         assertThat(SwuArchive.signedDescription(image)).isEmpty();
     }
+
+    @Test
+    void givenATruncatedOrMalformedSwu_whenReadingItsDescription_thenItIsNotASignedSwu() throws Exception {
+        byte[] description = "software = { version = \"1.2.0\"; };".getBytes(StandardCharsets.UTF_8);
+        byte[] signed = TestSigner.swu(description, trusted.cms(description), IMAGE);
+        int signatureEntry = 110 + 16 + description.length + 2; // past sw-description: header, name, data, padding
+        byte[] bigName = signed.clone();
+        System.arraycopy("7fffffff".getBytes(StandardCharsets.US_ASCII), 0, bigName, 94, 8);
+        byte[] notHex = signed.clone();
+        System.arraycopy("zzzzzzzz".getBytes(StandardCharsets.US_ASCII), 0, notHex, 54, 8);
+        byte[] hugeSignature = TestSigner.swu(description, new byte[1024 * 1024 + 1], IMAGE);
+
+        for (byte[] malformed : List.of(java.util.Arrays.copyOf(signed, signatureEntry + 50),
+                java.util.Arrays.copyOf(signed, signed.length / 2 < signatureEntry ? 60 : signatureEntry + 200),
+                java.util.Arrays.copyOf(signed, 60), bigName, notHex, hugeSignature, new byte[0])) {
+            Path file = Files.write(dir.resolve("malformed.swu"), malformed);
+            assertThat(SwuArchive.signedDescription(file)).isEmpty();
+        }
+    }
 }
