@@ -8,7 +8,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.updraft.devstack.testing.UpdraftStackResource;
-import io.updraft.rollout.repository.ReleaseCatalog;
+import io.updraft.rollout.persistence.ReleaseCatalog;
 import jakarta.enterprise.inject.spi.CDI;
 import java.time.Duration;
 import java.util.Map;

@@ -10,7 +10,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.updraft.devstack.testing.UpdraftStackResource;
-import io.updraft.rollout.repository.DeviceInventory;
+import io.updraft.rollout.persistence.DeviceInventory;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -140,22 +140,22 @@ class HistoryTest extends WatchedTopicsTest {
     @jakarta.inject.Inject
     io.updraft.rollout.service.HistoryRetention retention;
     @jakarta.inject.Inject
-    io.updraft.rollout.repository.HistoryRepository repository;
+    io.updraft.rollout.persistence.HistoryRepository repository;
 
     @Test
     void given_device_entries_older_than_the_retention_when_swept_then_only_those_are_deleted() {
         String device = Fleet.uniqueModel() + "-old";
         java.time.Instant now = java.time.Instant.now();
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> repository.appendDevice(List.of(
-                new io.updraft.rollout.repository.HistoryRepository.DeviceEntry(device, now.minus(Duration.ofDays(91)),
+                new io.updraft.rollout.persistence.HistoryRepository.DeviceEntry(device, now.minus(Duration.ofDays(91)),
                         "ACTION_PROGRESSED", 1L, "r", "old"),
-                new io.updraft.rollout.repository.HistoryRepository.DeviceEntry(device, now.minus(Duration.ofDays(89)),
+                new io.updraft.rollout.persistence.HistoryRepository.DeviceEntry(device, now.minus(Duration.ofDays(89)),
                         "ACTION_PROGRESSED", 2L, "r", "kept"))));
 
         retention.sweep();
 
-        List<io.updraft.rollout.repository.HistoryRepository.Entry> left = repository.device(device, null, null, 10);
-        assertThat(left).extracting(io.updraft.rollout.repository.HistoryRepository.Entry::details)
+        List<io.updraft.rollout.persistence.HistoryRepository.Entry> left = repository.device(device, null, null, 10);
+        assertThat(left).extracting(io.updraft.rollout.persistence.HistoryRepository.Entry::details)
                 .containsExactly("kept");
     }
 

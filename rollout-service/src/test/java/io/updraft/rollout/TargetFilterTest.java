@@ -14,7 +14,7 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.events.ReleaseEvent;
 import io.updraft.events.UpdraftEvent;
-import io.updraft.rollout.filter.FilterParser;
+import io.updraft.rollout.domain.filter.FilterParser;
 import io.updraft.events.SemVer;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.persistence.EntityManager;

@@ -20,7 +20,7 @@ import io.updraft.events.RolloutEvent;
 import io.updraft.rollout.domain.GroupAssignment;
 import io.updraft.rollout.domain.WaveGroup;
 import io.updraft.rollout.domain.WaveSchedule;
-import io.updraft.rollout.filter.FilterParser;
+import io.updraft.rollout.domain.filter.FilterParser;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

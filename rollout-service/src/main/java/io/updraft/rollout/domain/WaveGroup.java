@@ -1,6 +1,6 @@
 package io.updraft.rollout.domain;
 
-import io.updraft.rollout.filter.Filter;
+import io.updraft.rollout.domain.filter.Filter;
 
 /**
  * An explicit wave group (hawkBit's rollout group): it takes its share of the devices of the target set that match

@@ -6,7 +6,7 @@ import io.updraft.events.MalformedEventException;
 import io.updraft.events.ReleaseEvent;
 import io.updraft.events.UnknownReferenceException;
 import io.updraft.support.validation.Inputs;
-import io.updraft.rollout.repository.ReleaseCatalog;
+import io.updraft.rollout.persistence.ReleaseCatalog;
 import io.updraft.rollout.service.ReleaseRevocation;
 import io.updraft.support.inbox.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;

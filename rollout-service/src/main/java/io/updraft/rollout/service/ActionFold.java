@@ -1,10 +1,10 @@
 package io.updraft.rollout.service;
 
 import io.updraft.rollout.domain.ActionState;
-import io.updraft.rollout.repository.ActionReports.Change;
-import io.updraft.rollout.repository.ActionReports.Stored;
-import io.updraft.rollout.repository.DeviceAction;
-import io.updraft.rollout.repository.WaveRepository.Finished;
+import io.updraft.rollout.persistence.ActionReports.Change;
+import io.updraft.rollout.persistence.ActionReports.Stored;
+import io.updraft.rollout.domain.DeviceAction;
+import io.updraft.rollout.persistence.WaveRepository.Finished;
 import io.updraft.rollout.service.ReportBatch.ActionReport;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -12,11 +12,11 @@ import io.updraft.rollout.domain.HealthBounds.CohortFigures;
 import io.updraft.rollout.domain.RolloutCommand;
 import io.updraft.rollout.domain.RolloutState;
 import io.updraft.rollout.domain.WaveState;
-import io.updraft.rollout.repository.Rollout;
-import io.updraft.rollout.repository.RolloutRepository;
-import io.updraft.rollout.repository.WaveRepository;
-import io.updraft.rollout.repository.WaveRepository.WaveRow;
-import io.updraft.rollout.rest.CreateRolloutRequest.HealthGateRequest;
+import io.updraft.rollout.domain.Rollout;
+import io.updraft.rollout.persistence.RolloutRepository;
+import io.updraft.rollout.persistence.WaveRepository;
+import io.updraft.rollout.persistence.WaveRepository.WaveRow;
+import io.updraft.rollout.api.CreateRolloutRequest.HealthGateRequest;
 import io.updraft.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import io.updraft.rollout.persistence.HealthGateWindows;
+import io.updraft.rollout.config.HealthGateConfig;
 
 /**
  * The health gate of a wave: while it runs and soaks, telemetry's health windows (fleet-health) must keep every ACTIVE

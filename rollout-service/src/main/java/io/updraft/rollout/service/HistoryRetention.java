@@ -1,7 +1,7 @@
 package io.updraft.rollout.service;
 
 import io.quarkus.scheduler.Scheduled;
-import io.updraft.rollout.repository.HistoryRepository;
+import io.updraft.rollout.persistence.HistoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.updraft.rollout.service;
 
-import io.updraft.rollout.repository.RolloutRepository;
+import io.updraft.rollout.persistence.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

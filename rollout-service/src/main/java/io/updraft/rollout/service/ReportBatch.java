@@ -2,8 +2,8 @@ package io.updraft.rollout.service;
 
 import io.updraft.events.DeviceReport;
 import io.updraft.rollout.domain.ActionState;
-import io.updraft.rollout.repository.DeviceInventory.Described;
-import io.updraft.rollout.repository.DeviceInventory.Installed;
+import io.updraft.rollout.persistence.DeviceInventory.Described;
+import io.updraft.rollout.persistence.DeviceInventory.Installed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

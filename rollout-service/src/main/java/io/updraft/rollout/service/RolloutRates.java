@@ -1,8 +1,8 @@
 package io.updraft.rollout.service;
 
 import io.updraft.rollout.domain.RolloutRate;
-import io.updraft.rollout.repository.Rollout;
-import io.updraft.rollout.rest.CreateRolloutRequest.RolloutRateRequest;
+import io.updraft.rollout.domain.Rollout;
+import io.updraft.rollout.api.CreateRolloutRequest.RolloutRateRequest;
 import io.updraft.support.problem.ProblemException;
 
 /** The request's {@code rolloutRate}, checked (400 naming the field) and stored on the rollout. */

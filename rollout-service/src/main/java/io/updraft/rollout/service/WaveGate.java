@@ -1,7 +1,7 @@
 package io.updraft.rollout.service;
 
 import io.quarkus.scheduler.Scheduled;
-import io.updraft.rollout.repository.RolloutRepository;
+import io.updraft.rollout.persistence.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.updraft.rollout.domain.GroupAssignment.Candidate;
-import io.updraft.rollout.filter.FilterParser;
+import io.updraft.rollout.domain.filter.FilterParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

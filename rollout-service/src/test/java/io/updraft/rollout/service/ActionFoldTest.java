@@ -11,10 +11,10 @@ import static io.updraft.rollout.domain.ActionState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.updraft.rollout.domain.ActionState;
-import io.updraft.rollout.repository.DeviceAction;
-import io.updraft.rollout.repository.ActionReports.Change;
-import io.updraft.rollout.repository.ActionReports.Stored;
-import io.updraft.rollout.repository.WaveRepository.Finished;
+import io.updraft.rollout.domain.DeviceAction;
+import io.updraft.rollout.persistence.ActionReports.Change;
+import io.updraft.rollout.persistence.ActionReports.Stored;
+import io.updraft.rollout.persistence.WaveRepository.Finished;
 import io.updraft.rollout.service.ActionFold.RolloutFacts;
 import io.updraft.rollout.service.ReportBatch.ActionReport;
 import java.util.HashMap;

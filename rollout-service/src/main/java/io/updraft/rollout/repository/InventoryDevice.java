@@ -1,8 +1,0 @@
-package io.updraft.rollout.repository;
-
-import java.time.Instant;
-import java.util.Map;
-
-public record InventoryDevice(String deviceId, Map<String, String> attributes, String model, String revision,
-        String installedReleaseId, String installedVersion, Instant lastSeen) {
-}

@@ -1,5 +1,0 @@
-package io.updraft.rollout.rest;
-
-public record ActionView(long actionId, String deviceId, int wave, String cohort, String releaseId, String version,
-        boolean rollback, String state) {
-}

@@ -1,0 +1,45 @@
+package io.updraft.rollout.service;
+
+import io.updraft.events.DeviceCommand.CancelRequested;
+import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.events.EventMeta;
+import io.updraft.events.UpdraftEvent;
+import io.updraft.rollout.messaging.CommandDispatcher;
+import java.time.Instant;
+import io.updraft.rollout.domain.CatalogRelease;
+import io.updraft.rollout.domain.DeviceAction;
+import io.updraft.rollout.domain.Rollout;
+
+/** Turns stored actions into the commands the gateway delivers. */
+public final class DeviceCommands {
+    private DeviceCommands() {
+    }
+
+    public static InstallRequested install(DeviceAction action, CatalogRelease release, Rollout rollout) {
+        return new InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, action.deviceId(),
+                action.actionId(), action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
+                release.name(), release.version(), release.artifacts(), rollout.actionType, null, action.rollback(),
+                null, null);
+    }
+
+    /**
+     * A wave install sent through the outbox rather than by the dispatcher: a retry ({@code actionId} = the new
+     * attempt of {@code action}) or a device that joined a started wave. Its event id is the one the dispatcher
+     * derives for the action, so if the wave's dispatcher also streams it, the gateway's inbox drops the second copy.
+     * The deadline counts from now; the maintenance window is the rollout's.
+     */
+    public static InstallRequested waveInstall(DeviceAction action, long actionId, CatalogRelease release,
+            Rollout rollout) {
+        Instant now = EventMeta.now();
+        return new InstallRequested(CommandDispatcher.eventId(actionId), now, UpdraftEvent.SCHEMA_VERSION,
+                action.deviceId(), actionId, action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
+                release.name(), release.version(), release.artifacts(), rollout.actionType, null, false,
+                rollout.actionDeadlineMillis == null ? null : now.plusMillis(rollout.actionDeadlineMillis),
+                rollout.maintenanceWindow());
+    }
+
+    public static CancelRequested cancel(DeviceAction action, String reason) {
+        return new CancelRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, action.deviceId(),
+                action.actionId(), action.rolloutId(), reason);
+    }
+}
