@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.updraft.events.DeviceReport;
-import io.updraft.gateway.action.ExpirySweep;
+import io.updraft.gateway.service.ExpirySweep;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ class ActionExpiryTest extends GatewayTestBase {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
         Instant expiresAt = Instant.now().plusSeconds(3);
-        Kafka.send(Commands.install(device.id(), actionId, expiresAt, null));
+        TestKafka.send(Commands.install(device.id(), actionId, expiresAt, null));
         eventually().until(() -> device.offeredDeployment() != null);
 
         // the device goes quiet until the action's time is up (as after days offline)
@@ -43,7 +44,7 @@ class ActionExpiryTest extends GatewayTestBase {
     void givenDeviceAwayWhileItsActionIsStillValid_whenItPollsLate_thenItGetsTheAction() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId, Instant.now().plus(Duration.ofDays(7)), null));
+        TestKafka.send(Commands.install(device.id(), actionId, Instant.now().plus(Duration.ofDays(7)), null));
 
         eventually().until(() -> device.offeredDeployment() != null);
 
@@ -59,10 +60,10 @@ class ActionExpiryTest extends GatewayTestBase {
         DdiDevice device = DdiDevice.random();
         long current = Commands.newActionId();
         long late = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), current));
+        TestKafka.send(Commands.install(device.id(), current));
         eventually().until(() -> device.offeredDeployment() != null);
 
-        Kafka.send(Commands.install(device.id(), late, Instant.now().minus(Duration.ofDays(2)), null));
+        TestKafka.send(Commands.install(device.id(), late, Instant.now().minus(Duration.ofDays(2)), null));
 
         assertThat(Reports.awaitOne(device.id(), DeviceReport.ActionExpired.class).actionId()).isEqualTo(late);
         assertThat(device.offeredDeployment()).contains("/deploymentBase/" + current);
@@ -76,8 +77,8 @@ class ActionExpiryTest extends GatewayTestBase {
         long silentAction = Commands.newActionId();
         long workingAction = Commands.newActionId();
         Instant expiresAt = Instant.now().plusSeconds(3);
-        Kafka.send(Commands.install(silent.id(), silentAction, expiresAt, null));
-        Kafka.send(Commands.install(working.id(), workingAction, expiresAt, null));
+        TestKafka.send(Commands.install(silent.id(), silentAction, expiresAt, null));
+        TestKafka.send(Commands.install(working.id(), workingAction, expiresAt, null));
         eventually().until(() -> working.offeredDeployment() != null);
         working.deploymentBase(workingAction);
         assertThat(working.feedback(workingAction, "proceeding", "none")).isEqualTo(200);

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.updraft.events.ArtifactRef;
 import io.updraft.events.ActionType;
+import io.updraft.events.ArtifactRef;
+import io.updraft.testsupport.TestKafka;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ class ArtifactDownloadTest extends GatewayTestBase {
         ArtifactRef artifact = new ArtifactRef(artifactId, "os", "resume.swu", whole.length, sha256(whole), "sha1",
                 "md5");
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
+        TestKafka.send(Commands.install(device.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
         eventually().until(() -> device.offeredDeployment() != null);
         var base = device.deploymentBase(actionId);
         URI href = URI.create(base.getString("deployment.chunks[0].artifacts[0]._links.download-http.href"));
@@ -177,7 +178,7 @@ class ArtifactDownloadTest extends GatewayTestBase {
     private static ArtifactRef pendingArtifact(DdiDevice device) {
         ArtifactRef artifact = Commands.artifact("os", "fw-" + Commands.newArtifactId() + ".swu");
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
+        TestKafka.send(Commands.install(device.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
         eventually().until(() -> device.offeredDeployment() != null);
         return artifact;
     }

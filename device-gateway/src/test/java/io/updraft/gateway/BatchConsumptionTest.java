@@ -10,6 +10,7 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.List;
@@ -71,9 +72,9 @@ class BatchConsumptionTest extends GatewayTestBase {
         assertThat(applied(batch.first())).isTrue();
         assertThat(applied(batch.third())).isTrue();
         assertThat(applied(batch.poison())).as("its transaction was rolled back").isFalse();
-        eventually().until(() -> Kafka.values(batch.dlq(), batch.device())
+        eventually().until(() -> TestKafka.values(batch.dlq(), batch.device())
                 .containsAll(List.of(batch.garbage(), EventJson.write(batch.poison()))));
-        assertThat(Kafka.values(batch.dlq(), batch.device())).hasSize(2);
+        assertThat(TestKafka.values(batch.dlq(), batch.device())).hasSize(2);
     }
 
     /** On one partition of a topic of its own: a good event, garbage, an event that cannot be applied, a good one. */
@@ -118,8 +119,8 @@ class BatchConsumptionTest extends GatewayTestBase {
         assertThat(applied(batch.first())).isTrue();
         assertThat(applied(batch.poison())).isTrue();
         assertThat(applied(batch.third())).isTrue();
-        eventually().until(() -> Kafka.values(batch.dlq(), batch.device()).contains(batch.garbage()));
-        assertThat(Kafka.values(batch.dlq(), batch.device())).containsExactly(batch.garbage());
+        eventually().until(() -> TestKafka.values(batch.dlq(), batch.device()).contains(batch.garbage()));
+        assertThat(TestKafka.values(batch.dlq(), batch.device())).containsExactly(batch.garbage());
     }
 
     private boolean applied(UpdraftEvent event) {

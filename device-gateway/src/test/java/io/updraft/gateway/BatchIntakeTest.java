@@ -11,7 +11,8 @@ import io.updraft.events.DeviceReport;
 import io.updraft.events.EventJson;
 import io.updraft.events.Topics;
 import io.updraft.gateway.messaging.DeviceCommandConsumer;
-import io.updraft.gateway.repository.DeviceRepository;
+import io.updraft.gateway.persistence.DeviceRepository;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.sql.Connection;
@@ -116,8 +117,8 @@ class BatchIntakeTest extends GatewayTestBase {
 
         assertThat(scenario.actions()).isEqualTo(Map.of("P", List.of("P1 PENDING"), "Q", List.of("Q1 PENDING")));
         String dlq = Topics.deadLetter(Topics.DEVICE_COMMANDS);
-        eventually().until(() -> Kafka.values(dlq, refused.deviceId()).contains(EventJson.write(refused)));
-        assertThat(Kafka.headersOf(dlq, EventJson.write(refused)).get("dead-letter-reason")).isNotBlank();
+        eventually().until(() -> TestKafka.values(dlq, refused.deviceId()).contains(EventJson.write(refused)));
+        assertThat(TestKafka.headersOf(dlq, EventJson.write(refused)).get("dead-letter-reason")).isNotBlank();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceReport;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ class CancelFlowTest extends GatewayTestBase {
         DdiDevice device = DdiDevice.random();
         long actionId = fetchedAction(device);
 
-        Kafka.send(Commands.cancel(device.id(), actionId));
+        TestKafka.send(Commands.cancel(device.id(), actionId));
 
         eventually().until(() -> device.offeredCancel() != null);
         JsonPath poll = device.poll();
@@ -46,7 +47,7 @@ class CancelFlowTest extends GatewayTestBase {
         long first = fetchedAction(device);
         long second = Commands.newActionId();
 
-        Kafka.send(Commands.install(device.id(), second));
+        TestKafka.send(Commands.install(device.id(), second));
 
         eventually().until(() -> device.offeredCancel() != null);
         assertThat(device.offeredCancel()).endsWith("/cancelAction/" + first);
@@ -63,10 +64,10 @@ class CancelFlowTest extends GatewayTestBase {
         DdiDevice device = DdiDevice.random();
         long first = Commands.newActionId();
         long second = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), first));
+        TestKafka.send(Commands.install(device.id(), first));
         eventually().until(() -> String.valueOf(device.offeredDeployment()).contains("/" + first + "?"));
 
-        Kafka.send(Commands.install(device.id(), second));
+        TestKafka.send(Commands.install(device.id(), second));
 
         eventually().until(() -> String.valueOf(device.offeredDeployment()).contains("/" + second + "?"));
         assertThat(Reports.awaitOne(device.id(), DeviceReport.ActionCanceled.class).actionId()).isEqualTo(first);
@@ -78,7 +79,7 @@ class CancelFlowTest extends GatewayTestBase {
     void givenCancelOffered_whenDeviceRejectsIt_thenCancelIsDroppedAndTheActionContinues() {
         DdiDevice device = DdiDevice.random();
         long actionId = fetchedAction(device);
-        Kafka.send(Commands.cancel(device.id(), actionId));
+        TestKafka.send(Commands.cancel(device.id(), actionId));
         eventually().until(() -> device.offeredCancel() != null);
 
         assertThat(device.cancelFeedback(actionId, "rejected", "none")).isEqualTo(200);
@@ -95,10 +96,10 @@ class CancelFlowTest extends GatewayTestBase {
     void givenActionNeverFetched_whenCancelRequested_thenItIsDroppedWithoutAskingTheDevice() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
 
-        Kafka.send(Commands.cancel(device.id(), actionId));
+        TestKafka.send(Commands.cancel(device.id(), actionId));
 
         eventually().until(() -> device.poll().getString("_links.deploymentBase") == null);
         assertThat(device.offeredCancel()).isNull();
@@ -113,7 +114,7 @@ class CancelFlowTest extends GatewayTestBase {
     void givenCancelOffered_whenDeviceAcknowledges_thenTheActionEndsCanceledAndOnlyActionCanceledIsReported() {
         DdiDevice device = DdiDevice.random();
         long actionId = fetchedAction(device);
-        Kafka.send(Commands.cancel(device.id(), actionId));
+        TestKafka.send(Commands.cancel(device.id(), actionId));
         eventually().until(() -> "CANCELING".equals(status(device, actionId)));
 
         // suricatta's acknowledgement
@@ -132,7 +133,7 @@ class CancelFlowTest extends GatewayTestBase {
     void givenCancelOffered_whenDeviceRejectsItAndFinishes_thenTheActionRunsAgainAndItsResultWins() {
         DdiDevice device = DdiDevice.random();
         long actionId = fetchedAction(device);
-        Kafka.send(Commands.cancel(device.id(), actionId));
+        TestKafka.send(Commands.cancel(device.id(), actionId));
         eventually().until(() -> "CANCELING".equals(status(device, actionId)));
 
         assertThat(device.cancelFeedback(actionId, "rejected", "none")).isEqualTo(200);
@@ -149,7 +150,7 @@ class CancelFlowTest extends GatewayTestBase {
     void givenCancelOffered_whenTheActionFinishesBeforeTheDeviceSeesTheCancel_thenItEndsFinishedAndALateAckChangesNothing() {
         DdiDevice device = DdiDevice.random();
         long actionId = fetchedAction(device);
-        Kafka.send(Commands.cancel(device.id(), actionId));
+        TestKafka.send(Commands.cancel(device.id(), actionId));
         eventually().until(() -> "CANCELING".equals(status(device, actionId)));
 
         assertThat(device.feedback(actionId, "closed", "success")).isEqualTo(200);
@@ -169,8 +170,8 @@ class CancelFlowTest extends GatewayTestBase {
         assertThat(device.feedback(actionId, "closed", "success")).isEqualTo(200);
         Reports.awaitOne(device.id(), DeviceReport.ActionFinished.class);
 
-        Kafka.send(Commands.cancel(device.id(), actionId));
-        Kafka.send(Commands.install(device.id(), Commands.newActionId())); // a marker: commands apply in order
+        TestKafka.send(Commands.cancel(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), Commands.newActionId())); // a marker: commands apply in order
         eventually().until(() -> device.offeredDeployment() != null);
 
         assertThat(status(device, actionId)).isEqualTo("FINISHED");
@@ -182,7 +183,7 @@ class CancelFlowTest extends GatewayTestBase {
         DdiDevice device = DdiDevice.random();
         long actionId = fetchedAction(device);
 
-        Kafka.send(Commands.cancel(device.id(), actionId));
+        TestKafka.send(Commands.cancel(device.id(), actionId));
 
         eventually().until(() -> "CANCELING".equals(status(device, actionId)));
         assertThat(device.offeredCancel()).endsWith("/cancelAction/" + actionId);
@@ -214,7 +215,7 @@ class CancelFlowTest extends GatewayTestBase {
     /** An action the device has fetched deploymentBase of (so a cancel must be asked, not imposed). */
     private static long fetchedAction(DdiDevice device) {
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
         device.deploymentBase(actionId);
         return actionId;

@@ -3,8 +3,9 @@ package io.updraft.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.updraft.events.ArtifactRef;
 import io.updraft.events.ActionType;
+import io.updraft.events.ArtifactRef;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.List;
@@ -46,7 +47,7 @@ class DdiAuthBypassTest extends GatewayTestBase {
         victim.poll();
         actionId = Commands.newActionId();
         artifact = Commands.artifact("os", "victim-fw.swu");
-        Kafka.send(Commands.install(victim.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
+        TestKafka.send(Commands.install(victim.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
         eventually().until(() -> victim.offeredDeployment() != null);
     }
 

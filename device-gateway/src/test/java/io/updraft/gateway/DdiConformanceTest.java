@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.updraft.events.ActionType;
+import io.updraft.testsupport.TestKafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
-import java.util.Map;
-import java.util.TreeSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,7 @@ class DdiConformanceTest extends GatewayTestBase {
     void givenPendingAction_whenPolledAndFetched_thenTheShapesOfHawkbitsAnswers() throws IOException {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId, ActionType.FORCED, null,
+        TestKafka.send(Commands.install(device.id(), actionId, ActionType.FORCED, null,
                 List.of(Commands.artifact("os", "fw-1.0.swu"))));
         device.poll();
         eventually().until(() -> device.offeredDeployment() != null);

@@ -5,7 +5,7 @@ import static io.restassured.RestAssured.given;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
-import io.updraft.gateway.mapping.PollingSleep;
+import io.updraft.gateway.api.mapping.PollingSleep;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

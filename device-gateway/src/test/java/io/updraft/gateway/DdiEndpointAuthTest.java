@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.quarkus.test.junit.QuarkusTest;
 import io.updraft.events.ActionType;
 import io.updraft.events.ArtifactRef;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.io.IOException;
@@ -59,7 +60,7 @@ class DdiEndpointAuthTest extends GatewayTestBase {
         victim.poll();
         long actionId = Commands.newActionId();
         ArtifactRef artifact = Commands.artifact("os", "victim.swu");
-        Kafka.send(Commands.install(victim.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
+        TestKafka.send(Commands.install(victim.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
         eventually().until(() -> victim.offeredDeployment() != null);
         Map<String, String> values = Map.of("tenant", "DEFAULT", "controllerId", victim.id(),
                 "actionId", Long.toString(actionId), "artifactId", Long.toString(artifact.artifactId()),

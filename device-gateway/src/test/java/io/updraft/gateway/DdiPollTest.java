@@ -11,7 +11,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceReport;
-import io.updraft.gateway.poll.DeviceViewStore;
+import io.updraft.gateway.persistence.DeviceViewStore;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;

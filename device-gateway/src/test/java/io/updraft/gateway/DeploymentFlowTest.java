@@ -11,7 +11,8 @@ import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.MaintenanceWindow;
-import io.updraft.gateway.poll.DeviceViewCache;
+import io.updraft.gateway.service.DeviceViewCache;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ class DeploymentFlowTest extends GatewayTestBase {
         long actionId = Commands.newActionId();
         ArtifactRef os = Commands.artifact("os", "fw-1.1.0.swu");
         ArtifactRef app = Commands.artifact("app", "app.swu");
-        Kafka.send(Commands.install(device.id(), actionId, ActionType.FORCED, null, List.of(os, app)));
+        TestKafka.send(Commands.install(device.id(), actionId, ActionType.FORCED, null, List.of(os, app)));
 
         eventually().until(() -> device.offeredDeployment() != null);
         JsonPath poll = device.poll();
@@ -89,7 +90,7 @@ class DeploymentFlowTest extends GatewayTestBase {
     void givenRunningAction_whenDeviceReportsFailure_thenActionFinishedFailureWithCappedDetails() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
 
         List<String> log = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "line " + i + " " + "x".repeat(5000))
@@ -110,7 +111,7 @@ class DeploymentFlowTest extends GatewayTestBase {
         // SWUpdate: "All Chunks Installed." while proceeding, then after the reboot (-c 3) closed + failure
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
         device.deploymentBase(actionId);
         postFeedback(device, actionId, "proceeding", "none", List.of("Installing Update Chunk Artifacts."));
@@ -119,7 +120,7 @@ class DeploymentFlowTest extends GatewayTestBase {
 
         DdiDevice rebooting = DdiDevice.random();
         long second = Commands.newActionId();
-        Kafka.send(Commands.install(rebooting.id(), second));
+        TestKafka.send(Commands.install(rebooting.id(), second));
         eventually().until(() -> rebooting.offeredDeployment() != null);
         rebooting.deploymentBase(second);
         postFeedback(rebooting, second, "proceeding", "none", List.of("Installed Chunk.", "All Chunks Installed."));
@@ -152,7 +153,7 @@ class DeploymentFlowTest extends GatewayTestBase {
     void givenBadFeedback_whenPosted_then400Or404AndNothingChanges() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
         String feedback = device.path() + "/deploymentBase/" + actionId + "/feedback";
 
@@ -174,7 +175,7 @@ class DeploymentFlowTest extends GatewayTestBase {
     void givenPendingAction_whenTheInMemoryCacheIsLost_thenTheActionIsStillOfferedFromTheDatabase() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
         String before = device.offeredDeployment();
 
@@ -188,15 +189,15 @@ class DeploymentFlowTest extends GatewayTestBase {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
         DeviceCommand.InstallRequested command = Commands.install(device.id(), actionId);
-        Kafka.send(command);
-        Kafka.send(command);
+        TestKafka.send(command);
+        TestKafka.send(command);
         eventually().until(() -> device.offeredDeployment() != null);
         assertThat(device.feedback(actionId, "closed", "success")).isEqualTo(200);
         Reports.awaitOne(device.id(), DeviceReport.ActionFinished.class);
 
-        Kafka.send(command);
+        TestKafka.send(command);
         long marker = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), marker)); // applied after the redelivery: same partition, in order
+        TestKafka.send(Commands.install(device.id(), marker)); // applied after the redelivery: same partition, in order
 
         eventually().until(() -> String.valueOf(device.offeredDeployment()).contains("/deploymentBase/" + marker));
         assertThat(Reports.of(device.id(), DeviceReport.ActionFinished.class)).hasSize(1);
@@ -209,8 +210,9 @@ class DeploymentFlowTest extends GatewayTestBase {
         DdiDevice closed = DdiDevice.random();
         long openAction = Commands.newActionId();
         long closedAction = Commands.newActionId();
-        Kafka.send(Commands.install(open.id(), openAction, null, new MaintenanceWindow("* * * ? * *", "PT1H", "UTC")));
-        Kafka.send(Commands.install(closed.id(), closedAction, null,
+        TestKafka.send(Commands.install(open.id(), openAction, null,
+                new MaintenanceWindow("* * * ? * *", "PT1H", "UTC")));
+        TestKafka.send(Commands.install(closed.id(), closedAction, null,
                 new MaintenanceWindow("0 0 0 1 1 ? 2099", "PT1H", "Europe/Berlin")));
         eventually().until(() -> open.offeredDeployment() != null && closed.offeredDeployment() != null);
 
@@ -228,7 +230,7 @@ class DeploymentFlowTest extends GatewayTestBase {
     void givenActionWithoutMaintenanceWindow_whenFetched_thenTheFieldIsLeftOutAsInHawkbit() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
 
         assertThat(device.deploymentBase(actionId).getMap("deployment"))
@@ -240,17 +242,19 @@ class DeploymentFlowTest extends GatewayTestBase {
         DdiDevice device = DdiDevice.random();
         var command = Commands.install(device.id(), Commands.newActionId(), null,
                 new MaintenanceWindow("whenever it suits", "PT1H", "UTC"));
-        Kafka.send(command);
+        TestKafka.send(command);
 
         String dlq = io.updraft.events.Topics.deadLetter(io.updraft.events.Topics.DEVICE_COMMANDS);
-        eventually().until(() -> Kafka.values(dlq, device.id()).stream().anyMatch(v -> v.contains(command.eventId())));
+        eventually().until(() -> TestKafka.values(dlq, device.id()).stream()
+                .anyMatch(v -> v.contains(command.eventId())));
         assertThat(device.offeredDeployment()).isNull();
     }
 
     private void assertHandling(ActionType type, Instant deadline, String download, String update) {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId, type, deadline, List.of(Commands.artifact("os", "a.swu"))));
+        TestKafka.send(Commands.install(device.id(), actionId, type, deadline,
+                List.of(Commands.artifact("os", "a.swu"))));
         eventually().until(() -> device.offeredDeployment() != null);
         device.request().get(device.path() + "/deploymentBase/" + actionId + "?c=1").then().statusCode(200)
                 .body("deployment.download", equalTo(download))

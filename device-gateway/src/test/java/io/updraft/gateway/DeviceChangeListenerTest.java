@@ -3,9 +3,9 @@ package io.updraft.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.updraft.gateway.poll.DeviceChangeListener;
-import io.updraft.gateway.poll.DeviceChanges;
-import io.updraft.gateway.poll.DeviceViewCache;
+import io.updraft.gateway.persistence.DeviceChangeListener;
+import io.updraft.gateway.persistence.DeviceNotifications;
+import io.updraft.gateway.service.DeviceViewCache;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,7 +60,7 @@ class DeviceChangeListenerTest extends GatewayTestBase {
             try (PreparedStatement update = connection.prepareStatement(
                     "update device set attributes_reported = true where controller_id = ?");
                     PreparedStatement notify = connection.prepareStatement(
-                            "select pg_notify('" + DeviceChanges.CHANNEL + "', ?)")) {
+                            "select pg_notify('" + DeviceNotifications.CHANNEL + "', ?)")) {
                 update.setString(1, controllerId);
                 assertThat(update.executeUpdate()).isEqualTo(1);
                 notify.setString(1, controllerId);

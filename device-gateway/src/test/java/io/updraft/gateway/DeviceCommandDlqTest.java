@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.updraft.events.EventJson;
 import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.List;
@@ -28,12 +29,12 @@ class DeviceCommandDlqTest extends GatewayTestBase {
         String unknownType = "{\"type\":\"SelfDestructRequested\",\"eventId\":\"" + UUID.randomUUID()
                 + "\",\"deviceId\":\"" + device.id() + "\",\"actionId\":1}";
 
-        Kafka.send(Topics.DEVICE_COMMANDS, device.id(), garbage);
-        Kafka.send(Topics.DEVICE_COMMANDS, device.id(), unknownType);
+        TestKafka.send(Topics.DEVICE_COMMANDS, device.id(), garbage);
+        TestKafka.send(Topics.DEVICE_COMMANDS, device.id(), unknownType);
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
 
-        eventually().until(() -> Kafka.values(DLQ, device.id()).containsAll(List.of(garbage, unknownType)));
+        eventually().until(() -> TestKafka.values(DLQ, device.id()).containsAll(List.of(garbage, unknownType)));
         eventually().until(() -> device.offeredDeployment() != null);
         assertThat(device.offeredDeployment()).contains("/deploymentBase/" + actionId);
     }
@@ -48,14 +49,14 @@ class DeviceCommandDlqTest extends GatewayTestBase {
         String fromTheFuture = withSchemaVersion(Commands.install(device.id(), future), 999);
         String withoutVersion = withSchemaVersion(Commands.install(device.id(), unversioned), null);
 
-        Kafka.send(Topics.DEVICE_COMMANDS, device.id(), fromTheFuture);
-        Kafka.send(Topics.DEVICE_COMMANDS, device.id(), withoutVersion);
+        TestKafka.send(Topics.DEVICE_COMMANDS, device.id(), fromTheFuture);
+        TestKafka.send(Topics.DEVICE_COMMANDS, device.id(), withoutVersion);
         long good = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), good));
+        TestKafka.send(Commands.install(device.id(), good));
 
-        eventually().until(() -> Kafka.values(DLQ, device.id()).containsAll(List.of(fromTheFuture, withoutVersion)));
-        assertThat(Kafka.headersOf(DLQ, fromTheFuture).get("dead-letter-reason")).contains("schemaVersion 999");
-        assertThat(Kafka.headersOf(DLQ, withoutVersion).get("dead-letter-reason")).contains("schemaVersion 0");
+        eventually().until(() -> TestKafka.values(DLQ, device.id()).containsAll(List.of(fromTheFuture, withoutVersion)));
+        assertThat(TestKafka.headersOf(DLQ, fromTheFuture).get("dead-letter-reason")).contains("schemaVersion 999");
+        assertThat(TestKafka.headersOf(DLQ, withoutVersion).get("dead-letter-reason")).contains("schemaVersion 0");
         eventually().until(() -> device.offeredDeployment() != null);
         assertThat(device.offeredDeployment()).contains("/deploymentBase/" + good);
         GatewayDatabase database = new GatewayDatabase(entityManager);
@@ -73,12 +74,12 @@ class DeviceCommandDlqTest extends GatewayTestBase {
                 .toList();
 
         // keyed by the test's device, so that the parked records can be found by key
-        poisoned.forEach(record -> Kafka.send(Topics.DEVICE_COMMANDS, device.id(), record));
+        poisoned.forEach(record -> TestKafka.send(Topics.DEVICE_COMMANDS, device.id(), record));
         long good = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), good));
+        TestKafka.send(Commands.install(device.id(), good));
 
-        eventually().until(() -> Kafka.values(DLQ, device.id()).containsAll(poisoned));
-        assertThat(poisoned).allSatisfy(record -> assertThat(Kafka.headersOf(DLQ, record).get("dead-letter-reason"))
+        eventually().until(() -> TestKafka.values(DLQ, device.id()).containsAll(poisoned));
+        assertThat(poisoned).allSatisfy(record -> assertThat(TestKafka.headersOf(DLQ, record).get("dead-letter-reason"))
                 .containsAnyOf("key field"));
         eventually().until(() -> device.offeredDeployment() != null);
         assertThat(device.offeredDeployment()).contains("/deploymentBase/" + good);
@@ -97,17 +98,17 @@ class DeviceCommandDlqTest extends GatewayTestBase {
     void givenACancelForAnActionTheGatewayNeverSaw_whenConsumed_thenNothingChangesAndLaterCommandsApply() {
         DdiDevice device = DdiDevice.random();
         long pending = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), pending));
+        TestKafka.send(Commands.install(device.id(), pending));
         eventually().until(() -> device.offeredDeployment() != null);
         GatewayDatabase database = new GatewayDatabase(entityManager);
         long outboxBefore = database.outboxSequence();
         long neverSeen = Commands.newActionId();
         DdiDevice unknownDevice = DdiDevice.random();
 
-        Kafka.send(Commands.cancel(device.id(), neverSeen));
-        Kafka.send(Commands.cancel(unknownDevice.id(), neverSeen));
+        TestKafka.send(Commands.cancel(device.id(), neverSeen));
+        TestKafka.send(Commands.cancel(unknownDevice.id(), neverSeen));
         long next = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), next));
+        TestKafka.send(Commands.install(device.id(), next));
 
         // the install after the cancels supersedes the never-fetched pending action: the cancels were applied first
         eventually().until(() -> device.offeredDeployment() != null
@@ -117,7 +118,7 @@ class DeviceCommandDlqTest extends GatewayTestBase {
         assertThat(database.actionStatus(pending)).isEqualTo("CANCELED");
         assertThat(database.outboxSequence() - outboxBefore).as("only the superseded action's ActionCanceled")
                 .isEqualTo(1);
-        assertThat(Kafka.values(DLQ, device.id())).isEmpty();
+        assertThat(TestKafka.values(DLQ, device.id())).isEmpty();
     }
 
     /** The event's JSON with another schemaVersion, or none at all (null). */

@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.updraft.events.DeviceReport;
 import io.updraft.support.validation.Inputs;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.HashMap;
@@ -141,7 +142,7 @@ class DeviceInputValidationTest extends GatewayTestBase {
     @Test
     void givenFeedbackDetailsWithControlCharacters_whenPosted_thenAcceptedAndPublishedWithoutThem() {
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
         // as JSON escapes, so that the gateway's parser, not the test's, produces NUL, controls and a lone surrogate
         String details = "[\"nul\\u0000byte\", \"bell\\u0007 and escape \\u001b[31mred\", \"tab\\tand\\r\\nbreak\","

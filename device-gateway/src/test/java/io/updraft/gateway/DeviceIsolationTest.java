@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import io.updraft.events.ArtifactRef;
 import io.updraft.events.ActionType;
+import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceReport;
+import io.updraft.testsupport.TestKafka;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -24,7 +25,7 @@ class DeviceIsolationTest extends GatewayTestBase {
         DdiDevice b = DdiDevice.random();
         long actionId = Commands.newActionId();
         ArtifactRef artifact = Commands.artifact("os", "a-only.swu");
-        Kafka.send(Commands.install(a.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
+        TestKafka.send(Commands.install(a.id(), actionId, ActionType.FORCED, null, List.of(artifact)));
         eventually().until(() -> a.offeredDeployment() != null);
         b.poll();
 
@@ -50,7 +51,7 @@ class DeviceIsolationTest extends GatewayTestBase {
         DdiPollTest.provision(a, "isolation-token-a");
         DdiPollTest.provision(b, "isolation-token-b");
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(b.id(), actionId));
+        TestKafka.send(Commands.install(b.id(), actionId));
         eventually().until(() -> b.offeredDeployment() != null);
 
         Supplier<RequestSpecification> asA = () -> given()

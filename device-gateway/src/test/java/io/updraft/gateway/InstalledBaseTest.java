@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.updraft.events.DeviceReport;
+import io.updraft.testsupport.TestKafka;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class InstalledBaseTest extends GatewayTestBase {
     void givenFinishedAction_whenInstalledBaseIsFetched_thenTheDeploymentShapeWithFinishedHistory() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
         String installedPath = device.path() + "/installedBase/" + actionId;
         device.request().get(installedPath).then().statusCode(404).contentType("application/problem+json");
@@ -41,7 +42,7 @@ class InstalledBaseTest extends GatewayTestBase {
     void givenFailedAction_whenInstalledBaseIsFetched_then404AndNoInstalledBaseLink() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
-        Kafka.send(Commands.install(device.id(), actionId));
+        TestKafka.send(Commands.install(device.id(), actionId));
         eventually().until(() -> device.offeredDeployment() != null);
         assertThat(device.feedback(actionId, "closed", "failure")).isEqualTo(200);
 

@@ -6,6 +6,7 @@ import io.updraft.events.DeviceReport;
 import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.EventJson;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +17,7 @@ final class Reports {
     }
 
     static <T extends DeviceReport> List<T> of(String deviceId, Class<T> type) {
-        return Kafka.values(Topics.DEVICE_REPORTS, deviceId).stream()
+        return TestKafka.values(Topics.DEVICE_REPORTS, deviceId).stream()
                 .map(json -> EventJson.read(json, DeviceReport.class))
                 .filter(type::isInstance)
                 .map(type::cast)
@@ -37,7 +38,7 @@ final class Reports {
     }
 
     static List<DeviceTelemetry> telemetry(String deviceId) {
-        return Kafka.values(Topics.DEVICE_TELEMETRY, deviceId).stream()
+        return TestKafka.values(Topics.DEVICE_TELEMETRY, deviceId).stream()
                 .map(json -> EventJson.read(json, DeviceTelemetry.class))
                 .toList();
     }

@@ -1,0 +1,73 @@
+package io.updraft.gateway.api;
+
+import io.updraft.gateway.service.DeviceRegistry;
+import io.updraft.gateway.domain.TargetTokens;
+import io.updraft.gateway.domain.Device;
+import io.updraft.support.problem.ProblemException;
+import io.updraft.support.validation.Identifier;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Management API of the gateway: device credentials, and what the gateway holds for a device. A controllerId that
+ * is no identifier is a 400 before anything is read or written.
+ */
+@Path("/api/v1/devices/{controllerId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class DeviceAdminResource {
+    @Inject
+    DeviceRegistry registry;
+
+    public record TokenRequest(@NotBlank @Size(min = 8, max = 256) String token) {
+    }
+
+    public record ActionSummary(long actionId, String status, String rolloutId, String releaseId, String version,
+            Instant updatedAt) {
+    }
+
+    public record DeviceSummary(String controllerId, boolean registered, Map<String, String> attributes,
+            List<ActionSummary> actions) {
+    }
+
+    /** Provisions (or rotates) the device's TargetToken; only its SHA-256 is stored. */
+    @PUT
+    @Path("/token")
+    @RolesAllowed("operator")
+    public Response provisionToken(@PathParam("controllerId") @Identifier String controllerId,
+            @NotNull @Valid TokenRequest request) {
+        registry.provisionToken(controllerId, TargetTokens.sha256(request.token()));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @RolesAllowed({ "viewer", "operator", "publisher" })
+    public DeviceSummary device(@PathParam("controllerId") @Identifier String controllerId) {
+        Device device = registry.find(controllerId)
+                .orElseThrow(() -> ProblemException.notFound("no device " + controllerId));
+        List<ActionSummary> history = registry.actionsOf(controllerId).stream()
+                .map(a -> {
+                    var command = a.install();
+                    return new ActionSummary(a.actionId, a.status.name(), command.rolloutId(), command.releaseId(),
+                            command.version(), a.updatedAt);
+                })
+                .toList();
+        return new DeviceSummary(controllerId, device.registeredAt != null, DeviceRegistry.attributesOf(device),
+                history);
+    }
+}

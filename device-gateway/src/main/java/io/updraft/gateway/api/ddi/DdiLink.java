@@ -1,0 +1,4 @@
+package io.updraft.gateway.api.ddi;
+
+public record DdiLink(String href) {
+}

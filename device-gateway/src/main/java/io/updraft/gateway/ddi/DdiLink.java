@@ -1,4 +1,0 @@
-package io.updraft.gateway.ddi;
-
-public record DdiLink(String href) {
-}

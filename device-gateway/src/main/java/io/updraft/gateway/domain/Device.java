@@ -1,0 +1,33 @@
+package io.updraft.gateway.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+@Entity
+@Table(name = "device")
+public class Device {
+    @Id
+    @Column(name = "controller_id")
+    public String controllerId;
+
+    /** SHA-256 hex of the device's TargetToken; the token itself is never stored. */
+    @Column(name = "token_sha256")
+    public String tokenSha256;
+
+    /** JSON object of string attributes, as last reported through configData. */
+    @Column(name = "attributes", nullable = false)
+    public String attributes = "{}";
+
+    @Column(name = "attributes_reported", nullable = false)
+    public boolean attributesReported;
+
+    /** Set on first contact, when DeviceRegistered was written; null for devices only known from commands. */
+    @Column(name = "registered_at")
+    public Instant registeredAt;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}

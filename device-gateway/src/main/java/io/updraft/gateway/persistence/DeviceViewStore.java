@@ -1,0 +1,188 @@
+package io.updraft.gateway.persistence;
+
+import io.updraft.gateway.domain.ActionStatus;
+import io.updraft.gateway.domain.Device;
+import io.updraft.gateway.domain.DeviceAction;
+import io.updraft.gateway.domain.PollView;
+import io.updraft.gateway.domain.TargetTokens;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import javax.sql.DataSource;
+import org.hibernate.Session;
+
+/** The only database access of the poll path; it counts its statements so the cache's effect can be measured. */
+@ApplicationScoped
+public class DeviceViewStore {
+    /** Every device with its current action (if any) and its last finished one, in one streamed statement. */
+    private static final String ALL_VIEWS = """
+            select d.controller_id, d.token_sha256, d.registered_at is not null, d.attributes_reported,
+                   a.action_id, a.status, a.command_event_id, a.expires_at,
+                   (select f.action_id from device_action f where f.controller_id = d.controller_id
+                      and f.status = 'FINISHED' order by f.updated_at desc limit 1)
+            from device d
+            left join device_action a on a.controller_id = d.controller_id
+                 and a.status in ('PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING')""";
+
+    /** The same views for some devices, read on the caller's connection (the first-contact batch). */
+    private static final String SOME_VIEWS = ALL_VIEWS + "\nwhere d.controller_id = any(?)";
+
+    /** New devices are inserted registered; known ones get registered_at only if they had none (returned then). */
+    private static final String REGISTER = """
+            insert into device (controller_id, created_at, registered_at)
+            select id, ?::timestamptz, ?::timestamptz from unnest(?::varchar[]) as id
+            on conflict (controller_id) do update set registered_at = excluded.registered_at
+            where device.registered_at is null
+            returning controller_id, attributes""";
+
+    @Inject
+    EntityManager entityManager;
+    @Inject
+    DeviceRepository devices;
+    @Inject
+    DeviceActionRepository actions;
+    @Inject
+    DataSource dataSource;
+
+    private final AtomicLong statements = new AtomicLong();
+
+    /** In a transaction of its own, so it works from any thread (the poll's fast path runs on the event loop). */
+    @Transactional
+    public PollView load(String controllerId) {
+        statements.incrementAndGet();
+        Device device = devices.findById(controllerId);
+        if (device == null) {
+            return PollView.UNKNOWN;
+        }
+        statements.addAndGet(2);
+        PollView.Offer offer = actions.current(controllerId).map(DeviceViewStore::offerOf).orElse(null);
+        long installed = actions.lastFinished(controllerId).map(a -> a.actionId).orElse(0L);
+        return new PollView(true, TargetTokens.raw(device.tokenSha256), device.registeredAt != null,
+                device.attributesReported, installed, offer);
+    }
+
+    /**
+     * Streams the view of every known device (used to warm the cache at start instead of one load per device).
+     *
+     * @return how many views were handed to {@code sink}
+     */
+    public long loadAll(BiConsumer<String, PollView> sink) throws SQLException {
+        long count = 0;
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            try (PreparedStatement query = connection.prepareStatement(ALL_VIEWS)) {
+                query.setFetchSize(5_000);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        sink.accept(rows.getString(1), viewOf(rows));
+                        count++;
+                    }
+                }
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The first-contact batch's statements, on the session's connection in the caller's transaction: the views of
+     * {@code visited} in one statement (no lock, as a single load); those of {@code registering} that are unknown or
+     * not registered yet are then registered by one multi-row upsert, which re-checks {@code registered_at} under the
+     * row locks it takes (so each device is registered once, even against another replica), and their views read
+     * again under those locks. Known, registered devices are not locked at all.
+     *
+     * @param views receives the view of every known device of {@code visited}, as it will be at commit
+     * @param registered gets each device this call registered, with its attributes (JSON)
+     */
+    public void loadRegistering(String[] visited, Set<String> registering, Map<String, PollView> views,
+            BiConsumer<String, String> registered) {
+        entityManager.flush();
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            loadSome(connection, visited, views::put);
+            // sorted: concurrent batches (other replicas) take their row locks in the same order
+            String[] toRegister = registering.stream().filter(id -> {
+                PollView view = views.get(id);
+                return view == null || !view.registered();
+            }).sorted().toArray(String[]::new);
+            if (toRegister.length == 0) {
+                return;
+            }
+            try (PreparedStatement upsert = connection.prepareStatement(REGISTER)) {
+                Timestamp now = Timestamp.from(Instant.now());
+                upsert.setTimestamp(1, now);
+                upsert.setTimestamp(2, now);
+                upsert.setArray(3, connection.createArrayOf("varchar", toRegister));
+                try (ResultSet rows = upsert.executeQuery()) {
+                    while (rows.next()) {
+                        registered.accept(rows.getString(1), rows.getString(2));
+                    }
+                }
+            }
+            loadSome(connection, toRegister, views::put); // under the locks: as they will be at commit
+        });
+    }
+
+    /**
+     * The views of {@code controllerIds} in one statement on {@code connection} (inside the caller's transaction);
+     * unknown ids are simply absent.
+     */
+    private void loadSome(Connection connection, String[] controllerIds, BiConsumer<String, PollView> sink)
+            throws SQLException {
+        statements.incrementAndGet();
+        try (PreparedStatement query = connection.prepareStatement(SOME_VIEWS)) {
+            query.setArray(1, connection.createArrayOf("varchar", controllerIds));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    sink.accept(rows.getString(1), viewOf(rows));
+                }
+            }
+        }
+    }
+
+    private static PollView viewOf(ResultSet rows) throws SQLException {
+        PollView.Offer offer = null;
+        long actionId = rows.getLong(5);
+        if (!rows.wasNull()) {
+            Timestamp expiresAt = rows.getTimestamp(8);
+            ActionStatus status = ActionStatus.valueOf(rows.getString(6));
+            offer = new PollView.Offer(actionId, kindOf(status), DeviceAction.linkHash(actionId, rows.getString(7)),
+                    expiry(status, expiresAt == null ? null : expiresAt.toInstant()));
+        }
+        return new PollView(true, TargetTokens.raw(rows.getString(2)), rows.getBoolean(3), rows.getBoolean(4),
+                rows.getLong(9), offer);
+    }
+
+    private static PollView.Offer offerOf(DeviceAction action) {
+        return new PollView.Offer(action.actionId, kindOf(action.status), action.linkHash(),
+                expiry(action.status, action.expiresAt));
+    }
+
+    /** Only an action that can still expire carries its expiry: a started one must not be re-checked every poll. */
+    private static long expiry(ActionStatus status, Instant expiresAt) {
+        return status.next(ActionStatus.Trigger.EXPIRE).isPresent() ? PollView.Offer.expiry(expiresAt)
+                : PollView.Offer.NEVER;
+    }
+
+    private static PollView.Kind kindOf(ActionStatus status) {
+        return status.offersCancel() ? PollView.Kind.CANCEL : PollView.Kind.DEPLOYMENT;
+    }
+
+    /** SQL statements run for poll views since start. */
+    public long statements() {
+        return statements.get();
+    }
+}

@@ -1,0 +1,133 @@
+package io.updraft.gateway.service;
+
+import io.updraft.events.DeviceCommand.CancelRequested;
+import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.events.DeviceCommand;
+import io.updraft.gateway.domain.ActionReports;
+import io.updraft.gateway.domain.ActionStatus;
+import io.updraft.gateway.domain.DeviceAction;
+import io.updraft.gateway.domain.Expiry;
+import io.updraft.gateway.domain.IntakePlan;
+import io.updraft.gateway.domain.MaintenanceSchedule;
+import io.updraft.gateway.persistence.DeviceActionRepository;
+import io.updraft.gateway.persistence.DeviceRepository;
+import io.updraft.support.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies the rollout-service's commands to the devices' actions (supersede, cancel), under the device row locks:
+ * a polled batch at a time with a handful of set-based statements ({@link #applyAll}), or one command at a time
+ * ({@link #install}, {@link #cancel}) when a batch failed and its records are retried alone.
+ */
+@ApplicationScoped
+public class CommandIntake {
+    private static final Logger LOG = Logger.getLogger(CommandIntake.class);
+
+    @Inject
+    DeviceRepository devices;
+    @Inject
+    DeviceActionRepository actions;
+    @Inject
+    ActionQueue queue;
+    @Inject
+    Outbox outbox;
+    @Inject
+    DeviceChanges changes;
+
+    /**
+     * A polled batch of commands (first deliveries, in offset order, maintenance windows already checked), with the
+     * same outcome as {@link #install} / {@link #cancel} one by one: the batch's devices are created or locked by one
+     * statement (in id order), their open actions and the actions the commands name read by one query, every
+     * command decided in memory in order ({@link IntakePlan}), then the changed actions updated by at most two
+     * statements, the new ones inserted by one, the reports written to the outbox in one JDBC batch and every
+     * changed device notified by one statement.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyAll(List<? extends DeviceCommand> commands) {
+        if (commands.isEmpty()) {
+            return;
+        }
+        Set<String> installed = new HashSet<>();
+        Set<String> canceled = new HashSet<>();
+        Set<Long> actionIds = new HashSet<>();
+        for (DeviceCommand command : commands) {
+            (command instanceof InstallRequested ? installed : canceled).add(command.deviceId());
+            actionIds.add(command.actionId());
+        }
+        canceled.removeAll(installed);
+        devices.lockOrCreateAll(installed, canceled); // a cancel does not create an unknown device
+        Set<String> batchDevices = new LinkedHashSet<>(installed);
+        batchDevices.addAll(canceled);
+        IntakePlan plan = new IntakePlan(actions.openOrKnown(batchDevices, actionIds), Instant.now());
+        commands.forEach(plan::apply);
+        actions.updateAll(plan.leaving());
+        actions.updateAll(plan.entering());
+        actions.insertAll(plan.created());
+        outbox.appendAll(plan.reports());
+        changes.changed(plan.changedDevices());
+        LOG.debugf("%d commands applied: %d new actions, %d changed, %d devices notified", commands.size(),
+                plan.created().size(), plan.leaving().size() + plan.entering().size(), plan.changedDevices().size());
+    }
+
+    /**
+     * A new action supersedes whatever the device has not finished: an action it never fetched is withdrawn at
+     * once; one it is working on gets a cancel offered first, and the new action waits behind it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void install(InstallRequested command) {
+        if (command.maintenanceWindow() != null) {
+            // A window the gateway cannot evaluate would be a window never honoured: the command goes to the DLQ.
+            MaintenanceSchedule.of(command.maintenanceWindow());
+        }
+        devices.lockOrCreate(command.deviceId());
+        if (actions.findByIdOptional(command.actionId()).isPresent()) {
+            LOG.debugf("action %d already known, command %s ignored", command.actionId(), command.eventId());
+            return;
+        }
+        if (Expiry.isDue(command.expiresAt(), Instant.now())) {
+            // Expired on arrival (e.g. a backlog drained late): recorded and reported, and it supersedes nothing.
+            queue.enqueue(command, ActionStatus.EXPIRED);
+            outbox.append(ActionReports.expired(command));
+            return;
+        }
+        actions.queued(command.deviceId()).ifPresent(queue::withdraw);
+        Optional<DeviceAction> current = actions.current(command.deviceId());
+        if (current.isEmpty()) {
+            queue.enqueue(command, ActionStatus.PENDING);
+            return;
+        }
+        DeviceAction superseded = current.get();
+        if (superseded.status == ActionStatus.PENDING) {
+            queue.withdraw(superseded);
+            queue.enqueue(command, ActionStatus.PENDING);
+        } else {
+            queue.move(superseded, ActionStatus.Trigger.REQUEST_CANCEL);
+            queue.enqueue(command, ActionStatus.QUEUED);
+        }
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void cancel(CancelRequested command) {
+        if (devices.lock(command.deviceId()).isEmpty()) {
+            LOG.debugf("cancel of action %d for unknown device %s ignored", command.actionId(), command.deviceId());
+            return;
+        }
+        actions.ofDevice(command.deviceId(), command.actionId()).ifPresent(action -> {
+            if (action.status == ActionStatus.QUEUED || action.status == ActionStatus.PENDING) {
+                queue.withdraw(action);
+            } else {
+                // Ignored when already canceling or over: the device's own report tells the outcome.
+                queue.move(action, ActionStatus.Trigger.REQUEST_CANCEL);
+            }
+        });
+    }
+}
