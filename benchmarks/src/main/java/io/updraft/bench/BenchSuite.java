@@ -16,17 +16,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * {@code ./updraft bench [--quick] [--only poll,topology,fanout,e2e]}: every benchmark of Updraft with its baselines,
- * in one run on this machine — the gateway poll benchmark, the telemetry topology benchmark, the rollout fan-out
- * benchmark (with the raw Kafka producer and consumer rates) and the end-to-end fleet benchmark. Writes
+ * {@code ./updraft bench [--quick] [--only poll,topology,selection,fanout,reports,commands,e2e]}: every benchmark of
+ * Updraft with its baselines, in one run on this machine — the gateway poll benchmark, the telemetry topology
+ * benchmark, rollout-service's target selection, the rollout fan-out benchmark (with the raw Kafka producer and
+ * consumer rates), rollout-service's report intake, the gateway's command intake and the end-to-end fleet benchmark.
+ * Writes
  * {@code target/bench/results.json}, {@code results.md} and {@code rollout-progress.svg}. A benchmark that fails is
  * marked failed with its reason and the suite goes on.
  */
 public final class BenchSuite {
-    static final List<String> BENCHMARKS = List.of("poll", "topology", "fanout", "e2e");
+    static final List<String> BENCHMARKS = List.of("poll", "topology", "selection", "fanout", "reports", "commands",
+            "e2e");
 
     private final Path root;
     private final Path out;
@@ -94,14 +98,22 @@ public final class BenchSuite {
                     });
         }
         if (only.contains("topology")) {
-            List<String> sizes = quick ? List.of("bench.events=50000", "bench.warmup=20000", "bench.devices=1000",
-                    "bench.trials=10", "bench.rounds=1")
-                    : List.of("bench.events=1000000", "bench.warmup=300000", "bench.devices=2000", "bench.trials=50",
-                            "bench.rounds=3");
+            Map<String, String> sizes = quick ? Map.of("bench.events", "50000", "bench.warmup", "20000",
+                    "bench.devices", "1000", "bench.trials", "10", "bench.rounds", "1")
+                    : Map.of("bench.events", "1000000", "bench.warmup", "300000", "bench.devices", "2000",
+                            "bench.trials", "50", "bench.rounds", "3");
             attempt("telemetry topology", "HealthReported/s through the exactly-once health topology vs a plain "
-                    + "KafkaConsumer; detection latency (telemetry-service TopologyBenchmark, " + String.join(" ",
-                            sizes) + ")", figures -> new TopologyBenchmarkRun(root, work.resolve("topology.log"),
-                                    sizes, this::line).run(figures));
+                    + "KafkaConsumer; detection latency (TopologyBenchmark on telemetry-service's class path, "
+                    + new TreeMap<>(sizes) + ")", figures -> new TopologyBenchmarkRun(root, work.resolve("topology"),
+                            sizes, this::line).run(figures));
+        }
+        if (only.contains("selection")) {
+            int devices = Integer.getInteger("bench.selection.devices", quick ? 100_000 : 1_000_000);
+            attempt("rollout target selection", String.format(Locale.ROOT, "%,d devices in rollout-service's "
+                    + "inventory: insert with the generated version key vs without; count of the target set of five "
+                    + "filters (TargetSelectionBenchmark on rollout-service's class path)", devices),
+                    figures -> new TargetSelectionRun(root, work.resolve("selection"), devices, this::line)
+                            .run(figures));
         }
         if (only.contains("fanout")) {
             int devices = Integer.getInteger("bench.fanout.devices", quick ? 100_000 : 1_000_000);
@@ -119,6 +131,20 @@ public final class BenchSuite {
                     : BenchmarkResult.failed("Kafka baselines", "raw producer and consumer rates of the same broker",
                             seconds, "the fan-out run stopped before its baselines were measured", measured));
             write();
+        }
+        if (only.contains("reports")) {
+            int devices = Integer.getInteger("bench.reports.devices", quick ? 5_000 : 20_000);
+            attempt("rollout report intake", String.format(Locale.ROOT, "%,d devices × 3 device-reports through the "
+                    + "packaged rollout-service until every action SUCCEEDED, vs a plain KafkaConsumer; %,d "
+                    + "DeviceRegistered", devices, devices), figures -> new ReportIntakeBenchmark(root,
+                            work.resolve("reports"), devices, this::line).run(figures));
+        }
+        if (only.contains("commands")) {
+            int commands = Integer.getInteger("bench.commands.count", quick ? 5_000 : 20_000);
+            attempt("gateway command intake", String.format(Locale.ROOT, "%,d InstallRequested through the packaged "
+                    + "device-gateway until all stored, nothing pending and superseding, vs a plain KafkaConsumer",
+                    commands), figures -> new CommandIntakeBenchmark(root, work.resolve("commands"), commands,
+                            this::line).run(figures));
         }
         if (only.contains("e2e")) {
             int devices = Integer.getInteger("bench.e2e.devices", quick ? 10_000 : 100_000);

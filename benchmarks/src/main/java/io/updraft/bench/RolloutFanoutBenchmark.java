@@ -74,14 +74,7 @@ final class RolloutFanoutBenchmark {
             String bootstrap = stack.kafkaBootstrap();
             String jdbc = stack.jdbcUrl("rollout");
             DevKeys keys = DevKeys.in(work.resolve("keys"));
-            Map<String, String> config = new LinkedHashMap<>();
-            config.put("kafka.bootstrap.servers", bootstrap);
-            config.put("quarkus.datasource.jdbc.url", jdbc);
-            config.put("quarkus.datasource.username", DevStack.DB_USER);
-            config.put("quarkus.datasource.password", DevStack.DB_PASSWORD);
-            config.put("mp.jwt.verify.publickey.location", keys.publicKeyFile().toUri().toString());
-            config.put("mp.jwt.verify.issuer", DevKeys.ISSUER);
-            config.put("updraft.parent-pid", Long.toString(ProcessHandle.current().pid()));
+            Map<String, String> config = serviceConfig(stack, "rollout", keys);
             // -Dbench.rollout.<key>=<value> passes <key>=<value> to rollout-service (experiments)
             System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("bench.rollout."))
                     .forEach(key -> config.put(key.substring("bench.rollout.".length()), System.getProperty(key)));
@@ -200,7 +193,20 @@ final class RolloutFanoutBenchmark {
                 produced.perSecond()));
     }
 
-    private JsonNode createRollout(ServerUnderTest service, String token, ReleasePublished release, String fleet,
+    /** What a packaged service needs to run against {@code stack}: broker, its database, the JWT key, this JVM. */
+    static Map<String, String> serviceConfig(DevStack stack, String database, DevKeys keys) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
+        config.put("quarkus.datasource.jdbc.url", stack.jdbcUrl(database));
+        config.put("quarkus.datasource.username", DevStack.DB_USER);
+        config.put("quarkus.datasource.password", DevStack.DB_PASSWORD);
+        config.put("mp.jwt.verify.publickey.location", keys.publicKeyFile().toUri().toString());
+        config.put("mp.jwt.verify.issuer", DevKeys.ISSUER);
+        config.put("updraft.parent-pid", Long.toString(ProcessHandle.current().pid()));
+        return config;
+    }
+
+    static JsonNode createRollout(ServerUnderTest service, String token, ReleasePublished release, String fleet,
             List<Integer> waves) throws Exception {
         ObjectNode body = JSON.createObjectNode().put("name", "bench " + fleet).put("releaseId", release.releaseId())
                 .put("soakTime", "PT1H").put("actionType", "FORCED");
@@ -218,7 +224,7 @@ final class RolloutFanoutBenchmark {
     }
 
     /** What release-service sends when it publishes, then waits until rollout-service has it in its catalog. */
-    private ReleasePublished publishRelease(String bootstrap, String jdbc) throws Exception {
+    static ReleasePublished publishRelease(String bootstrap, String jdbc) throws Exception {
         List<HardwareCompatibility> hardware = InventoryLoader.COHORTS.stream()
                 .map(c -> new HardwareCompatibility(c.model(), c.revision())).toList();
         ReleasePublished release = new ReleasePublished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,

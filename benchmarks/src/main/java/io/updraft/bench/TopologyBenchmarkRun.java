@@ -4,50 +4,52 @@ import io.updraft.bench.BenchmarkResult.Figures;
 import io.updraft.bench.Figure.Target;
 import io.updraft.devstack.DevStack;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Runs telemetry-service's {@code TopologyBenchmark} as its README says — a child Maven process — and reads its
- * figures back from the output ({@link TopologyBenchmarkOutput}): HealthReported/s through the exactly-once topology
- * against a plain KafkaConsumer, and the detection latency.
+ * Runs {@link io.updraft.bench.telemetry.TopologyBenchmark} in a JVM of its own on telemetry-service's packaged class
+ * path ({@link ServiceClassPathRun}) against a fresh broker of this run, and reads its figures back from the output
+ * ({@link TopologyBenchmarkOutput}): HealthReported/s through the exactly-once topology against a plain KafkaConsumer,
+ * and the detection latency.
  */
 final class TopologyBenchmarkRun {
     private final Path root;
-    private final Path log;
-    private final List<String> sizes;
+    private final Path work;
+    private final Map<String, String> sizes;
     private final Consumer<String> say;
 
-    TopologyBenchmarkRun(Path root, Path log, List<String> sizes, Consumer<String> say) {
+    /** @param sizes {@code bench.events} and the like; {@code -Dbench.topology.<key>} of the suite overrides them */
+    TopologyBenchmarkRun(Path root, Path work, Map<String, String> sizes, Consumer<String> say) {
         this.root = root;
-        this.log = log;
-        this.sizes = List.copyOf(sizes);
+        this.work = work;
+        this.sizes = Map.copyOf(sizes);
         this.say = say;
     }
 
-    void run(Figures figures) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(root.resolve("mvnw").toString(), "-B", "-o", "-pl",
-                "telemetry-service", "test", "-Dtest=TopologyBenchmark", "-Dsurefire.failIfNoSpecifiedTests=false"));
-        sizes.forEach(size -> command.add("-D" + size));
-        // the same broker JVM profile as the suite's other benchmarks
-        command.add("-D" + DevStack.PROFILE_PROPERTY + "=" + System.getProperty(DevStack.PROFILE_PROPERTY, ""));
-        say.accept("running " + String.join(" ", command.subList(1, command.size())) + " (output: " + log + ")");
-        Files.createDirectories(log.getParent());
-        Process maven = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        boolean exited = maven.waitFor(15, TimeUnit.MINUTES);
-        if (!exited) {
-            maven.descendants().forEach(ProcessHandle::destroy);
-            maven.destroy();
+    void run(Figures figures) throws IOException {
+        Path log = work.resolve("topology.log");
+        AppSnapshot.deleteRecursively(work.resolve("stack"));
+        Path apps = AppSnapshot.of(root, work.resolve("apps"), List.of("telemetry-service"));
+        ServiceClassPathRun.Output output;
+        try (DevStack stack = DevStack.start(work.resolve("stack"), true)) {
+            Map<String, String> properties = new TreeMap<>(sizes);
+            // -Dbench.topology.<key>=<value> of the suite: -Dbench.<key>=<value> of the benchmark (bench.streams.* too)
+            System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("bench.topology."))
+                    .forEach(key -> properties.put("bench." + key.substring("bench.topology.".length()),
+                            System.getProperty(key)));
+            properties.put("bench.kafka", stack.kafkaBootstrap());
+            properties.put("bench.broker-pid", Long.toString(stack.pid()));
+            output = ServiceClassPathRun.run("TopologyBenchmark", apps.resolve("telemetry-service/target/quarkus-app"),
+                    "io.updraft.bench.telemetry.TopologyBenchmark", properties, log, Duration.ofMinutes(15),
+                    say);
         }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse(output);
+        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse(output.text());
         Double plain = parsed.plainConsumerPerSecond().orElse(null);
         if (plain != null) {
             figures.add(Figure.of("plain KafkaConsumer (read + parse HealthReported)", plain, "events/s"));
@@ -86,13 +88,7 @@ final class TopologyBenchmarkRun {
             figures.add(Figure.of("detection latency p99", latency.p99(), "ms").target(Target.atMost(3000))
                     .note(trials));
         });
-        if (!exited) {
-            throw new IllegalStateException("TopologyBenchmark did not finish within 15 min; see " + log);
-        }
-        if (maven.exitValue() != 0) {
-            throw new IllegalStateException("TopologyBenchmark (Maven) exited " + maven.exitValue() + ": "
-                    + lastErrorLine(output) + "; see " + log);
-        }
+        output.requireFinished();
         if (parsed.topologyPerSecond().isEmpty() || plain == null) {
             throw new IllegalStateException("TopologyBenchmark printed no throughput figures; see " + log);
         }
@@ -100,21 +96,5 @@ final class TopologyBenchmarkRun {
             throw new IllegalStateException(parsed.noTrigger() ? "TopologyBenchmark: no RollbackTriggered received"
                     : "TopologyBenchmark printed no detection latency; see " + log);
         }
-    }
-
-    private static String lastErrorLine(String output) {
-        java.util.regex.Matcher crash = java.util.regex.Pattern.compile("Process Exit Code: (\\d+)").matcher(output);
-        if (crash.find()) {
-            int code = Integer.parseInt(crash.group(1));
-            return "the forked test JVM exited with " + code + (code == 143 ? " (SIGTERM: stopped from outside)"
-                    : code == 137 ? " (SIGKILL: killed from outside or out of memory)" : "");
-        }
-        String[] lines = output.split("\n");
-        for (String line : lines) { // Maven's first error says what went wrong; the last ones are advice
-            if (line.contains("[ERROR]") && !line.replace("[ERROR]", "").isBlank()) {
-                return line.replace("[ERROR]", "").trim();
-            }
-        }
-        return lines.length == 0 ? "(no output)" : lines[lines.length - 1];
     }
 }

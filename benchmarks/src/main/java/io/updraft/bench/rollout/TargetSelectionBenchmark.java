@@ -1,8 +1,8 @@
-package io.updraft.rollout;
+package io.updraft.bench.rollout;
 
-import io.updraft.devstack.DevStack;
-import io.updraft.rollout.filter.FilterParser;
-import io.updraft.rollout.filter.FilterSql;
+import io.updraft.rollout.domain.filter.FilterParser;
+import io.updraft.rollout.persistence.FilterSql;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -10,22 +10,27 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.Test;
 
 /**
- * Not part of the build (the name matches no test pattern). Run it on purpose:
- * {@code ./mvnw -B -o -pl rollout-service test -Dtest=TargetSelectionBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * ({@code -Dbench.devices=1000000}). On a fresh database migrated by Flyway it prints: the cost of the generated
- * {@code version_key} column when N devices are written (against the same insert into a copy of the table without
- * it), and how long PostgreSQL takes to select the target set for a few filters compiled by {@link FilterSql}.
+ * rollout-service's target selection at SQL level: run by the suite ({@code ./updraft bench --only selection},
+ * {@code TargetSelectionRun}) in a JVM of its own on rollout-service's packaged class path, against the suite's
+ * PostgreSQL ({@code -Dbench.postgres-port=<port>}); {@code -Dbench.devices=1000000} (the suite:
+ * {@code -Dbench.selection.devices=…}). Until 2026-12-05 it was rollout-service's
+ * {@code src/test/java/io/updraft/rollout/TargetSelectionBenchmark.java}, run by Surefire with a dev stack of its own.
+ * On a fresh database migrated by Flyway with the service's own migrations ({@code quarkus.flyway.locations} of its
+ * {@code application.properties}) it prints: the cost of the generated {@code version_key} column when N devices are
+ * written (against the same insert into a copy of the table without it, the baseline), and how long PostgreSQL takes
+ * to select the target set for a few filters compiled by {@link FilterSql}.
  */
-class TargetSelectionBenchmark {
+public final class TargetSelectionBenchmark {
     private static final int DEVICES = Integer.getInteger("bench.devices", 1_000_000);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\?(\\d+)");
     private static final String ROWS = """
@@ -37,16 +42,31 @@ class TargetSelectionBenchmark {
                    now()
             from generate_series(1, DEVICES) g""";
 
-    @Test
-    void run() throws Exception {
-        DevStack stack = DevStack.shared();
+    public static void main(String[] args) {
+        try {
+            run();
+            System.out.println("benchmark finished");
+            System.exit(0);
+        } catch (Throwable e) {
+            e.printStackTrace(System.out);
+            System.exit(1);
+        }
+    }
+
+    static void run() throws Exception {
+        String port = System.getProperty("bench.postgres-port");
+        if (port == null) {
+            throw new IllegalStateException("-Dbench.postgres-port missing: run by the suite, ./updraft bench --only "
+                    + "selection");
+        }
+        String server = "jdbc:postgresql://127.0.0.1:" + port + "/";
         String database = "selection_bench_" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection admin = DriverManager.getConnection(stack.jdbcUrl("postgres"), "postgres", "postgres");
+        try (Connection admin = DriverManager.getConnection(server + "postgres", "postgres", "postgres");
                 Statement statement = admin.createStatement()) {
             statement.execute("create database " + database);
         }
-        String url = stack.jdbcUrl(database);
-        Flyway.configure().dataSource(url, "postgres", "postgres").locations("classpath:db/migration", "classpath:db/updraft-shared").load().migrate();
+        String url = server + database;
+        Flyway.configure().dataSource(url, "postgres", "postgres").locations(migrations()).load().migrate();
         try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
             try (Statement statement = connection.createStatement()) {
                 // the same table with the same indexes, but version_key a plain (null) column
@@ -78,6 +98,17 @@ class TargetSelectionBenchmark {
                 select(connection, filter); // the second run is the one printed: a warm cache, as in production
             }
         }
+    }
+
+    /** The service's own Flyway locations, from the application.properties of its packaged jar. */
+    private static String[] migrations() throws Exception {
+        Properties service = new Properties();
+        java.net.URL jar = FilterSql.class.getProtectionDomain().getCodeSource().getLocation();
+        try (InputStream in = java.net.URI.create("jar:" + jar + "!/application.properties").toURL().openStream()) {
+            service.load(in);
+        }
+        return Arrays.stream(service.getProperty("quarkus.flyway.locations", "db/migration").split(","))
+                .map(location -> "classpath:" + location.strip()).toArray(String[]::new);
     }
 
     private static void select(Connection connection, String filter) throws SQLException {

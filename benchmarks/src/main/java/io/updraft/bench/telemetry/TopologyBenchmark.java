@@ -1,6 +1,5 @@
-package io.updraft.telemetry.streams;
+package io.updraft.bench.telemetry;
 
-import io.updraft.devstack.DevStack;
 import io.updraft.events.DeviceReport.ActionFinished;
 import io.updraft.events.DeviceReport.Outcome;
 import io.updraft.events.DeviceTelemetry.HealthReported;
@@ -9,7 +8,13 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.RollbackEvent;
 import io.updraft.events.RollbackEvent.RollbackTriggered;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.telemetry.streams.CohortPolicy;
+import io.updraft.telemetry.streams.CohortSignal;
+import io.updraft.telemetry.streams.DeviceEvents;
+import io.updraft.telemetry.streams.HealthTopology;
+import io.updraft.telemetry.streams.TopologySettings;
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -49,13 +54,17 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
-import org.junit.jupiter.api.Test;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 
 /**
- * Not part of the build (the name matches no test pattern). Run it on purpose:
- * {@code ./mvnw -B -o -pl telemetry-service test -Dtest=TopologyBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ * telemetry-service's health topology, measured class by class: run by the suite ({@code ./updraft bench --only
+ * topology}, {@code TopologyBenchmarkRun}) in a JVM of its own on telemetry-service's packaged class path, against the
+ * suite's broker ({@code -Dbench.kafka=<bootstrap>}, {@code -Dbench.broker-pid=<pid>} for the broker's CPU time).
+ * Until 2026-12-05 it was telemetry-service's {@code src/test/java/io/updraft/telemetry/streams/TopologyBenchmark.java},
+ * run by Maven's Surefire with a dev stack of its own; the figures are the same.
  * (sizes: {@code -Dbench.events=1000000 -Dbench.warmup=300000 -Dbench.devices=2000 -Dbench.trials=50
- * -Dbench.threads=1 -Dbench.rounds=3}; a Streams setting to try: {@code -Dbench.streams.commit.interval.ms=200}).
+ * -Dbench.threads=1 -Dbench.rounds=3}, given to the suite as {@code -Dbench.topology.events=…}; a Streams setting to
+ * try: {@code -Dbench.topology.streams.commit.interval.ms=200}).
  * The warm-up is long because a shorter one left both JVMs compiling in the measured window (session 5: the
  * benchmark JVM's C2 compiler threads used 2.7 s and the broker's 1.0 s of CPU during a 4 s topology measurement
  * after a 60,000-event warm-up); with several rounds the median round is printed again last.
@@ -77,7 +86,20 @@ import org.junit.jupiter.api.Test;
  * consumer receiving the RollbackTriggered.</li>
  * </ol>
  */
-class TopologyBenchmark {
+public final class TopologyBenchmark {
+    /** The suite's broker: this JVM starts none. */
+    private static final String BOOTSTRAP = required("bench.kafka");
+    /** The broker's process (the dev stack's JVM, its PostgreSQL below it): CPU time per event of the broker. */
+    private static final long BROKER_PID = Long.parseLong(required("bench.broker-pid"));
+    /**
+     * The policy the topology applies when a rollout names none (as telemetry-service's HealthTopologyTest): failed
+     * installs 0.5 over 3; boot failures 0.2 over 3; unhealthy or crash-looping (3 crashes within 10 minutes) devices
+     * 0.3 over 3; silent (2 minutes after install) devices 0.3 over 3; crashes 2x a baseline of at least 0.1 over 5
+     * reports each.
+     */
+    private static final CohortPolicy DEFAULTS = new CohortPolicy(limits(0.5, 3), limits(0.2, 3), limits(0.3, 3), 3,
+            Duration.ofMinutes(10), limits(0.3, 3), Duration.ofMinutes(2), new CohortPolicy.Regression(2.0, 0.1, 5,
+                    Duration.ofMinutes(5)), 0, 0, 0);
     private static final int EVENTS = Integer.getInteger("bench.events", 1_000_000);
     private static final int WARMUP_EVENTS = Integer.getInteger("bench.warmup", 300_000);
     private static final int DEVICES = Integer.getInteger("bench.devices", 2_000);
@@ -100,9 +122,52 @@ class TopologyBenchmark {
     private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong actionIds = new AtomicLong();
 
-    @Test
+    public static void main(String[] args) {
+        try {
+            new TopologyBenchmark().run();
+            System.out.println("benchmark finished");
+            System.exit(0);
+        } catch (Throwable e) {
+            e.printStackTrace(System.out);
+            System.exit(1);
+        }
+    }
+
+    private static String required(String key) {
+        String value = System.getProperty(key);
+        if (value == null) {
+            throw new IllegalStateException("-D" + key + " missing: run by the suite, ./updraft bench --only topology");
+        }
+        return value;
+    }
+
+    private static CohortPolicy.Limits limits(double rate, int minSample) {
+        return new CohortPolicy.Limits(rate, null, minSample, Duration.ZERO);
+    }
+
+    /**
+     * The service's topology with another processor in the device tracker's place: {@code HealthTopology}'s
+     * package-private seam for this benchmark, reached by reflection now that the benchmark lives outside its package.
+     */
+    @SuppressWarnings("unchecked")
+    private static org.apache.kafka.streams.Topology shapeOnly(TopologySettings settings) throws Exception {
+        Method build = HealthTopology.class.getDeclaredMethod("build", TopologySettings.class,
+                java.util.function.Function.class, ProcessorSupplier.class);
+        build.setAccessible(true);
+        java.util.function.Function<Object, CohortPolicy> policies = created -> settings.defaults();
+        ProcessorSupplier<byte[], byte[], String, CohortSignal> parseOnly = ParseOnlyTracker::new;
+        return (org.apache.kafka.streams.Topology) build.invoke(null, settings, policies, parseOnly);
+    }
+
+    /** The name of the topology's repartition of cohort signals ({@code HealthTopology.SIGNALS}, package-private). */
+    private static String signals() throws Exception {
+        java.lang.reflect.Field signals = HealthTopology.class.getDeclaredField("SIGNALS");
+        signals.setAccessible(true);
+        return (String) signals.get(null);
+    }
+
     void run() throws Exception {
-        String bootstrap = DevStack.shared().kafkaBootstrap();
+        String bootstrap = BOOTSTRAP;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             // warm-up: the same work on topics of its own, so both measurements below run on compiled code
             TopologySettings warmup = settings(run + "-warmup.");
@@ -283,7 +348,7 @@ class TopologyBenchmark {
         org.apache.kafka.streams.Topology topology;
         if (guarantee.equals(SHAPE)) {
             // the service's topology and settings (its guarantee), the tracker's place taken by a parser
-            topology = HealthTopology.build(settings, created -> settings.defaults(), ParseOnlyTracker::new);
+            topology = shapeOnly(settings);
         } else {
             StreamsBuilder builder = new StreamsBuilder();
             builder.stream(settings.deviceTelemetry(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
@@ -348,9 +413,10 @@ class TopologyBenchmark {
         }
     }
 
-    /** CPU time (ns) of this JVM's child processes: the dev-stack broker (and its PostgreSQL, idle here). */
+    /** CPU time (ns) of the dev-stack broker's process and its children (its PostgreSQL, idle here). */
     private static long brokerCpu() {
-        return ProcessHandle.current().descendants()
+        return ProcessHandle.of(BROKER_PID).stream().flatMap(broker -> java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(broker), broker.descendants()))
                 .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
     }
 
@@ -368,7 +434,7 @@ class TopologyBenchmark {
 
     private static TopologySettings settings(String prefix) {
         return new TopologySettings("device-reports", "device-telemetry", "rollout-events", "rollbacks",
-                HealthTopologyTest.DEFAULTS, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofHours(1),
+                DEFAULTS, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofHours(1),
                 Duration.ofHours(1))
                 .withTopicPrefix(prefix);
     }
@@ -606,8 +672,8 @@ class TopologyBenchmark {
     }
 
     /** The telemetry topic and the health topology's repartition topic: both consumed to their ends when done. */
-    private static List<String> topicsOf(TopologySettings settings, String applicationId) {
-        return List.of(settings.deviceTelemetry(), applicationId + "-" + HealthTopology.SIGNALS + "-repartition");
+    private static List<String> topicsOf(TopologySettings settings, String applicationId) throws Exception {
+        return List.of(settings.deviceTelemetry(), applicationId + "-" + signals() + "-repartition");
     }
 
     /** @param topics the telemetry topic (holding {@code records}) first */
@@ -646,8 +712,10 @@ class TopologyBenchmark {
     /** The service's own Kafka Streams settings (application.properties), on this run's topics and threads. */
     private static Properties streamsProps(String bootstrap, TopologySettings settings, String applicationId)
             throws Exception {
+        // the packaged service's own application.properties (its jar, not any other on the class path)
         Properties service = new Properties();
-        try (InputStream in = TopologyBenchmark.class.getResourceAsStream("/application.properties")) {
+        java.net.URL jar = HealthTopology.class.getProtectionDomain().getCodeSource().getLocation();
+        try (InputStream in = java.net.URI.create("jar:" + jar + "!/application.properties").toURL().openStream()) {
             service.load(in);
         }
         Properties props = new Properties();
@@ -677,7 +745,7 @@ class TopologyBenchmark {
 
     private static KafkaProducer<String, String> producer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, DevStack.shared().kafkaBootstrap());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000); // a busy shared machine: wait, do not drop
