@@ -1,5 +1,7 @@
 package io.updraft.telemetry;
 
+import static io.restassured.RestAssured.given;
+
 import io.restassured.specification.RequestSpecification;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceReport.ActionFinished;
@@ -15,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.restassured.RestAssured.given;
 
 /** Events as the rollout-service and the gateway would publish them, with fresh ids so tests never collide. */
 final class Fixtures {

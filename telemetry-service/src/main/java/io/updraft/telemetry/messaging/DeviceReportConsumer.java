@@ -1,10 +1,10 @@
 package io.updraft.telemetry.messaging;
 
 import io.smallrye.common.annotation.Blocking;
-import io.updraft.events.DeviceReport;
 import io.updraft.events.DeviceReport.ActionCanceled;
 import io.updraft.events.DeviceReport.ActionFinished;
 import io.updraft.events.DeviceReport.ActionProgressed;
+import io.updraft.events.DeviceReport;
 import io.updraft.events.EventJson;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.telemetry.service.InstallTally;

@@ -1,8 +1,8 @@
 package io.updraft.telemetry.messaging;
 
 import io.smallrye.common.annotation.Blocking;
-import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.DeviceTelemetry.HealthReported;
+import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.EventJson;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.telemetry.service.HealthAttribution;

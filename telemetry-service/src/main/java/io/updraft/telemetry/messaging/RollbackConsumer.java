@@ -2,8 +2,8 @@ package io.updraft.telemetry.messaging;
 
 import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.EventJson;
-import io.updraft.events.RollbackEvent;
 import io.updraft.events.RollbackEvent.RollbackTriggered;
+import io.updraft.events.RollbackEvent;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.telemetry.service.RollbackLedger;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,7 +2,6 @@ package io.updraft.telemetry.messaging;
 
 import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.EventJson;
-import io.updraft.events.RolloutEvent;
 import io.updraft.events.RolloutEvent.RolloutAborted;
 import io.updraft.events.RolloutEvent.RolloutApproved;
 import io.updraft.events.RolloutEvent.RolloutAwaitingApproval;
@@ -14,6 +13,7 @@ import io.updraft.events.RolloutEvent.RolloutResumed;
 import io.updraft.events.RolloutEvent.RolloutRolledBack;
 import io.updraft.events.RolloutEvent.RolloutScheduled;
 import io.updraft.events.RolloutEvent.RolloutStarted;
+import io.updraft.events.RolloutEvent;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.telemetry.service.RolloutLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;

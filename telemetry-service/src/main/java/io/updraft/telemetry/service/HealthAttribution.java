@@ -2,12 +2,12 @@ package io.updraft.telemetry.service;
 
 import io.updraft.events.DeviceTelemetry.HealthReported;
 import io.updraft.events.EventMeta;
-import io.updraft.telemetry.repository.CohortStatsRepository;
-import io.updraft.telemetry.repository.DeviceAssignmentRepository;
+import io.updraft.telemetry.persistence.CohortStatsRepository;
+import io.updraft.telemetry.persistence.DeviceAssignmentRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import jakarta.transaction.Transactional;
 
 /** Adds a device's health report to the cohort of the rollout it currently runs; other devices' health is dropped. */
 @ApplicationScoped

@@ -2,20 +2,26 @@ package io.updraft.telemetry.service;
 
 import io.quarkus.scheduler.Scheduled;
 import io.updraft.events.EventMeta;
+import io.updraft.events.FleetHealthEvent.CohortHealth;
+import io.updraft.events.FleetHealthEvent.HealthWindowClosed;
+import io.updraft.events.UpdraftEvent;
 import io.updraft.support.outbox.Outbox;
 import io.updraft.telemetry.config.TelemetryConfig;
+import io.updraft.telemetry.domain.CohortStats;
+import io.updraft.telemetry.domain.RollbackDecision;
 import io.updraft.telemetry.domain.WindowDue;
-import io.updraft.telemetry.mapping.HealthMapper;
-import io.updraft.events.FleetHealthEvent.HealthWindowClosed;
-import io.updraft.telemetry.repository.CohortStatsRepository;
-import io.updraft.telemetry.repository.HealthPointRepository;
-import io.updraft.telemetry.repository.RollbackDecisionRepository;
-import io.updraft.telemetry.repository.RolloutRepository;
+import io.updraft.telemetry.persistence.CohortStatsRepository;
+import io.updraft.telemetry.persistence.HealthPointRepository;
+import io.updraft.telemetry.persistence.RollbackDecisionRepository;
+import io.updraft.telemetry.persistence.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Publishes one HealthWindowClosed per rollout and window: for running rollouts, and one last time after a rollout
@@ -52,11 +58,23 @@ public class HealthWindowCloser {
         // another replica's tick may just have closed these windows: wait at least half a window between two
         Instant notAfter = now.minus(config.window().dividedBy(2));
         for (WindowDue due : rollouts.dueForWindow(notAfter, BATCH)) {
-            HealthWindowClosed window = HealthMapper.toWindow(due.rolloutId(), due.windowStart(), now,
+            HealthWindowClosed window = windowOf(due.rolloutId(), due.windowStart(), now,
                     stats.ofRollout(due.rolloutId()), decisions.ofRollout(due.rolloutId()));
             outbox.append(window);
             points.record(window);
             rollouts.windowClosed(due.rolloutId(), now);
         }
+    }
+
+    /** Entities never go on the wire: the event carries each cohort's figures, rolled back if decided so. */
+    static HealthWindowClosed windowOf(String rolloutId, Instant windowStart, Instant windowEnd,
+            List<CohortStats> cohorts, List<RollbackDecision> decisions) {
+        Set<String> decided = decisions.stream().map(d -> d.id.cohort).collect(Collectors.toSet());
+        List<CohortHealth> health = cohorts.stream()
+                .map(c -> new CohortHealth(c.id.cohort, c.succeeded, c.failed, c.failureRate(), c.healthReports,
+                        c.unhealthyReports, c.crashes, c.rolledBack || decided.contains(c.id.cohort)))
+                .toList();
+        return new HealthWindowClosed(EventMeta.newId(), windowEnd, UpdraftEvent.SCHEMA_VERSION, rolloutId,
+                windowStart, windowEnd, health);
     }
 }

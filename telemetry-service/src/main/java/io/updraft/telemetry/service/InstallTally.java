@@ -8,15 +8,16 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.events.MalformedEventException;
 import io.updraft.telemetry.domain.CohortKey;
-import io.updraft.telemetry.repository.CohortStatsRepository;
-import io.updraft.telemetry.repository.CountedActionRepository;
-import io.updraft.telemetry.repository.DeviceAssignmentRepository;
-import io.updraft.telemetry.repository.DeviceProgressRepository;
-import io.updraft.telemetry.repository.RolloutRepository;
+import io.updraft.telemetry.domain.RollbackRule;
+import io.updraft.telemetry.persistence.CohortStatsRepository;
+import io.updraft.telemetry.persistence.CountedActionRepository;
+import io.updraft.telemetry.persistence.DeviceAssignmentRepository;
+import io.updraft.telemetry.persistence.DeviceProgressRepository;
+import io.updraft.telemetry.persistence.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import jakarta.transaction.Transactional;
 import java.time.Instant;
 
 /** Counts install results per rollout and cohort (the REST read model) and tracks which rollout a device runs. */
@@ -56,7 +57,7 @@ public class InstallTally {
         if (!countedActions.firstCount(finished.actionId(), finished.rolloutId(), now)) {
             return;
         }
-        // the verdict is the health topology's (streams.CohortReferee); this is the read model for REST and windows
+        // the verdict is the health topology's (messaging.streams.CohortReferee); this is the read model for REST and windows
         rollouts.ensureKnown(key.rolloutId, now);
         Instant reportedAt = finished.occurredAt() == null ? now : finished.occurredAt();
         stats.countInstall(key.rolloutId, key.cohort, finished.outcome() == Outcome.SUCCESS, reportedAt, now);

@@ -2,9 +2,10 @@ package io.updraft.telemetry.service;
 
 import io.quarkus.runtime.StartupEvent;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
+import io.updraft.telemetry.config.ConfiguredPolicy;
 import io.updraft.telemetry.config.TelemetryConfig;
+import io.updraft.telemetry.domain.RollbackRule;
 import io.updraft.telemetry.domain.Rollout;
-import io.updraft.telemetry.streams.CohortPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -18,7 +19,7 @@ public class PolicyBook {
     /** Unusable defaults stop the service at start, not at the first report of an unknown rollout. */
     void validateDefaults(@Observes StartupEvent startup) {
         defaults();
-        CohortPolicy.defaults(config);
+        ConfiguredPolicy.defaults(config);
     }
 
     public RollbackRule defaults() {

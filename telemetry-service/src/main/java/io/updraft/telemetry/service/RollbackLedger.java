@@ -5,14 +5,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.updraft.events.RollbackEvent.RollbackTriggered;
 import io.updraft.telemetry.domain.CohortKey;
-import io.updraft.telemetry.repository.RollbackDecisionRepository;
+import io.updraft.telemetry.persistence.RollbackDecisionRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
-import jakarta.transaction.Transactional;
-import jakarta.transaction.Transactional.TxType;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional.TxType;
+import jakarta.transaction.Transactional;
 
 /**
  * Records the health topology's decisions (read back from {@code rollbacks}) for the REST API and the dashboard. The

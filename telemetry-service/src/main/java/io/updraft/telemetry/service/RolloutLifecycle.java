@@ -2,12 +2,13 @@ package io.updraft.telemetry.service;
 
 import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent.RolloutCreated;
-import io.updraft.telemetry.repository.CohortStatsRepository;
-import io.updraft.telemetry.repository.RolloutRepository;
+import io.updraft.telemetry.domain.RollbackRule;
+import io.updraft.telemetry.persistence.CohortStatsRepository;
+import io.updraft.telemetry.persistence.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import jakarta.transaction.Transactional;
 import java.time.Instant;
 
 /** What telemetry keeps of a rollout's life: its policy and cohorts, whether it is over, rolled-back cohorts. */

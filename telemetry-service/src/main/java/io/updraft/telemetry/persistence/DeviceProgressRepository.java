@@ -1,0 +1,64 @@
+package io.updraft.telemetry.persistence;
+
+import io.updraft.support.persistence.SqlValues;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional.TxType;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Where each device of a rollout stands, for the dashboard's "devices per state". */
+@ApplicationScoped
+public class DeviceProgressRepository {
+    public static final String INSTALLING = "INSTALLING";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+    public static final String ROLLED_BACK = "ROLLED_BACK";
+    public static final String CANCELED = "CANCELED";
+
+    @Inject
+    EntityManager entityManager;
+
+    /** Progress never overwrites a result: a late "proceeding" after the result leaves the result. */
+    @Transactional(TxType.MANDATORY)
+    public void installing(String rolloutId, String deviceId, String cohort, Instant now) {
+        entityManager.createNativeQuery("""
+                insert into device_progress (rollout_id, device_id, cohort, state, updated_at)
+                values (?1, ?2, ?3, 'INSTALLING', ?4) on conflict do nothing
+                """)
+                .setParameter(1, rolloutId)
+                .setParameter(2, deviceId)
+                .setParameter(3, cohort)
+                .setParameter(4, now)
+                .executeUpdate();
+    }
+
+    @Transactional(TxType.MANDATORY)
+    public void reached(String rolloutId, String deviceId, String cohort, String state, Instant now) {
+        entityManager.createNativeQuery("""
+                insert into device_progress (rollout_id, device_id, cohort, state, updated_at)
+                values (?1, ?2, ?3, ?4, ?5)
+                on conflict (rollout_id, device_id) do update set state = excluded.state, updated_at = excluded.updated_at
+                """)
+                .setParameter(1, rolloutId)
+                .setParameter(2, deviceId)
+                .setParameter(3, cohort)
+                .setParameter(4, state)
+                .setParameter(5, now)
+                .executeUpdate();
+    }
+
+    public Map<String, Long> countsOf(String rolloutId) {
+        List<?> rows = entityManager.createNativeQuery(
+                "select state, count(*) from device_progress where rollout_id = ?1 group by state order by state")
+                .setParameter(1, rolloutId)
+                .getResultList();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        rows.stream().map(Object[].class::cast).forEach(row -> counts.put((String) row[0], SqlValues.number(row[1])));
+        return counts;
+    }
+}
