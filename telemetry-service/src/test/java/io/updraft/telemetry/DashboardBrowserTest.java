@@ -21,6 +21,7 @@ import io.updraft.events.DeviceReport.Outcome;
 import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent.RolloutGroupStarted;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +55,8 @@ class DashboardBrowserTest {
     @Test
     void given_the_dashboard_open_when_a_rollout_progresses_and_a_cohort_fails_then_both_appear_live() throws Exception {
         String rolloutId = newId("rollout");
-        KafkaProbe.send(Fixtures.rolloutCreated(rolloutId, 0.5, 3, "gw-100:1.0", "gw-200:1.0"));
-        KafkaProbe.send(new RolloutGroupStarted(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+        TestKafka.send(Fixtures.rolloutCreated(rolloutId, 0.5, 3, "gw-100:1.0", "gw-200:1.0"));
+        TestKafka.send(new RolloutGroupStarted(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 rolloutId, 1, 6));
         String viewer = UpdraftStackResource.tokens().mint("viewer", Duration.ofMinutes(10), "viewer");
 
@@ -77,11 +78,11 @@ class DashboardBrowserTest {
             for (int i = 0; i < 3; i++) {
                 String ok = newId("dev-100");
                 String bad = newId("dev-200");
-                KafkaProbe.send(progressed(ok, rolloutId, "gw-100:1.0"));
-                KafkaProbe.send(installed(ok, rolloutId, "gw-100:1.0", Outcome.SUCCESS));
-                KafkaProbe.send(installed(bad, rolloutId, "gw-200:1.0", Outcome.FAILURE));
+                TestKafka.send(progressed(ok, rolloutId, "gw-100:1.0"));
+                TestKafka.send(installed(ok, rolloutId, "gw-100:1.0", Outcome.SUCCESS));
+                TestKafka.send(installed(bad, rolloutId, "gw-200:1.0", Outcome.FAILURE));
             }
-            KafkaProbe.send(progressed(newId("dev-100"), rolloutId, "gw-100:1.0"));
+            TestKafka.send(progressed(newId("dev-100"), rolloutId, "gw-100:1.0"));
 
             // then: progress and the rollback show up without a reload
             assertThat(card.locator("[data-state='SUCCEEDED'] .count")).hasText("3", SOON_TEXT);

@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceReport.Outcome;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class DeadLetterTest {
         String marker = newId("garbage");
 
         produceGarbage(Topics.DEVICE_REPORTS, device, marker, "\"deviceId\":\"" + device + "\"");
-        KafkaProbe.send(installed(device, rolloutId, "board:Q", Outcome.FAILURE));
+        TestKafka.send(installed(device, rolloutId, "board:Q", Outcome.FAILURE));
 
         awaitParked(Topics.DEVICE_REPORTS, marker);
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
@@ -44,13 +45,13 @@ class DeadLetterTest {
         String device = newId("dev");
         String rolloutId = newId("rollout");
         String marker = newId("garbage");
-        KafkaProbe.send(installed(device, rolloutId, "board:Q", Outcome.SUCCESS));
+        TestKafka.send(installed(device, rolloutId, "board:Q", Outcome.SUCCESS));
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
                 .get("/api/v1/rollouts/{id}/health", rolloutId).then().statusCode(200)
                 .body("cohorts[0].succeeded", is(1)));
 
         produceGarbage(Topics.DEVICE_TELEMETRY, device, marker, "\"deviceId\":\"" + device + "\"");
-        KafkaProbe.send(Fixtures.health(device, false, 4, true));
+        TestKafka.send(Fixtures.health(device, false, 4, true));
 
         awaitParked(Topics.DEVICE_TELEMETRY, marker);
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
@@ -66,13 +67,13 @@ class DeadLetterTest {
 
         produceGarbage(Topics.ROLLOUT_EVENTS, rolloutId, marker, "\"rolloutId\":\"" + rolloutId + "\"");
         // a policy that would roll back cohorts with no failures is as unusable as unreadable JSON
-        KafkaProbe.produce(Topics.ROLLOUT_EVENTS, rolloutId, """
+        TestKafka.send(Topics.ROLLOUT_EVENTS, rolloutId, """
                 {"type":"RolloutCreated","eventId":"%s","rolloutId":"%s","cohorts":[],
                  "policy":{"failureRateThreshold":0.0,"minSampleSize":3}}""".formatted(marker + "-policy", rolloutId));
-        KafkaProbe.send(Fixtures.rolloutCreated(rolloutId, 0.3, 7, "board:R"));
+        TestKafka.send(Fixtures.rolloutCreated(rolloutId, 0.3, 7, "board:R"));
 
         awaitParked(Topics.ROLLOUT_EVENTS, marker);
-        await().atMost(AT_MOST).pollInterval(POLL).until(() -> KafkaProbe
+        await().atMost(AT_MOST).pollInterval(POLL).until(() -> TestKafka
                 .records(Topics.deadLetter(Topics.ROLLOUT_EVENTS)).stream()
                 .anyMatch(r -> r.value().contains(marker + "-policy")));
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
@@ -89,7 +90,7 @@ class DeadLetterTest {
 
         produceGarbage(Topics.ROLLBACKS, rolloutId, marker, "\"rolloutId\":\"" + rolloutId + "\"");
         for (int i = 0; i < 3; i++) {
-            KafkaProbe.send(installed(newId("dev"), rolloutId, "board:S", Outcome.FAILURE));
+            TestKafka.send(installed(newId("dev"), rolloutId, "board:S", Outcome.FAILURE));
         }
 
         awaitParked(Topics.ROLLBACKS, marker);
@@ -101,13 +102,13 @@ class DeadLetterTest {
 
     /** Not JSON at all, and JSON naming an event type nobody knows; both keyed like the valid record after them. */
     private static void produceGarbage(String topic, String key, String marker, String keyField) {
-        KafkaProbe.produce(topic, key, "{not json " + marker);
-        KafkaProbe.produce(topic, key, "{\"type\":\"NoSuchEvent\",\"eventId\":\"" + marker + "\"," + keyField + "}");
+        TestKafka.send(topic, key, "{not json " + marker);
+        TestKafka.send(topic, key, "{\"type\":\"NoSuchEvent\",\"eventId\":\"" + marker + "\"," + keyField + "}");
     }
 
     private static void awaitParked(String topic, String marker) {
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> {
-            var parked = KafkaProbe.records(Topics.deadLetter(topic)).stream()
+            var parked = TestKafka.records(Topics.deadLetter(topic)).stream()
                     .map(ConsumerRecord::value)
                     .filter(value -> value.contains(marker))
                     .toList();

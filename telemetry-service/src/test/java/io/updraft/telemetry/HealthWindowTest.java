@@ -21,6 +21,7 @@ import io.updraft.events.EventJson;
 import io.updraft.events.FleetHealthEvent.HealthWindowClosed;
 import io.updraft.events.FleetHealthEvent;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,8 +38,8 @@ class HealthWindowTest {
         String rolloutId = newId("rollout");
         String device = newId("dev");
         String cohort = "board:W";
-        KafkaProbe.send(Fixtures.rolloutCreated(rolloutId, 0.5, 3, cohort));
-        KafkaProbe.send(installed(device, rolloutId, cohort, Outcome.SUCCESS));
+        TestKafka.send(Fixtures.rolloutCreated(rolloutId, 0.5, 3, cohort));
+        TestKafka.send(installed(device, rolloutId, cohort, Outcome.SUCCESS));
         // health counts for the rollout the device runs: wait until the install result assigned it
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
                 .get("/api/v1/rollouts/{id}/health", rolloutId).then().statusCode(200)
@@ -46,10 +47,10 @@ class HealthWindowTest {
 
         HealthReported crashed = health(device, false, 2, true);
         HealthReported fine = health(device, true, 0, true);
-        KafkaProbe.send(crashed);
-        KafkaProbe.send(fine);
-        KafkaProbe.send(crashed); // redelivered: same event id, no second effect
-        KafkaProbe.send(health(device, true, 1, false));
+        TestKafka.send(crashed);
+        TestKafka.send(fine);
+        TestKafka.send(crashed); // redelivered: same event id, no second effect
+        TestKafka.send(health(device, true, 1, false));
 
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> assertThat(windowsOf(rolloutId))
                 .anySatisfy(window -> assertThat(window.cohorts()).singleElement().satisfies(health -> {
@@ -69,7 +70,7 @@ class HealthWindowTest {
                 .body(containsString("updraft_cohort_failure_rate{cohort=\"" + cohort + "\",rollout=\"" + rolloutId)));
 
         // when the rollout completes: one last window, then none
-        KafkaProbe.send(Fixtures.rolloutCompleted(rolloutId));
+        TestKafka.send(Fixtures.rolloutCompleted(rolloutId));
         AtomicInteger previous = new AtomicInteger(-1);
         await().atMost(AT_MOST).pollInterval(Duration.ofSeconds(3)).until(() -> {
             int now = windowsOf(rolloutId).size();
@@ -84,7 +85,7 @@ class HealthWindowTest {
     }
 
     private static List<HealthWindowClosed> windowsOf(String rolloutId) {
-        return KafkaProbe.recordsWithKey(Topics.FLEET_HEALTH, rolloutId).stream()
+        return TestKafka.recordsWithKey(Topics.FLEET_HEALTH, rolloutId).stream()
                 .map(r -> EventJson.read(r.value(), FleetHealthEvent.class))
                 .map(HealthWindowClosed.class::cast)
                 .toList();

@@ -17,6 +17,7 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.RollbackEvent;
 import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,8 +40,8 @@ class PoisonedRecordsTest {
         String rolloutId = newId("rollout");
         String device = newId("dev");
         List<String> poison = poisoned(EventJson.write(installed(device, rolloutId, "board:P", Outcome.FAILURE)));
-        poison.forEach(value -> KafkaProbe.produce(Topics.DEVICE_REPORTS, device, value));
-        KafkaProbe.send(installed(newId("dev"), rolloutId, "board:P", Outcome.SUCCESS));
+        poison.forEach(value -> TestKafka.send(Topics.DEVICE_REPORTS, device, value));
+        TestKafka.send(installed(newId("dev"), rolloutId, "board:P", Outcome.SUCCESS));
 
         awaitParked(Topics.DEVICE_REPORTS, poison);
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
@@ -53,14 +54,14 @@ class PoisonedRecordsTest {
     void health_of_an_unknown_schema_version_is_parked_and_counts_for_nothing() {
         String rolloutId = newId("rollout");
         String device = newId("dev");
-        KafkaProbe.send(installed(device, rolloutId, "board:H", Outcome.SUCCESS));
+        TestKafka.send(installed(device, rolloutId, "board:H", Outcome.SUCCESS));
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
                 .get("/api/v1/rollouts/{id}/health", rolloutId).then().statusCode(200)
                 .body("cohorts[0].succeeded", is(1)));
 
         List<String> poison = poisoned(EventJson.write(Fixtures.health(device, false, 99, false)));
-        poison.forEach(value -> KafkaProbe.produce(Topics.DEVICE_TELEMETRY, device, value));
-        KafkaProbe.send(Fixtures.health(device, true, 4, true));
+        poison.forEach(value -> TestKafka.send(Topics.DEVICE_TELEMETRY, device, value));
+        TestKafka.send(Fixtures.health(device, true, 4, true));
 
         awaitParked(Topics.DEVICE_TELEMETRY, poison);
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
@@ -73,8 +74,8 @@ class PoisonedRecordsTest {
     void rollout_events_of_an_unknown_schema_version_are_parked_and_change_no_policy() {
         String rolloutId = newId("rollout");
         List<String> poison = poisoned(EventJson.write(Fixtures.rolloutCreated(rolloutId, 0.9, 50, "board:E")));
-        poison.forEach(value -> KafkaProbe.produce(Topics.ROLLOUT_EVENTS, rolloutId, value));
-        KafkaProbe.send(Fixtures.rolloutCreated(rolloutId, 0.3, 7, "board:E"));
+        poison.forEach(value -> TestKafka.send(Topics.ROLLOUT_EVENTS, rolloutId, value));
+        TestKafka.send(Fixtures.rolloutCreated(rolloutId, 0.3, 7, "board:E"));
 
         awaitParked(Topics.ROLLOUT_EVENTS, poison);
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> asViewer()
@@ -90,7 +91,7 @@ class PoisonedRecordsTest {
                 EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rolloutId, "board:F", "forged",
                 new RollbackEvent.Evidence(3, 3, 1.0, 0.5, 3, EventMeta.now().minusSeconds(10), EventMeta.now()));
         List<String> poison = poisoned(EventJson.write(forged));
-        poison.forEach(value -> KafkaProbe.produce(Topics.ROLLBACKS, rolloutId, value));
+        poison.forEach(value -> TestKafka.send(Topics.ROLLBACKS, rolloutId, value));
 
         awaitParked(Topics.ROLLBACKS, poison);
         asViewer().queryParam("rolloutId", rolloutId).get("/api/v1/rollbacks").then().statusCode(200)
@@ -105,7 +106,7 @@ class PoisonedRecordsTest {
     }
 
     private static void awaitParked(String topic, List<String> poison) {
-        await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> assertThat(KafkaProbe
+        await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> assertThat(TestKafka
                 .records(Topics.deadLetter(topic)).stream().map(ConsumerRecord::value).toList()).containsAll(poison));
     }
 }

@@ -23,6 +23,7 @@ import io.updraft.events.EventJson;
 import io.updraft.events.RollbackEvent.RollbackTriggered;
 import io.updraft.events.RollbackEvent;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,25 +38,25 @@ class RollbackTriggerTest {
     @Test
     void given_a_failing_cohort_when_its_reports_arrive_again_and_more_fail_then_exactly_one_rollback_for_it() {
         String rolloutId = newId("rollout");
-        KafkaProbe.send(Fixtures.rolloutCreated(rolloutId, 0.5, 3, "board:A", "board:B"));
+        TestKafka.send(Fixtures.rolloutCreated(rolloutId, 0.5, 3, "board:A", "board:B"));
         List<ActionFinished> firstReports = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             firstReports.add(installed(newId("dev-a"), rolloutId, "board:A", Outcome.SUCCESS));
             firstReports.add(installed(newId("dev-b"), rolloutId, "board:B", Outcome.FAILURE));
         }
-        firstReports.forEach(KafkaProbe::send);
+        firstReports.forEach(TestKafka::send);
         // rollback installs report on the old release: they must neither count nor trigger, even when failing
         firstReports.stream().filter(r -> r.cohort().equals("board:A")).limit(3)
-                .forEach(r -> KafkaProbe.send(rolledBack(r.deviceId(), rolloutId, "board:A", Outcome.FAILURE)));
+                .forEach(r -> TestKafka.send(rolledBack(r.deviceId(), rolloutId, "board:A", Outcome.FAILURE)));
 
         await().atMost(AT_MOST).pollInterval(POLL).until(() -> rollbacksOf(rolloutId).size() >= 1);
 
         // when: every report is delivered again (same event ids), one is republished under a new event id, and
         // each device then reports one more install. Same key, so each device's redelivery is applied first.
-        KafkaProbe.send(Fixtures.republished(firstReports.get(0)));
+        TestKafka.send(Fixtures.republished(firstReports.get(0)));
         for (ActionFinished report : firstReports) {
-            KafkaProbe.send(report);
-            KafkaProbe.send(installed(report.deviceId(), rolloutId, report.cohort(), report.outcome()));
+            TestKafka.send(report);
+            TestKafka.send(installed(report.deviceId(), rolloutId, report.cohort(), report.outcome()));
         }
 
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> {
@@ -107,9 +108,9 @@ class RollbackTriggerTest {
     void given_reports_judged_by_the_defaults_when_the_rollout_policy_arrives_then_the_cohort_is_judged_again() {
         String rolloutId = newId("rollout");
         // defaults 0.5 over 3: one failure in four is healthy
-        KafkaProbe.send(installed(newId("dev"), rolloutId, "board:C", Outcome.FAILURE));
+        TestKafka.send(installed(newId("dev"), rolloutId, "board:C", Outcome.FAILURE));
         for (int i = 0; i < 3; i++) {
-            KafkaProbe.send(installed(newId("dev"), rolloutId, "board:C", Outcome.SUCCESS));
+            TestKafka.send(installed(newId("dev"), rolloutId, "board:C", Outcome.SUCCESS));
         }
         await().atMost(AT_MOST).pollInterval(POLL).untilAsserted(() -> {
             JsonPath health = health(rolloutId);
@@ -121,7 +122,7 @@ class RollbackTriggerTest {
         assertThat(rollbacksOf(rolloutId)).isEmpty();
 
         // when: the rollout's own, stricter policy arrives; exactly at its threshold
-        KafkaProbe.send(Fixtures.rolloutCreated(rolloutId, 0.25, 4, "board:C", "board:D"));
+        TestKafka.send(Fixtures.rolloutCreated(rolloutId, 0.25, 4, "board:C", "board:D"));
 
         await().atMost(AT_MOST).pollInterval(POLL).until(() -> !rollbacksOf(rolloutId).isEmpty());
         RollbackTriggered trigger = rollbacksOf(rolloutId).get(0);
@@ -144,7 +145,7 @@ class RollbackTriggerTest {
     }
 
     private static List<RollbackTriggered> rollbacksOf(String rolloutId) {
-        return KafkaProbe.recordsWithKey(Topics.ROLLBACKS, rolloutId).stream()
+        return TestKafka.recordsWithKey(Topics.ROLLBACKS, rolloutId).stream()
                 .map(r -> EventJson.read(r.value(), RollbackEvent.class))
                 .map(RollbackTriggered.class::cast)
                 .toList();

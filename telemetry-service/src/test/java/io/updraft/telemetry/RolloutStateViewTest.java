@@ -11,6 +11,7 @@ import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -23,20 +24,20 @@ class RolloutStateViewTest {
     @Test
     void given_a_scheduled_rollout_with_an_approval_gate_when_its_events_arrive_then_the_dashboard_shows_each_state() {
         String rolloutId = Fixtures.newId("gated");
-        KafkaProbe.send(Fixtures.rolloutCreated(rolloutId, 0.5, 3, "gw-100:1.0"));
-        KafkaProbe.send(new RolloutEvent.RolloutScheduled(EventMeta.newId(), EventMeta.now(),
+        TestKafka.send(Fixtures.rolloutCreated(rolloutId, 0.5, 3, "gw-100:1.0"));
+        TestKafka.send(new RolloutEvent.RolloutScheduled(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, rolloutId, Instant.parse("2026-12-01T02:00:00Z")));
         awaitState(rolloutId, "SCHEDULED", "starts at 2026-12-01T02:00:00Z");
 
-        KafkaProbe.send(new RolloutEvent.RolloutStarted(EventMeta.newId(), EventMeta.now(),
+        TestKafka.send(new RolloutEvent.RolloutStarted(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, rolloutId));
         awaitState(rolloutId, "RUNNING", null);
 
-        KafkaProbe.send(new RolloutEvent.RolloutAwaitingApproval(EventMeta.newId(), EventMeta.now(),
+        TestKafka.send(new RolloutEvent.RolloutAwaitingApproval(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, rolloutId, 2, 7));
         awaitState(rolloutId, "WAITING_FOR_APPROVAL", "wave 2 (7 devices) waits for approval");
 
-        KafkaProbe.send(new RolloutEvent.RolloutApproved(EventMeta.newId(), EventMeta.now(),
+        TestKafka.send(new RolloutEvent.RolloutApproved(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, rolloutId, 2, "ops"));
         awaitState(rolloutId, "RUNNING", null);
     }
