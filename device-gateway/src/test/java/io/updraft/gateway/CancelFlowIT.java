@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class CancelFlowTest extends GatewayTestBase {
+class CancelFlowIT extends GatewayTestBase {
 
     @Test
     void givenFetchedAction_whenCancelRequested_thenCancelIsOfferedAndConfirmationPublishesActionCanceled() {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * with every spelling of that path (and dot segments), must be refused and change nothing.
  */
 @QuarkusTest
-class DdiAuthBypassTest extends GatewayTestBase {
+class DdiAuthBypassIT extends GatewayTestBase {
     /** Where {@code {controllerId}/…} is appended: tenant spellings with an encoded slash, and dot segments. */
     static final List<String> BYPASS_BASES = List.of(
             "/DEFAULT%2Fx/controller/v1/",
@@ -43,7 +43,7 @@ class DdiAuthBypassTest extends GatewayTestBase {
     void victimWithAPendingAction() {
         database = new GatewayDatabase(entityManager);
         victim = DdiDevice.random();
-        DdiPollTest.provision(victim, "victim-token-" + victim.id());
+        DdiPollIT.provision(victim, "victim-token-" + victim.id());
         victim.poll();
         actionId = Commands.newActionId();
         artifact = Commands.artifact("os", "victim-fw.swu");

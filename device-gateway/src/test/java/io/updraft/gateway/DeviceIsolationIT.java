@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** A device can never read or change another device's actions or artifacts, whatever the credential. */
 @QuarkusTest
-class DeviceIsolationTest extends GatewayTestBase {
+class DeviceIsolationIT extends GatewayTestBase {
 
     @Test
     void givenActionOfDeviceA_whenDeviceBUsesItsIdOnItsOwnPaths_thenEverythingIs404AndNothingChanges() {
@@ -48,8 +48,8 @@ class DeviceIsolationTest extends GatewayTestBase {
     void givenTargetTokenOfDeviceA_whenUsedOnEveryEndpointOfDeviceB_then401() {
         DdiDevice a = DdiDevice.random();
         DdiDevice b = DdiDevice.random();
-        DdiPollTest.provision(a, "isolation-token-a");
-        DdiPollTest.provision(b, "isolation-token-b");
+        DdiPollIT.provision(a, "isolation-token-a");
+        DdiPollIT.provision(b, "isolation-token-b");
         long actionId = Commands.newActionId();
         TestKafka.send(Commands.install(b.id(), actionId));
         eventually().until(() -> b.offeredDeployment() != null);

@@ -18,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class DdiPollTest extends GatewayTestBase {
+class DdiPollIT extends GatewayTestBase {
     @Inject
     DeviceViewStore store;
 

@@ -22,7 +22,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class ArtifactDownloadTest extends GatewayTestBase {
+class ArtifactDownloadIT extends GatewayTestBase {
 
     @Test
     void givenArtifactOfThePendingAction_whenDownloaded_thenAllBytesAreStreamed() {

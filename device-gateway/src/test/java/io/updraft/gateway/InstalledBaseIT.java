@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** GET installedBase/{actionId} (hawkBit) and PUT installedBase (a version installed out of band). */
 @QuarkusTest
-class InstalledBaseTest extends GatewayTestBase {
+class InstalledBaseIT extends GatewayTestBase {
 
     @Test
     void givenFinishedAction_whenInstalledBaseIsFetched_thenTheDeploymentShapeWithFinishedHistory() {

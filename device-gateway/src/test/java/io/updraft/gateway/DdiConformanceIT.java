@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * shared/ddi-samples): every field path hawkBit sends is there, with the same JSON type (a number stays a number).
  */
 @QuarkusTest
-class DdiConformanceTest extends GatewayTestBase {
+class DdiConformanceIT extends GatewayTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -55,7 +55,7 @@ class DdiConformanceTest extends GatewayTestBase {
     }
 
     private static JsonNode sample(String name) throws IOException {
-        try (InputStream in = DdiConformanceTest.class.getResourceAsStream("/ddi-samples/" + name)) {
+        try (InputStream in = DdiConformanceIT.class.getResourceAsStream("/ddi-samples/" + name)) {
             return JSON.readTree(in);
         }
     }

@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class DeviceCommandDlqTest extends GatewayTestBase {
+class DeviceCommandDlqIT extends GatewayTestBase {
     private static final String DLQ = Topics.deadLetter(Topics.DEVICE_COMMANDS);
 
     @Inject

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * with a wrong tenant and through the raw paths that once skipped authentication: never a 2xx, and nothing changes.
  */
 @QuarkusTest
-class DdiEndpointAuthTest extends GatewayTestBase {
+class DdiEndpointAuthIT extends GatewayTestBase {
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
     private static final DotName PATH = DotName.createSimple(jakarta.ws.rs.Path.class.getName());
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}:]+)[^}]*}");
@@ -55,8 +55,8 @@ class DdiEndpointAuthTest extends GatewayTestBase {
         GatewayDatabase database = new GatewayDatabase(entityManager);
         DdiDevice victim = DdiDevice.random();
         DdiDevice attacker = DdiDevice.random();
-        DdiPollTest.provision(victim, "victim-token-" + victim.id());
-        DdiPollTest.provision(attacker, "attacker-token-" + attacker.id());
+        DdiPollIT.provision(victim, "victim-token-" + victim.id());
+        DdiPollIT.provision(attacker, "attacker-token-" + attacker.id());
         victim.poll();
         long actionId = Commands.newActionId();
         ArtifactRef artifact = Commands.artifact("os", "victim.swu");
@@ -109,8 +109,8 @@ class DdiEndpointAuthTest extends GatewayTestBase {
         assertThat(otherTenant.status()).as(endpoint + " in another tenant").isEqualTo(404);
 
         String rest = path.substring("/DEFAULT/controller/v1/".length());
-        for (String base : DdiAuthBypassTest.BYPASS_BASES) {
-            DdiAuthBypassTest.assertRefused(endpoint + " via " + base, RawHttp.send(endpoint.method(), base + rest,
+        for (String base : DdiAuthBypassIT.BYPASS_BASES) {
+            DdiAuthBypassIT.assertRefused(endpoint + " via " + base, RawHttp.send(endpoint.method(), base + rest,
                     null, body));
         }
     }

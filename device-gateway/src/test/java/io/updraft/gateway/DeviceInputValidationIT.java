@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * are never refused, only capped and cleaned.
  */
 @QuarkusTest
-class DeviceInputValidationTest extends GatewayTestBase {
+class DeviceInputValidationIT extends GatewayTestBase {
     @Inject
     EntityManager entityManager;
 

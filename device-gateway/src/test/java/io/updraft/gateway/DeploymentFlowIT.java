@@ -21,7 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class DeploymentFlowTest extends GatewayTestBase {
+class DeploymentFlowIT extends GatewayTestBase {
     @Inject
     DeviceViewCache cache;
 

@@ -49,8 +49,8 @@ import org.junit.jupiter.api.Test;
  * retry turns into 200), every device is registered exactly once, and nothing is logged as an error.
  */
 @QuarkusTest
-@TestProfile(RegistrationStormTest.SmallPool.class)
-class RegistrationStormTest extends GatewayTestBase {
+@TestProfile(RegistrationStormIT.SmallPool.class)
+class RegistrationStormIT extends GatewayTestBase {
     private static final int DEVICES = 3_000;
     private static final int CONNECTIONS = 1_000;
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * reaching the transaction.
  */
 @QuarkusTest
-class BatchConsumptionTest extends GatewayTestBase {
+class BatchConsumptionIT extends GatewayTestBase {
     private static final String CONSUMER = "batch-consumption-test";
 
     @Inject
@@ -41,7 +41,7 @@ class BatchConsumptionTest extends GatewayTestBase {
     void givenAFailingRecordInABatch_whenApplied_thenTheOthersAreKeptAndOnlyItIsParked() {
         Batch batch = Batch.withPoisonAndGarbage();
 
-        batches.apply(batch.records(), batch.dlq(), BatchConsumptionTest::read, event -> {
+        batches.apply(batch.records(), batch.dlq(), BatchConsumptionIT::read, event -> {
             inbox.firstDelivery(CONSUMER, event);
             batch.failIfPoison(event);
         });
@@ -54,7 +54,7 @@ class BatchConsumptionTest extends GatewayTestBase {
         Batch batch = Batch.withPoisonAndGarbage();
         List<List<String>> batchesSeen = new java.util.ArrayList<>();
 
-        batches.applyBatch(batch.records(), batch.dlq(), BatchConsumptionTest::read, all -> {
+        batches.applyBatch(batch.records(), batch.dlq(), BatchConsumptionIT::read, all -> {
             batchesSeen.add(all.stream().map(UpdraftEvent::eventId).toList());
             all.forEach(event -> inbox.firstDelivery(CONSUMER, event));
             all.forEach(batch::failIfPoison);
@@ -111,7 +111,7 @@ class BatchConsumptionTest extends GatewayTestBase {
     void givenASetBasedBatch_whenItApplies_thenNoRecordIsAppliedAloneAndOnlyTheGarbageIsParked() {
         Batch batch = Batch.withPoisonAndGarbage(); // its "poison" applies fine here
 
-        batches.applyBatch(batch.records(), batch.dlq(), BatchConsumptionTest::read,
+        batches.applyBatch(batch.records(), batch.dlq(), BatchConsumptionIT::read,
                 all -> all.forEach(event -> inbox.firstDelivery(CONSUMER, event)), event -> {
                     throw new AssertionError("applied alone: " + event.eventId());
                 });

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The cache at N replicas: a change committed by "another replica" (plain SQL here) reaches it through NOTIFY. */
 @QuarkusTest
-class DeviceChangeListenerTest extends GatewayTestBase {
+class DeviceChangeListenerIT extends GatewayTestBase {
     @Inject
     DataSource dataSource;
     @Inject

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class ConfigDataAndHealthTest extends GatewayTestBase {
+class ConfigDataAndHealthIT extends GatewayTestBase {
 
     @Test
     void givenConfigDataInEachMode_whenPut_thenWholeAttributeSetIsPublishedAndTheLinkDisappears() {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * poll answers must agree with each other and with what the rules say.
  */
 @QuarkusTest
-class BatchIntakeTest extends GatewayTestBase {
+class BatchIntakeIT extends GatewayTestBase {
     /** Per device of the scenario, its actions (in creation order) as they must end. */
     private static final Map<String, List<String>> ACTIONS = new TreeMap<>(Map.of(
             "A", List.of("A1 CANCELED", "A2 PENDING"),

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * not the devices registered in the same batch.
  */
 @QuarkusTest
-class ControllerIdValidationTest extends GatewayTestBase {
+class ControllerIdValidationIT extends GatewayTestBase {
     private static final String TOO_LONG = "d" + "x".repeat(200);
 
     @Inject

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Offline and late devices: an action past its expiresAt is not offered any more and is reported expired, once. */
 @QuarkusTest
-class ActionExpiryTest extends GatewayTestBase {
+class ActionExpiryIT extends GatewayTestBase {
     @Inject
     ExpirySweep sweep;
 
