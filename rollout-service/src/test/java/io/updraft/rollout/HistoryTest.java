@@ -9,8 +9,9 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.updraft.devstack.testing.UpdraftStackResource;
-import io.updraft.events.DeviceReport;
 import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.events.DeviceReport;
+import io.updraft.rollout.domain.HistoryEntry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,8 +155,8 @@ class HistoryTest extends WatchedTopicsTest {
 
         retention.sweep();
 
-        List<io.updraft.rollout.persistence.HistoryRepository.Entry> left = repository.device(device, null, null, 10);
-        assertThat(left).extracting(io.updraft.rollout.persistence.HistoryRepository.Entry::details)
+        List<HistoryEntry> left = repository.device(device, null, null, 10);
+        assertThat(left).extracting(HistoryEntry::details)
                 .containsExactly("kept");
     }
 

@@ -5,6 +5,7 @@ import io.updraft.events.ActionType;
 import io.updraft.rollout.domain.ApprovalPolicy;
 import io.updraft.rollout.domain.ErrorAction;
 import io.updraft.rollout.domain.filter.FilterParser;
+import io.updraft.rollout.service.NewRollout;
 import io.updraft.support.validation.Identifier;
 import io.updraft.support.validation.SafeText;
 import jakarta.validation.Valid;
@@ -69,6 +70,21 @@ public record CreateRolloutRequest(
         @Identifier(max = 64) String rollbackRelease,
         @Valid RolloutRateRequest rolloutRate) {
 
+    /** What the service creates or previews from this body (the fields as they are; the service checks them). */
+    public NewRollout toNewRollout() {
+        return new NewRollout(name, releaseId, target, waves, errorThreshold, errorMinSample, successThreshold,
+                soakTime, actionType, rollbackPolicy == null ? null : rollbackPolicy.toRules(), filter, cohortBy,
+                canaryPerCohort, approval, waveTimeout, startAt,
+                maintenanceWindow == null ? null
+                        : new NewRollout.Window(maintenanceWindow.schedule(), maintenanceWindow.duration(),
+                                maintenanceWindow.timezone()),
+                actionDeadline, retries, dynamic, errorAction,
+                healthGate == null ? null
+                        : new NewRollout.GateBounds(healthGate.maxFailureRate(), healthGate.maxUnhealthyRatio(),
+                                healthGate.maxCrashesPerReport(), healthGate.minReports(), healthGate.requireWindow()),
+                rollbackRelease, rolloutRate == null ? null : rolloutRate.toRate());
+    }
+
     /**
      * How fast each wave's installs are sent (AWS IoT Jobs' {@code jobExecutionsRolloutConfig}): at most
      * {@code maximumPerMinute}; with {@code exponentialRate}, starting at {@code baseRatePerMinute} and multiplied by
@@ -76,6 +92,13 @@ public record CreateRolloutRequest(
      * succeeded. Each wave starts at the base rate.
      */
     public record RolloutRateRequest(Integer maximumPerMinute, @Valid ExponentialRateRequest exponentialRate) {
+        NewRollout.Rate toRate() {
+            ExponentialRateRequest e = exponentialRate;
+            RateIncreaseCriteria c = e == null ? null : e.rateIncreaseCriteria();
+            return new NewRollout.Rate(maximumPerMinute, e == null ? null
+                    : new NewRollout.ExponentialRate(e.baseRatePerMinute(), e.incrementFactor(), c == null ? null
+                            : new NewRollout.RateIncrease(c.numberOfNotifiedThings(), c.numberOfSucceededThings())));
+        }
     }
 
     public record ExponentialRateRequest(Integer baseRatePerMinute, Double incrementFactor,
@@ -106,6 +129,20 @@ public record CreateRolloutRequest(
             @Valid UnhealthyDevicesRequest unhealthyDevices,
             @Valid SilentDevicesRequest silentDevices,
             @Valid CrashRegressionRequest crashRegression) {
+        NewRollout.RollbackRules toRules() {
+            UnhealthyDevicesRequest u = unhealthyDevices;
+            SilentDevicesRequest q = silentDevices;
+            CrashRegressionRequest c = crashRegression;
+            return new NewRollout.RollbackRules(failureRateThreshold, minSampleSize, RuleRequest.toRule(failedInstalls),
+                    RuleRequest.toRule(bootFailures), u == null ? null
+                            : new NewRollout.UnhealthyDevices(u.rate(), u.count(), u.minSample(), u.window(), u.off(),
+                                    u.crashes(), u.crashWindow()),
+                    q == null ? null
+                            : new NewRollout.SilentDevices(q.rate(), q.count(), q.minSample(), q.window(), q.off(),
+                                    q.silence()),
+                    c == null ? null
+                            : new NewRollout.CrashRegression(c.factor(), c.floor(), c.minSample(), c.window()));
+        }
     }
 
     /**
@@ -116,6 +153,9 @@ public record CreateRolloutRequest(
     public record RuleRequest(@DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") Double rate,
             @Min(1) @Max(1000000) Integer count, @Min(1) @Max(1000000) Integer minSample,
             @SafeText(max = 50) String window, Boolean off) {
+        static NewRollout.Rule toRule(RuleRequest r) {
+            return r == null ? null : new NewRollout.Rule(r.rate(), r.count(), r.minSample(), r.window(), r.off());
+        }
     }
 
     /** unhealthyDevices: as a rule, plus what makes a crash loop: {@code crashes} within {@code crashWindow}. */

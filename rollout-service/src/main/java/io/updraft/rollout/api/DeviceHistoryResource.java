@@ -1,7 +1,6 @@
 package io.updraft.rollout.api;
 
-import io.updraft.rollout.persistence.DeviceInventory;
-import io.updraft.rollout.persistence.HistoryRepository;
+import io.updraft.rollout.service.DeviceQueries;
 import io.updraft.support.problem.ProblemException;
 import io.updraft.support.validation.Identifier;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,9 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class DeviceHistoryResource {
     @Inject
-    HistoryRepository history;
-    @Inject
-    DeviceInventory inventory;
+    DeviceQueries devices;
 
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
@@ -32,9 +29,9 @@ public class DeviceHistoryResource {
             @QueryParam("cursor") @Size(max = 200) String cursor,
             @QueryParam("limit") @DefaultValue("200") @Min(1) @Max(HistoryView.MAX_LIMIT) int limit) {
         HistoryView.Cursor after = HistoryView.Cursor.decode(cursor);
-        if (inventory.find(id).isEmpty()) {
+        if (devices.find(id).isEmpty()) {
             throw ProblemException.notFound("device " + id + " not found");
         }
-        return HistoryView.of(history.device(id, after.at(), after.key(), limit + 1), limit);
+        return HistoryView.of(devices.history(id, after.at(), after.key(), limit + 1), limit);
     }
 }

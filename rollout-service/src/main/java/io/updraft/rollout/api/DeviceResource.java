@@ -1,10 +1,14 @@
 package io.updraft.rollout.api;
 
+import io.updraft.rollout.domain.InventoryDevice;
 import io.updraft.rollout.domain.filter.Filter;
+import io.updraft.rollout.domain.filter.FilterParser;
 import io.updraft.rollout.domain.filter.FilterSyntaxException;
-import io.updraft.rollout.api.RolloutViews;
-import io.updraft.rollout.persistence.DeviceInventory;
+import io.updraft.rollout.service.DeviceQueries;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.validation.Identifier;
+import io.updraft.support.validation.Inputs;
+import io.updraft.support.validation.SafeText;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Max;
@@ -12,11 +16,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import io.updraft.rollout.domain.filter.FilterParser;
-import io.updraft.rollout.domain.InventoryDevice;
-import io.updraft.support.validation.Identifier;
-import io.updraft.support.validation.Inputs;
-import io.updraft.support.validation.SafeText;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -34,7 +33,7 @@ public class DeviceResource {
     private static final int MAX_CURSOR = 400;
 
     @Inject
-    DeviceInventory inventory;
+    DeviceQueries inventory;
 
     /**
      * The inventory by device id, one page at a time: {@code page}/{@code size} (with the total), or keyset paging
@@ -50,19 +49,19 @@ public class DeviceResource {
             @QueryParam("size") @DefaultValue("100") @Min(1) @Max(1000) int size,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") @Min(1) @Max(1000) Integer limit) {
-        DeviceInventory.Filter wanted = new DeviceInventory.Filter(model, revision, version, expression(filter));
+        InventoryDevice.Filter wanted = new InventoryDevice.Filter(model, revision, version, expression(filter));
         if (cursor != null || limit != null) {
             if (page != 0) {
                 throw ProblemException.badRequest("page does not go with cursor or limit: the cursor says where the"
                         + " next page starts");
             }
             int pageSize = limit == null ? size : limit;
-            DeviceInventory.Slice found = inventory.after(wanted, cursor == null ? null : afterDevice(cursor),
+            InventoryDevice.Slice found = inventory.after(wanted, cursor == null ? null : afterDevice(cursor),
                     pageSize);
             return new DeviceView.Page(found.items().stream().map(RolloutViews::of).toList(), 0, pageSize, null,
                     found.more() ? cursorAfter(found.items()) : null);
         }
-        DeviceInventory.Page found = inventory.page(wanted, page, size);
+        InventoryDevice.Page found = inventory.page(wanted, page, size);
         boolean more = (long) page * size + found.items().size() < found.total() && !found.items().isEmpty();
         return new DeviceView.Page(found.items().stream().map(RolloutViews::of).toList(), page, size, found.total(),
                 more ? cursorAfter(found.items()) : null);

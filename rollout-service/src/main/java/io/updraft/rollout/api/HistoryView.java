@@ -1,7 +1,7 @@
 package io.updraft.rollout.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.updraft.rollout.persistence.HistoryRepository;
+import io.updraft.rollout.domain.HistoryEntry;
 import io.updraft.support.problem.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -53,8 +53,8 @@ public record HistoryView(List<Entry> entries, String nextCursor) {
     }
 
     /** @param rows up to {@code limit + 1} rows: one more than the page says whether another page follows */
-    static HistoryView of(List<HistoryRepository.Entry> rows, int limit) {
-        List<HistoryRepository.Entry> page = rows.size() > limit ? rows.subList(0, limit) : rows;
+    static HistoryView of(List<HistoryEntry> rows, int limit) {
+        List<HistoryEntry> page = rows.size() > limit ? rows.subList(0, limit) : rows;
         String next = rows.size() > limit
                 ? new Cursor(page.get(page.size() - 1).at(), page.get(page.size() - 1).key()).encode()
                 : null;

@@ -1,12 +1,11 @@
 package io.updraft.rollout.api;
 
-import io.updraft.rollout.api.RolloutViews;
-import io.updraft.rollout.persistence.ActionRepository;
 import io.updraft.rollout.domain.Rollout;
-import io.updraft.rollout.persistence.RolloutRepository;
 import io.updraft.rollout.service.CohortRollback;
+import io.updraft.rollout.service.NewRollout;
 import io.updraft.rollout.service.RolloutControls;
 import io.updraft.rollout.service.RolloutCreation;
+import io.updraft.rollout.service.RolloutQueries;
 import io.updraft.support.problem.ProblemException;
 import io.updraft.support.validation.Identifier;
 import io.updraft.support.validation.SafeText;
@@ -50,18 +49,16 @@ public class RolloutResource {
     @Inject
     CohortRollback cohortRollback;
     @Inject
-    RolloutRepository rollouts;
-    @Inject
-    ActionRepository actions;
+    RolloutQueries queries;
     @Inject
     RolloutViews views;
 
     @POST
     @RolesAllowed("operator")
     public Response create(@NotNull @Valid CreateRolloutRequest request, @Context UriInfo uri) {
-        Rollout rollout = creation.create(request);
+        Rollout rollout = creation.create(request.toNewRollout());
         return Response.created(uri.getAbsolutePathBuilder().path(rollout.id).build())
-                .entity(views.of(rollouts.findById(rollout.id))).build();
+                .entity(views.of(queries.find(rollout.id).orElseThrow())).build();
     }
 
     /** The plan a create with this body would make now: same checks and 4xx, nothing stored, no event. */
@@ -69,7 +66,8 @@ public class RolloutResource {
     @Path("preview")
     @RolesAllowed({ "operator", "viewer", "publisher" })
     public RolloutPreview preview(@NotNull @Valid CreateRolloutRequest request) {
-        return RolloutPreview.of(creation.preview(request), creation.approvals(request));
+        NewRollout asked = request.toNewRollout();
+        return RolloutPreview.of(creation.preview(asked), creation.approvals(asked));
     }
 
     /**
@@ -83,7 +81,7 @@ public class RolloutResource {
             @Max(1000) int limit,
             @QueryParam("cursor") @Size(max = 200) String cursor) {
         HistoryView.Cursor after = RolloutCursor.decode(cursor);
-        List<Rollout> page = rollouts.newestFirst(name, after.at(), after.key(), limit + 1);
+        List<Rollout> page = queries.newestFirst(name, after.at(), after.key(), limit + 1);
         List<RolloutView> shown = page.stream().limit(limit).map(views::of).toList();
         if (page.size() <= limit) {
             return RestResponse.ok(shown);
@@ -135,7 +133,7 @@ public class RolloutResource {
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public List<ActionView> actions(@PathParam("id") @Identifier(max = 64) String id, @QueryParam("deviceId") @Identifier String deviceId) {
         existing(id);
-        return actions.list(id, deviceId == null || deviceId.isBlank() ? null : deviceId).stream()
+        return queries.actions(id, deviceId == null || deviceId.isBlank() ? null : deviceId).stream()
                 .map(RolloutViews::of).toList();
     }
 
@@ -166,7 +164,7 @@ public class RolloutResource {
             @Max(HistoryView.MAX_LIMIT) int limit) {
         HistoryView.Cursor after = HistoryView.Cursor.decode(cursor);
         existing(id);
-        return HistoryView.of(history.rollout(id, after.at(), after.key(), limit + 1), limit);
+        return HistoryView.of(queries.history(id, after.at(), after.key(), limit + 1), limit);
     }
 
     @POST
@@ -202,11 +200,8 @@ public class RolloutResource {
         return views.of(existing(id));
     }
 
-    @Inject
-    io.updraft.rollout.persistence.HistoryRepository history;
-
     private Rollout existing(String id) {
-        return rollouts.findByIdOptional(id)
+        return queries.find(id)
                 .orElseThrow(() -> ProblemException.notFound("rollout " + id + " not found"));
     }
 }

@@ -2,24 +2,21 @@ package io.updraft.rollout.api;
 
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
-import io.updraft.rollout.domain.ActionState;
-import io.updraft.rollout.domain.CohortState;
-import io.updraft.rollout.domain.HealthBounds;
-import io.updraft.rollout.domain.WaveRules;
-import io.updraft.rollout.persistence.ActionRepository;
-import io.updraft.rollout.domain.DeviceAction;
-import io.updraft.rollout.domain.InventoryDevice;
-import io.updraft.rollout.domain.Rollout;
-import io.updraft.rollout.persistence.WaveRepository;
-import io.updraft.rollout.persistence.WaveRepository.CohortRow;
-import io.updraft.rollout.persistence.WaveRepository.WaveCohortActions;
-import io.updraft.rollout.api.ActionView;
-import io.updraft.rollout.api.DeviceView;
-import io.updraft.rollout.api.RolloutView;
 import io.updraft.rollout.api.RolloutView.CohortView;
 import io.updraft.rollout.api.RolloutView.MaintenanceWindowView;
 import io.updraft.rollout.api.RolloutView.RollbackActionsView;
 import io.updraft.rollout.api.RolloutView.WaveView;
+import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.CohortRow;
+import io.updraft.rollout.domain.CohortState;
+import io.updraft.rollout.domain.DeviceAction;
+import io.updraft.rollout.domain.HealthBounds;
+import io.updraft.rollout.domain.InventoryDevice;
+import io.updraft.rollout.domain.JsonColumns;
+import io.updraft.rollout.domain.Rollout;
+import io.updraft.rollout.domain.WaveCohortActions;
+import io.updraft.rollout.domain.WaveRules;
+import io.updraft.rollout.service.RolloutQueries;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -28,25 +25,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import io.updraft.rollout.domain.JsonColumns;
 
 /** Builds the API's views; entities and rows never go on the wire. */
 @ApplicationScoped
 public class RolloutViews {
     @Inject
-    WaveRepository waves;
-    @Inject
-    ActionRepository actions;
+    RolloutQueries queries;
 
     public RolloutView of(Rollout rollout) {
-        List<CohortRow> cohorts = waves.cohorts(rollout.id);
+        List<CohortRow> cohorts = queries.cohorts(rollout.id);
         Set<String> rolledBack = cohorts.stream().filter(c -> c.state() == CohortState.ROLLED_BACK)
                 .map(CohortRow::cohort).collect(Collectors.toSet());
-        Map<Integer, WaveCounts> counts = WaveCounts.perWave(waves.actionsPerWaveAndCohort(rollout.id), rolledBack);
-        Map<ActionState, Long> rollbacks = actions.rollbackCounts(rollout.id);
+        Map<Integer, WaveCounts> counts = WaveCounts.perWave(queries.actionsPerWaveAndCohort(rollout.id), rolledBack);
+        Map<ActionState, Long> rollbacks = queries.rollbackCounts(rollout.id);
         return new RolloutView(rollout.id, rollout.name, rollout.releaseId, rollout.version, rollout.state.name(),
                 rollout.currentWave, rollout.createdAt,
-                waves.waves(rollout.id).stream().map(wave -> {
+                queries.waves(rollout.id).stream().map(wave -> {
                     WaveCounts count = counts.getOrDefault(wave.wave(), WaveCounts.NONE);
                     WaveRules rules = wave.rules(rollout);
                     return new WaveView(wave.wave(), wave.percent(), wave.deviceCount(), wave.state().name(),

@@ -1,6 +1,5 @@
 package io.updraft.rollout.domain;
 
-import io.updraft.rollout.domain.ActionState;
 
 /** One action: install of a release on one device, or a rollback install back to the device's previous release. */
 public record DeviceAction(long actionId, String rolloutId, String deviceId, int wave, String cohort,

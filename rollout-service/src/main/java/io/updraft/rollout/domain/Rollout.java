@@ -2,9 +2,6 @@ package io.updraft.rollout.domain;
 
 import io.updraft.events.ActionType;
 import io.updraft.events.MaintenanceWindow;
-import io.updraft.rollout.domain.ErrorAction;
-import io.updraft.rollout.domain.HealthBounds;
-import io.updraft.rollout.domain.RolloutState;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;

@@ -1,6 +1,7 @@
 package io.updraft.rollout.persistence;
 
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.DeviceAction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hibernate.Session;
-import io.updraft.rollout.domain.DeviceAction;
 
 /**
  * The actions a polled batch of device-reports names, read and moved set-based: one statement each, whatever the

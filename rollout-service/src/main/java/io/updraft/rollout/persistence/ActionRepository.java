@@ -1,7 +1,8 @@
 package io.updraft.rollout.persistence;
 
-import io.updraft.support.persistence.SqlValues;
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.DeviceAction;
+import io.updraft.support.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.updraft.rollout.domain.DeviceAction;
 
 /**
  * Device actions. New actions are created set-based and {@code on conflict do nothing} against the unique indexes

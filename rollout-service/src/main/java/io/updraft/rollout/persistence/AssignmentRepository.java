@@ -1,11 +1,10 @@
 package io.updraft.rollout.persistence;
 
-import io.updraft.support.persistence.SqlValues;
+import io.updraft.rollout.domain.JsonColumns;
 import io.updraft.rollout.domain.RolloutPlan;
 import io.updraft.rollout.domain.WaveGroup;
 import io.updraft.rollout.domain.WaveSchedule;
-import io.updraft.rollout.persistence.FilterSql;
-import io.updraft.rollout.domain.JsonColumns;
+import io.updraft.support.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -1,8 +1,8 @@
 package io.updraft.rollout.persistence;
 
-import io.updraft.support.persistence.SqlValues;
-import io.updraft.rollout.persistence.FilterSql;
+import io.updraft.rollout.domain.InventoryDevice;
 import io.updraft.rollout.domain.JsonColumns;
+import io.updraft.support.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hibernate.Session;
-import io.updraft.rollout.domain.InventoryDevice;
 
 /**
  * Devices as seen from device-reports. Every write is an upsert: a report about a device we never saw registered
@@ -176,15 +175,7 @@ public class DeviceInventory {
         return rows.stream().findFirst().map(DeviceInventory::device);
     }
 
-    /** @param expression a parsed filter expression, or null */
-    public record Filter(String model, String revision, String version,
-            io.updraft.rollout.domain.filter.Filter expression) {
-    }
-
-    public record Page(List<InventoryDevice> items, long total) {
-    }
-
-    public Page page(Filter filter, int page, int size) {
+    public InventoryDevice.Page page(InventoryDevice.Filter filter, int page, int size) {
         SqlParams params = new SqlParams();
         String where = where(filter, params, null);
         Query count = params.applyTo(entityManager.createNativeQuery("select count(*) from device d" + where));
@@ -192,18 +183,14 @@ public class DeviceInventory {
                 + " order by d.device_id limit " + size + " offset " + (long) page * size));
         @SuppressWarnings("unchecked")
         List<Object[]> rows = select.getResultList();
-        return new Page(rows.stream().map(DeviceInventory::device).toList(), SqlValues.number(count.getSingleResult()));
-    }
-
-    /** Devices after a device id, in device id order, and whether more follow. */
-    public record Slice(List<InventoryDevice> items, boolean more) {
+        return new InventoryDevice.Page(rows.stream().map(DeviceInventory::device).toList(), SqlValues.number(count.getSingleResult()));
     }
 
     /**
      * Keyset paging: the first {@code limit} matching devices whose id sorts after {@code afterDeviceId} (null: from
      * the first), read from the primary key's index whatever the page — no offset to skip, no count.
      */
-    public Slice after(Filter filter, String afterDeviceId, int limit) {
+    public InventoryDevice.Slice after(InventoryDevice.Filter filter, String afterDeviceId, int limit) {
         SqlParams params = new SqlParams();
         String where = where(filter, params, afterDeviceId);
         Query select = params.applyTo(entityManager.createNativeQuery("select " + COLUMNS + " from device d" + where
@@ -211,10 +198,10 @@ public class DeviceInventory {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = select.getResultList();
         List<InventoryDevice> devices = rows.stream().limit(limit).map(DeviceInventory::device).toList();
-        return new Slice(devices, rows.size() > limit);
+        return new InventoryDevice.Slice(devices, rows.size() > limit);
     }
 
-    private static String where(Filter filter, SqlParams params, String afterDeviceId) {
+    private static String where(InventoryDevice.Filter filter, SqlParams params, String afterDeviceId) {
         List<String> conditions = new ArrayList<>();
         condition(conditions, params, "d.model", filter.model());
         condition(conditions, params, "d.revision", filter.revision());

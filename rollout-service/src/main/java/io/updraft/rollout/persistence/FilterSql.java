@@ -1,12 +1,12 @@
 package io.updraft.rollout.persistence;
 
 import io.updraft.events.SemVer;
+import io.updraft.rollout.domain.filter.Filter;
 import io.updraft.rollout.domain.filter.Filter.Literal;
 import io.updraft.rollout.domain.filter.Filter.Operator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import io.updraft.rollout.domain.filter.Filter;
 
 /**
  * Translates a {@link Filter} into a boolean SQL condition over the inventory table (alias {@code d}), so target

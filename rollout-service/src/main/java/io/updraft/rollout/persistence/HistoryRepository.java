@@ -1,5 +1,6 @@
 package io.updraft.rollout.persistence;
 
+import io.updraft.rollout.domain.HistoryEntry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -33,11 +34,6 @@ public class HistoryRepository {
     /** One device history row (a report about an action, or an installed version). */
     public record DeviceEntry(String deviceId, Instant at, String type, Long actionId, String rolloutId,
             String details) {
-    }
-
-    /** What a history page lists: {@code key} orders entries of the same instant. */
-    public record Entry(Instant at, String key, String type, String actor, String reason, Integer wave, String cohort,
-            String deviceId, Long actionId, String rolloutId, String details) {
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -113,7 +109,7 @@ public class HistoryRepository {
     }
 
     /** A rollout's entries after the cursor {@code (afterAt, afterKey)} (null: from the start), oldest first. */
-    public List<Entry> rollout(String rolloutId, Instant afterAt, String afterKey, int limit) {
+    public List<HistoryEntry> rollout(String rolloutId, Instant afterAt, String afterKey, int limit) {
         return page("""
                 select at, lpad(seq::text, 20, '0'), type, actor, reason, wave, cohort, device_id, null::bigint,
                        rollout_id, details
@@ -125,7 +121,7 @@ public class HistoryRepository {
      * A device's entries after the cursor, oldest first: the requests of its actions, the reports about them, and the
      * rollout entries naming the device or a cohort it had an action in (cohort rollbacks).
      */
-    public List<Entry> device(String deviceId, Instant afterAt, String afterKey, int limit) {
+    public List<HistoryEntry> device(String deviceId, Instant afterAt, String afterKey, int limit) {
         return page("""
                 select a.created_at, 'a' || lpad(a.action_id::text, 20, '0'),
                        case when a.rollback then 'ROLLBACK_REQUESTED' else 'INSTALL_REQUESTED' end, 'system', null,
@@ -146,12 +142,12 @@ public class HistoryRepository {
                 """, List.of(deviceId, deviceId, deviceId, deviceId), afterAt, afterKey, limit);
     }
 
-    private List<Entry> page(String union, List<String> params, Instant afterAt, String afterKey, int limit) {
+    private List<HistoryEntry> page(String union, List<String> params, Instant afterAt, String afterKey, int limit) {
         String sql = "select * from (" + union + ") e (at, key, type, actor, reason, wave, cohort, device_id,"
                 + " action_id, rollout_id, details)"
                 + (afterAt == null ? "" : " where (e.at, e.key) > (?, ?)")
                 + " order by e.at, e.key limit ?";
-        List<Entry> entries = new ArrayList<>();
+        List<HistoryEntry> entries = new ArrayList<>();
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 int i = 1;
@@ -169,7 +165,7 @@ public class HistoryRepository {
                         Integer waveOrNull = rows.wasNull() ? null : wave;
                         long action = rows.getLong(9);
                         Long actionOrNull = rows.wasNull() ? null : action;
-                        entries.add(new Entry(rows.getTimestamp(1).toInstant(), rows.getString(2), rows.getString(3),
+                        entries.add(new HistoryEntry(rows.getTimestamp(1).toInstant(), rows.getString(2), rows.getString(3),
                                 rows.getString(4), rows.getString(5), waveOrNull, rows.getString(7),
                                 rows.getString(8), actionOrNull, rows.getString(10), rows.getString(11)));
                     }

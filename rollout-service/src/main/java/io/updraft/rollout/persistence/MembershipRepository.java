@@ -1,12 +1,12 @@
 package io.updraft.rollout.persistence;
 
+import io.updraft.rollout.domain.DeviceAction;
+import io.updraft.rollout.domain.InventoryDevice;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.Optional;
-import io.updraft.rollout.domain.DeviceAction;
-import io.updraft.rollout.domain.InventoryDevice;
 
 /** A device that joins a dynamic rollout after its creation: its wave, cohort counters and, if needed, its action. */
 @ApplicationScoped

@@ -1,14 +1,14 @@
 package io.updraft.rollout.persistence;
 
-import io.updraft.support.persistence.SqlValues;
 import io.updraft.events.ReleaseEvent.ReleasePublished;
+import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.domain.JsonColumns;
+import io.updraft.support.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.Optional;
-import io.updraft.rollout.domain.CatalogRelease;
 
 @ApplicationScoped
 public class ReleaseCatalog {

@@ -1,6 +1,7 @@
 package io.updraft.rollout.persistence;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.updraft.rollout.domain.Rollout;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
@@ -8,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.updraft.rollout.domain.Rollout;
 
 @ApplicationScoped
 public class RolloutRepository implements PanacheRepositoryBase<Rollout, String> {

@@ -1,8 +1,7 @@
 package io.updraft.rollout.persistence;
 
-import io.updraft.rollout.domain.filter.Filter;
-import io.updraft.rollout.persistence.FilterSql;
 import io.updraft.rollout.domain.JsonColumns;
+import io.updraft.rollout.domain.filter.Filter;
 import java.util.List;
 import java.util.Map;
 

@@ -1,28 +1,29 @@
 package io.updraft.rollout.persistence;
 
-import io.updraft.support.persistence.SqlValues;
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.CohortRow;
 import io.updraft.rollout.domain.CohortState;
 import io.updraft.rollout.domain.ErrorAction;
 import io.updraft.rollout.domain.RolloutPlan;
-import io.updraft.rollout.domain.WaveJudge.WaveProgress;
+import io.updraft.rollout.domain.WaveCohortActions;
 import io.updraft.rollout.domain.WaveGroup;
+import io.updraft.rollout.domain.WaveJudge.WaveProgress;
+import io.updraft.rollout.domain.WaveRow;
 import io.updraft.rollout.domain.WaveRules;
 import io.updraft.rollout.domain.WaveState;
+import io.updraft.support.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.sql.PreparedStatement;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.hibernate.Session;
-import io.updraft.rollout.domain.Rollout;
 
 /** Waves, cohorts and the per wave x cohort progress counters of rollouts. */
 @ApplicationScoped
@@ -30,43 +31,9 @@ public class WaveRepository {
     @Inject
     EntityManager entityManager;
 
-    /**
-     * @param approval the wave waits for an operator's approval before it starts
-     * @param name the explicit group's name, or null for a percentage wave
-     * @param filter the explicit group's filter, or null
-     * @param successThreshold the wave's effective success threshold, or null (created before V50: the rollout's)
-     * @param errorThreshold the wave's effective error threshold, or null (the rollout's)
-     * @param errorAction the wave's effective error action, or null (the rollout's)
-     */
-    public record WaveRow(int wave, int percent, int deviceCount, WaveState state, Instant soakUntil,
-            boolean approval, boolean timedOut, String name, String filter, Double successThreshold,
-            Double errorThreshold, ErrorAction errorAction) {
-
-        /** The rules the wave is judged by: its own, else the rollout's. */
-        public WaveRules rules(Rollout rollout) {
-            return new WaveRules(successThreshold, errorThreshold, errorAction).orElse(rollout.successThreshold,
-                    rollout.errorThreshold, rollout.errorAction == null ? ErrorAction.PAUSE : rollout.errorAction);
-        }
-    }
-
     /** Actions of one wave x cohort that just became terminal, by outcome: counts to add to its counters. */
     public record Finished(String rolloutId, int wave, String cohort, int succeeded, int failed, int canceled,
             int expired) {
-    }
-
-    /** @param rollbackEvidence telemetry's evidence (RollbackEvent.Evidence as JSON), null for an operator's rollback */
-    public record CohortRow(String cohort, int deviceCount, CohortState state, String rollbackReason,
-            String rollbackEvidence) {
-    }
-
-    /**
-     * One wave x cohort: its devices and its install actions (not rollbacks) by state — one action per device and
-     * state, except RETRIED attempts, which sit beside the device's latest attempt.
-     */
-    public record WaveCohortActions(int wave, String cohort, long devices, Map<ActionState, Long> actions) {
-        public long count(ActionState state) {
-            return actions.getOrDefault(state, 0L);
-        }
     }
 
     /**

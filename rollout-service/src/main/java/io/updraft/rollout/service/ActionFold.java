@@ -1,9 +1,9 @@
 package io.updraft.rollout.service;
 
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.DeviceAction;
 import io.updraft.rollout.persistence.ActionReports.Change;
 import io.updraft.rollout.persistence.ActionReports.Stored;
-import io.updraft.rollout.domain.DeviceAction;
 import io.updraft.rollout.persistence.WaveRepository.Finished;
 import io.updraft.rollout.service.ReportBatch.ActionReport;
 import java.util.ArrayList;

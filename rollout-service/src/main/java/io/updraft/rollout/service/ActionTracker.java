@@ -4,15 +4,15 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent.RolloutActionRetried;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.CatalogRelease;
+import io.updraft.rollout.domain.CohortRow;
 import io.updraft.rollout.domain.CohortState;
-import io.updraft.rollout.service.DeviceCommands;
+import io.updraft.rollout.domain.DeviceAction;
+import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.persistence.ActionReports;
 import io.updraft.rollout.persistence.ActionRepository;
-import io.updraft.rollout.domain.CatalogRelease;
-import io.updraft.rollout.domain.DeviceAction;
 import io.updraft.rollout.persistence.ReleaseCatalog;
 import io.updraft.rollout.persistence.RetryRepository;
-import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.persistence.RolloutRepository;
 import io.updraft.rollout.persistence.WaveRepository;
 import io.updraft.support.outbox.Outbox;
@@ -169,7 +169,7 @@ public class ActionTracker {
         succeededCohorts.forEach((rolloutId, cohorts) -> {
             Set<String> rolledBack = waves.cohorts(rolloutId).stream()
                     .filter(cohort -> cohort.state() == CohortState.ROLLED_BACK)
-                    .map(WaveRepository.CohortRow::cohort).collect(Collectors.toSet());
+                    .map(CohortRow::cohort).collect(Collectors.toSet());
             cohorts.stream().filter(rolledBack::contains)
                     .forEach(cohort -> cohortRollback.sendBackIfRolledBack(locked.get(rolloutId), cohort));
         });

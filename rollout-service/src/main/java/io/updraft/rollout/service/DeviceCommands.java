@@ -4,11 +4,12 @@ import io.updraft.events.DeviceCommand.CancelRequested;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.EventMeta;
 import io.updraft.events.UpdraftEvent;
-import io.updraft.rollout.messaging.CommandDispatcher;
-import java.time.Instant;
 import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.domain.DeviceAction;
 import io.updraft.rollout.domain.Rollout;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
 
 /** Turns stored actions into the commands the gateway delivers. */
 public final class DeviceCommands {
@@ -31,11 +32,20 @@ public final class DeviceCommands {
     public static InstallRequested waveInstall(DeviceAction action, long actionId, CatalogRelease release,
             Rollout rollout) {
         Instant now = EventMeta.now();
-        return new InstallRequested(CommandDispatcher.eventId(actionId), now, UpdraftEvent.SCHEMA_VERSION,
+        return new InstallRequested(installEventId(actionId), now, UpdraftEvent.SCHEMA_VERSION,
                 action.deviceId(), actionId, action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
                 release.name(), release.version(), release.artifacts(), rollout.actionType, null, false,
                 rollout.actionDeadlineMillis == null ? null : now.plusMillis(rollout.actionDeadlineMillis),
                 rollout.maintenanceWindow());
+    }
+
+    /**
+     * The event id of an action's InstallRequested: the same action always gets the same one, so a chunk the
+     * dispatcher re-sends after a crash, or a wave install it streams that the outbox sent too, is dropped by the
+     * gateway's inbox.
+     */
+    public static String installEventId(long actionId) {
+        return UUID.nameUUIDFromBytes(("InstallRequested:" + actionId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     public static CancelRequested cancel(DeviceAction action, String reason) {

@@ -1,18 +1,18 @@
 package io.updraft.rollout.service;
 
 import io.updraft.events.HardwareCompatibility;
+import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.domain.CohortState;
+import io.updraft.rollout.domain.InventoryDevice;
 import io.updraft.rollout.domain.JoiningWave;
+import io.updraft.rollout.domain.JsonColumns;
+import io.updraft.rollout.domain.Rollout;
+import io.updraft.rollout.domain.WaveRow;
 import io.updraft.rollout.domain.WaveState;
 import io.updraft.rollout.domain.filter.FilterParser;
-import io.updraft.rollout.service.DeviceCommands;
-import io.updraft.rollout.domain.JsonColumns;
-import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.persistence.DeviceInventory;
-import io.updraft.rollout.domain.InventoryDevice;
 import io.updraft.rollout.persistence.MembershipRepository;
 import io.updraft.rollout.persistence.ReleaseCatalog;
-import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.persistence.RolloutRepository;
 import io.updraft.rollout.persistence.WaveRepository;
 import io.updraft.support.outbox.Outbox;
@@ -72,7 +72,7 @@ public class DynamicMembership {
         if (memberships.cohortState(rollout.id, cohort).filter(s -> !CohortState.ACTIVE.name().equals(s)).isPresent()) {
             return; // that cohort was rolled back: no new device of it gets the release
         }
-        List<WaveState> states = waves.waves(rollout.id).stream().map(WaveRepository.WaveRow::state).toList();
+        List<WaveState> states = waves.waves(rollout.id).stream().map(WaveRow::state).toList();
         JoiningWave.choose(rollout.state, rollout.currentWave, states).ifPresent(join -> {
             if (memberships.join(rollout.id, device, join.wave(), cohort, stratum(rollout, cohort, device))
                     && join.started()) {

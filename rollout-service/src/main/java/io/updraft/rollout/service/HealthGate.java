@@ -5,18 +5,20 @@ import io.updraft.events.FleetHealthEvent.CohortHealth;
 import io.updraft.events.FleetHealthEvent.HealthWindowClosed;
 import io.updraft.events.RolloutEvent.RolloutPaused;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.rollout.config.HealthGateConfig;
+import io.updraft.rollout.domain.CohortRow;
 import io.updraft.rollout.domain.CohortState;
 import io.updraft.rollout.domain.ErrorAction;
 import io.updraft.rollout.domain.HealthBounds;
 import io.updraft.rollout.domain.HealthBounds.CohortFigures;
+import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.domain.RolloutCommand;
 import io.updraft.rollout.domain.RolloutState;
+import io.updraft.rollout.domain.WaveRow;
 import io.updraft.rollout.domain.WaveState;
-import io.updraft.rollout.domain.Rollout;
+import io.updraft.rollout.persistence.HealthGateWindows;
 import io.updraft.rollout.persistence.RolloutRepository;
 import io.updraft.rollout.persistence.WaveRepository;
-import io.updraft.rollout.persistence.WaveRepository.WaveRow;
-import io.updraft.rollout.api.CreateRolloutRequest.HealthGateRequest;
 import io.updraft.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,8 +28,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import io.updraft.rollout.persistence.HealthGateWindows;
-import io.updraft.rollout.config.HealthGateConfig;
 
 /**
  * The health gate of a wave: while it runs and soaks, telemetry's health windows (fleet-health) must keep every ACTIVE
@@ -56,8 +56,9 @@ public class HealthGate {
     Outbox outbox;
 
     /** The rollout's gate from its request, each bound defaulting to the configured one; null if it judges nothing. */
-    public HealthBounds bounds(HealthGateRequest request) {
-        HealthGateRequest given = request == null ? new HealthGateRequest(null, null, null, null, null) : request;
+    public HealthBounds bounds(NewRollout.GateBounds request) {
+        NewRollout.GateBounds given = request == null ? new NewRollout.GateBounds(null, null, null, null, null)
+                : request;
         HealthBounds bounds = new HealthBounds(
                 given.maxFailureRate() != null ? given.maxFailureRate() : config.maxFailureRate().orElse(null),
                 given.maxUnhealthyRatio() != null ? given.maxUnhealthyRatio() : config.maxUnhealthyRatio().orElse(null),
@@ -129,7 +130,7 @@ public class HealthGate {
             windows.takeBaseline(rollout.id, wave);
         }
         Set<String> active = waves.cohorts(rollout.id).stream().filter(c -> c.state() == CohortState.ACTIVE)
-                .map(WaveRepository.CohortRow::cohort).collect(Collectors.toSet());
+                .map(CohortRow::cohort).collect(Collectors.toSet());
         List<CohortFigures> figures = window.cohorts().stream().map(HealthGate::figures).toList();
         String breach = bounds.breach(figures, windows.baselines(rollout.id, wave), active).orElse(null);
         windows.recordVerdict(rollout.id, wave, window.windowEnd(), breach);

@@ -6,11 +6,6 @@ import io.updraft.events.RolloutEvent.RegressionRule;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
 import io.updraft.events.RolloutEvent.SilenceRule;
 import io.updraft.rollout.config.RolloutConfig.RollbackPolicyDefaults;
-import io.updraft.rollout.api.CreateRolloutRequest.CrashRegressionRequest;
-import io.updraft.rollout.api.CreateRolloutRequest.RollbackPolicyRequest;
-import io.updraft.rollout.api.CreateRolloutRequest.RuleRequest;
-import io.updraft.rollout.api.CreateRolloutRequest.SilentDevicesRequest;
-import io.updraft.rollout.api.CreateRolloutRequest.UnhealthyDevicesRequest;
 import io.updraft.support.problem.ProblemException;
 import io.updraft.support.validation.Inputs;
 import java.time.Duration;
@@ -28,9 +23,9 @@ public final class RollbackPolicies {
     private RollbackPolicies() {
     }
 
-    public static RollbackPolicy resolve(RollbackPolicyRequest request, RollbackPolicyDefaults defaults) {
-        RollbackPolicyRequest r = request == null
-                ? new RollbackPolicyRequest(null, null, null, null, null, null, null)
+    public static RollbackPolicy resolve(NewRollout.RollbackRules request, RollbackPolicyDefaults defaults) {
+        NewRollout.RollbackRules r = request == null
+                ? new NewRollout.RollbackRules(null, null, null, null, null, null, null)
                 : request;
         CountRule failedDefault = new CountRule(
                 r.failureRateThreshold() != null ? r.failureRateThreshold() : defaults.failureRateThreshold(),
@@ -41,18 +36,18 @@ public final class RollbackPolicies {
         CountRule boot = rule("bootFailures", r.bootFailures(), configured(defaults.bootFailures()));
 
         CountRule unhealthyDefault = configured(defaults.unhealthyDevices());
-        UnhealthyDevicesRequest u = r.unhealthyDevices();
+        NewRollout.UnhealthyDevices u = r.unhealthyDevices();
         CountRule unhealthy = u == null ? unhealthyDefault
-                : rule("unhealthyDevices", new RuleRequest(u.rate(), u.count(), u.minSample(), u.window(), u.off()),
+                : rule("unhealthyDevices", new NewRollout.Rule(u.rate(), u.count(), u.minSample(), u.window(), u.off()),
                         unhealthyDefault);
         int crashes = u != null && u.crashes() != null ? u.crashes() : defaults.crashes();
         Duration crashWindow = duration("unhealthyDevices.crashWindow", u == null ? null : u.crashWindow(),
                 defaults.crashWindow(), MAX_WINDOW);
 
         CountRule silentDefault = configured(defaults.silentDevices());
-        SilentDevicesRequest q = r.silentDevices();
+        NewRollout.SilentDevices q = r.silentDevices();
         CountRule silent = q == null ? silentDefault
-                : rule("silentDevices", new RuleRequest(q.rate(), q.count(), q.minSample(), q.window(), q.off()),
+                : rule("silentDevices", new NewRollout.Rule(q.rate(), q.count(), q.minSample(), q.window(), q.off()),
                         silentDefault);
         Duration silence = duration("silentDevices.silence", q == null ? null : q.silence(), defaults.silence(),
                 MAX_SILENCE);
@@ -60,7 +55,7 @@ public final class RollbackPolicies {
             throw ProblemException.badRequest("silentDevices.silence must be positive");
         }
 
-        CrashRegressionRequest c = r.crashRegression();
+        NewRollout.CrashRegression c = r.crashRegression();
         RollbackPolicyDefaults.Regression rd = defaults.crashRegression();
         RegressionRule regression = new RegressionRule(
                 c != null && c.factor() != null ? c.factor() : rd.factor(),
@@ -79,7 +74,7 @@ public final class RollbackPolicies {
         return new CountRule(rule.rate().orElse(null), rule.count().orElse(null), rule.minSample(), rule.window());
     }
 
-    private static CountRule rule(String name, RuleRequest request, CountRule fallback) {
+    private static CountRule rule(String name, NewRollout.Rule request, CountRule fallback) {
         if (request == null) {
             return fallback;
         }

@@ -9,22 +9,22 @@ import io.updraft.events.RolloutEvent.RolloutCreated;
 import io.updraft.events.RolloutEvent.RolloutScheduled;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.config.RolloutConfig;
+import io.updraft.rollout.domain.CatalogRelease;
+import io.updraft.rollout.domain.CohortRow;
 import io.updraft.rollout.domain.ErrorAction;
+import io.updraft.rollout.domain.JsonColumns;
+import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.domain.RolloutPlan;
 import io.updraft.rollout.domain.RolloutPlanner;
 import io.updraft.rollout.domain.RolloutState;
 import io.updraft.rollout.domain.WaveSchedule;
-import io.updraft.rollout.domain.JsonColumns;
 import io.updraft.rollout.persistence.AssignmentRepository;
 import io.updraft.rollout.persistence.AssignmentRepository.AcceptedHardware;
 import io.updraft.rollout.persistence.AssignmentRepository.HardwareCount;
-import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.persistence.ReleaseCatalog;
-import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.persistence.RolloutRepository;
 import io.updraft.rollout.persistence.TargetSelection;
 import io.updraft.rollout.persistence.WaveRepository;
-import io.updraft.rollout.api.CreateRolloutRequest;
 import io.updraft.support.outbox.Outbox;
 import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,10 +33,10 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Creates a rollout in one transaction: the rollout, every device's wave, wave 1's actions (or the wait for its
@@ -70,7 +70,7 @@ public class RolloutCreation {
      */
     @Transactional
     @TransactionConfiguration(timeout = 600)
-    public Rollout create(CreateRolloutRequest request) {
+    public Rollout create(NewRollout request) {
         RolloutSpec spec = spec(request);
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
@@ -87,13 +87,13 @@ public class RolloutCreation {
                 ? assignGroups(rollout.id, schedule, spec, selection, accepted, release)
                 : assignPercentages(rollout.id, schedule, spec, selection, accepted, candidates, release);
         waves.create(rollout.id, plan, spec.approvals());
-        List<WaveRepository.CohortRow> cohorts = waves.cohorts(rollout.id);
+        List<CohortRow> cohorts = waves.cohorts(rollout.id);
         outbox.append(new RolloutCreated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
                 rollout.name, release.releaseId(), release.version(), schedule.count(), plan.deviceCount(),
-                cohorts.stream().map(WaveRepository.CohortRow::cohort).toList(),
+                cohorts.stream().map(CohortRow::cohort).toList(),
                 JsonColumns.rollbackPolicy(rollout.rollbackPolicy),
-                cohorts.stream().collect(Collectors.toMap(WaveRepository.CohortRow::cohort,
-                        WaveRepository.CohortRow::deviceCount, Integer::sum, TreeMap::new))));
+                cohorts.stream().collect(Collectors.toMap(CohortRow::cohort,
+                        CohortRow::deviceCount, Integer::sum, TreeMap::new))));
         if (rollout.state == RolloutState.SCHEDULED) {
             outbox.append(new RolloutScheduled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                     rollout.id, rollout.startAt));
@@ -139,7 +139,7 @@ public class RolloutCreation {
 
     /** The plan {@link #create} would make now, with the same 4xx for bad input; nothing is stored or sent. */
     @Transactional
-    public RolloutPlan preview(CreateRolloutRequest request) {
+    public RolloutPlan preview(NewRollout request) {
         RolloutSpec spec = spec(request);
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
@@ -166,11 +166,11 @@ public class RolloutCreation {
     }
 
     /** The waves that wait for approval in the request (for the preview's wave list). */
-    public java.util.Set<Integer> approvals(CreateRolloutRequest request) {
+    public java.util.Set<Integer> approvals(NewRollout request) {
         return spec(request).approvals();
     }
 
-    private RolloutSpec spec(CreateRolloutRequest request) {
+    private RolloutSpec spec(NewRollout request) {
         RolloutRates.of(request.rolloutRate()); // a bad rate is a 400 for the preview as for the creation
         return RolloutSpec.of(request, config.defaultCanaryPerCohort(), config.defaultSoakTime(),
                 config.defaultWaveTimeout());
@@ -220,7 +220,7 @@ public class RolloutCreation {
         return accepted;
     }
 
-    private Rollout newRollout(CreateRolloutRequest request, RolloutSpec spec, CatalogRelease release) {
+    private Rollout newRollout(NewRollout request, RolloutSpec spec, CatalogRelease release) {
         Rollout rollout = new Rollout();
         rollout.id = UUID.randomUUID().toString();
         rollout.name = request.name() == null || request.name().isBlank()

@@ -1,8 +1,7 @@
 package io.updraft.rollout.service;
 
-import io.updraft.rollout.domain.RolloutRate;
 import io.updraft.rollout.domain.Rollout;
-import io.updraft.rollout.api.CreateRolloutRequest.RolloutRateRequest;
+import io.updraft.rollout.domain.RolloutRate;
 import io.updraft.support.problem.ProblemException;
 
 /** The request's {@code rolloutRate}, checked (400 naming the field) and stored on the rollout. */
@@ -11,7 +10,7 @@ final class RolloutRates {
     }
 
     /** @return null when the request sets no rate */
-    static RolloutRate of(RolloutRateRequest request) {
+    static RolloutRate of(NewRollout.Rate request) {
         if (request == null) {
             return null;
         }

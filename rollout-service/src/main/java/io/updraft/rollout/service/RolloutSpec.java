@@ -3,9 +3,9 @@ package io.updraft.rollout.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.MaintenanceWindow;
-import io.updraft.rollout.domain.MaintenanceWindows;
 import io.updraft.rollout.domain.ApprovalPolicy;
 import io.updraft.rollout.domain.ErrorAction;
+import io.updraft.rollout.domain.MaintenanceWindows;
 import io.updraft.rollout.domain.WaveGroup;
 import io.updraft.rollout.domain.WaveRules;
 import io.updraft.rollout.domain.WaveSchedule;
@@ -13,7 +13,6 @@ import io.updraft.rollout.domain.filter.Filter;
 import io.updraft.rollout.domain.filter.FilterParser;
 import io.updraft.rollout.domain.filter.FilterSyntaxException;
 import io.updraft.rollout.persistence.TargetSelection;
-import io.updraft.rollout.api.CreateRolloutRequest;
 import io.updraft.support.problem.ProblemException;
 import io.updraft.support.validation.Inputs;
 import java.time.Duration;
@@ -37,7 +36,7 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
         Duration actionDeadline) {
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
-    static RolloutSpec of(CreateRolloutRequest request, int defaultCanaryPerCohort, Duration defaultSoakTime,
+    static RolloutSpec of(NewRollout request, int defaultCanaryPerCohort, Duration defaultSoakTime,
             Duration defaultWaveTimeout) {
         Set<Integer> approvals = new TreeSet<>();
         WaveSchedule schedule = readWaves(request.waves(), approvals);
@@ -260,7 +259,7 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
         }
     }
 
-    private static MaintenanceWindow window(CreateRolloutRequest.MaintenanceWindowRequest request) {
+    private static MaintenanceWindow window(NewRollout.Window request) {
         if (request == null) {
             return null;
         }

@@ -1,7 +1,7 @@
 package io.updraft.rollout.service;
 
-import io.updraft.rollout.domain.RolloutCommand;
 import io.updraft.rollout.domain.Rollout;
+import io.updraft.rollout.domain.RolloutCommand;
 import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

@@ -3,14 +3,14 @@ package io.updraft.rollout.service;
 import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent.RolloutGroupStarted;
 import io.updraft.events.UpdraftEvent;
-import io.updraft.rollout.messaging.CommandDispatcher;
-import io.updraft.rollout.domain.WaveState;
-import io.updraft.rollout.persistence.ActionRepository;
 import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.domain.Rollout;
+import io.updraft.rollout.domain.WaveState;
+import io.updraft.rollout.persistence.ActionRepository;
 import io.updraft.rollout.persistence.WaveRepository;
 import io.updraft.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -19,8 +19,8 @@ import jakarta.transaction.Transactional;
 
 /**
  * Starts one wave in the caller's transaction: RolloutGroupStarted (outbox) and the wave's dispatch row, from which
- * {@link CommandDispatcher} creates each device's install action and sends its InstallRequested after the commit —
- * starting a wave of a million devices writes two rows.
+ * the command dispatcher (woken by {@link WavesToDispatch}) creates each device's install action and sends its
+ * InstallRequested after the commit — starting a wave of a million devices writes two rows.
  */
 @ApplicationScoped
 public class WaveLauncher {
@@ -31,7 +31,7 @@ public class WaveLauncher {
     @Inject
     Outbox outbox;
     @Inject
-    CommandDispatcher dispatcher;
+    Event<WavesToDispatch> dispatcher;
     @Inject
     TransactionSynchronizationRegistry transactions;
 
@@ -58,7 +58,7 @@ public class WaveLauncher {
             @Override
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
-                    dispatcher.wakeUp();
+                    dispatcher.fire(WavesToDispatch.COMMITTED);
                 }
             }
         });

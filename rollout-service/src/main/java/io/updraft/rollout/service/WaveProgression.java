@@ -8,18 +8,19 @@ import io.updraft.events.RolloutEvent.RolloutStarted;
 import io.updraft.events.RolloutEvent.RolloutWaveTimedOut;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.CatalogRelease;
+import io.updraft.rollout.domain.CohortRow;
 import io.updraft.rollout.domain.CohortState;
+import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.domain.RolloutCommand;
 import io.updraft.rollout.domain.RolloutState;
 import io.updraft.rollout.domain.WaveJudge;
+import io.updraft.rollout.domain.WaveRow;
 import io.updraft.rollout.domain.WaveRules;
 import io.updraft.rollout.domain.WaveState;
 import io.updraft.rollout.persistence.ActionRepository;
-import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.persistence.ReleaseCatalog;
-import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.persistence.WaveRepository;
-import io.updraft.rollout.persistence.WaveRepository.WaveRow;
 import io.updraft.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -162,6 +163,6 @@ public class WaveProgression {
                 totals.getOrDefault(ActionState.SUCCEEDED, 0L).intValue(),
                 totals.getOrDefault(ActionState.FAILED, 0L).intValue(),
                 waves.cohorts(rollout.id).stream().filter(c -> c.state() == CohortState.ROLLED_BACK)
-                        .map(WaveRepository.CohortRow::cohort).toList()));
+                        .map(CohortRow::cohort).toList()));
     }
 }

@@ -2,9 +2,9 @@ package io.updraft.rollout.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.api.RolloutViews.WaveCounts;
-import io.updraft.rollout.persistence.WaveRepository.WaveCohortActions;
+import io.updraft.rollout.domain.ActionState;
+import io.updraft.rollout.domain.WaveCohortActions;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.updraft.rollout.domain.filter;
 
-import io.updraft.events.SemVer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.updraft.events.SemVer;
 import io.updraft.rollout.domain.filter.Filter.Literal;
 import io.updraft.rollout.domain.filter.Filter.Operator;
 import java.util.HashMap;
