@@ -9,6 +9,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.rollout.persistence.ReleaseCatalog;
+import io.updraft.testsupport.TestKafka;
 import jakarta.enterprise.inject.spi.CDI;
 import java.time.Duration;
 import java.util.Map;
@@ -39,8 +40,8 @@ final class Api {
     /** A release of {@code model} and one registered device {@code <model>-a}, once the service has both. */
     static String releaseWithOneDevice(String model) {
         String releaseId = java.util.UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "1.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
+        TestKafka.send(Fleet.release(releaseId, "1.0.0", model));
+        TestKafka.send(Fleet.registered(model + "-a", model, "1"));
         awaitRelease(releaseId);
         awaitDevice(model + "-a", null);
         return releaseId;

@@ -14,6 +14,7 @@ import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ class ApprovalTest extends WatchedTopicsTest {
         List<InstallRequested> wave1 = awaitInstalls(id, 1, 2);
 
         // when wave 1 succeeds and soaks, the rollout waits again, now for wave 2
-        wave1.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        wave1.forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(
                 () -> "WAITING_FOR_APPROVAL".equals(Api.rollout(id).jsonPath().getString("state")));
         Api.rollout(id).then().body("currentWave", equalTo(2)).body("waves[0].state", equalTo("DONE"))
@@ -76,7 +77,7 @@ class ApprovalTest extends WatchedTopicsTest {
         Api.asViewer().get(path + "/actions").then().body("size()", equalTo(2));
 
         Api.asOperator().body(Map.of()).post(path + "/approve").then().statusCode(200).body("state", equalTo("RUNNING"));
-        awaitInstalls(id, 2, 2).forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        awaitInstalls(id, 2, 2).forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
         assertThat(awaitEvents(id, RolloutEvent.RolloutCompleted.class, 1).get(0).succeeded()).isEqualTo(4);
         assertThat(awaitEvents(id, RolloutEvent.RolloutApproved.class, 2)).extracting(e -> e.wave())
                 .containsExactly(1, 2);
@@ -96,7 +97,7 @@ class ApprovalTest extends WatchedTopicsTest {
                 "canaryPerCohort", 0))
                 .then().statusCode(201).body("state", equalTo("RUNNING"))
                 .body("waves.approval", org.hamcrest.Matchers.contains(false, true)).extract().path("id");
-        awaitInstalls(id, 1, 2).forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        awaitInstalls(id, 1, 2).forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
         assertThat(awaitEvents(id, RolloutEvent.RolloutAwaitingApproval.class, 1).get(0).wave()).isEqualTo(2);
 
         Api.asOperator().body(Map.of("reason", "not today")).post("/api/v1/rollouts/" + id + "/abort").then()
@@ -125,9 +126,9 @@ class ApprovalTest extends WatchedTopicsTest {
 
     private static String givenAReleaseAndFourDevices(String model) {
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         List<String> devices = List.of(model + "-a", model + "-b", model + "-c", model + "-d");
-        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        devices.forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         return releaseId;

@@ -16,6 +16,7 @@ import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.messaging.DeviceReportConsumer;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
@@ -133,7 +134,7 @@ class BatchReportsTest extends WatchedTopicsTest {
         DeviceReport refused = seen(tooLong, at);
         List<DeviceReport> reports = List.of(seen(prefix + "p", at), refused, seen(prefix + "q", at));
 
-        try (TopicWatch dlq = new TopicWatch(Topics.deadLetter(Topics.DEVICE_REPORTS))) {
+        try (TestKafka.Tail dlq = TestKafka.tail(Topics.deadLetter(Topics.DEVICE_REPORTS))) {
             consumer.onReports(polled(reports));
 
             assertThat(lastSeen(prefix + "p")).isEqualTo(at);
@@ -162,8 +163,8 @@ class BatchReportsTest extends WatchedTopicsTest {
          * then cohort 2 rolled back (K's install canceled, J sent back) — and answers the mixed batch, in order.
          */
         List<DeviceReport> reports() {
-            Broker.send(Fleet.release(oldRelease, "1.0.0", model));
-            Broker.send(Fleet.release(newRelease, "2.0.0", model));
+            TestKafka.send(Fleet.release(oldRelease, "1.0.0", model));
+            TestKafka.send(Fleet.release(newRelease, "2.0.0", model));
             Api.awaitRelease(oldRelease);
             Api.awaitRelease(newRelease);
             for (String name : List.of("A", "B", "C", "D", "E", "F", "I", "J", "K")) {

@@ -16,6 +16,7 @@ import io.updraft.events.DeviceReport.Outcome;
 import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -42,10 +43,10 @@ class CancelOutcomesTest extends WatchedTopicsTest {
     void given_an_aborted_rollout_then_each_install_ends_as_its_device_answered_the_cancel() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         List<String> devices = List.of("acknowledges", "rejects-then-fails", "rejects-then-installs",
                 "finished-first", "never-answers", "done-before-abort").stream().map(name -> model + "-" + name).toList();
-        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        devices.forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
@@ -53,7 +54,7 @@ class CancelOutcomesTest extends WatchedTopicsTest {
         Map<String, InstallRequested> installs = new HashMap<>();
         awaitInstalls(rolloutId, 1, devices.size()).forEach(install -> installs.put(install.deviceId(), install));
         InstallRequested doneBeforeAbort = installs.get(model + "-done-before-abort");
-        Broker.send(Fleet.finished(doneBeforeAbort, Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(doneBeforeAbort, Outcome.SUCCESS));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Api.rollout(rolloutId).jsonPath().getInt("waves[0].succeeded") == 1);
 
@@ -69,17 +70,17 @@ class CancelOutcomesTest extends WatchedTopicsTest {
 
         // and each device answers as the gateway reports it
         InstallRequested acknowledges = installs.get(model + "-acknowledges");
-        Broker.send(canceled(acknowledges));
+        TestKafka.send(canceled(acknowledges));
         InstallRequested rejectsThenFails = installs.get(model + "-rejects-then-fails");
-        Broker.send(cancelRejected(rejectsThenFails));
+        TestKafka.send(cancelRejected(rejectsThenFails));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(
                 actionStates(rolloutId).get(rejectsThenFails.deviceId())).isEqualTo(SAME_END.get("RUNNING")));
-        Broker.send(Fleet.finished(rejectsThenFails, Outcome.FAILURE));
+        TestKafka.send(Fleet.finished(rejectsThenFails, Outcome.FAILURE));
         InstallRequested rejectsThenInstalls = installs.get(model + "-rejects-then-installs");
-        Broker.send(cancelRejected(rejectsThenInstalls));
-        Broker.send(Fleet.finished(rejectsThenInstalls, Outcome.SUCCESS));
+        TestKafka.send(cancelRejected(rejectsThenInstalls));
+        TestKafka.send(Fleet.finished(rejectsThenInstalls, Outcome.SUCCESS));
         InstallRequested finishedFirst = installs.get(model + "-finished-first");
-        Broker.send(Fleet.finished(finishedFirst, Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(finishedFirst, Outcome.SUCCESS));
 
         // then each action ends where the gateway's did
         InstallRequested neverAnswers = installs.get(model + "-never-answers");
@@ -109,12 +110,12 @@ class CancelOutcomesTest extends WatchedTopicsTest {
         String model = Fleet.uniqueModel();
         String previousId = UUID.randomUUID().toString();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(previousId, "1.0.0", model));
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(previousId, "1.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         List<String> devices = List.of(model + "-installs", model + "-fails");
         devices.forEach(device -> {
-            Broker.send(Fleet.registered(device, model, "1"));
-            Broker.send(Fleet.installed(device, previousId, "1.0.0"));
+            TestKafka.send(Fleet.registered(device, model, "1"));
+            TestKafka.send(Fleet.installed(device, previousId, "1.0.0"));
         });
         Api.awaitRelease(previousId);
         Api.awaitRelease(releaseId);
@@ -127,14 +128,14 @@ class CancelOutcomesTest extends WatchedTopicsTest {
         InstallRequested failsAnyway = installs.stream().filter(c -> c.deviceId().equals(devices.get(1)))
                 .findFirst().orElseThrow();
 
-        Broker.send(Fleet.rollback(rolloutId, model + ":1"));
+        TestKafka.send(Fleet.rollback(rolloutId, model + ":1"));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> commands.events(DeviceCommand.class, CancelRequested.class,
                         c -> c.rolloutId().equals(rolloutId)).size() == 2);
-        Broker.send(cancelRejected(installsAnyway));
-        Broker.send(Fleet.finished(installsAnyway, Outcome.SUCCESS));
-        Broker.send(cancelRejected(failsAnyway));
-        Broker.send(Fleet.finished(failsAnyway, Outcome.FAILURE));
+        TestKafka.send(cancelRejected(installsAnyway));
+        TestKafka.send(Fleet.finished(installsAnyway, Outcome.SUCCESS));
+        TestKafka.send(cancelRejected(failsAnyway));
+        TestKafka.send(Fleet.finished(failsAnyway, Outcome.FAILURE));
 
         InstallRequested sentBack = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> commands.events(DeviceCommand.class, InstallRequested.class,

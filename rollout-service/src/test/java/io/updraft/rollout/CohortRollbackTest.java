@@ -16,6 +16,7 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +32,14 @@ class CohortRollbackTest extends WatchedTopicsTest {
         String model = Fleet.uniqueModel();
         String previousId = UUID.randomUUID().toString();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(previousId, "1.0.0", model));
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(previousId, "1.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         String bad = model + ":1";
         String good = model + ":2";
         List<String> devices = List.of(model + "-a", model + "-b", model + "-c", model + "-d");
         for (int i = 0; i < devices.size(); i++) {
-            Broker.send(Fleet.registered(devices.get(i), model, i < 2 ? "1" : "2"));
-            Broker.send(Fleet.installed(devices.get(i), previousId, "1.0.0"));
+            TestKafka.send(Fleet.registered(devices.get(i), model, i < 2 ? "1" : "2"));
+            TestKafka.send(Fleet.installed(devices.get(i), previousId, "1.0.0"));
         }
         Api.awaitRelease(previousId);
         Api.awaitRelease(releaseId);
@@ -48,12 +49,12 @@ class CohortRollbackTest extends WatchedTopicsTest {
                 .extract().path("id");
 
         List<InstallRequested> wave1 = awaitAtLeast(installs(rolloutId, c -> c.wave() == 1 && !c.rollback()), 2);
-        wave1.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        wave1.forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
         List<InstallRequested> wave2 = awaitAtLeast(installs(rolloutId, c -> c.wave() == 2 && !c.rollback()), 2);
         InstallRequested badWave1 = only(wave1, bad);
         InstallRequested badWave2 = only(wave2, bad);
 
-        Broker.send(Fleet.rollback(rolloutId, bad));
+        TestKafka.send(Fleet.rollback(rolloutId, bad));
 
         CancelRequested cancel = awaitAtLeast(() -> commands.events(DeviceCommand.class, CancelRequested.class,
                 c -> c.rolloutId().equals(rolloutId)), 1).get(0);
@@ -70,8 +71,8 @@ class CohortRollbackTest extends WatchedTopicsTest {
         assertThat(rolledBack.cohort()).isEqualTo(bad);
         assertThat(rolledBack.devicesSentBack()).isEqualTo(1);
 
-        Broker.send(Fleet.finished(only(wave2, good), DeviceReport.Outcome.SUCCESS));
-        Broker.send(Fleet.finished(sentBack, DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(only(wave2, good), DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(sentBack, DeviceReport.Outcome.SUCCESS));
 
         RolloutEvent.RolloutCompleted completed = awaitAtLeast(() -> rolloutEvents.events(RolloutEvent.class,
                 RolloutEvent.RolloutCompleted.class, e -> e.rolloutId().equals(rolloutId)), 1).get(0);
@@ -92,7 +93,7 @@ class CohortRollbackTest extends WatchedTopicsTest {
         Api.asOperator().post("/api/v1/rollouts/" + rolloutId + "/cohorts/nope:1/rollback").then().statusCode(404);
 
         // the cancel reached the wave-2 device too late: it installed 2.0.0 anyway, so it is sent back as well
-        Broker.send(Fleet.finished(badWave2, DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(badWave2, DeviceReport.Outcome.SUCCESS));
         InstallRequested lateBack = awaitAtLeast(installs(rolloutId,
                 c -> c.rollback() && c.deviceId().equals(badWave2.deviceId())), 1).get(0);
         assertThat(lateBack.releaseId()).isEqualTo(previousId);
@@ -106,14 +107,14 @@ class CohortRollbackTest extends WatchedTopicsTest {
         String model = Fleet.uniqueModel();
         String previousId = UUID.randomUUID().toString();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(previousId, "1.0.0", model));
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(previousId, "1.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         String bad = model + ":1";
         // 6 devices per cohort: wave 1 takes 3 of each, wave 2 the other 3
         for (int i = 0; i < 12; i++) {
             String device = model + "-" + i;
-            Broker.send(Fleet.registered(device, model, i < 6 ? "1" : "2"));
-            Broker.send(Fleet.installed(device, previousId, "1.0.0"));
+            TestKafka.send(Fleet.registered(device, model, i < 6 ? "1" : "2"));
+            TestKafka.send(Fleet.installed(device, previousId, "1.0.0"));
         }
         Api.awaitRelease(previousId);
         Api.awaitRelease(releaseId);
@@ -127,10 +128,10 @@ class CohortRollbackTest extends WatchedTopicsTest {
         List<InstallRequested> inBad = wave1.stream().filter(c -> c.cohort().equals(bad)).toList();
         List<InstallRequested> inGood = wave1.stream().filter(c -> !c.cohort().equals(bad)).toList();
         // bad: one installed, one failed, one still open; good: one installed, one running, one not started
-        Broker.send(Fleet.finished(inBad.get(0), DeviceReport.Outcome.SUCCESS));
-        Broker.send(Fleet.finished(inBad.get(1), DeviceReport.Outcome.FAILURE));
-        Broker.send(Fleet.finished(inGood.get(0), DeviceReport.Outcome.SUCCESS));
-        Broker.send(new DeviceReport.ActionProgressed(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+        TestKafka.send(Fleet.finished(inBad.get(0), DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(inBad.get(1), DeviceReport.Outcome.FAILURE));
+        TestKafka.send(Fleet.finished(inGood.get(0), DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(new DeviceReport.ActionProgressed(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 inGood.get(1).deviceId(), inGood.get(1).actionId(), rolloutId, inGood.get(1).cohort(), "proceeding",
                 List.of()));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -139,7 +140,7 @@ class CohortRollbackTest extends WatchedTopicsTest {
                     && view.getInt("waves[0].failed") == 1;
         });
 
-        Broker.send(Fleet.rollback(rolloutId, bad));
+        TestKafka.send(Fleet.rollback(rolloutId, bad));
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> "ROLLED_BACK".equals(
                 Api.rollout(rolloutId).jsonPath().getString("cohorts.find { it.cohort == '" + bad + "' }.state")));
@@ -171,7 +172,7 @@ class CohortRollbackTest extends WatchedTopicsTest {
         assertThat(view.getInt("waves[1].installed") + view.getInt("waves[1].rolledBack")
                 + view.getInt("waves[1].failed")).isZero();
         // once its device confirms the cancel, the open one is skipped too
-        Broker.send(new DeviceReport.ActionCanceled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+        TestKafka.send(new DeviceReport.ActionCanceled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 inBad.get(2).deviceId(), inBad.get(2).actionId(), rolloutId, bad));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Api.rollout(rolloutId).jsonPath().getInt("waves[0].skipped") == 1);

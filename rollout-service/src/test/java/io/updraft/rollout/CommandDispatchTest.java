@@ -13,6 +13,7 @@ import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.EventJson;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -112,8 +113,8 @@ class CommandDispatchTest extends WatchedTopicsTest {
     private List<String> fleet(int size) {
         String model = Fleet.uniqueModel();
         List<String> devices = IntStream.range(0, size).mapToObj(i -> model + String.format("-%04d", i)).toList();
-        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
-        Broker.send(Fleet.release(model + "-release", "2.0.0", model));
+        devices.forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
+        TestKafka.send(Fleet.release(model + "-release", "2.0.0", model));
         return devices;
     }
 
@@ -133,7 +134,7 @@ class CommandDispatchTest extends WatchedTopicsTest {
             }
             insert.executeBatch();
         }
-        Broker.send(Fleet.release(model + "-release", "2.0.0", model));
+        TestKafka.send(Fleet.release(model + "-release", "2.0.0", model));
         return devices;
     }
 

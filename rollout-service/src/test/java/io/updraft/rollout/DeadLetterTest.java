@@ -8,6 +8,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ class DeadLetterTest {
     void given_garbage_on_releases_then_it_is_parked_and_a_later_release_is_still_applied() {
         String releaseId = UUID.randomUUID().toString();
         List<String> garbage = produceGarbage(Topics.RELEASES, releaseId);
-        Broker.send(Fleet.release(releaseId, "1.0.0", Fleet.uniqueModel()));
+        TestKafka.send(Fleet.release(releaseId, "1.0.0", Fleet.uniqueModel()));
 
         assertParked(Topics.RELEASES, garbage);
         Api.awaitRelease(releaseId);
@@ -33,7 +34,7 @@ class DeadLetterTest {
     void given_garbage_on_device_reports_then_it_is_parked_and_a_later_report_is_still_applied() {
         String deviceId = "dev-" + UUID.randomUUID();
         List<String> garbage = produceGarbage(Topics.DEVICE_REPORTS, deviceId);
-        Broker.send(Fleet.registered(deviceId, "gw-dlq", "1"));
+        TestKafka.send(Fleet.registered(deviceId, "gw-dlq", "1"));
 
         assertParked(Topics.DEVICE_REPORTS, garbage);
         Api.awaitDevice(deviceId, null);
@@ -45,7 +46,7 @@ class DeadLetterTest {
         String rolloutId = Api.rolloutOfOneDevice(model);
 
         List<String> garbage = produceGarbage(Topics.ROLLBACKS, rolloutId);
-        Broker.send(Fleet.rollback(rolloutId, model + ":1"));
+        TestKafka.send(Fleet.rollback(rolloutId, model + ":1"));
 
         assertParked(Topics.ROLLBACKS, garbage);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
@@ -57,12 +58,12 @@ class DeadLetterTest {
         String marker = UUID.randomUUID().toString();
         List<String> garbage = List.of("{not json " + marker,
                 "{\"type\":\"NoSuchEvent\",\"eventId\":\"" + marker + "\",\"deviceId\":\"x\",\"rolloutId\":\"x\"}");
-        garbage.forEach(value -> Broker.sendRaw(topic, key, value));
+        garbage.forEach(value -> TestKafka.send(topic, key, value));
         return garbage;
     }
 
     private static void assertParked(String topic, List<String> garbage) {
-        try (TopicWatch deadLetters = new TopicWatch(Topics.deadLetter(topic))) {
+        try (TestKafka.Tail deadLetters = TestKafka.tail(Topics.deadLetter(topic))) {
             await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(deadLetters.values()).containsAll(garbage));
         }

@@ -14,6 +14,7 @@ import io.updraft.events.DeviceReport;
 import io.updraft.events.DeviceReport.Outcome;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,8 @@ class DynamicRolloutTest extends WatchedTopicsTest {
     void given_a_dynamic_rollout_then_late_matching_devices_join_the_running_wave_or_the_next_one() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
-        List.of(model + "-a", model + "-b").forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
+        List.of(model + "-a", model + "-b").forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         Api.awaitDevice(model + "-a", null);
         Api.awaitDevice(model + "-b", null);
@@ -43,11 +44,11 @@ class DynamicRolloutTest extends WatchedTopicsTest {
 
         // a device registering while wave 1 runs joins wave 1 and is sent its install at once
         String late = model + "-c";
-        Broker.send(Fleet.registered(late, model, "1"));
+        TestKafka.send(Fleet.registered(late, model, "1"));
         List<InstallRequested> wave1 = awaitDistinctInstalls(id, 1, 2);
         assertThat(wave1).extracting(InstallRequested::deviceId).contains(late);
         Api.rollout(id).then().body("waves[0].devices", equalTo(2));
-        wave1.forEach(command -> Broker.send(Fleet.finished(command, Outcome.SUCCESS)));
+        wave1.forEach(command -> TestKafka.send(Fleet.finished(command, Outcome.SUCCESS)));
         awaitEvents(id, RolloutEvent.RolloutAwaitingApproval.class, 1);
 
         // while wave 2 waits for approval: a new matching device joins wave 2 (nothing sent yet); one that does not
@@ -55,16 +56,16 @@ class DynamicRolloutTest extends WatchedTopicsTest {
         String waiting = model + "-d";
         String moved = model + "-e";
         String otherModel = Fleet.uniqueModel() + "-x";
-        Broker.send(Fleet.registered(waiting, model, "1"));
-        Broker.send(Fleet.registered(moved, Map.of(DeviceReport.MODEL, model, DeviceReport.REVISION, "1",
+        TestKafka.send(Fleet.registered(waiting, model, "1"));
+        TestKafka.send(Fleet.registered(moved, Map.of(DeviceReport.MODEL, model, DeviceReport.REVISION, "1",
                 "site", "field")));
-        Broker.send(Fleet.registered(otherModel, Map.of(DeviceReport.MODEL, "other", DeviceReport.REVISION, "1",
+        TestKafka.send(Fleet.registered(otherModel, Map.of(DeviceReport.MODEL, "other", DeviceReport.REVISION, "1",
                 "site", "lab")));
         Api.awaitDevice(moved, null);
         Api.awaitDevice(otherModel, null);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Api.rollout(id).jsonPath().getInt("waves[1].devices") == 2);
-        Broker.send(Fleet.attributesUpdated(moved, Map.of(DeviceReport.MODEL, model, DeviceReport.REVISION, "1",
+        TestKafka.send(Fleet.attributesUpdated(moved, Map.of(DeviceReport.MODEL, model, DeviceReport.REVISION, "1",
                 "site", "lab")));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Api.rollout(id).jsonPath().getInt("waves[1].devices") == 3);
@@ -75,7 +76,7 @@ class DynamicRolloutTest extends WatchedTopicsTest {
         List<InstallRequested> wave2 = awaitDistinctInstalls(id, 2, 3);
         assertThat(wave2).extracting(InstallRequested::deviceId)
                 .containsExactlyInAnyOrder(model + "-b", waiting, moved);
-        wave2.forEach(command -> Broker.send(Fleet.finished(command, Outcome.SUCCESS)));
+        wave2.forEach(command -> TestKafka.send(Fleet.finished(command, Outcome.SUCCESS)));
         assertThat(awaitEvents(id, RolloutEvent.RolloutCompleted.class, 1).get(0).succeeded()).isEqualTo(5);
         assertThat(commands.events(DeviceCommand.class, InstallRequested.class,
                 c -> c.rolloutId().equals(id) && c.deviceId().equals(otherModel))).isEmpty();
@@ -86,17 +87,17 @@ class DynamicRolloutTest extends WatchedTopicsTest {
     void given_a_rollout_that_is_not_dynamic_then_a_late_device_does_not_join() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.registered(model + "-a", model, "1"));
         Api.awaitRelease(releaseId);
         Api.awaitDevice(model + "-a", null);
         String id = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
                 "soakTime", "PT0S")).then().statusCode(201).body("dynamic", equalTo(false)).extract().path("id");
         InstallRequested only = awaitDistinctInstalls(id, 1, 1).get(0);
 
-        Broker.send(Fleet.registered(model + "-late", model, "1"));
+        TestKafka.send(Fleet.registered(model + "-late", model, "1"));
         Api.awaitDevice(model + "-late", null);
-        Broker.send(Fleet.finished(only, Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(only, Outcome.SUCCESS));
         assertThat(awaitEvents(id, RolloutEvent.RolloutCompleted.class, 1).get(0).succeeded()).isEqualTo(1);
         Api.rollout(id).then().body("waves[0].devices", equalTo(1));
         assertThat(commands.events(DeviceCommand.class, InstallRequested.class,

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,7 +51,7 @@ class FanoutInsertsTest extends WatchedTopicsTest {
         }
         insertDevices(regions);
         String releaseId = a + "-release";
-        Broker.send(Fleet.release(releaseId, "2.0.0", a));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", a));
         Api.awaitRelease(releaseId);
         Map<String, Object> body = new HashMap<>(Map.of("releaseId", releaseId, "waves", List.of(10, 40, 70, 100),
                 "filter", "model in (\"" + a + "\", \"" + b + "\")", "cohortBy", List.of("region"),
@@ -135,7 +136,7 @@ class FanoutInsertsTest extends WatchedTopicsTest {
         }
         insertDevices(fleet);
         String releaseId = model + "-release";
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         Api.awaitRelease(releaseId);
         return Api.createRollout(Map.of("releaseId", releaseId, "filter", "model == \"" + model + "\"",
                 "waves", List.of(100), "soakTime", "PT1H")).then().statusCode(201).extract().path("id");

@@ -17,6 +17,7 @@ import io.updraft.events.FleetHealthEvent.HealthWindowClosed;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -39,14 +40,14 @@ class HealthGateTest extends WatchedTopicsTest {
         String cohort = model + ":1";
         String rolloutId = rolloutOf(model, 4, 0, Map.of("maxFailureRate", 0.2, "minReports", 2,
                 "requireWindow", true), Map.of());
-        awaitInstalls(rolloutId, 1, 2).forEach(c -> Broker.send(Fleet.finished(c, DeviceReport.Outcome.SUCCESS)));
+        awaitInstalls(rolloutId, 1, 2).forEach(c -> TestKafka.send(Fleet.finished(c, DeviceReport.Outcome.SUCCESS)));
         awaitWaveState(rolloutId, 1, "SOAKING");
         // unreadable records before it are parked on fleet-health.dlq; the consumer keeps going
         List<String> garbage = List.of("{not json " + rolloutId, "{\"type\":\"NoSuchWindow\",\"eventId\":\""
                 + UUID.randomUUID() + "\",\"rolloutId\":\"" + rolloutId + "\"}");
-        garbage.forEach(value -> Broker.sendRaw(Topics.FLEET_HEALTH, rolloutId, value));
+        garbage.forEach(value -> TestKafka.send(Topics.FLEET_HEALTH, rolloutId, value));
 
-        Broker.send(window(rolloutId, new CohortHealth(cohort, 2, 2, 0.5, 0, 0, 0, false)));
+        TestKafka.send(window(rolloutId, new CohortHealth(cohort, 2, 2, 0.5, 0, 0, 0, false)));
 
         RolloutEvent.RolloutPaused paused = awaitEvents(rolloutId, RolloutEvent.RolloutPaused.class).get(0);
         assertThat(paused.reason()).contains("cohort " + cohort, "failure rate 0.500", "maxFailureRate 0.2",
@@ -57,7 +58,7 @@ class HealthGateTest extends WatchedTopicsTest {
                 .isEmpty());
         assertThat(Api.rollout(rolloutId).jsonPath().getList("waves.state")).containsExactly("SOAKING", "PENDING");
         assertThat(Api.rollout(rolloutId).jsonPath().getFloat("healthGate.maxFailureRate")).isEqualTo(0.2f);
-        try (TopicWatch deadLetters = new TopicWatch(Topics.deadLetter(Topics.FLEET_HEALTH))) {
+        try (TestKafka.Tail deadLetters = TestKafka.tail(Topics.deadLetter(Topics.FLEET_HEALTH))) {
             await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(deadLetters.values()).containsAll(garbage));
         }
@@ -70,11 +71,11 @@ class HealthGateTest extends WatchedTopicsTest {
         String rolloutId = rolloutOf(model, 4, 0, Map.of("maxCrashesPerReport", 0.5, "minReports", 3),
                 Map.of("errorAction", "ABORT"));
         List<InstallRequested> wave1 = awaitInstalls(rolloutId, 1, 2);
-        Broker.send(Fleet.finished(wave1.get(0), DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(wave1.get(0), DeviceReport.Outcome.SUCCESS));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(
                 () -> Api.rollout(rolloutId).jsonPath().getInt("waves[0].succeeded") == 1);
 
-        Broker.send(window(rolloutId, new CohortHealth(cohort, 1, 0, 0.0, 4, 0, 3, false)));
+        TestKafka.send(window(rolloutId, new CohortHealth(cohort, 1, 0, 0.0, 4, 0, 3, false)));
 
         RolloutEvent.RolloutAborted aborted = awaitEvents(rolloutId, RolloutEvent.RolloutAborted.class).get(0);
         assertThat(aborted.reason()).contains("cohort " + cohort, "crashes per report 0.750",
@@ -99,17 +100,17 @@ class HealthGateTest extends WatchedTopicsTest {
         Api.asOperator().body(Map.of("reason", "by hand"))
                 .post("/api/v1/rollouts/" + rolloutId + "/cohorts/" + rolledBack + "/rollback").then().statusCode(200);
         wave1.stream().filter(c -> c.cohort().equals(good))
-                .forEach(c -> Broker.send(Fleet.finished(c, DeviceReport.Outcome.SUCCESS)));
+                .forEach(c -> TestKafka.send(Fleet.finished(c, DeviceReport.Outcome.SUCCESS)));
         awaitWaveState(rolloutId, 1, "SOAKING");
 
         // telemetry is silent about this rollout: a window of another rollout does not count
-        Broker.send(window(UUID.randomUUID().toString(), new CohortHealth(good, 1, 0, 0.0, 0, 0, 0, false)));
+        TestKafka.send(window(UUID.randomUUID().toString(), new CohortHealth(good, 1, 0, 0.0, 0, 0, 0, false)));
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> installs(rolloutId, 2)
                 .isEmpty());
         assertThat(Api.rollout(rolloutId).jsonPath().getString("state")).isEqualTo("RUNNING");
 
         // its window: the good cohort within bounds; the rolled-back cohort's failures are not judged
-        Broker.send(window(rolloutId, new CohortHealth(good, 2, 0, 0.0, 0, 0, 0, false),
+        TestKafka.send(window(rolloutId, new CohortHealth(good, 2, 0, 0.0, 0, 0, 0, false),
                 new CohortHealth(rolledBack, 0, 5, 1.0, 0, 0, 0, false)));
         InstallRequested wave2 = awaitInstalls(rolloutId, 2, 1).get(0);
         assertThat(wave2.cohort()).isEqualTo(good);
@@ -117,14 +118,14 @@ class HealthGateTest extends WatchedTopicsTest {
         // wave 2 is judged from its own baseline (2 ok, 0 failed): 1 failure is below the sample of 2 — also when
         // the same window is delivered again
         HealthWindowClosed oneFailure = window(rolloutId, new CohortHealth(good, 2, 1, 0.33, 0, 0, 0, false));
-        Broker.send(oneFailure);
-        Broker.send(oneFailure);
-        Broker.send(Fleet.finished(wave2, DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(oneFailure);
+        TestKafka.send(oneFailure);
+        TestKafka.send(Fleet.finished(wave2, DeviceReport.Outcome.SUCCESS));
         awaitWaveState(rolloutId, 2, "SOAKING");
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
                 .until(() -> "RUNNING".equals(Api.rollout(rolloutId).jsonPath().getString("state")));
         // since wave 2 started: 1 ok, 1 failed = 0.5, within maxFailureRate 0.5
-        Broker.send(window(rolloutId, new CohortHealth(good, 3, 1, 0.25, 0, 0, 0, false)));
+        TestKafka.send(window(rolloutId, new CohortHealth(good, 3, 1, 0.25, 0, 0, 0, false)));
 
         awaitEvents(rolloutId, RolloutEvent.RolloutCompleted.class);
         assertThat(rolloutEvents.events(RolloutEvent.class, RolloutEvent.RolloutPaused.class,
@@ -138,9 +139,9 @@ class HealthGateTest extends WatchedTopicsTest {
     private static String rolloutOf(String model, int devices, int cohorts, Map<String, Object> healthGate,
             Map<String, Object> extra) {
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         for (int i = 0; i < devices; i++) {
-            Broker.send(Fleet.registered(model + "-" + i, model, cohorts == 2 && i % 2 == 1 ? "2" : "1"));
+            TestKafka.send(Fleet.registered(model + "-" + i, model, cohorts == 2 && i % 2 == 1 ? "2" : "1"));
         }
         Api.awaitRelease(releaseId);
         for (int i = 0; i < devices; i++) {

@@ -12,6 +12,7 @@ import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport;
 import io.updraft.rollout.domain.HistoryEntry;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +29,9 @@ class HistoryTest extends WatchedTopicsTest {
     void given_pause_resume_approve_abort_when_the_history_is_read_then_each_is_listed_with_actor_and_reason() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "6.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "6.0.0", model));
         List<String> devices = List.of(model + "-a", model + "-b");
-        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        devices.forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
@@ -41,7 +42,7 @@ class HistoryTest extends WatchedTopicsTest {
                 .then().statusCode(200);
         Api.asOperator().body(Map.of("reason", "false alarm")).post("/api/v1/rollouts/" + rolloutId + "/resume")
                 .then().statusCode(200);
-        awaitInstalls(rolloutId, 1, 1).forEach(c -> Broker.send(Fleet.finished(c, DeviceReport.Outcome.SUCCESS)));
+        awaitInstalls(rolloutId, 1, 1).forEach(c -> TestKafka.send(Fleet.finished(c, DeviceReport.Outcome.SUCCESS)));
         await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).until(() ->
                 "WAITING_FOR_APPROVAL".equals(Api.rollout(rolloutId).then().extract().path("state")));
         Api.asOperator().body(Map.of()).post("/api/v1/rollouts/" + rolloutId + "/approve").then().statusCode(200);
@@ -72,8 +73,8 @@ class HistoryTest extends WatchedTopicsTest {
         String rolloutId = Api.rolloutOfOneDevice(model);
         String device = model + "-a";
         InstallRequested install = awaitInstalls(rolloutId, 1, 1).get(0);
-        Broker.send(Fleet.finished(install, DeviceReport.Outcome.SUCCESS));
-        Broker.send(Fleet.rollback(rolloutId, model + ":1"));
+        TestKafka.send(Fleet.finished(install, DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.rollback(rolloutId, model + ":1"));
 
         await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(Api.asViewer().get("/api/v1/devices/" + device + "/history").then().statusCode(200)

@@ -17,6 +17,7 @@ import io.updraft.events.DeviceReport;
 import io.updraft.events.MaintenanceWindow;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -43,14 +44,14 @@ class LateDevicesTest extends WatchedTopicsTest {
         List<InstallRequested> wave1 = awaitInstalls(id, 1, 2);
         InstallRequested online = wave1.get(0);
         InstallRequested offline = wave1.get(1);
-        Broker.send(Fleet.finished(online, DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(online, DeviceReport.Outcome.SUCCESS));
 
         // then the offline device does not block the wave: it times out, soaks and wave 2 starts
         RolloutEvent.RolloutWaveTimedOut timedOut = awaitEvents(id, RolloutEvent.RolloutWaveTimedOut.class, 1).get(0);
         assertThat(timedOut.wave()).isEqualTo(1);
         assertThat(timedOut.pendingDevices()).isEqualTo(1);
         List<InstallRequested> wave2 = awaitInstalls(id, 2, 2);
-        wave2.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        wave2.forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
         RolloutEvent.RolloutCompleted completed = awaitEvents(id, RolloutEvent.RolloutCompleted.class, 1).get(0);
         assertThat(completed.succeeded()).isEqualTo(3);
         assertThat(completed.failed()).isZero();
@@ -66,7 +67,7 @@ class LateDevicesTest extends WatchedTopicsTest {
                 c -> c.rolloutId().equals(id))).isEmpty();
 
         // when the device comes back and installs, its action and wave count it
-        Broker.send(Fleet.finished(offline, DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(offline, DeviceReport.Outcome.SUCCESS));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Api.rollout(id).jsonPath().getInt("waves[0].succeeded") == 2);
         Api.rollout(id).then().body("waves[0].pending", equalTo(0));
@@ -141,8 +142,8 @@ class LateDevicesTest extends WatchedTopicsTest {
         }
 
         // when one action expires on the gateway and the other succeeds, the wave finishes: expired is not failed
-        Broker.send(Fleet.expired(installs.get(0)));
-        Broker.send(Fleet.finished(installs.get(1), DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.expired(installs.get(0)));
+        TestKafka.send(Fleet.finished(installs.get(1), DeviceReport.Outcome.SUCCESS));
         RolloutEvent.RolloutCompleted completed = awaitEvents(id, RolloutEvent.RolloutCompleted.class, 1).get(0);
         assertThat(completed.failed()).isZero();
         Api.rollout(id).then().body("waves[0].expired", equalTo(1)).body("waves[0].failed", equalTo(0))
@@ -193,12 +194,12 @@ class LateDevicesTest extends WatchedTopicsTest {
 
     private static String givenAReleaseAndDevices(String model, int count) {
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         List<String> devices = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
             devices.add(model + "-" + (char) ('a' + i));
         }
-        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        devices.forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         return releaseId;

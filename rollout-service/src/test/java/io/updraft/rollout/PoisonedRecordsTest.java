@@ -13,6 +13,7 @@ import io.updraft.events.FleetHealthEvent;
 import io.updraft.events.ReleaseEvent;
 import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +39,13 @@ class PoisonedRecordsTest {
                 EventJson.write(new ReleaseEvent.ReleaseMarkedStable(EventMeta.newId(), EventMeta.now(),
                         UpdraftEvent.SCHEMA_VERSION, stranger)),
                 published.replace("\"firmware\"", "\"firm\\u0000ware\""));
-        poison.forEach(value -> Broker.sendRaw(Topics.RELEASES, releaseId, value));
+        poison.forEach(value -> TestKafka.send(Topics.RELEASES, releaseId, value));
 
         assertParked(Topics.RELEASES, poison);
         assertThat(Api.asViewer().body(Map.of("releaseId", releaseId)).post("/api/v1/rollouts/preview").statusCode())
                 .as("the release is not in the catalog").isEqualTo(422);
         // the consumer goes on: the same release, readable, is applied
-        Broker.sendRaw(Topics.RELEASES, releaseId, published);
+        TestKafka.send(Topics.RELEASES, releaseId, published);
         Api.awaitRelease(releaseId);
     }
 
@@ -57,11 +58,11 @@ class PoisonedRecordsTest {
                 registered.replace("\"site\":\"lab\"", "\"site\":\"l\\u0000ab\""),
                 registered.replace(deviceId, deviceId + "/x"),
                 registered.replace(deviceId, deviceId + "\\u0000"));
-        poison.forEach(value -> Broker.sendRaw(Topics.DEVICE_REPORTS, deviceId, value));
+        poison.forEach(value -> TestKafka.send(Topics.DEVICE_REPORTS, deviceId, value));
 
         assertParked(Topics.DEVICE_REPORTS, poison);
         Api.asViewer().get("/api/v1/devices/" + deviceId).then().statusCode(404);
-        Broker.sendRaw(Topics.DEVICE_REPORTS, deviceId, registered);
+        TestKafka.send(Topics.DEVICE_REPORTS, deviceId, registered);
         Api.awaitDevice(deviceId, null);
     }
 
@@ -75,11 +76,11 @@ class PoisonedRecordsTest {
         List<String> poison = List.of(version(rollback, 999), version(rollback, null),
                 EventJson.write(Fleet.rollback(unknownRollout, model + ":1")),
                 EventJson.write(Fleet.rollback(rolloutId, model + ":no-such-revision")));
-        poison.forEach(value -> Broker.sendRaw(Topics.ROLLBACKS, rolloutId, value));
+        poison.forEach(value -> TestKafka.send(Topics.ROLLBACKS, rolloutId, value));
 
         assertParked(Topics.ROLLBACKS, poison);
         assertThat(Api.rollout(rolloutId).jsonPath().getString("cohorts[0].state")).isEqualTo("ACTIVE");
-        Broker.sendRaw(Topics.ROLLBACKS, rolloutId, rollback);
+        TestKafka.send(Topics.ROLLBACKS, rolloutId, rollback);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
                 "ROLLED_BACK".equals(Api.rollout(rolloutId).jsonPath().getString("cohorts[0].state")));
     }
@@ -91,7 +92,7 @@ class PoisonedRecordsTest {
                 UpdraftEvent.SCHEMA_VERSION, rolloutId, EventMeta.now().minusSeconds(10), EventMeta.now(), List.of()));
         List<String> poison = List.of(version(window, 999), version(window, null),
                 window.replace(rolloutId, rolloutId + "\\u0000"));
-        poison.forEach(value -> Broker.sendRaw(Topics.FLEET_HEALTH, rolloutId, value));
+        poison.forEach(value -> TestKafka.send(Topics.FLEET_HEALTH, rolloutId, value));
 
         assertParked(Topics.FLEET_HEALTH, poison);
     }
@@ -104,7 +105,7 @@ class PoisonedRecordsTest {
     }
 
     private static void assertParked(String topic, List<String> poison) {
-        try (TopicWatch deadLetters = new TopicWatch(Topics.deadLetter(topic))) {
+        try (TestKafka.Tail deadLetters = TestKafka.tail(Topics.deadLetter(topic))) {
             await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(deadLetters.values()).containsAll(poison));
         }

@@ -16,6 +16,7 @@ import io.updraft.events.ReleaseEvent;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,10 @@ class ReleaseRevokedTest extends WatchedTopicsTest {
     void given_a_running_and_a_paused_rollout_of_a_release_when_it_is_revoked_then_both_abort_and_their_open_installs_are_canceled() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "6.6.6", model));
+        TestKafka.send(Fleet.release(releaseId, "6.6.6", model));
         Map<String, String> groups = Map.of(model + "-a", "one", model + "-d", "one", model + "-b", "two",
                 model + "-c", "two");
-        groups.forEach((device, group) -> Broker.send(new DeviceReport.DeviceRegistered(EventMeta.newId(),
+        groups.forEach((device, group) -> TestKafka.send(new DeviceReport.DeviceRegistered(EventMeta.newId(),
                 EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, device, "default",
                 Map.of(DeviceReport.MODEL, model, DeviceReport.REVISION, "1", "group", group))));
         Api.awaitRelease(releaseId);
@@ -47,12 +48,12 @@ class ReleaseRevokedTest extends WatchedTopicsTest {
         // one device of the running rollout already finished: its action is not open any more
         InstallRequested done = installsOf(running, 2).stream().filter(c -> c.deviceId().equals(model + "-a"))
                 .findFirst().orElseThrow();
-        Broker.send(Fleet.finished(done, DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(done, DeviceReport.Outcome.SUCCESS));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Api.rollout(running).jsonPath().getInt("waves[0].succeeded") == 1);
 
         // when the release is revoked
-        Broker.send(new ReleaseEvent.ReleaseRevoked(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+        TestKafka.send(new ReleaseEvent.ReleaseRevoked(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 releaseId, "bricks on cold boot"));
 
         // then both rollouts abort, with the reason

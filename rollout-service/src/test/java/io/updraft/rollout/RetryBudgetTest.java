@@ -14,6 +14,7 @@ import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport.Outcome;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +29,10 @@ class RetryBudgetTest extends WatchedTopicsTest {
     void given_two_retries_then_a_failing_device_gets_three_attempts_and_a_recovering_one_counts_as_succeeded() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         String broken = model + "-a";
         String flaky = model + "-b";
-        List.of(broken, flaky).forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        List.of(broken, flaky).forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         Api.awaitDevice(broken, null);
         Api.awaitDevice(flaky, null);
@@ -42,21 +43,21 @@ class RetryBudgetTest extends WatchedTopicsTest {
 
         // the flaky device fails once, then its second attempt succeeds
         InstallRequested flaky1 = awaitInstalls(id, flaky, 1).get(0);
-        Broker.send(Fleet.finished(flaky1, Outcome.FAILURE));
+        TestKafka.send(Fleet.finished(flaky1, Outcome.FAILURE));
         InstallRequested flaky2 = awaitInstalls(id, flaky, 2).get(1);
         assertThat(flaky2.actionId()).isNotEqualTo(flaky1.actionId());
         assertThat(flaky2.releaseId()).isEqualTo(releaseId);
         assertThat(flaky2.expiresAt()).isNotNull();
-        Broker.send(Fleet.finished(flaky2, Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(flaky2, Outcome.SUCCESS));
 
         // the broken device fails every attempt; a stale report about a retried attempt changes nothing
         InstallRequested broken1 = awaitInstalls(id, broken, 1).get(0);
-        Broker.send(Fleet.finished(broken1, Outcome.FAILURE));
+        TestKafka.send(Fleet.finished(broken1, Outcome.FAILURE));
         InstallRequested broken2 = awaitInstalls(id, broken, 2).get(1);
-        Broker.send(Fleet.finished(broken1, Outcome.FAILURE));
-        Broker.send(Fleet.finished(broken2, Outcome.FAILURE));
+        TestKafka.send(Fleet.finished(broken1, Outcome.FAILURE));
+        TestKafka.send(Fleet.finished(broken2, Outcome.FAILURE));
         InstallRequested broken3 = awaitInstalls(id, broken, 3).get(2);
-        Broker.send(Fleet.finished(broken3, Outcome.FAILURE));
+        TestKafka.send(Fleet.finished(broken3, Outcome.FAILURE));
 
         // then the wave counts each device once, by its last attempt, and the rollout completes
         RolloutEvent.RolloutCompleted completed = awaitEvents(id, RolloutEvent.RolloutCompleted.class, 1).get(0);

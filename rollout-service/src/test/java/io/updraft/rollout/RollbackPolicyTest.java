@@ -12,6 +12,7 @@ import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.RolloutEvent.RollbackPolicy;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +89,9 @@ class RollbackPolicyTest extends WatchedTopicsTest {
         // the rollback policy's sample of 100 once also silenced the wave error threshold
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "5.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "5.0.0", model));
         List<String> devices = List.of(model + "-a", model + "-b", model + "-c", model + "-d");
-        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        devices.forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
@@ -98,7 +99,7 @@ class RollbackPolicyTest extends WatchedTopicsTest {
                 "rollbackPolicy", Map.of("failureRateThreshold", 0.9, "minSampleSize", 100)))
                 .then().statusCode(201).extract().path("id");
 
-        awaitInstalls(rolloutId, 1, 2).forEach(c -> Broker.send(Fleet.finished(c, DeviceReport.Outcome.FAILURE)));
+        awaitInstalls(rolloutId, 1, 2).forEach(c -> TestKafka.send(Fleet.finished(c, DeviceReport.Outcome.FAILURE)));
 
         await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(Api.rollout(rolloutId).then().extract().jsonPath().getString("state"))

@@ -12,6 +12,7 @@ import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.RolloutEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -31,14 +32,14 @@ class RollbackReleaseTest extends WatchedTopicsTest {
         String previousId = UUID.randomUUID().toString();
         String releaseId = UUID.randomUUID().toString();
         String rollbackId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(previousId, "1.0.0", model));
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
-        Broker.send(Fleet.release(rollbackId, "1.5.0", model));
+        TestKafka.send(Fleet.release(previousId, "1.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(rollbackId, "1.5.0", model));
         List<String> devices = List.of(model + "-a", model + "-b", model + "-c");
-        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        devices.forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         // a and b ran 1.0.0; c's previous release is not known
-        Broker.send(Fleet.installed(devices.get(0), previousId, "1.0.0"));
-        Broker.send(Fleet.installed(devices.get(1), previousId, "1.0.0"));
+        TestKafka.send(Fleet.installed(devices.get(0), previousId, "1.0.0"));
+        TestKafka.send(Fleet.installed(devices.get(1), previousId, "1.0.0"));
         Api.awaitRelease(releaseId);
         Api.awaitRelease(rollbackId);
         Api.awaitDevice(devices.get(0), previousId);
@@ -48,14 +49,14 @@ class RollbackReleaseTest extends WatchedTopicsTest {
                 "soakTime", "PT1H", "rollbackRelease", rollbackId)).then().statusCode(201)
                 .body("rollbackRelease", org.hamcrest.Matchers.equalTo(rollbackId)).extract().path("id");
         List<InstallRequested> installs = awaitInstalls(rolloutId, 1, 3);
-        installs.forEach(c -> Broker.send(Fleet.finished(c,
+        installs.forEach(c -> TestKafka.send(Fleet.finished(c,
                 c.deviceId().equals(devices.get(1)) ? DeviceReport.Outcome.FAILURE : DeviceReport.Outcome.SUCCESS)));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
             var view = Api.rollout(rolloutId).jsonPath();
             return view.getInt("waves[0].succeeded") == 2 && view.getInt("waves[0].failed") == 1;
         });
 
-        Broker.send(Fleet.rollback(rolloutId, cohort));
+        TestKafka.send(Fleet.rollback(rolloutId, cohort));
 
         RolloutEvent.RolloutRolledBack rolledBack = await().atMost(Duration.ofSeconds(45)).until(
                 () -> rolloutEvents.events(RolloutEvent.class, RolloutEvent.RolloutRolledBack.class,
@@ -73,7 +74,7 @@ class RollbackReleaseTest extends WatchedTopicsTest {
         });
         // tracked like any action
         assertThat(Api.rollout(rolloutId).jsonPath().getInt("rollbackActions.sent")).isEqualTo(2);
-        Broker.send(Fleet.finished(sentBack.get(0), DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(sentBack.get(0), DeviceReport.Outcome.SUCCESS));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 Api.rollout(rolloutId).jsonPath().getInt("rollbackActions.succeeded")).isEqualTo(1));
     }
@@ -83,9 +84,9 @@ class RollbackReleaseTest extends WatchedTopicsTest {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
         String otherModelsRelease = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
-        Broker.send(Fleet.release(otherModelsRelease, "1.5.0", Fleet.uniqueModel()));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(otherModelsRelease, "1.5.0", Fleet.uniqueModel()));
+        TestKafka.send(Fleet.registered(model + "-a", model, "1"));
         Api.awaitRelease(releaseId);
         Api.awaitRelease(otherModelsRelease);
         Api.awaitDevice(model + "-a", null);

@@ -17,6 +17,7 @@ import io.updraft.events.EventMeta;
 import io.updraft.events.ReleaseEvent;
 import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -62,11 +63,11 @@ class RolloutApiTest {
         String model = Fleet.uniqueModel();
         String revokedId = UUID.randomUUID().toString();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(revokedId, "0.9.0", model));
-        Broker.send(new ReleaseEvent.ReleaseRevoked(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+        TestKafka.send(Fleet.release(revokedId, "0.9.0", model));
+        TestKafka.send(new ReleaseEvent.ReleaseRevoked(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 revokedId, "broken"));
-        Broker.send(Fleet.release(releaseId, "1.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
+        TestKafka.send(Fleet.release(releaseId, "1.0.0", model));
+        TestKafka.send(Fleet.registered(model + "-a", model, "1"));
         Api.awaitRelease(releaseId);
         Api.awaitDevice(model + "-a", null);
 
@@ -85,8 +86,8 @@ class RolloutApiTest {
     void given_a_running_rollout_then_operator_controls_follow_the_state_machine() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "1.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
+        TestKafka.send(Fleet.release(releaseId, "1.0.0", model));
+        TestKafka.send(Fleet.registered(model + "-a", model, "1"));
         Api.awaitRelease(releaseId);
         Api.awaitDevice(model + "-a", null);
         Map<String, Object> body = new HashMap<>(Map.of("releaseId", releaseId, "target", Map.of("model", model)));
@@ -100,7 +101,7 @@ class RolloutApiTest {
                 .body("state", equalTo("PAUSED"));
         Api.asOperator().post(path + "/pause").then().statusCode(409);
         Api.asOperator().post(path + "/resume").then().statusCode(200).body("state", equalTo("RUNNING"));
-        try (TopicWatch commands = new TopicWatch(Topics.DEVICE_COMMANDS)) {
+        try (TestKafka.Tail commands = TestKafka.tail(Topics.DEVICE_COMMANDS)) {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> commands
                     .events(DeviceCommand.class, InstallRequested.class, c -> c.rolloutId().equals(id)).size() == 1);
             // the install was sent: its cancel waits for the device's answer
@@ -121,8 +122,8 @@ class RolloutApiTest {
     @Test
     void given_registered_devices_then_the_inventory_lists_them_with_their_cohort() {
         String model = Fleet.uniqueModel();
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
-        Broker.send(Fleet.registered(model + "-b", model, "2"));
+        TestKafka.send(Fleet.registered(model + "-a", model, "1"));
+        TestKafka.send(Fleet.registered(model + "-b", model, "2"));
         Api.awaitDevice(model + "-a", null);
         Api.awaitDevice(model + "-b", null);
 

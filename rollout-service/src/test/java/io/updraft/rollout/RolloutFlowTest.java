@@ -14,6 +14,7 @@ import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,10 @@ class RolloutFlowTest extends WatchedTopicsTest {
     void given_two_cohorts_when_a_two_wave_rollout_runs_and_every_device_succeeds_then_it_completes() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "2.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "2.0.0", model));
         List<String> devices = List.of(model + "-a", model + "-b", model + "-c", model + "-d");
         for (int i = 0; i < devices.size(); i++) {
-            Broker.send(Fleet.registered(devices.get(i), model, i < 2 ? "1" : "2"));
+            TestKafka.send(Fleet.registered(devices.get(i), model, i < 2 ? "1" : "2"));
         }
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
@@ -57,11 +58,11 @@ class RolloutFlowTest extends WatchedTopicsTest {
         assertThat(created.waveCount()).isEqualTo(2);
         assertThat(created.cohorts()).containsExactly(model + ":1", model + ":2");
 
-        wave1.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        wave1.forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
         List<InstallRequested> wave2 = awaitInstalls(rolloutId, 2, 2);
         assertThat(wave2).extracting(InstallRequested::deviceId).doesNotContainAnyElementsOf(
                 wave1.stream().map(InstallRequested::deviceId).toList());
-        wave2.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        wave2.forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
 
         RolloutEvent.RolloutCompleted completed = awaitRolloutEvent(rolloutId, RolloutEvent.RolloutCompleted.class, 1)
                 .get(0);
@@ -85,9 +86,9 @@ class RolloutFlowTest extends WatchedTopicsTest {
     void given_the_same_finish_report_delivered_twice_when_applied_then_it_counts_once() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "3.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
-        Broker.send(Fleet.registered(model + "-b", model, "1"));
+        TestKafka.send(Fleet.release(releaseId, "3.0.0", model));
+        TestKafka.send(Fleet.registered(model + "-a", model, "1"));
+        TestKafka.send(Fleet.registered(model + "-b", model, "1"));
         Api.awaitRelease(releaseId);
         Api.awaitDevice(model + "-a", null);
         Api.awaitDevice(model + "-b", null);
@@ -97,12 +98,12 @@ class RolloutFlowTest extends WatchedTopicsTest {
                 .filter(command -> command.deviceId().equals(model + "-a")).findFirst().orElseThrow();
 
         DeviceReport.ActionFinished finished = Fleet.finished(first, DeviceReport.Outcome.SUCCESS);
-        Broker.send(finished);
-        Broker.send(finished);
+        TestKafka.send(finished);
+        TestKafka.send(finished);
         // a gateway retry of the same outcome under a new event id must not count either
-        Broker.send(Fleet.finished(first, DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(first, DeviceReport.Outcome.SUCCESS));
         DeviceReport.DeviceSeen marker = Fleet.seen(model + "-a");
-        Broker.send(marker);
+        TestKafka.send(marker);
         // same key, same partition: once the marker is applied, every report before it has been applied too
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
             String lastSeen = Api.asViewer().get("/api/v1/devices/" + model + "-a").jsonPath().getString("lastSeen");
@@ -122,9 +123,9 @@ class RolloutFlowTest extends WatchedTopicsTest {
     void given_a_wave_that_fails_above_its_error_threshold_when_it_has_soaked_then_the_rollout_pauses_until_resumed() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "4.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "4.0.0", model));
         List<String> devices = List.of(model + "-a", model + "-b", model + "-c", model + "-d");
-        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        devices.forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         String rolloutId = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
@@ -133,7 +134,7 @@ class RolloutFlowTest extends WatchedTopicsTest {
                 .then().statusCode(201).extract().path("id");
 
         // when both wave-1 devices fail (and no cohort rollback comes during the soak)
-        awaitInstalls(rolloutId, 1, 2).forEach(c -> Broker.send(Fleet.finished(c, DeviceReport.Outcome.FAILURE)));
+        awaitInstalls(rolloutId, 1, 2).forEach(c -> TestKafka.send(Fleet.finished(c, DeviceReport.Outcome.FAILURE)));
 
         // then the rollout pauses once the wave has soaked, and wave 2 is not started
         RolloutEvent.RolloutPaused paused = awaitRolloutEvent(rolloutId, RolloutEvent.RolloutPaused.class, 1).get(0);

@@ -19,6 +19,7 @@ import io.updraft.events.ReleaseEvent;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ class RolloutPreviewTest {
         for (int i = 0; i < 12; i++) {
             String model = i < 10 ? a : b;
             String region = i < 7 || i >= 10 ? "eu" : "us";
-            Broker.send(Fleet.registered(model + "-" + i, Map.of("model", model, "revision", "1", "region", region)));
+            TestKafka.send(Fleet.registered(model + "-" + i, Map.of("model", model, "revision", "1", "region", region)));
         }
         for (int i = 0; i < 12; i++) {
             Api.awaitDevice((i < 10 ? a : b) + "-" + i, null);
@@ -86,8 +87,8 @@ class RolloutPreviewTest {
         body.remove("cohortBy");
         body.remove("canaryPerCohort");
         body.remove("approval");
-        try (TopicWatch commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-                TopicWatch events = new TopicWatch(Topics.ROLLOUT_EVENTS)) {
+        try (TestKafka.Tail commands = TestKafka.tail(Topics.DEVICE_COMMANDS);
+                TestKafka.Tail events = TestKafka.tail(Topics.ROLLOUT_EVENTS)) {
             String id = Api.createRollout(body).then().statusCode(201)
                     .body("waves.devices", org.hamcrest.Matchers.contains(5, 2, 5))
                     .body("canaryPerCohort", equalTo(3)).extract().path("id");
@@ -111,7 +112,7 @@ class RolloutPreviewTest {
     void given_bad_input_then_the_preview_answers_like_create() {
         String model = Fleet.uniqueModel();
         String releaseId = release(model, model);
-        Broker.send(Fleet.registered(model + "-a", model, "1"));
+        TestKafka.send(Fleet.registered(model + "-a", model, "1"));
         Api.awaitDevice(model + "-a", null);
 
         Api.asViewer().body(Map.of("releaseId", releaseId, "waves", List.of(50, 20, 100)))
@@ -131,7 +132,7 @@ class RolloutPreviewTest {
 
     private static String release(String modelA, String modelB) {
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(new ReleaseEvent.ReleasePublished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+        TestKafka.send(new ReleaseEvent.ReleasePublished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 releaseId, "firmware", "5.0.0", List.of(new ArtifactRef(1, "os", "fw.swu", 10, "a".repeat(64),
                         "b".repeat(40), "c".repeat(32))),
                 List.of(new HardwareCompatibility(modelA, HardwareCompatibility.ANY_REVISION),

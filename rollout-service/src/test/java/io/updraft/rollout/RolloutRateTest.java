@@ -10,6 +10,7 @@ import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport;
+import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,7 +71,7 @@ class RolloutRateTest extends WatchedTopicsTest {
         List<InstallRequested> first = awaitInstalls(rolloutId, 2);
         // two sent, none succeeded: still the base rate
         assertThat(rate(rolloutId)).isEqualTo(30.0);
-        Broker.send(Fleet.finished(first.get(0), DeviceReport.Outcome.SUCCESS));
+        TestKafka.send(Fleet.finished(first.get(0), DeviceReport.Outcome.SUCCESS));
         // the success raises it by the factor on the next send
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> rate(rolloutId) != null && rate(rolloutId) >= 150.0);
@@ -108,8 +109,8 @@ class RolloutRateTest extends WatchedTopicsTest {
 
     private String fleet(int size) {
         String model = Fleet.uniqueModel();
-        IntStream.range(0, size).forEach(i -> Broker.send(Fleet.registered(model + String.format("-%03d", i), model, "1")));
-        Broker.send(Fleet.release(model + "-release", "2.0.0", model));
+        IntStream.range(0, size).forEach(i -> TestKafka.send(Fleet.registered(model + String.format("-%03d", i), model, "1")));
+        TestKafka.send(Fleet.release(model + "-release", "2.0.0", model));
         Api.awaitRelease(model + "-release");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Api.asViewer().get("/api/v1/devices?model=" + model + "&size=1").jsonPath()

@@ -16,6 +16,7 @@ import io.updraft.events.ReleaseEvent;
 import io.updraft.events.SemVer;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.domain.filter.FilterParser;
+import io.updraft.testsupport.TestKafka;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
@@ -65,9 +66,9 @@ class TargetFilterTest {
             String id = FLEET + "-" + (100 + i);
             DEVICES.put(id, attributes);
             VERSIONS.put(id, versions[i % 8]);
-            Broker.send(Fleet.registered(id, attributes));
+            TestKafka.send(Fleet.registered(id, attributes));
             if (versions[i % 8] != null) {
-                Broker.send(Fleet.installed(id, "rel-" + versions[i % 8], versions[i % 8]));
+                TestKafka.send(Fleet.installed(id, "rel-" + versions[i % 8], versions[i % 8]));
             }
         }
         DEVICES.keySet().forEach(id -> Api.awaitDevice(id, VERSIONS.get(id) == null ? null : "rel-" + VERSIONS.get(id)));
@@ -129,7 +130,7 @@ class TargetFilterTest {
     void given_a_filter_and_a_target_then_the_rollout_takes_the_matching_devices_the_release_accepts() {
         // a release for model A only: hardware compatibility applies on top of the filter
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(new ReleaseEvent.ReleasePublished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+        TestKafka.send(new ReleaseEvent.ReleasePublished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 releaseId, "firmware", "3.0.0", List.of(new ArtifactRef(1, "os", "fw.swu", 10, "a".repeat(64),
                         "b".repeat(40), "c".repeat(32))),
                 List.of(new HardwareCompatibility(MODEL_A, HardwareCompatibility.ANY_REVISION))));

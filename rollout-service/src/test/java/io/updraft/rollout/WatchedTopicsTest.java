@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.Topics;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -12,13 +13,13 @@ import org.junit.jupiter.api.BeforeEach;
 
 /** What the rollout tests watch: {@code device-commands} and {@code rollout-events}, read fresh for every test. */
 abstract class WatchedTopicsTest {
-    TopicWatch commands;
-    TopicWatch rolloutEvents;
+    TestKafka.Tail commands;
+    TestKafka.Tail rolloutEvents;
 
     @BeforeEach
     void watch() {
-        commands = new TopicWatch(Topics.DEVICE_COMMANDS);
-        rolloutEvents = new TopicWatch(Topics.ROLLOUT_EVENTS);
+        commands = TestKafka.tail(Topics.DEVICE_COMMANDS);
+        rolloutEvents = TestKafka.tail(Topics.ROLLOUT_EVENTS);
     }
 
     @AfterEach

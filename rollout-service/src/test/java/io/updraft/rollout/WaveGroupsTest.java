@@ -21,6 +21,7 @@ import io.updraft.rollout.domain.GroupAssignment;
 import io.updraft.rollout.domain.WaveGroup;
 import io.updraft.rollout.domain.WaveSchedule;
 import io.updraft.rollout.domain.filter.FilterParser;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ class WaveGroupsTest extends WatchedTopicsTest {
     void given_groups_then_the_preview_counts_them_and_the_rollout_runs_group_by_group_with_each_device_in_its_group() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "4.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "4.0.0", model));
         Map<String, String> regions = new LinkedHashMap<>();
         for (int i = 0; i < 4; i++) {
             regions.put(model + "-lab-" + i, "lab");
@@ -53,7 +54,7 @@ class WaveGroupsTest extends WatchedTopicsTest {
         for (int i = 0; i < 3; i++) {
             regions.put(model + "-us-" + i, "us");
         }
-        regions.forEach((device, region) -> Broker.send(Fleet.registered(device,
+        regions.forEach((device, region) -> TestKafka.send(Fleet.registered(device,
                 Map.of("model", model, "revision", "1", "region", region))));
         Api.awaitRelease(releaseId);
         regions.keySet().forEach(device -> Api.awaitDevice(device, null));
@@ -108,17 +109,17 @@ class WaveGroupsTest extends WatchedTopicsTest {
         Api.rollout(id).then().body("waves[1].state", equalTo("PENDING"));
         assertThat(commands.events(DeviceCommand.class, InstallRequested.class,
                 c -> c.rolloutId().equals(id) && c.wave() != 1)).isEmpty();
-        lab.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        lab.forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
 
         List<InstallRequested> eu = awaitInstalls(id, 2, 1);
         assertThat(devices(eu)).isEqualTo(devicesIn(expected, 2)).containsExactly(model + "-eu-0");
-        eu.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        eu.forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
 
         // apac has no device: skipped; rest takes the last lab device, three eu and every us device
         List<InstallRequested> rest = awaitInstalls(id, 4, 7);
         assertThat(devices(rest)).isEqualTo(devicesIn(expected, 4)).contains(model + "-lab-3", model + "-eu-3",
                 model + "-us-0");
-        rest.forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
+        rest.forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.SUCCESS)));
 
         RolloutEvent.RolloutCompleted completed = await().atMost(Duration.ofSeconds(45))
                 .pollInterval(Duration.ofMillis(100)).until(() -> rolloutEvents.events(RolloutEvent.class,
@@ -141,8 +142,8 @@ class WaveGroupsTest extends WatchedTopicsTest {
     void given_mixed_waves_or_bad_groups_then_the_request_is_refused_and_nothing_changes() {
         String model = Fleet.uniqueModel();
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "4.0.0", model));
-        Broker.send(Fleet.registered(model + "-a", Map.of("model", model, "revision", "1", "region", "eu")));
+        TestKafka.send(Fleet.release(releaseId, "4.0.0", model));
+        TestKafka.send(Fleet.registered(model + "-a", Map.of("model", model, "revision", "1", "region", "eu")));
         Api.awaitRelease(releaseId);
         Api.awaitDevice(model + "-a", null);
         Map<String, Object> base = Map.of("releaseId", releaseId, "target", Map.of("model", model));

@@ -16,6 +16,7 @@ import io.updraft.events.DeviceCommand.CancelRequested;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.RolloutEvent;
+import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ class WaveThresholdsTest extends WatchedTopicsTest {
                 .body("waves.errorAction", contains("ABORT", "PAUSE")).extract().path("id");
         List<InstallRequested> wave1 = awaitInstalls(id, 1, 5);
 
-        wave1.subList(0, 3).forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.FAILURE)));
+        wave1.subList(0, 3).forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.FAILURE)));
 
         RolloutEvent.RolloutAborted aborted = awaitEvent(id, RolloutEvent.RolloutAborted.class);
         assertThat(aborted.reason()).contains("wave 1", "failure ratio 1.000", "(3 of 3)", "error threshold 0.2");
@@ -74,7 +75,7 @@ class WaveThresholdsTest extends WatchedTopicsTest {
                 .then().statusCode(201).body("waves.errorAction", contains("PAUSE", "ABORT")).extract().path("id");
         List<InstallRequested> wave1 = awaitInstalls(id, 1, 5);
 
-        wave1.subList(0, 3).forEach(command -> Broker.send(Fleet.finished(command, DeviceReport.Outcome.FAILURE)));
+        wave1.subList(0, 3).forEach(command -> TestKafka.send(Fleet.finished(command, DeviceReport.Outcome.FAILURE)));
 
         RolloutEvent.RolloutPaused paused = awaitEvent(id, RolloutEvent.RolloutPaused.class);
         assertThat(paused.reason()).contains("wave 1", "failure ratio 1.000", "error threshold 0.2");
@@ -103,11 +104,11 @@ class WaveThresholdsTest extends WatchedTopicsTest {
                 .extract().path("id");
         List<InstallRequested> wave1 = awaitInstalls(id, 1, 5);
         // 2 of 5 fail: 0.4 is above the rollout's 0.1 but within wave 1's own 0.8
-        IntStream.range(0, 5).forEach(i -> Broker.send(Fleet.finished(wave1.get(i),
+        IntStream.range(0, 5).forEach(i -> TestKafka.send(Fleet.finished(wave1.get(i),
                 i < 2 ? DeviceReport.Outcome.FAILURE : DeviceReport.Outcome.SUCCESS)));
         List<InstallRequested> wave2 = awaitInstalls(id, 2, 5);
         // wave 2 has no threshold of its own: 1 of 5 failed (0.2) is above the rollout's 0.1, so it pauses
-        IntStream.range(0, 5).forEach(i -> Broker.send(Fleet.finished(wave2.get(i),
+        IntStream.range(0, 5).forEach(i -> TestKafka.send(Fleet.finished(wave2.get(i),
                 i < 1 ? DeviceReport.Outcome.FAILURE : DeviceReport.Outcome.SUCCESS)));
         RolloutEvent.RolloutPaused paused = awaitEvent(id, RolloutEvent.RolloutPaused.class);
         assertThat(paused.reason()).contains("wave 2", "failure ratio 0.200", "error threshold 0.1");
@@ -148,9 +149,9 @@ class WaveThresholdsTest extends WatchedTopicsTest {
 
     private static String givenAReleaseAndDevices(String model, int count) {
         String releaseId = UUID.randomUUID().toString();
-        Broker.send(Fleet.release(releaseId, "3.0.0", model));
+        TestKafka.send(Fleet.release(releaseId, "3.0.0", model));
         List<String> devices = IntStream.range(0, count).mapToObj(i -> model + "-" + i).toList();
-        devices.forEach(device -> Broker.send(Fleet.registered(device, model, "1")));
+        devices.forEach(device -> TestKafka.send(Fleet.registered(device, model, "1")));
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         return releaseId;
