@@ -22,7 +22,10 @@ import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.hibernate.Session;
 
-/** The only database access of the poll path; it counts its statements so the cache's effect can be measured. */
+/**
+ * The only database access of the poll path, the first-contact batch's registration included; it counts its view
+ * statements so the cache's effect can be measured.
+ */
 @ApplicationScoped
 public class DeviceViewStore {
     /** Every device with its current action (if any) and its last finished one, in one streamed statement. */
