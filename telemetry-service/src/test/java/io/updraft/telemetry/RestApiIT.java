@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
-class RestApiTest {
+class RestApiIT {
 
     @Test
     void given_no_token_when_reading_health_or_rollbacks_then_401() {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
-class RollbackTriggerTest {
+class RollbackTriggerIT {
     private static final Duration AT_MOST = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(250);
 

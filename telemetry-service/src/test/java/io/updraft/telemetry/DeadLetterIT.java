@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** A record no consumer can read is parked on {@code <topic>.dlq}; the partition behind it keeps flowing. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
-class DeadLetterTest {
+class DeadLetterIT {
     private static final Duration AT_MOST = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(250);
 

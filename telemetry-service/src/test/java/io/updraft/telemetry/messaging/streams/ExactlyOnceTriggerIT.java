@@ -65,7 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
-class ExactlyOnceTriggerTest {
+class ExactlyOnceTriggerIT {
     private static final Duration AT_MOST = Duration.ofSeconds(120);
     private static final List<String> FAILING = IntStream.rangeClosed(1, 6).mapToObj(i -> "model-" + i + ":1").toList();
     private static final String HEALTHY = "model-ok:1";

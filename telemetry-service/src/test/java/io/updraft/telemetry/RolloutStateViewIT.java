@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The dashboard follows a rollout through a scheduled start and an approval gate, as rollout-service announces them. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
-class RolloutStateViewTest {
+class RolloutStateViewIT {
 
     @Test
     void given_a_scheduled_rollout_with_an_approval_gate_when_its_events_arrive_then_the_dashboard_shows_each_state() {
