@@ -109,7 +109,7 @@ final class CommandIntakeBenchmark {
                 100 * rate / plain.perSecond(), load));
     }
 
-    /** One InstallRequested for each of the devices {@code from} … {@code from + count - 1}, action ids from {@code firstAction}. */
+    /** One InstallRequested each for {@code count} devices from {@code from}, action ids from {@code firstAction}. */
     private static List<InstallRequested> wave(int from, int count, long firstAction) {
         List<InstallRequested> wave = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

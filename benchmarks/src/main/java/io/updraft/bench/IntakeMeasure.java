@@ -20,10 +20,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * What the two intake benchmarks (a packaged service consuming a topic: {@link ReportIntakeBenchmark},
+ * What the two intake benchmarks (a packaged service consuming a topic: {@link ReportIntakeBenchmark} and
  * {@link CommandIntakeBenchmark}) share: records sent keyed by device, the time until the service's database shows
- * their effect, the service's CPU time, and the baseline — a plain KafkaConsumer reading the same records from a fresh
- * topic with as many partitions, on the same broker in the same run.
+ * their effect, the service's CPU time, and the baseline — a plain KafkaConsumer reading the same records from a
+ * fresh topic with as many partitions, on the same broker in the same run.
  */
 final class IntakeMeasure {
     private IntakeMeasure() {

@@ -48,6 +48,15 @@ final class ServiceClassPathRun {
         }
     }
 
+    /**
+     * {@code -Dbench.child-jvm-flags="…"}: more options for the child, after {@link #JVM} (a later {@code -Xmx} wins),
+     * e.g. {@code -XX:StartFlightRecording=filename=/tmp/topology.jfr,settings=profile} for a profile.
+     */
+    static List<String> extraFlags() {
+        String flags = System.getProperty("bench.child-jvm-flags", "").strip();
+        return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
+    }
+
     /** What the child printed, and whether it finished within its time. */
     record Output(String name, String text, boolean timedOut, Path log) {
         /** Fails unless the child printed everything: call after taking the figures it did print. */
@@ -67,7 +76,10 @@ final class ServiceClassPathRun {
             Duration timeout, Consumer<String> say) throws IOException {
         Files.deleteIfExists(log);
         JavaProcess.Builder builder = JavaProcess.mainClass(name, classPath(quarkusApp), mainClass)
-                .jvmOptions(JVM).systemProperties(properties).log(log);
+                .jvmOptions(JVM).jvmOptions(extraFlags())
+                // the services' SLF4J binding logs through JBoss LogManager: installed as the JDK's, as Quarkus does
+                .systemProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager")
+                .systemProperties(properties).log(log);
         say.accept("running " + name + " in its own JVM on " + quarkusApp + "'s class path (output: " + log + ")");
         JavaProcess child = builder.start();
         boolean timedOut = false;

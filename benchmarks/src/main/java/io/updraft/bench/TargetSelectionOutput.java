@@ -15,7 +15,8 @@ record TargetSelectionOutput(Optional<Double> versionKeyMicros, Optional<Insert>
     private static final Pattern KEY = Pattern.compile("updraft_version_key alone: (-?[\\d.]+) µs per version");
     private static final Pattern INSERT = Pattern.compile(
             "insert ([\\d,]+) devices: ([\\d,]+) ms without version_key, ([\\d,]+) ms with it");
-    private static final Pattern SELECT = Pattern.compile("select (.+?)\\s+([\\d,]+) of ([\\d,]+) devices in\\s+([\\d,]+) ms");
+    private static final Pattern SELECT = Pattern.compile(
+            "select (.+?)\\s+([\\d,]+) of ([\\d,]+) devices in\\s+([\\d,]+) ms");
 
     /** Writing N devices into {@code device} without (a copy of the table) and with the generated version key. */
     record Insert(long devices, double withoutMillis, double withMillis) {

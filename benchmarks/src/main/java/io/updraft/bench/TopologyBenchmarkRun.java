@@ -24,7 +24,7 @@ final class TopologyBenchmarkRun {
     private final Map<String, String> sizes;
     private final Consumer<String> say;
 
-    /** @param sizes {@code bench.events} and the like; {@code -Dbench.topology.<key>} of the suite overrides them */
+    /** @param sizes {@code bench.events} and the like: the benchmark's own settings */
     TopologyBenchmarkRun(Path root, Path work, Map<String, String> sizes, Consumer<String> say) {
         this.root = root;
         this.work = work;
@@ -39,10 +39,6 @@ final class TopologyBenchmarkRun {
         ServiceClassPathRun.Output output;
         try (DevStack stack = DevStack.start(work.resolve("stack"), true)) {
             Map<String, String> properties = new TreeMap<>(sizes);
-            // -Dbench.topology.<key>=<value> of the suite: -Dbench.<key>=<value> of the benchmark (bench.streams.* too)
-            System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("bench.topology."))
-                    .forEach(key -> properties.put("bench." + key.substring("bench.topology.".length()),
-                            System.getProperty(key)));
             properties.put("bench.kafka", stack.kafkaBootstrap());
             properties.put("bench.broker-pid", Long.toString(stack.pid()));
             output = ServiceClassPathRun.run("TopologyBenchmark", apps.resolve("telemetry-service/target/quarkus-app"),
