@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** Offline devices and wave timeouts, the start time, the maintenance window and the per-device action deadline. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class LateDevicesTest extends WatchedTopicsTest {
+class LateDevicesIT extends WatchedTopicsTest {
     private static final String PROBLEM = "application/problem+json";
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** {@code GET /api/v1/rollouts} pages newest first with a cursor, by name too, past any size. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RolloutPagingTest {
+class RolloutPagingIT {
 
     @Test
     void given_more_rollouts_than_a_page_when_paged_by_name_then_each_comes_once_newest_first() {

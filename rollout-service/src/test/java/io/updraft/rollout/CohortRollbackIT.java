@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class CohortRollbackTest extends WatchedTopicsTest {
+class CohortRollbackIT extends WatchedTopicsTest {
     @Test
     void given_a_cohort_rolled_back_mid_rollout_then_its_devices_go_back_and_the_other_cohort_completes() {
         String model = Fleet.uniqueModel();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class HostileRolloutInputTest {
+class HostileRolloutInputIT {
     private static final String PROBLEM = "application/problem+json";
     private static final List<String> HOSTILE_IDS = List.of("%00", "a%00b", "a%0D%0Ab", "%1B", "x".repeat(201));
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** Per-wave success/error thresholds and the error action (PAUSE or ABORT) of a soaked wave, on the real stack. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class WaveThresholdsTest extends WatchedTopicsTest {
+class WaveThresholdsIT extends WatchedTopicsTest {
     private static final String PROBLEM = "application/problem+json";
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Who did what to a rollout and why, and what happened to one device, as the history endpoints list it. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class HistoryTest extends WatchedTopicsTest {
+class HistoryIT extends WatchedTopicsTest {
 
     @Test
     void given_pause_resume_approve_abort_when_the_history_is_read_then_each_is_listed_with_actor_and_reason() {

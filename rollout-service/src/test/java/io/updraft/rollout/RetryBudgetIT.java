@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** A failed install is sent again as a new action up to the rollout's retry budget before it counts as failed. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RetryBudgetTest extends WatchedTopicsTest {
+class RetryBudgetIT extends WatchedTopicsTest {
     @Test
     void given_two_retries_then_a_failing_device_gets_three_attempts_and_a_recovering_one_counts_as_succeeded() {
         String model = Fleet.uniqueModel();

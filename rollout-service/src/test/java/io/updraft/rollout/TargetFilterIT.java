@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class TargetFilterTest {
+class TargetFilterIT {
     private static final String PROBLEM = "application/problem+json";
     private static final String FLEET = "filter-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String MODEL_A = "gw-" + UUID.randomUUID().toString().substring(0, 6);

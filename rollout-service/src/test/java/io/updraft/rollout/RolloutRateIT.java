@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RolloutRateTest extends WatchedTopicsTest {
+class RolloutRateIT extends WatchedTopicsTest {
     @Inject
     DataSource dataSource;
 

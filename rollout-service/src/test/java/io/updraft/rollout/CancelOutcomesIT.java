@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class CancelOutcomesTest extends WatchedTopicsTest {
+class CancelOutcomesIT extends WatchedTopicsTest {
     /** The gateway's final action status → the state this service must show for the same action. */
     private static final Map<String, String> SAME_END = Map.of("CANCELED", "CANCELED", "FINISHED", "SUCCEEDED",
             "FAILED", "FAILED", "CANCELING", "CANCELING", "RUNNING", "RUNNING");

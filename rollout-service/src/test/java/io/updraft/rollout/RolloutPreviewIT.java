@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** POST /rollouts/preview and the coverage-first canary it shows, against the real inventory. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RolloutPreviewTest {
+class RolloutPreviewIT {
     private static final String PROBLEM = "application/problem+json";
 
     @Test

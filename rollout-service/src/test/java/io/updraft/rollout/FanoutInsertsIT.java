@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class FanoutInsertsTest extends WatchedTopicsTest {
+class FanoutInsertsIT extends WatchedTopicsTest {
     @Inject
     DataSource dataSource;
 

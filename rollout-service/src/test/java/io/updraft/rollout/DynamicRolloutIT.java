@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Dynamic rollouts: devices that register or start matching later join the running or the next wave. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class DynamicRolloutTest extends WatchedTopicsTest {
+class DynamicRolloutIT extends WatchedTopicsTest {
     @Test
     void given_a_dynamic_rollout_then_late_matching_devices_join_the_running_wave_or_the_next_one() {
         String model = Fleet.uniqueModel();

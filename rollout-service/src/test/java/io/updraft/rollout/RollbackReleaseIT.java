@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** A rollout's named rollback release: what a rolled-back cohort's devices get instead of what each ran before. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RollbackReleaseTest extends WatchedTopicsTest {
+class RollbackReleaseIT extends WatchedTopicsTest {
 
     @Test
     void given_a_named_rollback_release_when_the_cohort_is_rolled_back_then_each_device_that_installed_gets_it() {

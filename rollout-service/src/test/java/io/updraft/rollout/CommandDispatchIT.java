@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class CommandDispatchTest extends WatchedTopicsTest {
+class CommandDispatchIT extends WatchedTopicsTest {
     @Inject
     DataSource dataSource;
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class DevicePagingTest {
+class DevicePagingIT {
     private static final String PROBLEM = "application/problem+json";
     private static final int DEVICES = 2_500;
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class PoisonedRecordsTest {
+class PoisonedRecordsIT {
 
     @Test
     void releases_of_an_unknown_schema_version_or_about_an_unknown_release_are_parked() {

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class BatchReportsTest extends WatchedTopicsTest {
+class BatchReportsIT extends WatchedTopicsTest {
     /** Per device of the scenario, its actions in id order, as they must end ("rollback" marks rollback actions). */
     private static final Map<String, List<String>> ACTIONS = new TreeMap<>(Map.of(
             "A", List.of("SUCCEEDED"),

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /** Explicit wave groups (hawkBit's rollout groups) over a seeded inventory, on the real broker and database. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class WaveGroupsTest extends WatchedTopicsTest {
+class WaveGroupsIT extends WatchedTopicsTest {
     private static final String PROBLEM = "application/problem+json";
     private static final String LAB = "region == \"lab\"";
     private static final String EU = "region == \"eu\"";

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** A rollout's rollback policy: rule by rule over the defaults, shown by the API, sent to telemetry whole. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RollbackPolicyTest extends WatchedTopicsTest {
+class RollbackPolicyIT extends WatchedTopicsTest {
 
     @Test
     void given_rules_in_the_request_when_created_then_the_api_and_rollout_created_carry_every_rule_resolved() {

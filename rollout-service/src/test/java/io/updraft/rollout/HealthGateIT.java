@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class HealthGateTest extends WatchedTopicsTest {
+class HealthGateIT extends WatchedTopicsTest {
 
     @Test
     void given_a_window_out_of_bounds_during_the_soak_then_the_rollout_pauses_and_the_next_wave_never_starts() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Manual approval before a wave: WAITING_FOR_APPROVAL, approve, and pause / resume / abort while waiting. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class ApprovalTest extends WatchedTopicsTest {
+class ApprovalIT extends WatchedTopicsTest {
     private static final String PROBLEM = "application/problem+json";
 
     @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** ReleaseRevoked stops what is running of the release: rollouts abort, open installs are canceled. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class ReleaseRevokedTest extends WatchedTopicsTest {
+class ReleaseRevokedIT extends WatchedTopicsTest {
     @Test
     void given_a_running_and_a_paused_rollout_of_a_release_when_it_is_revoked_then_both_abort_and_their_open_installs_are_canceled() {
         String model = Fleet.uniqueModel();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** A record no consumer can read is parked on its dead-letter topic and the partition keeps flowing. */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class DeadLetterTest {
+class DeadLetterIT {
 
     @Test
     void given_garbage_on_releases_then_it_is_parked_and_a_later_release_is_still_applied() {

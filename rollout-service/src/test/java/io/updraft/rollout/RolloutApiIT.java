@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RolloutApiTest {
+class RolloutApiIT {
     private static final String PROBLEM = "application/problem+json";
 
     @Test

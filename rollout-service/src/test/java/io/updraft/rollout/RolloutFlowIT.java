@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
-class RolloutFlowTest extends WatchedTopicsTest {
+class RolloutFlowIT extends WatchedTopicsTest {
     @Test
     void given_two_cohorts_when_a_two_wave_rollout_runs_and_every_device_succeeds_then_it_completes() {
         String model = Fleet.uniqueModel();
