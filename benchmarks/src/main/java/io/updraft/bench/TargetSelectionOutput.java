@@ -1,7 +1,8 @@
 package io.updraft.bench;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,14 +23,17 @@ record TargetSelectionOutput(Optional<Double> versionKeyMicros, Optional<Insert>
     record Insert(long devices, double withoutMillis, double withMillis) {
     }
 
-    /** A filter, how many devices it selected, and how long counting them took (the warm, second run). */
-    record Selection(String filter, long selected, long devices, double millis) {
+    /**
+     * A filter, how many devices it selected, and how long counting them took: the last run printed (the benchmark
+     * runs each filter twice, the second on a warm cache) and the one before it, if any.
+     */
+    record Selection(String filter, long selected, long devices, double millis, Double firstMillis) {
     }
 
     static TargetSelectionOutput parse(String output) {
         Optional<Double> key = Optional.empty();
         Optional<Insert> insert = Optional.empty();
-        List<Selection> selections = new ArrayList<>();
+        Map<String, Selection> selections = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
             Matcher m;
             if ((m = KEY.matcher(line)).find()) {
@@ -37,11 +41,13 @@ record TargetSelectionOutput(Optional<Double> versionKeyMicros, Optional<Insert>
             } else if ((m = INSERT.matcher(line)).find()) {
                 insert = Optional.of(new Insert(number(m.group(1)), number(m.group(2)), number(m.group(3))));
             } else if ((m = SELECT.matcher(line)).find()) {
-                selections.add(new Selection(m.group(1).strip(), number(m.group(2)), number(m.group(3)),
-                        number(m.group(4))));
+                String filter = m.group(1).strip();
+                Selection before = selections.get(filter);
+                selections.put(filter, new Selection(filter, number(m.group(2)), number(m.group(3)),
+                        number(m.group(4)), before == null ? null : before.millis()));
             }
         }
-        return new TargetSelectionOutput(key, insert, List.copyOf(selections));
+        return new TargetSelectionOutput(key, insert, List.copyOf(selections.values()));
     }
 
     private static long number(String digits) {

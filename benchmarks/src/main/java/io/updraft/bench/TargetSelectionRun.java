@@ -58,8 +58,10 @@ final class TargetSelectionRun {
         });
         for (TargetSelectionOutput.Selection selection : parsed.selections()) {
             figures.add(Figure.of("select count of the target set: " + selection.filter(), selection.millis(), "ms")
-                    .note(String.format(Locale.ROOT, "%,d of %,d devices; the second (warm) run", selection.selected(),
-                            selection.devices())));
+                    .note(String.format(Locale.ROOT, "%,d of %,d devices; the second (warm) run%s",
+                            selection.selected(), selection.devices(), selection.firstMillis() == null ? ""
+                                    : String.format(Locale.ROOT, ", the first took %,.0f ms",
+                                            selection.firstMillis()))));
         }
         output.requireFinished();
         if (parsed.insert().isEmpty() || parsed.selections().size() != 5) {

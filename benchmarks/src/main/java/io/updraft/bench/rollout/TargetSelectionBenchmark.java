@@ -95,7 +95,7 @@ public final class TargetSelectionBenchmark {
                     "memory >= 1024 and not region == \"apac\"",
                     "(model == \"gw-1\" or revision == \"1.1\") and region != \"us\"")) {
                 select(connection, filter);
-                select(connection, filter); // the second run is the one printed: a warm cache, as in production
+                select(connection, filter); // the second run is the one that counts: a warm cache, as in production
             }
         }
     }
