@@ -33,7 +33,7 @@ public class DeviceResource {
     private static final int MAX_CURSOR = 400;
 
     @Inject
-    DeviceQueries inventory;
+    DeviceQueries devices;
 
     /**
      * The inventory by device id, one page at a time: {@code page}/{@code size} (with the total), or keyset paging
@@ -56,12 +56,12 @@ public class DeviceResource {
                         + " next page starts");
             }
             int pageSize = limit == null ? size : limit;
-            InventoryDevice.Slice found = inventory.after(wanted, cursor == null ? null : afterDevice(cursor),
+            InventoryDevice.Slice found = devices.after(wanted, cursor == null ? null : afterDevice(cursor),
                     pageSize);
             return new DeviceView.Page(found.items().stream().map(RolloutViews::of).toList(), 0, pageSize, null,
                     found.more() ? cursorAfter(found.items()) : null);
         }
-        InventoryDevice.Page found = inventory.page(wanted, page, size);
+        InventoryDevice.Page found = devices.page(wanted, page, size);
         boolean more = (long) page * size + found.items().size() < found.total() && !found.items().isEmpty();
         return new DeviceView.Page(found.items().stream().map(RolloutViews::of).toList(), page, size, found.total(),
                 more ? cursorAfter(found.items()) : null);
@@ -115,7 +115,7 @@ public class DeviceResource {
     @GET
     @Path("{id}")
     public DeviceView get(@PathParam("id") @Identifier String id) {
-        return inventory.find(id).map(RolloutViews::of)
+        return devices.find(id).map(RolloutViews::of)
                 .orElseThrow(() -> ProblemException.notFound("device " + id + " not found"));
     }
 }
