@@ -78,35 +78,25 @@ final class CommandIntakeBenchmark {
                 figures.add(Figure.of("plain KafkaConsumer reading the same commands", plain.perSecond(), "records/s")
                         .note(String.format(Locale.ROOT, "%,d records in %.2f s, a fresh topic with the partitions of"
                                 + " device-commands", plain.records(), plain.seconds())));
-                measure(stack, gateway.pid(), bootstrap, first, 2L << 40, plain, figures,
-                        "devices with nothing pending");
-                measure(stack, gateway.pid(), bootstrap, wave(warmUp, commands, 3L << 40), 3L << 40, plain, figures,
+                measure(stack, gateway.pid(), first, 2L << 40, plain, figures, "devices with nothing pending");
+                measure(stack, gateway.pid(), wave(warmUp, commands, 3L << 40), 3L << 40, plain, figures,
                         "each device's pending action superseded (one ActionCanceled each)");
             }
         }
     }
 
     /** Commands/s from the first send until every one of them is stored PENDING; the gateway's CPU per command. */
-    private void measure(DevStack stack, long pid, String bootstrap, List<InstallRequested> wave, long firstAction,
+    private void measure(DevStack stack, long pid, List<InstallRequested> wave, long firstAction,
             KafkaBaseline.Rate plain, Figures figures, String what) throws Exception {
-        long cpu = IntakeMeasure.cpuNanos(pid);
-        long started = System.nanoTime();
-        IntakeMeasure.send(bootstrap, Topics.DEVICE_COMMANDS, wave, DeviceCommand::deviceId);
-        double sent = (System.nanoTime() - started) / 1e9;
-        long done = IntakeMeasure.awaitCount(stack, "gateway", STORED, Long.toString(firstAction), wave.size(),
-                Duration.ofMinutes(20));
-        double seconds = (done - started) / 1e9;
-        double rate = wave.size() / seconds;
-        double cpuMicros = (IntakeMeasure.cpuNanos(pid) - cpu) / 1e3 / wave.size();
-        String load = IntakeMeasure.loadAverage();
+        IntakeMeasure.Timed applied = IntakeMeasure.throughTopic(stack, "gateway", pid, Topics.DEVICE_COMMANDS, wave,
+                DeviceCommand::deviceId, STORED, Long.toString(firstAction), wave.size());
         figures.add(Figure.of(String.format(Locale.ROOT, "%,d InstallRequested, %s: commands/s through "
-                + "device-commands until all stored", wave.size(), what), rate, "commands/s")
-                .against(plain.perSecond(), "plain KafkaConsumer, same records").note(String.format(Locale.ROOT,
-                        "%,d commands in %.2f s (sent in %.2f s); load %s", wave.size(), seconds, sent, load)));
-        figures.add(Figure.of("device-gateway CPU per command (its JVM), " + what, cpuMicros, "µs"));
+                + "device-commands until all stored", wave.size(), what), applied.rate(), "commands/s")
+                .against(plain.perSecond(), "plain KafkaConsumer, same records").note(applied.note()));
+        figures.add(Figure.of("device-gateway CPU per command (its JVM), " + what, applied.cpuMicros(), "µs"));
         say.accept(String.format(Locale.ROOT, "%s: %,.0f commands/s (%.0f µs CPU each) vs the plain consumer's %,.0f "
-                + "records/s = %.1f %% | load %s", what, rate, cpuMicros, plain.perSecond(),
-                100 * rate / plain.perSecond(), load));
+                + "records/s = %.1f %% | load %s", what, applied.rate(), applied.cpuMicros(), plain.perSecond(),
+                100 * applied.rate() / plain.perSecond(), applied.load()));
     }
 
     /** One InstallRequested each for {@code count} devices from {@code from}, action ids from {@code firstAction}. */

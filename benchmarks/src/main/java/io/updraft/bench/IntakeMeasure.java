@@ -11,9 +11,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,6 +41,10 @@ final class IntakeMeasure {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        // into a topic created a moment ago an idempotent producer can loop on OUT_OF_ORDER_SEQUENCE_NUMBER after the
+        // first NOT_LEADER_OR_FOLLOWER; one batch in flight keeps each device's order without it
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             List<Future<?>> sent = new ArrayList<>(events.size());
             for (T event : events) {
@@ -56,8 +63,50 @@ final class IntakeMeasure {
     static <T extends UpdraftEvent> KafkaBaseline.Rate plainConsumer(String bootstrap, String like, String rawTopic,
             List<T> events, Function<T, String> key) throws Exception {
         KafkaBaseline.createTopic(bootstrap, rawTopic, KafkaBaseline.partitions(bootstrap, like));
+        awaitLeaders(bootstrap, rawTopic);
         send(bootstrap, rawTopic, events, key);
         return KafkaBaseline.consume(bootstrap, rawTopic, events.size(), Duration.ofMinutes(5));
+    }
+
+    /** Records through a service's topic: how many, from the first send until applied, the send alone, its CPU. */
+    record Timed(int records, double seconds, double sentSeconds, double cpuMicros, String load) {
+        double rate() {
+            return records / seconds;
+        }
+
+        String note() {
+            return String.format(java.util.Locale.ROOT, "%,d records in %.2f s (sent in %.2f s); load %s", records,
+                    seconds, sentSeconds, load);
+        }
+    }
+
+    /**
+     * Sends {@code events} to the service's {@code topic}, timed from the first send until {@code sql} (one string
+     * parameter) counts {@code expected} in its {@code database}; with the service process's CPU time per record.
+     */
+    static <T extends UpdraftEvent> Timed throughTopic(DevStack stack, String database, long pid, String topic,
+            List<T> events, Function<T, String> key, String sql, String parameter, long expected) throws Exception {
+        long cpu = cpuNanos(pid);
+        long started = System.nanoTime();
+        send(stack.kafkaBootstrap(), topic, events, key);
+        double sent = (System.nanoTime() - started) / 1e9;
+        long done = awaitCount(stack, database, sql, parameter, expected, Duration.ofMinutes(20));
+        return new Timed(events.size(), (done - started) / 1e9, sent, (cpuNanos(pid) - cpu) / 1e3 / events.size(),
+                loadAverage());
+    }
+
+    /** A producer racing a new topic's leader elections can get stuck retrying: wait until every partition has one. */
+    private static void awaitLeaders(String bootstrap, String topic) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            while (!admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .allMatch(partition -> partition.leader() != null)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(topic + ": partitions without a leader after 60 s");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** The count {@code sql} (one string parameter) answers in {@code database} right now. */

@@ -82,8 +82,8 @@ final class ReportIntakeBenchmark {
                 figures.add(Figure.of("plain KafkaConsumer reading the same reports", plain.perSecond(), "records/s")
                         .note(String.format(Locale.ROOT, "%,d records in %.2f s, a fresh topic with the partitions of"
                                 + " device-reports", plain.records(), plain.seconds())));
-                Measured applied = measure(stack, service.pid(), bootstrap, reports, SUCCEEDED, rolloutOf(reports),
-                        devices);
+                IntakeMeasure.Timed applied = IntakeMeasure.throughTopic(stack, "rollout", service.pid(),
+                        Topics.DEVICE_REPORTS, reports, DeviceReport::deviceId, SUCCEEDED, rolloutOf(reports), devices);
                 figures.add(Figure.of(String.format(Locale.ROOT, "%,d devices × (DeviceSeen, ActionProgressed, "
                         + "ActionFinished): reports/s through device-reports until every action SUCCEEDED", devices),
                         applied.rate(), "reports/s").against(plain.perSecond(), "plain KafkaConsumer, same records")
@@ -91,7 +91,7 @@ final class ReportIntakeBenchmark {
                 figures.add(Figure.of("rollout-service CPU per report (its JVM)", applied.cpuMicros(), "µs"));
                 say.accept(String.format(Locale.ROOT, "reports: %,.0f reports/s (%.0f µs CPU each) vs the plain "
                         + "consumer's %,.0f records/s = %.1f %% | load %s", applied.rate(), applied.cpuMicros(),
-                        plain.perSecond(), 100 * applied.rate() / plain.perSecond(), IntakeMeasure.loadAverage()));
+                        plain.perSecond(), 100 * applied.rate() / plain.perSecond(), applied.load()));
 
                 String model = "reg-" + UUID.randomUUID().toString().substring(0, 8);
                 List<DeviceReport> registered = new ArrayList<>(devices);
@@ -100,33 +100,17 @@ final class ReportIntakeBenchmark {
                             UpdraftEvent.SCHEMA_VERSION, model + "-" + i, "default", Map.of(DeviceReport.MODEL, model,
                                     DeviceReport.REVISION, "1", "site", "lab")));
                 }
-                Measured registrations = measure(stack, service.pid(), bootstrap, registered,
+                IntakeMeasure.Timed registrations = IntakeMeasure.throughTopic(stack, "rollout", service.pid(),
+                        Topics.DEVICE_REPORTS, registered, DeviceReport::deviceId,
                         "select count(*) from device where model = ?", model, devices);
                 figures.add(Figure.of(String.format(Locale.ROOT, "%,d DeviceRegistered of new devices: reports/s "
                         + "until all are in the inventory", devices), registrations.rate(), "reports/s")
                         .against(plain.perSecond(), "plain KafkaConsumer, the wave's records")
                         .note(registrations.note()));
                 say.accept(String.format(Locale.ROOT, "registrations: %,.0f reports/s (%.0f µs CPU each) | load %s",
-                        registrations.rate(), registrations.cpuMicros(), IntakeMeasure.loadAverage()));
+                        registrations.rate(), registrations.cpuMicros(), registrations.load()));
             }
         }
-    }
-
-    /** Reports/s from the first send until {@code sql} counts {@code expected}; the service's CPU per report. */
-    private static Measured measure(DevStack stack, long pid, String bootstrap, List<DeviceReport> reports,
-            String sql, String parameter, long expected) throws Exception {
-        long cpu = IntakeMeasure.cpuNanos(pid);
-        long started = System.nanoTime();
-        IntakeMeasure.send(bootstrap, Topics.DEVICE_REPORTS, reports, DeviceReport::deviceId);
-        double sent = (System.nanoTime() - started) / 1e9;
-        long done = IntakeMeasure.awaitCount(stack, "rollout", sql, parameter, expected, Duration.ofMinutes(20));
-        double seconds = (done - started) / 1e9;
-        return new Measured(reports.size() / seconds, (IntakeMeasure.cpuNanos(pid) - cpu) / 1e3 / reports.size(),
-                String.format(Locale.ROOT, "%,d reports in %.2f s (sent in %.2f s); load %s", reports.size(), seconds,
-                        sent, IntakeMeasure.loadAverage()));
-    }
-
-    private record Measured(double rate, double cpuMicros, String note) {
     }
 
     /** One action of a running wave, as rollout-service created it. */
