@@ -5,8 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The figures telemetry-service's {@code TopologyBenchmark} prints, read back from its output (which also holds
- * Maven's and Kafka's log lines). Each figure is optional: a line that is missing or reworded gives an empty figure,
+ * The figures {@code telemetry.TopologyBenchmark} prints, read back from its output (which also holds Kafka's log
+ * lines, and until it left telemetry-service's tests on 2026-12-05, Maven's). Each figure is optional: a line that is missing or reworded gives an empty figure,
  * never a guessed one. A figure printed more than once (each round, then the rounds' medians) is read from its last
  * line.
  */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class TopologyBenchmarkOutputTest {
-    /** What TopologyBenchmark prints today, inside Maven's and Kafka's log lines. */
+    /** What TopologyBenchmark printed inside Maven's and Kafka's log lines (until 2026-12-05 it ran in Surefire). */
     private static final String OUTPUT = """
             [INFO] Running io.updraft.telemetry.streams.TopologyBenchmark
             18:02:11.120 INFO  [org.apa.kaf.cli.con.ConsumerConfig] ConsumerConfig values: ...
