@@ -20,7 +20,10 @@ public interface StorageConfig {
 
     S3 s3();
 
-    /** An S3-compatible bucket, addressed path-style ({@code <endpoint>/<bucket>/<prefix><sha256>}), SigV4-signed. */
+    /**
+     * An S3-compatible bucket, addressed path-style ({@code <endpoint>/<bucket>/<prefix><sha256>}), through the Quarkus
+     * Amazon S3 extension: application.properties hands these keys to its {@code quarkus.s3.*} configuration.
+     */
     interface S3 {
         /** e.g. {@code https://s3.eu-central-1.amazonaws.com} or {@code http://minio:9000} */
         Optional<String> endpoint();

@@ -87,7 +87,7 @@ public class ArtifactUploads {
             ArtifactHashes hashes = spooled.hashes();
             check(announced, hashes);
             SignatureCheck.Embedded embedded = signatureCheck.embedded(spooled.path());
-            store.stage(spooled.path(), id, hashes.sha256());
+            store.stage(spooled.path(), id, hashes);
             staged = true;
             Upload received = QuarkusTransaction.requiringNew().call(() -> finishReceiving(id, hashes, embedded));
             if (received == null) {

@@ -78,7 +78,7 @@ public class ReleasePublisher {
                 continue; // a two-step upload: staged already, adopted with the release rows
             }
             try {
-                store.put(artifact.spooledFile(), artifact.hashes().sha256());
+                store.put(artifact.spooledFile(), artifact.hashes());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store artifact " + artifact.filename(), e);
             }

@@ -1,5 +1,6 @@
 package io.updraft.release.service.storage;
 
+import io.updraft.release.domain.ArtifactHashes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -15,18 +16,19 @@ public interface ArtifactStore {
 
     /**
      * Takes ownership of {@code file} (it may be moved away or deleted) and makes its bytes readable under
-     * {@code sha256}. Storing bytes that are already there is a no-op, so a retry or a concurrent upload of the same
+     * their sha256. {@code hashes} are what the bytes hash to (computed while they arrived; a remote store checks
+     * them again). Storing bytes that are already there is a no-op, so a retry or a concurrent upload of the same
      * file is safe. A reader never sees a partly written blob.
      */
-    void put(Path file, String sha256) throws IOException;
+    void put(Path file, ArtifactHashes hashes) throws IOException;
 
     /**
      * Takes ownership of {@code file} and keeps its bytes as the staged content of a two-step upload, apart from the
      * content-addressed blobs, until {@link #adopt} or {@link #discard}. Every replica sees them (the same volume or
-     * bucket), so the publish that references the upload may reach another replica than its PUT. {@code sha256} is
-     * what the bytes hash to (computed while they arrived; a remote store checks it again).
+     * bucket), so the publish that references the upload may reach another replica than its PUT. {@code hashes} are
+     * what the bytes hash to (computed while they arrived; a remote store checks them again).
      */
-    void stage(Path file, String uploadId, String sha256) throws IOException;
+    void stage(Path file, String uploadId, ArtifactHashes hashes) throws IOException;
 
     /**
      * Makes the staged bytes of {@code uploadId} readable under {@code sha256} and drops the staged copy. Idempotent:

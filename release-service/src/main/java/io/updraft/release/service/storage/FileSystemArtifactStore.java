@@ -1,5 +1,6 @@
 package io.updraft.release.service.storage;
 
+import io.updraft.release.domain.ArtifactHashes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -30,8 +31,8 @@ public class FileSystemArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public void put(Path file, String sha256) throws IOException {
-        Path target = blob(sha256);
+    public void put(Path file, ArtifactHashes hashes) throws IOException {
+        Path target = blob(hashes.sha256());
         if (Files.exists(target)) {
             return;
         }
@@ -52,7 +53,7 @@ public class FileSystemArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public void stage(Path file, String uploadId, String sha256) throws IOException {
+    public void stage(Path file, String uploadId, ArtifactHashes hashes) throws IOException {
         Path target = staged(uploadId);
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());

@@ -20,7 +20,7 @@ class FileSystemArtifactStoreTest {
         Path upload = upload("upload-1", "firmware bytes");
         String sha256 = ArtifactHashes.of(upload).sha256();
 
-        store.put(upload, sha256);
+        store.put(upload, ArtifactHashes.of(upload));
 
         assertThat(store.locate(sha256)).hasValueSatisfying(p -> assertThat(p).hasContent("firmware bytes"));
         try (Stream<Path> files = Files.list(dir.resolve("store"))) {
@@ -32,10 +32,11 @@ class FileSystemArtifactStoreTest {
     void givenBytesAlreadyStored_whenTheSameBytesArriveAgain_thenTheStoredCopyIsKept() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(dir.resolve("store"));
         Path first = upload("upload-1", "same bytes");
-        String sha256 = ArtifactHashes.of(first).sha256();
-        store.put(first, sha256);
+        ArtifactHashes hashes = ArtifactHashes.of(first);
+        String sha256 = hashes.sha256();
+        store.put(first, hashes);
 
-        store.put(upload("upload-2", "same bytes"), sha256);
+        store.put(upload("upload-2", "same bytes"), hashes);
 
         assertThat(store.locate(sha256)).hasValueSatisfying(p -> assertThat(p).hasContent("same bytes"));
     }
@@ -52,10 +53,11 @@ class FileSystemArtifactStoreTest {
     void givenAStagedUpload_whenAdopted_thenItIsRenamedUnderItsSha256AndAdoptingAgainIsHarmless() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(dir.resolve("store"));
         Path upload = upload("upload-1", "staged bytes");
-        String sha256 = ArtifactHashes.of(upload).sha256();
+        ArtifactHashes hashes = ArtifactHashes.of(upload);
+        String sha256 = hashes.sha256();
         String uploadId = "0b6f7c1e-3d2a-4f5e-9a8b-1c2d3e4f5a6b";
 
-        store.stage(upload, uploadId, sha256);
+        store.stage(upload, uploadId, hashes);
         assertThat(store.locateStaged(uploadId)).isPresent();
         assertThat(store.locate(sha256)).isEmpty();
 
@@ -66,7 +68,7 @@ class FileSystemArtifactStoreTest {
         assertThat(store.locate(sha256)).hasValueSatisfying(p -> assertThat(p).hasContent("staged bytes"));
         assertThatThrownBy(() -> store.adopt("1b6f7c1e-3d2a-4f5e-9a8b-1c2d3e4f5a6b", sha256.replace('a', 'b')))
                 .isInstanceOf(java.io.IOException.class);
-        assertThatThrownBy(() -> store.stage(upload, "../escape", sha256)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.stage(upload, "../escape", hashes)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private Path upload(String name, String content) throws Exception {
