@@ -107,6 +107,8 @@ final class ReportIntakeBenchmark {
                         + "until all are in the inventory", devices), registrations.rate(), "reports/s")
                         .against(plain.perSecond(), "plain KafkaConsumer, the wave's records")
                         .note(registrations.note()));
+                figures.add(Figure.of("rollout-service CPU per DeviceRegistered (its JVM)", registrations.cpuMicros(),
+                        "µs"));
                 say.accept(String.format(Locale.ROOT, "registrations: %,.0f reports/s (%.0f µs CPU each) | load %s",
                         registrations.rate(), registrations.cpuMicros(), registrations.load()));
             }
