@@ -98,6 +98,17 @@ class S3ArtifactStoreIT {
     }
 
     @Test
+    void givenAnArtifactWhoseObjectIsGoneFromTheBucket_whenDownloaded_thenAProblemNotBrokenBytes() {
+        long artifactId = publish(metadata(uniqueName(), "1.0.0"), "fw.swu", image).statusCode(201)
+                .extract().jsonPath().getLong("artifacts[0].id");
+
+        s3.deleteObject(delete -> delete.bucket(BUCKET).key(PREFIX + sha256));
+
+        download(artifactId, null).then().statusCode(500).contentType("application/problem+json");
+        assertThat(objects()).doesNotContain(PREFIX + sha256);
+    }
+
+    @Test
     void givenAnUpload_whenStored_thenItIsFoundWholeAndByRangeAndTheSpooledFileIsGone() throws Exception {
         store.put(upload, hashes);
 
