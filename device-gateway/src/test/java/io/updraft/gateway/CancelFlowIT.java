@@ -107,7 +107,7 @@ class CancelFlowIT extends GatewayTestBase {
     }
 
     // What each end of a cancel looks like from the gateway: its own state (management API) and exactly what it
-    // reported on device-reports — the reports rollout-service learns the outcome from (CancelOutcomesTest
+    // reported on device-reports — the reports rollout-service learns the outcome from (CancelOutcomesIT
     // there replays these sequences and expects the same final state).
 
     @Test

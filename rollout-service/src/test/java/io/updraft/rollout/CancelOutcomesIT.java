@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How a canceled install ends here, fed the exact report sequences the gateway publishes for each way a cancel ends
- * (device-gateway's {@code CancelFlowTest} pins them), so both services' APIs end on the same state:
+ * (device-gateway's {@code CancelFlowIT} pins them), so both services' APIs end on the same state:
  * CANCELING until the device answers (gateway CANCELING); acknowledged → ActionCanceled → CANCELED (gateway
  * CANCELED); rejected → ActionProgressed("cancel-rejected") → RUNNING, then the install result → SUCCEEDED / FAILED
  * (gateway RUNNING, then FINISHED / FAILED); finished before the device saw the cancel → ActionFinished → SUCCEEDED
