@@ -1,5 +1,6 @@
 package io.updraft.bench;
 
+import io.updraft.devstack.JavaProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,10 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** A packaged Quarkus application ({@code quarkus-run.jar}) in its own JVM, started the same way for both servers. */
 final class ServerUnderTest implements AutoCloseable {
@@ -24,7 +23,7 @@ final class ServerUnderTest implements AutoCloseable {
     private final List<String> jvmFlags;
     private final Map<String, String> config;
     private final Path log;
-    private Process process;
+    private JavaProcess process;
 
     ServerUnderTest(String name, Path jar, int port, List<String> jvmFlags, Map<String, String> config, Path log) {
         this.name = name;
@@ -39,46 +38,10 @@ final class ServerUnderTest implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (see benchmarks/README.md)");
         }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags);
-        command.add("-Dquarkus.http.port=" + port);
-        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(jar.toString());
-        try {
-            Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        awaitReady();
+        process = JavaProcess.jar(name, jar).jvmOptions(jvmFlags)
+                .systemProperty("quarkus.http.port", String.valueOf(port)).systemProperties(config).log(log).start();
+        process.awaitHttp200(url() + readinessPath(), Duration.ofSeconds(180));
         return this;
-    }
-
-    private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + readinessPath())).timeout(Duration.ofSeconds(5))
-                .build();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited; see " + log);
-            }
-            try {
-                int status = HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            pause(250);
-        }
-        throw new IllegalStateException(name + " not ready after 180 s; see " + log);
     }
 
     /** The gateway has health checks; the bare app has nothing but its one endpoint. */
@@ -116,16 +79,8 @@ final class ServerUnderTest implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
+        if (process != null) {
+            process.stop(Duration.ofSeconds(30));
         }
     }
 

@@ -14,7 +14,6 @@ import io.updraft.telemetry.messaging.streams.DeviceEvents;
 import io.updraft.telemetry.messaging.streams.HealthTopology;
 import io.updraft.telemetry.messaging.streams.TopologySettings;
 import java.io.InputStream;
-import java.lang.reflect.Method;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -145,25 +144,15 @@ public final class TopologyBenchmark {
         return new CohortPolicy.Limits(rate, null, minSample, Duration.ZERO);
     }
 
-    /**
-     * The service's topology with another processor in the device tracker's place: {@code HealthTopology}'s
-     * package-private seam for this benchmark, reached by reflection now that the benchmark lives outside its package.
-     */
-    @SuppressWarnings("unchecked")
-    private static org.apache.kafka.streams.Topology shapeOnly(TopologySettings settings) throws Exception {
-        Method build = HealthTopology.class.getDeclaredMethod("build", TopologySettings.class,
-                java.util.function.Function.class, ProcessorSupplier.class);
-        build.setAccessible(true);
-        java.util.function.Function<Object, CohortPolicy> policies = created -> settings.defaults();
+    /** The service's topology with another processor in the device tracker's place ({@code HealthTopology}'s seam). */
+    private static org.apache.kafka.streams.Topology shapeOnly(TopologySettings settings) {
         ProcessorSupplier<byte[], byte[], String, CohortSignal> parseOnly = ParseOnlyTracker::new;
-        return (org.apache.kafka.streams.Topology) build.invoke(null, settings, policies, parseOnly);
+        return HealthTopology.build(settings, created -> settings.defaults(), parseOnly);
     }
 
-    /** The name of the topology's repartition of cohort signals ({@code HealthTopology.SIGNALS}, package-private). */
-    private static String signals() throws Exception {
-        java.lang.reflect.Field signals = HealthTopology.class.getDeclaredField("SIGNALS");
-        signals.setAccessible(true);
-        return (String) signals.get(null);
+    /** The name of the topology's repartition of cohort signals. */
+    private static String signals() {
+        return HealthTopology.SIGNALS;
     }
 
     void run() throws Exception {

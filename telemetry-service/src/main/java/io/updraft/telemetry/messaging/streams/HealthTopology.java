@@ -38,7 +38,8 @@ public final class HealthTopology {
     public static final String COHORT_STORE = "cohort-state";
     public static final String WINDOW_STORE = "cohort-windows";
     public static final String PENDING_HEALTH_STORE = "pending-health";
-    static final String SIGNALS = "cohort-signals";
+    /** The repartition topic suffix of the cohort signals. */
+    public static final String SIGNALS = "cohort-signals";
 
     private HealthTopology() {
     }
@@ -52,7 +53,7 @@ public final class HealthTopology {
      * The same topology with another processor of the device topics in the tracker's place, given the tracker's
      * stores (the topology benchmark's floor: this shape with a processor that only parses).
      */
-    static Topology build(TopologySettings settings, Function<RolloutCreated, CohortPolicy> policyOf,
+    public static Topology build(TopologySettings settings, Function<RolloutCreated, CohortPolicy> policyOf,
             ProcessorSupplier<byte[], byte[], String, CohortSignal> tracker) {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> strings = Serdes.String();
