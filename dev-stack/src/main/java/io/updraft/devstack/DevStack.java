@@ -33,8 +33,13 @@ public final class DevStack implements AutoCloseable {
      */
     public static final String PROFILE_PROPERTY = "updraft.stack.profile";
 
+    private static final String SHARED_KAFKA = "updraft.devstack.shared.kafka";
+    private static final String SHARED_POSTGRES_PORT = "updraft.devstack.shared.postgres-port";
+    private static final String SHARED_DIR = "updraft.devstack.shared.dir";
+
     private static DevStack shared;
 
+    /** null when this JVM's stack was started by another class loader (it stops it) */
     private final JavaProcess process;
     private final Path dir;
     private final String kafkaBootstrap;
@@ -47,13 +52,26 @@ public final class DevStack implements AutoCloseable {
         this.postgresPort = postgresPort;
     }
 
-    /** One stack per JVM, started on first use and stopped when the JVM exits: what tests share. */
+    /**
+     * One stack per JVM, started on first use and stopped when the JVM exits: what tests share. Per JVM, not per class
+     * loader: a Quarkus test profile restarts the application in a new class loader, whose copy of this class finds
+     * the running stack through system properties instead of starting a second one on the same data directory.
+     */
     public static synchronized DevStack shared() {
         if (shared == null) {
+            String bootstrap = System.getProperty(SHARED_KAFKA);
+            if (bootstrap != null) {
+                shared = new DevStack(null, Path.of(System.getProperty(SHARED_DIR)), bootstrap,
+                        Integer.parseInt(System.getProperty(SHARED_POSTGRES_PORT)));
+                return shared;
+            }
             Path dir = Path.of("target", "dev-stack-" + ProcessHandle.current().pid()).toAbsolutePath();
             shared = start(dir, true);
             DevStack stack = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "dev-stack-stop"));
+            System.setProperty(SHARED_DIR, stack.dir.toString());
+            System.setProperty(SHARED_POSTGRES_PORT, String.valueOf(stack.postgresPort));
+            System.setProperty(SHARED_KAFKA, stack.kafkaBootstrap);
         }
         return shared;
     }
@@ -134,13 +152,16 @@ public final class DevStack implements AutoCloseable {
         return dir;
     }
 
+    /** The stack JVM's pid; -1 for a stack another class loader of this JVM started. */
     public long pid() {
-        return process.pid();
+        return process == null ? -1 : process.pid();
     }
 
     @Override
     public void close() {
-        process.stop(Duration.ofSeconds(30));
+        if (process != null) {
+            process.stop(Duration.ofSeconds(30));
+        }
     }
 
     /** The child's class path: this module's classes plus the jars Maven listed at build time. */
