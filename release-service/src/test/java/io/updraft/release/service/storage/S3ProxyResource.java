@@ -1,15 +1,15 @@
 package io.updraft.release.service.storage;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.updraft.devstack.DevStack;
+import io.updraft.devstack.JavaProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -33,7 +33,7 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     private static final Path HOME = Path.of("target/s3proxy");
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private Process process;
+    private JavaProcess process;
 
     @Override
     public Map<String, String> start() {
@@ -42,7 +42,7 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(jar + " is missing: run the build (mvn verify), it copies S3Proxy there");
         }
         try {
-            String endpoint = "http://127.0.0.1:" + freePort();
+            String endpoint = "http://127.0.0.1:" + DevStack.freePort();
             Path properties = Files.writeString(HOME.resolve("s3proxy.properties"), String.join("\n",
                     "s3proxy.endpoint=" + endpoint,
                     "s3proxy.authorization=aws-v2-or-v4",
@@ -51,12 +51,12 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
                     "jclouds.provider=transient",
                     "jclouds.identity=" + ACCESS_KEY,
                     "jclouds.credential=" + SECRET_KEY, ""));
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            process = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", jar.toString(),
-                    "org.gaul.s3proxy.Main", "--properties", properties.toString())
-                    .redirectErrorStream(true).redirectOutput(HOME.resolve("s3proxy.log").toFile()).start();
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-            awaitAnswer(URI.create(endpoint));
+            process = JavaProcess.mainClass("S3Proxy", jar.toString(), "org.gaul.s3proxy.Main")
+                    .jvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC"))
+                    .arguments(List.of("--properties", properties.toString())).log(HOME.resolve("s3proxy.log")).start();
+            JavaProcess started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> started.stop(Duration.ZERO)));
+            process.awaitReady(STARTUP, () -> answers(URI.create(endpoint)));
             try (S3Client s3 = client(endpoint, SECRET_KEY)) {
                 s3.createBucket(create -> create.bucket(BUCKET));
             }
@@ -79,15 +79,7 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            process.stop(Duration.ofSeconds(10));
             process = null;
         }
     }
@@ -100,36 +92,16 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
                 .build();
     }
 
-    private void awaitAnswer(URI endpoint) throws IOException {
-        Instant deadline = Instant.now().plus(STARTUP);
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IOException("S3Proxy exited with " + process.exitValue() + ": "
-                        + List.of(Files.readString(HOME.resolve("s3proxy.log"))));
-            }
-            try {
-                HttpURLConnection connection = (HttpURLConnection) endpoint.toURL().openConnection();
-                connection.setConnectTimeout(1000);
-                connection.getResponseCode(); // any answer (403 without credentials) means it is serving
-                connection.disconnect();
-                return;
-            } catch (IOException notYet) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IOException("S3Proxy did not answer on " + endpoint + " within " + STARTUP, notYet);
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted waiting for S3Proxy", e);
-                }
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Any HTTP answer (403 without credentials) means it is serving. */
+    private static boolean answers(URI endpoint) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) endpoint.toURL().openConnection();
+            connection.setConnectTimeout(1000);
+            connection.getResponseCode();
+            connection.disconnect();
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 }
