@@ -164,8 +164,11 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
-    /** The child's class path: this module's classes plus the jars Maven listed at build time. */
-    static String childClassPath() throws IOException {
+    /**
+     * The child's class path: this module's classes plus the jars Maven listed at build time (also what
+     * {@link io.updraft.devstack.cluster.KafkaCluster}'s nodes run on).
+     */
+    public static String childClassPath() throws IOException {
         try (InputStream listed = DevStack.class.getResourceAsStream("stack.classpath")) {
             if (listed == null) {
                 throw new IllegalStateException("stack.classpath missing: build dev-stack with Maven first");
