@@ -14,6 +14,12 @@ public final class FleetStats {
     final AtomicLong cancelsAcknowledged = new AtomicLong();
     final AtomicLong healthReports = new AtomicLong();
     final AtomicLong silentDeaths = new AtomicLong();
+    final AtomicLong retriedAfterUnavailable = new AtomicLong();
+
+    /** Requests sent again because they were answered 503 with Retry-After. */
+    public long retriedAfterUnavailable() {
+        return retriedAfterUnavailable.get();
+    }
 
     public long polls() {
         return polls.get();

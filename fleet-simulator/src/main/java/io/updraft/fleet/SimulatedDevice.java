@@ -28,6 +28,13 @@ import java.util.concurrent.TimeUnit;
 final class SimulatedDevice {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter SUSPEND_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+    /**
+     * A request answered 503 with {@code Retry-After} (the gateway's database away, too many first contacts) is sent
+     * again after that many seconds, as an agent comes back instead of giving up: at most this often, and never later
+     * than {@link #LONGEST_RETRY_AFTER}, so a simulated device keeps going.
+     */
+    static final int UNAVAILABLE_RETRIES = 40;
+    static final Duration LONGEST_RETRY_AFTER = Duration.ofSeconds(10);
 
     final String id;
     final String model;
@@ -207,7 +214,7 @@ final class SimulatedDevice {
         long size = artifact.path("size").asLong();
         MessageDigest digest = sha256();
         long firstPart = cutsDownloads && size > 1 ? size / 2 : Long.MAX_VALUE;
-        return http.sendAsync(request(href).GET().build(), info -> info.statusCode() == 200
+        return exchange(request(href).GET().build(), info -> info.statusCode() == 200
                 ? new DigestingBody(digest, firstPart) : HttpResponse.BodySubscribers.replacing(-1L))
                 .thenCompose(first -> {
                     if (first.statusCode() != 200) {
@@ -220,7 +227,7 @@ final class SimulatedDevice {
                     }
                     stats.downloadsResumed.incrementAndGet();
                     HttpRequest resume = request(href).header("Range", "bytes=" + received + "-").GET().build();
-                    return http.sendAsync(resume, info -> info.statusCode() == 206
+                    return exchange(resume, info -> info.statusCode() == 206
                             ? new DigestingBody(digest, Long.MAX_VALUE) : HttpResponse.BodySubscribers.replacing(-1L))
                             .thenApply(rest -> rest.statusCode() != 206
                                     ? "resumed download of " + href + " answered " + rest.statusCode()
@@ -239,7 +246,7 @@ final class SimulatedDevice {
     }
 
     private CompletableFuture<JsonNode> getJson(String url) {
-        return http.sendAsync(request(url).GET().build(), HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+        return exchange(request(url).GET().build(), HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": "
                         + response.body());
@@ -255,12 +262,45 @@ final class SimulatedDevice {
     private CompletableFuture<HttpResponse<String>> send(String method, String url, JsonNode body) {
         HttpRequest request = request(url).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+        return exchange(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
             if (response.statusCode() / 100 != 2) {
                 problems.add(method + " " + url + " answered " + response.statusCode() + ": " + response.body());
             }
             return response;
         });
+    }
+
+    /** One exchange, sent again after its {@code Retry-After} while it is answered 503 with one. */
+    private <T> CompletableFuture<HttpResponse<T>> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        return exchange(request, handler, UNAVAILABLE_RETRIES);
+    }
+
+    private <T> CompletableFuture<HttpResponse<T>> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+            int retriesLeft) {
+        return http.sendAsync(request, handler).thenCompose(response -> {
+            Duration retryAfter = retryAfter(response);
+            if (retryAfter == null || retriesLeft == 0) {
+                return CompletableFuture.completedFuture(response);
+            }
+            stats.retriedAfterUnavailable.incrementAndGet();
+            Executor later = CompletableFuture.delayedExecutor(retryAfter.toMillis(), TimeUnit.MILLISECONDS,
+                    java.util.concurrent.ForkJoinPool.commonPool());
+            return CompletableFuture.supplyAsync(() -> null, later)
+                    .thenCompose(ignored -> exchange(request, handler, retriesLeft - 1));
+        });
+    }
+
+    /** How long a 503 asks the device to wait (delay-seconds only), at most {@link #LONGEST_RETRY_AFTER}; else null. */
+    static Duration retryAfter(HttpResponse<?> response) {
+        if (response.statusCode() != 503) {
+            return null;
+        }
+        String header = response.headers().firstValue("Retry-After").orElse("").trim();
+        if (header.isEmpty() || !header.chars().allMatch(Character::isDigit) || header.length() > 6) {
+            return null;
+        }
+        Duration asked = Duration.ofSeconds(Long.parseLong(header));
+        return asked.compareTo(LONGEST_RETRY_AFTER) > 0 ? LONGEST_RETRY_AFTER : asked;
     }
 
     private HttpRequest.Builder request(String url) {

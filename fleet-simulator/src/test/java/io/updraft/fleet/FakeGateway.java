@@ -34,6 +34,9 @@ final class FakeGateway implements AutoCloseable {
     final List<String> ranges = new CopyOnWriteArrayList<>();
     final Map<String, List<String>> health = new ConcurrentHashMap<>();
     final Set<String> finished = ConcurrentHashMap.newKeySet();
+    /** While positive, a final feedback or an artifact download is answered 503 + Retry-After: 1 (and counted down). */
+    final AtomicInteger unavailable = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
     private final HttpServer server;
 
     FakeGateway() throws Exception {
@@ -79,6 +82,11 @@ final class FakeGateway implements AutoCloseable {
                         + "\"chunks\":[{\"part\":\"os\",\"version\":\"" + VERSION + "\",\"name\":\"fw\",\"artifacts\":"
                         + "[{\"filename\":\"fw.swu\",\"hashes\":{\"sha256\":\"" + sha256 + "\"},\"size\":"
                         + artifact.length + ",\"_links\":{\"download-http\":{\"href\":\"" + href + "\"}}}]}]}}");
+            } else if (rest.equals("/deploymentBase/1/feedback") && "closed".equals(field(body, "execution"))
+                    && refuse(exchange)) {
+                return;
+            } else if (rest.equals("/softwaremodules/1/artifacts/fw.swu") && refuse(exchange)) {
+                return;
             } else if (rest.equals("/deploymentBase/1/feedback")) {
                 String execution = field(body, "execution");
                 String result = field(body, "finished");
@@ -96,6 +104,17 @@ final class FakeGateway implements AutoCloseable {
                 reply(exchange, 200, "");
             }
         }
+    }
+
+    /** 503 problem+json with Retry-After while {@link #unavailable} lasts. */
+    private boolean refuse(HttpExchange exchange) throws IOException {
+        if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+            return false;
+        }
+        refused.incrementAndGet();
+        exchange.getResponseHeaders().add("Retry-After", "1");
+        reply(exchange, 503, "{\"status\":503,\"title\":\"Service Unavailable\"}");
+        return true;
     }
 
     private void serveArtifact(HttpExchange exchange) throws IOException {

@@ -53,6 +53,26 @@ class FleetBehaviourTest {
     }
 
     @Test
+    void requestsAnswered503WithRetryAfterAreSentAgainAndEachDeviceReportsItsResultOnce() {
+        // given a gateway that refuses the next downloads and final feedbacks with 503 + Retry-After: 1
+        gateway.unavailable.set(5);
+        try (Fleet fleet = new Fleet(scenario(List.of(new HardwareMix("m", "1", 2)), List.of(), List.of(), 0))
+                .start()) {
+            // then every device still installs, after waiting out the refusals
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> fleet.versionsByModel().get("m").equals(java.util.Map.of(FakeGateway.VERSION, 2L)));
+            assertThat(gateway.refused.get()).isEqualTo(5);
+            assertThat(fleet.stats().retriedAfterUnavailable()).isEqualTo(5);
+            // and sent its final result once, installed once, and succeeded once
+            IntStream.range(0, 2).forEach(n -> assertThat(gateway.feedback("t-m-00" + n))
+                    .filteredOn(f -> f.startsWith("closed")).containsExactly("closed/success"));
+            assertThat(fleet.repeatedInstalls()).isEmpty();
+            assertThat(fleet.stats().installsSucceeded()).isEqualTo(2);
+            assertThat(fleet.stats().installsFailed()).isZero();
+        }
+    }
+
+    @Test
     void aDownloadCutHalfwayIsResumedWithRangeAndEndsWithTheRightSha256() {
         try (Fleet fleet = new Fleet(scenario(List.of(new HardwareMix("m", "1", 3)), List.of(), List.of(), 1.0))
                 .start()) {
