@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.ServiceLoader;
 
 /**
  * A real Kafka broker and PostgreSQL server for development and tests, run in a child JVM ({@link StackProcess}).
@@ -33,23 +34,55 @@ public final class DevStack implements AutoCloseable {
      */
     public static final String PROFILE_PROPERTY = "updraft.stack.profile";
 
+    /**
+     * {@code -Dupdraft.infra=devstack|containers|auto} picks where {@link #shared()} runs Kafka and PostgreSQL: this
+     * module's child JVM, or containers from a {@link ContainerInfrastructure} on the class path (test-support's,
+     * with Testcontainers). {@code auto}, the default, takes containers when such a provider is present and a Docker
+     * engine answers, the child JVM otherwise.
+     */
+    public static final String INFRA_PROPERTY = "updraft.infra";
+
     private static final String SHARED_KAFKA = "updraft.devstack.shared.kafka";
+    private static final String SHARED_INFRA = "updraft.devstack.shared.infra";
     private static final String SHARED_POSTGRES_PORT = "updraft.devstack.shared.postgres-port";
     private static final String SHARED_DIR = "updraft.devstack.shared.dir";
 
     private static DevStack shared;
 
-    /** null when this JVM's stack was started by another class loader (it stops it) */
+    /** null when this JVM's stack was started by another class loader (it stops it) or runs in containers */
     private final JavaProcess process;
+    /** what stops the stack: the child JVM, the containers, or nothing (another class loader's stack) */
+    private final Runnable stop;
+    private final String infra;
     private final Path dir;
     private final String kafkaBootstrap;
     private final int postgresPort;
 
-    private DevStack(JavaProcess process, Path dir, String kafkaBootstrap, int postgresPort) {
+    private DevStack(JavaProcess process, Runnable stop, String infra, Path dir, String kafkaBootstrap, int postgresPort) {
         this.process = process;
+        this.stop = stop;
+        this.infra = infra;
         this.dir = dir;
         this.kafkaBootstrap = kafkaBootstrap;
         this.postgresPort = postgresPort;
+    }
+
+    /**
+     * A stack whose servers something else runs (containers): Kafka at {@code kafkaBootstrap}, PostgreSQL on
+     * {@code 127.0.0.1:postgresPort} with {@link #DB_USER}/{@link #DB_PASSWORD}, {@link #DATABASES} and {@link #TOPICS}
+     * created; {@code stop} stops them.
+     */
+    public static DevStack external(String infra, Path dir, String kafkaBootstrap, int postgresPort, Runnable stop) {
+        return new DevStack(null, stop, infra, dir, kafkaBootstrap, postgresPort);
+    }
+
+    /** Starts Kafka and PostgreSQL somewhere other than dev-stack's child JVM; found with {@link ServiceLoader}. */
+    public interface ContainerInfrastructure {
+        /** Whether it can start anything here (a container engine answers). */
+        boolean available();
+
+        /** Starts Kafka and PostgreSQL, creates {@link #DATABASES} and {@link #TOPICS}: see {@link #external}. */
+        DevStack start(Path dir);
     }
 
     /**
@@ -61,19 +94,57 @@ public final class DevStack implements AutoCloseable {
         if (shared == null) {
             String bootstrap = System.getProperty(SHARED_KAFKA);
             if (bootstrap != null) {
-                shared = new DevStack(null, Path.of(System.getProperty(SHARED_DIR)), bootstrap,
+                shared = new DevStack(null, () -> { }, System.getProperty(SHARED_INFRA),
+                        Path.of(System.getProperty(SHARED_DIR)), bootstrap,
                         Integer.parseInt(System.getProperty(SHARED_POSTGRES_PORT)));
                 return shared;
             }
             Path dir = Path.of("target", "dev-stack-" + ProcessHandle.current().pid()).toAbsolutePath();
-            shared = start(dir, true);
+            ContainerInfrastructure containers = containerInfrastructure();
+            shared = containers == null ? start(dir, true) : containers.start(dir);
             DevStack stack = shared;
+            System.out.println("updraft test infrastructure: " + stack.infra + " (Kafka " + stack.kafkaBootstrap
+                    + ", PostgreSQL 127.0.0.1:" + stack.postgresPort + "; choose with -D" + INFRA_PROPERTY
+                    + "=devstack|containers)");
+            System.setProperty(SHARED_INFRA, stack.infra);
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "dev-stack-stop"));
             System.setProperty(SHARED_DIR, stack.dir.toString());
             System.setProperty(SHARED_POSTGRES_PORT, String.valueOf(stack.postgresPort));
             System.setProperty(SHARED_KAFKA, stack.kafkaBootstrap);
         }
         return shared;
+    }
+
+    /**
+     * The container provider {@link #shared()} uses, or null for the child JVM: see {@link #INFRA_PROPERTY}.
+     *
+     * @throws IllegalStateException when containers are asked for and cannot be had
+     */
+    static ContainerInfrastructure containerInfrastructure() {
+        String wanted = System.getProperty(INFRA_PROPERTY, "auto").trim();
+        if (wanted.equals("devstack")) {
+            return null;
+        }
+        if (!wanted.equals("containers") && !wanted.equals("auto")) {
+            throw new IllegalStateException("-D" + INFRA_PROPERTY + "=" + wanted + ": expected devstack, containers or auto");
+        }
+        ContainerInfrastructure provider = ServiceLoader.load(ContainerInfrastructure.class, DevStack.class.getClassLoader())
+                .findFirst().orElse(null);
+        if (provider == null) {
+            if (wanted.equals("containers")) {
+                throw new IllegalStateException("-D" + INFRA_PROPERTY + "=containers needs io.updraft:test-support (its"
+                        + " Testcontainers infrastructure) on the class path");
+            }
+            return null;
+        }
+        if (!provider.available()) {
+            if (wanted.equals("containers")) {
+                throw new IllegalStateException("-D" + INFRA_PROPERTY + "=containers, but no Docker engine answers;"
+                        + " start one, or run with -D" + INFRA_PROPERTY + "=devstack");
+            }
+            return null;
+        }
+        return provider;
     }
 
     /**
@@ -129,7 +200,8 @@ public final class DevStack implements AutoCloseable {
             try (InputStream in = Files.newInputStream(readyFile)) {
                 ready.load(in);
             }
-            return new DevStack(process, dir, ready.getProperty("kafka.bootstrap.servers"),
+            return new DevStack(process, () -> process.stop(Duration.ofSeconds(30)), "devstack", dir,
+                    ready.getProperty("kafka.bootstrap.servers"),
                     Integer.parseInt(ready.getProperty("postgres.port")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -152,16 +224,19 @@ public final class DevStack implements AutoCloseable {
         return dir;
     }
 
-    /** The stack JVM's pid; -1 for a stack another class loader of this JVM started. */
+    /** {@code devstack} (a child JVM) or {@code containers}. */
+    public String infra() {
+        return infra;
+    }
+
+    /** The stack JVM's pid; -1 for a stack in containers or one another class loader of this JVM started. */
     public long pid() {
         return process == null ? -1 : process.pid();
     }
 
     @Override
     public void close() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(30));
-        }
+        stop.run();
     }
 
     /**
