@@ -5,14 +5,21 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.updraft.support.persistence.DatabaseUnavailable;
+import jakarta.persistence.PersistenceException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** One error shape for every service: {@code application/problem+json}. */
 public class ProblemMappers {
+    /** How long a client told the database is away should wait before it asks again. */
+    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -80,6 +87,23 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return respond(Problem.of(403, "Forbidden", "the token's roles do not allow this request"));
+    }
+
+    /**
+     * The database could not be reached (stopped, restarting, no free connection in time): 503 with Retry-After, so
+     * a device or a CI job comes back instead of counting an error. Any other persistence failure is a bug or a
+     * conflict nobody mapped: it stays a 500, logged with its stack trace.
+     */
+    @ServerExceptionMapper
+    public Response persistence(PersistenceException e) {
+        if (!DatabaseUnavailable.causes(e)) {
+            LOG.error("request failed on the database", e);
+            return respond(Problem.of(500, "Internal Server Error", "the request failed; the service log has why"));
+        }
+        LOG.warnf("database unavailable, answering 503: %s", e.getMessage());
+        return Response.fromResponse(respond(Problem.of(503, "Service Unavailable", "the database cannot be reached"
+                + " just now; retry after " + DATABASE_RETRY_AFTER_SECONDS + " s")))
+                .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS).build();
     }
 
     static Response respond(Problem problem) {
