@@ -25,21 +25,28 @@ public final class NothingStored {
 
     /** @param name the release name the refused request carried (a {@link ReleaseFixtures#uniqueName()}) */
     public static void assertNothingStored(DataSource dataSource, String name, byte[] image) throws Exception {
+        assertNothingStored(dataSource, name, image, STORE);
+    }
+
+    /** The same, for a service whose {@code updraft.storage.dir} is {@code store}. */
+    public static void assertNothingStored(DataSource dataSource, String name, byte[] image, Path store)
+            throws Exception {
+        Path spool = store.resolve(".incoming");
         ReleaseRows rows = new ReleaseRows(dataSource);
         String sha256 = hex("SHA-256", image);
         assertThat(rows.releasesNamed(name)).as("release rows").isZero();
         assertThat(rows.artifactsWithSha256(sha256)).as("artifact rows").isZero();
-        assertThat(STORE.resolve(sha256)).as("stored blob").doesNotExist();
+        assertThat(store.resolve(sha256)).as("stored blob").doesNotExist();
         if (name.startsWith("fw-")) { // a unique name: anything mentioning it comes from this request
             assertThat(rows.outboxRowsMentioning(name)).as("outbox rows").isZero();
             assertThat(TestKafka.recordsMentioning(Topics.RELEASES, name)).as("events on the releases topic").isEmpty();
         }
         // nothing left in the spool (the reader deletes refused files before the answer is sent)
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            if (!Files.isDirectory(SPOOL)) {
+            if (!Files.isDirectory(spool)) {
                 return true;
             }
-            try (Stream<Path> files = Files.list(SPOOL)) {
+            try (Stream<Path> files = Files.list(spool)) {
                 return files.findAny().isEmpty();
             }
         });

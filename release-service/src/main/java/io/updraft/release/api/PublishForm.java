@@ -1,7 +1,11 @@
 package io.updraft.release.api;
 
 import io.updraft.release.service.signing.SignatureCheck;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.release.service.storage.Spool;
+import io.updraft.release.service.storage.StorageFullException;
+import io.updraft.support.validation.Inputs;
 import io.updraft.support.problem.ProblemException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +21,7 @@ import java.util.List;
  */
 final class PublishForm implements AutoCloseable {
     static final int MAX_TEXT = 64 * 1024;
+    private static final ObjectMapper METADATA = new ObjectMapper();
 
     String metadata;
     String part;
@@ -30,11 +35,22 @@ final class PublishForm implements AutoCloseable {
     record SpooledPart(String filename, Spool.SpooledFile spooled) {
     }
 
-    static PublishForm read(InputStream body, String contentType, Spool spool) {
+    /**
+     * @param contentLength the request's announced length, or null (chunked): a request announcing more than the
+     *        spool's volume has free is refused when its first file part starts, before a byte of it is written
+     */
+    static PublishForm read(InputStream body, String contentType, Spool spool, Long contentLength) {
         PublishForm form = new PublishForm();
+        String receiving = null;
         try {
             MultipartReader reader = new MultipartReader(body, MultipartReader.boundary(contentType));
             for (MultipartReader.Part part = reader.next(); part != null; part = reader.next()) {
+                if (part.name().equals("file")) {
+                    receiving = part.filename();
+                    if (form.files.isEmpty() && contentLength != null) {
+                        spool.requireRoom(contentLength);
+                    }
+                }
                 switch (part.name()) {
                     case "metadata" -> form.metadata = single(form.metadata, part);
                     case "part" -> form.part = single(form.part, part);
@@ -49,6 +65,9 @@ final class PublishForm implements AutoCloseable {
                 }
             }
             return form;
+        } catch (StorageFullException e) {
+            form.close();
+            throw e.about(form.describe(receiving));
         } catch (IOException e) {
             form.close();
             throw ProblemException.badRequest("the upload broke off before its end (" + e.getMessage()
@@ -57,6 +76,26 @@ final class PublishForm implements AutoCloseable {
             form.close();
             throw e;
         }
+    }
+
+    /**
+     * "release gw-firmware 1.2.0, artifact fw.swu", from what has arrived so far (metadata comes first from the CLI
+     * and curl); only identifiers are repeated back, the metadata is validated later.
+     */
+    String describe(String filename) {
+        String release = "a release";
+        try {
+            JsonNode json = metadata == null ? null : METADATA.readTree(metadata);
+            String name = json == null ? null : json.path("name").asText(null);
+            String version = json == null ? null : json.path("version").asText(null);
+            if (Inputs.isIdentifier(name, 100) && Inputs.isIdentifier(version, 100)) {
+                release = "release " + name + " " + version;
+            }
+        } catch (IOException notJson) {
+            // refused later for what it is; the storage error stands
+        }
+        String artifact = PublishRequestReader.usableFilename(filename);
+        return artifact == null ? release : release + ", artifact " + artifact;
     }
 
     private static String single(String previous, MultipartReader.Part part) throws IOException {

@@ -74,11 +74,13 @@ public class ReleaseResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @RolesAllowed("publisher")
-    public Response publish(@RestHeader("Content-Type") String contentType, InputStream body, RoutingContext http) {
+    public Response publish(@RestHeader("Content-Type") String contentType,
+            @RestHeader("Content-Length") Long contentLength, InputStream body, RoutingContext http) {
         Publication publication;
         PublishForm form;
         try {
-            form = PublishForm.read(new LimitedBody(body, uploadConfig.maxSize().asLongValue()), contentType, spool);
+            form = PublishForm.read(new LimitedBody(body, uploadConfig.maxSize().asLongValue()), contentType, spool,
+                    contentLength);
         } catch (RuntimeException refused) {
             UploadLimit.closeAfterResponse(http); // the rest of the body was not read: do not wait for it
             throw refused;

@@ -9,6 +9,7 @@ import io.updraft.release.persistence.UploadRepository;
 import io.updraft.release.service.signing.SignatureCheck;
 import io.updraft.release.service.storage.ArtifactStore;
 import io.updraft.release.service.storage.Spool;
+import io.updraft.release.service.storage.StorageFullException;
 import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -76,13 +77,18 @@ public class ArtifactUploads {
 
     /**
      * Streams the bytes of a PUT into the spool, hashing them on the way, checks them against what was announced and
-     * stages them in the artifact store. Refused or failed transfers leave nothing behind and the URL usable again.
+     * stages them in the artifact store. Refused or failed transfers leave nothing behind and the URL usable again;
+     * one that does not fit in the storage (announced too large, or the volume fills while it is written) is a
+     * {@link StorageFullException}.
      */
     public Upload receive(String id, String token, Long contentLength, InputStream body) {
         Upload announced = QuarkusTransaction.requiringNew().call(() -> beginReceiving(id, token, contentLength));
         Spool.SpooledFile spooled = null;
         boolean staged = false;
         try {
+            if (contentLength != null) {
+                spool.requireRoom(contentLength);
+            }
             spooled = spool.receive(body);
             ArtifactHashes hashes = spooled.hashes();
             check(announced, hashes);
@@ -95,6 +101,9 @@ public class ArtifactUploads {
                 throw new ProblemException(410, "Gone", "upload " + id + " expired while its bytes arrived");
             }
             return received;
+        } catch (StorageFullException e) {
+            abandon(id, spooled, staged);
+            throw e.about("upload " + id + " (" + announced.filename() + ")");
         } catch (IOException e) {
             abandon(id, spooled, staged);
             throw new UncheckedIOException("cannot receive upload " + id, e);

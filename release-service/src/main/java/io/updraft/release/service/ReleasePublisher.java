@@ -9,6 +9,7 @@ import io.updraft.release.persistence.ReleaseRepository;
 import io.updraft.release.domain.ReleaseSnapshot;
 import io.updraft.release.service.ReleaseDraft.DraftArtifact;
 import io.updraft.release.service.storage.ArtifactStore;
+import io.updraft.release.service.storage.StorageFullException;
 import io.updraft.support.outbox.Outbox;
 import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,6 +80,8 @@ public class ReleasePublisher {
             }
             try {
                 store.put(artifact.spooledFile(), artifact.hashes());
+            } catch (StorageFullException e) {
+                throw e.about("release " + draft.name() + " " + draft.version() + ", artifact " + artifact.filename());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store artifact " + artifact.filename(), e);
             }

@@ -21,10 +21,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * spooled file carrying the MD5 the bytes must have ({@code Content-MD5}, computed while they arrived), so the store
  * itself rejects bytes that changed on the way; an object appears whole or not at all. Downloads stream (ranged) GETs through to
  * the device-gateway. The bytes of a two-step upload wait under {@code <prefix>uploads/<uploadId>}; adopting them is
- * a server-side copy (S3 CopyObject, objects up to 5 GiB) and a DELETE.
+ * a server-side copy (S3 CopyObject, objects up to 5 GiB) and a DELETE. A store that answers a PUT with 507 (no room)
+ * raises a {@link StorageFullException}, as a full local volume does.
  */
 public class S3ArtifactStore implements ArtifactStore {
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9/_.-]{0,200}");
+    /** What an S3-compatible store answers when it has no room (MinIO's XMinioStorageFull, Ceph RGW). */
+    private static final int INSUFFICIENT_STORAGE = 507;
 
     private final S3Client s3;
     private final String bucket;
@@ -126,6 +129,11 @@ public class S3ArtifactStore implements ArtifactStore {
         String md5 = Base64.getEncoder().encodeToString(hashes.md5Bytes());
         try {
             s3.putObject(put -> put.bucket(bucket).key(key).contentMD5(md5), RequestBody.fromFile(file));
+        } catch (S3Exception e) {
+            if (e.statusCode() == INSUFFICIENT_STORAGE) {
+                throw StorageFullException.inObjectStore("PUT " + key, e);
+            }
+            throw failed("PUT " + key, e);
         } catch (SdkException e) {
             throw failed("PUT " + key, e);
         }

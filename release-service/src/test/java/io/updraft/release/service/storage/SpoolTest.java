@@ -54,6 +54,40 @@ class SpoolTest {
         }
     }
 
+    @Test
+    void givenAnUploadAnnouncingMoreThanTheVolumeHolds_whenRoomIsRequired_thenStorageFullBeforeAnythingIsWritten()
+            throws Exception {
+        Spool spool = new Spool(dir.resolve(".incoming"));
+
+        spool.requireRoom(1);
+        assertThatThrownBy(() -> spool.requireRoom(Long.MAX_VALUE)).isInstanceOfSatisfying(StorageFullException.class,
+                full -> {
+                    assertThat(full.whileWriting()).isFalse();
+                    assertThat(full.announced()).isEqualTo(Long.MAX_VALUE);
+                    assertThat(full.usable()).isPositive().isLessThan(Long.MAX_VALUE);
+                });
+
+        try (Stream<Path> files = Files.list(dir.resolve(".incoming"))) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void givenAFailedWrite_whenTheVolumeHasRoom_thenOnlyTheSystemsNoSpaceErrorsCountAsFull() {
+        IOException noSpace = new IOException("No space left on device");
+        IOException quota = new IOException("Disk quota exceeded");
+        IOException broken = new IOException("Input/output error");
+
+        assertThat(StorageFullException.ifFull(dir, 10, noSpace)).isNotNull()
+                .satisfies(full -> assertThat(full.whileWriting()).isTrue())
+                .satisfies(full -> assertThat(full.written()).isEqualTo(10))
+                .hasCause(noSpace);
+        assertThat(StorageFullException.ifFull(dir, 0, quota)).isNotNull();
+        assertThat(StorageFullException.ifFull(dir, 0, broken)).as("an I/O error on a volume with room").isNull();
+        assertThat(StorageFullException.ifFull(dir, 0, noSpace).about("upload u (fw.swu)").subject())
+                .isEqualTo("upload u (fw.swu)");
+    }
+
     private static String hex(String algorithm, byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
     }
