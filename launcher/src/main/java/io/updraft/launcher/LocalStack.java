@@ -96,6 +96,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ServiceProcess newProcess(String name, String instance, int port) {
+        return newProcess(name, instance, port, Map.of());
+    }
+
+    private ServiceProcess newProcess(String name, String instance, int port, Map<String, String> overrides) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
         config.put("quarkus.datasource.jdbc.url", stack.jdbcUrl(DATABASES.get(name)));
@@ -118,6 +122,7 @@ public final class LocalStack implements AutoCloseable {
             config.put("updraft.parent-pid", String.valueOf(ProcessHandle.current().pid()));
         }
         config.putAll(tuning);
+        config.putAll(overrides);
         return new ServiceProcess(name, instance, port, repoRoot, home.resolve("logs"), config);
     }
 
@@ -165,7 +170,16 @@ public final class LocalStack implements AutoCloseable {
      * is ready: two replicas sharing the work, as on Kubernetes. Stopped with the stack.
      */
     public ServiceProcess startReplica(String name) {
-        ServiceProcess replica = newProcess(name, name + "-" + (replicas.size() + 2), freePort()).start();
+        return startReplica(name, Map.of());
+    }
+
+    /**
+     * As {@link #startReplica(String)}, with {@code overrides} applied after the stack's tuning to this instance only:
+     * a test that needs one gateway with its own settings (a short idle timeout, an access log) starts it beside the
+     * shared one. The caller may stop it early; the stack stops it otherwise.
+     */
+    public ServiceProcess startReplica(String name, Map<String, String> overrides) {
+        ServiceProcess replica = newProcess(name, name + "-" + (replicas.size() + 2), freePort(), overrides).start();
         replicas.add(replica);
         replica.awaitReady(Duration.ofSeconds(180));
         return replica;
