@@ -32,8 +32,12 @@ public final class PostgresServer {
         this.port = port;
     }
 
-    /** The server of a running stack. */
+    /** The server of a running stack in dev-stack's child JVM (a container's server is stopped through its engine). */
     public static PostgresServer of(DevStack stack) {
+        if (!"devstack".equals(stack.infra())) {
+            throw new IllegalStateException("PostgresServer drives dev-stack's embedded PostgreSQL; this stack runs in "
+                    + stack.infra());
+        }
         return new PostgresServer(stack.dir().resolve("postgres"), stack.postgresPort());
     }
 
