@@ -40,7 +40,7 @@ public final class DemoStory {
         }
     }
 
-    private final LocalStack stack;
+    private final RunningStack stack;
     private final UpdraftApi api;
     private final Timeline timeline;
     private final String idPrefix;
@@ -48,6 +48,11 @@ public final class DemoStory {
     private final int devicesPerModel;
 
     public DemoStory(LocalStack stack, PrintStream out, String idPrefix, String releaseName, int devicesPerModel) {
+        this(RunningStack.of(stack), out, idPrefix, releaseName, devicesPerModel);
+    }
+
+    /** The same story on any running stack: the containerized one too (deploy-tests' ServiceContainersIT). */
+    public DemoStory(RunningStack stack, PrintStream out, String idPrefix, String releaseName, int devicesPerModel) {
         this.stack = stack;
         this.api = UpdraftApi.of(stack);
         this.timeline = new Timeline(out);
@@ -59,7 +64,7 @@ public final class DemoStory {
     /** Runs the story; the fleet stays up (the caller closes it) so tests can look at it afterwards. */
     public Outcome run() throws InterruptedException {
         List<String> failures = new ArrayList<>();
-        FleetScenario scenario = new FleetScenario(stack.service("device-gateway").url(), "DEFAULT",
+        FleetScenario scenario = new FleetScenario(stack.url("device-gateway"), "DEFAULT",
                 stack.gatewayToken(), idPrefix,
                 List.of(new FleetScenario.HardwareMix(GOOD_MODEL, REVISION, devicesPerModel),
                         new FleetScenario.HardwareMix(BAD_MODEL, REVISION, devicesPerModel)),
@@ -161,9 +166,9 @@ public final class DemoStory {
 
     /** What a CI job exports for the CLI: the service URLs and a publisher token. */
     private Map<String, String> cliEnvironment() {
-        return Map.of("UPDRAFT_RELEASE_URL", stack.service("release-service").url(),
-                "UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url(),
-                "UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url(),
+        return Map.of("UPDRAFT_RELEASE_URL", stack.url("release-service"),
+                "UPDRAFT_ROLLOUT_URL", stack.url("rollout-service"),
+                "UPDRAFT_TELEMETRY_URL", stack.url("telemetry-service"),
                 "UPDRAFT_TOKEN", stack.adminToken());
     }
 

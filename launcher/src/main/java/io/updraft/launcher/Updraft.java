@@ -48,6 +48,7 @@ public final class Updraft {
             case "down" -> down(root);
             case "status" -> status(root);
             case "token" -> token(root);
+            case "containers" -> containers(root, args);
             case "release", "rollout", "devices" -> UpdraftCli.executeOnConsole(root, args);
             default -> help(out, 2); // build and bench are the script's; an unknown command is a usage error
         };
@@ -55,7 +56,7 @@ public final class Updraft {
 
     /** The commands the launcher (or its script: build, bench) runs itself; the CLI's have their own --help. */
     static final Set<String> LAUNCHER_COMMANDS = Set.of("demo", "up", "down", "status", "token", "build", "bench",
-            "help");
+            "containers", "help");
     /** The CLI's global options that take a value; they may stand before the command ("--output id rollout …"). */
     private static final Set<String> GLOBAL_OPTIONS = Set.of("--output", "--url", "--release-url", "--rollout-url",
             "--telemetry-url", "--token");
@@ -170,6 +171,70 @@ public final class Updraft {
         return 0;
     }
 
+    /** {@code ./updraft containers [down]}: the stack as containers, labelled so that {@code down} finds them. */
+    static int containers(Path root, String[] args) throws Exception {
+        io.updraft.launcher.containers.Docker docker = new io.updraft.launcher.containers.Docker();
+        Path home = root.resolve(".updraft/containers");
+        Path run = home.resolve("run.properties");
+        boolean down = Arrays.asList(args).contains("down");
+        if (!docker.available()) {
+            System.out.println("no Docker engine answers ('docker info' failed): start one, or run ./updraft up "
+                    + "(the same stack as local processes)");
+            return down ? 0 : 1;
+        }
+        if (down) {
+            List<String> removed = io.updraft.launcher.containers.ContainerStack.removeAll(docker, CONTAINERS_ID);
+            removed.forEach(name -> System.out.println("removed " + name));
+            System.out.println(removed.isEmpty() ? "nothing to stop" : "network and volumes removed too");
+            Files.deleteIfExists(run);
+            return 0;
+        }
+        boolean running = !docker.run("ps", "-q", "--filter", "label=" + io.updraft.launcher.containers.ContainerStack.LABEL
+                + "=" + CONTAINERS_ID).isBlank();
+        if (running && Files.exists(run)) {
+            System.out.println("already up:");
+            return printContainers(run);
+        }
+        ContainerImages.ensure(root, System.out);
+        Files.createDirectories(home);
+        var options = new io.updraft.launcher.containers.ContainerStack.Options(home, CONTAINERS_ID, true, LOCAL_TUNING,
+                ContainerImages.version(root), java.time.Duration.ofMinutes(5), System.out::println);
+        var stack = io.updraft.launcher.containers.ContainerStack.start(docker, options);
+        Properties state = new Properties();
+        state.setProperty("kafka", stack.kafkaBootstrap());
+        state.setProperty("postgres", "127.0.0.1:" + stack.postgresPort());
+        LocalStack.SERVICES.forEach(s -> state.setProperty("url." + s, stack.url(s)));
+        state.setProperty("gateway-token", stack.gatewayToken());
+        state.setProperty("admin-token", stack.adminToken());
+        try (OutputStream out = Files.newOutputStream(run)) {
+            state.store(out, "./updraft containers");
+        }
+        // the containers outlive this launcher; ./updraft containers down removes them
+        return printContainers(run);
+    }
+
+    /** The label value of {@code ./updraft containers}' stack. */
+    static final String CONTAINERS_ID = "updraft-local";
+
+    private static int printContainers(Path run) throws IOException {
+        Properties s = new Properties();
+        try (InputStream in = Files.newInputStream(run)) {
+            s.load(in);
+        }
+        System.out.println("kafka            " + s.getProperty("kafka") + "   (container " + CONTAINERS_ID + "-kafka)");
+        System.out.println("postgres         " + s.getProperty("postgres") + " (user postgres, one database per service)");
+        for (String name : LocalStack.SERVICES) {
+            System.out.printf("%-16s %s   (/q/health, /q/metrics, /q/openapi; docker logs %s-%s)%n", name,
+                    s.getProperty("url." + name), CONTAINERS_ID, name);
+        }
+        System.out.println("DDI base         " + s.getProperty("url.device-gateway")
+                + "/DEFAULT/controller/v1/{controllerId}  (Authorization: GatewayToken " + s.getProperty("gateway-token")
+                + ")");
+        System.out.println("management token " + s.getProperty("admin-token"));
+        System.out.println("stop with        ./updraft containers down");
+        return 0;
+    }
+
     static int token(Path root) {
         Path keys = root.resolve(".updraft/local/keys");
         System.out.println(io.updraft.devstack.DevKeys.in(keys).tokens().admin());
@@ -184,6 +249,9 @@ public final class Updraft {
                   down     stop what 'up' started
                   status   print the URLs of what 'up' started
                   token    print a management API bearer token (roles publisher, operator, viewer)
+                  containers       the same stack as containers (needs Docker): builds the images, starts
+                                   Kafka, PostgreSQL and the four service images as deploy/ runs them, on
+                                   ports 8081–8084; prints their URLs. 'containers down' removes them all
                   build    rebuild (./mvnw -DskipTests package)
                   help     this text (so does --help after any command)
 

@@ -38,8 +38,12 @@ public final class UpdraftApi {
     }
 
     public static UpdraftApi of(LocalStack stack) {
-        return new UpdraftApi(stack.service("release-service").url(), stack.service("rollout-service").url(),
-                stack.service("telemetry-service").url(), stack.adminToken());
+        return of(RunningStack.of(stack));
+    }
+
+    public static UpdraftApi of(RunningStack stack) {
+        return new UpdraftApi(stack.url("release-service"), stack.url("rollout-service"),
+                stack.url("telemetry-service"), stack.adminToken());
     }
 
     /** A hardware model and revision a release is compatible with. */
