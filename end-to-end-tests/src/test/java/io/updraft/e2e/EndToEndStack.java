@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /** One broker, one PostgreSQL and the four packaged services for the whole test JVM. */
-final class EndToEndStack {
+public final class EndToEndStack {
     private static LocalStack stack;
 
-    static synchronized LocalStack get() {
+    public static synchronized LocalStack get() {
         if (stack == null) {
             Path root = Path.of(System.getProperty("updraft.root", "..")).toAbsolutePath().normalize();
             Path home = root.resolve("end-to-end-tests/target/e2e-" + ProcessHandle.current().pid());
@@ -32,7 +32,7 @@ final class EndToEndStack {
      * Creates the rollout as soon as rollout-service knows its release (it learns of a release from Kafka, so a
      * create right after the publish may answer 422 for a moment): @return its id
      */
-    static String createRollout(UpdraftApi api, ObjectNode body, Duration atMost) {
+    public static String createRollout(UpdraftApi api, ObjectNode body, Duration atMost) {
         return await("rollout created").atMost(atMost).pollInterval(Duration.ofMillis(300)).until(() -> {
             HttpResponse<String> response = api.tryCreateRollout(body);
             return response.statusCode() == 201 ? UpdraftApi.parse(response.body()).path("id").asText() : null;

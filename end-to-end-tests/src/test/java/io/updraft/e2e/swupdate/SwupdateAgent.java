@@ -1,0 +1,131 @@
+package io.updraft.e2e.swupdate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A running SWUpdate with its hawkBit suricatta module: {@code swupdate -v -k cert.pem -H model:rev -u "-t DEFAULT -u
+ * <gateway> -i <device> -k <token> -p 1 [-c N] [options]"}, started with SIGPIPE ignored as under systemd; its log
+ * (quoted when a wait for it fails) and its private TMPDIR. Each run has its own short TMPDIR under
+ * {@code java.io.tmpdir}: its control sockets never meet another run's, and their paths stay within the 107 bytes a
+ * Unix socket address holds however deep the checkout is (under a longer build directory, SWUpdate could not bind
+ * {@code sockinstctrl} and never polled).
+ */
+public record SwupdateAgent(Process process, Path log, Path tmp) {
+
+    public static Launch forDevice(String device, String targetToken) {
+        return new Launch(device, targetToken);
+    }
+
+    /** What one agent run is started with. */
+    public static final class Launch {
+        private final String device;
+        private final String token;
+        private String gatewayUrl;
+        private String hardware;
+        private Path certificate;
+        private Path workDir;
+        private Integer confirm;
+        private final List<String> suricattaOptions = new ArrayList<>();
+        private final List<String> wrapper = new ArrayList<>();
+
+        private Launch(String device, String token) {
+            this.device = device;
+            this.token = token;
+        }
+
+        public Launch gateway(String url) {
+            this.gatewayUrl = url;
+            return this;
+        }
+
+        public Launch hardware(String model, String revision) {
+            this.hardware = model + ":" + revision;
+            return this;
+        }
+
+        /** The certificate that signed the image; the agent's log goes to the same directory. */
+        public Launch verifiedBy(Path certificate) {
+            this.certificate = certificate;
+            this.workDir = certificate.getParent();
+            return this;
+        }
+
+        /** {@code -c N}: the result of the last install, told on start (2 success, 3 failure). */
+        public Launch confirm(int result) {
+            this.confirm = result;
+            return this;
+        }
+
+        /** More suricatta options, e.g. {@code -r 30 -w 1} (resume tries, seconds between them). */
+        public Launch suricatta(String... options) {
+            suricattaOptions.addAll(List.of(options));
+            return this;
+        }
+
+        /** Runs the agent through {@code command} (e.g. {@code ip netns exec <ns>}). */
+        public Launch through(List<String> command) {
+            wrapper.addAll(command);
+            return this;
+        }
+
+        public SwupdateAgent start() throws IOException {
+            String suricatta = "-t DEFAULT -u " + gatewayUrl + " -i " + device + " -k " + token + " -p 1"
+                    + (confirm == null ? "" : " -c " + confirm)
+                    + (suricattaOptions.isEmpty() ? "" : " " + String.join(" ", suricattaOptions));
+            String phase = device + "-" + (confirm == null ? "install" : "confirm-" + confirm);
+            Path tmp = Files.createTempDirectory("swu");
+            List<String> command = new ArrayList<>(wrapper);
+            // SIGPIPE ignored, as systemd starts every service (IgnoreSIGPIPE=yes), Debian's swupdate.service too: a
+            // connection the server closes under SWUpdate then fails a write instead of killing the agent (exit 141)
+            command.addAll(List.of("sh", "-c", "trap '' PIPE && exec \"$@\"", "sh"));
+            command.addAll(List.of("swupdate", "-v", "-k", certificate.toString(), "-H", hardware, "-u", suricatta));
+            Path log = workDir.resolve("swupdate-" + phase + ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("TMPDIR", tmp.toString());
+            return new SwupdateAgent(builder.start(), log, tmp);
+        }
+    }
+
+    /** Waits for {@code condition}; on timeout fails with the agent's last log lines, which say why. */
+    public void await(String what, Duration atMost, Callable<Boolean> condition) throws IOException {
+        try {
+            Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(200)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(what + " not reached within " + atMost + "; " + describe(), e);
+        }
+    }
+
+    /** Whether it runs, and its last 40 log lines. */
+    public String describe() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return "swupdate (" + (process.isAlive() ? "running" : "exited " + process.exitValue()) + ") last logged:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** Stops it and its children (TERM, then KILL after 10 s) and removes its TMPDIR; again is harmless. */
+    public void stop() throws Exception {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (!Files.exists(tmp)) {
+            return; // stopped before
+        }
+        try (var files = Files.walk(tmp)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
