@@ -101,6 +101,16 @@ if [ -n "$services_dir" ]; then
   for service in release-service rollout-service device-gateway telemetry-service; do
     tarball="$services_dir/$service.tar"
     [ -s "$tarball" ] || { echo "ERROR: $tarball missing: run ./mvnw verify (deploy-tests builds it)" >&2; exit 1; }
+    # an image's id is the sha256 of its config: the same id loaded already means the same image (docker load on vfs
+    # copies every layer, tens of seconds per service)
+    manifest=$(tar -xOf "$tarball" manifest.json)
+    config=$(sed -n 's/.*"Config":"\([^"]*\)".*/\1/p' <<< "$manifest")
+    tag=$(sed -n 's/.*"RepoTags":\["\([^"]*\)".*/\1/p' <<< "$manifest")
+    id="sha256:$(tar -xOf "$tarball" "$config" | sha256sum | cut -d' ' -f1)"
+    if [ -n "$tag" ] && [ "$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null)" = "$id" ]; then
+      echo "== $tag is loaded already"
+      continue
+    fi
     echo "== docker load $tarball"
     docker load -q -i "$tarball" >/dev/null
   done
