@@ -33,18 +33,10 @@ final class ContainerImages {
                 Files.setLastModifiedTime(images.resolve(service + ".tar"), now);
             }
         }
-        io.updraft.launcher.containers.Docker docker = new io.updraft.launcher.containers.Docker();
-        String version = version(root);
-        boolean loaded = LocalStack.SERVICES.stream().allMatch(s -> io.updraft.launcher.containers.ImageTarballs
-                .loaded(docker, images.resolve(s + ".tar"), "updraft/" + s + ":" + version));
-        // docker load of the four tarballs takes minutes on some storage drivers: only when one changed
-        out.println("building images (deploy/images/build-images.sh" + (loaded ? "" : " --services "
-                + root.relativize(images)) + ")…");
-        List<String> command = new java.util.ArrayList<>(List.of("bash",
-                root.resolve("deploy/images/build-images.sh").toString()));
-        if (!loaded) {
-            command.addAll(List.of("--services", images.toString()));
-        }
+        // the script loads a tarball only when its image is not loaded already, and caches Kafka and PostgreSQL
+        out.println("building images (deploy/images/build-images.sh --services " + root.relativize(images) + ")…");
+        List<String> command = List.of("bash", root.resolve("deploy/images/build-images.sh").toString(), "--services",
+                images.toString());
         run(root, command);
     }
 
