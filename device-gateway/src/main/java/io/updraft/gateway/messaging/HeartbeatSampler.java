@@ -104,8 +104,20 @@ public class HeartbeatSampler implements Heartbeats {
         switch (views.claimHeartbeat(controllerId, now, sampleMillis)) {
             case NOT_DUE -> {
             }
-            case DUE -> queue(controllerId, now);
+            case DUE -> dueFromSlot(controllerId, now);
             case NO_SLOT -> seenUncached(controllerId, now);
+        }
+    }
+
+    /**
+     * A device's first polls can come before it has a cache slot (its registration's NOTIFY is still on the way):
+     * those were sampled in the map, and the fresh slot knows nothing of them. The map decides once more, and lets go
+     * of the device — the slot keeps its time from now on. Runs once per device per sampling interval at most.
+     */
+    private void dueFromSlot(String controllerId, long now) {
+        Long last = lastSent.remove(controllerId);
+        if (last == null || now - last >= sampleMillis) {
+            queue(controllerId, now);
         }
     }
 
