@@ -1,5 +1,6 @@
 package io.updraft.rollout.messaging;
 
+import io.updraft.support.persistence.OutlastingOutages;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.EventJson;
 import io.updraft.events.FleetHealthEvent;
@@ -22,8 +23,12 @@ public class FleetHealthConsumer {
 
     @Incoming(Channels.FLEET_HEALTH)
     @Blocking
-    @Transactional
     public void onHealth(String payload) {
+        // not @Transactional: a record that arrives while the database is down is held until it is back, not parked
+        OutlastingOutages.inTransaction("a fleet-health record", () -> apply(payload));
+    }
+
+    private void apply(String payload) {
         FleetHealthEvent event = EventJson.read(payload, FleetHealthEvent.class);
         if (!inbox.firstDelivery(CONSUMER, event)) {
             return;

@@ -1,5 +1,6 @@
 package io.updraft.rollout.messaging;
 
+import io.updraft.support.persistence.OutlastingOutages;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.EventJson;
 import io.updraft.events.MalformedEventException;
@@ -43,8 +44,12 @@ public class ReleaseConsumer {
 
     @Incoming(Channels.RELEASES)
     @Blocking
-    @Transactional
     public void onRelease(String payload) {
+        // not @Transactional: a record that arrives while the database is down is held until it is back, not parked
+        OutlastingOutages.inTransaction("a releases record", () -> apply(payload));
+    }
+
+    private void apply(String payload) {
         ReleaseEvent event = EventJson.read(payload, ReleaseEvent.class);
         if (!inbox.firstDelivery(CONSUMER, event)) {
             return;

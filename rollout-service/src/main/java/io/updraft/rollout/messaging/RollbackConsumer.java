@@ -1,5 +1,6 @@
 package io.updraft.rollout.messaging;
 
+import io.updraft.support.persistence.OutlastingOutages;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.updraft.events.EventJson;
 import io.updraft.events.RollbackEvent;
@@ -33,8 +34,12 @@ public class RollbackConsumer {
 
     @Incoming(Channels.ROLLBACKS)
     @Blocking
-    @Transactional
     public void onRollback(String payload) {
+        // not @Transactional: a record that arrives while the database is down is held until it is back, not parked
+        OutlastingOutages.inTransaction("a rollbacks record", () -> apply(payload));
+    }
+
+    private void apply(String payload) {
         RollbackEvent event = EventJson.read(payload, RollbackEvent.class);
         if (!inbox.firstDelivery(CONSUMER, event)) {
             return;

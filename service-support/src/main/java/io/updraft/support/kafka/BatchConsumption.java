@@ -1,7 +1,6 @@
 package io.updraft.support.kafka;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.updraft.support.persistence.DatabaseUnavailable;
+import io.updraft.support.persistence.OutlastingOutages;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -70,54 +69,19 @@ public class BatchConsumption {
             return;
         }
         try {
-            transactionOutlastingOutages(() -> applyAll.accept(values));
+            OutlastingOutages.inTransaction("the batch", () -> applyAll.accept(values));
         } catch (RuntimeException batchFailed) {
             LOG.debugf("batch of %d failed (%s), applying its records one at a time", values.size(), batchFailed);
             List<Future<RecordMetadata>> failed = new ArrayList<>();
             for (int i = 0; i < values.size(); i++) {
                 T value = values.get(i);
                 try {
-                    transactionOutlastingOutages(() -> applyOne.accept(value));
+                    OutlastingOutages.inTransaction("a record of the batch", () -> applyOne.accept(value));
                 } catch (RuntimeException e) {
                     failed.add(park(readable.get(i), deadLetterTopic, e));
                 }
             }
             awaitParked(failed, deadLetterTopic);
-        }
-    }
-
-    /**
-     * Runs the work in a new transaction, again after a pause each time it fails because the database cannot be
-     * reached ({@link DatabaseUnavailable}): a record is never parked because the database was stopped or restarting,
-     * it is applied once the database is back (the consumer holds its batch meanwhile). Any other failure is thrown.
-     */
-    static void transactionOutlastingOutages(Runnable work) {
-        long pauseMillis = 100;
-        long unavailableSince = 0;
-        while (true) {
-            try {
-                QuarkusTransaction.requiringNew().run(work);
-                if (unavailableSince != 0) {
-                    LOG.infof("database back after %d ms: the held batch is applied",
-                            (System.nanoTime() - unavailableSince) / 1_000_000);
-                }
-                return;
-            } catch (RuntimeException e) {
-                if (!DatabaseUnavailable.causes(e)) {
-                    throw e;
-                }
-                if (unavailableSince == 0) {
-                    unavailableSince = System.nanoTime();
-                    LOG.warnf("database unavailable, holding the batch until it is back: %s", e.toString());
-                }
-            }
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the database", e);
-            }
-            pauseMillis = Math.min(pauseMillis * 2, 5_000);
         }
     }
 

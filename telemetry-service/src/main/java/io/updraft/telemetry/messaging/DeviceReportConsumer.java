@@ -1,5 +1,6 @@
 package io.updraft.telemetry.messaging;
 
+import io.updraft.support.persistence.OutlastingOutages;
 import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.DeviceReport.ActionCanceled;
 import io.updraft.events.DeviceReport.ActionFinished;
@@ -25,8 +26,12 @@ public class DeviceReportConsumer {
     /** A record that cannot be read or applied throws: the transaction rolls back and it is parked on the DLQ. */
     @Incoming(Channels.DEVICE_REPORTS)
     @Blocking
-    @Transactional
     public void onReport(String payload) {
+        // not @Transactional: a record that arrives while the database is down is held until it is back, not parked
+        OutlastingOutages.inTransaction("a device-reports record", () -> apply(payload));
+    }
+
+    private void apply(String payload) {
         DeviceReport report = EventJson.read(payload, DeviceReport.class);
         if (!inbox.firstDelivery(CONSUMER, report)) {
             return;

@@ -1,5 +1,6 @@
 package io.updraft.telemetry.messaging;
 
+import io.updraft.support.persistence.OutlastingOutages;
 import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.DeviceTelemetry.HealthReported;
 import io.updraft.events.DeviceTelemetry;
@@ -22,8 +23,12 @@ public class DeviceTelemetryConsumer {
 
     @Incoming(Channels.DEVICE_TELEMETRY)
     @Blocking
-    @Transactional
     public void onTelemetry(String payload) {
+        // not @Transactional: a record that arrives while the database is down is held until it is back, not parked
+        OutlastingOutages.inTransaction("a device-telemetry record", () -> apply(payload));
+    }
+
+    private void apply(String payload) {
         DeviceTelemetry telemetry = EventJson.read(payload, DeviceTelemetry.class);
         if (!inbox.firstDelivery(CONSUMER, telemetry)) {
             return;

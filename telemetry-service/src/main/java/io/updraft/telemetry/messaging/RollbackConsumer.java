@@ -1,5 +1,6 @@
 package io.updraft.telemetry.messaging;
 
+import io.updraft.support.persistence.OutlastingOutages;
 import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.EventJson;
 import io.updraft.events.RollbackEvent.RollbackTriggered;
@@ -23,8 +24,12 @@ public class RollbackConsumer {
 
     @Incoming(Channels.ROLLBACKS)
     @Blocking
-    @Transactional
     public void onRollback(String payload) {
+        // not @Transactional: a record that arrives while the database is down is held until it is back, not parked
+        OutlastingOutages.inTransaction("a rollbacks record", () -> apply(payload));
+    }
+
+    private void apply(String payload) {
         RollbackEvent event = EventJson.read(payload, RollbackEvent.class);
         if (!inbox.firstDelivery(CONSUMER, event)) {
             return;

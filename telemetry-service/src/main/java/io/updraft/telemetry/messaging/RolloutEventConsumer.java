@@ -1,5 +1,6 @@
 package io.updraft.telemetry.messaging;
 
+import io.updraft.support.persistence.OutlastingOutages;
 import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.EventJson;
 import io.updraft.events.RolloutEvent.RolloutAborted;
@@ -32,8 +33,12 @@ public class RolloutEventConsumer {
 
     @Incoming(Channels.ROLLOUT_EVENTS)
     @Blocking
-    @Transactional
     public void onRolloutEvent(String payload) {
+        // not @Transactional: a record that arrives while the database is down is held until it is back, not parked
+        OutlastingOutages.inTransaction("a rollout-events record", () -> apply(payload));
+    }
+
+    private void apply(String payload) {
         RolloutEvent event = EventJson.read(payload, RolloutEvent.class);
         if (!inbox.firstDelivery(CONSUMER, event)) {
             return;
