@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 15: the per-service ACLs of deploy/ enforced by a real broker. A KRaft broker (Kafka 4.1, in this JVM) with
+ * Issue 15: the per-service ACLs of deploy/ enforced by a real broker. A KRaft broker (Kafka 4.3, in this JVM) with
  * the StandardAuthorizer on and {@code allow.everyone.if.no.acl.found=false} gets the topics and the ACLs of the
  * rendered dev overlay's KafkaTopics and KafkaUsers; then each service's principal produces to every topic. It must
  * succeed exactly on the topics the service writes — its events and its dead-letter topics, read from the service's

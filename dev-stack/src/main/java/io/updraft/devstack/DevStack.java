@@ -257,6 +257,21 @@ public final class DevStack implements AutoCloseable {
     }
 
     /**
+     * The Kafka broker version the child runs (and the Kafka image is built from): the version of the
+     * {@code kafka_2.13} jar Maven listed at build time. It differs from the clients' version in a service's JVM,
+     * which Quarkus' BOM pins.
+     */
+    public static String kafkaVersion() throws IOException {
+        for (String jar : childClassPath().split(java.io.File.pathSeparator)) {
+            String name = Path.of(jar).getFileName().toString();
+            if (name.startsWith("kafka_2.13-") && name.endsWith(".jar")) {
+                return name.substring("kafka_2.13-".length(), name.length() - ".jar".length());
+            }
+        }
+        throw new IllegalStateException("no kafka_2.13 jar on the stack's class path: build dev-stack with Maven first");
+    }
+
+    /**
      * A port nothing listens on, below Linux's ephemeral range (32768+) so that no outgoing connection of a busy
      * test machine can take it between this check and the server binding it.
      */

@@ -41,7 +41,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class ContainerStack implements RunningStack, AutoCloseable {
     public static final String LABEL = "io.updraft.stack";
-    public static final String KAFKA_IMAGE = "updraft/kafka:" + org.apache.kafka.common.utils.AppInfoParser.getVersion();
+    /** The broker version dev-stack runs, not this JVM's client version: build-images.sh tags the image with it. */
+    public static final String KAFKA_IMAGE = "updraft/kafka:" + brokerVersion();
     public static final String POSTGRES_IMAGE = "updraft/postgres:15";
     public static final String BASE_IMAGE = "updraft/base-jre:17-bookworm";
     /** The user deploy/'s pods run as ({@code runAsUser}/{@code runAsGroup}). */
@@ -514,6 +515,14 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
             Files.writeString(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String brokerVersion() {
+        try {
+            return io.updraft.devstack.DevStack.kafkaVersion();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

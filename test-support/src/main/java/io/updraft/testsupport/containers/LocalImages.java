@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.utils.AppInfoParser;
 import org.testcontainers.images.ImagePullPolicy;
 import org.testcontainers.utility.DockerImageName;
 
@@ -24,7 +23,13 @@ public final class LocalImages {
     }
 
     public static DockerImageName kafka() {
-        return DockerImageName.parse("updraft/kafka:" + AppInfoParser.getVersion()).asCompatibleSubstituteFor("apache/kafka");
+        // the broker version dev-stack runs (build-images.sh tags the image with it), not this JVM's client version
+        try {
+            return DockerImageName.parse("updraft/kafka:" + io.updraft.devstack.DevStack.kafkaVersion())
+                    .asCompatibleSubstituteFor("apache/kafka");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static DockerImageName postgres() {
