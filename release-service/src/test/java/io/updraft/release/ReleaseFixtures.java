@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /** What the release tests share: tokens, unique names, random artifact bytes and a publish request builder. */
 public final class ReleaseFixtures {
     public static final String SIGNING_KEY = "test-signing-key-0123456789";
+    /** %test.updraft.artifacts.url-signing-previous-keys: a key being rotated out, still accepted. */
+    public static final String PREVIOUS_SIGNING_KEY = "test-previous-signing-key-0123456789";
     /** %test.updraft.storage.dir, relative to the module directory the tests run in. */
     public static final Path STORE = Path.of("target/test-data/artifacts");
 

@@ -10,7 +10,7 @@ public class GatewayBeans {
     @Produces
     @Singleton
     ArtifactUrlSigner artifactUrlSigner(ArtifactsConfig config) {
-        return new ArtifactUrlSigner(config.urlSigningKey());
+        return ArtifactUrlSigner.configured(config.urlSigningKey(), config.urlSigningPreviousKeys());
     }
 
     /** HTTP/1.1 on purpose: no h2c upgrade dance with the release-service for every download. */

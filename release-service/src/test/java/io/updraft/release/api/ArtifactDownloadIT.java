@@ -1,6 +1,7 @@
 package io.updraft.release.api;
 
 import static io.restassured.RestAssured.given;
+import static io.updraft.release.ReleaseFixtures.PREVIOUS_SIGNING_KEY;
 import static io.updraft.release.ReleaseFixtures.SIGNING_KEY;
 import static io.updraft.release.ReleaseFixtures.hex;
 import static io.updraft.release.ReleaseFixtures.metadata;
@@ -115,6 +116,35 @@ class ArtifactDownloadIT {
                     .then().statusCode(403)
                     .contentType("application/problem+json")
                     .body("status", is(403));
+        }
+    }
+
+    @Test
+    void givenAKeyRotation_whenALinkSignedByThePreviousKeyArrives_thenItIsServedButARetiredKeysLinkIs403() {
+        String byPrevious = new ArtifactUrlSigner(PREVIOUS_SIGNING_KEY).sign(artifactId, Duration.ofMinutes(5));
+        String byRetired = new ArtifactUrlSigner("retired-signing-key-0123456789")
+                .sign(artifactId, Duration.ofMinutes(5));
+
+        Response previous = given().when().get("/internal/v1/artifacts/" + artifactId + "?" + byPrevious);
+        previous.then().statusCode(200);
+        assertThat(previous.asByteArray()).isEqualTo(image);
+        given().when().get("/internal/v1/artifacts/" + artifactId + "?" + byRetired)
+                .then().statusCode(403).contentType("application/problem+json");
+    }
+
+    @Test
+    void givenHostileSignatureOrExpiryParameters_whenDownloading_thenAProblem4xxNeverA5xx() {
+        String valid = gateway.sign(artifactId, Duration.ofMinutes(5));
+        String signature = valid.replaceAll(".*signature=", "");
+        for (String query : new String[] { "expires=99999999999999999999999&signature=" + signature,
+                "expires=9223372036854775807&signature=" + signature, "expires=-9223372036854775808&signature=00",
+                "expires=%20&signature=" + signature, valid.replaceAll("signature=.*", "signature=zz%00"),
+                valid.replaceAll("signature=.*", "signature=" + "A".repeat(600)), "signature=" + signature + "&expires=",
+                valid.replaceAll("signature=.*", "signature=" + signature.toUpperCase() + "0") }) {
+            given().urlEncodingEnabled(false).when().get("/internal/v1/artifacts/" + artifactId + "?" + query)
+                    .then().statusCode(org.hamcrest.Matchers.allOf(org.hamcrest.Matchers.greaterThanOrEqualTo(400),
+                            org.hamcrest.Matchers.lessThan(500)))
+                    .contentType("application/problem+json");
         }
     }
 

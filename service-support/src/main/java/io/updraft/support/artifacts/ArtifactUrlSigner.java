@@ -5,50 +5,98 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Short-lived signed references to an artifact's bytes: the gateway (which has authenticated the device) signs,
  * the release-service verifies. HMAC-SHA256 over {@code artifactId:expiresEpochSecond} with a shared key.
+ *
+ * <p>Key rotation: signing always uses the current key; verification also accepts the previous keys
+ * ({@code updraft.artifacts.url-signing-previous-keys}), so a link signed just before a key change stays valid until
+ * it expires. A key no longer listed verifies nothing (docs/operations/key-rotation.md).
  */
 public final class ArtifactUrlSigner {
+    static final int MIN_KEY_LENGTH = 16;
+
     private final byte[] key;
+    private final List<byte[]> acceptedKeys;
     private final Clock clock;
 
-    public ArtifactUrlSigner(String key, Clock clock) {
-        if (key == null || key.length() < 16) {
-            throw new IllegalArgumentException("artifact URL signing key must have at least 16 characters");
+    public ArtifactUrlSigner(String key, List<String> previousKeys, Clock clock) {
+        this.key = bytes(key);
+        List<byte[]> accepted = new ArrayList<>();
+        accepted.add(this.key);
+        for (String previous : previousKeys) {
+            accepted.add(bytes(previous));
         }
-        this.key = key.getBytes(StandardCharsets.UTF_8);
+        this.acceptedKeys = List.copyOf(accepted);
         this.clock = clock;
     }
 
-    public ArtifactUrlSigner(String key) {
-        this(key, Clock.systemUTC());
+    public ArtifactUrlSigner(String key, Clock clock) {
+        this(key, List.of(), clock);
     }
 
-    /** @return the query string {@code expires=..&signature=..} valid for {@code lifetime} */
+    public ArtifactUrlSigner(String key) {
+        this(key, List.of(), Clock.systemUTC());
+    }
+
+    /**
+     * The signer of a service's configuration: {@code previousKeys} is the comma-separated value of
+     * {@code updraft.artifacts.url-signing-previous-keys} (blank entries are ignored; absent means none).
+     */
+    public static ArtifactUrlSigner configured(String key, Optional<String> previousKeys) {
+        List<String> previous = previousKeys.stream()
+                .flatMap(list -> Arrays.stream(list.split(",")))
+                .map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+        return new ArtifactUrlSigner(key, previous, Clock.systemUTC());
+    }
+
+    /** @return the query string {@code expires=..&signature=..} valid for {@code lifetime}, signed by the current key */
     public String sign(long artifactId, Duration lifetime) {
         long expires = clock.instant().plus(lifetime).getEpochSecond();
-        return "expires=" + expires + "&signature=" + signature(artifactId, expires);
+        return "expires=" + expires + "&signature=" + HexFormat.of().formatHex(mac(key, artifactId, expires));
     }
 
+    /** True when {@code signature} is the current or a previous key's signature and {@code expires} is not past. */
     public boolean verify(long artifactId, long expires, String signature) {
-        if (signature == null || Instant.ofEpochSecond(expires).isBefore(clock.instant())) {
+        // compared as numbers: any long is a harmless expiry, none can overflow an Instant
+        if (signature == null || expires < clock.instant().getEpochSecond()) {
             return false;
         }
-        return MessageDigest.isEqual(signature(artifactId, expires).getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII));
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(signature);
+        } catch (IllegalArgumentException notHex) {
+            return false;
+        }
+        boolean valid = false;
+        for (byte[] accepted : acceptedKeys) {
+            // every key is tried, so the time taken does not tell which one matched
+            valid |= MessageDigest.isEqual(mac(accepted, artifactId, expires), given);
+        }
+        return valid;
     }
 
-    private String signature(long artifactId, long expires) {
+    private static byte[] bytes(String key) {
+        if (key == null || key.length() < MIN_KEY_LENGTH) {
+            throw new IllegalArgumentException(
+                    "artifact URL signing keys must have at least " + MIN_KEY_LENGTH + " characters");
+        }
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] mac(byte[] key, long artifactId, long expires) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal((artifactId + ":" + expires).getBytes(StandardCharsets.US_ASCII)));
+            return mac.doFinal((artifactId + ":" + expires).getBytes(StandardCharsets.US_ASCII));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
