@@ -58,6 +58,71 @@ final class Kustomize {
         }
     }
 
+    /** What {@code deploy/render.sh} printed and how it ended. */
+    record Script(int exitCode, String stdout, String stderr) {
+        List<JsonNode> objects() {
+            try {
+                return parse(stdout);
+            } catch (IOException e) {
+                throw new AssertionError("render.sh printed no YAML: " + e, e);
+            }
+        }
+    }
+
+    /** Runs {@code <deploy>/render.sh <argument>} with bash and this machine's kubectl. */
+    static Script renderScript(Path deploy, String argument) {
+        try {
+            Path out = Files.createTempFile("render", ".out");
+            Path err = Files.createTempFile("render", ".err");
+            try {
+                ProcessBuilder builder = new ProcessBuilder("bash", deploy.resolve("render.sh").toString(), argument)
+                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                builder.environment().put("KUBECTL", kubectl());
+                Process process = builder.start();
+                if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("render.sh " + argument + " did not finish in 2 minutes");
+                }
+                return new Script(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run render.sh: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A copy of the repository's {@code deploy/} (without the vendored schemas and image scripts) under {@code dir}, to
+     * render an overlay with changed values or an extra patch without touching the repository.
+     */
+    static Path copyOfDeploy(Path dir) {
+        Path source = Repo.deploy();
+        Path target = dir.resolve("deploy");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path relative = source.relativize(file);
+                if (relative.startsWith("vendor") || relative.startsWith("images")) {
+                    continue;
+                }
+                Path copy = target.resolve(relative.toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot copy deploy/: " + e, e);
+        }
+        return target;
+    }
+
     static List<JsonNode> parse(String yaml) throws IOException {
         List<JsonNode> objects = new ArrayList<>();
         try (MappingIterator<JsonNode> docs = YAML.readValues(YAML.createParser(yaml), JsonNode.class)) {

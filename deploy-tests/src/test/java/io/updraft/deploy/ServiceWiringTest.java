@@ -202,54 +202,43 @@ class ServiceWiringTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
-    void devicesReachOnlyTheGatewaysDeviceApiAndManagementApisAreNotPublic(String overlay) {
+    void verificationAndSigningKeysComeFromSecretsThatCanHoldAPreviousKey(String overlay) {
         List<JsonNode> objects = Kustomize.overlay(overlay);
-        String tenant = Objects.get(objects, "ConfigMap", "device-gateway-config").at("/data/UPDRAFT_GATEWAY_TENANT")
-                .asText(ServiceFacts.of("device-gateway").property("updraft.gateway.tenant").orElse("DEFAULT"));
-        JsonNode devices = Objects.get(objects, "Ingress", "updraft-devices");
-        List<JsonNode> paths = Objects.list(devices.at("/spec/rules")).stream()
-                .flatMap(r -> Objects.list(r.at("/http/paths")).stream()).toList();
-        assertThat(paths).isNotEmpty().allSatisfy(p -> {
-            assertThat(p.at("/backend/service/name").asText()).isEqualTo("device-gateway");
-            assertThat(p.path("path").asText()).isEqualTo("/" + tenant + "/controller/v1");
-        });
+        for (String service : Repo.SERVICES) {
+            JsonNode deployment = Objects.get(objects, "Deployment", service);
+            JsonNode container = Objects.container(objects, service);
+            // JWT: UPDRAFT_JWT_PUBLIC_KEY names a JWKS file on a volume from a Secret (current + previous key by "kid").
+            String jwks = CapacityTest.environment(objects, deployment).get("UPDRAFT_JWT_PUBLIC_KEY");
+            assertThat(jwks).as("%s verifies tokens with a JWKS", service).isNotNull().endsWith(".json");
+            JsonNode mount = Objects.list(container.get("volumeMounts")).stream()
+                    .filter(m -> jwks.startsWith(m.path("mountPath").asText() + "/")).findFirst()
+                    .orElseThrow(() -> new AssertionError(service + " mounts nothing at " + jwks));
+            JsonNode volume = Objects.list(deployment.at("/spec/template/spec/volumes")).stream()
+                    .filter(v -> v.path("name").asText().equals(mount.path("name").asText())).findFirst().orElseThrow();
+            assertThat(volume.at("/secret/secretName").asText()).as("%s's JWKS comes from a Secret", service)
+                    .isEqualTo("updraft-jwt-jwks");
+            String file = jwks.substring(mount.path("mountPath").asText().length() + 1);
+            assertThat(Objects.list(volume.at("/secret/items"))).extracting(i -> i.path("path").asText()).contains(file);
+            assertThat(ServiceFacts.of(service).expressionVariables()).as("%s reads UPDRAFT_JWT_PUBLIC_KEY", service)
+                    .contains("UPDRAFT_JWT_PUBLIC_KEY");
 
-        // What the public Ingresses may route: the DDI API of the tenant, and the live dashboard of telemetry-service
-        // (its page and its feed) — never another management API. Each route must exist in the service it targets.
-        Set<String> publicRoutes = Set.of("device-gateway /" + tenant + "/controller/v1",
-                "telemetry-service /dashboard.html", "telemetry-service /dashboard.js", "telemetry-service /dashboard.css",
-                "telemetry-service /api/v1/dashboard");
-        Set<String> published = new java.util.TreeSet<>();
-        for (JsonNode ingress : Objects.ofKind(objects, "Ingress")) {
-            Objects.list(ingress.at("/spec/rules")).stream().flatMap(r -> Objects.list(r.at("/http/paths")).stream())
-                    .forEach(p -> {
-                        String backend = p.at("/backend/service/name").asText();
-                        String path = p.path("path").asText();
-                        assertThat(Objects.find(objects, "Service", backend)).as("%s routes to a Service", Objects.id(ingress))
-                                .isPresent();
-                        assertThat(publicRoutes).as("%s may publish %s of %s", Objects.id(ingress), path, backend)
-                                .contains(backend + " " + path);
-                        assertThat(ServiceFacts.of(backend).serves(path.replace("/" + tenant + "/", "/{tenant}/")))
-                                .as("%s serves %s", backend, path).isTrue();
-                        published.add(backend);
-                    });
-        }
-        Set<String> admitted = new java.util.TreeSet<>();
-        for (JsonNode policy : Objects.ofKind(objects, "NetworkPolicy")) {
-            boolean admitsIngressController = Objects.list(policy.at("/spec/ingress")).stream()
-                    .flatMap(rule -> Objects.list(rule.get("from")).stream())
-                    .anyMatch(from -> from.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText()
-                            .equals("ingress-nginx"));
-            if (admitsIngressController) {
-                admitted.add(policy.at("/spec/podSelector/matchLabels/app.kubernetes.io~1name").asText());
+            // Artifact links: who signs or verifies them has the current key and the optional previous ones, from the
+            // same Secret.
+            List<JsonNode> env = Objects.list(container.get("env"));
+            boolean signs = env.stream().anyMatch(e -> e.path("name").asText().equals("UPDRAFT_ARTIFACTS_URL_SIGNING_KEY"));
+            assertThat(signs).as("%s handles signed artifact links", service)
+                    .isEqualTo(service.equals("release-service") || service.equals("device-gateway"));
+            if (signs) {
+                JsonNode current = env.stream().filter(e -> e.path("name").asText().equals("UPDRAFT_ARTIFACTS_URL_SIGNING_KEY"))
+                        .findFirst().orElseThrow().at("/valueFrom/secretKeyRef");
+                JsonNode previous = env.stream()
+                        .filter(e -> e.path("name").asText().equals("UPDRAFT_ARTIFACTS_URL_SIGNING_PREVIOUS_KEYS")).findFirst()
+                        .orElseThrow(() -> new AssertionError(service + " lacks UPDRAFT_ARTIFACTS_URL_SIGNING_PREVIOUS_KEYS"))
+                        .at("/valueFrom/secretKeyRef");
+                assertThat(previous.path("name").asText()).isEqualTo(current.path("name").asText());
+                assertThat(previous.path("optional").asBoolean()).as("no previous key outside a rotation").isTrue();
             }
         }
-        assertThat(admitted).as("services the ingress controller may reach = services behind an Ingress")
-                .isEqualTo(published).containsExactlyInAnyOrder("device-gateway", "telemetry-service");
-        String publicUrl = Objects.get(objects, "ConfigMap", "device-gateway-config").at("/data/UPDRAFT_GATEWAY_PUBLIC_URL")
-                .asText();
-        assertThat(publicUrl).as("links handed to devices point at the device host")
-                .isEqualTo("https://" + devices.at("/spec/rules/0/host").asText());
     }
 
     private static boolean selects(JsonNode selector, JsonNode labels) {

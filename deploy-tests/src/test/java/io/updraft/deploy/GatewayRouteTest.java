@@ -1,0 +1,235 @@
+package io.updraft.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The way in is the Gateway API: HTTPRoutes on the Gateway "updraft", TLS terminated at its listeners; devices reach
+ * only the DDI API of device-gateway on the device host; operators reach the management APIs (never /q or /internal)
+ * on the operator host; every backendRef is a rendered Service and one of its ports; the Gateway's proxies are admitted
+ * by the NetworkPolicies. Ingress is an optional component, not in the default render.
+ */
+class GatewayRouteTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void routesExposeOnlyWhatTheyMayAndReachRealServicePorts(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        assertThat(routeProblems(objects)).isEmpty();
+        assertThat(Objects.ofKind(objects, "HTTPRoute")).extracting(r -> r.path("apiVersion").asText())
+                .containsOnly("gateway.networking.k8s.io/v1").hasSize(2);
+        assertThat(Objects.ofKind(objects, "Ingress")).as("Ingress is optional (components/ingress)").isEmpty();
+    }
+
+    @Test
+    void theOperatorHostReachesEveryServicesManagementApi() {
+        List<JsonNode> objects = Kustomize.overlay("prod");
+        Set<String> backends = new TreeSet<>();
+        Objects.list(Objects.get(objects, "HTTPRoute", "updraft-api").at("/spec/rules"))
+                .forEach(rule -> Objects.list(rule.get("backendRefs")).forEach(b -> backends.add(b.path("name").asText())));
+        assertThat(backends).containsExactlyInAnyOrderElementsOf(Repo.SERVICES);
+    }
+
+    @Test
+    void aManagementPathOnTheDeviceHostIsFound() {
+        List<JsonNode> objects = CapacityTest.copy(Kustomize.overlay("prod"));
+        JsonNode rule = Objects.get(objects, "HTTPRoute", "updraft-devices").at("/spec/rules/0");
+        ((ObjectNode) rule.at("/matches/0/path")).put("value", "/api/v1/devices");
+        assertThat(routeProblems(objects)).anySatisfy(p -> assertThat(p).contains("device host").contains("/api/v1/devices"));
+
+        // A second route for the device host, sending /q (health, metrics) to device-gateway.
+        List<JsonNode> extra = new ArrayList<>(CapacityTest.copy(Kustomize.overlay("prod")));
+        ObjectNode metrics = Objects.get(extra, "HTTPRoute", "updraft-devices").deepCopy();
+        ((ObjectNode) metrics.get("metadata")).put("name", "sneaky");
+        ((ObjectNode) metrics.at("/spec/rules/0/matches/0/path")).put("value", "/q");
+        extra.add(metrics);
+        assertThat(routeProblems(extra)).anySatisfy(p -> assertThat(p).contains("sneaky").contains("/q"));
+
+        // The operator host must not publish health, metrics or the internal artifact endpoint either.
+        List<JsonNode> internal = CapacityTest.copy(Kustomize.overlay("prod"));
+        JsonNode release = Objects.get(internal, "HTTPRoute", "updraft-api").at("/spec/rules/0");
+        ((ObjectNode) release.at("/filters/0/urlRewrite/path")).put("replacePrefixMatch", "/internal/v1/artifacts");
+        assertThat(routeProblems(internal)).anySatisfy(p -> assertThat(p).contains("/internal/v1/artifacts"));
+    }
+
+    @Test
+    void aBackendThatIsNotAServicePortIsFound() {
+        List<JsonNode> port = CapacityTest.copy(Kustomize.overlay("dev"));
+        ((ObjectNode) Objects.get(port, "HTTPRoute", "updraft-devices").at("/spec/rules/0/backendRefs/0")).put("port", 8080);
+        assertThat(routeProblems(port)).anySatisfy(p -> assertThat(p).contains("device-gateway").contains("8080"));
+
+        List<JsonNode> name = CapacityTest.copy(Kustomize.overlay("dev"));
+        ((ObjectNode) Objects.get(name, "HTTPRoute", "updraft-api").at("/spec/rules/2/backendRefs/0"))
+                .put("name", "rollout");
+        assertThat(routeProblems(name)).anySatisfy(p -> assertThat(p).contains("no Service rollout"));
+
+        List<JsonNode> fenced = CapacityTest.copy(Kustomize.overlay("dev"));
+        ArrayNode admitted = (ArrayNode) Objects.get(fenced, "NetworkPolicy", "updraft-from-gateway")
+                .at("/spec/podSelector/matchExpressions/0/values");
+        admitted.removeIf(v -> v.asText().equals("telemetry-service"));
+        assertThat(routeProblems(fenced)).anySatisfy(p -> assertThat(p).contains("telemetry-service").contains("admit"));
+    }
+
+    @Test
+    void theIngressComponentPublishesOnlyTheDeviceApiAndTheDashboard(@TempDir Path dir) throws IOException {
+        Path deploy = Kustomize.copyOfDeploy(dir);
+        Path kustomization = deploy.resolve("overlays/dev/kustomization.yaml");
+        Files.writeString(kustomization, Files.readString(kustomization).replace("  - ../../components/values\n",
+                "  - ../../components/values\n  - ../../components/ingress\n"));
+        Kustomize.Script rendered = Kustomize.renderScript(deploy, "dev");
+        assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
+        List<JsonNode> objects = rendered.objects();
+
+        String tenant = tenant(objects);
+        Set<String> allowed = Set.of("device-gateway /" + tenant + "/controller/v1", "telemetry-service /dashboard.html",
+                "telemetry-service /dashboard.js", "telemetry-service /dashboard.css", "telemetry-service /api/v1/dashboard");
+        Set<String> published = new TreeSet<>();
+        Set<String> backends = new TreeSet<>();
+        for (JsonNode ingress : Objects.ofKind(objects, "Ingress")) {
+            Objects.list(ingress.at("/spec/rules")).stream().flatMap(r -> Objects.list(r.at("/http/paths")).stream())
+                    .forEach(p -> {
+                        String backend = p.at("/backend/service/name").asText();
+                        String path = p.path("path").asText();
+                        published.add(backend + " " + path);
+                        backends.add(backend);
+                        assertThat(ServiceFacts.of(backend).serves(path.replace("/" + tenant + "/", "/{tenant}/")))
+                                .as("%s serves %s", backend, path).isTrue();
+                    });
+        }
+        assertThat(published).isEqualTo(allowed);
+        assertThat(Objects.get(objects, "Ingress", "updraft-devices").at("/spec/rules/0/host").asText())
+                .isEqualTo(deviceHost(objects));
+        assertThat(Objects.get(objects, "NetworkPolicy", "updraft-from-ingress-nginx")
+                .at("/spec/podSelector/matchExpressions/0/values")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrderElementsOf(backends);
+    }
+
+    static String tenant(List<JsonNode> objects) {
+        Map<String, String> env = CapacityTest.environment(objects, Objects.get(objects, "Deployment", "device-gateway"));
+        return env.getOrDefault("UPDRAFT_GATEWAY_TENANT",
+                ServiceFacts.of("device-gateway").property("updraft.gateway.tenant").orElse("DEFAULT"));
+    }
+
+    /** The host of the links device-gateway hands to devices. */
+    static String deviceHost(List<JsonNode> objects) {
+        Map<String, String> env = CapacityTest.environment(objects, Objects.get(objects, "Deployment", "device-gateway"));
+        return URI.create(env.get("UPDRAFT_GATEWAY_PUBLIC_URL")).getHost();
+    }
+
+    static List<String> routeProblems(List<JsonNode> objects) {
+        List<String> problems = new ArrayList<>();
+        String tenant = tenant(objects);
+        String deviceHost = deviceHost(objects);
+        String ddi = "/" + tenant + "/controller/v1";
+        Set<String> routedServices = new TreeSet<>();
+        boolean deviceRouteFound = false;
+        for (JsonNode route : Objects.ofKind(objects, "HTTPRoute")) {
+            String id = Objects.id(route);
+            List<String> hostnames = new ArrayList<>(Objects.list(route.at("/spec/hostnames")).stream().map(JsonNode::asText)
+                    .toList());
+            for (JsonNode parent : Objects.list(route.at("/spec/parentRefs"))) {
+                Optional<JsonNode> gateway = Objects.find(objects, "Gateway", parent.path("name").asText());
+                if (gateway.isEmpty()) {
+                    problems.add(id + " is attached to Gateway " + parent.path("name").asText() + ", which is not rendered");
+                    continue;
+                }
+                List<JsonNode> listeners = Objects.list(gateway.get().at("/spec/listeners")).stream()
+                        .filter(l -> !parent.has("sectionName")
+                                || l.path("name").asText().equals(parent.path("sectionName").asText()))
+                        .toList();
+                if (listeners.isEmpty()) {
+                    problems.add(id + " names listener " + parent.path("sectionName").asText() + ", which "
+                            + Objects.id(gateway.get()) + " lacks");
+                }
+                for (JsonNode listener : listeners) {
+                    if (!listener.path("protocol").asText().equals("HTTPS")
+                            || !listener.at("/tls/mode").asText("Terminate").equals("Terminate")
+                            || Objects.list(listener.at("/tls/certificateRefs")).isEmpty()) {
+                        problems.add(Objects.id(gateway.get()) + " listener " + listener.path("name").asText()
+                                + " does not terminate TLS with a certificate");
+                    }
+                    if (hostnames.isEmpty() && listener.has("hostname")) {
+                        hostnames.add(listener.path("hostname").asText());
+                    }
+                    if (!listener.has("hostname")) {
+                        problems.add(Objects.id(gateway.get()) + " listener " + listener.path("name").asText()
+                                + " has no hostname: any host, the device host included, reaches " + id);
+                    } else if (!hostnames.contains(listener.path("hostname").asText())) {
+                        problems.add(id + " hostnames " + hostnames + " miss its listener's "
+                                + listener.path("hostname").asText());
+                    }
+                }
+            }
+            boolean onDeviceHost = hostnames.contains(deviceHost);
+            deviceRouteFound |= onDeviceHost;
+            for (JsonNode rule : Objects.list(route.at("/spec/rules"))) {
+                List<JsonNode> matches = Objects.list(rule.get("matches"));
+                List<String> paths = matches.isEmpty() ? List.of("/")
+                        : matches.stream().map(m -> m.at("/path/value").asText("/")).toList();
+                String rewrite = rule.findValues("replacePrefixMatch").stream().map(JsonNode::asText).findFirst().orElse(null);
+                for (JsonNode backend : Objects.list(rule.get("backendRefs"))) {
+                    String service = backend.path("name").asText();
+                    Optional<JsonNode> svc = Objects.find(objects, "Service", service);
+                    if (!backend.path("kind").asText("Service").equals("Service") || svc.isEmpty()) {
+                        problems.add(id + " sends to " + service + ": there is no Service " + service);
+                        continue;
+                    }
+                    int port = backend.path("port").asInt();
+                    if (Objects.list(svc.get().at("/spec/ports")).stream().noneMatch(p -> p.path("port").asInt() == port)) {
+                        problems.add(id + " sends to " + service + " port " + port + ", which Service " + service
+                                + " does not have");
+                    }
+                    routedServices.add(service);
+                    for (String path : paths) {
+                        String upstream = rewrite != null ? rewrite : path;
+                        if (onDeviceHost && !(service.equals("device-gateway")
+                                && (path.equals(ddi) || path.startsWith(ddi + "/")) && upstream.equals(path))) {
+                            problems.add(id + " publishes " + path + " of " + service + " on the device host " + deviceHost
+                                    + ": devices may reach only " + ddi + " of device-gateway");
+                        }
+                        if (upstream.equals("/") || upstream.startsWith("/q") || upstream.startsWith("/internal")) {
+                            problems.add(id + " publishes " + upstream + " of " + service
+                                    + ": health, metrics and internal endpoints stay inside the cluster");
+                        } else if (Repo.SERVICES.contains(service)
+                                && !ServiceFacts.of(service).serves(upstream.replace("/" + tenant + "/", "/{tenant}/"))) {
+                            problems.add(id + " routes " + path + " to " + upstream + " of " + service
+                                    + ", which the service does not serve");
+                        }
+                    }
+                }
+            }
+        }
+        if (!deviceRouteFound) {
+            problems.add("no HTTPRoute serves the device host " + deviceHost + " (device-gateway's public URL)");
+        }
+        Optional<JsonNode> policy = Objects.find(objects, "NetworkPolicy", "updraft-from-gateway");
+        Set<String> admitted = new TreeSet<>();
+        policy.ifPresent(p -> Objects.list(p.at("/spec/podSelector/matchExpressions")).stream()
+                .filter(e -> e.path("key").asText().equals("app.kubernetes.io/name") && e.path("operator").asText().equals("In"))
+                .forEach(e -> Objects.list(e.get("values")).forEach(v -> admitted.add(v.asText()))));
+        for (String service : routedServices) {
+            if (!admitted.contains(service)) {
+                problems.add("NetworkPolicy updraft-from-gateway does not admit the Gateway's proxies to " + service
+                        + ", which a route sends to");
+            }
+        }
+        return problems;
+    }
+}
