@@ -19,6 +19,7 @@ strimzi-1.2.0|strimzi/strimzi-kafka-operator|1.2.0|packaging/install/cluster-ope
 strimzi-1.2.0|strimzi/strimzi-kafka-operator|1.2.0|packaging/install/cluster-operator/043-Crd-kafkatopic.yaml
 strimzi-1.2.0|strimzi/strimzi-kafka-operator|1.2.0|packaging/install/cluster-operator/044-Crd-kafkauser.yaml
 strimzi-1.2.0|strimzi/strimzi-kafka-operator|1.2.0|packaging/install/cluster-operator/045-Crd-kafkanodepool.yaml
+strimzi-1.2.0|strimzi/strimzi-kafka-operator|1.2.0|kafka-versions.yaml
 cloudnative-pg-1.30.0|cloudnative-pg/cloudnative-pg|v1.30.0|config/crd/bases/postgresql.cnpg.io_clusters.yaml
 cloudnative-pg-1.30.0|cloudnative-pg/cloudnative-pg|v1.30.0|config/crd/bases/postgresql.cnpg.io_databases.yaml
 cloudnative-pg-1.30.0|cloudnative-pg/cloudnative-pg|v1.30.0|config/crd/bases/postgresql.cnpg.io_scheduledbackups.yaml
@@ -41,7 +42,7 @@ LIST
   echo "# Vendored schemas"
   echo
   echo "Verbatim copies of the upstream CRDs and OpenAPI definitions that deploy-tests validates every rendered object"
-  echo "against (\`ManifestSchemaTest\`). Written by \`deploy/vendor/update.sh\` — do not edit by hand; to move a"
+  echo "against (\`ManifestSchemaTest\`, \`KubernetesSchemas\`); \`VendoredSchemaSourcesTest\` checks each file against the sha256 below. Written by \`deploy/vendor/update.sh\` — do not edit by hand; to move a"
   echo "version, change the tag in update.sh, run it against checkouts of the new tags, and run deploy-tests."
   echo
   echo "| file | upstream repository | tag (commit) | path | sha256 (of the upstream file) |"
@@ -75,6 +76,8 @@ Notes:
 - The Kubernetes definitions are the OpenAPI v2 document of Kubernetes 1.34 as the official Python client v34.1.0
   ships it (`swagger.json.unprocessed`, i.e. before the client generator's rewriting), gzipped here (`gzip -n -9`);
   `zcat kubernetes-1.34/swagger.json.unprocessed.gz | sha256sum` gives the sha256 above.
+- `strimzi-1.2.0/kafka-versions.yaml` is not a schema: Strimzi's list of the Kafka versions 1.2.0 supports and their
+  metadata versions, which `InfraTest` holds the Kafka resource to.
 - Check a copy: `deploy/vendor/update.sh && git diff --exit-code deploy/vendor`.
 NOTE
 mv "$HERE/SOURCES.md.new" "$HERE/SOURCES.md"
