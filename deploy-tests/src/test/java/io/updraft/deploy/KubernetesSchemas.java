@@ -47,9 +47,9 @@ import java.util.zip.GZIPInputStream;
  * {@code additionalProperties: false} here — built-ins and CRDs alike — except where a CRD marks a subtree
  * {@code x-kubernetes-preserve-unknown-fields} (e.g. Strimzi's free-form {@code config}), which stays open.
  * Translated as the API server reads them: {@code nullable}, {@code x-kubernetes-int-or-string}, {@code IntOrString}
- * and {@code Quantity} (a string or a number). Not evaluated: CEL rules ({@code x-kubernetes-validations}), list-map
- * key uniqueness and string formats other than int32/int64 (the JSON Schema meanings of e.g. {@code duration} differ
- * from Kubernetes').
+ * and {@code Quantity} (a string or a number), {@code x-kubernetes-list-type: set} (unique items). Not evaluated:
+ * CEL rules ({@code x-kubernetes-validations}), uniqueness of list-map keys, and string formats other than
+ * int32/int64 (the JSON Schema meanings of e.g. {@code duration} differ from Kubernetes').
  */
 final class KubernetesSchemas {
     static final String KUBERNETES_VERSION = "1.34";
@@ -236,6 +236,9 @@ final class KubernetesSchemas {
             if (!out.has("anyOf")) {
                 out.setAll(anyOf(JSON.objectNode().put("type", "integer"), JSON.objectNode().put("type", "string")));
             }
+        }
+        if (schema.path("x-kubernetes-list-type").asText().equals("set")) {
+            out.put("uniqueItems", true);   // a set refuses duplicates; list-type map keys are not checked (class doc)
         }
         if (schema.path("nullable").asBoolean(false) && out.path("type").isTextual()) {
             out.set("type", JSON.arrayNode().add(out.get("type").asText()).add("null"));

@@ -116,6 +116,11 @@ class ManifestSchemaTest {
         ((ObjectNode) topic.get("spec")).put("partitions", "twelve");
         assertThat(SCHEMAS.problems(topic)).singleElement().asString().contains("partitions", "integer");
 
+        JsonNode finalizers = copy("Service", "device-gateway");
+        ((ObjectNode) finalizers.get("metadata")).putArray("finalizers").add("a.io/x").add("a.io/x");
+        assertThat(SCHEMAS.problems(finalizers)).as("a list-type set with a duplicate")
+                .singleElement().asString().contains("/metadata/finalizers");
+
         JsonNode database = copy("Database", "updraft-gateway");
         ((ObjectNode) database.get("spec")).put("ensure", "maybe");
         assertThat(SCHEMAS.problems(database)).singleElement().asString().contains("ensure");
