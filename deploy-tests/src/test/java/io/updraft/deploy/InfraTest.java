@@ -42,7 +42,7 @@ class InfraTest {
     }
 
     @Test
-    void prodKeepsEveryPartitionWritableWhenAZoneIsLost() {
+    void prodKeepsEveryPartitionWritableAndADatabaseReplicaWhenAZoneIsLost() {
         List<JsonNode> objects = Kustomize.overlay("prod");
         JsonNode kafka = Objects.ofKind(objects, "Kafka").get(0);
         assertThat(kafka.at("/spec/kafka/rack/topologyKey").asText()).as("brokers know their zone (broker.rack)")
@@ -59,6 +59,12 @@ class InfraTest {
             assertThat(Selectors.matches(spread.path("labelSelector"), Operands.nodePoolPod(kafka, otherPool(objects, pool))))
                     .as("%s's spread constraint counts only its own pods", Objects.id(pool)).isFalse();
         }
+
+        JsonNode postgres = Objects.get(objects, "Cluster", "updraft-postgres");
+        assertThat(postgres.at("/spec/instances").asInt()).as("a PostgreSQL replica to promote").isGreaterThanOrEqualTo(2);
+        assertThat(postgres.at("/spec/affinity/topologyKey").asText()).as("PostgreSQL instances spread over zones")
+                .isEqualTo(ZONE);
+        assertThat(postgres.at("/spec/affinity/enablePodAntiAffinity").asBoolean(true)).isTrue();
 
         JsonNode config = kafka.at("/spec/kafka/config");
         List<String> problems = new ArrayList<>();
