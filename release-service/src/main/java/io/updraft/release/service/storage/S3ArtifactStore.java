@@ -17,23 +17,44 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Artifacts in an S3-compatible bucket under {@code <prefix><sha256>}, for deployments without a shared volume
- * (Kubernetes), through the AWS SDK client of the Quarkus Amazon S3 extension. Uploads are one PUT streamed from the
- * spooled file carrying the MD5 the bytes must have ({@code Content-MD5}, computed while they arrived), so the store
- * itself rejects bytes that changed on the way; an object appears whole or not at all. Downloads stream (ranged) GETs through to
- * the device-gateway. The bytes of a two-step upload wait under {@code <prefix>uploads/<uploadId>}; adopting them is
- * a server-side copy (S3 CopyObject, objects up to 5 GiB) and a DELETE. A store that answers a PUT with 507 (no room)
- * raises a {@link StorageFullException}, as a full local volume does.
+ * (Kubernetes), through the AWS SDK client of the Quarkus Amazon S3 extension. An upload up to the multipart threshold
+ * is one PUT streamed from the spooled file carrying the MD5 the bytes must have ({@code Content-MD5}, computed while
+ * they arrived), so the store itself rejects bytes that changed on the way; a larger one is a multipart upload
+ * ({@link MultipartUpload}: parts streamed from the file, each with its Content-MD5, aborted on any failure so no
+ * parts are left). Either way an object appears whole or not at all. Downloads stream (ranged) GETs through to the
+ * device-gateway: a range is a ranged GetObject, never the whole object. The bytes of a two-step upload wait under
+ * {@code <prefix>uploads/<uploadId>}; adopting them is a server-side copy (S3 CopyObject, objects up to 5 GiB) and a
+ * DELETE. A store that answers with 507 (no room) raises a {@link StorageFullException}, as a full local volume does.
  */
 public class S3ArtifactStore implements ArtifactStore {
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9/_.-]{0,200}");
     /** What an S3-compatible store answers when it has no room (MinIO's XMinioStorageFull, Ceph RGW). */
-    private static final int INSUFFICIENT_STORAGE = 507;
+    static final int INSUFFICIENT_STORAGE = 507;
+
+    /** S3's smallest part (all but the last); also the default threshold of stand-alone stores. */
+    static final long MIN_PART_SIZE = 5L * 1024 * 1024;
 
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
+    private final long multipartThreshold;
+    private final long partSize;
 
     public S3ArtifactStore(S3Client s3, String bucket, String prefix) {
+        this(s3, bucket, prefix, 64 * 1024 * 1024, 16 * 1024 * 1024);
+    }
+
+    /**
+     * @param multipartThreshold files larger than this are uploaded in parts
+     * @param partSize bytes per part (at least 5 MiB, S3's minimum; raised when a file would need over 10,000 parts)
+     */
+    public S3ArtifactStore(S3Client s3, String bucket, String prefix, long multipartThreshold, long partSize) {
+        if (partSize < MIN_PART_SIZE || multipartThreshold < 1) {
+            throw new IllegalArgumentException("multipart part size must be at least 5 MiB (" + MIN_PART_SIZE
+                    + " bytes) and the threshold positive: " + partSize + ", " + multipartThreshold);
+        }
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
         if (!PREFIX.matcher(prefix).matches() || !PREFIX.matcher(bucket).matches() || bucket.isEmpty()) {
             throw new IllegalArgumentException("bucket and prefix must be [A-Za-z0-9/_.-]: " + bucket + ", " + prefix);
         }
@@ -126,6 +147,10 @@ public class S3ArtifactStore implements ArtifactStore {
 
     /** Content-MD5: every S3-compatible store checks it, so bytes that changed on the way are refused. */
     private void upload(Path file, String key, ArtifactHashes hashes) throws IOException {
+        if (Files.size(file) > multipartThreshold) {
+            new MultipartUpload(s3, bucket, key, partSize).upload(file);
+            return;
+        }
         String md5 = Base64.getEncoder().encodeToString(hashes.md5Bytes());
         try {
             s3.putObject(put -> put.bucket(bucket).key(key).contentMD5(md5), RequestBody.fromFile(file));
@@ -139,11 +164,11 @@ public class S3ArtifactStore implements ArtifactStore {
         }
     }
 
-    private static boolean missing(SdkException e) {
+    static boolean missing(SdkException e) {
         return e instanceof NoSuchKeyException || e instanceof S3Exception s3 && s3.statusCode() == 404;
     }
 
-    private static IOException failed(String what, SdkException e) {
+    static IOException failed(String what, SdkException e) {
         return new IOException("S3 " + what + " failed: " + e.getMessage(), e);
     }
 

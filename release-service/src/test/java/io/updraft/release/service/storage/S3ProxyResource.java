@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -86,10 +88,15 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
 
     /** A client of its own, e.g. with another secret than the server's. */
     public static S3Client client(String endpoint, String secretKey) {
+        return client(endpoint, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, secretKey)));
+    }
+
+    /** A client of its own with these credentials, set up as the service's (checksums only where S3 requires them). */
+    public static S3Client client(String endpoint, AwsCredentialsProvider credentials) {
         return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.of(REGION))
                 .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, secretKey)))
-                .build();
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .credentialsProvider(credentials).build();
     }
 
     /** Any HTTP answer (403 without credentials) means it is serving. */
