@@ -33,6 +33,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path repoRoot;
     private final DevStack stack;
     private final DevKeys keys;
+    private final Path jwks;
     private final Properties secrets;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final List<ServiceProcess> replicas = new ArrayList<>();
@@ -45,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
         this.repoRoot = repoRoot;
         this.stack = stack;
         this.keys = DevKeys.in(home.resolve("keys"));
+        this.jwks = DevJwks.write(keys);
         this.secrets = loadOrCreateSecrets(home.resolve("secrets.properties"));
         this.tuning = Map.copyOf(tuning);
     }
@@ -105,7 +107,8 @@ public final class LocalStack implements AutoCloseable {
         config.put("quarkus.datasource.jdbc.url", stack.jdbcUrl(DATABASES.get(name)));
         config.put("quarkus.datasource.username", DevStack.DB_USER);
         config.put("quarkus.datasource.password", DevStack.DB_PASSWORD);
-        config.put("mp.jwt.verify.publickey.location", keys.publicKeyFile().toUri().toString());
+        // a JWKS selected by kid, as in production (a PEM works too: mp.jwt.verify.publickey.location takes either)
+        config.put("mp.jwt.verify.publickey.location", jwks.toUri().toString());
         config.put("mp.jwt.verify.issuer", DevKeys.ISSUER);
         config.put("updraft.artifacts.url-signing-key", secrets.getProperty("artifact-url-key"));
         switch (name) {

@@ -1,6 +1,7 @@
 package io.updraft.launcher.containers;
 
 import io.updraft.devstack.DevKeys;
+import io.updraft.launcher.DevJwks;
 import io.updraft.devstack.DevStack;
 import io.updraft.launcher.RunningStack;
 import java.io.IOException;
@@ -49,7 +50,8 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
     public static final String USER = "10001:10001";
     /** deploy/'s {@code /tmp} emptyDir {@code sizeLimit}. */
     public static final long TMP_BYTES = 256L << 20;
-    static final String JWT_KEY_PATH = "/etc/updraft/jwt/jwt-public.pem";
+    /** The dev public key as a JWKS selected by kid, where deploy/ mounts the production JWKS. */
+    static final String JWT_KEY_PATH = "/etc/updraft/jwt/jwks.json";
     private static final int KAFKA_EXTERNAL_PORT = 9094;
 
     /**
@@ -129,7 +131,7 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
     private void startAll() {
         long begin = System.nanoTime();
         Path files = createDirectories(options.home().toAbsolutePath().resolve("containers"));
-        Path publicKey = readableCopy(keys.publicKeyFile(), files.resolve("jwt-public.pem"));
+        Path publicKey = readableCopy(DevJwks.write(keys), files.resolve("jwks.json"));
         StringBuilder sql = new StringBuilder();
         DevStack.DATABASES.forEach(db -> sql.append("create database \"").append(db).append("\";\n"));
         Path databases = readableFile(files.resolve("10-databases.sql"), sql.toString());
