@@ -1,0 +1,97 @@
+// The console's shell: sign-in, the header, and a hash router (#/releases/…) that renders one page into <main>
+// without reloading. A page's render() may return a function that stops its live updates when the page is left.
+import { h, clear, field } from './ui.js';
+import { signIn, signOut, user } from './session.js';
+import * as releases from './releases.js';
+import * as rollouts from './rollouts.js';
+import * as wizard from './wizard.js';
+import * as devices from './devices.js';
+
+const main = document.getElementById('main');
+let leave = null;
+
+const ROUTES = [
+  [/^\/releases$/, p => releases.list(main, p)],
+  [/^\/releases\/new$/, p => releases.publish(main, p)],
+  [/^\/releases\/([^/]+)$/, (p, id) => releases.detail(main, id)],
+  [/^\/rollouts$/, p => rollouts.list(main, p)],
+  [/^\/rollouts\/new$/, p => wizard.render(main, p)],
+  [/^\/rollouts\/([^/]+)$/, (p, id) => rollouts.detail(main, id)],
+  [/^\/devices$/, p => devices.list(main, p)],
+  [/^\/devices\/([^/]+)$/, (p, id) => devices.detail(main, id)],
+];
+
+function header() {
+  const who = document.getElementById('who');
+  const u = user();
+  if (!u) {
+    clear(who);
+    return;
+  }
+  clear(who,
+    h('span', { id: 'subject' }, u.subject),
+    ' ',
+    h('span', { id: 'roles', class: 'roles' }, u.roles.length ? u.roles.join(', ') : 'no console role'),
+    ' ',
+    h('button', { type: 'button', id: 'sign-out', onclick: () => { signOut(); location.hash = '#/signin'; route(); } }, 'Sign out'));
+}
+
+function signInPage(next) {
+  const input = h('textarea', { id: 'token', rows: 5, required: true, spellcheck: 'false', autocomplete: 'off' });
+  const message = h('p', { id: 'signin-error', class: 'error', role: 'alert' });
+  const form = h('form', { class: 'card narrow', onsubmit: e => {
+    e.preventDefault();
+    try {
+      signIn(input.value);
+      location.hash = next && next !== '#/signin' ? next : '#/releases';
+      route();
+    } catch (err) {
+      message.textContent = err.message;
+    }
+  } },
+  h('h1', {}, 'Sign in'),
+  h('p', {}, 'Paste a bearer token (JWT). Locally, ', h('code', {}, './updraft token'), ' mints one; ',
+    'its groups claim (viewer, operator, publisher) decides what you can do. The token stays in this browser tab only.'),
+  field('Bearer token', input),
+  message,
+  h('button', { type: 'submit' }, 'Sign in'));
+  clear(main, form);
+  input.focus();
+}
+
+async function route() {
+  if (leave) { leave(); leave = null; }
+  header();
+  const hash = location.hash || '#/releases';
+  const [path, search] = hash.slice(1).split('?');
+  const params = new URLSearchParams(search || '');
+  document.querySelectorAll('nav a[data-nav]').forEach(a =>
+    a.toggleAttribute('aria-current', path.startsWith('/' + a.dataset.nav)));
+  if (!user()) {
+    signInPage(hash);
+    return;
+  }
+  if (path === '/signin') {
+    location.hash = '#/releases';
+    return;
+  }
+  for (const [pattern, render] of ROUTES) {
+    const m = path.match(pattern);
+    if (m) {
+      clear(main, h('p', { class: 'muted' }, 'Loading…'));
+      const args = m.slice(1).map(decodeURIComponent);
+      try {
+        const stop = await render(params, ...args);
+        if (typeof stop === 'function') leave = stop;
+      } catch (e) {
+        clear(main, h('p', { class: 'error', role: 'alert' }, e.message || String(e)));
+      }
+      main.focus({ preventScroll: true });
+      return;
+    }
+  }
+  clear(main, h('h1', {}, 'Not found'), h('p', {}, 'No page at ' + path + '.'));
+}
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,88 @@
+// Devices: search the inventory with the rollouts' filter language, and one device — its attributes, installed and
+// target release (from the device-gateway's open action), when it was last seen, and its action history.
+import { h, clear, table, field, when, stateTag, error, toast, every } from './ui.js';
+import { call, get, seg, query } from './api.js';
+
+const BASE = '/rollout/api/v1/devices';
+const OPEN = ['QUEUED', 'PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING'];
+
+export async function list(main, params) {
+  const filter = h('input', { type: 'search', name: 'filter', id: 'device-filter', value: params.get('filter') || '', spellcheck: 'false', placeholder: 'model == "gw-200" and version < "2.0.0"' });
+  const model = h('input', { type: 'text', name: 'model', id: 'device-model', value: params.get('model') || '' });
+  const results = h('div', { id: 'device-results' });
+  clear(main, h('h1', {}, 'Devices'),
+    h('form', { class: 'search', role: 'search', onsubmit: e => {
+      e.preventDefault();
+      location.hash = '#/devices' + query({ filter: filter.value, model: model.value });
+    } }, field('Filter', filter, 'the rollouts\' filter language'), field('Model', model), h('button', { type: 'submit' }, 'Search')),
+    results);
+  let cursor = null;
+  const rows = [];
+  const more = h('button', { type: 'button', id: 'more-devices', hidden: true }, 'Load more');
+  const load = async () => {
+    const { data } = await call(BASE + query({ filter: params.get('filter'), model: params.get('model'), limit: 100, cursor }));
+    rows.push(...data.items);
+    cursor = data.nextCursor;
+    more.hidden = !cursor;
+    clear(results, table('Devices by id', [
+      { label: 'Device', cell: d => h('a', { href: '#/devices/' + seg(d.deviceId) }, d.deviceId) },
+      { label: 'Cohort', cell: d => h('code', {}, d.cohort) },
+      { label: 'Installed', cell: d => d.installedVersion || '' },
+      { label: 'Last seen', cell: d => when(d.lastSeen) },
+    ], rows, d => ({ dataset: { device: d.deviceId } })), more);
+  };
+  more.addEventListener('click', () => load().catch(e => toast(e.message)));
+  try {
+    await load();
+  } catch (e) {
+    clear(results, error(e));
+  }
+}
+
+export async function detail(main, id) {
+  const device = await get(BASE + '/' + seg(id));
+  const facts = h('dl', { class: 'facts', id: 'device-facts' });
+  const actions = h('section', { id: 'device-actions' });
+  const history = h('section', { id: 'device-history' });
+  clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/devices' }, 'Devices'), ' / ', id),
+    h('h1', { id: 'device-title' }, id), facts,
+    h('h2', {}, 'Attributes'),
+    table('Attributes the device reported', [
+      { label: 'Name', cell: ([k]) => k },
+      { label: 'Value', cell: ([, v]) => v },
+    ], Object.entries(device.attributes || {}).sort()),
+    actions, history);
+
+  async function refresh() {
+    const [d, gw, hist] = await Promise.all([
+      get(BASE + '/' + seg(id)),
+      get('/gateway/api/v1/devices/' + seg(id)).catch(e => ({ error: e })),
+      get(BASE + '/' + seg(id) + '/history?limit=500').catch(e => ({ error: e })),
+    ]);
+    const open = gw && !gw.error ? (gw.actions || []).filter(a => OPEN.includes(a.status)).sort((a, b) => b.actionId - a.actionId)[0] : null;
+    clear(facts,
+      h('dt', {}, 'Cohort'), h('dd', {}, h('code', {}, d.cohort)),
+      h('dt', {}, 'Installed release'), h('dd', { id: 'installed' }, d.installedVersion || 'unknown',
+        d.installedReleaseId ? [' ', h('a', { href: '#/releases/' + seg(d.installedReleaseId) }, 'release')] : null),
+      h('dt', {}, 'Target release'), h('dd', { id: 'target' }, open
+        ? [open.version + ' ', stateTag(open.status), ' ', h('a', { href: '#/rollouts/' + seg(open.rolloutId) }, 'rollout')]
+        : 'none (no open action)'),
+      h('dt', {}, 'Last seen'), h('dd', { id: 'last-seen' }, when(d.lastSeen) || 'never'));
+    clear(actions, h('h2', {}, 'Actions at the gateway'), gw && gw.error ? error(gw.error) : table('Actions the gateway holds for this device', [
+      { label: 'Action', cell: a => String(a.actionId), class: 'num' },
+      { label: 'Status', cell: a => stateTag(a.status) },
+      { label: 'Version', cell: a => a.version || '' },
+      { label: 'Rollout', cell: a => a.rolloutId ? h('a', { href: '#/rollouts/' + seg(a.rolloutId) }, a.rolloutId) : '' },
+      { label: 'Updated', cell: a => when(a.updatedAt) },
+    ], ((gw && gw.actions) || []).slice().sort((a, b) => b.actionId - a.actionId)));
+    clear(history, h('h2', {}, 'History'), hist.error ? error(hist.error) : table('What happened to this device, oldest first', [
+      { label: 'Time', cell: e => when(e.at) },
+      { label: 'Event', cell: e => e.type },
+      { label: 'By', cell: e => e.actor },
+      { label: 'Rollout', cell: e => e.rolloutId ? h('a', { href: '#/rollouts/' + seg(e.rolloutId) }, e.wave ? 'wave ' + e.wave : e.rolloutId) : '' },
+      { label: 'Details', cell: e => [e.reason || '', e.details ? ' ' + e.details : ''].join('') },
+    ], hist.entries || [], e => ({ dataset: { type: e.type } })));
+  }
+  await refresh();
+  return every(3000, refresh, { now: false });
+}

@@ -1,0 +1,212 @@
+// Rollouts: the list, and one rollout live — progress per wave and per hardware cohort, telemetry's health per
+// cohort, rollbacks with the rule and numbers that triggered them, the history, and approve / pause / resume /
+// abort / cohort rollback with a reason. The rollout-service has no push stream, so the page polls it.
+import { h, clear, table, field, when, stateTag, error, toast, every, actionButton } from './ui.js';
+import { call, get, post, seg, query } from './api.js';
+import { can } from './session.js';
+
+const BASE = '/rollout/api/v1/rollouts';
+const POLL_MS = 1500;
+const OPEN = ['SCHEDULED', 'RUNNING', 'WAITING_FOR_APPROVAL', 'PAUSED'];
+
+export async function list(main, params) {
+  const name = h('input', { type: 'search', name: 'name', value: params.get('name') || '' });
+  const results = h('div', { id: 'rollout-results' });
+  clear(main,
+    h('div', { class: 'title' }, h('h1', {}, 'Rollouts'),
+      can('operator') ? h('a', { class: 'button', href: '#/rollouts/new', id: 'new-rollout' }, 'New rollout') : null),
+    h('form', { class: 'search', role: 'search', onsubmit: e => {
+      e.preventDefault();
+      location.hash = '#/rollouts' + query({ name: name.value });
+    } }, field('Name', name, 'exact rollout name'), h('button', { type: 'submit' }, 'Search')),
+    results);
+  return every(3000, async () => {
+    try {
+      const { data } = await call(BASE + query({ name: params.get('name'), limit: 100 }));
+      clear(results, table('Rollouts, newest first (live)', [
+        { label: 'Rollout', cell: r => h('a', { href: '#/rollouts/' + seg(r.id) }, r.name || r.id) },
+        { label: 'Release', cell: r => h('a', { href: '#/releases/' + seg(r.releaseId) }, r.version) },
+        { label: 'State', cell: r => stateTag(r.state) },
+        { label: 'Wave', cell: r => r.currentWave + ' of ' + (r.waves || []).length, class: 'num' },
+        { label: 'Progress', cell: r => progressOf(r) },
+        { label: 'Created', cell: r => when(r.createdAt) },
+      ], data, r => ({ dataset: { rollout: r.id } })));
+    } catch (e) {
+      clear(results, error(e));
+    }
+  });
+}
+
+function finished(w) {
+  return (w.installed ?? w.succeeded ?? 0) + (w.failed || 0) + (w.rolledBack || 0) + (w.canceled || 0) + (w.expired || 0) + (w.skipped || 0);
+}
+
+function progressOf(r) {
+  const devices = (r.waves || []).reduce((n, w) => n + (w.devices || 0), 0);
+  const done = (r.waves || []).reduce((n, w) => n + finished(w), 0);
+  return bar(done, devices);
+}
+
+function bar(done, total, label) {
+  const pct = total ? Math.round(done * 100 / total) : 0;
+  return h('span', { class: 'bar' }, h('progress', { max: total || 1, value: done, 'aria-label': label || (done + ' of ' + total + ' finished') }),
+    ' ' + done + '/' + total + ' (' + pct + ' %)');
+}
+
+const WAVE_COUNTS = ['installed', 'failed', 'running', 'pending', 'canceling', 'canceled', 'expired', 'rolledBack', 'skipped', 'retried'];
+const ACTION_STATES = ['SCHEDULED', 'RUNNING', 'CANCELING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'EXPIRED'];
+
+export async function detail(main, id) {
+  const head = h('div', { id: 'rollout-head' });
+  const controls = h('div', { id: 'rollout-controls', class: 'actions' });
+  const waves = h('section', { id: 'waves', 'aria-labelledby': 'waves-h' });
+  const cohorts = h('section', { id: 'cohorts', 'aria-labelledby': 'cohorts-h' });
+  const rollbacks = h('section', { id: 'rollbacks', 'aria-labelledby': 'rollbacks-h' });
+  const history = h('section', { id: 'history', 'aria-labelledby': 'history-h' });
+  const live = h('p', { id: 'live', class: 'muted', 'aria-live': 'off' });
+  const reason = h('input', { type: 'text', id: 'reason', maxlength: 1000 });
+  let current = null;
+
+  const act = (verb, body) => async () => {
+    const view = await post(BASE + '/' + seg(id) + '/' + verb, body());
+    toast(verb + ': ' + view.state.replace(/_/g, ' ').toLowerCase());
+    reason.value = '';
+    await refresh();
+  };
+  const reasonBody = () => (reason.value.trim() ? { reason: reason.value.trim() } : {});
+  const buttons = {
+    approve: actionButton('Approve next wave', act('approve', () => ({})), { id: 'approve' }),
+    pause: actionButton('Pause', act('pause', reasonBody), { id: 'pause' }),
+    resume: actionButton('Resume', act('resume', reasonBody), { id: 'resume' }),
+    abort: actionButton('Abort', async () => {
+      if (confirm('Abort this rollout? Open installs are canceled.')) await act('abort', reasonBody)();
+    }, { id: 'abort', class: 'danger' }),
+  };
+
+  clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/rollouts' }, 'Rollouts'), ' / ', id), head, live, controls, waves, cohorts, rollbacks, history);
+  if (can('operator')) {
+    clear(controls, field('Reason (pause, resume, abort, cohort rollback)', reason, 'kept in the rollout history with your name'),
+      h('div', { class: 'buttons' }, Object.values(buttons)));
+  }
+
+  async function refresh() {
+    const r = await get(BASE + '/' + seg(id));
+    current = r;
+    const [actions, health, decided, hist] = await Promise.all([
+      get(BASE + '/' + seg(id) + '/actions').catch(() => null),
+      get('/telemetry/api/v1/rollouts/' + seg(id) + '/health').catch(() => null),
+      get('/telemetry/api/v1/rollbacks' + query({ rolloutId: id })).catch(() => []),
+      get(BASE + '/' + seg(id) + '/history?limit=200').catch(e => ({ error: e })),
+    ]);
+    renderHead(r);
+    for (const [verb, b] of Object.entries(buttons)) {
+      b.hidden = !({
+        approve: r.state === 'WAITING_FOR_APPROVAL',
+        pause: r.state === 'RUNNING' || r.state === 'WAITING_FOR_APPROVAL',
+        resume: r.state === 'PAUSED',
+        abort: OPEN.includes(r.state),
+      })[verb];
+    }
+    renderWaves(r);
+    renderCohorts(r, actions, health);
+    renderRollbacks(r, decided);
+    renderHistory(hist);
+    live.textContent = 'Live: updated ' + new Date().toLocaleTimeString() + (OPEN.includes(r.state) ? '' : ' (the rollout has ended)');
+  }
+
+  function renderHead(r) {
+    clear(head,
+      h('div', { class: 'title' }, h('h1', { id: 'rollout-title' }, r.name || r.id), h('span', { id: 'rollout-state' }, stateTag(r.state))),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'Release'), h('dd', {}, h('a', { href: '#/releases/' + seg(r.releaseId) }, r.version), ' ', h('code', {}, r.releaseId)),
+        h('dt', {}, 'Wave'), h('dd', {}, r.currentWave + ' of ' + (r.waves || []).length),
+        r.filter ? [h('dt', {}, 'Filter'), h('dd', {}, h('code', {}, r.filter))] : null,
+        h('dt', {}, 'Created'), h('dd', {}, when(r.createdAt)),
+        r.startAt ? [h('dt', {}, 'Starts'), h('dd', {}, when(r.startAt))] : null,
+        r.healthGate ? [h('dt', {}, 'Health gate'), h('dd', { id: 'health-gate' }, Object.entries(r.healthGate).filter(([, v]) => v !== null && v !== false).map(([k, v]) => k + (v === true ? '' : ' ' + v)).join(', '))] : null,
+        r.rollbackActions && r.rollbackActions.sent ? [h('dt', {}, 'Rollback installs'), h('dd', {}, r.rollbackActions.sent + ' sent, ' + r.rollbackActions.succeeded + ' succeeded, ' + r.rollbackActions.failed + ' failed')] : null));
+  }
+
+  function renderWaves(r) {
+    clear(waves, h('h2', { id: 'waves-h' }, 'Waves'), table('Progress per wave', [
+      { label: 'Wave', cell: w => w.wave + (w.name ? ' ' + w.name : ''), class: 'num' },
+      { label: '%', cell: w => w.percent, class: 'num' },
+      { label: 'State', cell: w => [stateTag(w.state), w.approval ? h('span', { class: 'tag' }, 'approval') : null, w.timedOut ? h('span', { class: 'tag warn' }, 'timed out') : null] },
+      { label: 'Progress', cell: w => bar(finished(w), w.devices, 'wave ' + w.wave + ': ' + finished(w) + ' of ' + w.devices + ' finished') },
+      ...WAVE_COUNTS.map(k => ({ label: k.replace(/([A-Z])/g, ' $1').toLowerCase(), class: 'num', cell: w => h('span', { dataset: { count: k } }, String(k === 'installed' ? (w.installed ?? w.succeeded ?? 0) : (w[k] || 0))) })),
+    ], r.waves || [], w => ({ dataset: { wave: w.wave, state: w.state } })));
+  }
+
+  function renderCohorts(r, actions, health) {
+    // counts by state per cohort: each device once, by its latest attempt (as the rollout-service counts waves)
+    const latest = new Map();
+    for (const a of actions || []) {
+      if (a.rollback) continue;
+      const prev = latest.get(a.deviceId);
+      if (!prev || a.actionId > prev.actionId) latest.set(a.deviceId, a);
+    }
+    const counts = {};
+    for (const a of latest.values()) {
+      (counts[a.cohort] ||= {})[a.state] = ((counts[a.cohort] || {})[a.state] || 0) + 1;
+    }
+    const healthOf = Object.fromEntries(((health && health.cohorts) || []).map(c => [c.cohort, c]));
+    const operator = can('operator') && OPEN.includes(r.state);
+    clear(cohorts, h('h2', { id: 'cohorts-h' }, 'Hardware cohorts'), table('Progress and health per hardware cohort', [
+      { label: 'Cohort', cell: c => h('code', {}, c.cohort) },
+      { label: 'Devices', cell: c => c.devices, class: 'num' },
+      { label: 'State', cell: c => stateTag(c.state) },
+      { label: 'Installs by state', cell: c => h('span', { class: 'counts' }, ACTION_STATES.filter(s => (counts[c.cohort] || {})[s])
+        .map(s => h('span', { class: 'count', dataset: { state: s } }, s.toLowerCase() + ' ', h('b', {}, String(counts[c.cohort][s]))))) },
+      { label: 'Telemetry', cell: c => {
+        const t = healthOf[c.cohort];
+        return t ? h('span', {}, 'ok ' + t.succeeded + ', failed ' + t.failed + ' (' + (100 * (t.failureRate || 0)).toFixed(0) + ' %), health reports ' + t.healthReports + ', unhealthy ' + t.unhealthyReports + ', crashes ' + t.crashes) : '';
+      } },
+      { label: 'Action', cell: c => operator && c.state !== 'ROLLED_BACK' ? actionButton('Roll back', async () => {
+        if (!confirm('Roll back cohort ' + c.cohort + '?')) return;
+        await post(BASE + '/' + seg(id) + '/cohorts/' + seg(c.cohort) + '/rollback', reasonBody());
+        toast('Cohort ' + c.cohort + ' rolled back');
+        await refresh();
+      }, { class: 'danger small', 'aria-label': 'Roll back cohort ' + c.cohort }) : '' },
+    ], r.cohorts || [], c => ({ dataset: { cohort: c.cohort, state: c.state } })));
+  }
+
+  function renderRollbacks(r, decided) {
+    const rolled = (r.cohorts || []).filter(c => c.state === 'ROLLED_BACK');
+    clear(rollbacks, h('h2', { id: 'rollbacks-h' }, 'Rollbacks'), rolled.length === 0
+      ? h('p', { class: 'muted' }, 'No cohort rolled back.')
+      : h('ul', { class: 'rollbacks' }, rolled.map(c => {
+        const e = c.rollbackEvidence;
+        const telemetry = (decided || []).find(d => d.cohort === c.cohort);
+        return h('li', { dataset: { cohort: c.cohort } },
+          h('code', {}, c.cohort), ': ', c.rollbackReason || '(no reason given)',
+          e ? h('div', { class: 'evidence' }, 'rule ', h('b', { class: 'rule' }, e.rule), ': ',
+            e.devicesCounted + ' of ' + e.devicesJudged + ' counted, ' + num(e.observed) + ' ≥ ' + num(e.limit) +
+            (e.windowStart ? ', window ' + when(e.windowStart) + ' .. ' + when(e.windowEnd) : '')) : h('div', { class: 'evidence muted' }, 'an operator\'s rollback (no telemetry evidence)'),
+          telemetry ? h('div', { class: 'muted' }, 'decided by telemetry at ' + when(telemetry.decidedAt) + ' (ok ' + telemetry.succeeded + ', failed ' + telemetry.failed + ')') : null);
+      })));
+  }
+
+  function renderHistory(hist) {
+    if (hist && hist.error) {
+      clear(history, h('h2', { id: 'history-h' }, 'History'), error(hist.error));
+      return;
+    }
+    const entries = (hist && hist.entries) || [];
+    clear(history, h('h2', { id: 'history-h' }, 'History'), table('What happened, oldest first', [
+      { label: 'Time', cell: e => when(e.at) },
+      { label: 'Event', cell: e => e.type },
+      { label: 'By', cell: e => e.actor },
+      { label: 'Wave / cohort', cell: e => [e.wave ? 'wave ' + e.wave : '', e.cohort ? ' ' + e.cohort : ''].join('') },
+      { label: 'Reason / details', cell: e => [e.reason || '', e.details ? ' ' + (typeof e.details === 'string' ? e.details : JSON.stringify(e.details)) : ''].join('') },
+    ], entries, e => ({ dataset: { type: e.type } })));
+  }
+
+  await refresh();
+  // after the rollout ended, rollback installs may still finish: keep following, more slowly
+  let quiet = 0;
+  return every(POLL_MS, () => (current && !OPEN.includes(current.state) && quiet++ % 4 !== 0 ? null : refresh()), { now: false });
+}
+
+function num(v) {
+  return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v);
+}

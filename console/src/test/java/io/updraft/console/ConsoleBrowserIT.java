@@ -1,0 +1,335 @@
+package io.updraft.console;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import io.updraft.fleet.Fleet;
+import io.updraft.fleet.FleetScenario;
+import io.updraft.launcher.UpdraftApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The console in headless Chromium against the real stack: the four packaged services, the packaged console in front
+ * of them (one origin), a simulated fleet on the gateway. Every click goes through the console's proxy to a service.
+ */
+class ConsoleBrowserIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final List<String> ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
+    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final String MODEL = "gw-c1";
+    private static final int DEVICES = 6;
+    private static final LocatorAssertions.HasTextOptions SOON = new LocatorAssertions.HasTextOptions()
+            .setTimeout(120_000);
+    private static final LocatorAssertions.ContainsTextOptions SOON_CONTAINS = new LocatorAssertions.ContainsTextOptions()
+            .setTimeout(120_000);
+    private static final LocatorAssertions.IsVisibleOptions VISIBLE = new LocatorAssertions.IsVisibleOptions()
+            .setTimeout(60_000);
+
+    private static ConsoleStack stack;
+    private static Fleet fleet;
+    private static UpdraftApi api;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void startStackAndFleet() throws Exception {
+        stack = ConsoleStack.get();
+        api = UpdraftApi.of(stack.services);
+        fleet = new Fleet(new FleetScenario(stack.services.service("device-gateway").url(), "DEFAULT",
+                stack.services.gatewayToken(), "console", List.of(new FleetScenario.HardwareMix(MODEL, "1.0", DEVICES)),
+                List.of(), Duration.ofMillis(400), Duration.ofSeconds(1), "0.9.0")).start();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.devices("model=" + MODEL + "&limit=500").path("items").size() == DEVICES);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @Test
+    void anOperatorPublishesByUploadRollsOutFromTheWizardApprovesPausesAndOpensADevice() throws Exception {
+        // an artifact over Quarkus' default 10 MiB body limit: the proxy must stream it, not buffer it
+        byte[] image = new byte[12 * 1024 * 1024 + 7];
+        new Random(20).nextBytes(image);
+        Path file = temp.resolve("console-firmware-1.0.1.swu");
+        Files.write(file, image);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image));
+
+        try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
+            Page page = page(browser);
+            signIn(page, stack.token("alice", "viewer", "operator", "publisher"));
+            assertThat(page.locator("#roles")).hasText("viewer, operator, publisher");
+
+            // publish a release by uploading a file, with progress
+            page.locator("#new-release").click();
+            page.locator("input[name=name]").fill("console-firmware");
+            page.locator("input[name=version]").fill("1.0.1");
+            page.locator("input[name=hardware]").fill(MODEL + ":1.0");
+            page.locator("input[name=file]").setInputFiles(file);
+            shot(page, "release-publish");
+            page.locator("#publish").click();
+            assertThat(page.locator("#release-title")).containsText("console-firmware", SOON_CONTAINS);
+            Locator artifact = page.locator("tr[data-artifact]");
+            assertThat(artifact.locator(".sha256")).hasText(sha256);
+            assertThat(artifact.locator("[data-bytes]")).hasAttribute("data-bytes", String.valueOf(image.length));
+            assertThat(page.locator("#hardware")).hasText(MODEL + ":1.0");
+            String releaseId = page.url().substring(page.url().lastIndexOf('/') + 1);
+            JsonNode stored = api.release(releaseId);
+            assertThat(stored.path("artifacts").get(0).path("sha256").asText()).isEqualTo(sha256);
+            assertThat(stored.path("artifacts").get(0).path("size").asLong()).isEqualTo(image.length);
+            shot(page, "release");
+
+            // the list finds it
+            page.navigate(stack.url() + "/#/releases?name=console-firmware");
+            assertThat(page.locator("tr[data-release='" + releaseId + "']")).containsText("1.0.1", SOON_CONTAINS);
+            shot(page, "releases");
+
+            // a rollout from the wizard: the live preview shows what the API's preview says
+            page.navigate(stack.url() + "/#/rollouts/new?release=" + releaseId);
+            page.locator("#wizard-name").fill("console rollout");
+            page.locator("#wizard-filter").fill("model == \"" + MODEL + "\"");
+            page.locator("#wizard-waves").fill("50,100");
+            page.locator("#wizard-approval").selectOption("BEFORE_LATER_WAVES");
+            page.locator("#wizard-soak").fill("PT1S");
+            ObjectNode body = UpdraftApi.object().put("releaseId", releaseId).put("name", "console rollout")
+                    .put("filter", "model == \"" + MODEL + "\"").put("approval", "BEFORE_LATER_WAVES")
+                    .put("soakTime", "PT1S");
+            body.putArray("waves").add(50).add(100);
+            JsonNode expected = await("the API's preview").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> api.tryPreviewRollout(body),
+                            r -> r.statusCode() == 200)
+                    .body().transform(UpdraftApi::parse);
+            assertThat(expected.path("matching").asInt()).isEqualTo(DEVICES);
+            assertThat(page.locator("#preview-matching b")).hasText(String.valueOf(DEVICES), SOON);
+            for (JsonNode cohort : expected.path("cohorts")) {
+                Locator row = page.locator("#preview tr[data-cohort='" + cohort.path("cohort").asText() + "']");
+                assertThat(row.locator("[data-devices]")).hasText(cohort.path("devices").asText());
+                for (int wave = 0; wave < cohort.path("perWave").size(); wave++) {
+                    assertThat(row.locator("td").nth(2 + wave)).hasText(cohort.path("perWave").get(wave).asText());
+                }
+            }
+            assertThat(page.locator("#cli")).containsText("updraft rollout create");
+            assertThat(page.locator("#cli")).containsText("--release 'console-firmware@1.0.1'");
+            assertThat(page.locator("#cli")).containsText("--approval BEFORE_LATER_WAVES");
+            shot(page, "rollout-wizard");
+            page.locator("#create-rollout").click();
+
+            // the rollout page follows it live: wave 1 installs, then it waits for approval
+            assertThat(page.locator("#rollout-title")).hasText("console rollout", SOON);
+            String rolloutId = page.url().substring(page.url().lastIndexOf('/') + 1);
+            assertThat(page.locator("#rollout-state")).hasText("WAITING FOR APPROVAL", SOON);
+            assertThat(page.locator("tr[data-wave='1'] [data-count=installed]")).hasText("3", SOON);
+
+            // pause with a reason, resume, approve
+            page.locator("#reason").fill("checking the dashboards first");
+            page.locator("#pause").click();
+            assertThat(page.locator("#rollout-state")).hasText("PAUSED", SOON);
+            Locator paused = page.locator("#history tr[data-type=PAUSED]");
+            assertThat(paused).containsText("checking the dashboards first", SOON_CONTAINS);
+            assertThat(paused).containsText("alice");
+            assertThat(api.rollout(rolloutId).path("state").asText()).isEqualTo("PAUSED");
+            shot(page, "rollout-paused");
+            page.locator("#resume").click();
+            assertThat(page.locator("#rollout-state")).hasText("WAITING FOR APPROVAL", SOON);
+            page.locator("#approve").click();
+            assertThat(page.locator("#history tr[data-type=APPROVED]")).containsText("alice", SOON_CONTAINS);
+
+            // the simulated fleet finishes it, without a reload
+            assertThat(page.locator("#rollout-state")).hasText("COMPLETED", SOON);
+            assertThat(page.locator("tr[data-wave='2'] [data-count=installed]")).hasText("3", SOON);
+            assertThat(page.locator("#cohorts tr[data-cohort='" + MODEL + ":1.0'] [data-state=SUCCEEDED] b"))
+                    .hasText(String.valueOf(DEVICES), SOON);
+            assertThat(page.locator("#pause")).isHidden();
+            assertThat(page.locator("#approve")).isHidden();
+            shot(page, "rollout");
+
+            // a device: attributes, installed release, its history
+            page.navigate(stack.url() + "/#/devices?model=" + MODEL);
+            Locator first = page.locator("#device-results tr[data-device] a").first();
+            assertThat(first).isVisible(VISIBLE);
+            shot(page, "devices");
+            String deviceId = first.textContent();
+            first.click();
+            assertThat(page.locator("#device-title")).hasText(deviceId, SOON);
+            assertThat(page.locator("#installed")).containsText("1.0.1", SOON_CONTAINS);
+            assertThat(page.locator("#device-history tr[data-type=INSTALL_REQUESTED]")).isVisible(VISIBLE);
+            assertThat(page.locator("#device-history")).containsText("wave", SOON_CONTAINS);
+            assertThat(page.locator("#device-actions")).containsText("FINISHED", SOON_CONTAINS);
+            shot(page, "device");
+
+            // tablet width: the same page stays usable (no page-wide horizontal scroll)
+            page.setViewportSize(820, 1100);
+            page.navigate(stack.url() + "/#/rollouts/" + rolloutId);
+            assertThat(page.locator("#rollout-state")).hasText("COMPLETED", SOON);
+            Object overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+            shot(page, "rollout-tablet");
+        }
+    }
+
+    @Test
+    void aViewerSeesNoWriteControlsAndTheApiRefusesTheWritesTheConsoleHid() throws Exception {
+        byte[] image = new byte[64 * 1024];
+        new Random(21).nextBytes(image);
+        JsonNode release = api.publishRelease("viewer-firmware", "2.0.0",
+                List.of(new UpdraftApi.Hardware(MODEL, "1.0")),
+                List.of(new UpdraftApi.Artifact("viewer-firmware-2.0.0.swu", image)));
+        String releaseId = release.path("id").asText();
+        ObjectNode body = UpdraftApi.object().put("releaseId", releaseId).put("name", "viewer rollout")
+                .put("approval", "BEFORE_EACH_WAVE");
+        body.putObject("target").put("model", MODEL);
+        String rolloutId = await("rollout created").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.tryCreateRollout(body), r -> r.statusCode() == 201).body()
+                .transform(b -> UpdraftApi.parse(b).path("id").asText());
+        String viewer = stack.token("victor", "viewer");
+
+        try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
+            Page page = page(browser);
+            signIn(page, viewer);
+            assertThat(page.locator("#roles")).hasText("viewer");
+            assertThat(page.locator("#release-results table")).isVisible(VISIBLE);
+            assertThat(page.locator("#new-release")).hasCount(0);
+
+            page.navigate(stack.url() + "/#/releases/" + releaseId);
+            assertThat(page.locator("#release-title")).containsText("viewer-firmware", SOON_CONTAINS);
+            assertThat(page.locator("#release-actions button, #release-actions a, #release-actions input")).hasCount(0);
+            shot(page, "viewer-release");
+
+            page.navigate(stack.url() + "/#/rollouts");
+            assertThat(page.locator("tr[data-rollout='" + rolloutId + "']")).isVisible(VISIBLE);
+            assertThat(page.locator("#new-rollout")).hasCount(0);
+
+            page.navigate(stack.url() + "/#/rollouts/" + rolloutId);
+            assertThat(page.locator("#rollout-state")).hasText("WAITING FOR APPROVAL", SOON);
+            assertThat(page.locator("#rollout-controls *")).hasCount(0);
+            assertThat(page.locator("#cohorts button")).hasCount(0);
+            shot(page, "viewer-rollout");
+
+            page.navigate(stack.url() + "/#/rollouts/new");
+            assertThat(page.locator("main [role=alert]")).hasText("Creating a rollout needs the operator role.", SOON);
+            assertThat(page.locator("#wizard")).hasCount(0);
+        }
+
+        // the writes the console hid, sent through the console's origin with the viewer's token: refused
+        assertThat(postThroughConsole("/rollout/api/v1/rollouts/" + rolloutId + "/approve", viewer).statusCode())
+                .isEqualTo(403);
+        assertThat(postThroughConsole("/rollout/api/v1/rollouts/" + rolloutId + "/pause", viewer).statusCode())
+                .isEqualTo(403);
+        assertThat(postThroughConsole("/rollout/api/v1/rollouts/" + rolloutId + "/abort", viewer).statusCode())
+                .isEqualTo(403);
+        assertThat(postThroughConsole("/release/api/v1/releases/" + releaseId + "/revoke", viewer).statusCode())
+                .isEqualTo(403);
+        assertThat(postThroughConsole("/release/api/v1/releases/" + releaseId + "/promote", viewer).statusCode())
+                .isEqualTo(403);
+        // and without a token at all: 401
+        assertThat(postThroughConsole("/rollout/api/v1/rollouts/" + rolloutId + "/approve", null).statusCode())
+                .isEqualTo(401);
+        // nothing changed
+        assertThat(api.rollout(rolloutId).path("state").asText()).isEqualTo("WAITING_FOR_APPROVAL");
+        assertThat(api.release(releaseId).path("state").asText()).isEqualTo("PUBLISHED");
+        // the same approve with an operator's token through the same origin works: the 403 was the role, not the path
+        assertThat(postThroughConsole("/rollout/api/v1/rollouts/" + rolloutId + "/abort",
+                stack.token("olga", "operator")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theProxyRefusesHostilePathsAndAddsNoCorsHeaders() throws Exception {
+        String viewer = stack.token("victor", "viewer");
+        for (String hostile : List.of("/release/api/v1/releases/..%2F..%2Finternal%2Fv1%2Fartifacts%2Fx",
+                "/release/api/v1/releases/%2e%2e/%2e%2e/q/metrics", "/release/api/v1/releases/../../q/metrics",
+                "/rollout/api/v1/rollouts/x%00y", "/rollout/api/v1/rollouts/x%5c..%5cq")) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stack.url() + hostile))
+                    .header("Authorization", "Bearer " + viewer).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(hostile).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Content-Type")).as(hostile).hasValue("application/problem+json");
+            assertThat(UpdraftApi.parse(answer.body()).path("status").asInt()).isEqualTo(400);
+        }
+        HttpResponse<String> longOne = http.send(HttpRequest.newBuilder(URI.create(stack.url()
+                + "/rollout/api/v1/rollouts/" + "a".repeat(5000))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(longOne.statusCode()).isEqualTo(414);
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(stack.url()
+                + "/release/q/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(404);
+
+        // an API answer through the console: what the service said, and no CORS header added
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(stack.url()
+                + "/rollout/api/v1/devices?model=" + MODEL + "&limit=2")).header("Authorization", "Bearer " + viewer)
+                .header("Origin", "https://evil.example").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(UpdraftApi.parse(list.body()).path("items").size()).isEqualTo(2);
+        assertThat(list.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
+        // the page itself: served with a CSP that allows nothing from elsewhere
+        HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(stack.url() + "/")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Security-Policy")).get().asString().contains("default-src 'self'");
+    }
+
+    private HttpResponse<String> postThroughConsole(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Playwright playwright() {
+        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    }
+
+    private BrowserContext browser(Playwright playwright, int width) throws Exception {
+        Path userData = Files.createTempDirectory(temp, "chromium");
+        return playwright.chromium().launchPersistentContext(userData, new BrowserType.LaunchPersistentContextOptions()
+                .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(ARGS).setViewportSize(width, 900));
+    }
+
+    private static Page page(BrowserContext browser) {
+        Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
+        page.onDialog(dialog -> dialog.accept());
+        return page;
+    }
+
+    private static void signIn(Page page, String token) {
+        page.navigate(stack.url() + "/");
+        page.locator("#token").fill(token);
+        page.locator("form button[type=submit]").click();
+        assertThat(page.locator("#sign-out")).isVisible(VISIBLE);
+        shot(page, "sign-in-done");
+    }
+
+    private static void shot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+}
