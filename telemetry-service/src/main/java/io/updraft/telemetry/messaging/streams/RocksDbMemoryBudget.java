@@ -13,7 +13,11 @@ import org.apache.kafka.common.config.ConfigException;
 public record RocksDbMemoryBudget(long blockCacheBytes, long writeBufferBytes) {
     public static final String BLOCK_CACHE_BYTES = "updraft.streams.rocksdb.block-cache-bytes";
     public static final String WRITE_BUFFER_BYTES = "updraft.streams.rocksdb.write-buffer-bytes";
-    /** Sized for a 768 MiB container next to a heap of half of it (README "Memory"). */
+    /**
+     * A tenth of a 768 MiB container: 1,000,000 devices leave ~72 MiB of tables (docs/performance.md, issue 19), so the
+     * hot part of such a fleet stays cached; Kafka Streams flushes the memtables at every commit, so 16 MiB of them is
+     * ample and the rest of the cache holds blocks.
+     */
     public static final long DEFAULT_BLOCK_CACHE_BYTES = 64L << 20;
     public static final long DEFAULT_WRITE_BUFFER_BYTES = 16L << 20;
     /** Below this a store cannot hold even its index blocks; a typo (a size in MiB given as bytes) is refused. */
