@@ -5,9 +5,11 @@ import io.updraft.launcher.LocalStack;
 import io.updraft.launcher.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The four packaged services (LocalStack, as the end-to-end tests start them) and the packaged console in front of
@@ -28,7 +30,8 @@ final class ConsoleStack {
         if (instance == null) {
             Path root = Path.of(System.getProperty("updraft.root", "..")).toAbsolutePath().normalize();
             Path home = root.resolve("console/target/console-it-" + ProcessHandle.current().pid());
-            LocalStack services = LocalStack.start(home, root, true, false, Map.of(
+            Path servicesRoot = snapshot(root, home.resolve("services"));
+            LocalStack services = LocalStack.start(home, servicesRoot, true, false, Map.of(
                     "updraft.gateway.polling.interval", "PT1S",
                     "updraft.gateway.polling.active-interval", "PT1S",
                     "updraft.telemetry.window", "2s"));
@@ -56,6 +59,37 @@ final class ConsoleStack {
             }, "console-stack-stop"));
         }
         return instance;
+    }
+
+    /**
+     * Hard links of the four packaged services under {@code into}/&lt;service&gt;/target/quarkus-app: a rebuild of a
+     * service in the shared work tree while these tests run (other builds share it) replaces its files, and the
+     * running service would load a class from a jar that is gone. The links keep the files these processes started with.
+     */
+    private static Path snapshot(Path root, Path into) {
+        try {
+            for (String service : LocalStack.SERVICES) {
+                Path from = root.resolve(service).resolve("target/quarkus-app");
+                Path to = into.resolve(service).resolve("target/quarkus-app");
+                try (Stream<Path> files = Files.walk(from)) {
+                    for (Path file : (Iterable<Path>) files::iterator) {
+                        Path target = to.resolve(from.relativize(file).toString());
+                        if (Files.isDirectory(file)) {
+                            Files.createDirectories(target);
+                        } else {
+                            try {
+                                Files.createLink(target, file);
+                            } catch (UnsupportedOperationException | IOException noLink) {
+                                Files.copy(file, target);
+                            }
+                        }
+                    }
+                }
+            }
+            return into;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String url() {
