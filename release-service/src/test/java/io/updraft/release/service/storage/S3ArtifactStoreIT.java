@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -301,10 +300,9 @@ class S3ArtifactStoreIT {
         assertThatThrownBy(() -> multipart.put(file, largeHashes)).isInstanceOf(IOException.class)
                 .hasMessageContaining("multipart upload");
 
-        String uploadId = failing.requests("abortMultipartUpload").stream().map(AbortMultipartUploadRequest.class::cast)
-                .map(AbortMultipartUploadRequest::uploadId).findFirst().orElseThrow();
-        assertThat(inProgressAtFailure).as("the upload was in progress when part 2 failed").containsExactly(uploadId);
+        assertThat(inProgressAtFailure).as("one upload was in progress when part 2 failed").hasSize(1);
         assertThat(partsAtFailure).as("with part 1 stored").containsExactly(1);
+        String uploadId = inProgressAtFailure.get(0);
         assertThat(s3.listMultipartUploads(list -> list.bucket(BUCKET).prefix(key)).uploads()).isEmpty();
         assertThat(parts(key, uploadId)).as("no parts left").isZero();
         assertThat(store.find(largeHashes.sha256())).isEmpty();
