@@ -99,6 +99,7 @@ export async function detail(main, id) {
       get(BASE + '/' + seg(id) + '/history?limit=200').catch(e => ({ error: e })),
     ]);
     renderHead(r);
+    controls.hidden = !OPEN.includes(r.state);
     for (const [verb, b] of Object.entries(buttons)) {
       b.hidden = !({
         approve: r.state === 'WAITING_FOR_APPROVAL',
@@ -180,7 +181,7 @@ export async function detail(main, id) {
         return h('li', { dataset: { cohort: c.cohort } },
           h('code', {}, c.cohort), ': ', c.rollbackReason || '(no reason given)',
           e ? h('div', { class: 'evidence' }, 'rule ', h('b', { class: 'rule' }, e.rule), ': ',
-            e.devicesCounted + ' of ' + e.devicesJudged + ' counted, ' + num(e.observed) + ' ≥ ' + num(e.limit) +
+            e.devicesCounted + ' of ' + e.devicesJudged + ' counted, ' + ratio(e.observed, e.limit) +
             (e.windowStart ? ', window ' + when(e.windowStart) + ' .. ' + when(e.windowEnd) : '')) : h('div', { class: 'evidence muted' }, 'an operator\'s rollback (no telemetry evidence)'),
           telemetry ? h('div', { class: 'muted' }, 'decided by telemetry at ' + when(telemetry.decidedAt) + ' (ok ' + telemetry.succeeded + ', failed ' + telemetry.failed + ')') : null);
       })));
@@ -207,6 +208,9 @@ export async function detail(main, id) {
   return every(POLL_MS, () => (current && !OPEN.includes(current.state) && quiet++ % 4 !== 0 ? null : refresh()), { now: false });
 }
 
-function num(v) {
-  return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v);
+/** "observed ≥ limit": two decimals for both when either is a fraction (a rate), as counted when both are whole. */
+function ratio(observed, limit) {
+  const whole = Number.isInteger(observed) && Number.isInteger(limit);
+  const f = v => (typeof v === 'number' && !whole ? v.toFixed(2) : String(v));
+  return f(observed) + ' ≥ ' + f(limit);
 }

@@ -264,6 +264,64 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void aCohortRolledBackByTelemetryShowsWithTheRuleAndTheNumbersThatTriggeredIt() throws Exception {
+        // given a fleet where one model fails every install of 1.1.0
+        FleetScenario scenario = new FleetScenario(stack.services.service("device-gateway").url(), "DEFAULT",
+                stack.services.gatewayToken(), "conrb", List.of(new FleetScenario.HardwareMix("gw-c2", "1.0", 4),
+                        new FleetScenario.HardwareMix("gw-c3", "1.0", 4)),
+                List.of(new FleetScenario.FailureRule("gw-c3", "1.1.0", 1.0)), Duration.ofMillis(400),
+                Duration.ofSeconds(1), "1.0.0");
+        try (Fleet failing = new Fleet(scenario).start()) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> api.devices("filter=" + java.net.URLEncoder.encode("fleet == \"conrb\"",
+                            java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20") + "&limit=500")
+                            .path("items").size() == 8);
+            byte[] image = new byte[32 * 1024];
+            new Random(22).nextBytes(image);
+            JsonNode release = api.publishRelease("rb-firmware", "1.1.0",
+                    List.of(new UpdraftApi.Hardware("gw-c2", "1.0"), new UpdraftApi.Hardware("gw-c3", "1.0")),
+                    List.of(new UpdraftApi.Artifact("rb-firmware-1.1.0.swu", image)));
+            // one wave, no wave brake: telemetry's failedInstalls rule is what stops gw-c3
+            ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText())
+                    .put("name", "rollback rollout").put("soakTime", "PT5S").put("errorThreshold", 1.0);
+            body.putObject("target").put("fleet", "conrb");
+            body.putObject("rollbackPolicy").put("failureRateThreshold", 0.5).put("minSampleSize", 3);
+            String rolloutId = await("rollout created").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300)).until(() -> api.tryCreateRollout(body),
+                            r -> r.statusCode() == 201).body().transform(b -> UpdraftApi.parse(b).path("id").asText());
+
+            try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
+                Page page = page(browser);
+                signIn(page, stack.token("victor", "viewer"));
+                page.navigate(stack.url() + "/#/rollouts/" + rolloutId);
+                // when telemetry rolls gw-c3 back, the open page shows it without a reload
+                Locator rolledBack = page.locator("#rollbacks li[data-cohort='gw-c3:1.0']");
+                assertThat(rolledBack.locator(".rule")).hasText("failedInstalls", SOON);
+                assertThat(page.locator("#cohorts tr[data-cohort='gw-c3:1.0']")).containsText("ROLLED BACK",
+                        SOON_CONTAINS);
+                assertThat(page.locator("#rollbacks li[data-cohort='gw-c2:1.0']")).hasCount(0);
+                // then with the numbers the rollout-service holds as telemetry's evidence
+                JsonNode cohort = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    for (JsonNode c : api.rollout(rolloutId).path("cohorts")) {
+                        if (c.path("cohort").asText().equals("gw-c3:1.0") && c.hasNonNull("rollbackEvidence")) {
+                            return c;
+                        }
+                    }
+                    return null;
+                }, c -> c != null);
+                JsonNode evidence = cohort.path("rollbackEvidence");
+                assertThat(rolledBack.locator(".evidence")).containsText(evidence.path("devicesCounted").asText()
+                        + " of " + evidence.path("devicesJudged").asText() + " counted", SOON_CONTAINS);
+                assertThat(rolledBack.locator(".evidence")).containsText(String.format(java.util.Locale.ROOT,
+                        "%.2f", evidence.path("limit").asDouble()));
+                assertThat(page.locator("#history tr[data-type=COHORT_ROLLED_BACK]")).containsText("gw-c3:1.0",
+                        SOON_CONTAINS);
+                shot(page, "rollout-rollback");
+            }
+        }
+    }
+
+    @Test
     void theProxyRefusesHostilePathsAndAddsNoCorsHeaders() throws Exception {
         String viewer = stack.token("victor", "viewer");
         for (String hostile : List.of("/release/api/v1/releases/..%2F..%2Finternal%2Fv1%2Fartifacts%2Fx",
