@@ -41,12 +41,14 @@ public class ApiProxy {
 
     private final Map<ProxyRoutes.Service, URI> upstreams = new EnumMap<>(ProxyRoutes.Service.class);
     private final HttpClient client;
+    private final ConsolePages pages;
 
-    public ApiProxy(Vertx vertx, @ConfigProperty(name = "updraft.console.release-url") String releaseUrl,
+    public ApiProxy(Vertx vertx, ConsolePages pages, @ConfigProperty(name = "updraft.console.release-url") String releaseUrl,
             @ConfigProperty(name = "updraft.console.rollout-url") String rolloutUrl,
             @ConfigProperty(name = "updraft.console.gateway-url") String gatewayUrl,
             @ConfigProperty(name = "updraft.console.telemetry-url") String telemetryUrl,
             @ConfigProperty(name = "updraft.console.connect-timeout-ms", defaultValue = "5000") int connectTimeout) {
+        this.pages = pages;
         upstreams.put(ProxyRoutes.Service.RELEASE, base(releaseUrl));
         upstreams.put(ProxyRoutes.Service.ROLLOUT, base(rolloutUrl));
         upstreams.put(ProxyRoutes.Service.GATEWAY, base(gatewayUrl));
@@ -78,6 +80,7 @@ public class ApiProxy {
         String target = in.uri();
         // the raw path, or what a normaliser would make of it, leads into the proxy's prefixes: decide here
         if (!ProxyRoutes.isProxied(in.path()) && !ProxyRoutes.isProxied(ctx.normalizedPath())) {
+            pages.secure(ctx);
             ctx.next();
             return;
         }

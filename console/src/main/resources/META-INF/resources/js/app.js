@@ -6,9 +6,12 @@ import * as releases from './releases.js';
 import * as rollouts from './rollouts.js';
 import * as wizard from './wizard.js';
 import * as devices from './devices.js';
+import * as oidc from './oidc.js';
 
 const main = document.getElementById('main');
 let leave = null;
+let provider = null;
+let signInProblem = '';
 
 const ROUTES = [
   [/^\/releases$/, p => releases.list(main, p)],
@@ -38,7 +41,12 @@ function header() {
 
 function signInPage(next) {
   const input = h('textarea', { id: 'token', rows: 5, required: true, spellcheck: 'false', autocomplete: 'off' });
-  const message = h('p', { id: 'signin-error', class: 'error', role: 'alert' });
+  const message = h('p', { id: 'signin-error', class: 'error', role: 'alert' }, signInProblem);
+  signInProblem = '';
+  const withProvider = provider ? [
+    h('p', {}, h('button', { type: 'button', id: 'oidc-sign-in', onclick: () => oidc.start(provider).catch(err => { message.textContent = err.message; }) },
+      'Sign in with ' + new URL(provider.issuer).host)),
+    h('p', { class: 'muted' }, 'or paste a token:')] : null;
   const form = h('form', { class: 'card narrow', onsubmit: e => {
     e.preventDefault();
     try {
@@ -50,6 +58,7 @@ function signInPage(next) {
     }
   } },
   h('h1', {}, 'Sign in'),
+  withProvider,
   h('p', {}, 'Paste a bearer token (JWT). Locally, ', h('code', {}, './updraft token'), ' mints one; ',
     'its groups claim (viewer, operator, publisher) decides what you can do. The token stays in this browser tab only.'),
   field('Bearer token', input),
@@ -93,5 +102,15 @@ async function route() {
   clear(main, h('h1', {}, 'Not found'), h('p', {}, 'No page at ' + path + '.'));
 }
 
-window.addEventListener('hashchange', route);
-route();
+async function init() {
+  provider = await oidc.settings();
+  try {
+    await oidc.finish(provider);
+  } catch (e) {
+    signInProblem = e.message;
+  }
+  window.addEventListener('hashchange', route);
+  route();
+}
+
+init();

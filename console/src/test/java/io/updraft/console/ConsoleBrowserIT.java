@@ -322,6 +322,27 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void anOperatorSignsInThroughTheOidcProviderWithPkceAndTheServicesAcceptItsToken() throws Exception {
+        int before = stack.idp.exchanged();
+        try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
+            Page page = page(browser);
+            page.navigate(stack.url() + "/#/rollouts");
+            // the sign-in page offers the provider; the browser goes there and comes back with a code
+            page.locator("#oidc-sign-in").click();
+            assertThat(page.locator("#sign-out")).isVisible(VISIBLE);
+            assertThat(page.locator("#subject")).hasText("oidc-olga");
+            assertThat(page.locator("#roles")).hasText("viewer, operator");
+            // back where the sign-in started, with the code and state gone from the address
+            assertThat(page.locator("#rollout-results table")).isVisible(VISIBLE);
+            org.assertj.core.api.Assertions.assertThat(page.url()).endsWith("/#/rollouts").doesNotContain("code=");
+            // the provider issued the token only for the right PKCE verifier, once
+            org.assertj.core.api.Assertions.assertThat(stack.idp.exchanged()).isEqualTo(before + 1);
+            assertThat(page.locator("#new-rollout")).isVisible();
+            shot(page, "signed-in-oidc");
+        }
+    }
+
+    @Test
     void theProxyRefusesHostilePathsAndAddsNoCorsHeaders() throws Exception {
         String viewer = stack.token("victor", "viewer");
         for (String hostile : List.of("/release/api/v1/releases/..%2F..%2Finternal%2Fv1%2Fartifacts%2Fx",
@@ -351,7 +372,9 @@ class ConsoleBrowserIT {
         HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(stack.url() + "/")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(index.statusCode()).isEqualTo(200);
-        assertThat(index.headers().firstValue("Content-Security-Policy")).get().asString().contains("default-src 'self'");
+        assertThat(index.headers().firstValue("Content-Security-Policy")).get().asString().contains("default-src 'self'")
+                .contains("connect-src 'self' " + URI.create(stack.idp.issuer()).resolve("/").toString()
+                        .replaceAll("/$", ""));
     }
 
     private HttpResponse<String> postThroughConsole(String path, String token) throws Exception {

@@ -20,10 +20,12 @@ final class ConsoleStack {
 
     final LocalStack services;
     final ServiceProcess console;
+    final FakeOidcProvider idp;
 
-    private ConsoleStack(LocalStack services, ServiceProcess console) {
+    private ConsoleStack(LocalStack services, ServiceProcess console, FakeOidcProvider idp) {
         this.services = services;
         this.console = console;
+        this.idp = idp;
     }
 
     static synchronized ConsoleStack get() {
@@ -36,8 +38,13 @@ final class ConsoleStack {
                     "updraft.gateway.polling.active-interval", "PT1S",
                     "updraft.telemetry.window", "2s"));
             ServiceProcess console;
+            FakeOidcProvider idp = null;
             try {
-                console = new ServiceProcess("console", DevStack.freePort(), root, home.resolve("logs"), Map.of(
+                idp = new FakeOidcProvider(services.keys().tokens(), "oidc-olga", "viewer", "operator");
+                int port = DevStack.freePort();
+                idp.allowOrigin("http://127.0.0.1:" + port);
+                console = new ServiceProcess("console", port, root, home.resolve("logs"), Map.of(
+                        "updraft.console.oidc.issuer", idp.issuer(),
                         "updraft.console.release-url", services.service("release-service").url(),
                         "updraft.console.rollout-url", services.service("rollout-service").url(),
                         "updraft.console.gateway-url", services.service("device-gateway").url(),
@@ -48,10 +55,13 @@ final class ConsoleStack {
                 services.close();
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
+                if (idp != null) {
+                    idp.close();
+                }
                 services.close();
                 throw e;
             }
-            instance = new ConsoleStack(services, console);
+            instance = new ConsoleStack(services, console, idp);
             ConsoleStack started = instance;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.console.stop();
