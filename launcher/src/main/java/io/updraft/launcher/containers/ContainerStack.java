@@ -69,7 +69,7 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
             new ServiceSpec("rollout-service", 8082, "rollout", 768L << 20, Map.of(), Map.of()),
             new ServiceSpec("device-gateway", 8083, "gateway", 1024L << 20, Map.of(),
                     Map.of("UPDRAFT_GATEWAY_RELEASE_SERVICE_URL", "http://release-service:8081")),
-            new ServiceSpec("telemetry-service", 8084, "telemetry", 768L << 20,
+            new ServiceSpec("telemetry-service", 8084, "telemetry", 1024L << 20,
                     Map.of("streams", "/var/lib/updraft/streams"),
                     Map.of("UPDRAFT_STREAMS_STATE_DIR", "/var/lib/updraft/streams")));
 
