@@ -115,6 +115,9 @@ public class ApiProxy {
         options.setHeaders(headers);
         HttpServerResponse out = in.response();
         client.request(options).onFailure(e -> unreachable(in, forward, e)).onSuccess(request -> {
+            // the browser went away (an upload canceled, a page with an event stream left): end the upstream
+            // exchange too, or a server-sent stream would stay open upstream for nobody
+            out.closeHandler(closed -> request.reset());
             boolean hasBody = in.headers().contains("Content-Length") || in.headers().contains("Transfer-Encoding");
             if (!hasBody) {
                 in.resume();

@@ -85,3 +85,45 @@ export function upload(path, form, onProgress) {
     xhr.send(form);
   });
 }
+
+/**
+ * Follows a server-sent event stream with the bearer header (EventSource cannot send one): onEvent(json) for each
+ * event, onState(true|false) when the stream connects or drops. Reconnects after a drop while not stopped.
+ * @return a function that stops following
+ */
+export function follow(path, onEvent, onState) {
+  let stopped = false;
+  let controller = null;
+  const run = async () => {
+    while (!stopped) {
+      controller = new AbortController();
+      try {
+        const response = await fetch(path, { headers: headers({ Accept: 'text/event-stream' }), signal: controller.signal });
+        if (!response.ok || !response.body) throw new Error('stream answered ' + response.status);
+        onState(true);
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value.replace(/\r\n/g, '\n');
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = block.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5).replace(/^ /, '')).join('\n');
+            if (data) {
+              try { onEvent(JSON.parse(data)); } catch { /* not JSON: ignore */ }
+            }
+          }
+        }
+      } catch (e) {
+        if (stopped) return;
+      }
+      onState(false);
+      if (!stopped) await new Promise(r => setTimeout(r, 3000));
+    }
+  };
+  run();
+  return () => { stopped = true; if (controller) controller.abort(); };
+}

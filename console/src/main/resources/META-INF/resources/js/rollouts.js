@@ -2,7 +2,7 @@
 // cohort, rollbacks with the rule and numbers that triggered them, the history, and approve / pause / resume /
 // abort / cohort rollback with a reason. The rollout-service has no push stream, so the page polls it.
 import { h, clear, table, field, when, stateTag, error, toast, every, actionButton } from './ui.js';
-import { call, get, post, seg, query } from './api.js';
+import { call, get, post, seg, query, follow } from './api.js';
 import { can } from './session.js';
 
 const BASE = '/rollout/api/v1/rollouts';
@@ -112,7 +112,7 @@ export async function detail(main, id) {
     renderCohorts(r, actions, health);
     renderRollbacks(r, decided);
     renderHistory(hist);
-    live.textContent = 'Live: updated ' + new Date().toLocaleTimeString() + (OPEN.includes(r.state) ? '' : ' (the rollout has ended)');
+    live.textContent = 'Live: updated ' + new Date().toLocaleTimeString() + (live.dataset.stream === 'on' ? ', following telemetry\'s event stream' : '') + (OPEN.includes(r.state) ? '' : ' (the rollout has ended)');
   }
 
   function renderHead(r) {
@@ -203,9 +203,18 @@ export async function detail(main, id) {
   }
 
   await refresh();
+  // telemetry's event stream (rollout events, rollbacks, health windows) triggers a refresh the moment something
+  // happens to this rollout; polling stays as the floor (the stream carries no per-install progress)
+  let soon = null;
+  const stopStream = follow('/telemetry/api/v1/dashboard/events', event => {
+    if (event && event.rolloutId === id && !soon) {
+      soon = setTimeout(() => { soon = null; refresh().catch(() => {}); }, 200);
+    }
+  }, on => { live.dataset.stream = on ? 'on' : 'off'; });
   // after the rollout ended, rollback installs may still finish: keep following, more slowly
   let quiet = 0;
-  return every(POLL_MS, () => (current && !OPEN.includes(current.state) && quiet++ % 4 !== 0 ? null : refresh()), { now: false });
+  const stopPolling = every(POLL_MS, () => (current && !OPEN.includes(current.state) && quiet++ % 4 !== 0 ? null : refresh()), { now: false });
+  return () => { stopStream(); stopPolling(); clearTimeout(soon); };
 }
 
 /** "observed ≥ limit": two decimals for both when either is a fraction (a rate), as counted when both are whole. */

@@ -150,6 +150,9 @@ class ConsoleBrowserIT {
             String rolloutId = page.url().substring(page.url().lastIndexOf('/') + 1);
             assertThat(page.locator("#rollout-state")).hasText("WAITING FOR APPROVAL", SOON);
             assertThat(page.locator("tr[data-wave='1'] [data-count=installed]")).hasText("3", SOON);
+            // telemetry's server-sent events reach the page through the console's proxy, as they come
+            assertThat(page.locator("#live[data-stream=on]")).isAttached(
+                    new LocatorAssertions.IsAttachedOptions().setTimeout(60_000));
 
             // pause with a reason, resume, approve
             page.locator("#reason").fill("checking the dashboards first");
