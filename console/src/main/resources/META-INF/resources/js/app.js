@@ -10,6 +10,7 @@ import * as oidc from './oidc.js';
 
 const main = document.getElementById('main');
 let leave = null;
+let generation = 0;
 let provider = null;
 let signInProblem = '';
 
@@ -89,8 +90,14 @@ async function route() {
     if (m) {
       clear(main, h('p', { class: 'muted' }, 'Loading…'));
       const args = m.slice(1).map(decodeURIComponent);
+      const mine = ++generation;
       try {
         const stop = await render(params, ...args);
+        // the address changed while this page loaded: another page owns <main> now, stop this one's updates
+        if (mine !== generation) {
+          if (typeof stop === 'function') stop();
+          return;
+        }
         if (typeof stop === 'function') leave = stop;
       } catch (e) {
         clear(main, h('p', { class: 'error', role: 'alert' }, e.message || String(e)));

@@ -63,6 +63,8 @@ export async function detail(main, id) {
   const cohorts = h('section', { id: 'cohorts', 'aria-labelledby': 'cohorts-h' });
   const rollbacks = h('section', { id: 'rollbacks', 'aria-labelledby': 'rollbacks-h' });
   const history = h('section', { id: 'history', 'aria-labelledby': 'history-h' });
+  const chart = h('section', { id: 'chart', 'aria-labelledby': 'chart-h' });
+  const samples = [];
   const live = h('p', { id: 'live', class: 'muted', 'aria-live': 'off' });
   const reason = h('input', { type: 'text', id: 'reason', maxlength: 1000 });
   let current = null;
@@ -83,7 +85,7 @@ export async function detail(main, id) {
     }, { id: 'abort', class: 'danger' }),
   };
 
-  clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/rollouts' }, 'Rollouts'), ' / ', id), head, live, controls, waves, cohorts, rollbacks, history);
+  clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/rollouts' }, 'Rollouts'), ' / ', id), head, live, controls, waves, chart, cohorts, rollbacks, history);
   if (can('operator')) {
     clear(controls, field('Reason (pause, resume, abort, cohort rollback)', reason, 'kept in the rollout history with your name'),
       h('div', { class: 'buttons' }, Object.values(buttons)));
@@ -109,6 +111,7 @@ export async function detail(main, id) {
       })[verb];
     }
     renderWaves(r);
+    sample(r);
     renderCohorts(r, actions, health);
     renderRollbacks(r, decided);
     renderHistory(hist);
@@ -136,6 +139,36 @@ export async function detail(main, id) {
       { label: 'Progress', cell: w => bar(finished(w), w.devices, 'wave ' + w.wave + ': ' + finished(w) + ' of ' + w.devices + ' finished') },
       ...WAVE_COUNTS.map(k => ({ label: k.replace(/([A-Z])/g, ' $1').toLowerCase(), class: 'num', cell: w => h('span', { dataset: { count: k } }, String(k === 'installed' ? (w.installed ?? w.succeeded ?? 0) : (w[k] || 0))) })),
     ], r.waves || [], w => ({ dataset: { wave: w.wave, state: w.state } })));
+  }
+
+  // counts over time, sampled by this page since it opened (the API keeps no series of them)
+  function sample(r) {
+    const sum = k => (r.waves || []).reduce((n, w) => n + (k === 'installed' ? (w.installed ?? w.succeeded ?? 0) : (w[k] || 0)), 0);
+    samples.push({ t: Date.now(), installed: sum('installed'), failed: sum('failed'), running: sum('running') });
+    if (samples.length > 600) samples.shift();
+    const total = Math.max(1, (r.waves || []).reduce((n, w) => n + (w.devices || 0), 0));
+    const W = 600, H = 120, t0 = samples[0].t, span = Math.max(1, samples[samples.length - 1].t - t0);
+    const series = { installed: '#1a7f37', failed: '#b42318', running: '#0b5cad' };
+    const svgNs = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(svgNs, 'svg');
+    svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('role', 'img');
+    const last = samples[samples.length - 1];
+    svg.setAttribute('aria-label', 'Devices over time: installed ' + last.installed + ', failed ' + last.failed + ', running ' + last.running + ' of ' + total);
+    for (const [k, color] of Object.entries(series)) {
+      const line = document.createElementNS(svgNs, 'polyline');
+      line.setAttribute('points', samples.map(p => ((p.t - t0) * W / span).toFixed(1) + ',' + (H - 2 - p[k] * (H - 4) / total).toFixed(1)).join(' '));
+      line.setAttribute('fill', 'none');
+      line.setAttribute('stroke', color);
+      line.setAttribute('stroke-width', '2');
+      line.setAttribute('vector-effect', 'non-scaling-stroke');
+      line.dataset.series = k;
+      svg.append(line);
+    }
+    clear(chart, h('h2', { id: 'chart-h' }, 'Over time'), h('div', { class: 'chart' }, svg),
+      h('p', { class: 'legend muted' }, Object.entries(series).map(([k, c]) => h('span', { class: 'series-' + k }, '— ' + k + ' ')),
+        ' (of ' + total + ' devices; sampled since this page opened)'));
   }
 
   function renderCohorts(r, actions, health) {

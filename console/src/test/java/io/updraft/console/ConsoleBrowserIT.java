@@ -173,6 +173,9 @@ class ConsoleBrowserIT {
             assertThat(page.locator("tr[data-wave='2'] [data-count=installed]")).hasText("3", SOON);
             assertThat(page.locator("#cohorts tr[data-cohort='" + MODEL + ":1.0'] [data-state=SUCCEEDED] b"))
                     .hasText(String.valueOf(DEVICES), SOON);
+            assertThat(page.locator("#chart svg polyline[data-series=installed]")).isAttached();
+            assertThat(page.locator("#chart svg")).hasAttribute("aria-label",
+                    java.util.regex.Pattern.compile("installed " + DEVICES + ", failed 0"));
             assertThat(page.locator("#pause")).isHidden();
             assertThat(page.locator("#approve")).isHidden();
             shot(page, "rollout");
@@ -399,10 +402,25 @@ class ConsoleBrowserIT {
                 .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(ARGS).setViewportSize(width, 900));
     }
 
-    private static Page page(BrowserContext browser) {
+    /** What the browser reported as errors on the pages (a script error, a CSP violation, a failed module load). */
+    private final List<String> browserErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private Page page(BrowserContext browser) {
         Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
         page.onDialog(dialog -> dialog.accept());
+        page.onPageError(error -> browserErrors.add("page error: " + error));
+        page.onConsoleMessage(message -> {
+            // a 4xx/5xx a test provokes on purpose is logged as "Failed to load resource"; anything else counts
+            if ("error".equals(message.type()) && !message.text().startsWith("Failed to load resource")) {
+                browserErrors.add(message.text());
+            }
+        });
         return page;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void noBrowserErrors() {
+        org.assertj.core.api.Assertions.assertThat(browserErrors).as("errors the browser reported").isEmpty();
     }
 
     private static void signIn(Page page, String token) {
