@@ -48,6 +48,29 @@ class GatewayRouteTest {
     }
 
     @Test
+    void releaseServiceLearnsThePrefixItIsServedUnder() {
+        // a two-step upload answers an uploadUrl built from X-Forwarded-Prefix (TwoStepUploadIT): without the header
+        // the URL would point at the operator host's root, which routes nothing to release-service
+        List<JsonNode> objects = Kustomize.overlay("prod");
+        List<JsonNode> releaseRules = Objects.list(Objects.get(objects, "HTTPRoute", "updraft-api").at("/spec/rules"))
+                .stream().filter(rule -> Objects.list(rule.get("backendRefs")).stream()
+                        .anyMatch(b -> b.path("name").asText().equals("release-service")))
+                .toList();
+        assertThat(releaseRules).isNotEmpty().allSatisfy(rule -> {
+            String prefix = rule.at("/matches/0/path/value").asText();
+            assertThat(Objects.list(rule.get("filters")).stream()
+                    .filter(f -> f.path("type").asText().equals("RequestHeaderModifier"))
+                    .flatMap(f -> Objects.list(f.at("/requestHeaderModifier/set")).stream())
+                    .filter(h -> h.path("name").asText().equalsIgnoreCase("X-Forwarded-Prefix"))
+                    .map(h -> h.path("value").asText()))
+                    .as("rule %s sets X-Forwarded-Prefix to the prefix it strips", rule.path("name").asText())
+                    .singleElement().satisfies(value -> assertThat(prefix).startsWith(value + "/api/v1/"));
+        });
+        assertThat(ServiceFacts.of("release-service").property("quarkus.http.proxy.enable-forwarded-prefix"))
+                .as("release-service reads the header").contains("true");
+    }
+
+    @Test
     void aManagementPathOnTheDeviceHostIsFound() {
         List<JsonNode> objects = CapacityTest.copy(Kustomize.overlay("prod"));
         JsonNode rule = Objects.get(objects, "HTTPRoute", "updraft-devices").at("/spec/rules/0");

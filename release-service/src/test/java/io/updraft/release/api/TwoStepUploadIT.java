@@ -283,6 +283,19 @@ class TwoStepUploadIT {
         announce("{\"name\":\"fw.swu\",\"sha256\":\"abc\"}").statusCode(400);
     }
 
+    @Test
+    void givenTheApiBehindAGatewayPrefix_whenAnUploadIsAnnounced_thenItsUrlGoesBackThroughThatPrefix() {
+        // deploy/'s HTTPRoute serves release-service under https://<api host>/release and rewrites the prefix away,
+        // telling the service with X-Forwarded-Prefix (and the scheme and host it was reached at)
+        JsonPath ticket = given().auth().oauth2(token("publisher")).contentType("application/json")
+                .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "api.updraft.test")
+                .header("X-Forwarded-Prefix", "/release")
+                .body("{\"name\":\"behind-gateway.swu\",\"size\":3}").post("/api/v1/uploads")
+                .then().statusCode(201).extract().jsonPath();
+        assertThat(ticket.getString("uploadUrl")).startsWith(
+                "https://api.updraft.test/release/api/v1/uploads/" + ticket.getString("uploadId") + "?token=");
+    }
+
     private ValidatableResponse announce(String body) {
         return given().auth().oauth2(token("publisher")).contentType("application/json").body(body)
                 .post("/api/v1/uploads").then();
