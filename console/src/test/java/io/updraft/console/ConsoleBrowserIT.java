@@ -105,7 +105,12 @@ class ConsoleBrowserIT {
             assertThat(artifact.locator("[data-bytes]")).hasAttribute("data-bytes", String.valueOf(image.length));
             assertThat(page.locator("#hardware")).hasText(MODEL + ":1.0");
             String releaseId = page.url().substring(page.url().lastIndexOf('/') + 1);
+            assertThat(page.locator(".title .tag")).hasText("PUBLISHED");
+            page.locator("#promote").click();
+            assertThat(page.locator(".title .tag")).hasText("STABLE", SOON);
+            assertThat(page.locator("#promote")).hasCount(0);
             JsonNode stored = api.release(releaseId);
+            assertThat(stored.path("state").asText()).isEqualTo("STABLE");
             assertThat(stored.path("artifacts").get(0).path("sha256").asText()).isEqualTo(sha256);
             assertThat(stored.path("artifacts").get(0).path("size").asLong()).isEqualTo(image.length);
             shot(page, "release");
@@ -222,7 +227,13 @@ class ConsoleBrowserIT {
 
         try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
             Page page = page(browser);
-            signIn(page, viewer);
+            // signed in with the keyboard only: the token field has the focus, Tab reaches the button, Enter
+            page.navigate(stack.url() + "/");
+            assertThat(page.locator("#token")).isFocused();
+            page.keyboard().insertText(viewer);
+            page.keyboard().press("Tab");
+            assertThat(page.locator("form button[type=submit]")).isFocused();
+            page.keyboard().press("Enter");
             assertThat(page.locator("#roles")).hasText("viewer");
             assertThat(page.locator("#release-results table")).isVisible(VISIBLE);
             assertThat(page.locator("#new-release")).hasCount(0);
