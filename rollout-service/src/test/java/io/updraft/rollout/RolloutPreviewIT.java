@@ -13,6 +13,7 @@ import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.events.DeviceReport;
 import io.updraft.events.EventMeta;
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.events.ReleaseEvent;
@@ -21,6 +22,7 @@ import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +108,72 @@ class RolloutPreviewIT {
             assertThat(created.get(0).cohorts()).containsExactly(a + ":1", b + ":1");
             Api.asOperator().post("/api/v1/rollouts/" + id + "/abort").then().statusCode(200);
         }
+    }
+
+    @Test
+    void given_devices_on_the_release_incompatible_and_offline_then_the_preview_names_them_by_reason() {
+        String model = Fleet.uniqueModel();
+        String other = model + "-other"; // a model the release does not accept
+        String releaseId = release(model, model);
+        String tag = "x" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> attributes = Map.of("model", model, "revision", "1", "fleet", tag);
+        for (int i = 0; i < 3; i++) {
+            TestKafka.send(Fleet.registered(tag + "-ok-" + i, attributes));
+        }
+        for (int i = 0; i < 2; i++) {
+            TestKafka.send(Fleet.registered(tag + "-on-" + i, attributes));
+            TestKafka.send(Fleet.installed(tag + "-on-" + i, releaseId, "5.0.0"));
+        }
+        // 22 incompatible devices: the sample names the first 20 by id
+        for (int i = 0; i < 22; i++) {
+            TestKafka.send(Fleet.registered(String.format("%s-inc-%02d", tag, i),
+                    Map.of("model", other, "revision", "1", "fleet", tag)));
+        }
+        // last seen three days ago
+        TestKafka.send(new DeviceReport.DeviceRegistered(EventMeta.newId(), Instant.now().minus(Duration.ofDays(3)),
+                UpdraftEvent.SCHEMA_VERSION, tag + "-old", "default", attributes));
+        // a device outside the filter is no exclusion
+        TestKafka.send(Fleet.registered(tag + "-elsewhere", Map.of("model", other, "revision", "1", "fleet", "y")));
+        for (int i = 0; i < 2; i++) {
+            Api.awaitDevice(tag + "-on-" + i, releaseId);
+        }
+        Api.awaitDevice(String.format("%s-inc-%02d", tag, 21), null);
+        Api.awaitDevice(tag + "-old", null);
+        Api.awaitDevice(tag + "-ok-2", null);
+        Api.awaitDevice(tag + "-elsewhere", null);
+
+        Map<String, Object> body = new HashMap<>(Map.of("releaseId", releaseId,
+                "filter", "fleet == \"" + tag + "\"", "actionDeadline", "PT48H"));
+        JsonPath preview = Api.asViewer().body(body).post("/api/v1/rollouts/preview").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(preview.getInt("matching")).isEqualTo(4); // 3 online + 1 offline, both in the target set
+        assertThat(preview.getList("excluded.reason")).containsExactly("ALREADY_ON_RELEASE", "INCOMPATIBLE",
+                "OFFLINE");
+        assertThat(preview.getList("excluded.devices", Integer.class)).containsExactly(2, 22, 1);
+        assertThat(preview.getList("excluded[0].sample")).containsExactly(tag + "-on-0", tag + "-on-1");
+        assertThat(preview.getList("excluded[1].sample", String.class)).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 20).mapToObj(i -> String.format("%s-inc-%02d", tag, i)).toList());
+        assertThat(preview.getList("excluded[2].sample")).containsExactly(tag + "-old");
+        Instant offlineBefore = Instant.parse(preview.getString("offlineBefore"));
+        assertThat(offlineBefore).isBetween(Instant.now().minus(Duration.ofHours(49)),
+                Instant.now().minus(Duration.ofHours(47)));
+
+        // a deadline longer than the device has been away: not offline
+        body.put("actionDeadline", "P4D");
+        JsonPath longer = Api.asViewer().body(body).post("/api/v1/rollouts/preview").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(longer.getList("excluded.reason")).containsExactly("ALREADY_ON_RELEASE", "INCOMPATIBLE");
+
+        // without a deadline the wave timeout (default PT6H) is the window
+        body.remove("actionDeadline");
+        JsonPath byTimeout = Api.asViewer().body(body).post("/api/v1/rollouts/preview").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(byTimeout.getList("excluded.devices", Integer.class)).containsExactly(2, 22, 1);
+
+        // the same validation as before: a bad deadline is a 400 problem
+        body.put("actionDeadline", "-PT1H");
+        Api.asViewer().body(body).post("/api/v1/rollouts/preview").then().statusCode(400).contentType(PROBLEM)
+                .body("detail", containsString("actionDeadline"));
     }
 
     @Test

@@ -1,8 +1,11 @@
 package io.updraft.rollout.api;
 
+import io.updraft.rollout.domain.Exclusion;
 import io.updraft.rollout.domain.RolloutPlan;
 import io.updraft.rollout.domain.WaveGroup;
 import io.updraft.rollout.domain.WaveRules;
+import io.updraft.rollout.service.RolloutCreation;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -11,9 +14,13 @@ import java.util.stream.IntStream;
  * What a rollout request would do now: how many devices it takes ({@code matching}), each canary stratum ("cohort":
  * hardware cohort, plus the cohortBy attributes) with the devices each wave takes from it, and each wave's size,
  * group, thresholds and error action. {@code ungrouped}: devices of the target set that no explicit group takes
- * (they are not part of the rollout; always 0 for percentage waves).
+ * (they are not part of the rollout; always 0 for percentage waves). {@code excluded}: devices the target
+ * attributes and filter select, by reason (ALREADY_ON_RELEASE and INCOMPATIBLE are not in the rollout; OFFLINE ones
+ * are, counted in {@code matching}, but were last seen before {@code offlineBefore}), each with its count and the
+ * first device ids by id.
  */
-public record RolloutPreview(long matching, List<CohortPlan> cohorts, List<WavePlan> waves, long ungrouped) {
+public record RolloutPreview(long matching, List<CohortPlan> cohorts, List<WavePlan> waves, long ungrouped,
+        List<Exclusion> excluded, Instant offlineBefore) {
 
     public record CohortPlan(String cohort, int devices, List<Integer> perWave) {
     }
@@ -28,7 +35,8 @@ public record RolloutPreview(long matching, List<CohortPlan> cohorts, List<WaveP
     }
 
     /** @param plan its waves' rules resolved against the request's (and the service's) defaults */
-    public static RolloutPreview of(RolloutPlan plan, Set<Integer> approvals) {
+    public static RolloutPreview of(RolloutCreation.Preview preview, Set<Integer> approvals) {
+        RolloutPlan plan = preview.plan();
         int count = plan.waves().count();
         List<CohortPlan> cohorts = plan.cumulative().keySet().stream()
                 .map(stratum -> new CohortPlan(stratum, plan.cohortSize(stratum),
@@ -44,6 +52,7 @@ public record RolloutPreview(long matching, List<CohortPlan> cohorts, List<WaveP
                             rules.errorThreshold(), rules.errorAction() == null ? null : rules.errorAction().name());
                 })
                 .toList();
-        return new RolloutPreview(plan.deviceCount(), cohorts, waves, plan.ungrouped());
+        return new RolloutPreview(plan.deviceCount(), cohorts, waves, plan.ungrouped(), preview.exclusions(),
+                preview.offlineBefore());
     }
 }

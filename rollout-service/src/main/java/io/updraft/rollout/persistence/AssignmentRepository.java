@@ -1,5 +1,6 @@
 package io.updraft.rollout.persistence;
 
+import io.updraft.rollout.domain.Exclusion;
 import io.updraft.rollout.domain.JsonColumns;
 import io.updraft.rollout.domain.RolloutPlan;
 import io.updraft.rollout.domain.WaveGroup;
@@ -8,6 +9,8 @@ import io.updraft.support.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +54,46 @@ public class AssignmentRepository {
                 + " on h.model = d.model and h.revision is not distinct from d.revision"
                 + " where " + selection.where(params) + " group by 1 order by 1";
         return sizes(params, sql);
+    }
+
+    /**
+     * Why devices that the selection's attributes and filter match are not in the target set, or will hardly be
+     * reached, in one statement over the inventory: {@code ALREADY_ON_RELEASE} (installed the release),
+     * {@code INCOMPATIBLE} (its model and revision are not among {@code accepted}), {@code OFFLINE} (in the target
+     * set, but last seen before {@code offlineBefore}, or never). Each device has one reason, in that order. Per
+     * reason: the count and the first {@code sampleSize} device ids by id. Reasons without a device are absent.
+     */
+    public List<Exclusion> exclusions(TargetSelection selection, List<AcceptedHardware> accepted,
+            Instant offlineBefore, int sampleSize) {
+        SqlParams params = new SqlParams();
+        String release = params.bind(selection.releaseId());
+        String hardware = params.bind(JsonColumns.write(accepted));
+        String cutoff = params.bind(offlineBefore.toString());
+        String classified = "select d.device_id, case"
+                + " when d.installed_release_id = " + release + " then 'ALREADY_ON_RELEASE'"
+                + " when h.model is null then 'INCOMPATIBLE'"
+                + " when d.last_seen is null or d.last_seen < cast(" + cutoff + " as timestamptz) then 'OFFLINE'"
+                + " end as reason from device d"
+                + " left join jsonb_to_recordset(cast(" + hardware + " as jsonb)) as h(model text, revision text,"
+                + " cohort text) on h.model = d.model and h.revision is not distinct from d.revision"
+                + " where " + selection.attributesAndFilter(params);
+        String sql = "select reason, total, device_id from (select c.reason, c.device_id,"
+                + " count(*) over (partition by c.reason) as total,"
+                + " row_number() over (partition by c.reason order by c.device_id) as rn"
+                + " from (" + classified + ") c where c.reason is not null) r"
+                + " where rn <= " + params.bind(sampleSize) + " order by reason, device_id";
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = params.applyTo(entityManager.createNativeQuery(sql)).getResultList();
+        Map<String, Long> totals = new LinkedHashMap<>();
+        Map<String, List<String>> samples = new LinkedHashMap<>();
+        for (Object[] row : rows) {
+            String reason = SqlValues.text(row[0]);
+            totals.put(reason, SqlValues.number(row[1]));
+            samples.computeIfAbsent(reason, r -> new ArrayList<>()).add(SqlValues.text(row[2]));
+        }
+        return totals.entrySet().stream()
+                .map(e -> new Exclusion(e.getKey(), e.getValue(), samples.get(e.getKey())))
+                .toList();
     }
 
     /**

@@ -19,8 +19,12 @@ public record TargetSelection(Map<String, String> target, Filter filter, String 
     }
 
     String where(SqlParams params) {
-        String where = "d.attributes @> cast(" + params.bind(JsonColumns.write(target)) + " as jsonb)"
-                + " and d.installed_release_id is distinct from " + params.bind(releaseId);
+        return attributesAndFilter(params) + " and d.installed_release_id is distinct from " + params.bind(releaseId);
+    }
+
+    /** The target attributes and the filter only: devices on the release too (the preview's exclusions). */
+    String attributesAndFilter(SqlParams params) {
+        String where = "d.attributes @> cast(" + params.bind(JsonColumns.write(target)) + " as jsonb)";
         return filter == null ? where : where + " and " + FilterSql.condition(filter, params::bind);
     }
 

@@ -12,6 +12,7 @@ import io.updraft.rollout.config.RolloutConfig;
 import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.domain.CohortRow;
 import io.updraft.rollout.domain.ErrorAction;
+import io.updraft.rollout.domain.Exclusion;
 import io.updraft.rollout.domain.JsonColumns;
 import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.domain.RolloutPlan;
@@ -137,15 +138,34 @@ public class RolloutCreation {
         return RolloutPlanner.planGroups(schedule, taken, 0);
     }
 
+    /** How many device ids each exclusion reason of a preview names. */
+    public static final int EXCLUSION_SAMPLE = 20;
+
+    /**
+     * A preview: the plan, the devices left out (or hardly reachable) by reason, and the moment before which a
+     * device last seen counts as offline (now minus the request's {@code actionDeadline}, else its wave timeout).
+     */
+    public record Preview(RolloutPlan plan, List<Exclusion> exclusions, Instant offlineBefore) {
+    }
+
     /** The plan {@link #create} would make now, with the same 4xx for bad input; nothing is stored or sent. */
     @Transactional
-    public RolloutPlan preview(NewRollout request) {
+    public Preview preview(NewRollout request) {
         RolloutSpec spec = spec(request);
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
         List<HardwareCount> candidates = assignments.candidateHardware(selection);
         List<AcceptedHardware> accepted = acceptedHardware(candidates, release);
         rollback.checkRollbackRelease(request.rollbackRelease(), release, accepted);
+        Instant offlineBefore = Instant.now()
+                .minus(spec.actionDeadline() != null ? spec.actionDeadline() : spec.waveTimeout());
+        RolloutPlan plan = plan(request, spec, release, selection, candidates, accepted);
+        return new Preview(plan, assignments.exclusions(selection, accepted, offlineBefore, EXCLUSION_SAMPLE),
+                offlineBefore);
+    }
+
+    private RolloutPlan plan(NewRollout request, RolloutSpec spec, CatalogRelease release, TargetSelection selection,
+            List<HardwareCount> candidates, List<AcceptedHardware> accepted) {
         WaveSchedule schedule = spec.schedule().withDefaults(
                 or(request.successThreshold(), config.defaultSuccessThreshold()),
                 or(request.errorThreshold(), config.defaultErrorThreshold()),
