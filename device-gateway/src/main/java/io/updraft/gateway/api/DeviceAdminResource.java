@@ -1,6 +1,8 @@
 package io.updraft.gateway.api;
 
+import io.updraft.gateway.domain.DeviceAction;
 import io.updraft.gateway.service.DeviceRegistry;
+import io.updraft.gateway.service.OperatorCancel;
 import io.updraft.gateway.domain.TargetTokens;
 import io.updraft.gateway.domain.Device;
 import io.updraft.support.problem.ProblemException;
@@ -13,11 +15,14 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
@@ -33,6 +38,8 @@ import java.util.Map;
 public class DeviceAdminResource {
     @Inject
     DeviceRegistry registry;
+    @Inject
+    OperatorCancel operatorCancel;
 
     public record TokenRequest(@NotBlank @Size(min = 8, max = 256) String token) {
     }
@@ -43,6 +50,27 @@ public class DeviceAdminResource {
 
     public record DeviceSummary(String controllerId, boolean registered, Map<String, String> attributes,
             List<ActionSummary> actions) {
+    }
+
+    /**
+     * Cancels one of the device's open actions, as hawkBit's {@code DELETE /rest/v1/targets/{id}/actions/{actionId}}
+     * does: never fetched → CANCELED at once (ActionCanceled); fetched → CANCELING, the device's next poll offers
+     * {@code cancelAction} and its feedback ends it. 404 unknown device or action, 409 action already over.
+     */
+    @POST
+    @Path("/actions/{actionId}/cancel")
+    @Consumes(MediaType.WILDCARD) // no body: an empty POST or the console's {} alike
+    @RolesAllowed("operator")
+    public ActionSummary cancel(@PathParam("controllerId") @Identifier String controllerId,
+            @PathParam("actionId") long actionId, @Context SecurityContext security) {
+        String actor = security.getUserPrincipal() == null ? "operator" : security.getUserPrincipal().getName();
+        return summary(operatorCancel.cancel(controllerId, actionId, actor));
+    }
+
+    private static ActionSummary summary(DeviceAction a) {
+        var command = a.install();
+        return new ActionSummary(a.actionId, a.status.name(), command.rolloutId(), command.releaseId(),
+                command.version(), a.updatedAt);
     }
 
     /** Provisions (or rotates) the device's TargetToken; only its SHA-256 is stored. */
@@ -61,11 +89,7 @@ public class DeviceAdminResource {
         Device device = registry.find(controllerId)
                 .orElseThrow(() -> ProblemException.notFound("no device " + controllerId));
         List<ActionSummary> history = registry.actionsOf(controllerId).stream()
-                .map(a -> {
-                    var command = a.install();
-                    return new ActionSummary(a.actionId, a.status.name(), command.rolloutId(), command.releaseId(),
-                            command.version(), a.updatedAt);
-                })
+                .map(DeviceAdminResource::summary)
                 .toList();
         return new DeviceSummary(controllerId, device.registeredAt != null, DeviceRegistry.attributesOf(device),
                 history);
