@@ -2,7 +2,7 @@
 # Builds every container image the tests and `./updraft containers` run, into the local Docker engine, from what this
 # machine can reach (no registry): the JRE base image (build-base-image.sh, debootstrap), Kafka from the Maven jars
 # dev-stack runs, PostgreSQL from Debian's postgresql-15 package (debootstrap + docker import), and — with
-# --services DIR — the four service images from the Jib tarballs `./mvnw verify` writes to deploy-tests/target/images.
+# --services DIR — the four service images and the console's from the Jib tarballs `./mvnw verify` writes to deploy-tests/target/images.
 # Cached: an image whose inputs did not change is not built again (docker's layer cache, and a label with the hash of
 # the inputs on the imported root filesystem).
 #
@@ -98,7 +98,7 @@ quiet_build -t updraft/postgres:15 "$images/postgres"
 
 # 4. the service images, when their Jib tarballs are there
 if [ -n "$services_dir" ]; then
-  for service in release-service rollout-service device-gateway telemetry-service; do
+  for service in release-service rollout-service device-gateway telemetry-service console; do
     tarball="$services_dir/$service.tar"
     [ -s "$tarball" ] || { echo "ERROR: $tarball missing: run ./mvnw verify (deploy-tests builds it)" >&2; exit 1; }
     # an image's id is the sha256 of its config: the same id loaded already means the same image (docker load on vfs

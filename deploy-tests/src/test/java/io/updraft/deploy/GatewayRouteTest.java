@@ -44,7 +44,7 @@ class GatewayRouteTest {
         Set<String> backends = new TreeSet<>();
         Objects.list(Objects.get(objects, "HTTPRoute", "updraft-api").at("/spec/rules"))
                 .forEach(rule -> Objects.list(rule.get("backendRefs")).forEach(b -> backends.add(b.path("name").asText())));
-        assertThat(backends).containsExactlyInAnyOrderElementsOf(Repo.SERVICES);
+        assertThat(backends).containsExactlyInAnyOrderElementsOf(Repo.WORKLOADS);
     }
 
     @Test
@@ -144,6 +144,190 @@ class GatewayRouteTest {
                 .containsExactlyInAnyOrderElementsOf(backends);
     }
 
+    // ---- the console: one origin for its pages and the APIs they call ---------------------------------------------
+
+    /** {@code new Route("/release/api/v1/releases", Service.RELEASE, "/api/v1/releases")} in the console's proxy. */
+    private static final java.util.regex.Pattern PROXY_ROUTE = java.util.regex.Pattern
+            .compile("new Route\\(\"([^\"]+)\",\\s*Service\\.(\\w+),\\s*\"([^\"]+)\"\\)");
+    /** A path literal of the pages under one of the API prefixes, e.g. {@code '/rollout/api/v1/rollouts'}. */
+    private static final java.util.regex.Pattern PAGE_API_PATH = java.util.regex.Pattern
+            .compile("['\"`](/(?:release|rollout|gateway|telemetry)/[^'\"`?$]*)");
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void theConsolesPagesAndTheApisTheyCallShareTheOperatorHost(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        assertThat(consoleAssets()).as("derived from console/src/main/resources/META-INF/resources")
+                .contains("/", "/index.html", "/console.css", "/console-config.json", "/js/app.js");
+        assertThat(proxyRoutes()).as("the console proxy's routes, read from ProxyRoutes.java").hasSizeGreaterThanOrEqualTo(8);
+        assertThat(consolePageApiPaths()).as("API paths the pages' scripts name")
+                .contains("/release/api/v1/releases", "/telemetry/api/v1/dashboard/events");
+        assertThat(oneOriginProblems(objects)).isEmpty();
+    }
+
+    @Test
+    void anAssetOrAnApiPrefixOffTheOperatorHostIsFound() {
+        List<JsonNode> objects = Kustomize.overlay("prod");
+        // a page added to the console without a route for it
+        Set<String> assets = new TreeSet<>(consoleAssets());
+        assets.add("/favicon.ico");
+        assertThat(oneOriginProblems(objects, assets)).singleElement().asString().contains("/favicon.ico");
+
+        // the scripts' prefix dropped from the console's rule
+        List<JsonNode> noScripts = CapacityTest.copy(objects);
+        JsonNode consoleRule = Objects.list(Objects.get(noScripts, "HTTPRoute", "updraft-api").at("/spec/rules")).stream()
+                .filter(r -> r.path("name").asText().equals("console")).findFirst().orElseThrow();
+        ((ArrayNode) consoleRule.get("matches")).removeIf(m -> m.at("/path/value").asText().equals("/js"));
+        assertThat(oneOriginProblems(noScripts)).isNotEmpty().allSatisfy(p -> assertThat(p).contains("/js/"));
+
+        // the pages' root as a prefix would publish every path of the console, /q included
+        List<JsonNode> everything = CapacityTest.copy(objects);
+        JsonNode root = Objects.list(Objects.get(everything, "HTTPRoute", "updraft-api").at("/spec/rules")).stream()
+                .filter(r -> r.path("name").asText().equals("console")).findFirst().orElseThrow();
+        ((ObjectNode) root.at("/matches/0/path")).put("type", "PathPrefix");
+        assertThat(oneOriginProblems(everything)).isEmpty();
+        assertThat(routeProblems(everything)).singleElement().asString().contains("console").contains("every path");
+
+        // telemetry's event stream, which the rollout page follows, not routed
+        List<JsonNode> noStream = CapacityTest.copy(objects);
+        ((ArrayNode) Objects.get(noStream, "HTTPRoute", "updraft-api").at("/spec/rules"))
+                .removeIf(r -> r.path("name").asText().equals("telemetry-dashboard"));
+        assertThat(oneOriginProblems(noStream)).singleElement().asString().contains("/telemetry/api/v1/dashboard");
+
+        // an API prefix sent to another service than the console's proxy sends it to
+        List<JsonNode> swapped = CapacityTest.copy(objects);
+        JsonNode gatewayRule = Objects.list(Objects.get(swapped, "HTTPRoute", "updraft-api").at("/spec/rules")).stream()
+                .filter(r -> r.path("name").asText().equals("gateway-devices")).findFirst().orElseThrow();
+        ((ObjectNode) gatewayRule.at("/backendRefs/0")).put("name", "rollout-service").put("port", 8082);
+        assertThat(oneOriginProblems(swapped)).singleElement().asString().contains("/gateway/api/v1/devices")
+                .contains("device-gateway:8083");
+
+        // the console's pages on a host of their own: another origin than the APIs
+        List<JsonNode> split = new ArrayList<>(CapacityTest.copy(objects));
+        ObjectNode pages = Objects.get(split, "HTTPRoute", "updraft-api").deepCopy();
+        ((ObjectNode) pages.get("metadata")).put("name", "updraft-console");
+        ((ArrayNode) pages.at("/spec/hostnames")).removeAll().add("console.elsewhere.test");
+        ((ArrayNode) pages.at("/spec/rules")).removeIf(r -> !r.path("name").asText().equals("console"));
+        ((ArrayNode) Objects.get(split, "HTTPRoute", "updraft-api").at("/spec/rules"))
+                .removeIf(r -> r.path("name").asText().equals("console"));
+        split.add(pages);
+        assertThat(oneOriginProblems(split)).isNotEmpty().allSatisfy(p -> assertThat(p).contains("operator host"));
+    }
+
+    static List<String> oneOriginProblems(List<JsonNode> objects) {
+        return oneOriginProblems(objects, consoleAssets());
+    }
+
+    /**
+     * The console's pages ({@code assets}) and every API prefix its proxy serves are routed on the operator host — the
+     * Gateway listener "api" — to the console and to the same service and path as the console's proxy would (its
+     * {@code UPDRAFT_CONSOLE_*_URL}): one origin, so the pages work behind the Gateway unchanged and need no CORS. Every
+     * API path the pages' scripts name lies under one of those prefixes.
+     */
+    static List<String> oneOriginProblems(List<JsonNode> objects, Set<String> assets) {
+        List<String> problems = new ArrayList<>();
+        String operatorHost = Objects.list(Objects.get(objects, "Gateway", "updraft").at("/spec/listeners")).stream()
+                .filter(l -> l.path("name").asText().equals("api")).findFirst().orElseThrow().path("hostname").asText();
+        List<JsonNode> rules = new ArrayList<>();
+        for (JsonNode route : Objects.ofKind(objects, "HTTPRoute")) {
+            List<String> hostnames = Objects.list(route.at("/spec/hostnames")).stream().map(JsonNode::asText).toList();
+            if (hostnames.equals(List.of(operatorHost))) {
+                rules.addAll(Objects.list(route.at("/spec/rules")));
+            }
+        }
+        for (String asset : assets) {
+            boolean routed = rules.stream().anyMatch(rule -> sendsTo(rule, "console", 8080)
+                    && Objects.list(rule.get("matches")).stream().anyMatch(m -> matches(m.path("path"), asset)));
+            if (!routed) {
+                problems.add("the console's " + asset + " is not routed to Service console on the operator host "
+                        + operatorHost);
+            }
+        }
+        Map<String, String> consoleEnv = CapacityTest.environment(objects, Objects.get(objects, "Deployment", "console"));
+        for (String[] proxied : proxyRoutes()) {
+            String prefix = proxied[0];
+            URI upstream = URI.create(consoleEnv.getOrDefault("UPDRAFT_CONSOLE_" + proxied[1] + "_URL", "missing:/"));
+            String backend = upstream.getHost() + ":" + upstream.getPort();
+            boolean routed = rules.stream().anyMatch(rule -> Objects.list(rule.get("matches")).stream()
+                    .anyMatch(m -> m.at("/path/type").asText().equals("PathPrefix") && m.at("/path/value").asText().equals(prefix))
+                    && rule.findValues("replacePrefixMatch").stream().anyMatch(r -> r.asText().equals(proxied[2]))
+                    && sendsTo(rule, upstream.getHost(), upstream.getPort()));
+            if (!routed) {
+                problems.add("the operator host " + operatorHost + " does not route " + prefix + " to " + backend + " "
+                        + proxied[2] + ", as the console's proxy does (the pages call it on their own origin)");
+            }
+        }
+        List<String> prefixes = proxyRoutes().stream().map(r -> r[0]).toList();
+        for (String path : consolePageApiPaths()) {
+            if (prefixes.stream().noneMatch(p -> path.equals(p) || path.startsWith(p + "/") || path.startsWith(p + "?"))) {
+                problems.add("the console's pages call " + path + ", under no API prefix routed on the operator host");
+            }
+        }
+        return problems;
+    }
+
+    private static boolean sendsTo(JsonNode rule, String service, int port) {
+        return Objects.list(rule.get("backendRefs")).stream()
+                .anyMatch(b -> b.path("name").asText().equals(service) && b.path("port").asInt() == port);
+    }
+
+    /** Gateway API path matching: Exact, or PathPrefix by whole segments. */
+    private static boolean matches(JsonNode path, String requested) {
+        String value = path.path("value").asText("/");
+        if (path.path("type").asText("PathPrefix").equals("Exact")) {
+            return requested.equals(value);
+        }
+        String prefix = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        return prefix.isEmpty() || requested.equals(prefix) || requested.startsWith(prefix + "/");
+    }
+
+    /** What a browser asks the console for: its static files, {@code /} (index.html) and its literal Vert.x routes. */
+    static Set<String> consoleAssets() {
+        ServiceFacts console = ServiceFacts.of(Repo.CONSOLE);
+        Set<String> assets = new TreeSet<>(console.staticResources());
+        if (assets.contains("/index.html")) {
+            assets.add("/");
+        }
+        assets.addAll(console.sourcesMatch(java.util.regex.Pattern.compile("router\\.get\\(\"(/[^\"]*)\"\\)")));
+        return assets;
+    }
+
+    /** The console proxy's routes: {prefix, service (RELEASE…), upstream path}. */
+    static List<String[]> proxyRoutes() {
+        try {
+            String source = Files.readString(Repo.root().resolve("console/src/main/java/io/updraft/console/ProxyRoutes.java"));
+            List<String[]> routes = new ArrayList<>();
+            java.util.regex.Matcher m = PROXY_ROUTE.matcher(source);
+            while (m.find()) {
+                routes.add(new String[] { m.group(1), m.group(2), m.group(3) });
+            }
+            return routes;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The API paths the pages' scripts name (string and template literals up to the first query or expression). */
+    static Set<String> consolePageApiPaths() {
+        Set<String> paths = new TreeSet<>();
+        ServiceFacts console = ServiceFacts.of(Repo.CONSOLE);
+        for (String asset : console.staticResources()) {
+            if (!asset.endsWith(".js")) {
+                continue;
+            }
+            try {
+                java.util.regex.Matcher m = PAGE_API_PATH.matcher(Files.readString(
+                        console.dir.resolve("src/main/resources/META-INF/resources").resolve(asset.substring(1))));
+                while (m.find()) {
+                    paths.add(m.group(1).replaceAll("/+$", ""));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return paths;
+    }
+
     static String tenant(List<JsonNode> objects) {
         Map<String, String> env = CapacityTest.environment(objects, Objects.get(objects, "Deployment", "device-gateway"));
         return env.getOrDefault("UPDRAFT_GATEWAY_TENANT",
@@ -206,6 +390,8 @@ class GatewayRouteTest {
                 List<JsonNode> matches = Objects.list(rule.get("matches"));
                 List<String> paths = matches.isEmpty() ? List.of("/")
                         : matches.stream().map(m -> m.at("/path/value").asText("/")).toList();
+                boolean everything = matches.isEmpty() || matches.stream().anyMatch(m -> m.at("/path/value").asText("/")
+                        .equals("/") && !m.at("/path/type").asText("PathPrefix").equals("Exact"));
                 String rewrite = rule.findValues("replacePrefixMatch").stream().map(JsonNode::asText).findFirst().orElse(null);
                 for (JsonNode backend : Objects.list(rule.get("backendRefs"))) {
                     String service = backend.path("name").asText();
@@ -227,10 +413,11 @@ class GatewayRouteTest {
                             problems.add(id + " publishes " + path + " of " + service + " on the device host " + deviceHost
                                     + ": devices may reach only " + ddi + " of device-gateway");
                         }
-                        if (upstream.equals("/") || upstream.startsWith("/q") || upstream.startsWith("/internal")) {
-                            problems.add(id + " publishes " + upstream + " of " + service
-                                    + ": health, metrics and internal endpoints stay inside the cluster");
-                        } else if (Repo.SERVICES.contains(service)
+                        if ((upstream.equals("/") && everything) || upstream.startsWith("/q")
+                                || upstream.startsWith("/internal")) {
+                            problems.add(id + " publishes " + (upstream.equals("/") ? "every path (prefix /)" : upstream)
+                                    + " of " + service + ": health, metrics and internal endpoints stay inside the cluster");
+                        } else if (Repo.WORKLOADS.contains(service)
                                 && !ServiceFacts.of(service).serves(upstream.replace("/" + tenant + "/", "/{tenant}/"))) {
                             problems.add(id + " routes " + path + " to " + upstream + " of " + service
                                     + ", which the service does not serve");

@@ -30,6 +30,7 @@ class ProdPlaceholderTest {
         FILLED.put("GATEWAY_CLASS", "eg");
         FILLED.put("GATEWAY_PROXY_NAMESPACE", "envoy-gateway-system");
         FILLED.put("JWT_ISSUER", "https://login.acme-corp.io/realms/updraft");
+        FILLED.put("CONSOLE_OIDC_CLIENT_ID", "acme-updraft-console");
         FILLED.put("IMAGE_REGISTRY", "registry.acme-corp.io:5000/updraft");
         FILLED.put("IMAGE_TAG", "0.1.0");
         FILLED.put("STORAGE_CLASS_SERVICES", "gp3");
@@ -45,7 +46,8 @@ class ProdPlaceholderTest {
     }
 
     /** Values shipped ready to use: names the operator creates things under (deploy/infra/README.md). */
-    static final Map<String, String> USABLE_DEFAULTS = Map.of("BACKUP_CREDENTIALS_SECRET", "updraft-postgres-backup");
+    static final Map<String, String> USABLE_DEFAULTS = Map.of("BACKUP_CREDENTIALS_SECRET", "updraft-postgres-backup",
+            "CONSOLE_OIDC_CLIENT_ID", "updraft-console");
 
     @Test
     void prodAsShippedIsRefusedAndEveryPlaceholderNamed() throws IOException {
@@ -92,7 +94,11 @@ class ProdPlaceholderTest {
                 .isEqualTo("envoy-gateway-system");
         assertThat(Objects.get(objects, "ConfigMap", "updraft-common").at("/data/MP_JWT_VERIFY_ISSUER").asText())
                 .isEqualTo("https://login.acme-corp.io/realms/updraft");
-        for (String service : Repo.SERVICES) {
+        // the console signs operators in at the issuer whose tokens the services accept, with the client named
+        assertThat(CapacityTest.environment(objects, Objects.get(objects, "Deployment", "console")))
+                .containsEntry("UPDRAFT_CONSOLE_OIDC_ISSUER", "https://login.acme-corp.io/realms/updraft")
+                .containsEntry("UPDRAFT_CONSOLE_OIDC_CLIENT_ID", "acme-updraft-console");
+        for (String service : Repo.WORKLOADS) {
             assertThat(Objects.container(objects, service).path("image").asText())
                     .isEqualTo("registry.acme-corp.io:5000/updraft/" + service + ":0.1.0");
         }
@@ -122,6 +128,8 @@ class ProdPlaceholderTest {
         assertThat(StorageTest.storageProblems(objects)).isEmpty();
         assertThat(GatewayRouteTest.routeProblems(objects)).isEmpty();
         assertThat(ServiceMonitorTest.monitorProblems(objects)).isEmpty();
+        assertThat(GatewayRouteTest.oneOriginProblems(objects)).isEmpty();
+        assertThat(ServiceWiringTest.hardeningProblems(objects)).isEmpty();
     }
 
     @Test

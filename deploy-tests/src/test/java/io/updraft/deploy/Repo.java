@@ -8,6 +8,11 @@ import java.util.List;
 final class Repo {
     static final List<String> SERVICES = List.of("release-service", "rollout-service", "device-gateway",
             "telemetry-service");
+    /** The operator console: a workload with its own Deployment, but no database, no Kafka, no token verification. */
+    static final String CONSOLE = "console";
+    /** Everything deploy/base runs as a Deployment: the four services and the console. */
+    static final List<String> WORKLOADS = List.of("release-service", "rollout-service", "device-gateway",
+            "telemetry-service", CONSOLE);
     static final List<String> OVERLAYS = List.of("dev", "prod");
 
     static Path root() {

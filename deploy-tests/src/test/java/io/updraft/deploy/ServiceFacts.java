@@ -43,6 +43,10 @@ final class ServiceFacts {
     private static final Pattern CONSTRUCTION = Pattern.compile("new\\s+(?:[A-Za-z_]\\w*\\.)*([A-Z]\\w*)\\s*\\(");
     private static final Pattern EXPRESSION_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)");
     private static final Pattern PROFILE = Pattern.compile("^%[^.]+\\.");
+    /** {@code @ConfigProperty(name = "x")}: a property read by injection, with or without a default. */
+    private static final Pattern CONFIG_PROPERTY = Pattern.compile("@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"");
+    /** A Vert.x route registered on a literal path, e.g. {@code router.get("/console-config.json")}. */
+    private static final Pattern ROUTER_PATH = Pattern.compile("\\.(?:get|route)\\(\"(/[^\"]*)\"\\)");
 
     final String name;
     final Path dir;
@@ -163,11 +167,20 @@ final class ServiceFacts {
     }
 
     /**
-     * Whether the service answers under {@code path}: a static resource in {@code META-INF/resources}, or a JAX-RS
-     * {@code @Path} of its sources that starts with it (templates as written, e.g. {@code /{tenant}/controller/v1}).
+     * Whether the service answers under {@code path}: a static resource in {@code META-INF/resources} ({@code /}: its
+     * index.html; a directory: the files under it), a Vert.x route on that literal path, or a JAX-RS {@code @Path} of its sources that starts with it
+     * (templates as written, e.g. {@code /{tenant}/controller/v1}).
      */
     boolean serves(String path) {
-        if (Files.isRegularFile(dir.resolve("src/main/resources/META-INF/resources").resolve(path.substring(1)))) {
+        Path resources = dir.resolve("src/main/resources/META-INF/resources");
+        if (path.equals("/") ? Files.isRegularFile(resources.resolve("index.html"))
+                : Files.isRegularFile(resources.resolve(path.substring(1)))) {
+            return true;
+        }
+        if (!path.equals("/") && staticResources().stream().anyMatch(r -> r.startsWith(path + "/"))) {
+            return true; // a directory of static files, e.g. /js
+        }
+        if (sourcesMatch(ROUTER_PATH).contains(path)) {
             return true;
         }
         Pattern resourcePath = Pattern.compile("@Path\\(\"([^\"]+)\"\\)");
@@ -186,6 +199,37 @@ final class ServiceFacts {
         return false;
     }
 
+    /** Every static file under {@code META-INF/resources}, as the path a browser asks for ({@code /js/app.js}). */
+    Set<String> staticResources() {
+        Path resources = dir.resolve("src/main/resources/META-INF/resources");
+        if (!Files.isDirectory(resources)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.walk(resources)) {
+            Set<String> paths = new TreeSet<>();
+            files.filter(Files::isRegularFile).forEach(f -> paths.add("/" + resources.relativize(f).toString().replace('\\', '/')));
+            return paths;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Group 1 of every match of {@code pattern} in the service's Java sources. */
+    Set<String> sourcesMatch(Pattern pattern) {
+        Set<String> found = new TreeSet<>();
+        try (Stream<Path> sources = Files.walk(dir.resolve("src/main/java"))) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = pattern.matcher(Files.readString(source));
+                while (m.find()) {
+                    found.add(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
     /** Every topic the service touches. */
     Set<String> topics() {
         Set<String> topics = new TreeSet<>(readTopics());
@@ -196,7 +240,8 @@ final class ServiceFacts {
 
     /**
      * Whether an environment variable is one the service reads: the env form of a property in its
-     * application.properties (any profile) or of its {@code @ConfigMapping} interfaces (its own and service-support's),
+     * application.properties (any profile), of its {@code @ConfigMapping} interfaces (its own and service-support's) or
+     * of a {@code @ConfigProperty(name = ...)} in its sources,
      * a variable that application.properties expands (${NAME}), or a Kafka client setting that the Kafka connector
      * passes on from {@code kafka.*}.
      */
@@ -218,6 +263,7 @@ final class ServiceFacts {
     Set<String> configProperties() {
         Set<String> names = new TreeSet<>();
         properties.stringPropertyNames().forEach(k -> names.add(PROFILE.matcher(k).replaceFirst("")));
+        names.addAll(sourcesMatch(CONFIG_PROPERTY));
         for (Class<?> mapping : configMappings()) {
             collect(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, names);
         }

@@ -26,6 +26,9 @@ class ServiceMonitorTest {
     void everyServiceMonitorIsSelectedByADefaultKubePrometheusStack(String overlay) {
         List<JsonNode> objects = Kustomize.overlay(overlay);
         assertThat(Objects.ofKind(objects, "ServiceMonitor")).extracting(Objects::name)
+                .containsExactlyInAnyOrderElementsOf(Repo.WORKLOADS.stream()
+                        .filter(w -> ServiceFacts.of(w).hasDependency("quarkus-micrometer-registry-prometheus")).toList())
+                .as("the four services serve /q/metrics; the console has no metrics endpoint")
                 .containsExactlyInAnyOrderElementsOf(Repo.SERVICES);
         assertThat(monitorProblems(objects)).isEmpty();
     }

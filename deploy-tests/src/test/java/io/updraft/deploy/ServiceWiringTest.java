@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Each Deployment fits the service it runs: ports, probes, configuration, secrets, database, scaling, exposure. */
+/**
+ * Each Deployment fits the service (or the console) it runs: ports, probes, configuration, secrets, database, scaling,
+ * exposure, a hardened container.
+ */
 class ServiceWiringTest {
     private static final Set<String> HEALTH_PATHS = Set.of("/q/health", "/q/health/live", "/q/health/ready",
             "/q/health/started");
@@ -23,7 +26,7 @@ class ServiceWiringTest {
     @ValueSource(strings = { "dev", "prod" })
     void containersListenOnTheServicesPortAndProbeItsHealthEndpoints(String overlay) {
         List<JsonNode> objects = Kustomize.overlay(overlay);
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.WORKLOADS) {
             ServiceFacts facts = ServiceFacts.of(service);
             JsonNode container = Objects.container(objects, service);
             assertThat(facts.hasDependency("quarkus-smallrye-health")).as("%s serves /q/health", service).isTrue();
@@ -52,7 +55,7 @@ class ServiceWiringTest {
     @ValueSource(strings = { "dev", "prod" })
     void everyConfigMapKeyAndEnvironmentVariableIsOneTheServiceReads(String overlay) {
         List<JsonNode> objects = Kustomize.overlay(overlay);
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.WORKLOADS) {
             ServiceFacts facts = ServiceFacts.of(service);
             JsonNode container = Objects.container(objects, service);
             List<String> unread = new ArrayList<>();
@@ -81,7 +84,7 @@ class ServiceWiringTest {
         }
         String readme = Files.readString(Repo.deploy().resolve("README.md"));
         String kafka = Objects.name(Objects.ofKind(objects, "Kafka").get(0));
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.WORKLOADS) {
             JsonNode pod = Objects.get(objects, "Deployment", service).at("/spec/template/spec");
             JsonNode container = Objects.container(objects, service);
             for (JsonNode env : Objects.list(container.get("env"))) {
@@ -164,7 +167,7 @@ class ServiceWiringTest {
     @ValueSource(strings = { "dev", "prod" })
     void everyServiceIsScaledProtectedFencedAndScraped(String overlay) {
         List<JsonNode> objects = Kustomize.overlay(overlay);
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.WORKLOADS) {
             JsonNode deployment = Objects.get(objects, "Deployment", service);
             JsonNode podLabels = deployment.at("/spec/template/metadata/labels");
             JsonNode pod = deployment.at("/spec/template/spec");
@@ -189,6 +192,11 @@ class ServiceWiringTest {
 
             JsonNode svc = Objects.get(objects, "Service", service);
             assertThat(selects(svc.at("/spec/selector"), podLabels)).isTrue();
+            if (!ServiceFacts.of(service).hasDependency("quarkus-micrometer-registry-prometheus")) {
+                // the console has no metrics endpoint: a monitor would only scrape a 404
+                assertThat(Objects.find(objects, "ServiceMonitor", service)).as("%s serves no /q/metrics", service).isEmpty();
+                continue;
+            }
             JsonNode monitor = Objects.get(objects, "ServiceMonitor", service);
             assertThat(selects(monitor.at("/spec/selector/matchLabels"), svc.at("/metadata/labels"))).isTrue();
             JsonNode endpoint = monitor.at("/spec/endpoints/0");
@@ -239,6 +247,73 @@ class ServiceWiringTest {
                 assertThat(previous.path("optional").asBoolean()).as("no previous key outside a rotation").isTrue();
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void everyContainerRunsHardenedAsTheImagesUser(String overlay) {
+        assertThat(hardeningProblems(Kustomize.overlay(overlay))).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aContainerThatIsNotHardenedIsFound() {
+        List<JsonNode> writable = CapacityTest.copy(Kustomize.overlay("prod"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) Objects.container(writable, "console").get("securityContext"))
+                .put("readOnlyRootFilesystem", false);
+        assertThat(hardeningProblems(writable)).singleElement().asString().contains("console").contains("read-only");
+
+        List<JsonNode> root = CapacityTest.copy(Kustomize.overlay("prod"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) Objects.get(root, "Deployment", "console")
+                .at("/spec/template/spec/securityContext")).put("runAsUser", 0);
+        assertThat(hardeningProblems(root)).singleElement().asString().contains("console").contains("10001");
+
+        List<JsonNode> capable = CapacityTest.copy(Kustomize.overlay("dev"));
+        ((com.fasterxml.jackson.databind.node.ArrayNode) Objects.container(capable, "rollout-service")
+                .at("/securityContext/capabilities/drop")).removeAll().add("NET_RAW");
+        assertThat(hardeningProblems(capable)).singleElement().asString().contains("rollout-service").contains("ALL");
+
+        List<JsonNode> noTmp = CapacityTest.copy(Kustomize.overlay("dev"));
+        ((com.fasterxml.jackson.databind.node.ArrayNode) Objects.container(noTmp, "console").get("volumeMounts"))
+                .removeAll();
+        assertThat(hardeningProblems(noTmp)).singleElement().asString().contains("console").contains("/tmp");
+    }
+
+    /**
+     * Every workload: non-root as its image's user ({@code quarkus.jib.user}), no privilege escalation, a read-only root
+     * filesystem with a writable {@code /tmp} from an emptyDir, every capability dropped, the runtime's seccomp profile.
+     */
+    static List<String> hardeningProblems(List<JsonNode> objects) {
+        List<String> problems = new ArrayList<>();
+        for (String service : Repo.WORKLOADS) {
+            JsonNode pod = Objects.get(objects, "Deployment", service).at("/spec/template/spec");
+            JsonNode container = Objects.container(objects, service);
+            String imageUser = ServiceFacts.of(service).property("quarkus.jib.user").orElse("(none)");
+            String user = container.at("/securityContext/runAsUser").asText(pod.at("/securityContext/runAsUser").asText());
+            if (!pod.at("/securityContext/runAsNonRoot").asBoolean() || !user.equals(imageUser)) {
+                problems.add(service + " runs as user " + user + ", not as non-root " + imageUser + " (its image's user)");
+            }
+            if (!"RuntimeDefault".equals(pod.at("/securityContext/seccompProfile/type").asText())) {
+                problems.add(service + " lacks the RuntimeDefault seccomp profile");
+            }
+            JsonNode security = container.path("securityContext");
+            if (!security.path("readOnlyRootFilesystem").asBoolean()) {
+                problems.add(service + " has no read-only root filesystem");
+            }
+            if (security.path("allowPrivilegeEscalation").asBoolean(true)) {
+                problems.add(service + " allows privilege escalation");
+            }
+            if (!Objects.list(security.at("/capabilities/drop")).stream().map(JsonNode::asText).toList().contains("ALL")) {
+                problems.add(service + " does not drop ALL capabilities");
+            }
+            boolean tmp = Objects.list(container.get("volumeMounts")).stream()
+                    .filter(m -> m.path("mountPath").asText().equals("/tmp"))
+                    .anyMatch(m -> Objects.list(pod.get("volumes")).stream()
+                            .anyMatch(v -> v.path("name").asText().equals(m.path("name").asText()) && v.has("emptyDir")));
+            if (!tmp) {
+                problems.add(service + " has no /tmp from an emptyDir (Quarkus and Vert.x write there)");
+            }
+        }
+        return problems;
     }
 
     private static boolean selects(JsonNode selector, JsonNode labels) {

@@ -24,15 +24,16 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * Builds the image of each service as a {@code docker save} tarball with Jib — no Docker daemon, no registry — from
+ * Builds the image of each service (and of the operator console) as a {@code docker save} tarball with Jib — no Docker daemon, no registry — from
  * the service's {@code target/quarkus-app} on the Debian base image tarball ({@code deploy/images/build-base-image.sh},
  * built once per machine). Layers as the Quarkus Jib extension makes them, least likely to change first.
  *
  * <pre>ServiceImageBuilder &lt;repo root&gt; &lt;output dir&gt; &lt;version&gt;</pre>
  */
 public final class ServiceImageBuilder {
+    /** The four services and the operator console: every workload deploy/base runs. */
     public static final List<String> SERVICES = List.of("release-service", "rollout-service", "device-gateway",
-            "telemetry-service");
+            "telemetry-service", "console");
 
     private final Path repoRoot;
     private final Path outputDir;
