@@ -15,11 +15,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Kafka + PostgreSQL (dev-stack) and the four packaged services as separate processes, wired together. Secrets (JWT
- * key pair, artifact URL key, gateway token) are generated on first use under {@code home} and never committed.
+ * Kafka + PostgreSQL (dev-stack) and the four packaged services as separate processes, wired together, and on request
+ * the operator console in front of them ({@link #startConsole()}). Secrets (JWT key pair, artifact URL key, gateway
+ * token) are generated on first use under {@code home} and never committed.
  */
 public final class LocalStack implements AutoCloseable {
     public static final List<String> SERVICES = List.of("release-service", "rollout-service", "device-gateway",
@@ -28,6 +30,10 @@ public final class LocalStack implements AutoCloseable {
             "rollout", "device-gateway", "gateway", "telemetry-service", "telemetry");
     private static final Map<String, Integer> DEFAULT_PORTS = Map.of("release-service", 8081, "rollout-service", 8082,
             "device-gateway", 8083, "telemetry-service", 8084);
+    /** The operator console's module, which names its jar and log like a service's. */
+    public static final String CONSOLE = "console";
+    /** The console's port when the services take 8081..8084 (its own default). */
+    static final int CONSOLE_PORT = 8080;
 
     private final Path home;
     private final Path repoRoot;
@@ -39,9 +45,13 @@ public final class LocalStack implements AutoCloseable {
     private final List<ServiceProcess> replicas = new ArrayList<>();
     private final Map<String, String> tuning;
     private final boolean tiedToThisJvm;
+    private final boolean fixedPorts;
+    private ServiceProcess console;
 
-    private LocalStack(Path home, Path repoRoot, DevStack stack, Map<String, String> tuning, boolean tiedToThisJvm) {
+    private LocalStack(Path home, Path repoRoot, DevStack stack, Map<String, String> tuning, boolean tiedToThisJvm,
+            boolean fixedPorts) {
         this.tiedToThisJvm = tiedToThisJvm;
+        this.fixedPorts = fixedPorts;
         this.home = home;
         this.repoRoot = repoRoot;
         this.stack = stack;
@@ -65,9 +75,7 @@ public final class LocalStack implements AutoCloseable {
                 return startOnce(home, repoRoot, tiedToThisJvm, fixedPorts, tuning);
             } catch (IllegalStateException e) {
                 // another process took a port between our check and the bind: start again on other ports
-                String message = String.valueOf(e.getMessage());
-                boolean portRace = message.contains("Address already in use") || message.contains("in use by another");
-                if (fixedPorts || attempt == 3 || !portRace) {
+                if (fixedPorts || attempt == 3 || !portRace(e)) {
                     throw e;
                 }
             }
@@ -77,7 +85,7 @@ public final class LocalStack implements AutoCloseable {
     private static LocalStack startOnce(Path home, Path repoRoot, boolean tiedToThisJvm, boolean fixedPorts,
             Map<String, String> tuning) {
         DevStack stack = DevStack.start(home.resolve("stack"), tiedToThisJvm);
-        LocalStack local = new LocalStack(home, repoRoot, stack, tuning, tiedToThisJvm);
+        LocalStack local = new LocalStack(home, repoRoot, stack, tuning, tiedToThisJvm, fixedPorts);
         try {
             for (String name : SERVICES) {
                 local.services.put(name, local.newProcess(name, fixedPorts ? DEFAULT_PORTS.get(name) : freePort()));
@@ -127,6 +135,51 @@ public final class LocalStack implements AutoCloseable {
         config.putAll(tuning);
         config.putAll(overrides);
         return new ServiceProcess(name, instance, port, repoRoot, home.resolve("logs"), config);
+    }
+
+    private static boolean portRace(IllegalStateException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("Address already in use") || message.contains("in use by another");
+    }
+
+    /**
+     * Starts the packaged operator console ({@code console/target/quarkus-app}) in front of the four running services
+     * and waits until it is ready: it serves its pages and, through its proxy, the management APIs under their
+     * prefixes ({@code /release}, {@code /rollout}, {@code /gateway}, {@code /telemetry}), so a browser reaches both at
+     * one origin and no service needs CORS. Port 8080 when the services have their fixed ports, else a free one.
+     * It exits with this JVM when the stack is tied to it, else with the stack's Kafka/PostgreSQL process
+     * ({@code ./updraft up}: the launcher exits, {@code down} stops it); {@link #close()} stops it.
+     */
+    public synchronized ServiceProcess startConsole() {
+        if (console != null) {
+            return console;
+        }
+        long parent = tiedToThisJvm ? ProcessHandle.current().pid() : stack.pid();
+        for (int attempt = 1;; attempt++) {
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("updraft.console.release-url", services.get("release-service").url());
+            config.put("updraft.console.rollout-url", services.get("rollout-service").url());
+            config.put("updraft.console.gateway-url", services.get("device-gateway").url());
+            config.put("updraft.console.telemetry-url", services.get("telemetry-service").url());
+            config.put("updraft.parent-pid", String.valueOf(parent));
+            ServiceProcess started = new ServiceProcess(CONSOLE, fixedPorts ? CONSOLE_PORT : freePort(), repoRoot,
+                    home.resolve("logs"), config).start();
+            try {
+                started.awaitReady(Duration.ofSeconds(120));
+                console = started;
+                return started;
+            } catch (IllegalStateException e) {
+                started.stop();
+                if (fixedPorts || attempt == 3 || !portRace(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The console, once {@link #startConsole()} started it. */
+    public Optional<ServiceProcess> console() {
+        return Optional.ofNullable(console);
     }
 
     public String gatewayToken() {
@@ -190,6 +243,9 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (console != null) {
+            console.stop();
+        }
         replicas.forEach(ServiceProcess::stop);
         services.values().forEach(ServiceProcess::stop);
         stack.close();

@@ -102,61 +102,98 @@ public final class Updraft {
         }
     }
 
+    /** Where {@code ./updraft up} keeps its keys, logs, data and {@code run.properties}. */
+    static final String UP_HOME = ".updraft/local";
+
     static int up(Path root) throws Exception {
-        Path home = root.resolve(".updraft/local");
-        Path run = home.resolve("run.properties");
-        if (running(run).isPresent()) {
+        Path home = root.resolve(UP_HOME);
+        if (running(home.resolve("run.properties")).isPresent()) {
             System.out.println("already up:");
             return status(root);
         }
-        LocalStack stack = LocalStack.start(home, root, false, true, LOCAL_TUNING);
-        Properties state = new Properties();
-        state.setProperty("pid.stack", String.valueOf(stack.infrastructure().pid()));
-        state.setProperty("kafka", stack.infrastructure().kafkaBootstrap());
-        state.setProperty("postgres", "127.0.0.1:" + stack.infrastructure().postgresPort());
-        stack.services().values().forEach(s -> {
-            state.setProperty("pid." + s.name(), String.valueOf(s.pid()));
-            state.setProperty("url." + s.name(), s.url());
-        });
-        state.setProperty("gateway-token", stack.gatewayToken());
-        try (OutputStream out = Files.newOutputStream(run)) {
-            state.store(out, "./updraft up");
-        }
+        startUp(home, root, false, true);
         // the processes outlive this launcher; ./updraft down stops them
         return status(root);
     }
 
+    /**
+     * What {@code ./updraft up} starts — Kafka, PostgreSQL, the four services, then the console in front of them once
+     * they are ready — and records in {@code home/run.properties} for {@code status}, {@code down} and the CLI.
+     *
+     * @param tiedToThisJvm false for {@code up} (the stack outlives the launcher); true in a test
+     * @param fixedPorts 8080..8084 for {@code up}; free ports in a test
+     */
+    public static LocalStack startUp(Path home, Path root, boolean tiedToThisJvm, boolean fixedPorts)
+            throws IOException {
+        LocalStack stack = LocalStack.start(home, root, tiedToThisJvm, fixedPorts, LOCAL_TUNING);
+        try {
+            ServiceProcess console = stack.startConsole();
+            Properties state = new Properties();
+            state.setProperty("pid.stack", String.valueOf(stack.infrastructure().pid()));
+            state.setProperty("kafka", stack.infrastructure().kafkaBootstrap());
+            state.setProperty("postgres", "127.0.0.1:" + stack.infrastructure().postgresPort());
+            stack.services().values().forEach(s -> {
+                state.setProperty("pid." + s.name(), String.valueOf(s.pid()));
+                state.setProperty("url." + s.name(), s.url());
+            });
+            state.setProperty("pid." + LocalStack.CONSOLE, String.valueOf(console.pid()));
+            state.setProperty("url." + LocalStack.CONSOLE, "http://localhost:" + console.port() + "/");
+            state.setProperty("gateway-token", stack.gatewayToken());
+            try (OutputStream out = Files.newOutputStream(home.resolve("run.properties"))) {
+                state.store(out, "./updraft up");
+            }
+            return stack;
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
     static int status(Path root) throws IOException {
-        Optional<Properties> state = running(root.resolve(".updraft/local/run.properties"));
+        return status(root, root.resolve(UP_HOME), System.out);
+    }
+
+    /** Prints what {@link #startUp} started under {@code home} (log paths relative to {@code root}); 1 if nothing. */
+    public static int status(Path root, Path home, PrintStream out) throws IOException {
+        Optional<Properties> state = running(home.resolve("run.properties"));
         if (state.isEmpty()) {
-            System.out.println("not running (./updraft up starts it)");
+            out.println("not running (./updraft up starts it)");
             return 1;
         }
         Properties s = state.get();
-        System.out.println("kafka            " + s.getProperty("kafka"));
-        System.out.println("postgres         " + s.getProperty("postgres") + " (user postgres, one database per service)");
+        Path logs = root.relativize(home.resolve("logs"));
+        out.println("kafka            " + s.getProperty("kafka"));
+        out.println("postgres         " + s.getProperty("postgres") + " (user postgres, one database per service)");
         for (String name : LocalStack.SERVICES) {
-            System.out.printf("%-16s %s   (/q/health, /q/metrics, /q/openapi, log .updraft/local/logs/%s.log)%n", name,
-                    s.getProperty("url." + name), name);
+            out.printf("%-16s %s   (/q/health, /q/metrics, /q/openapi, log %s)%n", name, s.getProperty("url." + name),
+                    logs.resolve(name + ".log"));
         }
-        System.out.println("DDI base         " + s.getProperty("url.device-gateway")
+        out.println("DDI base         " + s.getProperty("url.device-gateway")
                 + "/DEFAULT/controller/v1/{controllerId}  (Authorization: GatewayToken " + s.getProperty("gateway-token")
                 + ")");
-        System.out.println("management token ./updraft token   (Authorization: Bearer …)");
+        out.println("management token ./updraft token   (Authorization: Bearer …)");
+        if (alive(s.getProperty("pid." + LocalStack.CONSOLE))) {
+            out.println("console: " + s.getProperty("url." + LocalStack.CONSOLE)
+                    + " — sign in with a token from ./updraft token   (log " + logs.resolve("console.log") + ")");
+        } else {
+            out.println("console: not running (log " + logs.resolve("console.log") + "; ./updraft down, then up)");
+        }
         return 0;
     }
 
     static int down(Path root) throws IOException, InterruptedException {
-        Path run = root.resolve(".updraft/local/run.properties");
+        Path run = root.resolve(UP_HOME).resolve("run.properties");
         Optional<Properties> state = running(run);
         if (state.isEmpty()) {
             System.out.println("nothing to stop");
             return 0;
         }
-        List<String> order = Stream.concat(LocalStack.SERVICES.stream().map(s -> "pid." + s), Stream.of("pid.stack"))
-                .toList();
+        // the console first: it holds connections to the services
+        List<String> order = Stream.of(Stream.of("pid." + LocalStack.CONSOLE),
+                LocalStack.SERVICES.stream().map(s -> "pid." + s), Stream.of("pid.stack")).flatMap(s -> s).toList();
         for (String key : order) {
-            Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(state.get().getProperty(key)));
+            String pid = state.get().getProperty(key);
+            Optional<ProcessHandle> process = pid == null ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
             if (process.isPresent()) {
                 process.get().destroy();
                 try {
@@ -236,7 +273,7 @@ public final class Updraft {
     }
 
     static int token(Path root) {
-        Path keys = root.resolve(".updraft/local/keys");
+        Path keys = root.resolve(UP_HOME).resolve("keys");
         System.out.println(io.updraft.devstack.DevKeys.in(keys).tokens().admin());
         return 0;
     }
@@ -245,14 +282,15 @@ public final class Updraft {
         out.println("""
                 usage: ./updraft <command>
                   demo     start everything, run a 50-device fleet through a rollout and a cohort rollback, stop
-                  up       start Kafka, PostgreSQL and the four services in the background; print their URLs
+                  up       start Kafka, PostgreSQL, the four services and the console in the background;
+                           print their URLs (the console: http://localhost:8080/, pages and APIs on one origin)
                   down     stop what 'up' started
-                  status   print the URLs of what 'up' started
+                  status   print the URLs of what 'up' started, the console's too
                   token    print a management API bearer token (roles publisher, operator, viewer)
                   containers       the same stack as containers (needs Docker): builds the images, starts
                                    Kafka, PostgreSQL and the four service images as deploy/ runs them, on
                                    ports 8081–8084; prints their URLs. 'containers down' removes them all
-                  build    rebuild (./mvnw -DskipTests package)
+                  build    rebuild the services, the console and the CLI (./mvnw -DskipTests package)
                   help     this text (so does --help after any command)
 
                   release  publish | list | show | promote | revoke | publish-draft   (./updraft release --help)
@@ -275,9 +313,11 @@ public final class Updraft {
         try (InputStream in = Files.newInputStream(run)) {
             state.load(in);
         }
-        boolean alive = ProcessHandle.of(Long.parseLong(state.getProperty("pid.stack", "-1")))
-                .map(ProcessHandle::isAlive).orElse(false);
-        return alive ? Optional.of(state) : Optional.empty();
+        return alive(state.getProperty("pid.stack")) ? Optional.of(state) : Optional.empty();
+    }
+
+    private static boolean alive(String pid) {
+        return pid != null && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static void deleteTree(Path dir) throws IOException {
