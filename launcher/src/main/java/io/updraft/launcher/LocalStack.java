@@ -150,7 +150,15 @@ public final class LocalStack implements AutoCloseable {
      * It exits with this JVM when the stack is tied to it, else with the stack's Kafka/PostgreSQL process
      * ({@code ./updraft up}: the launcher exits, {@code down} stops it); {@link #close()} stops it.
      */
-    public synchronized ServiceProcess startConsole() {
+    public ServiceProcess startConsole() {
+        return startConsole(Map.of());
+    }
+
+    /**
+     * As {@link #startConsole()}, with {@code settings} applied after the stack's (a test's OIDC provider:
+     * {@code updraft.console.oidc.issuer}).
+     */
+    public synchronized ServiceProcess startConsole(Map<String, String> settings) {
         if (console != null) {
             return console;
         }
@@ -162,6 +170,7 @@ public final class LocalStack implements AutoCloseable {
             config.put("updraft.console.gateway-url", services.get("device-gateway").url());
             config.put("updraft.console.telemetry-url", services.get("telemetry-service").url());
             config.put("updraft.parent-pid", String.valueOf(parent));
+            config.putAll(settings);
             ServiceProcess started = new ServiceProcess(CONSOLE, fixedPorts ? CONSOLE_PORT : freePort(), repoRoot,
                     home.resolve("logs"), config).start();
             try {
