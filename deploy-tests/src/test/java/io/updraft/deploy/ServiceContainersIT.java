@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The four Jib images boot and work together as containers, run with the settings deploy/'s dev overlay gives their
+ * The four Jib images and the console's boot and work together as containers, run with the settings deploy/'s dev overlay gives their
  * pods (read-only root filesystem, user 10001, capabilities dropped, its memory limit, its ports and probe paths),
  * beside containerized Kafka and PostgreSQL on one bridge network — started by the launcher's {@link ContainerStack},
  * what {@code ./updraft containers} runs. A simulated fleet outside the containers reaches the gateway through its
@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 @Tag("containers")
 class ServiceContainersIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> SERVICES = Repo.SERVICES;
+    /** The four services and the console. */
+    private static final List<String> SERVICES = Repo.WORKLOADS;
     private static final Docker DOCKER = new Docker();
     private static ContainerStack stack;
     private static long startedNanos;
@@ -125,6 +126,23 @@ class ServiceContainersIT {
                         .isEqualTo(200);
             }
         }
+        // the console's pages, and the management APIs through its proxy in its container (by the services' aliases)
+        String console = stack.url(Repo.CONSOLE);
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(console + "/"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<script type=\"module\"");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("default-src 'self'"));
+        HttpResponse<String> rollouts = http.send(HttpRequest.newBuilder(URI.create(console + "/rollout/api/v1/rollouts"))
+                .header("Authorization", "Bearer " + stack.adminToken()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(rollouts.statusCode()).as("rollout-service through the console container: %s", rollouts.body())
+                .isEqualTo(200);
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(console + "/release/api/v1/releases"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).as("release-service checks the token behind the console").isEqualTo(401);
+
         JsonNode releaseMounts = inspect("release-service").path("Mounts");
         String storage = Objects.get(dev, "ConfigMap", "release-service-config").at("/data/UPDRAFT_STORAGE_DIR").asText();
         assertThat(Objects.list(releaseMounts).stream().map(m -> m.path("Destination").asText() + " rw="

@@ -33,7 +33,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * The whole stack as containers on one user-defined bridge network, through the {@code docker} command line: Kafka
  * (single-node KRaft, an internal listener for the services and one published to the host), PostgreSQL with the four
- * databases, and the four service images run with the settings deploy/ gives their pods — read-only root filesystem,
+ * databases, and the four service images and the operator console's run with the settings deploy/ gives their pods — read-only root filesystem,
  * a size-limited tmpfs on /tmp, user 10001, every capability dropped, no privilege escalation, deploy/'s memory
  * limit — each publishing its port on the host's loopback. Every container, the network and the volumes carry the
  * label {@code io.updraft.stack=<id>}, by which {@link #close()} (and {@link #removeAll}) removes them.
@@ -72,6 +72,16 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
             new ServiceSpec("telemetry-service", 8084, "telemetry", 1024L << 20,
                     Map.of("streams", "/var/lib/updraft/streams"),
                     Map.of("UPDRAFT_STREAMS_STATE_DIR", "/var/lib/updraft/streams")));
+
+    /**
+     * The operator console as deploy/ runs it: no database, Kafka or key of its own; its proxy reaches the services by
+     * their network aliases, as in the cluster by their Service names (deploy/base/console/configmap.yaml).
+     */
+    public static final ServiceSpec CONSOLE = new ServiceSpec("console", 8080, null, 384L << 20, Map.of(),
+            Map.of("UPDRAFT_CONSOLE_RELEASE_URL", "http://release-service:8081",
+                    "UPDRAFT_CONSOLE_ROLLOUT_URL", "http://rollout-service:8082",
+                    "UPDRAFT_CONSOLE_GATEWAY_URL", "http://device-gateway:8083",
+                    "UPDRAFT_CONSOLE_TELEMETRY_URL", "http://telemetry-service:8084"));
 
     /** How to start: where files go, the label, ports, settings for every service, the images' version. */
     public record Options(Path home, String id, boolean fixedPorts, Map<String, String> tuning, String version,
@@ -123,7 +133,11 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
             stack.startAll();
             return stack;
         } catch (RuntimeException e) {
-            stack.close();
+            try {
+                stack.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup); // why it did not start matters more than a failed cleanup
+            }
             throw e;
         }
     }
@@ -166,6 +180,7 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
         for (ServiceSpec service : SERVICES) {
             startService(service, publicKey, files);
         }
+        startConsole(files);
         awaitServicesReady();
         say("stack ready in %.1f s", (System.nanoTime() - begin) / 1e9);
     }
@@ -200,6 +215,22 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
         service.volumes().forEach((volume, path) -> args.addAll(List.of("-v", volumeName(service, volume) + ":" + path)));
         startContainer(service.name(), args, "updraft/" + service.name() + ":" + options.version());
         hostPorts.put(service.name(), publishedPort(service.name(), service.port()));
+    }
+
+    /** The console, hardened as the services are; it reads only its upstreams' URLs. */
+    private void startConsole(Path files) {
+        StringBuilder envFile = new StringBuilder();
+        CONSOLE.environment().forEach((k, v) -> envFile.append(k).append('=').append(v).append('\n'));
+        Path envPath = files.resolve(CONSOLE.name() + ".env");
+        writePrivate(envPath, envFile.toString());
+        startContainer(CONSOLE.name(), List.of("--read-only",
+                "--tmpfs", "/tmp:rw,exec,nosuid,nodev,size=" + TMP_BYTES + ",mode=1777",
+                "--user", USER, "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+                "--memory", String.valueOf(CONSOLE.memoryBytes()), "--memory-swap", String.valueOf(CONSOLE.memoryBytes()),
+                "-p", options.fixedPorts() ? "127.0.0.1:" + CONSOLE.port() + ":" + CONSOLE.port()
+                        : "127.0.0.1::" + CONSOLE.port(),
+                "--env-file", envPath.toString()), "updraft/" + CONSOLE.name() + ":" + options.version());
+        hostPorts.put(CONSOLE.name(), publishedPort(CONSOLE.name(), CONSOLE.port()));
     }
 
     /** Labelled volumes for the writable paths deploy/ mounts, owned by the services' user. */
