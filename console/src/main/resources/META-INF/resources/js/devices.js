@@ -1,10 +1,14 @@
 // Devices: search the inventory with the rollouts' filter language, and one device — its attributes, installed and
-// target release (from the device-gateway's open action), when it was last seen, and its action history.
-import { h, clear, table, field, when, stateTag, error, toast, every } from './ui.js';
-import { call, get, seg, query } from './api.js';
+// target release (from the device-gateway's open action), when it was last seen, and its action history; an operator
+// cancels the device's pending action (the gateway withdraws it, or asks the device through DDI's cancelAction).
+import { h, clear, table, field, when, stateTag, error, toast, every, actionButton } from './ui.js';
+import { call, get, post, seg, query } from './api.js';
+import { can } from './session.js';
 
 const BASE = '/rollout/api/v1/devices';
 const OPEN = ['QUEUED', 'PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING'];
+const CANCELABLE = ['QUEUED', 'PENDING', 'RETRIEVED', 'RUNNING'];
+const GATEWAY = '/gateway/api/v1/devices/';
 
 export async function list(main, params) {
   const filter = h('input', { type: 'search', name: 'filter', id: 'device-filter', value: params.get('filter') || '', spellcheck: 'false', placeholder: 'model == "gw-200" and version < "2.0.0"' });
@@ -44,8 +48,10 @@ export async function detail(main, id) {
   const facts = h('dl', { class: 'facts', id: 'device-facts' });
   const actions = h('section', { id: 'device-actions' });
   const history = h('section', { id: 'device-history' });
+  const cancelBox = h('div', { id: 'device-cancel' });
+  const cancelResult = h('p', { id: 'cancel-result', role: 'status', 'aria-live': 'polite' });
   clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/devices' }, 'Devices'), ' / ', id),
-    h('h1', { id: 'device-title' }, id), facts,
+    h('h1', { id: 'device-title' }, id), facts, cancelBox, cancelResult,
     h('h2', {}, 'Attributes'),
     table('Attributes the device reported', [
       { label: 'Name', cell: ([k]) => k },
@@ -56,7 +62,7 @@ export async function detail(main, id) {
   async function refresh() {
     const [d, gw, hist] = await Promise.all([
       get(BASE + '/' + seg(id)),
-      get('/gateway/api/v1/devices/' + seg(id)).catch(e => ({ error: e })),
+      get(GATEWAY + seg(id)).catch(e => ({ error: e })),
       get(BASE + '/' + seg(id) + '/history?limit=500').catch(e => ({ error: e })),
     ]);
     const open = gw && !gw.error ? (gw.actions || []).filter(a => OPEN.includes(a.status)).sort((a, b) => b.actionId - a.actionId)[0] : null;
@@ -68,6 +74,15 @@ export async function detail(main, id) {
         ? [open.version + ' ', stateTag(open.status), ' ', h('a', { href: '#/rollouts/' + seg(open.rolloutId) }, 'rollout')]
         : 'none (no open action)'),
       h('dt', {}, 'Last seen'), h('dd', { id: 'last-seen' }, when(d.lastSeen) || 'never'));
+    const cancelable = can('operator') && open && CANCELABLE.includes(open.status);
+    clear(cancelBox, cancelable ? actionButton('Cancel pending action', async () => {
+      if (!confirm('Cancel action ' + open.actionId + ' (' + open.version + ') of ' + id + '?')) return;
+      const a = await post(GATEWAY + seg(id) + '/actions/' + seg(open.actionId) + '/cancel');
+      cancelResult.textContent = 'Action ' + a.actionId + ': ' + a.status.replace(/_/g, ' ') + (a.status === 'CANCELING'
+        ? ' — the device is asked at its next poll; its answer decides (a device that already installed keeps its result).'
+        : ' — withdrawn before the device fetched it.');
+      await refresh();
+    }, { id: 'cancel-action', 'aria-describedby': 'cancel-result' }) : null);
     clear(actions, h('h2', {}, 'Actions at the gateway'), gw && gw.error ? error(gw.error) : table('Actions the gateway holds for this device', [
       { label: 'Action', cell: a => String(a.actionId), class: 'num' },
       { label: 'Status', cell: a => stateTag(a.status) },

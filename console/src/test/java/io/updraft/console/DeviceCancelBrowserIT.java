@@ -1,0 +1,207 @@
+package io.updraft.console;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import io.updraft.launcher.UpdraftApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An operator cancels a device's pending action from the device's page, against the real stack (ConsoleStack): the
+ * device — driven here over DDI, step by step, so its action stays pending until the test lets it answer — fetched
+ * its deployment; the button asks the gateway, the device's next poll gets {@code cancelAction}, it acknowledges,
+ * and the page shows the action CANCELED at the gateway and in the device's history. A viewer sees no such button and
+ * the gateway refuses the viewer's cancel sent through the console's origin.
+ */
+class DeviceCancelBrowserIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final List<String> ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
+    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final String MODEL = "gw-cancel";
+    private static final LocatorAssertions.ContainsTextOptions SOON = new LocatorAssertions.ContainsTextOptions()
+            .setTimeout(120_000);
+    private static final LocatorAssertions.IsVisibleOptions VISIBLE = new LocatorAssertions.IsVisibleOptions()
+            .setTimeout(120_000);
+
+    private static ConsoleStack stack;
+    private static UpdraftApi api;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<String> browserErrors = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = ConsoleStack.get();
+        api = UpdraftApi.of(stack.services);
+        Files.createDirectories(SHOTS);
+    }
+
+    @Test
+    void anOperatorCancelsADevicesPendingActionAndSeesItCanceledWhileAViewerCannot() throws Exception {
+        String deviceId = "cancel-" + UUID.randomUUID().toString().substring(0, 8);
+        String ddi = stack.services.service("device-gateway").url() + "/DEFAULT/controller/v1/" + deviceId;
+        assertThat(ddiSend("GET", ddi, null).statusCode()).isEqualTo(200); // first contact registers it
+        assertThat(ddiSend("PUT", ddi + "/configData", UpdraftApi.json(Map.of("mode", "replace", "data",
+                Map.of("model", MODEL, "revision", "1.0", "swVersion", "0.9.0")))).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.devices("model=" + MODEL + "&limit=500").path("items").size() >= 1);
+
+        byte[] image = new byte[32 * 1024];
+        new Random(22).nextBytes(image);
+        JsonNode release = api.publishRelease("cancel-firmware", "1.0.0", List.of(new UpdraftApi.Hardware(MODEL, "1.0")),
+                List.of(new UpdraftApi.Artifact("cancel-firmware-1.0.0.swu", image)));
+        ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText()).put("name", "cancel me");
+        body.putObject("target").put("model", MODEL);
+        String rolloutId = await("rollout created").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.tryCreateRollout(body), r -> r.statusCode() == 201).body()
+                .transform(b -> UpdraftApi.parse(b).path("id").asText());
+
+        // the device fetches its deployment and says it is downloading, then goes quiet
+        String deployment = await("deploymentBase offered").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> UpdraftApi.parse(ddiSend("GET", ddi, null).body()).path("_links").path("deploymentBase")
+                        .path("href").asText(null), href -> href != null);
+        assertThat(ddiSend("GET", deployment, null).statusCode()).isEqualTo(200);
+        long actionId = Long.parseLong(URI.create(deployment).getPath().replaceAll(".*/", ""));
+        assertThat(ddiSend("POST", ddi + "/deploymentBase/" + actionId + "/feedback", feedback(actionId, "proceeding",
+                "none")).statusCode()).isEqualTo(200);
+        String cancelPath = "/gateway/api/v1/devices/" + deviceId + "/actions/" + actionId + "/cancel";
+
+        try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright)) {
+            Page page = page(browser);
+            // a viewer: the device's pending action, but no button
+            signIn(page, stack.token("victor", "viewer"));
+            page.navigate(stack.url() + "/#/devices/" + deviceId);
+            assertThat(page.locator("#target")).containsText("RUNNING", SOON);
+            assertThat(page.locator("#device-actions")).containsText("RUNNING", SOON);
+            assertThat(page.locator("#cancel-action")).hasCount(0);
+            shot(page, "device-cancel-viewer");
+            page.locator("#sign-out").click();
+
+            // the cancel the console hid, sent through its origin with the viewer's token: refused; no token: 401
+            assertThat(postThroughConsole(cancelPath, stack.token("victor", "viewer")).statusCode()).isEqualTo(403);
+            assertThat(postThroughConsole(cancelPath, null).statusCode()).isEqualTo(401);
+            assertThat(UpdraftApi.parse(ddiSend("GET", ddi, null).body()).path("_links").has("cancelAction")).isFalse();
+
+            // the operator cancels from the device's page
+            signIn(page, stack.token("olga", "viewer", "operator"));
+            page.navigate(stack.url() + "/#/devices/" + deviceId);
+            assertThat(page.locator("#cancel-action")).isVisible(VISIBLE);
+            page.locator("#cancel-action").click();
+            assertThat(page.locator("#cancel-result")).containsText("CANCELING", SOON);
+            assertThat(page.locator("#device-actions")).containsText("CANCELING", SOON);
+            assertThat(page.locator("#cancel-action")).hasCount(0);
+            shot(page, "device-canceling");
+
+            // the device's next poll: cancelAction (hawkBit's shape), which it acknowledges
+            String cancelHref = await("cancelAction offered").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> UpdraftApi.parse(ddiSend("GET", ddi, null).body()).path("_links").path("cancelAction")
+                            .path("href").asText(null), href -> href != null);
+            assertThat(cancelHref).endsWith("/cancelAction/" + actionId);
+            JsonNode cancel = UpdraftApi.parse(ddiSend("GET", cancelHref, null).body());
+            assertThat(cancel.path("cancelAction").path("stopId").asText()).isEqualTo(Long.toString(actionId));
+            assertThat(ddiSend("POST", cancelHref + "/feedback", feedback(actionId, "closed", "success")).statusCode())
+                    .isEqualTo(200);
+
+            // the page updates by itself: CANCELED at the gateway and in the device's history (rollout-service)
+            assertThat(page.locator("#device-actions")).containsText("CANCELED", SOON);
+            assertThat(page.locator("#device-history tr[data-type=ACTION_CANCELED]")).isVisible(VISIBLE);
+            assertThat(page.locator("#target")).containsText("none", SOON);
+            shot(page, "device-canceled");
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> "CANCELED".equals(
+                api.rolloutActions(rolloutId).path(0).path("state").asText()));
+    }
+
+    private static String feedback(long actionId, String execution, String finished) {
+        return UpdraftApi.json(Map.of("id", Long.toString(actionId), "status",
+                Map.of("execution", execution, "result", Map.of("finished", finished))));
+    }
+
+    private HttpResponse<String> ddiSend(String method, String url, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "GatewayToken " + stack.services.gatewayToken())
+                .header("Accept", "application/hal+json");
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postThroughConsole(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Playwright playwright() {
+        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    }
+
+    private BrowserContext browser(Playwright playwright) throws Exception {
+        Path userData = Files.createTempDirectory(temp, "chromium");
+        return playwright.chromium().launchPersistentContext(userData, new BrowserType.LaunchPersistentContextOptions()
+                .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(ARGS).setViewportSize(1280, 900));
+    }
+
+    private Page page(BrowserContext browser) {
+        Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
+        page.onDialog(dialog -> dialog.accept());
+        page.onPageError(error -> browserErrors.add("page error: " + error));
+        page.onConsoleMessage(message -> {
+            if ("error".equals(message.type()) && !message.text().startsWith("Failed to load resource")) {
+                browserErrors.add(message.text());
+            }
+        });
+        return page;
+    }
+
+    @AfterEach
+    void noBrowserErrors() {
+        assertThat(browserErrors).as("errors the browser reported").isEmpty();
+    }
+
+    private static void signIn(Page page, String token) {
+        page.navigate(stack.url() + "/");
+        page.locator("#token").fill(token);
+        page.locator("form button[type=submit]").click();
+        assertThat(page.locator("#sign-out")).isVisible(VISIBLE);
+    }
+
+    private static void shot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+}
