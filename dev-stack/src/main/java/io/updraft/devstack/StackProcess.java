@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The child JVM: a real single-node Kafka in KRaft mode and a real PostgreSQL, on the ports it is given, with its
@@ -172,23 +169,8 @@ public final class StackProcess {
                     Thread.sleep(200);
                 }
             }
-            List<NewTopic> topics = new ArrayList<>();
-            for (String spec : topicSpec.split(",")) {
-                if (spec.isBlank()) {
-                    continue;
-                }
-                String[] parts = spec.split(":");
-                topics.add(new NewTopic(parts[0], parts.length > 1 ? Integer.parseInt(parts[1]) : 4, (short) 1));
-            }
-            for (NewTopic topic : topics) {
-                try {
-                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
+            KafkaTopics.create(admin, KafkaTopics.of(List.of(topicSpec.split(",")), 4, (short) 1, Map.of()),
+                    Duration.ofSeconds(60));
         }
     }
 

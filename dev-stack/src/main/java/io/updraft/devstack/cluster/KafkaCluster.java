@@ -1,6 +1,7 @@
 package io.updraft.devstack.cluster;
 
 import io.updraft.devstack.DevStack;
+import io.updraft.devstack.KafkaTopics;
 import io.updraft.devstack.JavaProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,11 +19,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * A three-node Kafka cluster (KRaft, every node broker and controller, a three-voter quorum) on loopback, each node
@@ -164,24 +163,8 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     private void createTopics() {
-        List<NewTopic> topics = new ArrayList<>();
-        for (String spec : DevStack.TOPICS) {
-            String[] parts = spec.split(":");
-            topics.add(new NewTopic(parts[0], Integer.parseInt(parts[1]), (short) REPLICATION_FACTOR)
-                    .configs(Map.of("min.insync.replicas", String.valueOf(MIN_INSYNC_REPLICAS))));
-        }
-        try {
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("creating topics: " + e.getCause(), e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("creating topics timed out", e);
-        }
+        KafkaTopics.create(admin, KafkaTopics.of(DevStack.TOPICS, 4, (short) REPLICATION_FACTOR,
+                Map.of("min.insync.replicas", String.valueOf(MIN_INSYNC_REPLICAS))), Duration.ofSeconds(60));
     }
 
     private boolean allNodesRegistered() {

@@ -1,21 +1,18 @@
 package io.updraft.testsupport.containers;
 
 import io.updraft.devstack.DevStack;
+import io.updraft.devstack.KafkaTopics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -100,25 +97,7 @@ public final class TestcontainersInfrastructure implements DevStack.ContainerInf
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (String spec : DevStack.TOPICS) {
-                String[] parts = spec.split(":");
-                topics.add(new NewTopic(parts[0], Integer.parseInt(parts[1]), (short) 1));
-            }
-            for (NewTopic topic : topics) {
-                try {
-                    admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("could not create topic " + topic.name(), e);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the Kafka container did not create the topics within 60 s", e);
+            KafkaTopics.create(admin, KafkaTopics.of(DevStack.TOPICS, 4, (short) 1, Map.of()), Duration.ofSeconds(60));
         }
     }
 }
