@@ -89,8 +89,21 @@ public sealed interface DeviceReport extends UpdraftEvent {
         SUCCESS, FAILURE
     }
 
+    /**
+     * The action ended canceled: withdrawn before the device fetched it, or acknowledged by the device.
+     *
+     * @param canceledBy the subject of the operator's token when an operator asked for this cancel at the gateway
+     *        ({@code POST /api/v1/devices/{id}/actions/{actionId}/cancel}); null when a rollout's
+     *        {@code CancelRequested}, a newer install or the device itself canceled it. Optional since schema 1:
+     *        readers must accept its absence (events written before it existed have none)
+     * @param reason the operator's reason (one line, at most 500 characters), or null
+     */
     record ActionCanceled(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
-            String rolloutId, String cohort) implements DeviceReport {
+            String rolloutId, String cohort, String canceledBy, String reason) implements DeviceReport {
+        public ActionCanceled(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+                String rolloutId, String cohort) {
+            this(eventId, occurredAt, schemaVersion, deviceId, actionId, rolloutId, cohort, null, null);
+        }
     }
 
     /** The action's {@code expiresAt} passed before the device finished it; it is no longer offered. */

@@ -39,6 +39,8 @@ class EventJsonTest {
                 new ActionFinished("e9b", AT, V, "d1", 12, "ro1", 1, "gw-100:1.0", "r1", "1.2.0", false,
                         Outcome.FAILURE, List.of("rolled back at boot"), true),
                 new DeviceReport.ActionCanceled("e10", AT, V, "d1", 11, "ro1", "gw-100:1.0"),
+                new DeviceReport.ActionCanceled("e10b", AT, V, "d1", 11, "ro1", "gw-100:1.0", "alice",
+                        "wrong image for this site"),
                 new DeviceReport.ActionExpired("e23", AT, V, "d1", 11, "ro1", "gw-100:1.0"),
                 new DeviceReport.InstalledVersionReported("e11", AT, V, "d1", "r1", "1.2.0"),
                 new DeviceReport.DeviceSeen("e12", AT, V, "d1"),
@@ -104,6 +106,16 @@ class EventJsonTest {
             };
             assertThat(event.key()).as(event.type()).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void anActionCanceledWrittenBeforeItsOperatorFieldsReadsWithoutThem() {
+        String json = "{\"type\":\"ActionCanceled\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
+                + "\"schemaVersion\":1,\"deviceId\":\"d9\",\"actionId\":4,\"rolloutId\":\"r\",\"cohort\":\"c\"}";
+        DeviceReport.ActionCanceled old = (DeviceReport.ActionCanceled) EventJson.read(json, DeviceReport.class);
+        assertThat(old.actionId()).isEqualTo(4);
+        assertThat(old.canceledBy()).isNull();
+        assertThat(old.reason()).isNull();
     }
 
     @Test
