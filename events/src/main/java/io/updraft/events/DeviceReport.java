@@ -96,7 +96,7 @@ public sealed interface DeviceReport extends UpdraftEvent {
      *        ({@code POST /api/v1/devices/{id}/actions/{actionId}/cancel}); null when a rollout's
      *        {@code CancelRequested}, a newer install or the device itself canceled it. Optional since schema 1:
      *        readers must accept its absence (events written before it existed have none)
-     * @param reason the operator's reason (one line, at most 500 characters), or null
+     * @param reason the operator's reason (at most 1000 characters, no control characters but line breaks), or null
      */
     record ActionCanceled(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
             String rolloutId, String cohort, String canceledBy, String reason) implements DeviceReport {
