@@ -63,12 +63,28 @@ public sealed interface DeviceReport extends UpdraftEvent {
     /**
      * @param afterInstalled the device had reported the image installed (and was to reboot into it) before it sent
      *        this result: a FAILURE is then a boot failure — SWUpdate's path when the new image did not come up
+     * @param bytesServed artifact bytes the gateway sent this device for the action (full, ranged and multi-range
+     *        downloads together), or null when none went through it. Optional since schema 1: readers must accept
+     *        its absence (events written before it existed have none)
      */
     record ActionFinished(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
             String rolloutId, int wave, String cohort, String releaseId, String version, boolean rollback,
-            Outcome outcome, List<String> details, boolean afterInstalled) implements DeviceReport {
+            Outcome outcome, List<String> details, boolean afterInstalled, Long bytesServed) implements DeviceReport {
         public ActionFinished {
             details = details == null ? List.of() : List.copyOf(details);
+        }
+
+        public ActionFinished(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+                String rolloutId, int wave, String cohort, String releaseId, String version, boolean rollback,
+                Outcome outcome, List<String> details, boolean afterInstalled) {
+            this(eventId, occurredAt, schemaVersion, deviceId, actionId, rolloutId, wave, cohort, releaseId, version,
+                    rollback, outcome, details, afterInstalled, null);
+        }
+
+        /** This report with the bytes served for its action. */
+        public ActionFinished withBytesServed(Long bytes) {
+            return new ActionFinished(eventId, occurredAt, schemaVersion, deviceId, actionId, rolloutId, wave, cohort,
+                    releaseId, version, rollback, outcome, details, afterInstalled, bytes);
         }
 
         public ActionFinished(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,

@@ -38,6 +38,8 @@ class EventJsonTest {
                         List.of("boom")),
                 new ActionFinished("e9b", AT, V, "d1", 12, "ro1", 1, "gw-100:1.0", "r1", "1.2.0", false,
                         Outcome.FAILURE, List.of("rolled back at boot"), true),
+                new ActionFinished("e9c", AT, V, "d1", 13, "ro1", 1, "gw-100:1.0", "r1", "1.2.0", false,
+                        Outcome.SUCCESS, List.of(), false, 123_456_789_012L),
                 new DeviceReport.ActionCanceled("e10", AT, V, "d1", 11, "ro1", "gw-100:1.0"),
                 new DeviceReport.ActionCanceled("e10b", AT, V, "d1", 11, "ro1", "gw-100:1.0", "alice",
                         "wrong image for this site"),
@@ -116,6 +118,18 @@ class EventJsonTest {
         assertThat(old.actionId()).isEqualTo(4);
         assertThat(old.canceledBy()).isNull();
         assertThat(old.reason()).isNull();
+    }
+
+    @Test
+    void anActionFinishedWrittenBeforeBytesServedReadsWithoutIt() {
+        String json = "{\"type\":\"ActionFinished\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
+                + "\"schemaVersion\":1,\"deviceId\":\"d9\",\"actionId\":4,\"rolloutId\":\"r\",\"wave\":1,"
+                + "\"cohort\":\"c\",\"releaseId\":\"r1\",\"version\":\"1.0.0\",\"rollback\":false,"
+                + "\"outcome\":\"SUCCESS\",\"details\":[],\"afterInstalled\":false}";
+        DeviceReport.ActionFinished old = (DeviceReport.ActionFinished) EventJson.read(json, DeviceReport.class);
+        assertThat(old.actionId()).isEqualTo(4);
+        assertThat(old.bytesServed()).isNull();
+        assertThat(old.withBytesServed(77L).bytesServed()).isEqualTo(77L);
     }
 
     @Test
