@@ -29,7 +29,7 @@ import java.util.TreeSet;
  */
 public final class BenchSuite {
     static final List<String> BENCHMARKS = List.of("poll", "topology", "fanout", "e2e", "selection", "reports",
-            "commands");
+            "commands", "cli");
 
     private final Path root;
     private final Path out;
@@ -170,6 +170,13 @@ public final class BenchSuite {
             attempt("gateway command intake", String.format(Locale.ROOT, "%,d InstallRequested through the packaged "
                     + "device-gateway until all stored, nothing pending and superseding, vs a plain KafkaConsumer",
                     commands), figures -> new CommandIntakeBenchmark(root, work.resolve("commands"), commands,
+                            this::line).run(figures));
+        }
+        if (only.contains("cli")) {
+            int calls = Integer.getInteger("bench.cli.calls", 20);
+            attempt("CLI calls", String.format(Locale.ROOT, "rollout status and release list, %d calls each through "
+                    + "./updraft (CLI jar + class-data-sharing archive) vs the launcher class path, against the four "
+                    + "packaged services", calls), figures -> new CliBenchmark(root, work.resolve("cli"), calls,
                             this::line).run(figures));
         }
         write();

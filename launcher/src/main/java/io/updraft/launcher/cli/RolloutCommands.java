@@ -138,7 +138,7 @@ final class RolloutCommands {
         }
     }
 
-    @Command(name = "show", description = "A rollout (id or name): waves, cohorts, rollback installs.")
+    @Command(name = "show", aliases = "status", description = "A rollout (id or name): waves, cohorts, rollback installs.")
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -1,0 +1,195 @@
+package io.updraft.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.updraft.bench.BenchmarkResult.Figures;
+import io.updraft.bench.Figure.Target;
+import io.updraft.fleet.FleetScenario;
+import io.updraft.fleet.FleetScenario.HardwareMix;
+import io.updraft.launcher.LocalStack;
+import io.updraft.launcher.UpdraftApi;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * How long one {@code updraft} CLI call takes, start to exit, against the four packaged services (LocalStack) with a
+ * provisioned fleet and one running rollout: {@code rollout status} and {@code release list}, each {@code calls}
+ * times through {@code ./updraft} (the CLI's own jar, its class-data-sharing archive, C1 only), beside the same calls
+ * through the CLI jar without the archive and through the launcher's class path (how {@code ./updraft} ran the CLI
+ * until 6 Dec 2026), and the floor of this machine: a JVM that starts and exits ({@code java -version} with the same
+ * flags). Rounds alternate the ways, so load from elsewhere spreads over all of them. Every call must exit 0 and
+ * print what the API holds, or the benchmark fails.
+ */
+final class CliBenchmark {
+    private final Path root;
+    private final Path work;
+    private final int calls;
+    private final Consumer<String> say;
+
+    CliBenchmark(Path root, Path work, int calls, Consumer<String> say) {
+        this.root = root;
+        this.work = work;
+        this.calls = calls;
+        this.say = say;
+    }
+
+    void run(Figures figures) throws Exception {
+        Path cliJar = root.resolve("launcher/target/updraft-cli.jar");
+        Path archive = root.resolve("launcher/target/updraft-cli.jsa");
+        if (!Files.isRegularFile(cliJar) || !Files.isRegularFile(archive)) {
+            throw new IllegalStateException("launcher/target/updraft-cli.jar or its .jsa is missing: ./updraft build");
+        }
+        Path home = work.resolve("home");
+        AppSnapshot.deleteRecursively(home);
+        Path apps = AppSnapshot.of(root, work.resolve("apps"), LocalStack.SERVICES);
+        try (LocalStack stack = LocalStack.start(home, apps, true, false, Map.of())) {
+            UpdraftApi api = UpdraftApi.of(stack);
+            FleetProvisioner.provision(stack.infrastructure(), scenario(stack));
+            String releaseId = publish(api);
+            String rolloutId = createRollout(api, releaseId);
+            say.accept("stack up, 100 devices, rollout " + rolloutId + " running; " + calls + " calls per way");
+            Map<String, String> env = new LinkedHashMap<>(System.getenv());
+            env.put("UPDRAFT_TOKEN", stack.adminToken());
+            env.put("UPDRAFT_RELEASE_URL", stack.service("release-service").url());
+            env.put("UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url());
+            env.put("UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url());
+            env.put("TERM", "dumb");
+
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> launcher = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Dupdraft.root=" + root, "-cp",
+                    root.resolve("launcher/target/classes") + ":" + Files.readString(
+                            root.resolve("launcher/target/launcher.classpath")).strip(),
+                    "io.updraft.launcher.Updraft");
+            List<String> plainJar = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                    "-Dupdraft.root=" + root, "-cp", cliJar.toString(), "io.updraft.launcher.cli.UpdraftCli");
+            List<String> script = List.of(root.resolve("updraft").toString());
+            List<String> floor = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-version");
+
+            Map<String, List<String>> commands = new LinkedHashMap<>();
+            commands.put("rollout status", List.of("rollout", "status", rolloutId));
+            commands.put("release list", List.of("release", "list"));
+            Map<String, List<String>> ways = new LinkedHashMap<>();
+            ways.put("./updraft", script);
+            ways.put("CLI jar without the archive", plainJar);
+            ways.put("launcher class path (before)", launcher);
+
+            Map<String, long[]> times = new LinkedHashMap<>();
+            long[] floorTimes = new long[calls];
+            // one warm-up call of each way: the page cache holds the jars, as for a user's second call
+            for (List<String> way : ways.values()) {
+                for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+                    call(way, command.getValue(), env, command.getKey(), rolloutId);
+                }
+            }
+            call(floor, List.of(), env, null, null);
+            for (int i = 0; i < calls; i++) {
+                for (Map.Entry<String, List<String>> way : ways.entrySet()) {
+                    for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+                        times.computeIfAbsent(command.getKey() + " via " + way.getKey(), k -> new long[calls])[i] =
+                                call(way.getValue(), command.getValue(), env, command.getKey(), rolloutId);
+                    }
+                }
+                floorTimes[i] = call(floor, List.of(), env, null, null);
+            }
+            double floorMean = mean(floorTimes);
+            for (String command : commands.keySet()) {
+                long[] now = times.get(command + " via ./updraft");
+                long[] before = times.get(command + " via launcher class path (before)");
+                long[] jar = times.get(command + " via CLI jar without the archive");
+                figures.add(Figure.of("CLI " + command + " (./updraft, mean of " + calls + ")", mean(now), "ms")
+                        .against(mean(before), "the same call through the launcher class path")
+                        .target(Target.atMost(300))
+                        .note(String.format(Locale.ROOT, "p50 %.0f ms, max %.0f ms; the CLI jar without the CDS "
+                                + "archive: mean %.0f ms; a JVM that only starts and exits: %.0f ms", percentile(now,
+                                        50), percentile(now, 100), mean(jar), floorMean)));
+            }
+            figures.add(Figure.of("JVM start and exit (java -version, C1, serial GC)", floorMean, "ms")
+                    .note("the floor of a JVM-based CLI call on this machine"));
+        }
+    }
+
+    /** Runs one call; returns its wall time in ms. Fails unless it exits 0 and printed what it should. */
+    private long call(List<String> way, List<String> args, Map<String, String> env, String command, String rolloutId)
+            throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(way);
+        line.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(line).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", line) + " did not exit within 60 s");
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        String printed = new String(output, StandardCharsets.UTF_8);
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", line) + " exited " + process.exitValue() + ": " + printed);
+        }
+        boolean right = command == null
+                || ("rollout status".equals(command) && printed.contains("cli-bench") && printed.contains("RUNNING"))
+                || ("release list".equals(command) && printed.contains("cli-bench-firmware"));
+        if (!right) {
+            throw new IllegalStateException(String.join(" ", line) + " printed: " + printed);
+        }
+        return millis;
+    }
+
+    private static FleetScenario scenario(LocalStack stack) {
+        return new FleetScenario(stack.service("device-gateway").url(), "DEFAULT", stack.gatewayToken(), "bench",
+                List.of(new HardwareMix("gw-100", "1.0", 100)), List.of(), Duration.ofMillis(300),
+                Duration.ofSeconds(60), "1.0.0", Duration.ofMillis(1500), List.of(), 0.02, 7L);
+    }
+
+    private static String publish(UpdraftApi api) {
+        byte[] image = new byte[4 * 1024];
+        new Random(3).nextBytes(image);
+        return api.publishRelease("cli-bench-firmware", "1.2.0", List.of(new UpdraftApi.Hardware("gw-100", "1.0")),
+                List.of(new UpdraftApi.Artifact("cli-bench-1.2.0.swu", image))).path("id").asText();
+    }
+
+    private static String createRollout(UpdraftApi api, String releaseId) throws InterruptedException {
+        ObjectNode body = UpdraftApi.object().put("name", "cli-bench").put("releaseId", releaseId);
+        body.putObject("target").put("fleet", "bench");
+        body.putArray("waves").add(10).add(100);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            var response = api.tryCreateRollout(body);
+            if (response.statusCode() == 201) {
+                JsonNode rollout = UpdraftApi.parse(response.body());
+                return rollout.path("id").asText();
+            }
+            // the release reaches rollout-service through Kafka: 422 until it is in its catalog
+            if (response.statusCode() != 422 || System.nanoTime() > deadline) {
+                throw new IllegalStateException("POST /api/v1/rollouts answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static double mean(long[] values) {
+        return Arrays.stream(values).average().orElse(Double.NaN);
+    }
+
+    private static double percentile(long[] values, int percent) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}

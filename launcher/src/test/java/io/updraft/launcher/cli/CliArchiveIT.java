@@ -1,0 +1,118 @@
+package io.updraft.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./updraft release list} runs the CLI from its own jar with the class-data-sharing archive the build made
+ * (CliTraining): the CLI's and Jackson's classes come mapped from the archive's top layer, the launcher's
+ * main class is not loaded at all, and the call answers what the API said. An archive older than its jar (a rebuild
+ * without it) is ignored by the JVM, and the call still works.
+ */
+class CliArchiveIT {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static HttpServer api;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void serve() throws IOException {
+        api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        api.createContext("/api/v1/releases", exchange -> {
+            byte[] body = """
+                    [{"id":"r-7","name":"archive-check-fw","version":"7.0.1","state":"STABLE",
+                      "createdAt":"2026-12-06T00:00:00Z"}]""".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        api.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        api.stop(0);
+    }
+
+    @Test
+    void givenTheBuiltArchive_whenTheScriptRunsACliCommand_thenItsClassesComeFromTheArchive() throws Exception {
+        assertThat(ROOT.resolve("launcher/target/updraft-cli.jsa")).isRegularFile();
+        Path classes = temp.resolve("classes.log");
+        Run run = run(List.of(ROOT.resolve("updraft").toString(), "release", "list"), classes);
+
+        assertThat(run.exit).as(run.output).isZero();
+        assertThat(run.output).contains("archive-check-fw", "7.0.1");
+        String loaded = Files.readString(classes);
+        assertThat(loaded)
+                .contains("io.updraft.launcher.cli.UpdraftCli source: shared objects file (top)")
+                .contains("io.updraft.launcher.cli.ReleaseCommands$ListReleases source: shared objects file (top)")
+                .contains("com.fasterxml.jackson.databind.ObjectMapper source: shared objects file (top)")
+                // picocli is compiled for Java 5 (class file 49), which CDS does not archive: it loads from the jar
+                .doesNotContain("io.updraft.launcher.Updraft ");
+    }
+
+    @Test
+    void givenAnArchiveOlderThanItsJar_whenTheCliRuns_thenTheJvmIgnoresItAndTheCallStillWorks() throws Exception {
+        Path jar = Files.copy(ROOT.resolve("launcher/target/updraft-cli.jar"), temp.resolve("updraft-cli.jar"));
+        Path archive = temp.resolve("updraft-cli.jsa");
+        // an archive made for this jar path, then the jar rebuilt: same path, new modification time
+        Run training = run(List.of(java(), "-XX:ArchiveClassesAtExit=" + archive, "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-cp", jar.toString(), "io.updraft.launcher.cli.CliTraining"), null);
+        assertThat(training.exit).as(training.output).isZero();
+        assertThat(archive).isRegularFile();
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
+
+        Path classes = temp.resolve("stale.log");
+        Run run = run(List.of(java(), "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", jar.toString(),
+                "io.updraft.launcher.cli.UpdraftCli", "release", "list"), classes);
+
+        assertThat(run.exit).as(run.output).isZero();
+        assertThat(run.output).contains("archive-check-fw").doesNotContain("warning");
+        assertThat(Files.readString(classes))
+                .doesNotContain("io.updraft.launcher.cli.UpdraftCli source: shared objects file")
+                .contains("io.updraft.launcher.cli.UpdraftCli source: file:");
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    private Run run(List<String> command, Path classLog) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile()).redirectErrorStream(true);
+        builder.environment().put("UPDRAFT_TOKEN", "test.only.token");
+        builder.environment().put("UPDRAFT_URL", "http://127.0.0.1:" + api.getAddress().getPort());
+        builder.environment().put("TERM", "dumb");
+        if (classLog != null) {
+            builder.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog);
+        } else {
+            builder.environment().remove("JAVA_TOOL_OPTIONS");
+        }
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exited within 2 min").isTrue();
+        return new Run(process.exitValue(), output);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
