@@ -35,33 +35,38 @@ public final class BenchSuite {
     private final Path out;
     private final boolean quick;
     private final Set<String> only;
+    private final boolean record;
     private final List<BenchmarkResult> results = new ArrayList<>();
+    private final Map<String, String> loads = new LinkedHashMap<>();
     private final long startedNanos = System.nanoTime();
     private final String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     private FleetBenchmark.Progress progress;
     private String progressMissing = "the end-to-end benchmark did not run";
 
-    BenchSuite(Path root, Path out, boolean quick, Set<String> only) {
+    BenchSuite(Path root, Path out, boolean quick, Set<String> only, boolean record) {
         this.root = root;
         this.out = out;
         this.quick = quick;
         this.only = only;
+        this.record = record;
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
+        boolean record = false;
         Set<String> only = new TreeSet<>(BENCHMARKS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--record" -> record = true;
                 case "--only" -> only = new TreeSet<>(Arrays.asList(args[++i].split(",")));
                 case "-h", "--help" -> {
-                    System.out.println("usage: ./updraft bench [--quick] [--only " + String.join(",", BENCHMARKS)
-                            + "]   (see benchmarks/README.md)");
+                    System.out.println("usage: ./updraft bench [--quick] [--record] [--only "
+                            + String.join(",", BENCHMARKS) + "]   (see benchmarks/README.md)");
                     return;
                 }
                 default -> {
-                    System.err.println("unknown argument " + args[i] + "; usage: ./updraft bench [--quick] [--only "
+                    System.err.println("unknown argument " + args[i] + "; usage: ./updraft bench [--quick] [--record] [--only "
                             + String.join(",", BENCHMARKS) + "]");
                     System.exit(64);
                 }
@@ -77,7 +82,7 @@ public final class BenchSuite {
         }
         Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
         Path out = Path.of(System.getProperty("bench.out", root.resolve("target/bench").toString()));
-        boolean failed = new BenchSuite(root, out, quick, only).run();
+        boolean failed = new BenchSuite(root, out, quick, only, record).run();
         System.exit(failed ? 1 : 0);
     }
 
@@ -120,6 +125,7 @@ public final class BenchSuite {
                     + "wave 1 on the topic", devices, waveDevices), figures -> new RolloutFanoutBenchmark(root,
                             work.resolve("fanout"), devices, waveDevices, this::line).run(figures, kafka));
             List<Figure> measured = kafka.list();
+            loads.put("Kafka baselines", loads.get("rollout fan-out"));
             double seconds = (System.nanoTime() - started) / 1e9;
             results.add(measured.size() == 2 ? BenchmarkResult.ok("Kafka baselines", "raw producer and consumer "
                     + "rates of the same broker, measured inside the fan-out run", seconds, measured)
@@ -180,6 +186,13 @@ public final class BenchSuite {
                             this::line).run(figures));
         }
         write();
+        if (record) {
+            Path json = root.resolve("docs/performance-figures.json");
+            FigureLedger ledger = FigureLedger.read(json);
+            ledger.record(report(), loads);
+            ledger.write(json, root.resolve("docs/performance-figures.md"));
+            say("recorded: %s (and .json)", root.resolve("docs/performance-figures.md"));
+        }
         double elapsed = (System.nanoTime() - startedNanos) / 1e9;
         System.out.println();
         System.out.print(report().markdown());
@@ -200,6 +213,7 @@ public final class BenchSuite {
     private void attempt(String name, String description, Body body) {
         say("");
         say("== %s: %s", name, description);
+        loads.put(name, loadAverage());
         Figures figures = new Figures();
         long started = System.nanoTime();
         BenchmarkResult result;
@@ -254,6 +268,16 @@ public final class BenchSuite {
 
     private void write() {
         report().writeTo(out);
+    }
+
+    /** The 1, 5 and 15 minute load averages, as /proc/loadavg has them ("unknown" elsewhere). */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return fields[0] + " / " + fields[1] + " / " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static Map<String, String> machineFacts() {
