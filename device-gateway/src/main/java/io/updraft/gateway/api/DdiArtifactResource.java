@@ -12,6 +12,7 @@ import io.updraft.gateway.service.DeviceArtifacts;
 import io.updraft.support.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -63,10 +64,24 @@ public class DdiArtifactResource {
     public Response download(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @PathParam("artifactId") long artifactId, @PathParam("filename") String filename,
             @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange) {
+        return answer(tenant, controllerId, artifactId, filename, range, ifRange, false);
+    }
+
+    /** The GET's status and headers (Content-Length, Content-Range, multipart boundary), without fetching bytes. */
+    @HEAD
+    @Path("/{filename}")
+    public Response head(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
+            @PathParam("artifactId") long artifactId, @PathParam("filename") String filename,
+            @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange) {
+        return answer(tenant, controllerId, artifactId, filename, range, ifRange, true);
+    }
+
+    private Response answer(String tenant, String controllerId, long artifactId, String filename, String range,
+            String ifRange, boolean head) {
         DevicePrincipal.require(tenant, controllerId);
-        Optional<ArtifactRef> artifact = artifacts.find(controllerId, artifactId, filename);
-        if (artifact.isPresent()) {
-            return proxy.stream(artifact.get(), range, ifRange);
+        Optional<DeviceArtifacts.Download> download = artifacts.download(controllerId, artifactId, filename);
+        if (download.isPresent()) {
+            return proxy.stream(download.get(), range, ifRange, head);
         }
         if (filename.endsWith(MD5SUM)) {
             String original = filename.substring(0, filename.length() - MD5SUM.length());

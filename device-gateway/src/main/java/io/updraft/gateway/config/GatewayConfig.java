@@ -20,6 +20,8 @@ public interface GatewayConfig {
 
     Polling polling();
 
+    Artifacts artifacts();
+
     FirstContact firstContact();
 
     /** Loads every device's poll view in one streamed query whenever the change listener (re)connects. */
@@ -61,6 +63,16 @@ public interface GatewayConfig {
         /** The Retry-After of such a 503, stretched by the device's own jitter so the retries spread out. */
         @WithDefault("PT10S")
         Duration retryAfter();
+    }
+
+    interface Artifacts {
+        /**
+         * Most byte ranges one download request may ask for (counted as written, before coalescing); beyond it the
+         * answer is 416 (RFC 9110 §15.5.17: an excessive number of ranges). SWUpdate's delta handler asks for 10 per
+         * request unless its sw-description sets {@code max-ranges}.
+         */
+        @WithDefault("64")
+        int maxRanges();
     }
 
     interface Polling {

@@ -24,4 +24,19 @@ public class DeviceArtifacts {
     public Optional<ArtifactRef> find(String controllerId, long artifactId, String filename) {
         return ofModule(controllerId, artifactId).stream().filter(ref -> ref.filename().equals(filename)).findFirst();
     }
+
+    /** The artifact as {@link #find}, with the action it is downloaded for (what its bytes are counted against). */
+    public Optional<Download> download(String controllerId, long artifactId, String filename) {
+        return actions.currentOrLatest(controllerId).flatMap(action -> {
+            var command = action.install();
+            return command.artifacts().stream()
+                    .filter(ref -> ref.artifactId() == artifactId && ref.filename().equals(filename))
+                    .findFirst()
+                    .map(ref -> new Download(action.actionId, command.releaseId(), ref));
+        });
+    }
+
+    /** An artifact a device may fetch, for its action {@code actionId} of release {@code releaseId} (may be null). */
+    public record Download(long actionId, String releaseId, ArtifactRef artifact) {
+    }
 }

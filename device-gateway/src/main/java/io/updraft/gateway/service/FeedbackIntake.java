@@ -6,6 +6,7 @@ import io.updraft.gateway.domain.ActionReports;
 import io.updraft.gateway.domain.ActionStatus;
 import io.updraft.gateway.domain.DeviceAction;
 import io.updraft.gateway.domain.Feedback;
+import io.updraft.gateway.persistence.ActionBytesServedRepository;
 import io.updraft.gateway.persistence.DeviceActionRepository;
 import io.updraft.gateway.persistence.DeviceRepository;
 import io.updraft.support.outbox.Outbox;
@@ -31,6 +32,8 @@ public class FeedbackIntake {
     Outbox outbox;
     @Inject
     ActionExpiry expiry;
+    @Inject
+    ActionBytesServedRepository bytesServed;
 
     /**
      * The device fetches deploymentBase: only its current action is served, and not once it expired.
@@ -75,7 +78,7 @@ public class FeedbackIntake {
                 queue.move(action, failed ? ActionStatus.Trigger.FAIL : ActionStatus.Trigger.SUCCEED);
                 outbox.append(ActionReports.finished(command,
                         failed ? DeviceReport.Outcome.FAILURE : DeviceReport.Outcome.SUCCESS, feedback.details(),
-                        action.installedAt != null));
+                        action.installedAt != null).withBytesServed(bytesServed.of(actionId)));
             }
             case CANCELED -> {
                 queue.move(action, ActionStatus.Trigger.CONFIRM_CANCEL);
