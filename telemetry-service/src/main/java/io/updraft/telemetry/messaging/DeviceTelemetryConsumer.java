@@ -6,6 +6,7 @@ import io.updraft.events.DeviceTelemetry.HealthReported;
 import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.EventJson;
 import io.updraft.support.inbox.Inbox;
+import io.updraft.telemetry.service.DeviceHealthBook;
 import io.updraft.telemetry.service.HealthAttribution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,6 +21,8 @@ public class DeviceTelemetryConsumer {
     Inbox inbox;
     @Inject
     HealthAttribution health;
+    @Inject
+    DeviceHealthBook latest;
 
     @Incoming(Channels.DEVICE_TELEMETRY)
     @Blocking
@@ -35,6 +38,7 @@ public class DeviceTelemetryConsumer {
         }
         if (telemetry instanceof HealthReported reported) {
             health.reported(reported);
+            latest.reported(reported);
         }
     }
 }
