@@ -60,7 +60,7 @@ class OperatorCanceledActionIT extends WatchedTopicsTest {
                         .then().extract().path("state[0]")));
 
         // the device acknowledged the operator's cancel; the other one was withdrawn before it fetched anything
-        TestKafka.send(canceled(running));
+        TestKafka.send(canceledByOperator(running, "olga", "wrong image for site B"));
         TestKafka.send(canceled(withdrawn));
         TestKafka.send(Fleet.finished(fine, Outcome.SUCCESS));
 
@@ -78,7 +78,13 @@ class OperatorCanceledActionIT extends WatchedTopicsTest {
         Api.asViewer().queryParam("deviceId", neverFetched).get("/api/v1/rollouts/" + id + "/actions").then()
                 .body("state", contains("CANCELED"));
         Api.asViewer().get("/api/v1/devices/" + canceledDevice + "/history").then().statusCode(200)
-                .body("entries.type", hasItem("ACTION_CANCELED"));
+                .body("entries.type", hasItem("ACTION_CANCELED"))
+                // the operator who asked at the gateway, and why (ActionCanceled.canceledBy / reason)
+                .body("entries.find { it.type == 'ACTION_CANCELED' }.actor", equalTo("olga"))
+                .body("entries.find { it.type == 'ACTION_CANCELED' }.reason", equalTo("wrong image for site B"));
+        Api.asViewer().get("/api/v1/devices/" + neverFetched + "/history").then().statusCode(200)
+                .body("entries.find { it.type == 'ACTION_CANCELED' }.actor", equalTo("device"))
+                .body("entries.find { it.type == 'ACTION_CANCELED' }.reason", equalTo(null));
         // no retry: one install per device, no RolloutActionRetried
         assertThat(commands.events(DeviceCommand.class, InstallRequested.class,
                 c -> c.rolloutId().equals(id) && c.deviceId().equals(canceledDevice))).hasSize(1);
@@ -89,6 +95,12 @@ class OperatorCanceledActionIT extends WatchedTopicsTest {
     private static DeviceReport.ActionCanceled canceled(InstallRequested command) {
         return new DeviceReport.ActionCanceled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 command.deviceId(), command.actionId(), command.rolloutId(), command.cohort());
+    }
+
+    private static DeviceReport.ActionCanceled canceledByOperator(InstallRequested command, String operator,
+            String reason) {
+        return new DeviceReport.ActionCanceled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                command.deviceId(), command.actionId(), command.rolloutId(), command.cohort(), operator, reason);
     }
 
     private InstallRequested awaitInstall(String rolloutId, String deviceId) {

@@ -32,8 +32,12 @@ public class HistoryRepository {
     }
 
     /** One device history row (a report about an action, or an installed version). */
+    /** @param actor who made it happen when not the device itself (an operator's cancel), else null; reason theirs */
     public record DeviceEntry(String deviceId, Instant at, String type, Long actionId, String rolloutId,
-            String details) {
+            String details, String actor, String reason) {
+        public DeviceEntry(String deviceId, Instant at, String type, Long actionId, String rolloutId, String details) {
+            this(deviceId, at, type, actionId, rolloutId, details, null, null);
+        }
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -72,7 +76,7 @@ public class HistoryRepository {
         }
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("insert into device_history (device_id, at,"
-                    + " type, action_id, rollout_id, details) values (?, ?, ?, ?, ?, ?)")) {
+                    + " type, action_id, rollout_id, details, actor, reason) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 int pending = 0;
                 for (DeviceEntry e : entries) {
                     insert.setString(1, e.deviceId());
@@ -85,6 +89,8 @@ public class HistoryRepository {
                     }
                     insert.setString(5, e.rolloutId());
                     insert.setString(6, cut(e.details(), 2000));
+                    insert.setString(7, cut(e.actor(), 255));
+                    insert.setString(8, cut(e.reason(), 1000));
                     insert.addBatch();
                     if (++pending == 500) {
                         insert.executeBatch();
@@ -129,7 +135,8 @@ public class HistoryRepository {
                        'release ' || a.release_id || ' version ' || a.version || ', attempt ' || a.attempt
                 from device_action a where a.device_id = ?
                 union all
-                select h.at, 'd' || lpad(h.seq::text, 20, '0'), h.type, 'device', null, null, null, h.device_id,
+                select h.at, 'd' || lpad(h.seq::text, 20, '0'), h.type, coalesce(h.actor, 'device'), h.reason,
+                       null, null, h.device_id,
                        h.action_id, h.rollout_id, h.details
                 from device_history h where h.device_id = ?
                 union all

@@ -73,8 +73,9 @@ public class RolloutJournal implements OutboxListener {
                             + (f.details().isEmpty() ? "" : ": " + String.join(" / ", f.details())));
         }
         if (report instanceof DeviceReport.ActionCanceled c) {
+            // an operator's cancel at the gateway names them and their reason; a rollout's or the device's does not
             return new DeviceEntry(c.deviceId(), c.occurredAt(), "ACTION_CANCELED", c.actionId(), c.rolloutId(),
-                    null);
+                    null, c.canceledBy(), c.reason());
         }
         if (report instanceof DeviceReport.ActionExpired x) {
             return new DeviceEntry(x.deviceId(), x.occurredAt(), "ACTION_EXPIRED", x.actionId(), x.rolloutId(), null);
