@@ -153,8 +153,12 @@ class MultiRangeDownloadIT extends GatewayTestBase {
             assertThat(response.statusCode()).as(header).isEqualTo(200);
             assertThat(response.body()).as(header).isEqualTo(d.whole());
         }
-        // empty list elements are allowed (RFC 9110 §5.6.1)
+        // empty list elements are allowed (RFC 9110 §5.6.1), also around a single range
         assertThat(parts(d.get("bytes=0-9,,20-29,", null))).hasSize(2);
+        HttpResponse<byte[]> single = d.get("bytes=100-199,", null);
+        assertThat(single.statusCode()).isEqualTo(206);
+        assertThat(single.headers().firstValue("content-range")).hasValue("bytes 100-199/" + SIZE);
+        assertThat(single.body()).isEqualTo(Arrays.copyOfRange(d.whole(), 100, 200));
     }
 
     @Test

@@ -66,8 +66,10 @@ public class ArtifactProxy {
         if (specs.isPresent() && specs.get().size() > 1) {
             return multiRange(download, specs.get(), ifRange, head);
         }
-        // no range, or a header to ignore (the whole artifact), or exactly one range: the release-service answers
-        return forward(download, fetch(download.artifact(), specs.isPresent() ? range : null, ifRange), head);
+        // no range, or a header to ignore (the whole artifact), or exactly one range (normalised, so a list with empty
+        // elements reads as here): the release-service answers
+        return forward(download, fetch(download.artifact(), specs.map(one -> one.get(0).header()).orElse(null),
+                ifRange), head);
     }
 
     private Response forward(Download download, HttpResponse<InputStream> upstream, boolean head) {

@@ -25,6 +25,14 @@ public final class ByteRanges {
     public record Spec(long first, long last, long suffix) {
         static final long NONE = -1;
 
+        /** The spec as a {@code Range} header of its own, normalised ({@code bytes=a-b}, {@code bytes=a-}, {@code bytes=-n}). */
+        public String header() {
+            if (suffix != NONE) {
+                return "bytes=-" + suffix;
+            }
+            return "bytes=" + first + "-" + (last == NONE ? "" : Long.toString(last));
+        }
+
         /** The satisfiable part of this spec for a representation of {@code length} bytes, or empty. */
         Optional<Part> resolve(long length) {
             if (suffix != NONE) {

@@ -51,6 +51,14 @@ class ByteRangesTest {
     }
 
     @Test
+    void aSingleSpecIsNormalisedForForwarding() {
+        assertThat(ByteRanges.parse("bytes=0-9,,").orElseThrow().get(0).header()).isEqualTo("bytes=0-9");
+        assertThat(ByteRanges.parse("bytes= 100-").orElseThrow().get(0).header()).isEqualTo("bytes=100-");
+        assertThat(ByteRanges.parse(",bytes=-7").isPresent()).isFalse();
+        assertThat(ByteRanges.parse("bytes=,-7").orElseThrow().get(0).header()).isEqualTo("bytes=-7");
+    }
+
+    @Test
     void emptyListElementsAndWhitespaceAroundCommasAreAccepted() {
         assertThat(ByteRanges.parse(" Bytes = 0-9 ,, 20-29 ,").orElseThrow()).hasSize(2);
     }
