@@ -5,6 +5,7 @@ import io.updraft.rollout.service.CohortRollback;
 import io.updraft.rollout.service.NewRollout;
 import io.updraft.rollout.service.RolloutControls;
 import io.updraft.rollout.service.RolloutCreation;
+import io.updraft.rollout.service.RolloutProgress;
 import io.updraft.rollout.service.RolloutQueries;
 import io.updraft.support.problem.ProblemException;
 import io.updraft.support.validation.Identifier;
@@ -52,6 +53,8 @@ public class RolloutResource {
     RolloutQueries queries;
     @Inject
     RolloutViews views;
+    @Inject
+    RolloutProgress progress;
 
     @POST
     @RolesAllowed("operator")
@@ -135,6 +138,19 @@ public class RolloutResource {
         existing(id);
         return queries.actions(id, deviceId == null || deviceId.isBlank() ? null : deviceId).stream()
                 .map(RolloutViews::of).toList();
+    }
+
+    /**
+     * Counts of the rollout's actions per cohort and per wave × cohort by state, installs over time since the rollout
+     * started (at most 120 points), and the health gate's verdict on the current wave: aggregated in the database,
+     * the same cost for a thousand devices as for a million.
+     */
+    @GET
+    @Path("{id}/progress")
+    @RolesAllowed({ "viewer", "operator", "publisher" })
+    public ProgressView progress(@PathParam("id") @Identifier(max = 64) String id) {
+        Rollout rollout = existing(id);
+        return ProgressView.of(rollout, progress.of(rollout));
     }
 
     @POST

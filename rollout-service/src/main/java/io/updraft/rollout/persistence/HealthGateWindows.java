@@ -89,6 +89,25 @@ public class HealthGateWindows {
         return baselines;
     }
 
+    /** A cohort's newest cumulative figures and the end of the window they came with. */
+    public record LatestFigures(Instant windowEnd, CohortFigures figures) {
+    }
+
+    /** Each cohort's newest cumulative figures (read without the rollout lock: for the API). */
+    public Map<String, LatestFigures> latestFigures(String rolloutId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select cohort, window_end, succeeded, failed, health_reports, unhealthy_reports, crashes
+                from health_gate_figures where rollout_id = ?1 order by cohort""")
+                .setParameter(1, rolloutId).getResultList();
+        Map<String, LatestFigures> latest = new java.util.LinkedHashMap<>();
+        for (Object[] row : rows) {
+            latest.put((String) row[0], new LatestFigures(instant(row[1]), new CohortFigures((String) row[0],
+                    number(row[2]), number(row[3]), number(row[4]), number(row[5]), number(row[6]), false)));
+        }
+        return latest;
+    }
+
     /** Records the wave's verdict on a window; a breach stays once recorded (only a resume accepts it). */
     public void recordVerdict(String rolloutId, int wave, Instant windowEnd, String breachOrNull) {
         entityManager.createNativeQuery("""
