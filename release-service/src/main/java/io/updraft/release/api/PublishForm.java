@@ -3,6 +3,8 @@ package io.updraft.release.api;
 import io.updraft.release.service.signing.SignatureCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.release.service.ZchunkArtifacts;
+import io.updraft.release.service.storage.InvalidZchunkException;
 import io.updraft.release.service.storage.Spool;
 import io.updraft.release.service.storage.StorageFullException;
 import io.updraft.support.validation.Inputs;
@@ -27,6 +29,10 @@ final class PublishForm implements AutoCloseable {
     String part;
     String draft;
     String artifacts;
+    String delta;
+    private Spool spool;
+    /** The .zck files produced for {@code delta=zchunk}, named after their plain image + ".zck". */
+    final List<SpooledPart> produced = new ArrayList<>();
     final List<String> sha256 = new ArrayList<>();
     final List<SpooledPart> files = new ArrayList<>();
     final List<byte[]> signatures = new ArrayList<>();
@@ -41,6 +47,7 @@ final class PublishForm implements AutoCloseable {
      */
     static PublishForm read(InputStream body, String contentType, Spool spool, Long contentLength) {
         PublishForm form = new PublishForm();
+        form.spool = spool;
         String receiving = null;
         try {
             MultipartReader reader = new MultipartReader(body, MultipartReader.boundary(contentType));
@@ -56,6 +63,7 @@ final class PublishForm implements AutoCloseable {
                     case "part" -> form.part = single(form.part, part);
                     case "draft" -> form.draft = single(form.draft, part);
                     case "artifacts" -> form.artifacts = single(form.artifacts, part);
+                    case "delta" -> form.delta = single(form.delta, part);
                     case "sha256" -> form.sha256.add(part.text(1024));
                     case "signature" -> form.signatures.add(part.bytes(SignatureCheck.MAX_SIGNATURE));
                     case "file" -> form.files.add(new SpooledPart(part.filename(), spool.receive(part.content())));
@@ -68,6 +76,9 @@ final class PublishForm implements AutoCloseable {
         } catch (StorageFullException e) {
             form.close();
             throw e.about(form.describe(receiving));
+        } catch (InvalidZchunkException e) {
+            form.close();
+            throw ZchunkArtifacts.refused(form.describe(receiving), e);
         } catch (IOException e) {
             form.close();
             throw ProblemException.badRequest("the upload broke off before its end (" + e.getMessage()
@@ -75,6 +86,34 @@ final class PublishForm implements AutoCloseable {
         } catch (RuntimeException e) {
             form.close();
             throw e;
+        }
+    }
+
+    /**
+     * For {@code delta=zchunk}: the .zck of each file part that is not one already, written to the spool beside it
+     * (zck -u --chunk-hash-type sha256, what SWUpdate's delta handler reads). Any other value of {@code delta} is a
+     * 400. Called once the request has been validated, so a refused request costs no compression.
+     */
+    void produceZchunks() {
+        if (delta == null) {
+            return;
+        }
+        if (!"zchunk".equals(delta.strip())) {
+            throw ProblemException.badRequest("'delta' must be 'zchunk' (produce a .zck of each file), got '"
+                    + delta.strip() + "'");
+        }
+        for (SpooledPart file : files) {
+            if (file.spooled().zchunk() != null) {
+                continue;
+            }
+            try {
+                produced.add(new SpooledPart(file.filename() + ZchunkArtifacts.SUFFIX,
+                        spool.zchunkOf(file.spooled().path())));
+            } catch (StorageFullException e) {
+                throw e.about(describe(file.filename() + ZchunkArtifacts.SUFFIX));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the .zck of " + file.filename(), e);
+            }
         }
     }
 
@@ -107,7 +146,7 @@ final class PublishForm implements AutoCloseable {
 
     @Override
     public void close() {
-        for (SpooledPart file : files) {
+        for (SpooledPart file : java.util.stream.Stream.concat(files.stream(), produced.stream()).toList()) {
             try {
                 Files.deleteIfExists(file.spooled().path());
             } catch (IOException e) {

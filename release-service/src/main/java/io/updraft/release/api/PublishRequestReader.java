@@ -4,6 +4,8 @@ import io.updraft.release.service.signing.SignatureCheck;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.release.domain.ArtifactHashes;
+import io.updraft.release.domain.ArtifactZchunk;
+import io.updraft.release.service.ZchunkArtifacts;
 import io.updraft.release.domain.HardwareTarget;
 import io.updraft.release.domain.ReleaseState;
 import io.updraft.events.SemVer;
@@ -75,11 +77,26 @@ public class PublishRequestReader {
             PublishForm.SpooledPart file = form.files.get(i);
             ArtifactHashes hashes = file.spooled().hashes();
             checkExpected(filenames.get(i), hashes, expected.isEmpty() ? null : expected.get(i));
+            ArtifactZchunk zchunk = ZchunkArtifacts.of(filenames.get(i), file.spooled());
             String signedBy = signatureCheck.check(filenames.get(i), hashes, file.spooled().path(),
                     detached.isEmpty() ? null : detached.get(i), signatureCheck.embedded(file.spooled().path()));
-            artifacts.add(DraftArtifact.spooled(module, filenames.get(i), file.spooled().path(), hashes, signedBy));
+            artifacts.add(DraftArtifact.spooled(module, filenames.get(i), file.spooled().path(), hashes, signedBy,
+                    zchunk));
         }
         Set<String> seen = new HashSet<>(filenames);
+        for (String produced : form.files.stream().filter(f -> f.spooled().zchunk() == null && form.delta != null)
+                .map(f -> f.filename() + ZchunkArtifacts.SUFFIX).toList()) {
+            if (usableFilename(produced) == null || !seen.add(produced)) {
+                throw ProblemException.badRequest("delta=zchunk would add '" + produced + "', which is too long or"
+                        + " already a file of this release");
+            }
+        }
+        form.produceZchunks();
+        for (PublishForm.SpooledPart zck : form.produced) {
+            // no signature of its own: SWUpdate trusts its chunks through the header embedded in the signed .swu
+            artifacts.add(DraftArtifact.spooled(module, zck.filename(), zck.spooled().path(), zck.spooled().hashes(),
+                    null, ArtifactZchunk.of(zck.spooled().zchunk())));
+        }
         for (ArtifactReference reference : references) {
             ArtifactUploads.ReceivedUpload upload = uploads.resolve(reference.uploadId());
             if (!seen.add(upload.filename())) {
@@ -90,7 +107,7 @@ public class PublishRequestReader {
                     signature(reference), upload.embedded());
             artifacts.add(DraftArtifact.uploaded(reference.part() == null ? module : module(reference.part(),
                     "artifacts[].part"), upload.filename(), upload.id(), upload.usedByRelease(), upload.hashes(),
-                    signedBy));
+                    signedBy, upload.zchunk()));
         }
         List<HardwareTarget> hardware = metadata.hardware().stream().distinct()
                 .map(h -> new HardwareTarget(h.model(), h.revision())).toList();

@@ -34,12 +34,19 @@ public class Artifact {
     private String md5;
     @Column(name = "signed_by", length = 500)
     private String signedBy;
+    @Column(name = "zchunk_header_size")
+    private Long zchunkHeaderSize;
+    @Column(name = "zchunk_chunk_count")
+    private Integer zchunkChunkCount;
 
     protected Artifact() {
     }
 
-    Artifact(Release release, String part, String filename, ArtifactHashes hashes, String signedBy) {
+    Artifact(Release release, String part, String filename, ArtifactHashes hashes, String signedBy,
+            ArtifactZchunk zchunk) {
         this.signedBy = signedBy;
+        this.zchunkHeaderSize = zchunk == null ? null : zchunk.headerSize();
+        this.zchunkChunkCount = zchunk == null ? null : zchunk.chunkCount();
         this.release = release;
         this.part = part;
         this.filename = filename;
@@ -80,6 +87,11 @@ public class Artifact {
     /** Subject of the trusted key whose signature was verified at upload; null when unsigned. */
     public String signedBy() {
         return signedBy;
+    }
+
+    /** The .zck's header size and chunk count; null when the artifact is not a zchunk file. */
+    public ArtifactZchunk zchunk() {
+        return zchunkHeaderSize == null ? null : new ArtifactZchunk(zchunkHeaderSize, zchunkChunkCount, null);
     }
 
     public Release release() {

@@ -88,8 +88,9 @@ public class Release {
         }
     }
 
-    public Artifact addArtifact(String part, String filename, ArtifactHashes hashes, String signedBy) {
-        Artifact artifact = new Artifact(this, part, filename, hashes, signedBy);
+    public Artifact addArtifact(String part, String filename, ArtifactHashes hashes, String signedBy,
+            ArtifactZchunk zchunk) {
+        Artifact artifact = new Artifact(this, part, filename, hashes, signedBy, zchunk);
         artifacts.add(artifact);
         return artifact;
     }

@@ -5,7 +5,10 @@ import io.updraft.release.config.UploadConfig;
 import io.updraft.release.domain.ArtifactHashes;
 import io.updraft.release.domain.Upload;
 import io.updraft.release.domain.UploadState;
+import io.updraft.release.domain.ArtifactZchunk;
 import io.updraft.release.persistence.UploadRepository;
+import io.updraft.release.persistence.ZchunkIndexRepository;
+import io.updraft.release.service.storage.InvalidZchunkException;
 import io.updraft.release.service.signing.SignatureCheck;
 import io.updraft.release.service.storage.ArtifactStore;
 import io.updraft.release.service.storage.Spool;
@@ -46,6 +49,8 @@ public class ArtifactUploads {
     ArtifactStore store;
     @Inject
     SignatureCheck signatureCheck;
+    @Inject
+    ZchunkIndexRepository zchunkIndexes;
 
     /** A new upload and the secret token of its URL (shown once, stored only as its sha256). */
     public record Announced(Upload upload, String token) {
@@ -53,7 +58,7 @@ public class ArtifactUploads {
 
     /** What a publish needs of a received upload. */
     public record ReceivedUpload(String id, String filename, ArtifactHashes hashes, SignatureCheck.Embedded embedded,
-            String usedByRelease) {
+            String usedByRelease, ArtifactZchunk zchunk) {
     }
 
     public Announced announce(String filename, Long size, String sha256, String createdBy) {
@@ -92,10 +97,12 @@ public class ArtifactUploads {
             spooled = spool.receive(body);
             ArtifactHashes hashes = spooled.hashes();
             check(announced, hashes);
+            ArtifactZchunk zchunk = ZchunkArtifacts.of(announced.filename(), spooled);
             SignatureCheck.Embedded embedded = signatureCheck.embedded(spooled.path());
             store.stage(spooled.path(), id, hashes);
             staged = true;
-            Upload received = QuarkusTransaction.requiringNew().call(() -> finishReceiving(id, hashes, embedded));
+            Upload received = QuarkusTransaction.requiringNew().call(() -> finishReceiving(id, hashes, embedded,
+                    zchunk));
             if (received == null) {
                 store.discard(id);
                 throw new ProblemException(410, "Gone", "upload " + id + " expired while its bytes arrived");
@@ -104,6 +111,9 @@ public class ArtifactUploads {
         } catch (StorageFullException e) {
             abandon(id, spooled, staged);
             throw e.about("upload " + id + " (" + announced.filename() + ")");
+        } catch (InvalidZchunkException e) {
+            abandon(id, spooled, staged);
+            throw ZchunkArtifacts.refused("upload " + id + " (" + announced.filename() + ")", e);
         } catch (IOException e) {
             abandon(id, spooled, staged);
             throw new UncheckedIOException("cannot receive upload " + id, e);
@@ -125,7 +135,8 @@ public class ArtifactUploads {
                 requireUsable(upload);
             }
             return new ReceivedUpload(upload.id(), upload.filename(), upload.hashes(),
-                    new SignatureCheck.Embedded(upload.swuSigned(), upload.swuSigner()), upload.releaseId());
+                    new SignatureCheck.Embedded(upload.swuSigned(), upload.swuSigner()), upload.releaseId(),
+                    zchunkIndexes.summary(upload.hashes().sha256()).orElse(null));
         });
     }
 
@@ -195,10 +206,14 @@ public class ArtifactUploads {
         }
     }
 
-    private Upload finishReceiving(String id, ArtifactHashes hashes, SignatureCheck.Embedded embedded) {
+    private Upload finishReceiving(String id, ArtifactHashes hashes, SignatureCheck.Embedded embedded,
+            ArtifactZchunk zchunk) {
         Upload upload = uploads.lock(id).orElse(null);
         if (upload == null || upload.state() != UploadState.RECEIVING) {
             return null; // removed by the expiry sweep meanwhile
+        }
+        if (zchunk != null) {
+            zchunkIndexes.record(hashes.sha256(), zchunk);
         }
         upload.received(hashes, embedded.present(), embedded.signer());
         return upload;

@@ -1,6 +1,7 @@
 package io.updraft.release.service;
 
 import io.updraft.release.domain.ArtifactHashes;
+import io.updraft.release.domain.ArtifactZchunk;
 import io.updraft.release.domain.HardwareTarget;
 import io.updraft.release.domain.ReleaseState;
 import io.updraft.release.domain.ReleaseSnapshot;
@@ -32,16 +33,16 @@ public record ReleaseDraft(String name, String version, ReleaseState initialStat
      * carries.
      */
     public record DraftArtifact(String part, String filename, Path spooledFile, String uploadId, String usedByRelease,
-            ArtifactHashes hashes, String signedBy) {
+            ArtifactHashes hashes, String signedBy, ArtifactZchunk zchunk) {
 
         public static DraftArtifact spooled(String part, String filename, Path file, ArtifactHashes hashes,
-                String signedBy) {
-            return new DraftArtifact(part, filename, file, null, null, hashes, signedBy);
+                String signedBy, ArtifactZchunk zchunk) {
+            return new DraftArtifact(part, filename, file, null, null, hashes, signedBy, zchunk);
         }
 
         public static DraftArtifact uploaded(String part, String filename, String uploadId, String usedByRelease,
-                ArtifactHashes hashes, String signedBy) {
-            return new DraftArtifact(part, filename, null, uploadId, usedByRelease, hashes, signedBy);
+                ArtifactHashes hashes, String signedBy, ArtifactZchunk zchunk) {
+            return new DraftArtifact(part, filename, null, uploadId, usedByRelease, hashes, signedBy, zchunk);
         }
     }
 

@@ -6,6 +6,7 @@ import io.updraft.release.domain.ReleaseState;
 import io.updraft.release.messaging.ReleaseEvents;
 import io.updraft.release.persistence.ArtifactRepository;
 import io.updraft.release.persistence.ReleaseRepository;
+import io.updraft.release.persistence.ZchunkIndexRepository;
 import io.updraft.release.domain.ReleaseSnapshot;
 import io.updraft.release.service.ReleaseDraft.DraftArtifact;
 import io.updraft.release.service.storage.ArtifactStore;
@@ -42,6 +43,8 @@ public class ReleasePublisher {
     Outbox outbox;
     @Inject
     ArtifactUploads uploads;
+    @Inject
+    ZchunkIndexRepository zchunkIndexes;
 
     public Publication publish(ReleaseDraft draft) {
         Optional<Publication> settled = settleAgainstExisting(draft);
@@ -104,7 +107,10 @@ public class ReleasePublisher {
         for (DraftArtifact artifact : draft.artifacts()) {
             // identity ids: each insert runs now, so the event below carries the artifacts' database ids
             artifacts.persist(release.addArtifact(artifact.part(), artifact.filename(), artifact.hashes(),
-                    artifact.signedBy()));
+                    artifact.signedBy(), artifact.zchunk()));
+            if (artifact.zchunk() != null) {
+                zchunkIndexes.record(artifact.hashes().sha256(), artifact.zchunk());
+            }
         }
         if (release.state() == ReleaseState.PUBLISHED) {
             outbox.append(ReleaseEvents.toPublished(release));
