@@ -78,7 +78,8 @@ final class RolloutSpecOptions {
             + " this long, so offline devices never block it (service default PT6H)")
     String waveTimeout;
     @Option(names = "--maintenance-window", paramLabel = "CRON,DURATION[,ZONE]", description = "devices install only"
-            + " inside it, e.g. '0 0 2 ? * *,PT2H,Europe/Berlin' (Quartz cron)")
+            + " inside it, e.g. '0 0 2 ? * MON,WED,PT2H,Europe/Berlin' (Quartz cron; its own commas stay in it: the"
+            + " ISO-8601 duration, last or before the zone, ends it)")
     String maintenanceWindow;
     @Option(names = "--action-deadline", paramLabel = "DURATION", description = "a device's install expires this long"
             + " after its wave started, e.g. PT48H")
@@ -182,13 +183,30 @@ final class RolloutSpecOptions {
                 rules.get("crashRegression"));
     }
 
+    /**
+     * {@code CRON,DURATION[,ZONE]}, read from the right: the duration is the last part or the one before the zone, so
+     * a Quartz cron keeps its own commas ({@code 0 0 2 ? * MON,WED,PT2H,Europe/Berlin}); no cron field and no zone id
+     * reads as an ISO-8601 duration. Without a duration there, the first comma ends the cron (the service then says
+     * what is missing).
+     */
     private MaintenanceWindow maintenanceWindow() {
         if (maintenanceWindow == null) {
             return null;
         }
         String[] parts = maintenanceWindow.split(",", -1);
-        return new MaintenanceWindow(parts[0].strip(), parts.length > 1 ? parts[1].strip() : null,
-                parts.length > 2 ? parts[2].strip() : null);
+        int n = parts.length;
+        int at = n >= 2 && isDuration(parts[n - 1]) ? n - 1 : n >= 3 && isDuration(parts[n - 2]) ? n - 2 : 1;
+        return new MaintenanceWindow(String.join(",", java.util.Arrays.asList(parts).subList(0, Math.min(at, n)))
+                .strip(), at < n ? parts[at].strip() : null, at + 1 < n ? parts[at + 1].strip() : null);
+    }
+
+    private static boolean isDuration(String text) {
+        try {
+            Duration.parse(text.strip());
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** One {@code --rollback-rule}: the rule's name and its settings. */

@@ -45,6 +45,27 @@ class RolloutSpecOptionsTest {
     }
 
     @Test
+    void givenACronWithCommas_whenParsed_thenTheDurationFromTheRightEndsIt() {
+        assertThat(window("0 0 2 ? * MON,WED,PT2H,Europe/Berlin"))
+                .isEqualTo("{\"schedule\":\"0 0 2 ? * MON,WED\",\"duration\":\"PT2H\",\"timezone\":\"Europe/Berlin\"}");
+        assertThat(window("0 0 1,13 ? * MON,WED,FRI, PT30M"))
+                .isEqualTo("{\"schedule\":\"0 0 1,13 ? * MON,WED,FRI\",\"duration\":\"PT30M\"}");
+        // as before: no comma in the cron, with and without a zone
+        assertThat(window("0 0 2 ? * *,PT2H")).isEqualTo("{\"schedule\":\"0 0 2 ? * *\",\"duration\":\"PT2H\"}");
+        assertThat(window("0 0 2 ? * *,PT2H,PST8PDT"))
+                .isEqualTo("{\"schedule\":\"0 0 2 ? * *\",\"duration\":\"PT2H\",\"timezone\":\"PST8PDT\"}");
+        // no duration where it belongs: the first comma ends the cron and the service names what is wrong
+        assertThat(window("0 0 2 ? * MON,WED")).isEqualTo("{\"schedule\":\"0 0 2 ? * MON\",\"duration\":\"WED\"}");
+        assertThat(window("0 0 2 ? * *")).isEqualTo("{\"schedule\":\"0 0 2 ? * *\"}");
+    }
+
+    private static String window(String option) {
+        RolloutCommands.Preview preview = new RolloutCommands.Preview();
+        new CommandLine(preview).parseArgs("--release", "rel-1", "--maintenance-window", option);
+        return UpdraftApi.tree(preview.rollout.body(null)).path("maintenanceWindow").toString();
+    }
+
+    @Test
     void givenAHealthGateAndARollbackRelease_whenParsed_thenTheBodyCarriesThemUnderTheServiceFieldNames() {
         RolloutCommands.Preview preview = new RolloutCommands.Preview();
         new CommandLine(preview).parseArgs("--release", "rel-1", "--rollback-release", "rel-0", "--health-gate",
