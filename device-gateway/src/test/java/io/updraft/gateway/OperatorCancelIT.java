@@ -53,6 +53,85 @@ class OperatorCancelIT extends GatewayTestBase {
     }
 
     @Test
+    void givenAReason_whenOperatorCancelsAFetchedAction_thenTheActorAndReasonAreKeptAndReachTheActionCanceled() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = fetchedAction(device);
+        String reason = "wrong image for site B\nticket OPS-12 — é";
+
+        JsonPath answer = given().auth().oauth2(UpdraftStackResource.tokens().mint("alice", Duration.ofMinutes(10),
+                "operator")).contentType("application/json").body(Map.of("reason", reason))
+                .post("/api/v1/devices/" + device.id() + "/actions/" + actionId + "/cancel")
+                .then().statusCode(200).extract().jsonPath();
+
+        assertThat(answer.getString("status")).isEqualTo("CANCELING");
+        assertThat(answer.getString("cancelRequestedBy")).isEqualTo("alice");
+        assertThat(answer.getString("cancelReason")).isEqualTo(reason);
+        Map<String, Object> stored = action(device, actionId);
+        assertThat(stored).containsEntry("cancelRequestedBy", "alice").containsEntry("cancelReason", reason);
+        // a second operator's repeated cancel does not rewrite who asked first
+        given().auth().oauth2(UpdraftStackResource.tokens().mint("bob", Duration.ofMinutes(10), "operator"))
+                .contentType("application/json").body(Map.of("reason", "me too"))
+                .post("/api/v1/devices/" + device.id() + "/actions/" + actionId + "/cancel").then().statusCode(200);
+        assertThat(action(device, actionId)).containsEntry("cancelRequestedBy", "alice");
+
+        assertThat(device.cancelFeedback(actionId, "closed", "success")).isEqualTo(200);
+
+        DeviceReport.ActionCanceled canceled = Reports.awaitOne(device.id(), DeviceReport.ActionCanceled.class);
+        assertThat(canceled.actionId()).isEqualTo(actionId);
+        assertThat(canceled.canceledBy()).isEqualTo("alice");
+        assertThat(canceled.reason()).isEqualTo(reason);
+    }
+
+    @Test
+    void givenAReason_whenOperatorCancelsANeverFetchedAction_thenItsActionCanceledNamesThemAtOnce() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = Commands.newActionId();
+        TestKafka.send(Commands.install(device.id(), actionId));
+        eventually().until(() -> device.offeredDeployment() != null);
+
+        given().auth().oauth2(token("operator")).contentType("application/json")
+                .body(Map.of("reason", "  not tonight  "))
+                .post("/api/v1/devices/" + device.id() + "/actions/" + actionId + "/cancel")
+                .then().statusCode(200);
+
+        DeviceReport.ActionCanceled canceled = Reports.awaitOne(device.id(), DeviceReport.ActionCanceled.class);
+        assertThat(canceled.canceledBy()).isEqualTo("operator"); // the token's subject
+        assertThat(canceled.reason()).isEqualTo("not tonight");
+    }
+
+    @Test
+    void givenNoReason_whenOperatorCancels_thenTheActorIsStillRecordedAndTheReasonIsNull() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = fetchedAction(device);
+
+        given().auth().oauth2(token("operator")).contentType("application/json").body("{}")
+                .post("/api/v1/devices/" + device.id() + "/actions/" + actionId + "/cancel")
+                .then().statusCode(200);
+
+        assertThat(action(device, actionId)).containsEntry("cancelRequestedBy", "operator")
+                .containsEntry("cancelReason", null);
+    }
+
+    @Test
+    void givenHostileReasons_whenOperatorCancels_thenEachIsA400AndTheActionGoesOn() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = fetchedAction(device);
+
+        for (String body : List.of("{\"reason\":\"a\\u0000b\"}", "{\"reason\":\"bell\\u0007\"}",
+                "{\"reason\":\"" + "x".repeat(1001) + "\"}", "{\"reason\":", "{\"reason\":[1]}")) {
+            Response answer = given().auth().oauth2(token("operator")).contentType("application/json").body(body)
+                    .post("/api/v1/devices/" + device.id() + "/actions/" + actionId + "/cancel");
+            assertThat(answer.statusCode()).as(body.length() > 60 ? "over-long reason" : body).isEqualTo(400);
+            assertThat(answer.contentType()).as(body.length() > 60 ? "over-long reason" : body)
+                    .startsWith("application/problem+json");
+        }
+
+        assertThat(status(device, actionId)).isEqualTo("RETRIEVED");
+        assertThat(action(device, actionId)).containsEntry("cancelRequestedBy", null);
+        assertThat(device.offeredDeployment()).contains("/deploymentBase/" + actionId);
+    }
+
+    @Test
     void givenActionNeverFetched_whenOperatorCancels_thenItIsWithdrawnAtOnceAndReported() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
@@ -148,6 +227,13 @@ class OperatorCancelIT extends GatewayTestBase {
 
     private static String token(String role) {
         return UpdraftStackResource.tokens().mint(role, Duration.ofMinutes(10), role);
+    }
+
+    private static Map<String, Object> action(DdiDevice device, long actionId) {
+        List<Map<String, Object>> actions = given().auth().oauth2(token("viewer"))
+                .get("/api/v1/devices/" + device.id()).then().statusCode(200).extract().jsonPath().getList("actions");
+        return actions.stream().filter(action -> ((Number) action.get("actionId")).longValue() == actionId)
+                .findFirst().orElseThrow();
     }
 
     private static String status(DdiDevice device, long actionId) {

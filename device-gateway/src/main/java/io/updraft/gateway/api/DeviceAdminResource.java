@@ -7,6 +7,7 @@ import io.updraft.gateway.domain.TargetTokens;
 import io.updraft.gateway.domain.Device;
 import io.updraft.support.problem.ProblemException;
 import io.updraft.support.validation.Identifier;
+import io.updraft.support.validation.SafeText;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -44,8 +45,13 @@ public class DeviceAdminResource {
     public record TokenRequest(@NotBlank @Size(min = 8, max = 256) String token) {
     }
 
+    /** @param cancelRequestedBy / cancelReason who asked for an operator's cancel of it here, and why; else null */
     public record ActionSummary(long actionId, String status, String rolloutId, String releaseId, String version,
-            Instant updatedAt) {
+            Instant updatedAt, String cancelRequestedBy, String cancelReason) {
+    }
+
+    /** The operator's optional reason for a cancel: bounded, no control characters but line breaks (as rollouts'). */
+    public record CancelRequest(@SafeText(max = 1000, multiline = true) String reason) {
     }
 
     public record DeviceSummary(String controllerId, boolean registered, Map<String, String> attributes,
@@ -59,18 +65,30 @@ public class DeviceAdminResource {
      */
     @POST
     @Path("/actions/{actionId}/cancel")
-    @Consumes(MediaType.WILDCARD) // no body: an empty POST or the console's {} alike
+    @Consumes(MediaType.APPLICATION_JSON) // {} or {"reason": "..."}
     @RolesAllowed("operator")
     public ActionSummary cancel(@PathParam("controllerId") @Identifier String controllerId,
-            @PathParam("actionId") long actionId, @Context SecurityContext security) {
+            @PathParam("actionId") long actionId, @Valid CancelRequest request, @Context SecurityContext security) {
         String actor = security.getUserPrincipal() == null ? "operator" : security.getUserPrincipal().getName();
-        return summary(operatorCancel.cancel(controllerId, actionId, actor));
+        String reason = request == null || request.reason() == null || request.reason().isBlank() ? null
+                : request.reason().strip();
+        return summary(operatorCancel.cancel(controllerId, actionId, actor, reason));
+    }
+
+    /** The same cancel without a body (or with one that is not JSON, which is ignored): no reason. */
+    @POST
+    @Path("/actions/{actionId}/cancel")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed("operator")
+    public ActionSummary cancelWithoutReason(@PathParam("controllerId") @Identifier String controllerId,
+            @PathParam("actionId") long actionId, @Context SecurityContext security) {
+        return cancel(controllerId, actionId, null, security);
     }
 
     private static ActionSummary summary(DeviceAction a) {
         var command = a.install();
         return new ActionSummary(a.actionId, a.status.name(), command.rolloutId(), command.releaseId(),
-                command.version(), a.updatedAt);
+                command.version(), a.updatedAt, a.cancelRequestedBy, a.cancelReason);
     }
 
     /** Provisions (or rotates) the device's TargetToken; only its SHA-256 is stored. */

@@ -30,6 +30,14 @@ public final class ActionReports {
                 command.deviceId(), command.actionId(), command.rolloutId(), command.cohort());
     }
 
+    /** The action ended canceled, with the operator who asked for it at the gateway and their reason, if one did. */
+    public static DeviceReport.ActionCanceled canceled(DeviceAction action) {
+        InstallRequested command = action.install();
+        return new DeviceReport.ActionCanceled(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                command.deviceId(), command.actionId(), command.rolloutId(), command.cohort(),
+                action.cancelRequestedBy, action.cancelReason);
+    }
+
     public static DeviceReport.ActionExpired expired(InstallRequested command) {
         return new DeviceReport.ActionExpired(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 command.deviceId(), command.actionId(), command.rolloutId(), command.cohort());

@@ -45,6 +45,14 @@ public class DeviceAction {
     @Column(name = "installed_at")
     public Instant installedAt;
 
+    /** The operator who asked for this action's cancel at the gateway (their token's subject), null otherwise. */
+    @Column(name = "cancel_requested_by")
+    public String cancelRequestedBy;
+
+    /** The operator's reason for that cancel, or null. */
+    @Column(name = "cancel_reason")
+    public String cancelReason;
+
     /** A new action for the command, in {@code status}, created at {@code at}. */
     public static DeviceAction of(DeviceCommand.InstallRequested command,
             ActionStatus status, Instant at) {

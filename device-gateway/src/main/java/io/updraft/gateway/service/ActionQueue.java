@@ -61,7 +61,7 @@ public class ActionQueue {
     @Transactional(Transactional.TxType.MANDATORY)
     public void withdraw(DeviceAction action) {
         if (move(action, ActionStatus.Trigger.WITHDRAW)) {
-            outbox.append(ActionReports.canceled(action.install()));
+            outbox.append(ActionReports.canceled(action));
         }
     }
 }

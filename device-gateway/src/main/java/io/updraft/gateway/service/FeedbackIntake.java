@@ -82,7 +82,7 @@ public class FeedbackIntake {
             }
             case CANCELED -> {
                 queue.move(action, ActionStatus.Trigger.CONFIRM_CANCEL);
-                outbox.append(ActionReports.canceled(command));
+                outbox.append(ActionReports.canceled(action));
             }
             case REJECTED -> outbox.append(ActionReports.progressed(command, feedback.execution().ddiName(),
                     feedback.details()));
@@ -123,7 +123,7 @@ public class FeedbackIntake {
                 || (feedback.execution() == Feedback.Execution.CLOSED && feedback.result() == Feedback.Result.FAILURE);
         if (accepted) {
             queue.move(action, ActionStatus.Trigger.CONFIRM_CANCEL);
-            outbox.append(ActionReports.canceled(command));
+            outbox.append(ActionReports.canceled(action));
         } else if (refused) {
             queue.move(action, ActionStatus.Trigger.REJECT_CANCEL);
             outbox.append(ActionReports.progressed(command, CANCEL_REJECTED, feedback.details()));

@@ -27,9 +27,13 @@ public class OperatorCancel {
     @Inject
     ActionQueue queue;
 
-    /** @return the action as it stands after the cancel: CANCELED (withdrawn) or CANCELING (the device is asked) */
+    /**
+     * @param actor the subject of the operator's token, recorded on the action and in its ActionCanceled
+     * @param reason the operator's reason (validated by the caller), or null
+     * @return the action as it stands after the cancel: CANCELED (withdrawn) or CANCELING (the device is asked)
+     */
     @Transactional
-    public DeviceAction cancel(String controllerId, long actionId, String actor) {
+    public DeviceAction cancel(String controllerId, long actionId, String actor, String reason) {
         if (devices.lock(controllerId).isEmpty()) {
             throw ProblemException.notFound("no device " + controllerId);
         }
@@ -39,14 +43,21 @@ public class OperatorCancel {
         if (before == ActionStatus.CANCELING) {
             return action; // asked already: the device's answer is still to come
         }
+        if (before.isTerminal()) {
+            throw ProblemException.conflict("action " + actionId + " of device " + controllerId + " is " + before
+                    + ": only an open action can be canceled");
+        }
+        // kept on the action: the ActionCanceled that ends it, now or when the device answers, carries them
+        action.cancelRequestedBy = actor;
+        action.cancelReason = reason;
         if (before == ActionStatus.QUEUED || before == ActionStatus.PENDING) {
             queue.withdraw(action);
         } else if (!queue.move(action, ActionStatus.Trigger.REQUEST_CANCEL)) {
             throw ProblemException.conflict("action " + actionId + " of device " + controllerId + " is " + before
                     + ": only an open action can be canceled");
         }
-        LOG.infof("action %d of device %s: %s -> %s, canceled by %s", actionId, controllerId, before, action.status,
-                actor);
+        LOG.infof("action %d of device %s: %s -> %s, canceled by %s (%s)", actionId, controllerId, before,
+                action.status, actor, reason == null ? "no reason given" : "reason given");
         return action;
     }
 }
