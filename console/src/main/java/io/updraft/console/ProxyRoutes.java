@@ -34,7 +34,8 @@ public final class ProxyRoutes {
             new Route("/gateway/api/v1/devices", Service.GATEWAY, "/api/v1/devices"),
             new Route("/telemetry/api/v1/rollbacks", Service.TELEMETRY, "/api/v1/rollbacks"),
             new Route("/telemetry/api/v1/rollouts", Service.TELEMETRY, "/api/v1/rollouts"),
-            new Route("/telemetry/api/v1/dashboard", Service.TELEMETRY, "/api/v1/dashboard"));
+            new Route("/telemetry/api/v1/dashboard", Service.TELEMETRY, "/api/v1/dashboard"),
+            new Route("/telemetry/api/v1/devices", Service.TELEMETRY, "/api/v1/devices"));
 
     private static final List<String> PREFIXES = List.of("/release/", "/rollout/", "/gateway/", "/telemetry/",
             "/api/");
@@ -91,7 +92,8 @@ public final class ProxyRoutes {
         }
         return new Refuse(404, "no management API at " + path + " (the console forwards /release/api/v1/releases, "
                 + "/release/api/v1/uploads, /rollout/api/v1/rollouts, /rollout/api/v1/devices, /gateway/api/v1/devices,"
-                + " /telemetry/api/v1/rollbacks, /telemetry/api/v1/rollouts and /telemetry/api/v1/dashboard)");
+                + " /telemetry/api/v1/rollbacks, /telemetry/api/v1/rollouts, /telemetry/api/v1/dashboard and"
+                + " /telemetry/api/v1/devices)");
     }
 
     private static String pathProblem(String path) {

@@ -26,6 +26,8 @@ class ProxyRoutesTest {
             "/telemetry/api/v1/rollouts/r1/health, TELEMETRY, /api/v1/rollouts/r1/health",
             "/telemetry/api/v1/rollbacks?rolloutId=r1, TELEMETRY, /api/v1/rollbacks?rolloutId=r1",
             "/telemetry/api/v1/dashboard/events, TELEMETRY, /api/v1/dashboard/events",
+            "/telemetry/api/v1/devices/dev-1/health, TELEMETRY, /api/v1/devices/dev-1/health",
+            "/telemetry/api/v1/devices/health/batch, TELEMETRY, /api/v1/devices/health/batch",
     })
     void givenAManagementPath_whenMapped_thenItGoesToItsServiceAtTheServicesOwnPath(String target, Service service,
             String upstream) {
@@ -72,6 +74,7 @@ class ProxyRoutesTest {
             "/rollout/api/v1/releases", // an API under another service's prefix
             "/api/v1/rollouts", // no unprefixed API
             "/telemetry/api/v1/",
+            "/telemetry/api/v1/devicesX/d1/health", // a prefix is a whole segment
     })
     void givenAPathNoServiceOwnsUnderThatPrefix_whenMapped_thenItIs404(String target) {
         assertThat(ProxyRoutes.map(target)).isInstanceOfSatisfying(Refuse.class,
