@@ -68,10 +68,11 @@ public interface GatewayConfig {
     interface Artifacts {
         /**
          * Most byte ranges one download request may ask for (counted as written, before coalescing); beyond it the
-         * answer is 416 (RFC 9110 §15.5.17: an excessive number of ranges). SWUpdate's delta handler asks for 10 per
-         * request unless its sw-description sets {@code max-ranges}.
+         * answer is 416 (RFC 9110 §15.5.17: an excessive number of ranges). SWUpdate's delta handler asks for up to
+         * 150 per request in Debian bookworm's 2022.12 (10 in later releases) unless its sw-description sets
+         * {@code max-ranges}; 200 is Apache httpd's MaxRanges default.
          */
-        @WithDefault("64")
+        @WithDefault("200")
         int maxRanges();
     }
 
