@@ -1,6 +1,8 @@
 // A new rollout: pick a release, write a target filter and the waves; the rollout-service's own preview
 // (POST /api/v1/rollouts/preview, nothing stored) shows, as you type, how many devices match, per hardware cohort and
-// per wave. The equivalent `updraft rollout create` command line is shown for CI.
+// per wave. The equivalent `updraft rollout create` command line is shown for CI. Waves are cumulative percentages
+// (--waves), percentage waves each with its own options (--wave) or explicit groups by filter (--group): the two
+// latter as rows the operator adds, removes and reorders.
 import { h, clear, table, field, error, toast } from './ui.js';
 import { get, post, seg } from './api.js';
 import { can } from './session.js';
@@ -42,6 +44,15 @@ export async function render(main, params) {
   const filter = h('textarea', { name: 'filter', id: 'wizard-filter', rows: 3, spellcheck: 'false', placeholder: 'model == "gw-200" and version < "2.0.0"' });
   const target = h('input', { type: 'text', name: 'target', id: 'wizard-target', placeholder: 'fleet=field, site=a' });
   const waves = h('input', { type: 'text', name: 'waves', id: 'wizard-waves', value: '10,50,100' });
+  const waveMode = h('select', { name: 'waveMode', id: 'wizard-wave-mode' },
+    h('option', { value: 'list' }, 'cumulative percentages (--waves)'),
+    h('option', { value: 'waves' }, 'percentage waves, each with its own options (--wave)'),
+    h('option', { value: 'groups' }, 'groups: a filter and a share each, with its own options (--group)'));
+  const waveRows = [];
+  const waveList = h('ol', { id: 'wizard-wave-rows', class: 'wave-rows' });
+  const addWave = h('button', { type: 'button', id: 'wizard-add-wave', class: 'small' }, 'Add wave');
+  const waveTable = h('div', { id: 'wizard-wave-table', hidden: true }, waveList, addWave,
+    h('p', { class: 'hint', id: 'wizard-wave-table-hint' }));
   const approval = h('select', { name: 'approval', id: 'wizard-approval' },
     ['NONE', 'BEFORE_LATER_WAVES', 'BEFORE_EACH_WAVE'].map(a => h('option', { value: a }, a.replace(/_/g, ' ').toLowerCase())));
   const canary = h('input', { type: 'number', name: 'canaryPerCohort', id: 'wizard-canary', min: 0, placeholder: 'default ' + DEFAULTS.canaryPerCohort });
@@ -82,6 +93,7 @@ export async function render(main, params) {
   const rulesError = h('p', { id: 'wizard-rules-error', class: 'error', role: 'alert' });
   const preview = h('section', { id: 'preview', 'aria-live': 'polite', 'aria-labelledby': 'preview-h' });
   const cli = h('pre', { id: 'cli', tabindex: 0 });
+  const cliNote = h('div', { id: 'cli-note', class: 'cli-note', role: 'status', hidden: true });
   const submit = h('button', { type: 'submit', id: 'create-rollout' }, 'Create rollout');
   const result = h('p', { id: 'create-result', role: 'alert' });
 
@@ -95,8 +107,12 @@ export async function render(main, params) {
       if (i > 0) t[kv.slice(0, i).trim()] = kv.slice(i + 1).trim();
     });
     if (Object.keys(t).length) b.target = t;
-    const w = waves.value.split(',').map(s => s.trim()).filter(Boolean).map(Number);
-    if (w.length) b.waves = w;
+    if (waveMode.value === 'list') {
+      const w = waves.value.split(',').map(s => s.trim()).filter(Boolean).map(Number);
+      if (w.length) b.waves = w;
+    } else if (waveRows.length) {
+      b.waves = waveRows.map(r => waveEntry(r, waveMode.value === 'groups'));
+    }
     if (approval.value !== 'NONE') b.approval = approval.value;
     if (canary.value !== '') b.canaryPerCohort = Number(canary.value);
     const by = cohortBy.value.split(',').map(s => s.trim()).filter(Boolean);
@@ -141,6 +157,227 @@ export async function render(main, params) {
     return b;
   }
 
+  // One explicit wave as the body carries it: a percentage wave ({"percent", options…}) or a group ({"name",
+  // "filter"?, "percent"?, options…}); only what was given, the service fills in the rest.
+  function waveEntry(r, group) {
+    const e = {};
+    if (group) {
+      e.name = r.name.trim();
+      if (r.filter.trim()) e.filter = r.filter.trim();
+      if (r.percent !== '') e.percent = Number(r.percent);
+    } else {
+      e.percent = r.percent === '' ? null : Number(r.percent);
+    }
+    if (r.approval) e.approval = true;
+    if (r.success !== '') e.successThreshold = Number(r.success);
+    if (r.error !== '') e.errorThreshold = Number(r.error);
+    if (r.action) e.errorAction = r.action;
+    return e;
+  }
+
+  function emptyRow(percent = '') {
+    return { name: '', filter: '', percent: String(percent), approval: false, success: '', error: '', action: '' };
+  }
+
+  // Rows of the wave table: each a labelled set of controls ("Wave 2 name", …) with buttons to move it up or down
+  // and remove it; rebuilt on every structural change so numbers and labels stay right, focus kept on the control
+  // the keyboard was on.
+  function renderWaveRows(focusId) {
+    const groups = waveMode.value === 'groups';
+    waveList.replaceChildren(...waveRows.map((r, i) => waveRow(r, i, groups)));
+    waveTable.querySelector('#wizard-wave-table-hint').textContent = groups
+      ? 'Each group takes its share (default 100 %) of the target devices its filter matches (none: all) that no earlier group took, per canary stratum; devices no group takes are left out (end with a group without a filter to take the rest). The canary applies to the first group.'
+      : 'Cumulative percentages of the target devices, in order; the last is usually 100.';
+    refreshPlaceholders();
+    if (focusId) {
+      const el = document.getElementById(focusId);
+      if (el) el.focus();
+    }
+  }
+
+  function waveRow(r, i, groups) {
+    const n = i + 1;
+    const id = k => 'wave-' + n + '-' + k;
+    const labelled = (label, control, grow) => h('div', { class: 'wave-field' + (grow ? ' grow' : '') },
+      h('label', { for: control.id }, h('span', { class: 'sr-only' }, 'Wave ' + n + ' '), label), control);
+    const input = (k, attrs) => {
+      const el = h('input', { id: id(k), ...attrs });
+      el.value = r[k];
+      el.addEventListener('input', () => { r[k] = el.value; });
+      return el;
+    };
+    const approvalBox = h('input', { type: 'checkbox', id: id('approval'), checked: r.approval });
+    approvalBox.addEventListener('change', () => { r.approval = approvalBox.checked; });
+    const action = h('select', { id: id('action'), dataset: { default: 'errorAction' } },
+      h('option', { value: '' }, 'the rollout\'s'), h('option', { value: 'PAUSE' }, 'pause'), h('option', { value: 'ABORT' }, 'abort'));
+    action.value = r.action;
+    action.addEventListener('change', () => { r.action = action.value; });
+    const moveTo = (j, key, other) => () => {
+      [waveRows[i], waveRows[j]] = [waveRows[j], waveRows[i]];
+      const target = 'wave-' + (j + 1) + '-';
+      const firstOrLast = key === 'up' ? j === 0 : j === waveRows.length - 1;
+      renderWaveRows(target + (firstOrLast ? other : key));
+      schedule();
+    };
+    const last = i === waveRows.length - 1;
+    return h('li', { class: 'wave-row', dataset: { wave: n } },
+      h('span', { class: 'wave-number', 'aria-hidden': 'true' }, String(n)),
+      groups ? labelled('name', input('name', { type: 'text', required: true, placeholder: 'e.g. lab', maxlength: 100 })) : null,
+      groups ? labelled('filter', input('filter', { type: 'text', class: 'wave-filter', spellcheck: 'false', placeholder: 'none: every device left' }), true) : null,
+      labelled(groups ? 'share %' : 'cumulative %', input('percent', { type: 'number', class: 'wave-percent', min: 1, max: 100, step: 1,
+        placeholder: groups ? 'default 100' : 'e.g. ' + Math.min(100, 10 * n * n) })),
+      h('div', { class: 'wave-field check' }, approvalBox,
+        h('label', { for: approvalBox.id }, h('span', { class: 'sr-only' }, 'Wave ' + n + ' '), 'waits for approval')),
+      labelled('success ≥', input('success', { type: 'number', min: 0, max: 1, step: 0.01, dataset: { default: 'successThreshold' } })),
+      labelled('error >', input('error', { type: 'number', min: 0, max: 1, step: 0.01, dataset: { default: 'errorThreshold' } })),
+      labelled('on error', action),
+      h('div', { class: 'wave-buttons' },
+        h('button', { type: 'button', class: 'small', id: id('up'), 'aria-label': 'Move wave ' + n + ' up', disabled: i === 0, onclick: i === 0 ? null : moveTo(i - 1, 'up', 'down') }, '↑'),
+        h('button', { type: 'button', class: 'small', id: id('down'), 'aria-label': 'Move wave ' + n + ' down', disabled: last, onclick: last ? null : moveTo(i + 1, 'down', 'up') }, '↓'),
+        h('button', { type: 'button', class: 'small danger', id: id('remove'), 'aria-label': 'Remove wave ' + n, onclick: () => {
+          waveRows.splice(i, 1);
+          renderWaveRows(waveRows.length === 0 ? addWave.id : 'wave-' + Math.min(n, waveRows.length) + '-remove');
+          schedule();
+        } }, 'remove')));
+  }
+
+  // A wave option left empty takes the rollout's value ("rollout's 0.4"), which is the service's default when it is
+  // empty too ("default 0.5")
+  function refreshPlaceholders() {
+    const given = { successThreshold: successThreshold.value, errorThreshold: errorThreshold.value, errorAction: errorAction.value.toLowerCase() };
+    const shipped = { successThreshold: DEFAULTS.successThreshold.toFixed(1), errorThreshold: DEFAULTS.errorThreshold, errorAction: DEFAULTS.errorAction };
+    for (const el of waveList.querySelectorAll('[data-default]')) {
+      const k = el.dataset.default;
+      const text = given[k] !== '' ? 'rollout\'s ' + given[k] : 'default ' + shipped[k];
+      if (el.tagName === 'SELECT') el.options[0].textContent = text;
+      else el.placeholder = text;
+    }
+  }
+
+  function addWaveRow() {
+    const groups = waveMode.value === 'groups';
+    waveRows.push(emptyRow());
+    renderWaveRows('wave-' + waveRows.length + '-' + (groups ? 'name' : 'percent'));
+    schedule();
+  }
+
+  function changeWaveMode() {
+    const mode = waveMode.value;
+    wavesField.hidden = mode !== 'list';
+    waveTable.hidden = mode === 'list';
+    if (mode !== 'list' && waveRows.length === 0) {
+      if (mode === 'waves') {
+        waves.value.split(',').map(x => x.trim()).filter(Boolean).forEach(p => waveRows.push(emptyRow(p)));
+      }
+      if (waveRows.length === 0) waveRows.push(emptyRow());
+    }
+    renderWaveRows();
+  }
+
+  // The wave options --wave and --group share, as the CLI writes them: approval, success=X, error=X, action=…
+  function optionParts(e) {
+    const o = [];
+    if (e.approval) o.push('approval');
+    if (e.successThreshold !== undefined) o.push('success=' + e.successThreshold);
+    if (e.errorThreshold !== undefined) o.push('error=' + e.errorThreshold);
+    if (e.errorAction) o.push('action=' + e.errorAction.toLowerCase());
+    return o;
+  }
+  const waveSpec = e => [String(e.percent), ...optionParts(e)].join(':');
+  const groupSpec = e => [e.name, ...(e.filter ? [e.filter] : []), ...(e.percent !== undefined ? [e.percent + '%'] : []),
+    ...optionParts(e)].join(':');
+
+  // What the launcher's converters (RolloutSpecOptions.WaveConverter / GroupConverter) read from a --wave / --group
+  // value, so a wave the CLI would read differently, or refuse, is named instead of printed as a wrong line
+  function cliOption(o, part) {
+    const lower = part.toLowerCase();
+    if (lower === 'approval') return { ...o, approval: true };
+    if (!/^(success|error|action)[ \t]*=[ \t]*[^\s=]+$/.test(lower)) return null;
+    const eq = lower.indexOf('=');
+    const key = lower.slice(0, eq).trim();
+    const given = part.slice(eq + 1).trim();
+    if (key === 'action') {
+      if (!['PAUSE', 'ABORT'].includes(given.toUpperCase())) throw new Error('the error action is pause or abort');
+      return { ...o, errorAction: given.toUpperCase() };
+    }
+    const t = Number(given);
+    if (!(t >= 0 && t <= 1)) throw new Error(key + ' takes a threshold between 0 and 1');
+    return { ...o, [key === 'success' ? 'successThreshold' : 'errorThreshold']: t };
+  }
+  function cliWave(value) {
+    const parts = value.split(':');
+    if (!/^\d{1,3}%?$/.test(parts[0].trim())) throw new Error('a wave starts with its cumulative percentage, a whole number');
+    let o = { percent: parseInt(parts[0], 10) };
+    for (const part of parts.slice(1)) {
+      o = cliOption(o, part.trim());
+      if (!o) throw new Error('unknown wave option');
+    }
+    return o;
+  }
+  function cliGroup(value) {
+    const colon = value.indexOf(':');
+    const name = (colon < 0 ? value : value.slice(0, colon)).trim();
+    if (!name) throw new Error('a group needs a name');
+    let o = {};
+    let rest = colon < 0 ? '' : value.slice(colon + 1);
+    for (;;) {
+      const last = rest.lastIndexOf(':');
+      const part = (last < 0 ? rest : rest.slice(last + 1)).trim();
+      const more = /^\d{1,3}%$/.test(part) ? { ...o, percent: parseInt(part, 10) } : part === '' ? null : cliOption(o, part);
+      if (!more) break;
+      o = more;
+      rest = last < 0 ? '' : rest.slice(0, last);
+    }
+    return { name, ...(rest.trim() ? { filter: rest.trim() } : {}), ...o };
+  }
+  // RolloutSpecOptions.maintenanceWindow(): CRON,DURATION[,ZONE] read from the right (the cron keeps its commas); no
+  // duration among the last two parts: the first comma ends the cron
+  const windowOption = m => [m.schedule, m.duration || '', m.timezone].filter(x => x !== undefined).join(',');
+  const isDuration = t => {
+    const m = /^[-+]?P(?:[-+]?[0-9]+D)?(T(?:[-+]?[0-9]+H)?(?:[-+]?[0-9]+M)?(?:[-+]?[0-9]+(?:[.,][0-9]{0,9})?S)?)?$/i.exec(t.trim());
+    return !!m && !/^[-+]?PT?$/i.test(t.trim()) && !/T$/i.test(t.trim());
+  };
+  function cliWindow(value) {
+    const parts = value.split(',');
+    const n = parts.length;
+    const at = n >= 2 && isDuration(parts[n - 1]) ? n - 1 : n >= 3 && isDuration(parts[n - 2]) ? n - 2 : 1;
+    return { schedule: parts.slice(0, Math.min(at, n)).join(',').trim(), duration: at < n ? parts[at].trim() : undefined,
+      timezone: at + 1 < n ? parts[at + 1].trim() : undefined };
+  }
+  const same = (a, b) => ['name', 'filter', 'percent', 'approval', 'successThreshold', 'errorThreshold', 'errorAction']
+    .every(k => (a[k] ?? null) === (b[k] ?? null));
+
+  // Why the rollout cannot be written as one `updraft rollout create` line (empty: it can)
+  function cliProblems(b) {
+    const problems = [];
+    if (b.maintenanceWindow) {
+      const m = b.maintenanceWindow;
+      const read = cliWindow(windowOption(m));
+      if (['schedule', 'duration', 'timezone'].some(k => (read[k] ?? '') !== (m[k] ?? ''))) {
+        problems.push('The maintenance window cannot be written for the CLI: --maintenance-window CRON,DURATION[,ZONE]'
+          + ' finds the duration from the right, so a cron with commas needs an ISO-8601 duration after it; the CLI'
+          + ' would read ' + JSON.stringify(read) + '.');
+      }
+    }
+    if (waveMode.value !== 'list') {
+      const groups = waveMode.value === 'groups';
+      (b.waves || []).forEach((e, i) => {
+        const what = 'Wave ' + (i + 1) + (groups ? ' (group "' + e.name + '")' : '');
+        if (groups && e.name.includes(':')) {
+          problems.push(what + ': a name with ":" cannot be written for the CLI, whose --group NAME ends at the first ":".');
+          return;
+        }
+        try {
+          const read = groups ? cliGroup(groupSpec(e)) : cliWave(waveSpec(e));
+          if (!same(read, e)) problems.push(what + ': the CLI would read --' + (groups ? 'group' : 'wave') + ' ' + (groups ? groupSpec(e) : waveSpec(e)) + ' differently (' + JSON.stringify(read) + ').');
+        } catch (err) {
+          problems.push(what + ': the CLI refuses it as written (' + err.message + '); the preview says what the service makes of it.');
+        }
+      });
+    }
+    return problems;
+  }
+
   // --rollback-rule's syntax, one rule a line: RULE:KEY=VALUE,… or RULE:off (what the CLI takes, so the line below
   // carries the same text)
   function rules() {
@@ -178,7 +415,9 @@ export async function render(main, params) {
     if (b.name) parts.push('--name ' + q(b.name));
     for (const [k, v] of Object.entries(b.target || {})) parts.push('--target ' + q(k + '=' + v));
     if (b.filter) parts.push('--filter ' + q(b.filter));
-    if (b.waves) parts.push('--waves ' + b.waves.join(','));
+    if (b.waves && waveMode.value === 'list') parts.push('--waves ' + b.waves.join(','));
+    if (b.waves && waveMode.value === 'waves') b.waves.forEach(e => parts.push('--wave ' + q(waveSpec(e))));
+    if (b.waves && waveMode.value === 'groups') b.waves.forEach(e => parts.push('--group ' + q(groupSpec(e))));
     if (b.approval) parts.push('--approval ' + b.approval);
     if (b.canaryPerCohort !== undefined) parts.push('--canary-per-cohort ' + b.canaryPerCohort);
     for (const c of b.cohortBy || []) parts.push('--cohort-by ' + q(c));
@@ -200,7 +439,7 @@ export async function render(main, params) {
     if (b.waveTimeout) parts.push('--wave-timeout ' + q(b.waveTimeout));
     if (b.maintenanceWindow) {
       const m = b.maintenanceWindow;
-      parts.push('--maintenance-window ' + q([m.schedule, m.duration || '', m.timezone].filter(x => x !== undefined).join(',')));
+      parts.push('--maintenance-window ' + q(windowOption(m)));
     }
     if (b.actionDeadline) parts.push('--action-deadline ' + q(b.actionDeadline));
     if (b.retries !== undefined) parts.push('--retries ' + b.retries);
@@ -229,12 +468,38 @@ export async function render(main, params) {
       p.offlineBefore ? h('p', { class: 'muted' }, 'Offline: last seen before ' + p.offlineBefore + ' (now minus the action deadline, else the wave timeout).') : null);
   }
 
+  function plannedWaves(p) {
+    const cell = (field, value, tag = 'span') => (value === null || value === undefined || value === ''
+      ? '' : h(tag, { dataset: { field } }, String(value)));
+    return h('div', { id: 'preview-waves' }, table('Waves as the service would plan them (its defaults filled in)', [
+      { label: 'Wave', cell: w => cell('wave', w.wave), class: 'num' },
+      { label: 'Group', cell: w => cell('name', w.name) },
+      { label: 'Filter', cell: w => cell('filter', w.filter, 'code') },
+      { label: '%', cell: w => cell('percent', w.percent), class: 'num' },
+      { label: 'Devices', cell: w => cell('devices', w.devices), class: 'num' },
+      { label: 'Approval', cell: w => cell('approval', w.approval ? 'yes' : 'no') },
+      { label: 'Success ≥', cell: w => cell('successThreshold', w.successThreshold), class: 'num' },
+      { label: 'Error >', cell: w => cell('errorThreshold', w.errorThreshold), class: 'num' },
+      { label: 'On error', cell: w => cell('errorAction', w.errorAction) },
+    ], p.waves || [], w => ({ dataset: { wave: w.wave } })));
+  }
+
+  function showCommandLine(b) {
+    const problems = cliProblems(b);
+    cli.textContent = problems.length ? '' : commandLine(b);
+    cli.hidden = problems.length > 0;
+    cliNote.hidden = problems.length === 0;
+    clear(cliNote, problems.length ? h('p', {}, h('b', {}, 'No command line: the CLI cannot express this rollout.')) : null,
+      problems.map(x => h('p', {}, x)));
+  }
+
   let seq = 0;
   let timer = null;
   let left = false;
   async function updatePreview() {
     const b = body();
-    cli.textContent = commandLine(b);
+    showCommandLine(b);
+    refreshPlaceholders();
     rulesError.textContent = rules().problem;
     if (!b.releaseId) {
       clear(preview, h('h2', { id: 'preview-h' }, 'Preview'), h('p', { class: 'muted' }, 'Choose a release to see which devices it would reach.'));
@@ -253,26 +518,35 @@ export async function render(main, params) {
           { label: 'Devices', cell: c => h('span', { dataset: { devices: c.devices } }, String(c.devices)), class: 'num' },
           ...Array.from({ length: waveCount }, (_, i) => ({ label: 'wave ' + (i + 1), class: 'num', cell: c => String((c.perWave || [])[i] ?? '') })),
         ], p.cohorts || [], c => ({ dataset: { cohort: c.cohort } })),
-        table('Waves as the service would plan them (its defaults filled in)', [
-          { label: 'Wave', cell: w => w.wave + (w.name ? ' ' + w.name : ''), class: 'num' },
-          { label: '%', cell: w => w.percent, class: 'num' },
-          { label: 'Devices', cell: w => w.devices, class: 'num' },
-          { label: 'Approval', cell: w => (w.approval ? 'yes' : 'no') },
-          { label: 'Success ≥', cell: w => w.successThreshold ?? '', class: 'num' },
-          { label: 'Error >', cell: w => w.errorThreshold ?? '', class: 'num' },
-          { label: 'On error', cell: w => w.errorAction || '' },
-        ], p.waves || []),
+        plannedWaves(p),
         exclusions(p));
       preview.dataset.commandLine = cli.textContent; // which spec the preview shown answers
     } catch (e) {
       if (mine !== seq) return;
-      clear(preview, h('h2', { id: 'preview-h' }, 'Preview'), h('p', { class: 'error', id: 'preview-error', role: 'alert' }, e.message));
+      // a 422 (no device matches, or a release the service does not know or has revoked) carries only its detail:
+      // shown as the service words it; exclusions too should the problem ever carry them
+      const problem = e.problem || {};
+      const text = 'The rollout-service ' + (e.status ? 'answers ' + e.status : 'cannot be reached') + ': ' + e.message;
+      const shown = preview.querySelector('#preview-error');
+      if (!shown || shown.textContent !== text) {
+        clear(preview, h('h2', { id: 'preview-h' }, 'Preview'),
+          h('p', { class: 'error', id: 'preview-error', role: 'alert', dataset: { status: e.status || 0 } }, text),
+          e.status === 422 && !Array.isArray(problem.excluded)
+            ? h('p', { class: 'muted', id: 'preview-error-hint' }, 'Nothing to plan, so no waves and no list of the devices left out: the service names them only for a spec some device matches. Widen the filter or the target, or check the release\'s hardware.')
+            : null,
+          Array.isArray(problem.excluded) ? exclusions(problem) : null);
+      }
+      preview.dataset.commandLine = cli.textContent;
       // 422: the rollout-service may not have heard of a release published a moment ago (it learns of releases from
       // Kafka), or no device matches yet: ask again while the page is open
       if (e.status === 422 && !left) timer = setTimeout(updatePreview, 1500);
     }
   }
   const schedule = () => { clearTimeout(timer); timer = setTimeout(updatePreview, 350); };
+
+  const wavesField = field('Waves (cumulative %)', waves, 'e.g. 5,25,100');
+  waveMode.addEventListener('change', changeWaveMode);
+  addWave.addEventListener('click', addWaveRow);
 
   const form = h('form', { class: 'wizard', id: 'wizard', oninput: schedule, onchange: schedule, onsubmit: async e => {
     e.preventDefault();
@@ -294,7 +568,7 @@ export async function render(main, params) {
     field('Target filter', filter, 'the filter language: == != < <= > >= in (…) not in (…) and or not; version compares by SemVer'),
     field('Target attributes', target, 'key=value, comma-separated (all must match)')),
   h('fieldset', {}, h('legend', {}, '2. Waves'),
-    field('Waves (cumulative %)', waves, 'e.g. 5,25,100'), field('Approval', approval),
+    field('Waves as', waveMode), wavesField, waveTable, field('Approval', approval, 'besides the waves marked to wait for approval'),
     field('Canary devices per cohort', canary), field('Cohorts also by attributes', cohortBy, 'comma-separated attribute names')),
   h('fieldset', {}, h('legend', {}, '3. Gates and rollback'),
     field('Soak time', soak, 'ISO-8601 duration'), field('Success threshold', successThreshold, '0..1 of a wave finished before it soaks'),
@@ -314,7 +588,7 @@ export async function render(main, params) {
     h('div', { class: 'field check' }, gateRequireWindow, h('label', { for: gateRequireWindow.id }, 'A soaked wave waits for a health window (default: no)'))),
   h('fieldset', {}, h('legend', {}, '6. When and how devices install'),
     field('Start at', startAt, 'ISO-8601 instant; the rollout is scheduled until then'),
-    field('Maintenance window schedule', windowSchedule, 'Quartz cron: sec min hour day-of-month month day-of-week (no commas: the CLI splits on them)'),
+    field('Maintenance window schedule', windowSchedule, 'Quartz cron: sec min hour day-of-month month day-of-week [year]'),
     field('Maintenance window duration', windowDuration, 'ISO-8601 duration'),
     field('Maintenance window time zone', windowZone, 'e.g. Europe/Berlin'),
     field('Action deadline', actionDeadline, 'an install expires this long after its wave started'),
@@ -331,7 +605,7 @@ export async function render(main, params) {
 
   clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/rollouts' }, 'Rollouts'), ' / new'),
     h('h1', {}, 'New rollout'),
-    h('div', { class: 'split' }, form, h('div', {}, preview, h('h2', {}, 'The same rollout from CI'), cli)));
+    h('div', { class: 'split' }, form, h('div', {}, preview, h('h2', {}, 'The same rollout from CI'), cliNote, cli)));
   updatePreview();
   return () => { left = true; clearTimeout(timer); };
 }
