@@ -5,7 +5,8 @@ package io.updraft.zchunk;
  * it re-chunks the running image: a 48-byte buzhash window, a boundary where the low 15 bits of the hash are zero
  * (32 KiB average), no boundary before 8 KiB, a forced one at 128 KiB. Only equal boundaries give equal chunks, so
  * the quirks are libzck's too: the byte where a boundary is found starts the next chunk and is hashed again (into a
- * fresh window after a cut, into the same window when the chunk was still too small to cut).
+ * fresh window after a cut, into the same window when the chunk was still too small to cut; the latter rarely
+ * matters, as the hash depends only on the last 48 bytes).
  */
 public final class BuzhashChunker {
 

@@ -28,6 +28,25 @@ public record ZchunkHeader(ChecksumType checksumType, byte[] headerChecksum, lon
     /** Largest header accepted: a 10 GB image in the zck tool's ~32 KiB chunks needs about 25 MB. */
     public static final int DEFAULT_MAX_HEADER = 64 << 20;
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZchunkHeader h && checksumType == h.checksumType && length == h.length
+                && flags == h.flags && compressionType == h.compressionType
+                && chunkChecksumType == h.chunkChecksumType && dataLength == h.dataLength
+                && Arrays.equals(headerChecksum, h.headerChecksum) && Arrays.equals(dataChecksum, h.dataChecksum)
+                && chunks.equals(h.chunks);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(headerChecksum);
+    }
+
+    @Override
+    public String toString() {
+        return "zchunk header of " + length + " bytes, " + chunks.size() + " chunks, " + dataLength + " data bytes";
+    }
+
     public boolean uncompressedSource() {
         return (flags & FLAG_UNCOMPRESSED_SOURCE) != 0;
     }

@@ -99,8 +99,7 @@ final class PublishForm implements AutoCloseable {
             return;
         }
         if (!"zchunk".equals(delta.strip())) {
-            throw ProblemException.badRequest("'delta' must be 'zchunk' (produce a .zck of each file), got '"
-                    + delta.strip() + "'");
+            throw ProblemException.badRequest("'delta' must be 'zchunk' (produce a .zck of each file) or absent");
         }
         for (SpooledPart file : files) {
             if (file.spooled().zchunk() != null) {
