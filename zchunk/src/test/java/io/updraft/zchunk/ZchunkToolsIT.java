@@ -111,6 +111,25 @@ class ZchunkToolsIT {
     }
 
     @Test
+    void we_read_a_zck_compressed_with_a_dictionary_as_zck_read_header_does() throws Exception {
+        byte[] text = Inputs.text(1 << 20, 13);
+        Path plain = plain("dict-input", text);
+        Path dict = dir.resolve("dict.bin");
+        Files.write(dict, java.util.Arrays.copyOf(Inputs.text(64 << 10, 14), 32 << 10)); // a raw-content dictionary
+        for (String[] options : List.of(new String[] {}, new String[] {"-u", "--chunk-hash-type", "sha256"})) {
+            Path zck = dir.resolve("dict-" + options.length + ".zck");
+            List<String> command = new java.util.ArrayList<>(List.of("zck", "-D", dict.toString()));
+            command.addAll(List.of(options));
+            command.addAll(List.of("-o", zck.toString(), plain.toString()));
+            ZckTools.ok(dir, command.toArray(String[]::new));
+            ZchunkHeader header = ZchunkVerifier.verify(Files.newInputStream(zck));
+            assertThat(header.chunks().get(0).length()).as("a dictionary chunk").isPositive();
+            assertThat(header.chunks().stream().map(c -> ZckTools.Row.of(header, c)).toList())
+                    .isEqualTo(ZckTools.chunkList(dir, zck));
+        }
+    }
+
+    @Test
     void corruptions_we_refuse_unzck_refuses_too() throws Exception {
         byte[] file = Files.readAllBytes(write("victim", Inputs.imageLike(1 << 20, 21)));
         ZchunkHeader h = ZchunkHeader.parse(file, file.length);
