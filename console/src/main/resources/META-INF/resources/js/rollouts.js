@@ -1,6 +1,8 @@
 // Rollouts: the list, and one rollout live — progress per wave and per hardware cohort, telemetry's health per
 // cohort, rollbacks with the rule and numbers that triggered them, the history, and approve / pause / resume /
-// abort / cohort rollback with a reason. The rollout-service has no push stream, so the page polls it.
+// abort / cohort rollback with a reason. Counts per cohort and wave, the chart's series (from the rollout's start)
+// and the health gate's verdict come from the rollout-service's progress endpoint, aggregated in its database. The
+// rollout-service has no push stream, so the page polls it.
 import { h, clear, table, field, when, stateTag, error, toast, every, actionButton } from './ui.js';
 import { call, get, post, seg, query, follow } from './api.js';
 import { can } from './session.js';
@@ -54,7 +56,9 @@ function bar(done, total, label) {
 }
 
 const WAVE_COUNTS = ['installed', 'failed', 'running', 'pending', 'canceling', 'canceled', 'expired', 'rolledBack', 'skipped', 'retried'];
-const ACTION_STATES = ['SCHEDULED', 'RUNNING', 'CANCELING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'EXPIRED'];
+const ACTION_STATES = ['SCHEDULED', 'RUNNING', 'CANCELING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'EXPIRED', 'RETRIED'];
+// the chart's lines: the progress series' fields, named as the page names them
+const SERIES = [['dispatched', 'dispatched', '#6e7781'], ['installed', 'succeeded', '#1a7f37'], ['failed', 'failed', '#b42318']];
 
 export async function detail(main, id) {
   const head = h('div', { id: 'rollout-head' });
@@ -64,7 +68,15 @@ export async function detail(main, id) {
   const rollbacks = h('section', { id: 'rollbacks', 'aria-labelledby': 'rollbacks-h' });
   const history = h('section', { id: 'history', 'aria-labelledby': 'history-h' });
   const chart = h('section', { id: 'chart', 'aria-labelledby': 'chart-h' });
-  const samples = [];
+  const gate = h('section', { id: 'gate', 'aria-labelledby': 'gate-h' });
+  // the chart's data as a table (for screen readers, keyboard users, and the tests): kept across refreshes, so its
+  // open state and the focus on its summary survive them
+  const seriesSummary = h('summary', {}, 'The chart\'s data');
+  const seriesTable = h('div', {});
+  const seriesData = h('details', { id: 'series' }, seriesSummary, seriesTable);
+  const chartBox = h('div', { class: 'chart' });
+  const legend = h('p', { class: 'legend muted' });
+  clear(chart, h('h2', { id: 'chart-h' }, 'Over time'), chartBox, legend, seriesData);
   const live = h('p', { id: 'live', class: 'muted', 'aria-live': 'off' });
   const reason = h('input', { type: 'text', id: 'reason', maxlength: 1000 });
   let current = null;
@@ -73,6 +85,7 @@ export async function detail(main, id) {
     const view = await post(BASE + '/' + seg(id) + '/' + verb, body());
     toast(verb + ': ' + view.state.replace(/_/g, ' ').toLowerCase());
     reason.value = '';
+    progressAt = 0;
     await refresh();
   };
   const reasonBody = () => (reason.value.trim() ? { reason: reason.value.trim() } : {});
@@ -85,17 +98,29 @@ export async function detail(main, id) {
     }, { id: 'abort', class: 'danger' }),
   };
 
-  clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/rollouts' }, 'Rollouts'), ' / ', id), head, live, controls, waves, chart, cohorts, rollbacks, history);
+  clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/rollouts' }, 'Rollouts'), ' / ', id), head, live, controls, waves, gate, chart, cohorts, rollbacks, history);
   if (can('operator')) {
     clear(controls, field('Reason (pause, resume, abort, cohort rollback)', reason, 'kept in the rollout history with your name'),
       h('div', { class: 'buttons' }, Object.values(buttons)));
   }
 
+  // the progress endpoint aggregates all the rollout's actions (about a second for a million): asked again only once
+  // ten times its last answer's time has passed, so a huge rollout is not scanned every poll
+  let progressLast = null, progressAt = 0, progressCost = 0;
+  async function progressOf() {
+    if (progressLast && !progressLast.error && Date.now() - progressAt < 10 * progressCost) return progressLast;
+    const started = performance.now();
+    progressLast = await get(BASE + '/' + seg(id) + '/progress').catch(e => ({ error: e }));
+    progressCost = performance.now() - started;
+    progressAt = Date.now();
+    return progressLast;
+  }
+
   async function refresh() {
     const r = await get(BASE + '/' + seg(id));
     current = r;
-    const [actions, health, decided, hist] = await Promise.all([
-      get(BASE + '/' + seg(id) + '/actions').catch(() => null),
+    const [progress, health, decided, hist] = await Promise.all([
+      progressOf(),
       get('/telemetry/api/v1/rollouts/' + seg(id) + '/health').catch(() => null),
       get('/telemetry/api/v1/rollbacks' + query({ rolloutId: id })).catch(() => []),
       get(BASE + '/' + seg(id) + '/history?limit=200').catch(e => ({ error: e })),
@@ -111,8 +136,9 @@ export async function detail(main, id) {
       })[verb];
     }
     renderWaves(r);
-    sample(r);
-    renderCohorts(r, actions, health);
+    renderGate(r, progress);
+    renderChart(r, progress);
+    renderCohorts(r, progress, health);
     renderRollbacks(r, decided);
     renderHistory(hist);
     live.textContent = 'Live: updated ' + new Date().toLocaleTimeString() + (live.dataset.stream === 'on' ? ', following telemetry\'s event stream' : '') + (OPEN.includes(r.state) ? '' : ' (the rollout has ended)');
@@ -141,48 +167,87 @@ export async function detail(main, id) {
     ], r.waves || [], w => ({ dataset: { wave: w.wave, state: w.state } })));
   }
 
-  // counts over time, sampled by this page since it opened (the API keeps no series of them)
-  function sample(r) {
-    const sum = k => (r.waves || []).reduce((n, w) => n + (k === 'installed' ? (w.installed ?? w.succeeded ?? 0) : (w[k] || 0)), 0);
-    samples.push({ t: Date.now(), installed: sum('installed'), failed: sum('failed'), running: sum('running') });
-    if (samples.length > 600) samples.shift();
-    const total = Math.max(1, (r.waves || []).reduce((n, w) => n + (w.devices || 0), 0));
-    const W = 600, H = 120, t0 = samples[0].t, span = Math.max(1, samples[samples.length - 1].t - t0);
-    const series = { installed: '#1a7f37', failed: '#b42318', running: '#0b5cad' };
+  // the health gate's verdict on the current wave, with the figures it judged against the bounds
+  function renderGate(r, progress) {
+    if (!progress || progress.error) {
+      clear(gate, h('h2', { id: 'gate-h' }, 'Health gate'), error(progress ? progress.error : 'no progress'));
+      return;
+    }
+    const g = progress.gate || { state: 'NOT_GATED' };
+    gate.dataset.state = g.state;
+    if (g.state === 'NOT_GATED') {
+      clear(gate, h('h2', { id: 'gate-h' }, 'Health gate'), h('p', { class: 'muted', id: 'gate-verdict', dataset: { state: g.state } }, 'No health gate: waves advance on their thresholds and soak only.'));
+      return;
+    }
+    const b = progress.healthGate || {};
+    const pct = v => (v === null || v === undefined ? '–' : (100 * v).toFixed(1) + ' %');
+    const num = v => (v === null || v === undefined ? '–' : v.toFixed(3));
+    const vs = (value, bound, fmt) => [fmt(value), bound === null || bound === undefined ? '' : h('span', { class: 'muted' }, ' (max ' + fmt(bound) + ')')];
+    const label = { WAITING: 'waiting', PASSING: 'passing', BREACHED: 'breached' }[g.state] || g.state;
+    clear(gate, h('h2', { id: 'gate-h' }, 'Health gate'),
+      h('p', { id: 'gate-verdict', dataset: { state: g.state, windowEnd: g.windowEnd || '', accepted: String(!!g.accepted), holdsWave: String(!!g.holdsWave) } },
+        h('span', { class: 'tag gate-' + g.state.toLowerCase() }, label), ' wave ' + g.wave + (g.waveState ? ' (' + g.waveState.toLowerCase().replace(/_/g, ' ') + ')' : '') + ': ',
+        h('span', { class: 'gate-detail' }, g.detail),
+        g.holdsWave ? h('span', { class: 'tag warn gate-holds' }, 'holds the wave') : null,
+        g.state === 'BREACHED' ? h('span', { class: 'tag gate-accepted' + (g.accepted ? ' ok' : '') }, g.accepted ? 'accepted by a resume' : 'not accepted') : null),
+      g.windowEnd ? h('p', { class: 'muted' }, 'last window judged ended ' + when(g.windowEnd) + (g.waveStartedAt ? '; wave started ' + when(g.waveStartedAt) : '') + '; minimum sample ' + b.minReports) : null,
+      (g.cohorts || []).length === 0 ? null : table('Each cohort since the wave started, against the bounds', [
+        { label: 'Cohort', cell: c => [h('code', {}, c.cohort), c.judged ? '' : h('span', { class: 'muted' }, ' not judged')] },
+        { label: 'Installs ok / failed', cell: c => c.succeeded + ' / ' + c.failed, class: 'num' },
+        { label: 'Failure rate', cell: c => h('span', { dataset: { figure: 'failureRate' } }, vs(c.failureRate, b.maxFailureRate, pct)) },
+        { label: 'Health reports', cell: c => c.healthReports, class: 'num' },
+        { label: 'Unhealthy', cell: c => h('span', { dataset: { figure: 'unhealthyRatio' } }, vs(c.unhealthyRatio, b.maxUnhealthyRatio, pct)) },
+        { label: 'Crashes per report', cell: c => h('span', { dataset: { figure: 'crashesPerReport' } }, vs(c.crashesPerReport, b.maxCrashesPerReport, num)) },
+        { label: 'Verdict', cell: c => (c.breaks ? h('span', { class: 'tag state-failed' }, 'breaks ' + (c.breaks.match(/max\w+/) || [''])[0]) : c.judged ? h('span', { class: 'tag ok' }, 'within') : '') },
+      ], g.cohorts, c => ({ dataset: { cohort: c.cohort } })));
+  }
+
+  // installs over time from the rollout's start (the service's series, at most 120 points), redrawn on every refresh
+  function renderChart(r, progress) {
+    if (!progress || progress.error || !progress.series) {
+      clear(chartBox, error(progress && progress.error ? progress.error : 'no series'));
+      return;
+    }
+    const points = progress.series.points || [];
+    const total = Math.max(1, (r.waves || []).reduce((n, w) => n + (w.devices || 0), 0), ...points.map(p => p.dispatched));
+    const W = 600, H = 120;
+    const t0 = Date.parse(progress.series.from);
+    const span = Math.max(1, (points.length ? Date.parse(points[points.length - 1].at) : t0) - t0);
     const svgNs = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(svgNs, 'svg');
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     svg.setAttribute('preserveAspectRatio', 'none');
     svg.setAttribute('role', 'img');
-    const last = samples[samples.length - 1];
-    svg.setAttribute('aria-label', 'Devices over time: installed ' + last.installed + ', failed ' + last.failed + ', running ' + last.running + ' of ' + total);
-    for (const [k, color] of Object.entries(series)) {
+    svg.dataset.points = String(points.length);
+    svg.dataset.from = progress.series.from;
+    const last = points[points.length - 1] || { dispatched: 0, succeeded: 0, failed: 0 };
+    svg.setAttribute('aria-label', 'Installs since the rollout started ' + when(progress.series.from) + ': installed ' + last.succeeded + ', failed ' + last.failed + ', dispatched ' + last.dispatched + ' of ' + total + ' devices');
+    for (const [name, field, color] of SERIES) {
       const line = document.createElementNS(svgNs, 'polyline');
-      line.setAttribute('points', samples.map(p => ((p.t - t0) * W / span).toFixed(1) + ',' + (H - 2 - p[k] * (H - 4) / total).toFixed(1)).join(' '));
+      line.setAttribute('points', points.map(p => ((Date.parse(p.at) - t0) * W / span).toFixed(1) + ',' + (H - 2 - p[field] * (H - 4) / total).toFixed(1)).join(' '));
       line.setAttribute('fill', 'none');
       line.setAttribute('stroke', color);
       line.setAttribute('stroke-width', '2');
       line.setAttribute('vector-effect', 'non-scaling-stroke');
-      line.dataset.series = k;
+      line.dataset.series = name;
       svg.append(line);
     }
-    clear(chart, h('h2', { id: 'chart-h' }, 'Over time'), h('div', { class: 'chart' }, svg),
-      h('p', { class: 'legend muted' }, Object.entries(series).map(([k, c]) => h('span', { class: 'series-' + k }, '— ' + k + ' ')),
-        ' (of ' + total + ' devices; sampled since this page opened)'));
+    seriesSummary.textContent = 'The chart\'s data (' + points.length + ' points, every ' + progress.series.bucketSeconds + ' s)';
+    clear(seriesTable, table('Installs since the rollout started, cumulative', [
+      { label: 'Until', cell: p => when(p.at) },
+      ...SERIES.map(([name, field]) => ({ label: name, class: 'num', cell: p => h('span', { dataset: { series: name } }, String(p[field])) })),
+    ], points, p => ({ dataset: { at: p.at } })));
+    clear(chartBox, svg);
+    clear(legend, SERIES.map(([name]) => h('span', { class: 'series-' + name }, '— ' + name + ' ')),
+      ' (of ' + total + ' devices, since ' + when(progress.series.from) + ')');
   }
 
-  function renderCohorts(r, actions, health) {
-    // counts by state per cohort: each device once, by its latest attempt (as the rollout-service counts waves)
-    const latest = new Map();
-    for (const a of actions || []) {
-      if (a.rollback) continue;
-      const prev = latest.get(a.deviceId);
-      if (!prev || a.actionId > prev.actionId) latest.set(a.deviceId, a);
-    }
-    const counts = {};
-    for (const a of latest.values()) {
-      (counts[a.cohort] ||= {})[a.state] = ((counts[a.cohort] || {})[a.state] || 0) + 1;
-    }
+  function renderCohorts(r, progress, health) {
+    // install actions by state per cohort, counted by the rollout-service (each attempt of a retried install is its
+    // own action: RETRIED beside the latest one); rollback installs apart
+    const ofCohort = Object.fromEntries(((progress && progress.cohorts) || []).map(c => [c.cohort, c]));
+    const counts = Object.fromEntries(Object.entries(ofCohort).map(([k, c]) => [k, c.installs || {}]));
+    const rollbackCounts = Object.fromEntries(Object.entries(ofCohort).map(([k, c]) => [k, c.rollbacks || {}]));
     const healthOf = Object.fromEntries(((health && health.cohorts) || []).map(c => [c.cohort, c]));
     const operator = can('operator') && OPEN.includes(r.state);
     clear(cohorts, h('h2', { id: 'cohorts-h' }, 'Hardware cohorts'), table('Progress and health per hardware cohort', [
@@ -191,6 +256,8 @@ export async function detail(main, id) {
       { label: 'State', cell: c => stateTag(c.state) },
       { label: 'Installs by state', cell: c => h('span', { class: 'counts' }, ACTION_STATES.filter(s => (counts[c.cohort] || {})[s])
         .map(s => h('span', { class: 'count', dataset: { state: s } }, s.toLowerCase() + ' ', h('b', {}, String(counts[c.cohort][s]))))) },
+      { label: 'Rollback installs', cell: c => h('span', { class: 'counts rollback-counts' }, ACTION_STATES.filter(s => (rollbackCounts[c.cohort] || {})[s])
+        .map(s => h('span', { class: 'count', dataset: { rollbackState: s } }, s.toLowerCase() + ' ', h('b', {}, String(rollbackCounts[c.cohort][s]))))) },
       { label: 'Telemetry', cell: c => {
         const t = healthOf[c.cohort];
         return t ? h('span', {}, 'ok ' + t.succeeded + ', failed ' + t.failed + ' (' + (100 * (t.failureRate || 0)).toFixed(0) + ' %), health reports ' + t.healthReports + ', unhealthy ' + t.unhealthyReports + ', crashes ' + t.crashes) : '';
@@ -199,6 +266,7 @@ export async function detail(main, id) {
         if (!confirm('Roll back cohort ' + c.cohort + '?')) return;
         await post(BASE + '/' + seg(id) + '/cohorts/' + seg(c.cohort) + '/rollback', reasonBody());
         toast('Cohort ' + c.cohort + ' rolled back');
+        progressAt = 0;
         await refresh();
       }, { class: 'danger small', 'aria-label': 'Roll back cohort ' + c.cohort }) : '' },
     ], r.cohorts || [], c => ({ dataset: { cohort: c.cohort, state: c.state } })));

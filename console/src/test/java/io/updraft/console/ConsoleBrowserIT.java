@@ -339,6 +339,109 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void aRolloutPageOpenedAfterTheFleetInstalledShowsTheSeriesFromItsStartAndTheHealthGatesVerdict() throws Exception {
+        FleetScenario scenario = new FleetScenario(stack.services.service("device-gateway").url(), "DEFAULT",
+                stack.services.gatewayToken(), "conhg", List.of(new FleetScenario.HardwareMix("gw-c4", "1.0", 4)),
+                List.of(), Duration.ofMillis(400), Duration.ofSeconds(1), "1.0.0");
+        try (Fleet gated = new Fleet(scenario).start()) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> api.devices("filter=" + java.net.URLEncoder.encode("fleet == \"conhg\"",
+                            java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20") + "&limit=500")
+                            .path("items").size() == 4);
+            byte[] image = new byte[16 * 1024];
+            new Random(23).nextBytes(image);
+            JsonNode release = api.publishRelease("hg-firmware", "1.1.0", List.of(new UpdraftApi.Hardware("gw-c4",
+                    "1.0")), List.of(new UpdraftApi.Artifact("hg-firmware-1.1.0.swu", image)));
+            // two waves; the health gate holds each soaked wave until telemetry's next window (2 s here) judged it
+            ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText())
+                    .put("name", "gated rollout").put("soakTime", "PT3S").put("canaryPerCohort", 0);
+            body.putObject("target").put("fleet", "conhg");
+            body.putArray("waves").add(50).add(100);
+            body.putObject("healthGate").put("maxFailureRate", 0.5).put("minReports", 1).put("requireWindow", true);
+            String rolloutId = await("rollout created").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300)).until(() -> api.tryCreateRollout(body),
+                            r -> r.statusCode() == 201).body().transform(b -> UpdraftApi.parse(b).path("id").asText());
+            // the fleet installs it before anyone opens its page
+            await("rollout completed").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> api.rollout(rolloutId).path("state").asText(), "COMPLETED"::equals);
+            String viewer = stack.token("victor", "viewer");
+
+            try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
+                Page page = page(browser);
+                signIn(page, viewer);
+                java.time.Instant opened = java.time.Instant.now();
+                page.navigate(stack.url() + "/#/rollouts/" + rolloutId);
+                assertThat(page.locator("#rollout-state")).hasText("COMPLETED", SOON);
+                // the chart's data is the service's series from the rollout's start: every closed bucket equal to
+                // the API's, the last one (it ends now) with the same totals
+                JsonNode[] progress = new JsonNode[1];
+                await("the page's series equals the API's").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                            progress[0] = progressThroughConsole(rolloutId, viewer);
+                            List<String> served = new java.util.ArrayList<>();
+                            progress[0].path("series").path("points").forEach(p -> served.add(p.path("at").asText() + " "
+                                    + p.path("dispatched").asLong() + " " + p.path("succeeded").asLong() + " "
+                                    + p.path("failed").asLong()));
+                            @SuppressWarnings("unchecked")
+                            List<String> shown = (List<String>) page.locator("#series tr[data-at]").evaluateAll(
+                                    "rows => rows.map(r => r.dataset.at + ' ' + [...r.querySelectorAll("
+                                            + "'[data-series]')].map(s => s.textContent).join(' '))");
+                            assertThat(shown).hasSameSizeAs(served).isNotEmpty();
+                            assertThat(shown.subList(0, shown.size() - 1))
+                                    .isEqualTo(served.subList(0, served.size() - 1));
+                            assertThat(shown.get(shown.size() - 1).replaceFirst("^\\S+ ", ""))
+                                    .isEqualTo(served.get(served.size() - 1).replaceFirst("^\\S+ ", ""));
+                        });
+                JsonNode points = progress[0].path("series").path("points");
+                assertThat(points.size()).isBetween(3, 120);
+                JsonNode last = points.get(points.size() - 1);
+                assertThat(last.path("dispatched").asLong()).isEqualTo(4);
+                assertThat(last.path("succeeded").asLong()).isEqualTo(4);
+                assertThat(last.path("failed").asLong()).isEqualTo(0);
+                // history from before the page was opened: wave 1's two installs before wave 2's
+                List<JsonNode> before = new java.util.ArrayList<>();
+                points.forEach(p -> {
+                    if (java.time.Instant.parse(p.path("at").asText()).isBefore(opened)) {
+                        before.add(p);
+                    }
+                });
+                assertThat(before).anyMatch(p -> p.path("succeeded").asLong() == 2);
+                assertThat(before).anyMatch(p -> p.path("succeeded").asLong() == 4);
+                assertThat(page.locator("#chart svg")).hasAttribute("data-points", String.valueOf(points.size()));
+                assertThat(page.locator("#chart svg")).hasAttribute("aria-label",
+                        java.util.regex.Pattern.compile("installed 4, failed 0, dispatched 4"));
+
+                // the health gate's verdict as the API states it, with its numbers
+                JsonNode gate = progress[0].path("gate");
+                assertThat(gate.path("state").asText()).isEqualTo("PASSING");
+                Locator verdict = page.locator("#gate-verdict");
+                assertThat(verdict).hasAttribute("data-state", gate.path("state").asText());
+                assertThat(verdict).hasAttribute("data-window-end", gate.path("windowEnd").asText());
+                assertThat(verdict).containsText(gate.path("detail").asText());
+                assertThat(verdict).containsText("wave " + gate.path("wave").asInt());
+                JsonNode cohort = gate.path("cohorts").get(0);
+                Locator row = page.locator("#gate tr[data-cohort='" + cohort.path("cohort").asText() + "']");
+                assertThat(row).containsText(cohort.path("succeeded").asLong() + " / " + cohort.path("failed").asLong());
+                assertThat(row.locator("[data-figure=failureRate]")).hasText((cohort.path("failureRate").isNull() ? "–"
+                        : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * cohort.path("failureRate").asDouble()))
+                        + " (max 50.0 %)");
+                page.locator("#series summary").focus();
+                page.keyboard().press("Enter");
+                assertThat(page.locator("#series table")).isVisible(VISIBLE);
+                shot(page, "rollout-gate-series");
+            }
+        }
+    }
+
+    private JsonNode progressThroughConsole(String rolloutId, String token) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stack.url()
+                + "/rollout/api/v1/rollouts/" + rolloutId + "/progress")).header("Authorization", "Bearer " + token)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return UpdraftApi.parse(answer.body());
+    }
+
+    @Test
     void anOperatorSignsInThroughTheOidcProviderWithPkceAndTheServicesAcceptItsToken() throws Exception {
         int before = stack.idp.exchanged();
         try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
