@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -19,11 +20,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * An operator cancels a device's pending action from the device's page, against the real stack (ConsoleStack): the
  * device — driven here over DDI, step by step, so its action stays pending until the test lets it answer — fetched
  * its deployment; the button asks the gateway, the device's next poll gets {@code cancelAction}, it acknowledges,
- * and the page shows the action CANCELED at the gateway and in the device's history. A viewer sees no such button and
- * the gateway refuses the viewer's cancel sent through the console's origin.
+ * and the page shows the action CANCELED at the gateway and in the device's history, with the operator and the reason
+ * given. A viewer sees no such button and the gateway refuses the viewer's cancel sent through the console's origin.
+ * The device also reports its health over DDI: the device list's Health column (one batch request for the page) and
+ * the device's page show telemetry-service's view of it, and a newer report reaches the open page by itself.
  */
 class DeviceCancelBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -42,6 +48,7 @@ class DeviceCancelBrowserIT {
             "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
     private static final Path SHOTS = Path.of("target", "screenshots");
     private static final String MODEL = "gw-cancel";
+    private static final String REASON = "wrong image for site B";
     private static final LocatorAssertions.ContainsTextOptions SOON = new LocatorAssertions.ContainsTextOptions()
             .setTimeout(120_000);
     private static final LocatorAssertions.IsVisibleOptions VISIBLE = new LocatorAssertions.IsVisibleOptions()
@@ -71,6 +78,13 @@ class DeviceCancelBrowserIT {
                 Map.of("model", MODEL, "revision", "1.0", "swVersion", "0.9.0")))).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
                 .until(() -> api.devices("model=" + MODEL + "&limit=500").path("items").size() >= 1);
+        // its health, over DDI, before any rollout: an unhealthy app with two crashes
+        assertThat(ddiSend("POST", ddi + "/health", UpdraftApi.json(Map.of("bootOk", true, "crashCount", 2,
+                "appHealthy", false, "metrics", Map.of("cpu", 0.42, "temp", 55.5))))).extracting(HttpResponse::statusCode)
+                .isEqualTo(204);
+        JsonNode health = await("health at telemetry").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> telemetryHealth(deviceId), h -> h != null);
+        assertThat(health.path("crashCount").asInt()).isEqualTo(2);
 
         byte[] image = new byte[32 * 1024];
         new Random(22).nextBytes(image);
@@ -95,17 +109,55 @@ class DeviceCancelBrowserIT {
 
         try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright)) {
             Page page = page(browser);
-            // a viewer: the device's pending action, but no button
+            List<String> healthRequests = new CopyOnWriteArrayList<>();
+            page.onRequest(request -> {
+                if (request.url().contains("/telemetry/api/v1/devices/")) {
+                    healthRequests.add(request.method() + " " + URI.create(request.url()).getRawPath());
+                }
+            });
             signIn(page, stack.token("victor", "viewer"));
+
+            // the device list: a Health column, filled by one batch request for the page, not one per row
+            page.navigate(stack.url() + "/#/devices?model=" + MODEL);
+            Locator row = page.locator("#device-results tr[data-device='" + deviceId + "']");
+            assertThat(row).containsText("unhealthy", SOON);
+            assertThat(page.locator("#device-results th:has-text('Health')")).hasCount(1);
+            assertThat(healthRequests).as("the list's health reads").isNotEmpty()
+                    .allMatch(r -> r.equals("POST /telemetry/api/v1/devices/health/batch"));
+            shot(page, "device-list-health");
+
+            // the device's page: telemetry's view of its health, field by field
             page.navigate(stack.url() + "/#/devices/" + deviceId);
+            assertThat(page.locator("#health-status")).containsText("unhealthy", SOON);
+            assertThat(page.locator("#health-boot")).hasText("yes");
+            assertThat(page.locator("#health-crashes")).hasText(health.path("crashCount").asText());
+            assertThat(page.locator("#health-app")).hasText("no");
+            assertThat(page.locator("#health-at")).hasText(shownTime(health.path("reportedAt").asText()));
+            assertThat(page.locator("#device-health tr[data-metric=cpu]")).containsText("0.42");
+            assertThat(page.locator("#device-health tr[data-metric=temp]")).containsText("55.5");
+
+            // a viewer: the device's pending action, but no button
             assertThat(page.locator("#target")).containsText("RUNNING", SOON);
             assertThat(page.locator("#device-actions")).containsText("RUNNING", SOON);
             assertThat(page.locator("#cancel-action")).hasCount(0);
+            assertThat(page.locator("#cancel-reason")).hasCount(0);
+
+            // a newer report reaches the open page by itself: healthy again
+            assertThat(ddiSend("POST", ddi + "/health", UpdraftApi.json(Map.of("bootOk", true, "crashCount", 0,
+                    "appHealthy", true, "metrics", Map.of("cpu", 0.1))))).extracting(HttpResponse::statusCode)
+                    .isEqualTo(204);
+            assertThat(page.locator("#health-status")).hasText("healthy", new LocatorAssertions.HasTextOptions()
+                    .setTimeout(120_000));
+            JsonNode newer = telemetryHealth(deviceId);
+            assertThat(page.locator("#health-crashes")).hasText(newer.path("crashCount").asText());
+            assertThat(page.locator("#health-at")).hasText(shownTime(newer.path("reportedAt").asText()));
             shot(page, "device-cancel-viewer");
             page.locator("#sign-out").click();
 
             // the cancel the console hid, sent through its origin with the viewer's token: refused; no token: 401
             assertThat(postThroughConsole(cancelPath, stack.token("victor", "viewer")).statusCode()).isEqualTo(403);
+            assertThat(postThroughConsole(cancelPath, stack.token("victor", "viewer"), "{\"reason\":\"viewer says\"}")
+                    .statusCode()).isEqualTo(403);
             assertThat(postThroughConsole(cancelPath, null).statusCode()).isEqualTo(401);
             assertThat(UpdraftApi.parse(ddiSend("GET", ddi, null).body()).path("_links").has("cancelAction")).isFalse();
 
@@ -113,6 +165,7 @@ class DeviceCancelBrowserIT {
             signIn(page, stack.token("olga", "viewer", "operator"));
             page.navigate(stack.url() + "/#/devices/" + deviceId);
             assertThat(page.locator("#cancel-action")).isVisible(VISIBLE);
+            page.locator("#cancel-reason").fill(REASON);
             page.locator("#cancel-action").click();
             assertThat(page.locator("#cancel-result")).containsText("CANCELING", SOON);
             assertThat(page.locator("#device-actions")).containsText("CANCELING", SOON);
@@ -133,6 +186,14 @@ class DeviceCancelBrowserIT {
             // the page updates by itself: CANCELED at the gateway and in the device's history (rollout-service)
             assertThat(page.locator("#device-actions")).containsText("CANCELED", SOON);
             assertThat(page.locator("#device-history tr[data-type=ACTION_CANCELED]")).isVisible(VISIBLE);
+            // who asked and why, in the device's history (rollout-service, from the gateway's ActionCanceled)
+            Locator canceledRow = page.locator("#device-history tr[data-type=ACTION_CANCELED]");
+            assertThat(canceledRow.locator("td").nth(2)).hasText("olga");
+            assertThat(canceledRow).containsText(REASON, SOON);
+            JsonNode entry = StreamSupport.stream(api.deviceHistory(deviceId, "limit=500").path("entries").spliterator(),
+                    false).filter(e -> e.path("type").asText().equals("ACTION_CANCELED")).findFirst().orElseThrow();
+            assertThat(entry.path("actor").asText()).isEqualTo("olga");
+            assertThat(entry.path("reason").asText()).isEqualTo(REASON);
             assertThat(page.locator("#target")).containsText("none", SOON);
             shot(page, "device-canceled");
         }
@@ -157,10 +218,32 @@ class DeviceCancelBrowserIT {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Telemetry-service's view of the device's latest health, read directly (not through the console); null: 404. */
+    private JsonNode telemetryHealth(String deviceId) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(
+                stack.services.service("telemetry-service").url() + "/api/v1/devices/" + deviceId + "/health"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + stack.token("victor", "viewer"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() == 404) {
+            return null;
+        }
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return UpdraftApi.parse(answer.body());
+    }
+
+    /** As the pages show a time (ui.js {@code when}): ISO, a space for the T, no fraction of a second. */
+    private static String shownTime(String iso) {
+        return Instant.parse(iso).truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ');
+    }
+
     private HttpResponse<String> postThroughConsole(String path, String token) throws Exception {
+        return postThroughConsole(path, token, "{}");
+    }
+
+    private HttpResponse<String> postThroughConsole(String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
