@@ -170,6 +170,15 @@ class RolloutPreviewIT {
                 .extract().jsonPath();
         assertThat(byTimeout.getList("excluded.devices", Integer.class)).containsExactly(2, 22, 1);
 
+        // a filter that leaves no device to update: the 422 says where the selected devices went
+        Map<String, Object> none = Map.of("releaseId", releaseId,
+                "filter", "fleet == \"" + tag + "\" and (model == \"" + other + "\" or version == \"5.0.0\")");
+        Api.asViewer().body(none).post("/api/v1/rollouts/preview").then().statusCode(422).contentType(PROBLEM)
+                .body("detail", containsString("no device matches"))
+                .body("detail", containsString("; the target selects 2 already on the release (" + tag + "-on-0, "
+                        + tag + "-on-1), 22 incompatible with it (" + tag + "-inc-00, " + tag + "-inc-01, " + tag
+                        + "-inc-02, …)"));
+
         // the same validation as before: a bad deadline is a 400 problem
         body.put("actionDeadline", "-PT1H");
         Api.asViewer().body(body).post("/api/v1/rollouts/preview").then().statusCode(400).contentType(PROBLEM)

@@ -155,13 +155,33 @@ public class RolloutCreation {
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
         List<HardwareCount> candidates = assignments.candidateHardware(selection);
-        List<AcceptedHardware> accepted = acceptedHardware(candidates, release);
-        rollback.checkRollbackRelease(request.rollbackRelease(), release, accepted);
+        List<AcceptedHardware> accepted = compatible(candidates, release);
         Instant offlineBefore = Instant.now()
                 .minus(spec.actionDeadline() != null ? spec.actionDeadline() : spec.waveTimeout());
-        RolloutPlan plan = plan(request, spec, release, selection, candidates, accepted);
-        return new Preview(plan, assignments.exclusions(selection, accepted, offlineBefore, EXCLUSION_SAMPLE),
-                offlineBefore);
+        List<Exclusion> excluded = assignments.exclusions(selection, accepted, offlineBefore, EXCLUSION_SAMPLE);
+        try {
+            if (accepted.isEmpty()) {
+                throw noDevice(release);
+            }
+            rollback.checkRollbackRelease(request.rollbackRelease(), release, accepted);
+            return new Preview(plan(request, spec, release, selection, candidates, accepted), excluded,
+                    offlineBefore);
+        } catch (NoDeviceMatches nothing) {
+            // the operator's next question: where did the devices the filter selects go?
+            throw excluded.isEmpty() ? nothing : ProblemException.unprocessable(nothing.getMessage() + "; the target"
+                    + " selects " + leftOut(excluded));
+        }
+    }
+
+    /** "2 already on the release (a, b), 22 incompatible with it (c, d, e, …)": the preview's 422 when none remain. */
+    static String leftOut(List<Exclusion> excluded) {
+        return excluded.stream().map(e -> e.devices() + " " + switch (e.reason()) {
+            case Exclusion.ALREADY_ON_RELEASE -> "already on the release";
+            case Exclusion.INCOMPATIBLE -> "incompatible with it";
+            case Exclusion.OFFLINE -> "offline past the deadline";
+            default -> e.reason();
+        } + " (" + String.join(", ", e.sample().subList(0, Math.min(3, e.sample().size())))
+                + (e.devices() > 3 ? ", …)" : ")")).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private RolloutPlan plan(NewRollout request, RolloutSpec spec, CatalogRelease release, TargetSelection selection,
@@ -229,15 +249,20 @@ public class RolloutCreation {
     }
 
     private List<AcceptedHardware> acceptedHardware(List<HardwareCount> candidates, CatalogRelease release) {
-        List<AcceptedHardware> accepted = candidates.stream()
-                .filter(hardware -> release.accepts(hardware.model(), hardware.revision()))
-                .map(h -> new AcceptedHardware(h.model(), h.revision(),
-                        HardwareCompatibility.cohortOf(h.model(), h.revision())))
-                .toList();
+        List<AcceptedHardware> accepted = compatible(candidates, release);
         if (accepted.isEmpty()) {
             throw noDevice(release);
         }
         return accepted;
+    }
+
+    /** The candidates' hardware the release accepts, each with its cohort (empty if none). */
+    private static List<AcceptedHardware> compatible(List<HardwareCount> candidates, CatalogRelease release) {
+        return candidates.stream()
+                .filter(hardware -> release.accepts(hardware.model(), hardware.revision()))
+                .map(h -> new AcceptedHardware(h.model(), h.revision(),
+                        HardwareCompatibility.cohortOf(h.model(), h.revision())))
+                .toList();
     }
 
     private Rollout newRollout(NewRollout request, RolloutSpec spec, CatalogRelease release) {
@@ -294,12 +319,19 @@ public class RolloutCreation {
     }
 
     private static ProblemException noDeviceInGroups(CatalogRelease release) {
-        return ProblemException.unprocessable("no device matches the target, the filter and any group's filter, is"
+        return new NoDeviceMatches("no device matches the target, the filter and any group's filter, is"
                 + " compatible with release " + release.releaseId() + " and is not already on it");
     }
 
     private static ProblemException noDevice(CatalogRelease release) {
-        return ProblemException.unprocessable("no device matches the target and filter, is compatible with release "
+        return new NoDeviceMatches("no device matches the target and filter, is compatible with release "
                 + release.releaseId() + " and is not already on it");
+    }
+
+    /** The 422 of a request that leaves no device to update. */
+    private static final class NoDeviceMatches extends ProblemException {
+        NoDeviceMatches(String detail) {
+            super(422, "Unprocessable content", detail);
+        }
     }
 }
