@@ -21,6 +21,8 @@ public final class Fleet implements AutoCloseable {
     private final ExecutorService httpThreads;
     private final BoundedHttp http;
     private final FleetStats stats = new FleetStats();
+    /** installed version → its image, for delta clients; shared by every device on that version */
+    private final Map<String, SourceImage> images = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile long startedNanos;
     private volatile String lastError;
@@ -46,10 +48,11 @@ public final class Fleet implements AutoCloseable {
         this.httpThreads = Executors.newFixedThreadPool(4, r -> daemon(r, "fleet-http"));
         this.http = new BoundedHttp(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(httpThreads).connectTimeout(Duration.ofSeconds(10)).build(), maxInFlight);
+        scenario.images().forEach((version, file) -> images.put(version, SourceImage.of(java.nio.file.Path.of(file))));
         for (FleetScenario.HardwareMix mix : scenario.hardware()) {
             for (int n = 0; n < mix.count(); n++) {
                 String id = String.format(Locale.ROOT, "%s-%s-%03d", scenario.idPrefix(), mix.model(), n);
-                devices.add(new SimulatedDevice(id, mix.model(), mix.revision(), n, scenario, http, stats));
+                devices.add(new SimulatedDevice(id, mix.model(), mix.revision(), n, scenario, http, stats, images));
             }
         }
     }
@@ -86,6 +89,27 @@ public final class Fleet implements AutoCloseable {
                 scheduler.schedule(() -> cycle(device), Math.max(50, next.toMillis()), TimeUnit.MILLISECONDS);
             }
         });
+    }
+
+    /**
+     * Gives delta clients running {@code version} that image (in addition to the scenario's {@code images}); call
+     * before {@link #start()}. It is chunked once, on the first delta download from it.
+     */
+    public Fleet sourceImage(String version, SourceImage image) {
+        images.put(version, image);
+        return this;
+    }
+
+    /** Device id → artifact body bytes it received (full downloads, delta headers, chunks, multipart framing). */
+    public Map<String, Long> bytesDownloadedByDevice() {
+        Map<String, Long> bytes = new TreeMap<>();
+        devices.forEach(device -> bytes.put(device.id, device.bytesDownloaded()));
+        return bytes;
+    }
+
+    /** Ids of the devices that are delta clients (attribute {@code update.delta=zchunk}). */
+    public List<String> deltaClients() {
+        return devices.stream().filter(SimulatedDevice::deltaClient).map(d -> d.id).toList();
     }
 
     public List<String> deviceIds() {
@@ -133,7 +157,9 @@ public final class Fleet implements AutoCloseable {
                         + " resumed-downloads=%d cancels=%d health=%d errors=%d",
                 seconds, devices.size(), offline, dead, stats.polls(), stats.polls() / seconds,
                 stats.installsStarted(), stats.installsSucceeded(), stats.installsFailed(),
-                stats.downloadsResumed(), stats.cancelsAcknowledged(), stats.healthReports(), stats.pollErrors());
+                stats.downloadsResumed(), stats.cancelsAcknowledged(), stats.healthReports(), stats.pollErrors())
+                + (scenario.deltaShare() > 0 ? String.format(Locale.ROOT, " delta: installs=%d bytes=%d (full %d)",
+                        stats.deltaInstalls(), stats.deltaBytesDownloaded(), stats.deltaFullBytes()) : "");
     }
 
     public String lastError() {

@@ -2,6 +2,7 @@ package io.updraft.fleet;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What fleet to simulate: how many devices of which hardware, which installs fail and how, which devices are offline
@@ -15,11 +16,20 @@ import java.util.List;
  * @param offline devices offline for a time (or for the whole run)
  * @param cutDownloadShare the share of downloads whose connection is cut halfway and resumed with {@code Range}
  * @param seed makes every random choice repeatable
+ * @param deltaShare the share of devices that are zchunk delta clients (spread over device numbers like failures):
+ *        they report attribute {@value #DELTA_ATTRIBUTE}={@value #DELTA_ZCHUNK} and, offered a {@code .zck} while
+ *        the image of their installed version is in {@code images}, fetch only the chunks they lack
+ * @param deltaMaxRanges byte ranges per GET a delta client asks for at most (the gateway's max-ranges, 200)
+ * @param images installed version → file of that version's image, the running image of delta clients on it
  */
 public record FleetScenario(String gatewayUrl, String tenant, String gatewayToken, String idPrefix,
         List<HardwareMix> hardware, List<FailureRule> failures, Duration installDuration, Duration maxPollInterval,
         String initialVersion, Duration installDurationMax, List<OfflineRule> offline, double cutDownloadShare,
-        long seed) {
+        long seed, double deltaShare, Integer deltaMaxRanges, Map<String, String> images) {
+
+    /** The attribute a delta client reports, and its value: the rollout side can choose delta vs. full from it. */
+    public static final String DELTA_ATTRIBUTE = "update.delta";
+    public static final String DELTA_ZCHUNK = "zchunk";
 
     public FleetScenario {
         if (gatewayUrl == null || gatewayUrl.isBlank()) {
@@ -40,6 +50,35 @@ public record FleetScenario(String gatewayUrl, String tenant, String gatewayToke
         if (cutDownloadShare < 0 || cutDownloadShare > 1) {
             throw new IllegalArgumentException("cutDownloadShare must be within 0..1, was " + cutDownloadShare);
         }
+        if (deltaShare < 0 || deltaShare > 1) {
+            throw new IllegalArgumentException("deltaShare must be within 0..1, was " + deltaShare);
+        }
+        deltaMaxRanges = deltaMaxRanges == null ? ZchunkDeltaClient.DEFAULT_MAX_RANGES : deltaMaxRanges;
+        if (deltaMaxRanges < 1) {
+            throw new IllegalArgumentException("deltaMaxRanges must be at least 1, was " + deltaMaxRanges);
+        }
+        images = images == null ? Map.of() : Map.copyOf(images);
+    }
+
+    /** A scenario without delta clients. */
+    public FleetScenario(String gatewayUrl, String tenant, String gatewayToken, String idPrefix,
+            List<HardwareMix> hardware, List<FailureRule> failures, Duration installDuration, Duration maxPollInterval,
+            String initialVersion, Duration installDurationMax, List<OfflineRule> offline, double cutDownloadShare,
+            long seed) {
+        this(gatewayUrl, tenant, gatewayToken, idPrefix, hardware, failures, installDuration, maxPollInterval,
+                initialVersion, installDurationMax, offline, cutDownloadShare, seed, 0.0, null, null);
+    }
+
+    /** This scenario with {@code share} of its devices delta clients asking for at most {@code maxRanges} per GET. */
+    public FleetScenario withDelta(double share, int maxRanges) {
+        return new FleetScenario(gatewayUrl, tenant, gatewayToken, idPrefix, hardware, failures, installDuration,
+                maxPollInterval, initialVersion, installDurationMax, offline, cutDownloadShare, seed, share, maxRanges,
+                images);
+    }
+
+    /** Whether device {@code number} (of any model) is a delta client. */
+    boolean deltaClient(int deviceNumber) {
+        return Spread.position(deviceNumber, 19) < deltaShare;
     }
 
     /** A healthy, always-online fleet with fixed install time (what the demo and most tests use). */

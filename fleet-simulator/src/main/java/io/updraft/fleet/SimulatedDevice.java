@@ -48,11 +48,20 @@ final class SimulatedDevice {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final FleetStats stats;
     private final boolean cutsDownloads;
+    private final boolean deltaClient;
+    private final Map<String, SourceImage> images;
+    private final java.util.concurrent.atomic.AtomicLong bytesDownloaded = new java.util.concurrent.atomic.AtomicLong();
     private volatile String installedVersion;
     private volatile boolean dead;
 
     SimulatedDevice(String id, String model, String revision, int number, FleetScenario scenario, BoundedHttp http,
             FleetStats stats) {
+        this(id, model, revision, number, scenario, http, stats, Map.of());
+    }
+
+    /** @param images installed version → its image, shared by the fleet: what a delta client runs */
+    SimulatedDevice(String id, String model, String revision, int number, FleetScenario scenario, BoundedHttp http,
+            FleetStats stats, Map<String, SourceImage> images) {
         this.id = id;
         this.model = model;
         this.revision = revision;
@@ -69,6 +78,8 @@ final class SimulatedDevice {
         this.installDelay = CompletableFuture.delayedExecutor(installMillis, TimeUnit.MILLISECONDS,
                 java.util.concurrent.ForkJoinPool.commonPool());
         this.cutsDownloads = FleetScenario.Spread.position(number, 13) < scenario.cutDownloadShare();
+        this.deltaClient = scenario.deltaClient(number);
+        this.images = images;
         this.base = scenario.gatewayUrl() + "/" + scenario.tenant() + "/controller/v1/" + id;
     }
 
@@ -87,6 +98,16 @@ final class SimulatedDevice {
 
     String installedVersion() {
         return installedVersion;
+    }
+
+    /** Whether this device reports {@code update.delta=zchunk} and fetches only missing chunks of a .zck. */
+    boolean deltaClient() {
+        return deltaClient;
+    }
+
+    /** Artifact body bytes this device received (full downloads, delta headers, chunks and multipart framing). */
+    long bytesDownloaded() {
+        return bytesDownloaded.get();
     }
 
     /** One poll and whatever it asks for; completes with how long to sleep before the next poll. */
@@ -114,8 +135,11 @@ final class SimulatedDevice {
 
     private CompletableFuture<Void> sendAttributes(String href) {
         ObjectNode body = JSON.createObjectNode().put("mode", "replace");
-        body.putObject("data").put("model", model).put("revision", revision).put("swVersion", installedVersion)
-                .put("fleet", scenario.idPrefix());
+        ObjectNode data = body.putObject("data").put("model", model).put("revision", revision)
+                .put("swVersion", installedVersion).put("fleet", scenario.idPrefix());
+        if (deltaClient) {
+            data.put(FleetScenario.DELTA_ATTRIBUTE, FleetScenario.DELTA_ZCHUNK);
+        }
         return send("PUT", href, body).thenAccept(ignored -> { });
     }
 
@@ -192,14 +216,63 @@ final class SimulatedDevice {
                 });
     }
 
-    /** @return null when every artifact arrived whole and matched its sha256, else what went wrong */
+    /**
+     * @return null when every artifact arrived whole and matched its sha256, else what went wrong. An image offered
+     *         with its zchunk file ({@code X} and {@code X.zck}) is fetched once: by delta when this device is a
+     *         delta client and has the image of its installed version, else in full (the .zck is left alone).
+     */
     private CompletableFuture<String> downloadAll(List<JsonNode> artifacts) {
+        Map<String, JsonNode> byName = new java.util.HashMap<>();
+        artifacts.forEach(artifact -> byName.put(artifact.path("filename").asText(), artifact));
+        SourceImage running = deltaClient ? images.get(installedVersion) : null;
         CompletableFuture<String> chain = CompletableFuture.completedFuture(null);
         for (JsonNode artifact : artifacts) {
+            String name = artifact.path("filename").asText();
+            JsonNode plain = name.endsWith(".zck") ? byName.get(name.substring(0, name.length() - 4)) : null;
+            JsonNode zck = byName.get(name + ".zck");
+            boolean byDelta = running != null && plain != null;
+            if ((plain != null && !byDelta) || (zck != null && running != null)) {
+                continue; // the other file of the pair is the one fetched
+            }
             chain = chain.thenCompose(problem -> problem != null ? CompletableFuture.completedFuture(problem)
-                    : download(artifact));
+                    : byDelta ? downloadDelta(artifact, plain, running) : download(artifact));
         }
         return chain;
+    }
+
+    /**
+     * Fetches only the chunks of the .zck {@code zck} the running image lacks, verifies each, rebuilds the new image
+     * and checks it against the plain image's sha256 and size as the offer lists them.
+     */
+    private CompletableFuture<String> downloadDelta(JsonNode zck, JsonNode plain, SourceImage running) {
+        ZchunkDeltaClient client = new ZchunkDeltaClient(
+                request -> exchange(request, HttpResponse.BodyHandlers.ofByteArray()), this::request,
+                scenario.deltaMaxRanges());
+        return client.fetch(href(zck), running, null).thenApply(result -> {
+            long bytes = result.bytesDownloaded();
+            bytesDownloaded.addAndGet(bytes);
+            stats.bytesDownloaded.addAndGet(bytes);
+            stats.deltaBytesDownloaded.addAndGet(bytes);
+            stats.deltaFullBytes.addAndGet(plain.path("size").asLong());
+            stats.deltaChunksFetched.addAndGet(result.chunksFetched());
+            stats.deltaChunksReused.addAndGet(result.chunks() - result.chunksFetched());
+            if (result.problem() != null) {
+                return "delta download of " + zck.path("filename").asText() + " failed: " + result.problem();
+            }
+            String expected = plain.path("hashes").path("sha256").asText();
+            if (result.imageLength() != plain.path("size").asLong() || !result.imageSha256Hex().equals(expected)) {
+                return "image rebuilt from " + zck.path("filename").asText() + " is not " + plain.path("filename")
+                        .asText() + ": " + result.imageLength() + " bytes, sha256 " + result.imageSha256Hex();
+            }
+            stats.deltaInstalls.incrementAndGet();
+            return null;
+        });
+    }
+
+    private static String href(JsonNode artifact) {
+        JsonNode links = artifact.path("_links");
+        return links.has("download-http") ? links.path("download-http").path("href").asText()
+                : links.path("download").path("href").asText();
     }
 
     /**
@@ -207,9 +280,7 @@ final class SimulatedDevice {
      * {@code Range: bytes=N-}, as agents do after a cut connection; the whole must still match its sha256.
      */
     private CompletableFuture<String> download(JsonNode artifact) {
-        JsonNode links = artifact.path("_links");
-        String href = links.has("download-http") ? links.path("download-http").path("href").asText()
-                : links.path("download").path("href").asText();
+        String href = href(artifact);
         String expected = artifact.path("hashes").path("sha256").asText();
         long size = artifact.path("size").asLong();
         MessageDigest digest = sha256();
@@ -237,6 +308,7 @@ final class SimulatedDevice {
 
     private String verify(JsonNode artifact, MessageDigest digest, long received, long size, String expected) {
         stats.bytesDownloaded.addAndGet(received);
+        bytesDownloaded.addAndGet(received);
         String actual = HexFormat.of().formatHex(digest.digest());
         if (received != size || !actual.equals(expected)) {
             return "artifact " + artifact.path("filename").asText() + " corrupt: " + received + " bytes, sha256 "

@@ -40,6 +40,36 @@ class ScenarioFileTest {
     }
 
     @Test
+    void readsTheDeltaClientSettingsAndRefusesBadOnes() {
+        FleetScenario scenario = ScenarioFile.parseYaml("""
+                gatewayUrl: http://x
+                hardware: [{model: m, revision: "1", count: 10}]
+                deltaShare: 0.3
+                deltaMaxRanges: 50
+                images: {"1.0.0": /var/images/v1.img}
+                """);
+        assertThat(scenario.deltaShare()).isEqualTo(0.3);
+        assertThat(scenario.deltaMaxRanges()).isEqualTo(50);
+        assertThat(scenario.images()).containsEntry("1.0.0", "/var/images/v1.img");
+        // spread over device numbers like failures: about 30 of 100, and about 3 of any 10 in a row
+        assertThat(java.util.stream.IntStream.range(0, 100).filter(scenario::deltaClient).count()).isBetween(29L, 31L);
+        assertThat(java.util.stream.IntStream.range(0, 10).filter(scenario::deltaClient).count()).isBetween(2L, 4L);
+        FleetScenario none = ScenarioFile.parseYaml("{gatewayUrl: http://x, hardware: [{model: m, revision: '1', count: 1}]}");
+        assertThat(none.deltaShare()).isZero();
+        assertThat(none.deltaMaxRanges()).isEqualTo(ZchunkDeltaClient.DEFAULT_MAX_RANGES);
+        assertThatThrownBy(() -> ScenarioFile.parseYaml("""
+                gatewayUrl: http://x
+                hardware: [{model: m, revision: "1", count: 1}]
+                deltaShare: 1.5
+                """)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deltaShare must be within 0..1");
+        assertThatThrownBy(() -> ScenarioFile.parseYaml("""
+                gatewayUrl: http://x
+                hardware: [{model: m, revision: "1", count: 1}]
+                deltaMaxRanges: 0
+                """)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deltaMaxRanges must be at least 1");
+    }
+
+    @Test
     void refusesBadValuesAndTyposWithTheFieldThatIsWrong() {
         assertThatThrownBy(() -> ScenarioFile.parseYaml("""
                 gatewayUrl: http://x
