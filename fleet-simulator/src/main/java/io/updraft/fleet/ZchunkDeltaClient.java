@@ -39,6 +39,10 @@ public final class ZchunkDeltaClient {
     public static final int DEFAULT_MAX_RANGES = 200;
     /** Magic (5), header checksum type and header size (compints, 9 bytes at most each), a SHA-256 header checksum. */
     static final int LEAD_BYTES = 5 + 9 + 9 + 32;
+    /** Consecutive missing chunks are joined into one range up to this many stored bytes. */
+    static final long MAX_RANGE_BYTES = 1 << 20;
+    /** A GET asks for at most this many stored bytes (fewer ranges then): what a device holds in memory at once. */
+    static final long MAX_REQUEST_BYTES = 8 << 20;
 
     /** Sends one GET and hands back the whole body (the device's exchange: bounded, retried after a 503). */
     @FunctionalInterface
@@ -163,27 +167,21 @@ public final class ZchunkDeltaClient {
             }
             dataChunks = header.dataChunks();
             chunkCount = dataChunks.size();
-            Map<String, long[]> have = source.index();
-            // consecutive missing chunks are one range
-            List<List<ZchunkChunk>> ranges = new ArrayList<>();
-            List<ZchunkChunk> open = null;
-            for (int i = 0; i < dataChunks.size(); i++) {
-                ZchunkChunk chunk = dataChunks.get(i);
-                if (have.containsKey(chunk.uncompressedChecksumHex()) || chunk.length() == 0) {
-                    open = null;
-                    continue;
-                }
-                if (open == null) {
-                    open = new ArrayList<>();
-                    ranges.add(open);
-                }
-                open.add(chunk);
-            }
+            List<List<ZchunkChunk>> ranges = plan(header, source);
             rangeCount = ranges.size();
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-            for (int from = 0; from < ranges.size(); from += maxRanges) {
-                List<List<ZchunkChunk>> batch = ranges.subList(from, Math.min(ranges.size(), from + maxRanges));
+            int from = 0;
+            while (from < ranges.size()) {
+                int to = from;
+                long bytes = 0;
+                while (to < ranges.size() && to - from < maxRanges
+                        && (to == from || bytes + storedBytes(ranges.get(to)) <= MAX_REQUEST_BYTES)) {
+                    bytes += storedBytes(ranges.get(to));
+                    to++;
+                }
+                List<List<ZchunkChunk>> batch = ranges.subList(from, to);
                 chain = chain.thenCompose(ignored -> batch(batch));
+                from = to;
             }
             return chain.thenRun(() -> writeUpTo(dataChunks.size()));
         }
@@ -337,6 +335,47 @@ public final class ZchunkDeltaClient {
             return new Result(headerBytes, chunkBytes, requestCount, chunkCount, chunksFetched, rangeCount,
                     imageLength, problem == null ? image.digest() : null, problem);
         }
+    }
+
+    /**
+     * The chunks of {@code header} that {@code source} lacks (by uncompressed SHA-256), consecutive ones joined into
+     * one range of at most {@link #MAX_RANGE_BYTES} stored bytes: what a delta client asks for.
+     */
+    static List<List<ZchunkChunk>> plan(ZchunkHeader header, SourceImage source) {
+        Map<String, long[]> have = source.index();
+        List<List<ZchunkChunk>> ranges = new ArrayList<>();
+        List<ZchunkChunk> open = null;
+        long openBytes = 0;
+        for (ZchunkChunk chunk : header.dataChunks()) {
+            if (have.containsKey(chunk.uncompressedChecksumHex()) || chunk.length() == 0) {
+                open = null;
+                continue;
+            }
+            if (open == null || openBytes + chunk.length() > MAX_RANGE_BYTES) {
+                open = new ArrayList<>();
+                openBytes = 0;
+                ranges.add(open);
+            }
+            open.add(chunk);
+            openBytes += chunk.length();
+        }
+        return ranges;
+    }
+
+    /** The byte ranges of the .zck ({first, last}, inclusive) a delta client on {@code source} asks for. */
+    public static List<long[]> missingRanges(ZchunkHeader header, SourceImage source) {
+        return plan(header, source).stream().map(range -> new long[] {header.length() + range.get(0).offset(),
+                header.length() + range.get(range.size() - 1).offset() + range.get(range.size() - 1).length() - 1})
+                .toList();
+    }
+
+    private static long storedBytes(List<ZchunkChunk> range) {
+        return range.stream().mapToLong(ZchunkChunk::length).sum();
+    }
+
+    /** How many bytes the lead says lead + header take; refuses what is not a zchunk lead. */
+    public static long headerLength(byte[] lead) {
+        return declaredLength(lead);
     }
 
     /** How long lead + header are, from the lead: magic, header checksum type, header size, header checksum. */

@@ -129,6 +129,26 @@ class ZchunkDeltaClientTest {
     }
 
     @Test
+    void aLongChangedStretchIsAskedForInRangesOfBoundedSize() throws Exception {
+        int[] stretch = java.util.stream.IntStream.range(100, 500).toArray(); // 1.6 MB in a row
+        try (ZchunkGateway gateway = new ZchunkGateway(4 << 20, stretch)) {
+            ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
+            ZchunkDeltaClient.Result result = fetch(gateway, 200, rebuilt);
+            assertThat(result.problem()).isNull();
+            assertThat(rebuilt.toByteArray()).isEqualTo(gateway.v2);
+            List<long[]> asked = gateway.rangesAsked().subList(2, gateway.rangesAsked().size());
+            assertThat(asked).allSatisfy(r -> assertThat(r[1] - r[0] + 1)
+                    .isLessThanOrEqualTo(ZchunkDeltaClient.MAX_RANGE_BYTES));
+            // the same bytes as the missing chunks, each once
+            long missing = missingRanges(gateway).stream().mapToLong(r -> r[1] - r[0] + 1).sum();
+            assertThat(missing).isGreaterThan(ZchunkDeltaClient.MAX_RANGE_BYTES);
+            assertThat(asked.stream().mapToLong(r -> r[1] - r[0] + 1).sum()).isEqualTo(missing);
+            assertThat(ZchunkDeltaClient.missingRanges(gateway.header, SourceImage.of(gateway.v1)))
+                    .extracting(r -> r[0] + "-" + r[1]).containsExactlyElementsOf(asText(asked));
+        }
+    }
+
+    @Test
     void anUnchangedImageNeedsOnlyTheHeader() throws Exception {
         try (ZchunkGateway gateway = new ZchunkGateway(SIZE, new int[0])) {
             ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The management REST APIs of the four services, as an operator or a CI job calls them (bearer token). */
@@ -85,9 +86,18 @@ public final class UpdraftApi {
 
     /** {@code POST /api/v1/releases} as a streamed multipart body: files go from disk to the socket. */
     public Publication publishRelease(ReleaseUpload upload) {
+        return publishRelease(upload, Map.of());
+    }
+
+    /**
+     * As {@link #publishRelease(ReleaseUpload)}, with more text fields of the publish form, e.g. {@code delta=zchunk}
+     * (release-service then stores each plain file's .zck beside it).
+     */
+    public Publication publishRelease(ReleaseUpload upload, Map<String, String> fields) {
         String boundary = "updraft-" + UUID.randomUUID();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         parts.add(text(boundary, "metadata", upload.metadata().toString()));
+        fields.forEach((name, value) -> parts.add(text(boundary, name, value)));
         if (upload.part() != null) {
             parts.add(text(boundary, "part", upload.part()));
         }
