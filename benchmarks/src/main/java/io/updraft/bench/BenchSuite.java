@@ -29,7 +29,7 @@ import java.util.TreeSet;
  */
 public final class BenchSuite {
     static final List<String> BENCHMARKS = List.of("poll", "topology", "fanout", "e2e", "selection", "reports",
-            "commands", "cli");
+            "commands", "cli", "delta");
 
     private final Path root;
     private final Path out;
@@ -184,6 +184,15 @@ public final class BenchSuite {
                     + "./updraft (CLI jar + class-data-sharing archive) vs the launcher class path, against the four "
                     + "packaged services", calls), figures -> new CliBenchmark(root, work.resolve("cli"), calls,
                             this::line).run(figures));
+        }
+        if (only.contains("delta")) {
+            int imageMb = Integer.getInteger("bench.delta.image-mb", quick ? 64 : 256);
+            int passes = Integer.getInteger("bench.delta.passes", quick ? 2 : 5);
+            attempt("delta updates", String.format(Locale.ROOT, "a %d MB image with 2 %%, 10 %% and 50 %% of its 4 KiB "
+                    + "blocks changed, published with delta=zchunk: bytes the simulator's delta client downloads vs "
+                    + "the full image; the gateway's multi-range answers vs single-range GETs of the same bytes (%d "
+                    + "passes)", imageMb, passes), figures -> new DeltaBenchmark(root, work.resolve("delta"), imageMb,
+                            passes, this::line).run(figures));
         }
         write();
         if (record) {
