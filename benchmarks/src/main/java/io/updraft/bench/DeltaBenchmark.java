@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,21 +134,8 @@ final class DeltaBenchmark {
         ZchunkHeader header = ZchunkHeader.parse(headerBytes, (int) headerLength);
         List<long[]> ranges = ZchunkDeltaClient.missingRanges(header, running);
         long payload = ranges.stream().mapToLong(r -> r[1] - r[0] + 1).sum();
-        List<String> multi = new ArrayList<>();
-        StringBuilder batch = new StringBuilder();
-        int inBatch = 0;
-        for (long[] r : ranges) {
-            if (inBatch == ZchunkDeltaClient.DEFAULT_MAX_RANGES) {
-                multi.add(batch.toString());
-                batch.setLength(0);
-                inBatch = 0;
-            }
-            batch.append(inBatch == 0 ? "bytes=" : ",").append(r[0]).append('-').append(r[1]);
-            inBatch++;
-        }
-        if (inBatch > 0) {
-            multi.add(batch.toString());
-        }
+        // the delta client's own GETs: up to 200 ranges and 8 MiB each
+        List<String> multi = ZchunkDeltaClient.rangeHeaders(header, running, ZchunkDeltaClient.DEFAULT_MAX_RANGES);
         List<String> single = ranges.stream().map(r -> "bytes=" + r[0] + "-" + r[1]).toList();
         pass(offer.zckUrl, multi, token, payload); // warm-up of both ways
         pass(offer.zckUrl, single, token, payload);

@@ -170,31 +170,14 @@ public final class ZchunkDeltaClient {
             List<List<ZchunkChunk>> ranges = plan(header, source);
             rangeCount = ranges.size();
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-            int from = 0;
-            while (from < ranges.size()) {
-                int to = from;
-                long bytes = 0;
-                while (to < ranges.size() && to - from < maxRanges
-                        && (to == from || bytes + storedBytes(ranges.get(to)) <= MAX_REQUEST_BYTES)) {
-                    bytes += storedBytes(ranges.get(to));
-                    to++;
-                }
-                List<List<ZchunkChunk>> batch = ranges.subList(from, to);
+            for (List<List<ZchunkChunk>> batch : batches(ranges, maxRanges)) {
                 chain = chain.thenCompose(ignored -> batch(batch));
-                from = to;
             }
             return chain.thenRun(() -> writeUpTo(dataChunks.size()));
         }
 
         private CompletableFuture<Void> batch(List<List<ZchunkChunk>> ranges) {
-            StringBuilder header = new StringBuilder("bytes=");
-            for (List<ZchunkChunk> range : ranges) {
-                if (header.length() > 6) {
-                    header.append(',');
-                }
-                header.append(start(range.get(0))).append('-').append(end(range.get(range.size() - 1)) - 1);
-            }
-            return get(header.toString()).thenAccept(response -> {
+            return get(rangeHeader(header, ranges)).thenAccept(response -> {
                 chunkBytes += response.body().length;
                 List<MultipartByteranges.Part> parts = parts(response, ranges.size());
                 int last = 0;
@@ -367,6 +350,42 @@ public final class ZchunkDeltaClient {
         return plan(header, source).stream().map(range -> new long[] {header.length() + range.get(0).offset(),
                 header.length() + range.get(range.size() - 1).offset() + range.get(range.size() - 1).length() - 1})
                 .toList();
+    }
+
+    /** The ranges in GETs of at most {@code maxRanges} ranges and {@link #MAX_REQUEST_BYTES} (unless one is more). */
+    static List<List<List<ZchunkChunk>>> batches(List<List<ZchunkChunk>> ranges, int maxRanges) {
+        List<List<List<ZchunkChunk>>> batches = new ArrayList<>();
+        int from = 0;
+        while (from < ranges.size()) {
+            int to = from;
+            long bytes = 0;
+            while (to < ranges.size() && to - from < maxRanges
+                    && (to == from || bytes + storedBytes(ranges.get(to)) <= MAX_REQUEST_BYTES)) {
+                bytes += storedBytes(ranges.get(to));
+                to++;
+            }
+            batches.add(ranges.subList(from, to));
+            from = to;
+        }
+        return batches;
+    }
+
+    private static String rangeHeader(ZchunkHeader header, List<List<ZchunkChunk>> ranges) {
+        StringBuilder text = new StringBuilder("bytes=");
+        for (List<ZchunkChunk> range : ranges) {
+            if (text.length() > 6) {
+                text.append(',');
+            }
+            ZchunkChunk last = range.get(range.size() - 1);
+            text.append(header.length() + range.get(0).offset()).append('-')
+                    .append(header.length() + last.offset() + last.length() - 1);
+        }
+        return text.toString();
+    }
+
+    /** The {@code Range} headers of the chunk GETs a delta client on {@code source} sends, in order. */
+    public static List<String> rangeHeaders(ZchunkHeader header, SourceImage source, int maxRanges) {
+        return batches(plan(header, source), maxRanges).stream().map(batch -> rangeHeader(header, batch)).toList();
     }
 
     private static long storedBytes(List<ZchunkChunk> range) {

@@ -125,6 +125,8 @@ class ZchunkDeltaClientTest {
             assertThat(asText(gateway.rangesAsked().subList(2, gateway.rangesAsked().size())))
                     .containsExactlyElementsOf(asText(missingRanges(gateway)));
             assertThat(batched.bytesDownloaded()).isEqualTo(gateway.artifactBytesServed.get());
+            assertThat(chunkRequests).containsExactlyElementsOf(
+                    ZchunkDeltaClient.rangeHeaders(gateway.header, SourceImage.of(gateway.v1), 2));
         }
     }
 
@@ -145,6 +147,23 @@ class ZchunkDeltaClientTest {
             assertThat(asked.stream().mapToLong(r -> r[1] - r[0] + 1).sum()).isEqualTo(missing);
             assertThat(ZchunkDeltaClient.missingRanges(gateway.header, SourceImage.of(gateway.v1)))
                     .extracting(r -> r[0] + "-" + r[1]).containsExactlyElementsOf(asText(asked));
+        }
+    }
+
+    @Test
+    void noGetAsksForMoreThan8MiBUnlessOneRangeIs() throws Exception {
+        int[] everyOther = java.util.stream.IntStream.range(0, 1536).map(i -> 2 * i).toArray(); // 12 MiB, every chunk
+        try (ZchunkGateway gateway = new ZchunkGateway(12 << 20, everyOther)) {
+            ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
+            ZchunkDeltaClient.Result result = fetch(gateway, 200, rebuilt);
+            assertThat(result.problem()).isNull();
+            assertThat(rebuilt.toByteArray()).isEqualTo(gateway.v2);
+            List<String> chunkRequests = gateway.rangeHeaders.subList(2, gateway.rangeHeaders.size());
+            assertThat(chunkRequests).hasSizeGreaterThan(1).allSatisfy(header -> assertThat(java.util.Arrays
+                    .stream(header.substring(6).split(",")).mapToLong(r -> Long.parseLong(r.split("-")[1])
+                            - Long.parseLong(r.split("-")[0]) + 1).sum())
+                    .isLessThanOrEqualTo(ZchunkDeltaClient.MAX_REQUEST_BYTES));
+            assertThat(result.bytesDownloaded()).isEqualTo(gateway.artifactBytesServed.get());
         }
     }
 
