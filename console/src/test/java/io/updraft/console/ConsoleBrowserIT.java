@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -25,7 +24,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,10 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of them (one origin), a simulated fleet on the gateway. Every click goes through the console's proxy to a service.
  */
 class ConsoleBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final List<String> ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
-    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final Path SHOTS = ConsoleBrowser.SHOTS;
     private static final String MODEL = "gw-c1";
     private static final int DEVICES = 6;
     private static final LocatorAssertions.HasTextOptions SOON = new LocatorAssertions.HasTextOptions()
@@ -498,38 +493,22 @@ class ConsoleBrowserIT {
     }
 
     private HttpResponse<String> postThroughConsole(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ConsoleBrowser.post(http, stack, path, token, "{}");
     }
 
-    private static Playwright playwright() {
-        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    private static Playwright playwright() throws java.io.IOException {
+        return ConsoleBrowser.playwright();
     }
 
     private BrowserContext browser(Playwright playwright, int width) throws Exception {
-        Path userData = Files.createTempDirectory(temp, "chromium");
-        return playwright.chromium().launchPersistentContext(userData, new BrowserType.LaunchPersistentContextOptions()
-                .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(ARGS).setViewportSize(width, 900));
+        return ConsoleBrowser.browser(playwright, temp, width);
     }
 
     /** What the browser reported as errors on the pages (a script error, a CSP violation, a failed module load). */
     private final List<String> browserErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Page page(BrowserContext browser) {
-        Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
-        page.onDialog(dialog -> dialog.accept());
-        page.onPageError(error -> browserErrors.add("page error: " + error));
-        page.onConsoleMessage(message -> {
-            // a 4xx/5xx a test provokes on purpose is logged as "Failed to load resource"; anything else counts
-            if ("error".equals(message.type()) && !message.text().startsWith("Failed to load resource")) {
-                browserErrors.add(message.text());
-            }
-        });
-        return page;
+        return ConsoleBrowser.page(browser, browserErrors);
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -538,14 +517,11 @@ class ConsoleBrowserIT {
     }
 
     private static void signIn(Page page, String token) {
-        page.navigate(stack.url() + "/");
-        page.locator("#token").fill(token);
-        page.locator("form button[type=submit]").click();
-        assertThat(page.locator("#sign-out")).isVisible(VISIBLE);
+        ConsoleBrowser.signIn(page, stack, token);
         shot(page, "sign-in-done");
     }
 
     private static void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+        ConsoleBrowser.shot(page, name);
     }
 }

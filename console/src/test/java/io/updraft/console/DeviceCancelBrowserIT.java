@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -43,10 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the device's page show telemetry-service's view of it, and a newer report reaches the open page by itself.
  */
 class DeviceCancelBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final List<String> ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
-    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final Path SHOTS = ConsoleBrowser.SHOTS;
     private static final String MODEL = "gw-cancel";
     private static final String REASON = "wrong image for site B";
     private static final LocatorAssertions.ContainsTextOptions SOON = new LocatorAssertions.ContainsTextOptions()
@@ -241,35 +237,19 @@ class DeviceCancelBrowserIT {
     }
 
     private HttpResponse<String> postThroughConsole(String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ConsoleBrowser.post(http, stack, path, token, body);
     }
 
-    private static Playwright playwright() {
-        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    private static Playwright playwright() throws java.io.IOException {
+        return ConsoleBrowser.playwright();
     }
 
     private BrowserContext browser(Playwright playwright) throws Exception {
-        Path userData = Files.createTempDirectory(temp, "chromium");
-        return playwright.chromium().launchPersistentContext(userData, new BrowserType.LaunchPersistentContextOptions()
-                .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(ARGS).setViewportSize(1280, 900));
+        return ConsoleBrowser.browser(playwright, temp, 1280);
     }
 
     private Page page(BrowserContext browser) {
-        Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
-        page.onDialog(dialog -> dialog.accept());
-        page.onPageError(error -> browserErrors.add("page error: " + error));
-        page.onConsoleMessage(message -> {
-            if ("error".equals(message.type()) && !message.text().startsWith("Failed to load resource")) {
-                browserErrors.add(message.text());
-            }
-        });
-        return page;
+        return ConsoleBrowser.page(browser, browserErrors);
     }
 
     @AfterEach
@@ -278,13 +258,10 @@ class DeviceCancelBrowserIT {
     }
 
     private static void signIn(Page page, String token) {
-        page.navigate(stack.url() + "/");
-        page.locator("#token").fill(token);
-        page.locator("form button[type=submit]").click();
-        assertThat(page.locator("#sign-out")).isVisible(VISIBLE);
+        ConsoleBrowser.signIn(page, stack, token);
     }
 
     private static void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+        ConsoleBrowser.shot(page, name);
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Request;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -38,10 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * what neither the service nor the CLI can take is said, not guessed.
  */
 class WizardBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final List<String> ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run");
-    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final Path SHOTS = ConsoleBrowser.SHOTS;
     private static final String MODEL = "gw-wz1";
     private static final String OTHER = "gw-wz2"; // the release does not accept it
     private static final LocatorAssertions.HasTextOptions SOON = new LocatorAssertions.HasTextOptions()
@@ -88,23 +83,10 @@ class WizardBrowserIT {
         api.promoteRelease(releaseId);
         String startAt = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
 
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-                BrowserContext browser = playwright.chromium().launchPersistentContext(
-                        Files.createTempDirectory(temp, "chromium"), new BrowserType.LaunchPersistentContextOptions()
-                                .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(ARGS)
-                                .setViewportSize(1280, 900))) {
-            Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
-            page.onPageError(error -> browserErrors.add("page error: " + error));
-            page.onConsoleMessage(message -> {
-                if ("error".equals(message.type()) && !message.text().startsWith("Failed to load resource")) {
-                    browserErrors.add(message.text());
-                }
-            });
-            page.navigate(stack.url() + "/");
-            page.locator("#token").fill(stack.token("wanda", "viewer", "operator"));
-            page.locator("form button[type=submit]").click();
-            assertThat(page.locator("#sign-out")).isVisible(VISIBLE);
+        try (Playwright playwright = ConsoleBrowser.playwright();
+                BrowserContext browser = ConsoleBrowser.browser(playwright, temp, 1280)) {
+            Page page = ConsoleBrowser.page(browser, browserErrors);
+            ConsoleBrowser.signIn(page, stack, stack.token("wanda", "viewer", "operator"));
 
             page.navigate(stack.url() + "/#/rollouts/new?release=" + releaseId);
             page.locator("#wizard-name").fill("wizard's rollout");
@@ -436,23 +418,10 @@ class WizardBrowserIT {
 
     /** Signs an operator in, opens the wizard for the release and runs the steps; no script error allowed after. */
     private void withWizard(String releaseId, PageSteps steps) throws Exception {
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-                BrowserContext browser = playwright.chromium().launchPersistentContext(
-                        Files.createTempDirectory(temp, "chromium"), new BrowserType.LaunchPersistentContextOptions()
-                                .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(ARGS)
-                                .setViewportSize(1280, 900))) {
-            Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
-            page.onPageError(error -> browserErrors.add("page error: " + error));
-            page.onConsoleMessage(message -> {
-                if ("error".equals(message.type()) && !message.text().startsWith("Failed to load resource")) {
-                    browserErrors.add(message.text());
-                }
-            });
-            page.navigate(stack.url() + "/");
-            page.locator("#token").fill(stack.token("wanda", "viewer", "operator"));
-            page.locator("form button[type=submit]").click();
-            assertThat(page.locator("#sign-out")).isVisible(VISIBLE);
+        try (Playwright playwright = ConsoleBrowser.playwright();
+                BrowserContext browser = ConsoleBrowser.browser(playwright, temp, 1280)) {
+            Page page = ConsoleBrowser.page(browser, browserErrors);
+            ConsoleBrowser.signIn(page, stack, stack.token("wanda", "viewer", "operator"));
             page.navigate(stack.url() + "/#/rollouts/new?release=" + releaseId);
             assertThat(page.locator("#wizard-release")).hasValue(releaseId);
             steps.run(page);
