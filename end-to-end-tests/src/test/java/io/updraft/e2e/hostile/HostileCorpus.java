@@ -23,6 +23,12 @@ import java.util.regex.Pattern;
  * ignorable query parameter.
  */
 public final class HostileCorpus {
+    /**
+     * POSTs that only read, so a viewer may send them: a rollout preview, and telemetry's batch read of device health
+     * (a POST because a page of ids does not fit a URL).
+     */
+    private static final List<String> READ_ONLY_POSTS = List.of("/preview", "/devices/health/batch");
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -162,7 +168,7 @@ public final class HostileCorpus {
                             Expectation.REFUSED, label + " credentials");
                 }
             }
-            if (!read && !template.endsWith("/preview")) {
+            if (!read && READ_ONLY_POSTS.stream().noneMatch(template::endsWith)) {
                 add(service, method, base, jsonHeaders(baselineBody), bytes(baselineBody), Credential.WRONG_ROLE,
                         Expectation.REFUSED, label + " as viewer");
             }
