@@ -11,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Answers an oversized upload (a publish POST or an upload PUT) with a clear {@code 413 application/problem+json} as
@@ -52,6 +54,38 @@ public class UploadLimit {
     static void closeAfterResponse(RoutingContext context) {
         context.response().putHeader(HttpHeaders.CONNECTION, "close");
         context.addEndHandler(sent -> context.request().connection().close());
+    }
+
+    /** The most a refused request's body is still read for, so that its client hears the answer. */
+    static final long DRAIN_LIMIT = 256 * 1024;
+
+    /**
+     * As {@link #closeAfterResponse(RoutingContext)}, except that an announced body of at most {@link #DRAIN_LIMIT}
+     * bytes is read to its end first and the connection kept: a server that answers and closes while a small body is
+     * still on its way makes the client's next write fail ("broken pipe") before it can read the 4xx. A larger or
+     * unannounced body is not waited for.
+     */
+    static void closeAfterResponse(RoutingContext context, Long contentLength, InputStream body) {
+        if (contentLength != null && contentLength <= DRAIN_LIMIT && drained(body)) {
+            return;
+        }
+        closeAfterResponse(context);
+    }
+
+    private static boolean drained(InputStream body) {
+        byte[] buffer = new byte[8192];
+        long read = 0;
+        try {
+            for (int n = body.read(buffer); n != -1; n = body.read(buffer)) {
+                read += n;
+                if (read > DRAIN_LIMIT) {
+                    return false; // more than announced
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException unreadable) {
+            return false; // the client went away
+        }
     }
 
     private String encode(Problem problem) {

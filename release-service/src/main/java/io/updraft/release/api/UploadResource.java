@@ -104,7 +104,7 @@ public class UploadResource {
             return UploadView.of(uploads.receive(uploadId, token, contentLength,
                     new LimitedBody(body, config.maxSize().asLongValue())));
         } catch (RuntimeException refused) {
-            UploadLimit.closeAfterResponse(http); // the body may be unread: do not wait for the rest of it
+            UploadLimit.closeAfterResponse(http, contentLength, body); // a small body is read, a large one not
             throw refused;
         }
     }
