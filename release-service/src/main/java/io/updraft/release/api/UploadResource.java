@@ -104,7 +104,13 @@ public class UploadResource {
             return UploadView.of(uploads.receive(uploadId, token, contentLength,
                     new LimitedBody(body, config.maxSize().asLongValue())));
         } catch (RuntimeException refused) {
-            UploadLimit.closeAfterResponse(http, contentLength, body); // a small body is read, a large one not
+            if (refused instanceof ProblemException problem && problem.status() != 403 && problem.status() != 404) {
+                // the uploadUrl's token was right: a small body is read to its end, a large one not
+                UploadLimit.closeAfterResponse(http, contentLength, body);
+            } else {
+                // a stranger is not read from at all: a trickled body must not hold a worker thread
+                UploadLimit.closeAfterResponse(http);
+            }
             throw refused;
         }
     }

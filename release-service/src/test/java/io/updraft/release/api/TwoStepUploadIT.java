@@ -119,6 +119,9 @@ class TwoStepUploadIT {
         put(base + "?token=not-the-token", image).statusCode(403).contentType("application/problem+json");
         put(base, image).statusCode(403);
         put(base.replace(uploadId, "00000000-0000-4000-8000-000000000000") + "?token=x", image).statusCode(404);
+        // a stranger's body is never read, however small: the answer closes the connection (no body sent here, so
+        // the client cannot be caught writing when it closes)
+        put(base + "?token=not-the-token", new byte[0]).statusCode(403).header("Connection", equalTo("close"));
 
         showUpload(uploadId).statusCode(200).body("state", equalTo("CREATED"));
         assertThat(STAGED.resolve(uploadId)).doesNotExist();
