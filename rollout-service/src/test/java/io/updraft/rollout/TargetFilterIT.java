@@ -149,8 +149,11 @@ class TargetFilterIT {
             }
         });
         assertThat(expected).isNotEmpty();
-        List<String> targeted = Api.asViewer().get("/api/v1/rollouts/" + id + "/actions").then().statusCode(200)
-                .extract().jsonPath().getList("deviceId");
+        // the dispatcher writes the wave's actions after the creation commits (V52): wait until it has
+        List<String> targeted = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> Api.asViewer().get("/api/v1/rollouts/" + id + "/actions").then().statusCode(200)
+                        .extract().jsonPath().<String>getList("deviceId"), found -> found.size() >= expected.size());
         assertThat(targeted).containsExactlyInAnyOrderElementsOf(expected);
         Api.asOperator().post("/api/v1/rollouts/" + id + "/abort").then().statusCode(200);
     }
