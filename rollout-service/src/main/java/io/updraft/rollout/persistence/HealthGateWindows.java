@@ -144,7 +144,8 @@ public class HealthGateWindows {
         return value == null ? 0 : ((Number) value).longValue();
     }
 
-    private static Instant instant(Object value) {
+    /** A timestamp column as a native query returns it (driver and Hibernate versions differ), or null. */
+    static Instant instant(Object value) {
         if (value == null) {
             return null;
         }

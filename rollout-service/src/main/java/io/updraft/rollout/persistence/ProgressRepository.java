@@ -5,10 +5,8 @@ import io.updraft.rollout.domain.ActionTally;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,25 +78,10 @@ public class ProgressRepository {
     private static int index(Object binStart, Instant from, Duration bucket, int lastBucket) {
         // a bin starts a whole number of buckets after from: rounded, so a microsecond of rounding cannot shift it
         long width = bucket.toMillis();
-        long offset = Math.floorDiv(Duration.between(from, instant(binStart)).toMillis() + width / 2, width);
+        long offset = Math.floorDiv(Duration.between(from, HealthGateWindows.instant(binStart)).toMillis() + width / 2, width);
         return (int) Math.max(0, Math.min(lastBucket, offset));
     }
 
-    private static Instant instant(Object value) {
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        if (value instanceof java.time.ZonedDateTime zoned) {
-            return zoned.toInstant();
-        }
-        if (value instanceof Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        throw new IllegalStateException("not a timestamp: " + value.getClass());
-    }
 
     private static long number(Object value) {
         return value == null ? 0 : ((Number) value).longValue();
