@@ -48,9 +48,9 @@ class ServiceImageIT {
         // layers: every one present, its uncompressed content hashing to the config's diff_id
         List<String> layerFiles = Objects.list(manifest.get("Layers")).stream().map(JsonNode::asText).toList();
         List<String> diffIds = Objects.list(image.config.at("/rootfs/diff_ids")).stream().map(JsonNode::asText).toList();
-        // base + boot libraries, libraries, Updraft's libraries (none in the console), quarkus-run.jar, quarkus/, app/
+        // base, third-party libraries, what Updraft builds: three layers, as few as vfs needs (ADR 0019)
         boolean ownLibraries = !Repo.CONSOLE.equals(service);
-        assertThat(layerFiles).hasSize(diffIds.size()).hasSizeGreaterThanOrEqualTo(ownLibraries ? 6 : 5);
+        assertThat(layerFiles).hasSize(diffIds.size()).hasSize(3);
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < layerFiles.size(); i++) {
             Layer layer = image.layers.get(layerFiles.get(i));
@@ -78,8 +78,15 @@ class ServiceImageIT {
         }
         assertThat(app).as("the non-root user can read every application file")
                 .allSatisfy((file, mode) -> assertThat(mode & 0004).as(file).isNotZero());
-        assertThat(layers.stream().filter(l -> l.files.containsKey("work/quarkus-run.jar")).findFirst().orElseThrow().files)
-                .as("the launcher jar has a layer of its own, apart from the libraries").hasSize(1);
+        Map<String, Integer> libraries = layers.get(1).files;
+        Map<String, Integer> application = layers.get(2).files;
+        assertThat(libraries.keySet()).as("third-party libraries only: they change when a dependency does")
+                .allMatch(f -> f.startsWith("work/lib/boot/") || f.startsWith("work/lib/main/"))
+                .noneMatch(f -> f.startsWith("work/lib/main/io.updraft."));
+        assertThat(application.keySet()).as("what Updraft builds, apart from the libraries")
+                .contains("work/quarkus-run.jar")
+                .noneMatch(f -> f.startsWith("work/lib/boot/"))
+                .allMatch(f -> !f.startsWith("work/lib/main/") || f.startsWith("work/lib/main/io.updraft."));
 
         // how it runs
         JsonNode run = image.config.get("config");
