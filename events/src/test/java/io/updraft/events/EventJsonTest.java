@@ -133,6 +133,27 @@ class EventJsonTest {
     }
 
     @Test
+    void anArtifactWrittenBeforeItsRoleReadsWithoutItAndARoleSurvivesTheRoundTrip() {
+        String old = "{\"type\":\"ReleasePublished\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
+                + "\"schemaVersion\":1,\"releaseId\":\"r1\",\"name\":\"fw\",\"version\":\"1.0.0\",\"hardware\":[],"
+                + "\"artifacts\":[{\"artifactId\":7,\"part\":\"os\",\"filename\":\"img.swu\",\"size\":13}]}";
+        ArtifactRef read = ((ReleaseEvent.ReleasePublished) EventJson.read(old, ReleaseEvent.class)).artifacts().get(0);
+        assertThat(read.role()).isNull();
+        assertThat(read.effectiveRole()).isEqualTo(ArtifactRef.FULL);
+        assertThat(EventJson.write(new ReleaseEvent.ReleasePublished("e", AT, V, "r1", "fw", "1.0.0",
+                List.of(ARTIFACT), List.of()))).doesNotContain("role");
+
+        ArtifactRef delta = new ArtifactRef(8, "os", "img-delta.swu", 13, "a".repeat(64), null, null, "delta");
+        ArtifactRef zck = new ArtifactRef(9, "os", "img.ZCK", 13, "a".repeat(64), null, null, "full");
+        String json = EventJson.write(new ReleaseEvent.ReleasePublished("e", AT, V, "r1", "fw", "1.0.0",
+                List.of(delta, zck), List.of()));
+        List<ArtifactRef> back = ((ReleaseEvent.ReleasePublished) EventJson.read(json, ReleaseEvent.class))
+                .artifacts();
+        assertThat(back).containsExactly(delta, zck);
+        assertThat(back).extracting(ArtifactRef::effectiveRole).containsExactly("delta", "delta-source");
+    }
+
+    @Test
     void readersIgnoreFieldsTheyDoNotKnow() {
         String json = "{\"type\":\"DeviceSeen\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
                 + "\"schemaVersion\":1,\"deviceId\":\"d9\",\"signalStrength\":-70}";
