@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -37,6 +39,7 @@ public record SwupdateAgent(Process process, Path log, Path tmp) {
         private Integer confirm;
         private final List<String> suricattaOptions = new ArrayList<>();
         private final List<String> wrapper = new ArrayList<>();
+        private final Map<String, String> identify = new LinkedHashMap<>();
 
         private Launch(String device, String token) {
             this.device = device;
@@ -72,6 +75,15 @@ public record SwupdateAgent(Process process, Path log, Path tmp) {
             return this;
         }
 
+        /**
+         * Entries of the configuration file's {@code identify} section: suricatta sends them as the device's
+         * attributes (configData) while the gateway asks for them.
+         */
+        public Launch identify(Map<String, String> entries) {
+            identify.putAll(entries);
+            return this;
+        }
+
         /** Runs the agent through {@code command} (e.g. {@code ip netns exec <ns>}). */
         public Launch through(List<String> command) {
             wrapper.addAll(command);
@@ -88,12 +100,52 @@ public record SwupdateAgent(Process process, Path log, Path tmp) {
             // SIGPIPE ignored, as systemd starts every service (IgnoreSIGPIPE=yes), Debian's swupdate.service too: a
             // connection the server closes under SWUpdate then fails a write instead of killing the agent (exit 141)
             command.addAll(List.of("sh", "-c", "trap '' PIPE && exec \"$@\"", "sh"));
-            command.addAll(List.of("swupdate", "-v", "-k", certificate.toString(), "-H", hardware, "-u", suricatta));
+            command.addAll(List.of("swupdate", "-v", "-k", certificate.toString(), "-H", hardware));
+            if (!identify.isEmpty()) {
+                Path config = workDir.resolve("swupdate-" + phase + ".cfg");
+                Files.writeString(config, identifySection(identify));
+                command.addAll(List.of("-f", config.toString()));
+            }
+            command.addAll(List.of("-u", suricatta));
             Path log = workDir.resolve("swupdate-" + phase + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("TMPDIR", tmp.toString());
             return new SwupdateAgent(builder.start(), log, tmp);
+        }
+    }
+
+    /** A libconfig {@code identify} list of name/value pairs, as in SWUpdate's example swupdate.cfg. */
+    static String identifySection(Map<String, String> entries) {
+        List<String> items = new ArrayList<>();
+        entries.forEach((name, value) -> items.add("    { name = \"" + name + "\"; value = \"" + value + "\"; }"));
+        return "identify : (\n" + String.join(",\n", items) + "\n);\n";
+    }
+
+    /**
+     * Installs {@code swu} as a local file ({@code swupdate -v -k <certificate> -H <hardware> -i <swu>}, own TMPDIR,
+     * SIGPIPE ignored), its log to {@code log}: @return its exit code (0: installed)
+     */
+    public static int installFile(Path swu, Path certificate, String hardware, Path log, Duration atMost)
+            throws Exception {
+        Path tmp = Files.createTempDirectory("swu");
+        try {
+            ProcessBuilder builder = new ProcessBuilder("sh", "-c", "trap '' PIPE && exec \"$@\"", "sh", "swupdate",
+                    "-v", "-k", certificate.toString(), "-H", hardware, "-i", swu.toString())
+                    .directory(swu.getParent().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("TMPDIR", tmp.toString());
+            Process process = builder.start();
+            if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("swupdate -i " + swu + " still ran after " + atMost);
+            }
+            process.descendants().forEach(ProcessHandle::destroy); // its chunks downloader, should it outlive it
+            return process.exitValue();
+        } finally {
+            try (var files = Files.walk(tmp)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 
