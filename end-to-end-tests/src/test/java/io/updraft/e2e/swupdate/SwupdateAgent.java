@@ -115,11 +115,14 @@ public record SwupdateAgent(Process process, Path log, Path tmp) {
         }
     }
 
-    /** A libconfig {@code identify} list of name/value pairs, as in SWUpdate's example swupdate.cfg. */
+    /**
+     * A configuration file with a libconfig {@code identify} list of name/value pairs, as in SWUpdate's example
+     * swupdate.cfg, and the {@code globals} section SWUpdate refuses to start without ("'globals' section missing").
+     */
     static String identifySection(Map<String, String> entries) {
         List<String> items = new ArrayList<>();
         entries.forEach((name, value) -> items.add("    { name = \"" + name + "\"; value = \"" + value + "\"; }"));
-        return "identify : (\n" + String.join(",\n", items) + "\n);\n";
+        return "globals : {\n    verbose = true;\n};\nidentify : (\n" + String.join(",\n", items) + "\n);\n";
     }
 
     /**
