@@ -19,6 +19,20 @@ public interface TelemetryConfig {
     Duration window();
 
     /**
+     * How the health topology processes (Kafka Streams' {@code processing.guarantee}, which application.properties
+     * sets from this key; a value not named here fails the start): {@code exactly_once_v2} commits state, output and
+     * input offsets in one transaction; {@code at_least_once} commits without one and relies on the signals'
+     * positions and the decisions' ids to keep the effect exactly once.
+     */
+    @WithDefault("exactly_once_v2")
+    ProcessingGuarantee processingGuarantee();
+
+    /** The guarantees the topology is built for (Kafka Streams' names). */
+    enum ProcessingGuarantee {
+        EXACTLY_ONCE_V2, AT_LEAST_ONCE
+    }
+
+    /**
      * The rules a rollout is judged by until its RolloutCreated arrives, and those an older RolloutCreated lacks;
      * rollout-service sends every rule with each new rollout (its own configured defaults).
      */

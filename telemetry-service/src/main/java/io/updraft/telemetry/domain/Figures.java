@@ -64,4 +64,23 @@ public record Figures(long succeeded, long failed, long healthReports, long unhe
                 heartbeatsReturned + other.heartbeatsReturned, heartbeatsMissed + other.heartbeatsMissed,
                 bootFailedDevices + other.bootFailedDevices, unhealthyDevices + other.unhealthyDevices, sums, counts);
     }
+
+    /** What these figures hold beyond {@code earlier} (a later cumulative sum of the same reports minus an earlier). */
+    public Figures minus(Figures earlier) {
+        if (earlier == null || earlier == NONE) {
+            return this;
+        }
+        Map<String, Double> sums = new TreeMap<>(metricSums);
+        earlier.metricSums.forEach((name, value) -> sums.merge(name, -value, Double::sum));
+        Map<String, Long> counts = new TreeMap<>(metricCounts);
+        earlier.metricCounts.forEach((name, value) -> counts.merge(name, -value, Long::sum));
+        counts.values().removeIf(count -> count == 0);
+        sums.keySet().retainAll(counts.keySet());
+        return new Figures(succeeded - earlier.succeeded, failed - earlier.failed, healthReports - earlier.healthReports,
+                unhealthyReports - earlier.unhealthyReports, bootFailures - earlier.bootFailures,
+                appUnhealthy - earlier.appUnhealthy, crashes - earlier.crashes,
+                heartbeatsReturned - earlier.heartbeatsReturned, heartbeatsMissed - earlier.heartbeatsMissed,
+                bootFailedDevices - earlier.bootFailedDevices, unhealthyDevices - earlier.unhealthyDevices, sums,
+                counts);
+    }
 }

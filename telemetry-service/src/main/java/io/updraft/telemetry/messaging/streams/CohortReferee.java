@@ -30,7 +30,9 @@ import org.jboss.logging.Logger;
  * every rule the signal concerns over that rule's evaluation window, and when a rule's analysis fails emits the one
  * RollbackTriggered of the cohort. The decision is kept in the cohort's state, which exactly-once processing commits
  * together with the output record and the input offsets: a second instance, a restart or a redelivered input never
- * emits it again.
+ * emits it again. Under at-least-once processing a replay may emit it again, with the same event id
+ * ({@link #decisionId}), which consumers' inboxes skip; the cohort's marks ({@link CohortState#counted}) keep a
+ * replayed signal from being counted twice.
  */
 class CohortReferee implements Processor<String, CohortSignal, String, String> {
     private static final Logger LOG = Logger.getLogger(CohortReferee.class);
@@ -63,7 +65,26 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
         CohortState start = before == null ? CohortState.start(signal.rolloutId(), signal.cohort(), at) : before;
         CohortPolicy policy = signal.policy() != null ? signal.policy()
                 : start.policy() == null ? settings.defaults() : start.policy();
-        Figures delta = deltaOf(signal, policy);
+        Figures delta;
+        if (signal.kind() == CohortSignal.Kind.HEALTH && signal.source() != CohortSignal.NO_SOURCE) {
+            // a cumulative sum of one health window: count what it holds beyond the sum counted last
+            long windowStart = at - Math.floorMod(at, settings.window().toMillis());
+            String key = CohortState.healthKey(signal, windowStart);
+            CohortState.HealthMark mark = start.healthMark(key);
+            if (mark != null && signal.position() <= mark.last()) {
+                return; // sent again (a replay), or an older sum of the window: counted
+            }
+            Figures counted = mark != null && mark.first() == signal.firstPosition() ? mark.counted() : Figures.NONE;
+            delta = signal.health().minus(counted);
+            start = start.withHealthMark(key, new CohortState.HealthMark(windowStart, signal.firstPosition(),
+                    signal.position(), signal.health()));
+        } else {
+            if (start.counted(signal)) {
+                return; // sent again (a replay after a crash, a moved task): counted when it first came
+            }
+            delta = deltaOf(signal, policy);
+            start = start.markedAt(signal);
+        }
         CohortState state = start.with(signal, delta, at);
         addToWindow(signal, delta, at);
         if (!state.decided()) {

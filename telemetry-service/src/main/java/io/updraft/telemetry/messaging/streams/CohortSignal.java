@@ -18,10 +18,24 @@ import org.apache.kafka.common.serialization.Serde;
  * @param wasUnhealthy, unhealthy {@code DEVICE_HEALTH}: the device's unhealthy flag before and after this report
  * @param crashLog {@code DEVICE_HEALTH}: the device's crash reports on the release as (timestamp, crashes) pairs
  * @param crashesBefore {@code DEVICE_HEALTH}: how many pairs of the log the previous signal had already carried
+ * @param source the input partition the signal came from ({@link #sourceOf}), {@link #NO_SOURCE} for a signal of
+ *        a wall-clock punctuation without one ({@code HEARTBEAT_MISSED})
+ * @param position where in {@code source} it came from: {@link #positionOf} of the input record and the signal's
+ *        index among that record's signals; a {@code HEALTH} signal: the offset of the last report it adds up. A
+ *        replay (at-least-once processing after a crash, a moved task) sends a signal again with the same source
+ *        and position, so the referee can tell it from a new one
+ * @param firstPosition {@code HEALTH}: the offset of the first report of the tracker's sum (its generation); the
+ *        figures are cumulative over that generation, not since the last flush
  */
 public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave, String release, Figures health,
         long baselineReports, long baselineCrashes, CohortPolicy policy, long silentMillis, int checkpoints,
-        boolean wasUnhealthy, boolean unhealthy, long[] crashLog, int crashesBefore) {
+        boolean wasUnhealthy, boolean unhealthy, long[] crashLog, int crashesBefore, int source, long position,
+        long firstPosition) {
+    /** The source of a signal no input record caused. */
+    public static final int NO_SOURCE = -1;
+    /** Signals one input record may cause (positions {@code offset * 8 + index}). */
+    static final int SIGNALS_PER_RECORD = 8;
+
     static final Serde<CohortSignal> SERDE = CompactSerde.of(CohortSignal.class, (out, signal) -> signal.write(out),
             CohortSignal::read);
 
@@ -50,9 +64,41 @@ public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave,
         crashLog = crashLog == null ? NO_CRASHES : crashLog;
     }
 
+    /** Input topics of the topology, as {@link #sourceOf} numbers them. */
+    enum SourceTopic {
+        DEVICE_REPORTS, DEVICE_TELEMETRY, ROLLOUT_EVENTS
+    }
+
+    /** One number per input partition of the topology. */
+    static int sourceOf(SourceTopic topic, int partition) {
+        return partition * SourceTopic.values().length + topic.ordinal();
+    }
+
+    /** The position of the {@code index}th signal an input record at {@code offset} causes. */
+    static long positionOf(long offset, int index) {
+        if (index >= SIGNALS_PER_RECORD) {
+            throw new IllegalStateException("more than " + SIGNALS_PER_RECORD + " signals of one record");
+        }
+        return offset * SIGNALS_PER_RECORD + index;
+    }
+
+    /** This signal, caused by the input at {@code source} / {@code position}. */
+    public CohortSignal from(int source, long position) {
+        return new CohortSignal(kind, rolloutId, cohort, wave, release, health, baselineReports, baselineCrashes,
+                policy, silentMillis, checkpoints, wasUnhealthy, unhealthy, crashLog, crashesBefore, source, position,
+                firstPosition);
+    }
+
+    /** A {@code HEALTH} signal of a tracker's sum whose reports run from offset {@code first} to {@code last}. */
+    public CohortSignal from(int source, long first, long last) {
+        return new CohortSignal(kind, rolloutId, cohort, wave, release, health, baselineReports, baselineCrashes,
+                policy, silentMillis, checkpoints, wasUnhealthy, unhealthy, crashLog, crashesBefore, source, last,
+                first);
+    }
+
     private static CohortSignal simple(Kind kind, String rolloutId, String cohort, int wave, String release) {
         return new CohortSignal(kind, rolloutId, cohort, wave, release, Figures.NONE, 0, 0, null, 0, 0, false, false,
-                null, 0);
+                null, 0, NO_SOURCE, 0, 0);
     }
 
     public static CohortSignal of(Kind kind, DeviceState device) {
@@ -62,28 +108,28 @@ public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave,
     /** @param reports what the reports add up to (health reports, unhealthy, boot failures, crashes, metrics) */
     public static CohortSignal health(String rolloutId, String cohort, int wave, String release, Figures reports) {
         return new CohortSignal(Kind.HEALTH, rolloutId, cohort, wave, release, reports, 0, 0, null, 0, 0, false,
-                false, null, 0);
+                false, null, 0, NO_SOURCE, 0, 0);
     }
 
     public static CohortSignal baseline(DeviceState device, long reports, long crashes) {
         return new CohortSignal(Kind.BASELINE, device.rolloutId(), device.cohort(), device.wave(), device.release(),
-                Figures.NONE, reports, crashes, null, 0, 0, false, false, null, 0);
+                Figures.NONE, reports, crashes, null, 0, 0, false, false, null, 0, NO_SOURCE, 0, 0);
     }
 
     public static CohortSignal policy(String rolloutId, String cohort, CohortPolicy policy) {
         return new CohortSignal(Kind.POLICY, rolloutId, cohort, 0, null, Figures.NONE, 0, 0, policy, 0, 0, false,
-                false, null, 0);
+                false, null, 0, NO_SOURCE, 0, 0);
     }
 
     public static CohortSignal heartbeat(Kind kind, HeartbeatDue due, long silentMillis, int checkpoints) {
         return new CohortSignal(kind, due.rolloutId(), due.cohort(), due.wave(), due.release(), Figures.NONE, 0, 0,
-                null, silentMillis, checkpoints, false, false, null, 0);
+                null, silentMillis, checkpoints, false, false, null, 0, NO_SOURCE, 0, 0);
     }
 
     public static CohortSignal deviceHealth(DeviceState before, DeviceState after) {
         return new CohortSignal(Kind.DEVICE_HEALTH, after.rolloutId(), after.cohort(), after.wave(), after.release(),
                 Figures.NONE, 0, 0, null, 0, 0, before.unhealthy(), after.unhealthy(), after.crashLog(),
-                before.crashLog().length / 2);
+                before.crashLog().length / 2, NO_SOURCE, 0, 0);
     }
 
     /** The repartition key: every signal of one cohort of one rollout reaches the same task. */
@@ -117,6 +163,9 @@ public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave,
             out.writeLong(value);
         }
         out.writeShort(crashesBefore);
+        out.writeInt(source);
+        out.writeLong(position);
+        out.writeLong(firstPosition);
     }
 
     private static CohortSignal read(DataInput in) throws IOException {
@@ -137,7 +186,9 @@ public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave,
         for (int i = 0; i < crashLog.length; i++) {
             crashLog[i] = in.readLong();
         }
+        int crashesBefore = in.readUnsignedShort();
         return new CohortSignal(kind, rolloutId, cohort, wave, release, health, baselineReports, baselineCrashes,
-                policy, silentMillis, checkpoints, wasUnhealthy, unhealthy, crashLog, in.readUnsignedShort());
+                policy, silentMillis, checkpoints, wasUnhealthy, unhealthy, crashLog, crashesBefore, in.readInt(),
+                in.readLong(), in.readLong());
     }
 }

@@ -8,26 +8,91 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
  * What the referee keeps per {@code rolloutId|cohort}: the rollout's policy (null until RolloutCreated: the defaults
  * apply), totals since the rollout started, the baseline its devices brought from their previous release, each rule's
  * analysis run, and the one rollback decision ({@code decision} null until taken; never taken twice).
+ * <p>
+ * And what it has counted, so that a signal sent again is not counted twice (at-least-once processing replays what
+ * happened since the last commit): {@code marks} holds per input partition ({@link CohortSignal#source}) the highest
+ * position counted — signals of one partition reach the cohort in the order of their positions, so one at or below
+ * the mark was counted before; {@code healthMarks} holds per input partition and health window the tracker's
+ * cumulative sum counted last ({@link HealthMark}). Both are part of the value the figures are part of: one store
+ * write, one changelog record, never one without the other.
  */
 public record CohortState(String rolloutId, String cohort, CohortPolicy policy, Figures totals, Figures baseline,
-        Map<PolicyRule, RuleRun> runs, String decision, int lastWave, String lastRelease, long since) {
+        Map<PolicyRule, RuleRun> runs, String decision, int lastWave, String lastRelease, long since,
+        Map<Integer, Long> marks, Map<String, HealthMark> healthMarks) {
     static final Serde<CohortState> SERDE = CompactSerde.of(CohortState.class, (out, state) -> state.write(out),
             CohortState::read);
+    /** Health windows remembered per cohort (the oldest go first): far more than a replay can reach back. */
+    static final int HEALTH_MARKS_KEPT = 256;
+
+    /**
+     * The tracker's cumulative sum of one health window from one input partition, as counted last: its first
+     * report's offset (a sum the tracker retired and started again has another), its last report's offset, and
+     * the figures.
+     */
+    public record HealthMark(long windowStart, long first, long last, Figures counted) {
+    }
 
     public CohortState {
         runs = runs == null || runs.isEmpty() ? Map.of() : Map.copyOf(runs);
+        marks = marks == null || marks.isEmpty() ? Map.of() : Map.copyOf(marks);
+        healthMarks = healthMarks == null || healthMarks.isEmpty() ? Map.of() : Map.copyOf(healthMarks);
     }
 
     /** @param since epoch millis of the cohort's first signal: where an evaluation window of "all of it" starts */
     public static CohortState start(String rolloutId, String cohort, long since) {
-        return new CohortState(rolloutId, cohort, null, Figures.NONE, Figures.NONE, Map.of(), null, 0, null, since);
+        return new CohortState(rolloutId, cohort, null, Figures.NONE, Figures.NONE, Map.of(), null, 0, null, since,
+                Map.of(), Map.of());
+    }
+
+    /** Whether the signal was counted before (a replay): its position is at or below its partition's mark. */
+    public boolean counted(CohortSignal signal) {
+        if (signal.source() == CohortSignal.NO_SOURCE) {
+            return false;
+        }
+        Long mark = marks.get(signal.source());
+        return mark != null && signal.position() <= mark;
+    }
+
+    /** The state with the signal's position as its partition's mark. */
+    public CohortState markedAt(CohortSignal signal) {
+        if (signal.source() == CohortSignal.NO_SOURCE) {
+            return this;
+        }
+        Map<Integer, Long> newMarks = new HashMap<>(marks);
+        newMarks.put(signal.source(), signal.position());
+        return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, decision, lastWave, lastRelease,
+                since, newMarks, healthMarks);
+    }
+
+    /** The key of a health window's mark: input partition, wave, release, window start. */
+    static String healthKey(CohortSignal signal, long windowStart) {
+        return signal.source() + "|" + signal.wave() + "|" + signal.release() + "|" + windowStart;
+    }
+
+    public HealthMark healthMark(String key) {
+        return healthMarks.get(key);
+    }
+
+    /** The state with {@code mark} for the health window {@code key} (the oldest windows beyond the kept dropped). */
+    public CohortState withHealthMark(String key, HealthMark mark) {
+        Map<String, HealthMark> newMarks = new HashMap<>(healthMarks);
+        newMarks.put(key, mark);
+        if (newMarks.size() > HEALTH_MARKS_KEPT) {
+            TreeMap<Long, String> byStart = new TreeMap<>();
+            newMarks.forEach((k, m) -> byStart.put(m.windowStart(), k));
+            newMarks.remove(byStart.firstEntry().getValue());
+        }
+        return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, decision, lastWave, lastRelease,
+                since, marks, newMarks);
     }
 
     public boolean decided() {
@@ -52,18 +117,20 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
         int wave = signal.wave() > 0 ? signal.wave() : lastWave;
         String release = signal.release() != null ? signal.release() : lastRelease;
         return new CohortState(rolloutId, cohort, newPolicy, totals.plus(delta), newBaseline, runs, decision, wave,
-                release, Math.min(since, at));
+                release, Math.min(since, at), marks, healthMarks);
     }
 
     public CohortState withRun(PolicyRule rule, RuleRun run) {
         Map<PolicyRule, RuleRun> newRuns = new EnumMap<>(PolicyRule.class);
         newRuns.putAll(runs);
         newRuns.put(rule, run);
-        return new CohortState(rolloutId, cohort, policy, totals, baseline, newRuns, decision, lastWave, lastRelease, since);
+        return new CohortState(rolloutId, cohort, policy, totals, baseline, newRuns, decision, lastWave, lastRelease, since,
+                marks, healthMarks);
     }
 
     public CohortState decidedBecause(String reason) {
-        return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, reason, lastWave, lastRelease, since);
+        return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, reason, lastWave, lastRelease, since,
+                marks, healthMarks);
     }
 
     private void write(DataOutput out) throws IOException {
@@ -85,6 +152,19 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
         out.writeInt(lastWave);
         CompactSerde.writeString(out, lastRelease);
         out.writeLong(since);
+        out.writeInt(marks.size());
+        for (Map.Entry<Integer, Long> mark : marks.entrySet()) {
+            out.writeInt(mark.getKey());
+            out.writeLong(mark.getValue());
+        }
+        out.writeInt(healthMarks.size());
+        for (Map.Entry<String, HealthMark> mark : healthMarks.entrySet()) {
+            out.writeUTF(mark.getKey());
+            out.writeLong(mark.getValue().windowStart());
+            out.writeLong(mark.getValue().first());
+            out.writeLong(mark.getValue().last());
+            CompactSerde.writeFigures(out, mark.getValue().counted());
+        }
     }
 
     private static CohortState read(DataInput in) throws IOException {
@@ -98,7 +178,22 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
         for (int i = 0; i < runCount; i++) {
             runs.put(PolicyRule.valueOf(in.readUTF()), new RuleRun(in.readInt(), in.readInt()));
         }
-        return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, CompactSerde.readString(in),
-                in.readInt(), CompactSerde.readString(in), in.readLong());
+        String decision = CompactSerde.readString(in);
+        int lastWave = in.readInt();
+        String lastRelease = CompactSerde.readString(in);
+        long since = in.readLong();
+        int markCount = in.readInt();
+        Map<Integer, Long> marks = new HashMap<>();
+        for (int i = 0; i < markCount; i++) {
+            marks.put(in.readInt(), in.readLong());
+        }
+        int healthMarkCount = in.readInt();
+        Map<String, HealthMark> healthMarks = new HashMap<>();
+        for (int i = 0; i < healthMarkCount; i++) {
+            healthMarks.put(in.readUTF(), new HealthMark(in.readLong(), in.readLong(), in.readLong(),
+                    CompactSerde.readFigures(in)));
+        }
+        return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, decision, lastWave, lastRelease,
+                since, marks, healthMarks);
     }
 }

@@ -27,8 +27,11 @@ import org.apache.kafka.common.serialization.Serdes;
  * here. A new field means a new format byte, and the reader of an unknown format fails loudly instead of guessing.
  */
 final class CompactSerde {
-    /** 2: the rollback rules that need no baseline (issue 16); a store of format 1 must be reset. */
-    static final byte FORMAT = 2;
+    /**
+     * 3: signals carry their source position, the cohort state its high-water marks (at-least-once processing); 2: the
+     * rollback rules that need no baseline (issue 16). A store of an earlier format must be reset.
+     */
+    static final byte FORMAT = 3;
 
     static final Serde<Figures> FIGURES = of(Figures.class, CompactSerde::writeFigures, CompactSerde::readFigures);
 

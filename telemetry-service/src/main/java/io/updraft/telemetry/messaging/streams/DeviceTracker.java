@@ -7,6 +7,7 @@ import io.updraft.events.DeviceTelemetry.HealthReported;
 import io.updraft.events.HardwareCompatibility;
 import io.updraft.events.MalformedEventException;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.telemetry.domain.Figures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +38,11 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
 
     /** Keys of cohort windows remembered (a pure function of the window: any number is right, this bounds memory). */
     private static final int PENDING_KEYS_KEPT = 10_000;
+    /**
+     * A window's pending sum is retired (sent on, deleted) once a report of a window this many windows later arrives;
+     * a report later still for it starts a new sum (counted as such by the referee).
+     */
+    static final int WINDOWS_KEPT = 6;
 
     private final TopologySettings settings;
     private final long windowMillis;
@@ -48,6 +54,16 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
     private KeyValueStore<String, HeartbeatDue> heartbeats;
     /** A mirrored {@link WriteBackStore}: every pending sum as an object, changed in place per report. */
     private KeyValueStore<String, PendingHealth> pendingHealth;
+    /** The input record being processed: its partition ({@link CohortSignal#sourceOf}), offset, signals sent so far. */
+    private int source = CohortSignal.NO_SOURCE;
+    private long offset;
+    private int signalIndex;
+    /**
+     * The latest health window a report fell in (when to look for sums to retire), kept in the pending-health store
+     * under {@link #LATEST_WINDOW} so that it commits with the sums: a replay retires at the same report.
+     */
+    private long latestWindow = Long.MIN_VALUE;
+    static final String LATEST_WINDOW = "\u0000latest-window";
 
     DeviceTracker(TopologySettings settings) {
         this.settings = settings;
@@ -60,12 +76,20 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
         this.devices = context.getStateStore(HealthTopology.DEVICE_STORE);
         this.heartbeats = context.getStateStore(HealthTopology.HEARTBEAT_STORE);
         this.pendingHealth = context.getStateStore(HealthTopology.PENDING_HEALTH_STORE);
+        this.latestWindow = Long.MIN_VALUE; // read from the store again: a revived task starts from its last commit
         context.schedule(settings.heartbeatCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::missedHeartbeats);
         context.schedule(settings.healthFlushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushHealth);
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata().orElse(null);
+        source = metadata == null ? CohortSignal.NO_SOURCE
+                : CohortSignal.sourceOf(metadata.topic().equals(settings.deviceTelemetry())
+                        ? CohortSignal.SourceTopic.DEVICE_TELEMETRY : CohortSignal.SourceTopic.DEVICE_REPORTS,
+                        metadata.partition());
+        offset = metadata == null ? 0 : metadata.offset();
+        signalIndex = 0;
         UpdraftEvent event;
         try {
             event = read(record);
@@ -148,16 +172,27 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
     private DeviceState reported(Record<byte[], byte[]> record, DeviceState device, HealthReported health) {
         if (device.attributed()) {
             long at = record.timestamp();
+            long window = at - Math.floorMod(at, windowMillis);
+            if (latestWindow == Long.MIN_VALUE) {
+                PendingHealth latest = pendingHealth.get(LATEST_WINDOW);
+                latestWindow = latest == null ? Long.MIN_VALUE + 1 : latest.lastAt();
+            }
+            if (window > latestWindow) {
+                latestWindow = window;
+                pendingHealth.put(LATEST_WINDOW, new PendingHealth(null, null, 0, null, window, Figures.NONE));
+                retireBefore(window - WINDOWS_KEPT * windowMillis);
+            }
             String key = pendingKeys.computeIfAbsent(new CohortWindow(device.rolloutId(), device.cohort(),
-                    device.wave(), device.release(), at - Math.floorMod(at, windowMillis)), CohortWindow::key);
+                    device.wave(), device.release(), window), CohortWindow::key);
             if (pendingKeys.size() > PENDING_KEYS_KEPT) {
                 pendingKeys.clear(); // windows long flushed
             }
             PendingHealth pending = pendingHealth.get(key);
             if (pending == null) {
-                pending = PendingHealth.none(device, at);
+                pending = PendingHealth.none(device, at, source, offset);
             }
-            pending.addReport(at, health.bootOk(), health.appHealthy(), health.crashCount(), health.metrics());
+            pending.addReport(at, offset, health.bootOk(), health.appHealthy(), health.crashCount(),
+                    health.metrics());
             pendingHealth.put(key, pending); // the same object, changed: written back at the next commit
             // per device, at once and once: the rules that count devices need no baseline and no flush
             DeviceState after = device.reportedOnRelease(at, health.bootOk(), health.appHealthy(),
@@ -180,16 +215,44 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
         }
     }
 
+    /** Sends on each sum that holds reports not yet sent on (the whole sum: the referee counts what is new). */
     private void flushHealth(long now) {
         List<KeyValue<String, PendingHealth>> due = new ArrayList<>();
         try (KeyValueIterator<String, PendingHealth> all = pendingHealth.all()) {
-            all.forEachRemaining(due::add);
+            all.forEachRemaining(entry -> {
+                if (entry.value.unsent()) {
+                    due.add(entry);
+                }
+            });
         }
         for (KeyValue<String, PendingHealth> entry : due) {
-            pendingHealth.delete(entry.key);
-            CohortSignal signal = entry.value.signal();
-            context.forward(new Record<>(signal.cohortKey(), signal, entry.value.lastAt()));
+            sendOn(entry.value);
+            pendingHealth.put(entry.key, entry.value); // changed (sent): written back at the next commit
         }
+    }
+
+    /** Sends on and deletes the sums of windows before {@code windowStart}: decided by the input, not the clock. */
+    private void retireBefore(long windowStart) {
+        List<KeyValue<String, PendingHealth>> old = new ArrayList<>();
+        try (KeyValueIterator<String, PendingHealth> all = pendingHealth.all()) {
+            all.forEachRemaining(entry -> {
+                if (!entry.key.equals(LATEST_WINDOW) && entry.value.windowStart(windowMillis) < windowStart) {
+                    old.add(entry);
+                }
+            });
+        }
+        for (KeyValue<String, PendingHealth> entry : old) {
+            if (entry.value.unsent()) {
+                sendOn(entry.value);
+            }
+            pendingHealth.delete(entry.key);
+        }
+    }
+
+    private void sendOn(PendingHealth pending) {
+        CohortSignal signal = pending.signal();
+        context.forward(new Record<>(signal.cohortKey(), signal, pending.lastAt()));
+        pending.sent();
     }
 
     private void missedHeartbeats(long now) {
@@ -235,7 +298,10 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
         return state == null ? DeviceState.UNKNOWN : state;
     }
 
+    /** Sends a signal of the record being processed, with its position (a replay sends it with the same one). */
     private void forward(Record<byte[], byte[]> record, CohortSignal signal) {
-        context.forward(record.withKey(signal.cohortKey()).withValue(signal));
+        CohortSignal positioned = source == CohortSignal.NO_SOURCE ? signal
+                : signal.from(source, CohortSignal.positionOf(offset, signalIndex++));
+        context.forward(record.withKey(signal.cohortKey()).withValue(positioned));
     }
 }

@@ -17,7 +17,11 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -30,7 +34,9 @@ import org.apache.kafka.streams.state.Stores;
  *                    (per cohort, with its size)
  * </pre>
  * Run with {@code processing.guarantee=exactly_once_v2}: a decision, its RollbackTriggered and the offsets of the
- * input that led to it commit together.
+ * input that led to it commit together. Or with {@code at_least_once}: then a crash replays what was processed since
+ * the last commit; every signal carries its input partition and position, the referee counts each position once (its
+ * marks, in the cohort's state) and a decision sent again has the same event id.
  */
 public final class HealthTopology {
     public static final String DEVICE_STORE = "device-state";
@@ -80,13 +86,40 @@ public final class HealthTopology {
 
         KStream<String, CohortSignal> fromRollouts = builder
                 .stream(settings.rolloutEvents(), Consumed.with(strings, strings).withName("rollout-events"))
-                .flatMap((rolloutId, json) -> policySignals(json, policyOf), Named.as("rollout-policies"));
+                .process(() -> new PolicySignals(policyOf), Named.as("rollout-policies"));
 
         fromDevices.merge(fromRollouts, Named.as("all-signals"))
                 .repartition(Repartitioned.with(strings, CohortSignal.SERDE).withName(SIGNALS))
                 .process(() -> new CohortReferee(settings), Named.as("cohort-referee"), COHORT_STORE, WINDOW_STORE)
                 .to(settings.rollbacks(), Produced.with(strings, strings).withName("rollback-decisions"));
         return builder.build();
+    }
+
+    /** Sends each policy signal of a rollout event, with the event's position (see {@link CohortSignal#position}). */
+    private static final class PolicySignals implements Processor<String, String, String, CohortSignal> {
+        private final Function<RolloutCreated, CohortPolicy> policyOf;
+        private ProcessorContext<String, CohortSignal> context;
+
+        PolicySignals(Function<RolloutCreated, CohortPolicy> policyOf) {
+            this.policyOf = policyOf;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, CohortSignal> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, String> record) {
+            RecordMetadata metadata = context.recordMetadata().orElse(null);
+            for (KeyValue<String, CohortSignal> signal : policySignals(record.value(), policyOf)) {
+                // one signal per cohort and record: each cohort's marks see the record's position once
+                CohortSignal positioned = metadata == null ? signal.value
+                        : signal.value.from(CohortSignal.sourceOf(CohortSignal.SourceTopic.ROLLOUT_EVENTS,
+                                metadata.partition()), CohortSignal.positionOf(metadata.offset(), 0));
+                context.forward(record.withKey(signal.key).withValue(positioned));
+            }
+        }
     }
 
     /** A RolloutCreated tells each cohort it names its policy (cohorts it does not name keep the defaults). */

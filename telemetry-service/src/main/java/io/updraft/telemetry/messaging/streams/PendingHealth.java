@@ -15,9 +15,16 @@ import org.apache.kafka.common.serialization.Serde;
  * referee see a handful of records per flush however many devices report. Kept in a state store, so what is pending
  * commits with the input offsets (exactly-once) and survives a restart.
  * <p>
+ * <b>Cumulative</b>: the sum is not cleared when sent on; each {@code HEALTH} signal carries the whole sum so far
+ * with the offsets of its first and last report, and the referee counts what it holds beyond the sum it counted last.
+ * A replay (at-least-once processing) re-adds the same reports in the same order, so a sum sent again with the same
+ * last offset is the same sum; whatever the flushes' timing, nothing is counted twice. The tracker retires a window's
+ * sum (sends it on, deletes it) once reports of a window some windows later arrive: a decision made from the input
+ * alone, so a replay retires at the same report.
+ * <p>
  * <b>Mutable</b>: {@link #addReport} adds a report in place (no allocation per report); the tracker puts the same
- * object back into its {@link WriteBackStore}, which serialises it at the next commit. Stored in the same form as
- * ever: the identity fields, {@code lastAt}, then the {@link Figures} (format 1).
+ * object back into its {@link WriteBackStore}, which serialises it at the next commit. Stored as the identity fields,
+ * {@code lastAt}, the {@link Figures}, then the source partition and the first, last and last sent offsets.
  */
 public final class PendingHealth {
     static final Serde<PendingHealth> SERDE = CompactSerde.of(PendingHealth.class, (out, p) -> p.write(out),
@@ -39,6 +46,12 @@ public final class PendingHealth {
     private long heartbeatsReturned;
     private long heartbeatsMissed;
     private final Map<String, MetricSum> metrics = new HashMap<>(4);
+    /** The input partition of its reports ({@link CohortSignal#sourceOf}). */
+    private int source = CohortSignal.NO_SOURCE;
+    /** Offsets of its first and last report, and of the last report in a signal sent on. */
+    private long firstOffset = -1;
+    private long lastOffset = -1;
+    private long sentOffset = -1;
 
     /** Sum and count of one custom metric. */
     private static final class MetricSum {
@@ -55,9 +68,34 @@ public final class PendingHealth {
         add(figures);
     }
 
-    static PendingHealth none(DeviceState device, long at) {
-        return new PendingHealth(device.rolloutId(), device.cohort(), device.wave(), device.release(), at,
-                Figures.NONE);
+    static PendingHealth none(DeviceState device, long at, int source, long firstOffset) {
+        PendingHealth pending = new PendingHealth(device.rolloutId(), device.cohort(), device.wave(), device.release(),
+                at, Figures.NONE);
+        pending.source = source;
+        pending.firstOffset = firstOffset;
+        return pending;
+    }
+
+    /** Adds one report, at {@code offset} of the sum's input partition, in place (see the other). */
+    void addReport(long at, long offset, boolean bootOk, boolean appHealthy, int crashCount,
+            Map<String, Double> reported) {
+        lastOffset = offset;
+        addReport(at, bootOk, appHealthy, crashCount, reported);
+    }
+
+    /** Whether it holds a report no signal sent on held yet. */
+    boolean unsent() {
+        return lastOffset > sentOffset;
+    }
+
+    /** Its signal was sent on. */
+    void sent() {
+        sentOffset = lastOffset;
+    }
+
+    /** The start of its health window. */
+    long windowStart(long windowMillis) {
+        return lastAt - Math.floorMod(lastAt, windowMillis);
     }
 
     /**
@@ -140,7 +178,7 @@ public final class PendingHealth {
     }
 
     CohortSignal signal() {
-        return CohortSignal.health(rolloutId, cohort, wave, release, reports());
+        return CohortSignal.health(rolloutId, cohort, wave, release, reports()).from(source, firstOffset, lastOffset);
     }
 
     private void write(DataOutput out) throws IOException {
@@ -150,16 +188,27 @@ public final class PendingHealth {
         CompactSerde.writeString(out, release);
         out.writeLong(lastAt);
         CompactSerde.writeFigures(out, reports());
+        out.writeInt(source);
+        out.writeLong(firstOffset);
+        out.writeLong(lastOffset);
+        out.writeLong(sentOffset);
     }
 
     private static PendingHealth read(DataInput in) throws IOException {
-        return new PendingHealth(CompactSerde.readString(in), CompactSerde.readString(in), in.readInt(),
-                CompactSerde.readString(in), in.readLong(), CompactSerde.readFigures(in));
+        PendingHealth pending = new PendingHealth(CompactSerde.readString(in), CompactSerde.readString(in),
+                in.readInt(), CompactSerde.readString(in), in.readLong(), CompactSerde.readFigures(in));
+        pending.source = in.readInt();
+        pending.firstOffset = in.readLong();
+        pending.lastOffset = in.readLong();
+        pending.sentOffset = in.readLong();
+        return pending;
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof PendingHealth that && wave == that.wave && lastAt == that.lastAt
+                && source == that.source && firstOffset == that.firstOffset && lastOffset == that.lastOffset
+                && sentOffset == that.sentOffset
                 && Objects.equals(rolloutId, that.rolloutId) && Objects.equals(cohort, that.cohort)
                 && Objects.equals(release, that.release) && reports().equals(that.reports());
     }
