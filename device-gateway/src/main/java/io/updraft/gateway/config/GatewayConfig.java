@@ -22,6 +22,8 @@ public interface GatewayConfig {
 
     Artifacts artifacts();
 
+    Delta delta();
+
     FirstContact firstContact();
 
     /** Loads every device's poll view in one streamed query whenever the change listener (re)connects. */
@@ -63,6 +65,15 @@ public interface GatewayConfig {
         /** The Retry-After of such a 503, stretched by the device's own jitter so the retries spread out. */
         @WithDefault("PT10S")
         Duration retryAfter();
+    }
+
+    /** Capability URLs for SWUpdate's delta handler, which fetches the .zck with no credentials of its own. */
+    interface Delta {
+        /**
+         * HMAC-SHA256 key (base64, at least 32 bytes decoded) of {@code /delta/v1/<tenant>/<sha256>.zck?key=..}
+         * links; absent: no links are minted (409) and the delta path answers 404. A shorter key refuses the start.
+         */
+        Optional<String> linkKey();
     }
 
     interface Artifacts {

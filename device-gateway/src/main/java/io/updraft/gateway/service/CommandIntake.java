@@ -42,6 +42,8 @@ public class CommandIntake {
     Outbox outbox;
     @Inject
     DeviceChanges changes;
+    @Inject
+    DeltaLinks deltaLinks;
 
     /**
      * A polled batch of commands (first deliveries, in offset order, maintenance windows already checked), with the
@@ -74,6 +76,8 @@ public class CommandIntake {
         actions.insertAll(plan.created());
         outbox.appendAll(plan.reports());
         changes.changed(plan.changedDevices());
+        deltaLinks.recordSources(commands.stream().filter(InstallRequested.class::isInstance)
+                .map(InstallRequested.class::cast).toList());
         LOG.debugf("%d commands applied: %d new actions, %d changed, %d devices notified", commands.size(),
                 plan.created().size(), plan.leaving().size() + plan.entering().size(), plan.changedDevices().size());
     }
@@ -89,6 +93,7 @@ public class CommandIntake {
             MaintenanceSchedule.of(command.maintenanceWindow());
         }
         devices.lockOrCreate(command.deviceId());
+        deltaLinks.recordSources(List.of(command));
         if (actions.findByIdOptional(command.actionId()).isPresent()) {
             LOG.debugf("action %d already known, command %s ignored", command.actionId(), command.eventId());
             return;

@@ -36,7 +36,17 @@ public class DeviceArtifacts {
         });
     }
 
-    /** An artifact a device may fetch, for its action {@code actionId} of release {@code releaseId} (may be null). */
-    public record Download(long actionId, String releaseId, ArtifactRef artifact) {
+    /**
+     * An artifact a device may fetch, for its action {@code actionId} of release {@code releaseId} (may be null), or
+     * through a delta link ({@code viaDeltaLink}: no device, no action, {@code actionId} 0).
+     */
+    public record Download(long actionId, String releaseId, ArtifactRef artifact, boolean viaDeltaLink) {
+        public Download(long actionId, String releaseId, ArtifactRef artifact) {
+            this(actionId, releaseId, artifact, false);
+        }
+
+        public static Download viaDeltaLink(String releaseId, ArtifactRef artifact) {
+            return new Download(0, releaseId, artifact, true);
+        }
     }
 }

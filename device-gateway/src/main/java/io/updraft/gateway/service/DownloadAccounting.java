@@ -20,12 +20,15 @@ import org.jboss.logging.Logger;
 public class DownloadAccounting {
     private static final Logger LOG = Logger.getLogger(DownloadAccounting.class);
 
-    /** Whole artifact (200), one range (206), several ranges in one answer (206 multipart/byteranges). */
+    /**
+     * Whole artifact (200), one range (206), several ranges in one answer (206 multipart/byteranges); anything served
+     * through a delta link (no device credentials, no action) is counted as delta-link whatever its ranges.
+     */
     public enum Kind {
-        FULL, RANGE, MULTIRANGE;
+        FULL, RANGE, MULTIRANGE, DELTA_LINK;
 
         String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -42,12 +45,20 @@ public class DownloadAccounting {
         if (bytes <= 0) {
             return;
         }
+        if (download.viaDeltaLink()) {
+            count(download, Kind.DELTA_LINK, bytes);
+            return;
+        }
         try {
             QuarkusTransaction.requiringNew().run(() -> served.add(download.actionId(), bytes));
         } catch (RuntimeException e) {
             // the bytes are on their way already; a lost count must not turn into a failed download
             LOG.warnf("could not count %d bytes served for action %d: %s", bytes, download.actionId(), e.toString());
         }
+        count(download, kind, bytes);
+    }
+
+    private void count(Download download, Kind kind, long bytes) {
         Counter.builder("updraft.gateway.artifact.served")
                 .description("Artifact body bytes the gateway sent to devices, by release and kind of download")
                 .baseUnit("bytes")
