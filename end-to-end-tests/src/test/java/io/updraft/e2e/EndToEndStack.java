@@ -7,7 +7,9 @@ import io.updraft.launcher.LocalStack;
 import io.updraft.launcher.UpdraftApi;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 
 /** One broker, one PostgreSQL and the four packaged services for the whole test JVM. */
@@ -21,11 +23,19 @@ public final class EndToEndStack {
             stack = LocalStack.start(home, root, true, false, Map.of(
                     "updraft.gateway.polling.interval", "PT1S",
                     "updraft.gateway.polling.active-interval", "PT1S",
-                    "updraft.telemetry.window", "2s"));
+                    "updraft.telemetry.window", "2s",
+                    // the gateway's delta links (SwupdateDeltaIT): an HMAC key of this run, base64 of 32 bytes
+                    "updraft.gateway.delta.link-key", deltaLinkKey()));
             LocalStack started = stack;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "e2e-stack-stop"));
         }
         return stack;
+    }
+
+    private static String deltaLinkKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     /**
