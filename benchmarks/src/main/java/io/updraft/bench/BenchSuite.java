@@ -29,7 +29,7 @@ import java.util.TreeSet;
  */
 public final class BenchSuite {
     static final List<String> BENCHMARKS = List.of("poll", "topology", "fanout", "e2e", "selection", "reports",
-            "commands", "cli", "delta");
+            "commands", "cli", "delta", "coldstart");
 
     private final Path root;
     private final Path out;
@@ -156,6 +156,14 @@ public final class BenchSuite {
         }
         // after the end-to-end benchmark, so that --quick still gives it its time budget (the quick budget's 570 s
         // were set for the four benchmarks before these)
+        if (only.contains("coldstart")) {
+            int devices = Integer.getInteger("bench.coldstart.devices", 10_000);
+            attempt("rollout cold start", String.format(Locale.ROOT, "the first rollout after rollout-service "
+                    + "started, %,d devices in 4 waves: POST → wave 1 on the topic, without and with the warm-up at "
+                    + "readiness, and a second rollout after it; phases, CPU, classes loaded", devices),
+                    figures -> new ColdStartBenchmark(root, work.resolve("coldstart"), devices, this::line)
+                            .run(figures));
+        }
         if (only.contains("selection")) {
             int devices = Integer.getInteger("bench.selection.devices", quick ? 100_000 : 1_000_000);
             attempt("rollout target selection", String.format(Locale.ROOT, "%,d devices in rollout-service's "

@@ -26,6 +26,8 @@ final class CommandCounter implements AutoCloseable {
         final AtomicLong commands = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
         volatile long lastNanos;
+        /** When the first command of the rollout arrived (System.nanoTime), 0 before. */
+        volatile long firstNanos;
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -84,7 +86,9 @@ final class CommandCounter implements AutoCloseable {
         int start = at + ROLLOUT.length();
         String rolloutId = json.substring(start, json.indexOf('"', start));
         Tally tally = tallies.computeIfAbsent(rolloutId, id -> new Tally());
-        tally.commands.incrementAndGet();
+        if (tally.commands.incrementAndGet() == 1) {
+            tally.firstNanos = System.nanoTime();
+        }
         tally.bytes.addAndGet(value.length);
         tally.lastNanos = System.nanoTime();
     }
