@@ -30,7 +30,9 @@ import java.util.function.Consumer;
  * through the CLI jar without the archive and through the launcher's class path (how {@code ./updraft} ran the CLI
  * until 6 Dec 2026), and the floor of this machine: a JVM that starts and exits ({@code java -version} with the same
  * flags). Rounds alternate the ways, so load from elsewhere spreads over all of them. Every call must exit 0 and
- * print what the API holds, or the benchmark fails.
+ * print what the API holds, or the benchmark fails. The {@code ./updraft} calls run with {@code UPDRAFT_CLI_TIMING=1}
+ * and the figure's note carries their mean per phase (CliTiming: start, model, parse, client, request, json, print,
+ * and exit, the rest of the wall time).
  */
 final class CliBenchmark {
     private final Path root;
@@ -66,6 +68,9 @@ final class CliBenchmark {
             env.put("UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url());
             env.put("UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url());
             env.put("TERM", "dumb");
+            // ./updraft's calls print where their time went (CliTiming): one line on stderr, read back below
+            Map<String, String> timedEnv = new LinkedHashMap<>(env);
+            timedEnv.put("UPDRAFT_CLI_TIMING", "1");
 
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> launcher = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Dupdraft.root=" + root, "-cp",
@@ -94,11 +99,22 @@ final class CliBenchmark {
                 }
             }
             call(floor, List.of(), env, null, null);
+            Map<String, Map<String, Double>> phases = new LinkedHashMap<>();
             for (int i = 0; i < calls; i++) {
                 for (Map.Entry<String, List<String>> way : ways.entrySet()) {
+                    boolean timed = way.getValue() == script;
                     for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+                        StringBuilder printed = new StringBuilder();
+                        long millis = call(way.getValue(), command.getValue(), timed ? timedEnv : env,
+                                command.getKey(), rolloutId, printed);
                         times.computeIfAbsent(command.getKey() + " via " + way.getKey(), k -> new long[calls])[i] =
-                                call(way.getValue(), command.getValue(), env, command.getKey(), rolloutId);
+                                millis;
+                        if (timed) {
+                            Map<String, Double> sums = phases.computeIfAbsent(command.getKey(),
+                                    k -> new LinkedHashMap<>());
+                            Map<String, Double> call = phases(printed.toString(), millis);
+                            call.forEach((phase, ms) -> sums.merge(phase, ms, Double::sum));
+                        }
                     }
                 }
                 floorTimes[i] = call(floor, List.of(), env, null, null);
@@ -108,21 +124,54 @@ final class CliBenchmark {
                 long[] now = times.get(command + " via ./updraft");
                 long[] before = times.get(command + " via launcher class path (before)");
                 long[] jar = times.get(command + " via CLI jar without the archive");
+                StringBuilder breakdown = new StringBuilder();
+                phases.getOrDefault(command, Map.of()).forEach((phase, sum) -> breakdown.append(breakdown.isEmpty()
+                        ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f", phase, sum / calls)));
+                say.accept("CLI " + command + " via ./updraft, mean ms per phase: " + breakdown);
                 figures.add(Figure.of("CLI " + command + " (./updraft, mean of " + calls + ")", mean(now), "ms")
                         .against(mean(before), "the same call through the launcher class path")
                         .target(Target.atMost(300))
-                        .note(String.format(Locale.ROOT, "p50 %.0f ms, max %.0f ms; the CLI jar without the CDS "
-                                + "archive: mean %.0f ms; a JVM that only starts and exits: %.0f ms", percentile(now,
-                                        50), percentile(now, 100), mean(jar), floorMean)));
+                        .note(String.format(Locale.ROOT, "p50 %.0f ms, max %.0f ms; phases (mean ms, UPDRAFT_CLI_TIMING): "
+                                + "%s; the CLI jar without the CDS archive: mean %.0f ms; a JVM that only starts and "
+                                + "exits: %.0f ms", percentile(now, 50), percentile(now, 100), breakdown, mean(jar),
+                                floorMean)));
             }
             figures.add(Figure.of("JVM start and exit (java -version, C1, serial GC)", floorMean, "ms")
                     .note("the floor of a JVM-based CLI call on this machine"));
         }
     }
 
-    /** Runs one call; returns its wall time in ms. Fails unless it exits 0 and printed what it should. */
     private long call(List<String> way, List<String> args, Map<String, String> env, String command, String rolloutId)
             throws IOException, InterruptedException {
+        return call(way, args, env, command, rolloutId, new StringBuilder());
+    }
+
+    /**
+     * The phases of one call from its {@code updraft-cli-timing:} line (ms each: start, model, parse, client, request,
+     * json, print), and {@code exit}: the wall time left after them (JVM shutdown, process exit). Fails without the
+     * line: the timing is part of what this benchmark reports.
+     */
+    static Map<String, Double> phases(String printed, long wallMillis) {
+        Map<String, Double> phases = new LinkedHashMap<>();
+        for (String line : printed.split("\\R")) {
+            if (line.startsWith("updraft-cli-timing:")) {
+                for (String field : line.substring("updraft-cli-timing:".length()).trim().split("\\s+")) {
+                    int equals = field.indexOf('=');
+                    phases.put(field.substring(0, equals), Double.parseDouble(field.substring(equals + 1)));
+                }
+            }
+        }
+        Double total = phases.remove("total");
+        if (total == null) {
+            throw new IllegalStateException("no updraft-cli-timing line in: " + printed);
+        }
+        phases.put("exit", Math.max(0, wallMillis - total));
+        return phases;
+    }
+
+    /** Runs one call; returns its wall time in ms. Fails unless it exits 0 and printed what it should. */
+    private long call(List<String> way, List<String> args, Map<String, String> env, String command, String rolloutId,
+            StringBuilder output) throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(way);
         line.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(line).directory(root.toFile()).redirectErrorStream(true);
@@ -130,13 +179,14 @@ final class CliBenchmark {
         builder.environment().putAll(env);
         long started = System.nanoTime();
         Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
+        byte[] bytes = process.getInputStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException(String.join(" ", line) + " did not exit within 60 s");
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        String printed = new String(output, StandardCharsets.UTF_8);
+        String printed = new String(bytes, StandardCharsets.UTF_8);
+        output.append(printed);
         if (process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", line) + " exited " + process.exitValue() + ": " + printed);
         }

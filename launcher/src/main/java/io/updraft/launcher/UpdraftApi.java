@@ -3,8 +3,11 @@ package io.updraft.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.updraft.launcher.cli.CliTiming;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,20 +25,50 @@ import java.util.UUID;
 public final class UpdraftApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    // HTTP/1.1: with the JDK's default (HTTP/2 via an h2c upgrade) the server must buffer an upgrading request's whole
-    // body — a multi-gigabyte upload would sit in its heap
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    // made when first needed: building a JDK HttpClient costs a CLI call ~200 ms (its SSL context), and its selector
+    // thread, parked in native code, holds System.exit back another 300 ms (HotSpot waits that long for such threads)
+    private HttpClient http;
     private final String releaseUrl;
     private final String rolloutUrl;
     private final String telemetryUrl;
     private final String token;
+    private final boolean oneShot;
 
     public UpdraftApi(String releaseUrl, String rolloutUrl, String telemetryUrl, String token) {
+        this(releaseUrl, rolloutUrl, telemetryUrl, token, false);
+    }
+
+    private UpdraftApi(String releaseUrl, String rolloutUrl, String telemetryUrl, String token, boolean oneShot) {
         this.releaseUrl = releaseUrl;
         this.rolloutUrl = rolloutUrl;
         this.telemetryUrl = telemetryUrl;
         this.token = token;
+        this.oneShot = oneShot;
+    }
+
+    /**
+     * The same API for a short-lived process (the CLI): every call whose body is in memory goes over
+     * {@link HttpURLConnection} on the calling thread ({@link OneShotHttp}); only a streamed release upload uses the
+     * JDK HttpClient, built then. Same requests, statuses, bodies and errors; a call starts and exits ~0.5 s sooner.
+     */
+    public static UpdraftApi oneShot(String releaseUrl, String rolloutUrl, String telemetryUrl, String token) {
+        return new UpdraftApi(releaseUrl, rolloutUrl, telemetryUrl, token, true);
+    }
+
+    /** Whether this instance sends its in-memory calls over {@link HttpURLConnection} ({@link #oneShot}). */
+    public boolean isOneShot() {
+        return oneShot;
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            // HTTP/1.1: with the JDK's default (HTTP/2 via an h2c upgrade) the server must buffer an upgrading
+            // request's whole body — a multi-gigabyte upload would sit in its heap
+            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                    .build();
+        }
+        return http;
     }
 
     public static UpdraftApi of(LocalStack stack) {
@@ -119,7 +152,7 @@ public final class UpdraftApi {
         HttpRequest request = authorized(releaseUrl + "/api/v1/releases").timeout(Duration.ofHours(1))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))).build();
-        HttpResponse<String> response = send(request);
+        HttpResponse<String> response = send(request, true); // streamed from disk: always the JDK client
         JsonNode release = expect(request, response, 200, 201);
         return new Publication(release, response.statusCode() == 201);
     }
@@ -324,7 +357,9 @@ public final class UpdraftApi {
         for (int status : statuses) {
             if (response.statusCode() == status) {
                 try {
-                    return JSON.readTree(response.body());
+                    JsonNode tree = JSON.readTree(response.body());
+                    CliTiming.mark("json");
+                    return tree;
                 } catch (IOException e) {
                     throw new IllegalStateException(request.uri() + " returned no JSON: " + response.body(), e);
                 }
@@ -335,8 +370,16 @@ public final class UpdraftApi {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
+        return send(request, false);
+    }
+
+    private HttpResponse<String> send(HttpRequest request, boolean streamed) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = oneShot && !streamed
+                    ? OneShotHttp.send(request, CONNECT_TIMEOUT)
+                    : http().send(request, HttpResponse.BodyHandlers.ofString());
+            CliTiming.mark("request");
+            return response;
         } catch (IOException e) {
             throw new ApiException(request.method() + " " + request.uri() + " failed: " + reason(e), 0, e);
         } catch (InterruptedException e) {
@@ -347,7 +390,7 @@ public final class UpdraftApi {
 
     /** What went wrong on the way, in words: "Connection refused", "request timed out", … */
     public static String reason(IOException failure) {
-        if (failure instanceof java.net.http.HttpTimeoutException) {
+        if (failure instanceof java.net.http.HttpTimeoutException || failure instanceof SocketTimeoutException) {
             return "timed out";
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

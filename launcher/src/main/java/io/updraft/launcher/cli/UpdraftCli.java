@@ -67,8 +67,11 @@ public final class UpdraftCli {
 
     /** {@code java -jar launcher/target/updraft-cli.jar <command>}: the CLI alone, for CI runners. */
     public static void main(String[] args) {
+        CliTiming.main();
         Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
-        System.exit(executeOnConsole(root, args));
+        int status = executeOnConsole(root, args);
+        CliTiming.print(System.err);
+        System.exit(status);
     }
 
     /** Runs one command line with this process's environment, stdout and stderr (the launcher's and the jar's). */
@@ -96,8 +99,10 @@ public final class UpdraftCli {
         CommandLine commandLine = commandLine(new UpdraftCli(root, env, terminal));
         commandLine.setOut(out);
         commandLine.setErr(err);
+        CliTiming.mark("model");
         int status = commandLine.execute(args);
         out.flush();
+        CliTiming.mark("print");
         err.flush();
         return status;
     }
@@ -147,8 +152,10 @@ public final class UpdraftCli {
     /** The APIs, with URLs and token resolved once. */
     synchronized UpdraftApi api() {
         if (api == null) {
+            CliTiming.mark("parse");
             Endpoints endpoints = Endpoints.resolve(root, env, url, releaseUrl, rolloutUrl, telemetryUrl, token);
-            api = new UpdraftApi(endpoints.release(), endpoints.rollout(), endpoints.telemetry(), endpoints.token());
+            api = UpdraftApi.oneShot(endpoints.release(), endpoints.rollout(), endpoints.telemetry(), endpoints.token());
+            CliTiming.mark("client");
         }
         return api;
     }

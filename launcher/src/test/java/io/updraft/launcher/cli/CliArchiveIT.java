@@ -66,8 +66,31 @@ class CliArchiveIT {
                 .contains("io.updraft.launcher.cli.UpdraftCli source: shared objects file (top)")
                 .contains("io.updraft.launcher.cli.ReleaseCommands$ListReleases source: shared objects file (top)")
                 .contains("com.fasterxml.jackson.databind.ObjectMapper source: shared objects file (top)")
-                // picocli is compiled for Java 5 (class file 49), which CDS does not archive: it loads from the jar
+                // picocli ships as Java 5 class files (version 49), which CDS never archives: the build rewrites them
+                // to version 52 (ArchivableClassFiles) so that they come from the archive too
+                .contains("picocli.CommandLine source: shared objects file (top)")
+                .contains("picocli.CommandLine$Model$CommandSpec source: shared objects file (top)")
+                // a read goes over HttpURLConnection: the JDK HttpClient (SSL context, a selector thread that holds
+                // System.exit back 300 ms) is never built
+                .doesNotContain("jdk.internal.net.http.HttpClientImpl ")
                 .doesNotContain("io.updraft.launcher.Updraft ");
+    }
+
+    @Test
+    void givenUpdraftCliTiming_whenTheScriptRunsACliCommand_thenItPrintsWhereTheTimeWent() throws Exception {
+        Run timed = run(List.of(ROOT.resolve("updraft").toString(), "release", "list"), null,
+                java.util.Map.of("UPDRAFT_CLI_TIMING", "1"));
+        Run plain = run(List.of(ROOT.resolve("updraft").toString(), "release", "list"), null);
+
+        assertThat(timed.exit).as(timed.output).isZero();
+        assertThat(timed.output).contains("archive-check-fw")
+                .containsPattern("(?m)^updraft-cli-timing: start=\\d+\\.\\d model=\\d+\\.\\d parse=\\d+\\.\\d "
+                        + "client=\\d+\\.\\d request=\\d+\\.\\d json=\\d+\\.\\d print=\\d+\\.\\d total=\\d+\\.\\d$");
+        // start: from the script's first line (-Dupdraft.t0) to main, a positive span well under the whole call
+        java.util.regex.Matcher start = java.util.regex.Pattern.compile("start=(\\d+\\.\\d)").matcher(timed.output);
+        assertThat(start.find()).isTrue();
+        assertThat(Double.parseDouble(start.group(1))).isPositive().isLessThan(60_000);
+        assertThat(plain.output).contains("archive-check-fw").doesNotContain("updraft-cli-timing");
     }
 
     @Test
@@ -97,7 +120,14 @@ class CliArchiveIT {
     }
 
     private Run run(List<String> command, Path classLog) throws IOException, InterruptedException {
+        return run(command, classLog, java.util.Map.of());
+    }
+
+    private Run run(List<String> command, Path classLog, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile()).redirectErrorStream(true);
+        builder.environment().remove("UPDRAFT_CLI_TIMING");
+        builder.environment().putAll(env);
         builder.environment().put("UPDRAFT_TOKEN", "test.only.token");
         builder.environment().put("UPDRAFT_URL", "http://127.0.0.1:" + api.getAddress().getPort());
         builder.environment().put("TERM", "dumb");
