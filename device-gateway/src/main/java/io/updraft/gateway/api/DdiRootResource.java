@@ -19,6 +19,7 @@ import io.updraft.gateway.service.DeviceRegistry;
 import io.updraft.gateway.domain.ReportedAttributes;
 import io.updraft.gateway.api.mapping.DdiLinks;
 import io.updraft.gateway.api.mapping.DeploymentMapper;
+import io.updraft.gateway.domain.DeltaSelection;
 import io.updraft.gateway.api.mapping.FeedbackDetails;
 import io.updraft.gateway.api.mapping.PollMapper;
 import io.updraft.gateway.service.DeviceViewCache;
@@ -156,7 +157,8 @@ public class DdiRootResource {
         DevicePrincipal.require(tenant, controllerId);
         DeviceAction action = feedbacks.retrieve(controllerId, actionId)
                 .orElseThrow(() -> FeedbackIntake.notFound(actionId));
-        return DeploymentMapper.toDeploymentBase(action.install(), links(tenant, controllerId), Instant.now());
+        return DeploymentMapper.toDeploymentBase(action.install(), links(tenant, controllerId), Instant.now(),
+                deltaDevice(controllerId));
     }
 
     /** hawkBit's installedBase: an action this device finished, in the deploymentBase shape. */
@@ -166,7 +168,14 @@ public class DdiRootResource {
             @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId) {
         DevicePrincipal.require(tenant, controllerId);
         DeviceAction action = feedbacks.installed(controllerId, actionId);
-        return DeploymentMapper.toInstalledBase(action.install(), links(tenant, controllerId), Instant.now());
+        return DeploymentMapper.toInstalledBase(action.install(), links(tenant, controllerId), Instant.now(),
+                deltaDevice(controllerId));
+    }
+
+    /** Whether the device reported {@code update.delta = zchunk}: which files it is offered (DeltaSelection). */
+    private boolean deltaDevice(String controllerId) {
+        return registry.find(controllerId).map(DeviceRegistry::attributesOf).map(DeltaSelection::canUseDelta)
+                .orElse(false);
     }
 
     /** Updraft's extension: a version installed out of band → InstalledVersionReported. */

@@ -2,6 +2,7 @@ package io.updraft.gateway.api.mapping;
 
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand.InstallRequested;
+import io.updraft.gateway.domain.DeltaSelection;
 import io.updraft.gateway.domain.MaintenanceSchedule;
 import io.updraft.gateway.api.ddi.DdiDeploymentBase;
 import io.updraft.gateway.api.ddi.DdiDeploymentBase.Chunk;
@@ -17,19 +18,29 @@ public final class DeploymentMapper {
     private DeploymentMapper() {
     }
 
+    /** The deployment as a device that cannot use deltas sees it (only full files). */
     public static DdiDeploymentBase toDeploymentBase(InstallRequested command, DdiLinks links, Instant now) {
-        return toDdi(command, links, now, "RUNNING");
+        return toDeploymentBase(command, links, now, false);
     }
 
-    /** A finished action as hawkBit's installedBase shows it. */
-    public static DdiDeploymentBase toInstalledBase(InstallRequested command, DdiLinks links, Instant now) {
-        return toDdi(command, links, now, "FINISHED");
+    /** @param deltaDevice the device reported {@code update.delta = zchunk} ({@link DeltaSelection}) */
+    public static DdiDeploymentBase toDeploymentBase(InstallRequested command, DdiLinks links, Instant now,
+            boolean deltaDevice) {
+        return toDdi(command, links, now, "RUNNING", deltaDevice);
     }
 
-    private static DdiDeploymentBase toDdi(InstallRequested command, DdiLinks links, Instant now, String status) {
+    /** A finished action as hawkBit's installedBase shows it, with the files the device was offered. */
+    public static DdiDeploymentBase toInstalledBase(InstallRequested command, DdiLinks links, Instant now,
+            boolean deltaDevice) {
+        return toDdi(command, links, now, "FINISHED", deltaDevice);
+    }
+
+    /** Chunks per part of the offered files; a part left with none is no chunk. */
+    private static DdiDeploymentBase toDdi(InstallRequested command, DdiLinks links, Instant now, String status,
+            boolean deltaDevice) {
         String[] handling = handling(command, now);
         Map<String, List<DdiArtifact>> byPart = new LinkedHashMap<>();
-        for (ArtifactRef ref : command.artifacts()) {
+        for (ArtifactRef ref : DeltaSelection.offered(command.artifacts(), deltaDevice)) {
             byPart.computeIfAbsent(ref.part(), part -> new java.util.ArrayList<>()).add(toArtifact(ref, links));
         }
         List<Chunk> chunks = byPart.entrySet().stream()

@@ -47,6 +47,24 @@ class DeploymentMapperTest {
     }
 
     @Test
+    void givenRoles_whenMappedForAPlainOrADeltaDevice_thenOnlyTheOfferedFilesAndNoEmptyChunk() {
+        InstallRequested command = command(ActionType.FORCED, null, List.of(
+                new ArtifactRef(1, "os", "a.swu", 10, "s256", "s1", "m5"),
+                new ArtifactRef(2, "os", "a-delta.swu", 10, "s256b", "s1b", "m5b", "delta"),
+                new ArtifactRef(3, "os", "a.img.zck", 10, "s256c", "s1c", "m5c"),
+                new ArtifactRef(4, "app", "b-delta.swu", 10, "s256d", "s1d", "m5d", "delta")));
+
+        DdiDeploymentBase plain = DeploymentMapper.toDeploymentBase(command, LINKS, NOW, false);
+        DdiDeploymentBase delta = DeploymentMapper.toDeploymentBase(command, LINKS, NOW, true);
+
+        assertThat(plain.deployment().chunks()).extracting(DdiDeploymentBase.Chunk::part).containsExactly("os");
+        assertThat(plain.deployment().chunks().get(0).artifacts()).extracting(DdiDeploymentBase.DdiArtifact::filename)
+                .containsExactly("a.swu");
+        assertThat(delta.deployment().chunks()).flatExtracting(DdiDeploymentBase.Chunk::artifacts)
+                .extracting(DdiDeploymentBase.DdiArtifact::filename).containsExactly("a-delta.swu", "b-delta.swu");
+    }
+
+    @Test
     void givenMaintenanceWindow_whenOpenOrClosed_thenAvailableOrUnavailableWithUpdateSkippedWhileClosed() {
         // 14:00-16:00 UTC daily; NOW is 15:00
         MaintenanceWindow afternoon = new MaintenanceWindow("0 0 14 * * ?", "PT2H", "UTC");
@@ -69,7 +87,7 @@ class DeploymentMapperTest {
     @Test
     void givenFinishedAction_whenMappedAsInstalledBase_thenSameShapeWithFinishedHistory() {
         DdiDeploymentBase installed = DeploymentMapper.toInstalledBase(command(ActionType.SOFT, null, List.of(
-                new ArtifactRef(1, "os", "a.swu", 10, "s256", "s1", "m5"))), LINKS, NOW);
+                new ArtifactRef(1, "os", "a.swu", 10, "s256", "s1", "m5"))), LINKS, NOW, false);
 
         assertThat(installed.id()).isEqualTo("42");
         assertThat(installed.actionHistory().status()).isEqualTo("FINISHED");
