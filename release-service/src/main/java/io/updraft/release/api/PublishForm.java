@@ -34,6 +34,7 @@ final class PublishForm implements AutoCloseable {
     /** The .zck files produced for {@code delta=zchunk}, named after their plain image + ".zck". */
     final List<SpooledPart> produced = new ArrayList<>();
     final List<String> sha256 = new ArrayList<>();
+    final List<String> roles = new ArrayList<>();
     final List<SpooledPart> files = new ArrayList<>();
     final List<byte[]> signatures = new ArrayList<>();
 
@@ -65,6 +66,7 @@ final class PublishForm implements AutoCloseable {
                     case "artifacts" -> form.artifacts = single(form.artifacts, part);
                     case "delta" -> form.delta = single(form.delta, part);
                     case "sha256" -> form.sha256.add(part.text(1024));
+                    case "role" -> form.roles.add(part.text(1024));
                     case "signature" -> form.signatures.add(part.bytes(SignatureCheck.MAX_SIGNATURE));
                     case "file" -> form.files.add(new SpooledPart(part.filename(), spool.receive(part.content())));
                     default -> {

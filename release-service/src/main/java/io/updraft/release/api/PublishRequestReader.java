@@ -8,6 +8,7 @@ import io.updraft.release.domain.ArtifactZchunk;
 import io.updraft.release.service.ZchunkArtifacts;
 import io.updraft.release.domain.HardwareTarget;
 import io.updraft.release.domain.ReleaseState;
+import io.updraft.events.ArtifactRef;
 import io.updraft.events.SemVer;
 import io.updraft.release.service.ReleaseDraft;
 import io.updraft.release.service.ReleaseDraft.DraftArtifact;
@@ -48,7 +49,7 @@ public class PublishRequestReader {
     ArtifactUploads uploads;
 
     /** One entry of the {@code artifacts} part: a two-step upload to publish, with its optional checks. */
-    public record ArtifactReference(String uploadId, String part, String sha256, String signature) {
+    public record ArtifactReference(String uploadId, String part, String sha256, String signature, String role) {
     }
 
     /**
@@ -67,6 +68,7 @@ public class PublishRequestReader {
         List<String> filenames = new ArrayList<>(filenames(form.files.stream().map(PublishForm.SpooledPart::filename)
                 .toList()));
         List<String> expected = expectedSha256(form.sha256, form.files.size());
+        List<String> roles = roles(form.roles, form.files.size());
         List<byte[]> detached = form.signatures;
         if (!detached.isEmpty() && detached.size() != form.files.size()) {
             throw ProblemException.badRequest("send one 'signature' part per 'file' part, in the same order ("
@@ -81,7 +83,7 @@ public class PublishRequestReader {
             String signedBy = signatureCheck.check(filenames.get(i), hashes, file.spooled().path(),
                     detached.isEmpty() ? null : detached.get(i), signatureCheck.embedded(file.spooled().path()));
             artifacts.add(DraftArtifact.spooled(module, filenames.get(i), file.spooled().path(), hashes, signedBy,
-                    zchunk));
+                    zchunk, roleOf(filenames.get(i), roles.isEmpty() ? null : roles.get(i))));
         }
         Set<String> seen = new HashSet<>(filenames);
         for (String produced : form.files.stream().filter(f -> f.spooled().zchunk() == null && form.delta != null)
@@ -95,7 +97,7 @@ public class PublishRequestReader {
         for (PublishForm.SpooledPart zck : form.produced) {
             // no signature of its own: SWUpdate trusts its chunks through the header embedded in the signed .swu
             artifacts.add(DraftArtifact.spooled(module, zck.filename(), zck.spooled().path(), zck.spooled().hashes(),
-                    null, ArtifactZchunk.of(zck.spooled().zchunk())));
+                    null, ArtifactZchunk.of(zck.spooled().zchunk()), ArtifactRef.DELTA_SOURCE));
         }
         for (ArtifactReference reference : references) {
             ArtifactUploads.ReceivedUpload upload = uploads.resolve(reference.uploadId());
@@ -107,7 +109,7 @@ public class PublishRequestReader {
                     signature(reference), upload.embedded());
             artifacts.add(DraftArtifact.uploaded(reference.part() == null ? module : module(reference.part(),
                     "artifacts[].part"), upload.filename(), upload.id(), upload.usedByRelease(), upload.hashes(),
-                    signedBy, upload.zchunk()));
+                    signedBy, upload.zchunk(), roleOf(upload.filename(), reference.role())));
         }
         List<HardwareTarget> hardware = metadata.hardware().stream().distinct()
                 .map(h -> new HardwareTarget(h.model(), h.revision())).toList();
@@ -155,7 +157,9 @@ public class PublishRequestReader {
                 throw ProblemException.badRequest("upload " + reference.uploadId() + " appears twice in 'artifacts'");
             }
             String sha256 = reference.sha256() == null ? null : normalizedSha256(reference.sha256());
-            normalized.add(new ArtifactReference(reference.uploadId(), reference.part(), sha256, reference.signature()));
+            String role = reference.role() == null ? null : role(reference.role());
+            normalized.add(new ArtifactReference(reference.uploadId(), reference.part(), sha256, reference.signature(),
+                    role));
         }
         return normalized;
     }
@@ -180,6 +184,32 @@ public class PublishRequestReader {
                     + " files, " + values.size() + " sha256 values)");
         }
         return values.stream().map(PublishRequestReader::normalizedSha256).toList();
+    }
+
+    /** The {@code role} parts: none, or one per file part in order, each {@code full} or {@code delta}. */
+    private static List<String> roles(List<String> values, int files) {
+        if (values.isEmpty()) {
+            return List.of();
+        }
+        if (values.size() != files) {
+            throw ProblemException.badRequest("send one 'role' part per 'file' part, in the same order (" + files
+                    + " files, " + values.size() + " roles)");
+        }
+        return values.stream().map(PublishRequestReader::role).toList();
+    }
+
+    private static String role(String value) {
+        String role = value.strip();
+        if (!role.equals(ArtifactRef.FULL) && !role.equals(ArtifactRef.DELTA)) {
+            throw ProblemException.badRequest("'role' must be 'full' or 'delta' (a .zck is always delta-source), got '"
+                    + (Inputs.isLine(role, 40) ? role : "(" + value.length() + " characters)") + "'");
+        }
+        return role;
+    }
+
+    /** A .zck is delta-source whatever was said; no role said means full. */
+    private static String roleOf(String filename, String said) {
+        return new ArtifactRef(0, null, filename, 0, null, null, null, said).effectiveRole();
     }
 
     private static String normalizedSha256(String value) {

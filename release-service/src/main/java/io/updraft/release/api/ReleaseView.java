@@ -14,9 +14,12 @@ public record ReleaseView(String id, String name, String version, ReleaseState s
     public record HardwareView(String model, String revision) {
     }
 
-    /** {@code signedBy}: subject of the trusted key whose signature was verified at upload, null when unsigned. */
+    /**
+     * {@code signedBy}: subject of the trusted key whose signature was verified at upload, null when unsigned;
+     * {@code role}: full, delta or delta-source (which devices the gateway offers it to).
+     */
     public record ArtifactView(long id, String part, String filename, long size, String sha256, String sha1,
-            String md5, String signedBy, ZchunkView zchunk) {
+            String md5, String signedBy, ZchunkView zchunk, String role) {
     }
 
     /**
@@ -31,7 +34,8 @@ public record ReleaseView(String id, String name, String version, ReleaseState s
                 r.labels(), r.hardware().stream().map(h -> new HardwareView(h.model(), h.revision())).toList(),
                 r.artifacts().stream().map(a -> new ArtifactView(a.id(), a.part(), a.filename(), a.size(),
                         a.sha256(), a.sha1(), a.md5(), a.signedBy(), a.zchunk() == null ? null
-                                : new ZchunkView(a.zchunk().headerSize(), a.zchunk().chunkCount()))).toList(),
+                                : new ZchunkView(a.zchunk().headerSize(), a.zchunk().chunkCount()), a.role()))
+                        .toList(),
                 r.createdAt(), r.stateChangedAt(), r.revokedReason());
     }
 

@@ -38,12 +38,16 @@ public class Artifact {
     private Long zchunkHeaderSize;
     @Column(name = "zchunk_chunk_count")
     private Integer zchunkChunkCount;
+    /** full, delta or delta-source (ArtifactRef's roles): which devices the gateway offers the file to. */
+    @Column(nullable = false, length = 20)
+    private String role;
 
     protected Artifact() {
     }
 
     Artifact(Release release, String part, String filename, ArtifactHashes hashes, String signedBy,
-            ArtifactZchunk zchunk) {
+            ArtifactZchunk zchunk, String role) {
+        this.role = role;
         this.signedBy = signedBy;
         this.zchunkHeaderSize = zchunk == null ? null : zchunk.headerSize();
         this.zchunkChunkCount = zchunk == null ? null : zchunk.chunkCount();
@@ -92,6 +96,10 @@ public class Artifact {
     /** The .zck's header size and chunk count; null when the artifact is not a zchunk file. */
     public ArtifactZchunk zchunk() {
         return zchunkHeaderSize == null ? null : new ArtifactZchunk(zchunkHeaderSize, zchunkChunkCount, null);
+    }
+
+    public String role() {
+        return role;
     }
 
     public Release release() {

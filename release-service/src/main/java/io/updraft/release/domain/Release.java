@@ -89,8 +89,8 @@ public class Release {
     }
 
     public Artifact addArtifact(String part, String filename, ArtifactHashes hashes, String signedBy,
-            ArtifactZchunk zchunk) {
-        Artifact artifact = new Artifact(this, part, filename, hashes, signedBy, zchunk);
+            ArtifactZchunk zchunk, String role) {
+        Artifact artifact = new Artifact(this, part, filename, hashes, signedBy, zchunk, role);
         artifacts.add(artifact);
         return artifact;
     }

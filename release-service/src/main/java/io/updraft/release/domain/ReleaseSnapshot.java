@@ -18,11 +18,11 @@ public record ReleaseSnapshot(String id, String name, String version, ReleaseSta
 
     /** {@code signedBy}: subject of the trusted key whose signature was verified at upload, null when unsigned. */
     public record ArtifactSnapshot(long id, String part, String filename, long size, String sha256, String sha1,
-            String md5, String signedBy, ArtifactZchunk zchunk) {
+            String md5, String signedBy, ArtifactZchunk zchunk, String role) {
 
         public static ArtifactSnapshot of(Artifact a) {
             return new ArtifactSnapshot(a.id(), a.part(), a.filename(), a.size(), a.sha256(), a.sha1(), a.md5(),
-                    a.signedBy(), a.zchunk());
+                    a.signedBy(), a.zchunk(), a.role());
         }
     }
 

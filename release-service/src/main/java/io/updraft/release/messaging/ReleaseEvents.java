@@ -33,7 +33,7 @@ public final class ReleaseEvents {
     }
 
     private static ArtifactRef toRef(Artifact a) {
-        return new ArtifactRef(a.id(), a.part(), a.filename(), a.size(), a.sha256(), a.sha1(), a.md5());
+        return new ArtifactRef(a.id(), a.part(), a.filename(), a.size(), a.sha256(), a.sha1(), a.md5(), a.role());
     }
 
     private static HardwareCompatibility toCompatibility(HardwareTarget h) {

@@ -30,19 +30,19 @@ public record ReleaseDraft(String name, String version, ReleaseState initialStat
     /**
      * One file: where it was spooled (a multipart file) or which upload holds it (then {@code usedByRelease} names
      * the release that already adopted that upload, if any), what it hashes to, and whose verified signature it
-     * carries.
+     * carries; {@code role} full, delta or delta-source (ArtifactRef's roles, already checked).
      */
     public record DraftArtifact(String part, String filename, Path spooledFile, String uploadId, String usedByRelease,
-            ArtifactHashes hashes, String signedBy, ArtifactZchunk zchunk) {
+            ArtifactHashes hashes, String signedBy, ArtifactZchunk zchunk, String role) {
 
         public static DraftArtifact spooled(String part, String filename, Path file, ArtifactHashes hashes,
-                String signedBy, ArtifactZchunk zchunk) {
-            return new DraftArtifact(part, filename, file, null, null, hashes, signedBy, zchunk);
+                String signedBy, ArtifactZchunk zchunk, String role) {
+            return new DraftArtifact(part, filename, file, null, null, hashes, signedBy, zchunk, role);
         }
 
         public static DraftArtifact uploaded(String part, String filename, String uploadId, String usedByRelease,
-                ArtifactHashes hashes, String signedBy, ArtifactZchunk zchunk) {
-            return new DraftArtifact(part, filename, null, uploadId, usedByRelease, hashes, signedBy, zchunk);
+                ArtifactHashes hashes, String signedBy, ArtifactZchunk zchunk, String role) {
+            return new DraftArtifact(part, filename, null, uploadId, usedByRelease, hashes, signedBy, zchunk, role);
         }
     }
 
@@ -55,6 +55,12 @@ public record ReleaseDraft(String name, String version, ReleaseState initialStat
                 .collect(Collectors.toSet());
         if (!files.equals(fileFingerprints())) {
             return Optional.of("different artifacts");
+        }
+        Set<String> roles = existing.artifacts().stream().map(a -> a.filename() + "\u0000" + a.role())
+                .collect(Collectors.toSet());
+        if (!roles.equals(artifacts.stream().map(a -> a.filename() + "\u0000" + a.role())
+                .collect(Collectors.toSet()))) {
+            return Optional.of("different artifact roles");
         }
         Set<String> existingHardware = existing.hardware().stream().map(h -> h.model() + ":" + h.revision())
                 .collect(Collectors.toSet());

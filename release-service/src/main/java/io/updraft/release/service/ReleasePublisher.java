@@ -107,7 +107,7 @@ public class ReleasePublisher {
         for (DraftArtifact artifact : draft.artifacts()) {
             // identity ids: each insert runs now, so the event below carries the artifacts' database ids
             artifacts.persist(release.addArtifact(artifact.part(), artifact.filename(), artifact.hashes(),
-                    artifact.signedBy(), artifact.zchunk()));
+                    artifact.signedBy(), artifact.zchunk(), artifact.role()));
             if (artifact.zchunk() != null) {
                 zchunkIndexes.record(artifact.hashes().sha256(), artifact.zchunk());
             }

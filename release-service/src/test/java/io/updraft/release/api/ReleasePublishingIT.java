@@ -88,7 +88,7 @@ class ReleasePublishingIT {
         assertThat(event.name()).isEqualTo(name);
         assertThat(event.version()).isEqualTo("1.1.0");
         assertThat(event.artifacts()).containsExactly(new ArtifactRef(artifactId, "os", "gw-firmware.swu",
-                image.length, hex("SHA-256", image), hex("SHA-1", image), hex("MD5", image)));
+                image.length, hex("SHA-256", image), hex("SHA-1", image), hex("MD5", image), ArtifactRef.FULL));
         assertThat(event.hardware()).containsExactly(new HardwareCompatibility("gw-100", "1.0"),
                 new HardwareCompatibility("gw-200", "*"));
     }

@@ -77,6 +77,68 @@ class ZchunkReleaseIT {
     }
 
     @Test
+    void givenRoleParts_whenPublished_thenEachFilesRoleIsStoredShownAndAnnouncedAndAZckIsDeltaSource()
+            throws Exception {
+        String name = uniqueName();
+        byte[] zck = zckTool(image(200_000, 11), "roles");
+        JsonPath release = publishRequest(metadata(name, "1.0.0"))
+                .multiPart("file", "fw.bin", image(1_000, 12), "application/octet-stream")
+                .multiPart("role", "full")
+                .multiPart("file", "fw-delta.bin", image(1_000, 13), "application/octet-stream")
+                .multiPart("role", " delta ")
+                .multiPart("file", "rootfs.img.zck", zck, "application/octet-stream")
+                .multiPart("role", "full") // said full: a .zck is delta-source whatever is said
+                .when().post("/api/v1/releases").then().statusCode(201).extract().jsonPath();
+
+        assertThat(release.getList("artifacts.role")).containsExactly("full", "delta", "delta-source");
+        given().auth().oauth2(token("viewer")).get("/api/v1/releases/" + release.getString("id")).then()
+                .statusCode(200).body("artifacts.role", org.hamcrest.Matchers.contains("full", "delta",
+                        "delta-source"));
+        List<String> stored = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select role from artifacts where release_id = ? order by id")) {
+            s.setString(1, release.getString("id"));
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    stored.add(rows.getString(1));
+                }
+            }
+        }
+        assertThat(stored).containsExactly("full", "delta", "delta-source");
+        io.updraft.events.ReleaseEvent.ReleasePublished published = org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> io.updraft.testsupport.TestKafka.recordsMentioning(io.updraft.events.Topics.RELEASES,
+                        name).stream().map(r -> io.updraft.events.EventJson.read(r.value(),
+                                io.updraft.events.ReleaseEvent.class))
+                        .filter(io.updraft.events.ReleaseEvent.ReleasePublished.class::isInstance)
+                        .map(io.updraft.events.ReleaseEvent.ReleasePublished.class::cast).findFirst().orElse(null),
+                        java.util.Objects::nonNull);
+        assertThat(published.artifacts()).extracting(io.updraft.events.ArtifactRef::role)
+                .containsExactly("full", "delta", "delta-source");
+    }
+
+    @Test
+    void givenABadRoleOrOneRoleTooFew_whenPublished_then400AndNothingStored() throws Exception {
+        String name = uniqueName();
+        byte[] image = image(2_000, 14);
+        for (String bad : List.of("delta-source", "DELTA", "", "full\u0000", "x".repeat(2_000))) {
+            publishRequest(metadata(name, "1.0.0"))
+                    .multiPart("file", "fw.bin", image, "application/octet-stream")
+                    .multiPart("role", bad)
+                    .when().post("/api/v1/releases").then().statusCode(400)
+                    .contentType("application/problem+json").body("detail", containsString("'role'"));
+            assertNothingStored(dataSource, name, image);
+        }
+        publishRequest(metadata(name, "1.0.0"))
+                .multiPart("file", "fw.bin", image, "application/octet-stream")
+                .multiPart("file", "fw-delta.bin", image(2_000, 15), "application/octet-stream")
+                .multiPart("role", "delta")
+                .when().post("/api/v1/releases").then().statusCode(400)
+                .body("detail", containsString("one 'role' part per 'file' part"));
+        assertNothingStored(dataSource, name, image);
+    }
+
+    @Test
     void givenAZckWithACorruptedChunk_whenPublished_then422NamingTheChunkAndNothingStored() throws Exception {
         String name = uniqueName();
         byte[] zck = zckTool(image(800_000, 2), "corrupt-chunk");
