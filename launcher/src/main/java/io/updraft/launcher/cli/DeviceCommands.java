@@ -16,9 +16,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "devices", description = "The device inventory.",
-        subcommands = { DeviceCommands.ListDevices.class, DeviceCommands.DeviceHistory.class })
+@Command(name = "devices", description = "The device inventory.")
 final class DeviceCommands {
+    /** The subcommands, in the order help lists them (UpdraftCli builds the tree: only the one a call needs). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(ListDevices.class, DeviceHistory.class);
+
     private static final List<String> HEADER = List.of("DEVICE", "COHORT", "VERSION", "LAST SEEN");
 
     @Command(name = "list", description = "Devices as the rollout-service knows them, by device id.")

@@ -28,10 +28,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "release", description = "Publish, list, show, promote and revoke releases.",
-        subcommands = { ReleaseCommands.Publish.class, ReleaseCommands.ListReleases.class, ReleaseCommands.Show.class,
-                ReleaseCommands.Promote.class, ReleaseCommands.Revoke.class, ReleaseCommands.PublishDraft.class })
+@Command(name = "release", description = "Publish, list, show, promote and revoke releases.")
 final class ReleaseCommands {
+    /** The subcommands, in the order help lists them (UpdraftCli builds the tree: only the one a call needs). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(Publish.class, ListReleases.class, Show.class, Promote.class,
+            Revoke.class, PublishDraft.class);
+
     private static final Pattern VERSION_SUFFIX = Pattern.compile("[-_]v?\\d+\\.\\d+\\.\\d+.*$");
 
     /** A release id, or {@code name@version}, looked up by name. */

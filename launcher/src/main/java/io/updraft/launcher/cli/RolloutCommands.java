@@ -17,11 +17,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "rollout", description = "Create, follow and control staged rollouts.",
-        subcommands = { RolloutCommands.Create.class, RolloutCommands.Preview.class, RolloutCommands.ListRollouts.class, RolloutCommands.Show.class,
-                RolloutCommands.Pause.class, RolloutCommands.Resume.class, RolloutCommands.Abort.class,
-                RolloutCommands.Approve.class, RolloutWatch.class, RolloutCommands.RolloutHistory.class })
+@Command(name = "rollout", description = "Create, follow and control staged rollouts.")
 final class RolloutCommands {
+    /** The subcommands, in the order help lists them (UpdraftCli builds the tree: only the one a call needs). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(Create.class, Preview.class, ListRollouts.class, Show.class,
+            Pause.class, Resume.class, Abort.class, Approve.class, RolloutWatch.class, RolloutHistory.class);
+
     private static final Pattern UUID_SHAPE = Pattern.compile(
             "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
 

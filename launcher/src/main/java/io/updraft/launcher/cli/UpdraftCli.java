@@ -3,7 +3,10 @@ package io.updraft.launcher.cli;
 import io.updraft.launcher.UpdraftApi;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,8 +19,6 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "updraft", version = "updraft 0.1.0", scope = ScopeType.INHERIT,
         exitCodeOnInvalidInput = 64, exitCodeOnExecutionException = 1,
-        subcommands = { ReleaseCommands.class, RolloutCommands.class, DeviceCommands.class,
-                CommandLine.HelpCommand.class },
         description = "Publish releases, run and watch rollouts, list devices (token: UPDRAFT_TOKEN).")
 public final class UpdraftCli {
     /** How results are printed. */
@@ -96,7 +97,7 @@ public final class UpdraftCli {
     /** @param terminal {@code out} is a terminal: {@code rollout watch} redraws its progress in place */
     static int execute(Path root, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal,
             String... args) {
-        CommandLine commandLine = commandLine(new UpdraftCli(root, env, terminal));
+        CommandLine commandLine = commandLine(new UpdraftCli(root, env, terminal), args);
         commandLine.setOut(out);
         commandLine.setErr(err);
         CliTiming.mark("model");
@@ -107,9 +108,112 @@ public final class UpdraftCli {
         return status;
     }
 
+    /** The subcommands of the root, each with its own, in the order help lists them. */
+    private static final Map<Class<?>, List<Class<?>>> GROUPS = groups();
+
+    private static Map<Class<?>, List<Class<?>>> groups() {
+        Map<Class<?>, List<Class<?>>> groups = new LinkedHashMap<>();
+        groups.put(ReleaseCommands.class, ReleaseCommands.SUBCOMMANDS);
+        groups.put(RolloutCommands.class, RolloutCommands.SUBCOMMANDS);
+        groups.put(DeviceCommands.class, DeviceCommands.SUBCOMMANDS);
+        return groups;
+    }
+
+    /** Global options that take a value (their {@code --name=value} form too), accepted before a command word. */
+    private static final Set<String> VALUED_GLOBALS = Set.of("--output", "--url", "--release-url", "--rollout-url",
+            "--telemetry-url", "--token");
+
     /** The whole command tree with its error handling; nothing runs until {@code execute}. */
     static CommandLine commandLine(UpdraftCli cli) {
-        CommandLine commandLine = new CommandLine(cli);
+        return configure(tree(cli, null, null));
+    }
+
+    /**
+     * The tree {@code args} need: for {@code [global options] GROUP COMMAND …} (release list, rollout status …) the
+     * root with that group holding that one command — picocli reflects over one command's options instead of
+     * ~40 commands' (half the CLI's own start-up); anything else (help, a group alone, an unknown word, an
+     * {@code @file}) gets the whole tree. The one command is built exactly as in the whole tree
+     * ({@code UpdraftCliTreeTest} compares every command's usage and options).
+     */
+    static CommandLine commandLine(UpdraftCli cli, String... args) {
+        Class<?>[] route = route(args);
+        return configure(route == null ? tree(cli, null, null) : tree(cli, route[0], route[1]));
+    }
+
+    /** {@code {group class, command class}} of a call the partial tree serves, else {@code null}. */
+    static Class<?>[] route(String... args) {
+        Class<?> group = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (VALUED_GLOBALS.contains(arg)) {
+                // picocli refuses a command's name as an option's value: only the whole tree refuses them all
+                if (i + 1 < args.length && isCommandWord(args[i + 1])) {
+                    return null;
+                }
+                i++;
+                continue;
+            }
+            int equals = arg.indexOf('=');
+            if (arg.startsWith("--") && equals > 0 && VALUED_GLOBALS.contains(arg.substring(0, equals))) {
+                continue;
+            }
+            if (group == null) {
+                group = named(GROUPS.keySet(), arg);
+                if (group == null) {
+                    return null;
+                }
+            } else {
+                Class<?> command = named(GROUPS.get(group), arg);
+                return command == null ? null : new Class<?>[] { group, command };
+            }
+        }
+        return null;
+    }
+
+    private static boolean isCommandWord(String word) {
+        if (word.equals("help") || named(GROUPS.keySet(), word) != null) {
+            return true;
+        }
+        for (List<Class<?>> commands : GROUPS.values()) {
+            if (named(commands, word) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Class<?> named(Iterable<Class<?>> commands, String word) {
+        for (Class<?> command : commands) {
+            Command annotation = command.getAnnotation(Command.class);
+            if (annotation.name().equals(word) || List.of(annotation.aliases()).contains(word)) {
+                return command;
+            }
+        }
+        return null;
+    }
+
+    /** The root, and every group and command (or only {@code onlyGroup} and its {@code onlyCommand}). */
+    private static CommandLine tree(UpdraftCli cli, Class<?> onlyGroup, Class<?> onlyCommand) {
+        CommandLine root = new CommandLine(cli);
+        for (Map.Entry<Class<?>, List<Class<?>>> group : GROUPS.entrySet()) {
+            if (onlyGroup != null && onlyGroup != group.getKey()) {
+                continue;
+            }
+            CommandLine groupLine = new CommandLine(group.getKey());
+            for (Class<?> command : group.getValue()) {
+                if (onlyCommand == null || onlyCommand == command) {
+                    groupLine.addSubcommand(command);
+                }
+            }
+            root.addSubcommand(groupLine);
+        }
+        if (onlyGroup == null) {
+            root.addSubcommand(CommandLine.HelpCommand.class);
+        }
+        return root;
+    }
+
+    private static CommandLine configure(CommandLine commandLine) {
         addHelpOption(commandLine);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((exception, arguments) -> {
