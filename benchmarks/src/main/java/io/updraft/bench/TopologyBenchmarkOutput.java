@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 public record TopologyBenchmarkOutput(Optional<Double> plainConsumerPerSecond, Optional<Double> topologyPerSecond,
         Optional<Latency> detection, boolean noTrigger, Optional<Double> plainCpuMicrosPerEvent,
         Optional<Double> topologyCpuMicrosPerEvent, Optional<Double> exactlyOnceFloorPerSecond,
-        Optional<Double> shapeFloorPerSecond) {
+        Optional<Double> shapeFloorPerSecond, Optional<Double> atLeastOncePerSecond,
+        Optional<Double> atLeastOnceFloorPerSecond) {
 
     /** Detection latency over {@code trials} of {@code planned} trials, in milliseconds. */
     public record Latency(int trials, int planned, double p50, double p99, double max) {
@@ -22,13 +23,20 @@ public record TopologyBenchmarkOutput(Optional<Double> plainConsumerPerSecond, O
     private static final String NUMBER = "(\\d[\\d,]*(?:\\.\\d+)?)";
     private static final Pattern PLAIN = Pattern.compile("plain\\s+KafkaConsumer[^\\n]*?" + NUMBER + "\\s*events/s",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern TOPOLOGY = Pattern.compile("health\\s+topology[^\\n]*?" + NUMBER + "\\s*events/s",
+    /** The health topology under exactly-once v2 (a line without a guarantee: an older output). */
+    private static final Pattern TOPOLOGY = Pattern.compile("health\\s+topology(?!\\s+\\(at-least-once\\))[^\\n]*?"
+            + NUMBER + "\\s*events/s", Pattern.CASE_INSENSITIVE);
+    /** The same topology under at-least-once processing. */
+    private static final Pattern AT_LEAST_ONCE = Pattern.compile("health\\s+topology\\s+\\(at-least-once\\)[^\\n]*?"
+            + NUMBER + "\\s*events/s", Pattern.CASE_INSENSITIVE);
+    private static final Pattern AT_LEAST_ONCE_FLOOR = Pattern.compile(
+            "Kafka\\s+Streams\\s+at_least_once\\s+parse\\s+only[^\\n]*?" + NUMBER + "\\s*events/s",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern LATENCY_LINE = Pattern.compile("detection\\s+latency[^\\n]*", Pattern.CASE_INSENSITIVE);
     private static final Pattern PLAIN_CPU = Pattern.compile("plain\\s+KafkaConsumer[^\\n]*?events/s[^\\n]*?"
             + NUMBER + "\\s*\\S{0,4}s\\s*CPU/event", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TOPOLOGY_CPU = Pattern.compile("health\\s+topology[^\\n]*?events/s[^\\n]*?"
-            + NUMBER + "\\s*\\S{0,4}s\\s*CPU/event", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TOPOLOGY_CPU = Pattern.compile("health\\s+topology(?!\\s+\\(at-least-once\\))"
+            + "[^\\n]*?events/s[^\\n]*?" + NUMBER + "\\s*\\S{0,4}s\\s*CPU/event", Pattern.CASE_INSENSITIVE);
     /** A Kafka Streams app with the service's exactly-once settings that only parses each record. */
     private static final Pattern FLOOR = Pattern.compile("Kafka\\s+Streams\\s+exactly_once_v2\\s+parse\\s+only[^\\n]*?"
             + NUMBER + "\\s*events/s", Pattern.CASE_INSENSITIVE);
@@ -64,7 +72,8 @@ public record TopologyBenchmarkOutput(Optional<Double> plainConsumerPerSecond, O
             }
         }
         return new TopologyBenchmarkOutput(plain, topology, latency, noTrigger, number(PLAIN_CPU, output),
-                number(TOPOLOGY_CPU, output), number(FLOOR, output), number(SHAPE, output));
+                number(TOPOLOGY_CPU, output), number(FLOOR, output), number(SHAPE, output),
+                number(AT_LEAST_ONCE, output), number(AT_LEAST_ONCE_FLOOR, output));
     }
 
     private static Optional<Double> number(Pattern pattern, String text) {

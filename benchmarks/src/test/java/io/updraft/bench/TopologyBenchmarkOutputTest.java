@@ -133,4 +133,20 @@ class TopologyBenchmarkOutputTest {
         assertThat(parsed.topologyPerSecond()).isEmpty();
         assertThat(parsed.detection()).isEmpty();
     }
+
+    @Test
+    void readsTheAtLeastOnceTopologyApartFromTheExactlyOnceOne() {
+        TopologyBenchmarkOutput parsed = TopologyBenchmarkOutput.parse("""
+                plain KafkaConsumer (read + parse):      700,000 events/s    1.1 µs CPU/event (consuming thread)
+                Kafka Streams at_least_once  parse only:    600,000 events/s    1.2 µs CPU/event (stream threads)
+                health topology (at-least-once):        450,000 events/s    2.0 µs CPU/event (stream threads)
+                health topology (exactly-once):         200,000 events/s    3.0 µs CPU/event (stream threads)
+                health topology (at-least-once):        440,000 events/s; 63 % of plain (target >= 60 %)
+                """);
+
+        assertThat(parsed.topologyPerSecond()).contains(200_000.0);
+        assertThat(parsed.topologyCpuMicrosPerEvent()).contains(3.0);
+        assertThat(parsed.atLeastOncePerSecond()).contains(440_000.0);
+        assertThat(parsed.atLeastOnceFloorPerSecond()).contains(600_000.0);
+    }
 }
