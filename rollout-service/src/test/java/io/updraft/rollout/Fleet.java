@@ -24,8 +24,9 @@ final class Fleet {
     static ReleaseEvent.ReleasePublished release(String releaseId, String version, String model) {
         return new ReleaseEvent.ReleasePublished(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 releaseId, "firmware", version,
+                // a stated role, so tests can see it carried into InstallRequested (the gateway chooses files by it)
                 List.of(new ArtifactRef(42, "os", "fw-" + version + ".swu", 1024, "a".repeat(64), "b".repeat(40),
-                        "c".repeat(32))),
+                        "c".repeat(32), ArtifactRef.FULL)),
                 List.of(new HardwareCompatibility(model, HardwareCompatibility.ANY_REVISION)));
     }
 

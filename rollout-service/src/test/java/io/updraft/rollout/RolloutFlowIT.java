@@ -52,6 +52,7 @@ class RolloutFlowIT extends WatchedTopicsTest {
             assertThat(command.releaseId()).isEqualTo(releaseId);
             assertThat(command.version()).isEqualTo("2.0.0");
             assertThat(command.artifacts()).hasSize(1);
+            assertThat(command.artifacts().get(0).role()).isEqualTo("full"); // carried from ReleasePublished
         });
         RolloutEvent.RolloutCreated created = awaitRolloutEvent(rolloutId, RolloutEvent.RolloutCreated.class, 1).get(0);
         assertThat(created.deviceCount()).isEqualTo(4);
