@@ -333,7 +333,8 @@ public final class TopologyBenchmark {
     /** The health topology under {@code guarantee}, on the same records: its rate, printed with its CPU per event. */
     private double topologyUnder(Admin admin, String bootstrap, TopologySettings measured, String guarantee,
             int records, String suffix, double plain) throws Exception {
-        String applicationId = applicationId(measured) + "-" + guarantee.replace('_', '-') + suffix;
+        // not <exactly-once application id>-…: its internal topics would count as the exactly-once run's
+        String applicationId = guarantee.replace('_', '-') + "-" + applicationId(measured) + suffix;
         Properties props = streamsProps(bootstrap, measured, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         String threadPrefix = applicationId + "-";
