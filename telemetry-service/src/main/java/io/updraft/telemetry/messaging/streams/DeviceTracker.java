@@ -191,9 +191,13 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
             if (pending == null) {
                 pending = PendingHealth.none(device, at, source, offset);
             }
-            pending.addReport(at, offset, health.bootOk(), health.appHealthy(), health.crashCount(),
-                    health.metrics());
-            pendingHealth.put(key, pending); // the same object, changed: written back at the next commit
+            // a report at or below the sum's last one is in it already (at-least-once: a sum saved ahead of the
+            // committed offsets, and the input replayed)
+            if (!pending.holds(source, offset)) {
+                pending.addReport(at, offset, health.bootOk(), health.appHealthy(), health.crashCount(),
+                        health.metrics());
+                pendingHealth.put(key, pending); // the same object, changed: written back at the next commit
+            }
             // per device, at once and once: the rules that count devices need no baseline and no flush
             DeviceState after = device.reportedOnRelease(at, health.bootOk(), health.appHealthy(),
                     health.crashCount());

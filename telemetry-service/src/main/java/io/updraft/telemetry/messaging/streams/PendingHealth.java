@@ -83,6 +83,11 @@ public final class PendingHealth {
         addReport(at, bootOk, appHealthy, crashCount, reported);
     }
 
+    /** Whether the report at {@code offset} of input partition {@code source} is in the sum already. */
+    boolean holds(int source, long offset) {
+        return source != CohortSignal.NO_SOURCE && source == this.source && offset <= lastOffset;
+    }
+
     /** Whether it holds a report no signal sent on held yet. */
     boolean unsent() {
         return lastOffset > sentOffset;
