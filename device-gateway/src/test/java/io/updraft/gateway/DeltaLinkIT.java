@@ -142,6 +142,24 @@ class DeltaLinkIT extends GatewayTestBase {
     }
 
     @Test
+    void givenTheReleaseWasRevoked_whenFetched_thenTheSame404AndTheDdiDownload410() throws Exception {
+        Zck zck = Zck.installed();
+        String unknownLink = mint(sha256());
+        String unknownBody = RawHttp.send("GET", unknownLink, null, null).body();
+        assertThat(RawHttp.send("GET", zck.path(), null, null).status()).isEqualTo(200);
+
+        FakeReleaseService.REVOKED.add(zck.artifact().artifactId());
+
+        RawHttp.Answer revoked = RawHttp.send("GET", zck.path(), null, null);
+        assertThat(revoked.status()).isEqualTo(404);
+        assertThat(revoked.body()).isEqualTo(unknownBody);
+        HttpResponse<byte[]> ddi = HTTP.send(HttpRequest.newBuilder(zck.ddiUri())
+                .header("Authorization", "GatewayToken " + DdiDevice.GATEWAY_TOKEN).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(ddi.statusCode()).isEqualTo(410);
+    }
+
+    @Test
     void givenHostilePaths_whenFetched_then4xxNever5xx() {
         Zck zck = Zck.installed();
         String sha = zck.artifact().sha256();

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 @Path("/internal/v1/artifacts/{artifactId}")
 public class FakeReleaseService {
     static final int SIZE = 20_000;
+    /** Artifacts of revoked releases: 410, as the release-service answers them. */
+    static final java.util.Set<Long> REVOKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
     @Inject
@@ -37,6 +39,9 @@ public class FakeReleaseService {
             @HeaderParam("If-Range") String ifRange) {
         if (!signer.verify(artifactId, expires, signature)) {
             return Response.status(403).build();
+        }
+        if (REVOKED.contains(artifactId)) {
+            return Response.status(410).build();
         }
         byte[] bytes = bytesOf(artifactId);
         String etag = "\"artifact-" + artifactId + "\"";

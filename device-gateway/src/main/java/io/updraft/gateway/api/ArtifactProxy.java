@@ -221,7 +221,7 @@ public class ArtifactProxy {
         return Long.parseLong(m.group(1));
     }
 
-    /** The release-service's answer when it is 200, 206 or 416; other answers become the device's 404/502. */
+    /** The release-service's answer when it is 200, 206 or 416; other answers become the device's 404/410/502. */
     private HttpResponse<InputStream> fetch(ArtifactRef artifact, String range, String ifRange) {
         URI uri = URI.create(config.releaseServiceUrl().replaceAll("/+$", "") + "/internal/v1/artifacts/"
                 + artifact.artifactId() + "?" + signer.sign(artifact.artifactId(), SIGNATURE_LIFETIME));
@@ -247,6 +247,10 @@ public class ArtifactProxy {
             closeQuietly(upstream.body());
             if (status == 404) {
                 throw ProblemException.notFound("artifact " + artifact.artifactId() + " is not in the artifact store");
+            }
+            if (status == 410) {
+                throw new ProblemException(410, "Gone", "artifact " + artifact.artifactId()
+                        + " belongs to a revoked release");
             }
             LOG.warnf("release-service answered %d for artifact %d", status, artifact.artifactId());
             throw new ProblemException(502, "Bad gateway", "the artifact store answered " + status);

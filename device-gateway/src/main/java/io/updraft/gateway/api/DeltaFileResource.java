@@ -17,8 +17,9 @@ import java.util.Optional;
 /**
  * A .zck through its delta link, for SWUpdate's delta handler (no credentials; the link's key is the authorisation):
  * the same bytes, ranges, multipart answers and headers as the DDI download ({@link ArtifactProxy}), counted as
- * {@code kind="delta-link"}. A wrong or missing key, another tenant, a sha256 of no .zck this gateway knows, or a file
- * the store no longer has: one and the same 404, so a link reveals nothing it does not grant.
+ * {@code kind="delta-link"}. A wrong or missing key, another tenant, a sha256 of no .zck this gateway knows, a file
+ * the store no longer has or one of a revoked release: one and the same 404, so a link reveals nothing it does not
+ * grant.
  */
 @Path("/delta/v1/{tenant}/{file}")
 @PermitAll
@@ -55,8 +56,8 @@ public class DeltaFileResource {
         try {
             return proxy.stream(download.get(), range, ifRange, head);
         } catch (ProblemException e) {
-            if (e.status() == 404) {
-                throw notFound(); // the store's own wording would name the artifact
+            if (e.status() == 404 || e.status() == 410) {
+                throw notFound(); // not there or revoked: the same answer; the store's wording would name the artifact
             }
             throw e;
         }
