@@ -36,56 +36,73 @@ public final class DispatchTurn {
         }
     }
 
+    private static final String WAVE = """
+            select d.rollout_id, d.wave, d.last_action_id, r.action_type, c.release_id, c.name, c.version,
+                   c.artifacts::text, d.created_at, r.action_deadline_ms, r.window_cron, r.window_duration,
+                   r.window_zone, d.last_device_id, d.all_created, d.sent, r.rate_max_per_minute,
+                   r.rate_base_per_minute, r.rate_factor, r.rate_step, r.rate_counts_succeeded,
+                   d.rate_per_minute, d.rate_next_step, d.rate_tokens, d.rate_at, d.created_upto
+            from command_dispatch d
+            join rollout r on r.id = d.rollout_id
+            join release c on c.release_id = r.release_id
+            """;
+
     /** The oldest wave still sending that no other replica is working on, locked for this transaction. */
     public Wave nextWave() throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("""
-                select d.rollout_id, d.wave, d.last_action_id, r.action_type, c.release_id, c.name, c.version,
-                       c.artifacts::text, d.created_at, r.action_deadline_ms, r.window_cron, r.window_duration,
-                       r.window_zone, d.last_device_id, d.all_created, d.sent, r.rate_max_per_minute,
-                       r.rate_base_per_minute, r.rate_factor, r.rate_step, r.rate_counts_succeeded,
-                       d.rate_per_minute, d.rate_next_step, d.rate_tokens, d.rate_at, d.created_upto
-                from command_dispatch d
-                join rollout r on r.id = d.rollout_id
-                join release c on c.release_id = r.release_id
+        try (PreparedStatement select = connection.prepareStatement(WAVE + """
                 where d.not_before is null or d.not_before <= now()
                 order by d.created_at, d.rollout_id, d.wave
                 limit 1
                 for update of d skip locked""");
                 ResultSet row = select.executeQuery()) {
-            if (!row.next()) {
-                return null;
-            }
-            // expiresAt counts from the wave's start (its dispatch row), so a chunk re-sent after a crash is identical
-            long deadlineMillis = row.getLong(10);
-            Instant expiresAt = row.wasNull() ? null
-                    : row.getTimestamp(9).toInstant().plusMillis(deadlineMillis);
-            String cron = row.getString(11);
-            MaintenanceWindow window = cron == null ? null
-                    : new MaintenanceWindow(cron, row.getString(12), row.getString(13));
-            RolloutRate rate = null;
-            RateBudget budget = null;
-            int max = row.getInt(17);
-            if (!row.wasNull()) {
-                int base = row.getInt(18);
-                Integer basePerMinute = row.wasNull() ? null : base;
-                Double factor = basePerMinute == null ? null : row.getDouble(19);
-                Integer step = basePerMinute == null ? null : row.getInt(20);
-                boolean succeeded = row.getBoolean(21);
-                rate = new RolloutRate(max, basePerMinute, factor, basePerMinute == null || succeeded ? null : step,
-                        basePerMinute != null && succeeded ? step : null);
-                double perMinute = row.getDouble(22);
-                if (!row.wasNull()) {
-                    budget = new RateBudget(perMinute, row.getLong(23), row.getDouble(24),
-                            row.getTimestamp(25).toInstant());
-                }
-            }
-            long createdUpto = row.getLong(26);
-            Long createdUptoOrNull = row.wasNull() ? null : createdUpto;
-            return new Wave(row.getString(1), row.getInt(2), row.getLong(3), ActionType.valueOf(row.getString(4)),
-                    row.getString(5), row.getString(6), row.getString(7), JsonColumns.artifacts(row.getString(8)),
-                    expiresAt, window, row.getString(14), row.getBoolean(15), row.getLong(16), rate, budget,
-                    createdUptoOrNull);
+            return row.next() ? wave(row) : null;
         }
+    }
+
+    /** One rollout's wave as {@link #nextWave} reads it, locked (the start-up rehearsal: {@code DispatchRehearsal}). */
+    public Wave wave(String rolloutId, int wave) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(WAVE + """
+                where d.rollout_id = ? and d.wave = ?
+                for update of d""")) {
+            select.setString(1, rolloutId);
+            select.setInt(2, wave);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? wave(row) : null;
+            }
+        }
+    }
+
+    private static Wave wave(ResultSet row) throws SQLException {
+        // expiresAt counts from the wave's start (its dispatch row), so a chunk re-sent after a crash is identical
+        long deadlineMillis = row.getLong(10);
+        Instant expiresAt = row.wasNull() ? null
+                : row.getTimestamp(9).toInstant().plusMillis(deadlineMillis);
+        String cron = row.getString(11);
+        MaintenanceWindow window = cron == null ? null
+                : new MaintenanceWindow(cron, row.getString(12), row.getString(13));
+        RolloutRate rate = null;
+        RateBudget budget = null;
+        int max = row.getInt(17);
+        if (!row.wasNull()) {
+            int base = row.getInt(18);
+            Integer basePerMinute = row.wasNull() ? null : base;
+            Double factor = basePerMinute == null ? null : row.getDouble(19);
+            Integer step = basePerMinute == null ? null : row.getInt(20);
+            boolean succeeded = row.getBoolean(21);
+            rate = new RolloutRate(max, basePerMinute, factor, basePerMinute == null || succeeded ? null : step,
+                    basePerMinute != null && succeeded ? step : null);
+            double perMinute = row.getDouble(22);
+            if (!row.wasNull()) {
+                budget = new RateBudget(perMinute, row.getLong(23), row.getDouble(24),
+                        row.getTimestamp(25).toInstant());
+            }
+        }
+        long createdUpto = row.getLong(26);
+        Long createdUptoOrNull = row.wasNull() ? null : createdUpto;
+        return new Wave(row.getString(1), row.getInt(2), row.getLong(3), ActionType.valueOf(row.getString(4)),
+                row.getString(5), row.getString(6), row.getString(7), JsonColumns.artifacts(row.getString(8)),
+                expiresAt, window, row.getString(14), row.getBoolean(15), row.getLong(16), rate, budget,
+                createdUptoOrNull);
     }
 
     /** Installs of the wave that succeeded so far (the ramp's numberOfSucceededThings). */

@@ -72,6 +72,15 @@ public class RolloutCreation {
     @Transactional
     @TransactionConfiguration(timeout = 600)
     public Rollout create(NewRollout request) {
+        return createInTransaction(request);
+    }
+
+    /**
+     * {@link #create} in the caller's transaction: the start-up rehearsal ({@link WarmUpRehearsal}) creates a rollout
+     * in one it rolls back, and a transaction's timeout can only be set where it begins.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Rollout createInTransaction(NewRollout request) {
         RolloutSpec spec = spec(request);
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
