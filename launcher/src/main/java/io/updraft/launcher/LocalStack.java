@@ -21,7 +21,8 @@ import java.util.Properties;
 /**
  * Kafka + PostgreSQL (dev-stack) and the four packaged services as separate processes, wired together, and on request
  * the operator console in front of them ({@link #startConsole()}). Secrets (JWT key pair, artifact URL key, gateway
- * token) are generated on first use under {@code home} and never committed.
+ * token) are generated on first use under {@code home} and never committed; the gateway's delta-link key is new on
+ * every run.
  */
 public final class LocalStack implements AutoCloseable {
     public static final List<String> SERVICES = List.of("release-service", "rollout-service", "device-gateway",
@@ -41,6 +42,8 @@ public final class LocalStack implements AutoCloseable {
     private final DevKeys keys;
     private final Path jwks;
     private final Properties secrets;
+    /** HMAC key of the gateway's delta links, new on every run (links minted before a restart stop verifying). */
+    private final String deltaLinkKey = newDeltaLinkKey();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final List<ServiceProcess> replicas = new ArrayList<>();
     private final Map<String, String> tuning;
@@ -124,6 +127,7 @@ public final class LocalStack implements AutoCloseable {
             case "device-gateway" -> {
                 config.put("updraft.gateway.gateway-token", gatewayToken());
                 config.put("updraft.gateway.release-service-url", services.get("release-service").url());
+                config.put("updraft.gateway.delta.link-key", deltaLinkKey);
             }
             default -> {
             }
@@ -280,6 +284,13 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** 32 random bytes, base64: what {@code updraft.gateway.delta.link-key} takes (at least 32 bytes decoded). */
+    public static String newDeltaLinkKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     private static String randomHex(int bytes) {

@@ -127,10 +127,19 @@ public final class UpdraftApi {
      * (release-service then stores each plain file's .zck beside it).
      */
     public Publication publishRelease(ReleaseUpload upload, Map<String, String> fields) {
+        return publishRelease(upload, fields, List.of());
+    }
+
+    /**
+     * As {@link #publishRelease(ReleaseUpload, Map)}, with one {@code role} text part per file, in the files' order
+     * ({@code full} or {@code delta}; none: release-service's default, {@code full}).
+     */
+    public Publication publishRelease(ReleaseUpload upload, Map<String, String> fields, List<String> roles) {
         String boundary = "updraft-" + UUID.randomUUID();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         parts.add(text(boundary, "metadata", upload.metadata().toString()));
         fields.forEach((name, value) -> parts.add(text(boundary, name, value)));
+        roles.forEach(role -> parts.add(text(boundary, "role", role)));
         if (upload.part() != null) {
             parts.add(text(boundary, "part", upload.part()));
         }
@@ -155,6 +164,14 @@ public final class UpdraftApi {
         HttpResponse<String> response = send(request, true); // streamed from disk: always the JDK client
         JsonNode release = expect(request, response, 200, 201);
         return new Publication(release, response.statusCode() == 201);
+    }
+
+    /**
+     * {@code POST <gatewayUrl>/api/v1/delta-links}: device-gateway's credential-free link for the .zck with this
+     * sha256 (SWUpdate's delta handler sends no credentials). @return {@code {"sha256","path"}}
+     */
+    public JsonNode mintDeltaLink(String gatewayUrl, String sha256) {
+        return post(gatewayUrl + "/api/v1/delta-links", object().put("sha256", sha256));
     }
 
     public JsonNode releases(String query) {

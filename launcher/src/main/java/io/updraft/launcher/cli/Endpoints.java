@@ -40,6 +40,35 @@ record Endpoints(String release, String rollout, String telemetry, String token)
                 token(root, tokenOption, env));
     }
 
+    /**
+     * device-gateway's management URL (delta links): {@code --gateway-url}, else {@code --url}, else
+     * {@code UPDRAFT_GATEWAY_URL}, else {@code UPDRAFT_URL}, else {@code ./updraft up}'s, else http://localhost:8083.
+     */
+    static String gateway(Path root, Map<String, String> env, String urlOption, String gatewayOption) {
+        return url(gatewayOption, urlOption, env.get("UPDRAFT_GATEWAY_URL"), env.get(URL),
+                runProperties(root).getProperty("url.device-gateway"), 8083);
+    }
+
+    /**
+     * The origin devices reach the gateway at (what a delta link's path is appended to): {@code --device-url}, else
+     * {@code UPDRAFT_DEVICE_URL}, else {@code ./updraft up}'s gateway (devices of the local stack use it); else
+     * unknown ({@code null}): a management URL need not be the one devices reach.
+     */
+    static String device(Path root, Map<String, String> env, String deviceOption) {
+        String url = firstNonBlankOrNull(deviceOption, env.get("UPDRAFT_DEVICE_URL"),
+                runProperties(root).getProperty("url.device-gateway"));
+        return url == null ? null : url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static String firstNonBlankOrNull(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        return null;
+    }
+
     private static String url(String option, String sharedOption, String fromEnv, String sharedEnv, String fromUp,
             int defaultPort) {
         String url = firstNonBlank(option, sharedOption, fromEnv, sharedEnv, fromUp, "http://localhost:" + defaultPort);

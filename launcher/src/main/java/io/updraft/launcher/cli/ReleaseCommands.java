@@ -32,7 +32,12 @@ import picocli.CommandLine.Spec;
 final class ReleaseCommands {
     /** The subcommands, in the order help lists them (UpdraftCli builds the tree: only the one a call needs). */
     static final List<Class<?>> SUBCOMMANDS = List.of(Publish.class, ListReleases.class, Show.class, Promote.class,
-            Revoke.class, PublishDraft.class);
+            Revoke.class, PublishDraft.class, DeltaLink.class);
+
+    /** What release-service takes as an artifact's {@code role}. */
+    static final List<String> ROLES = List.of("full", "delta");
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private static final Pattern VERSION_SUFFIX = Pattern.compile("[-_]v?\\d+\\.\\d+\\.\\d+.*$");
 
@@ -80,6 +85,10 @@ final class ReleaseCommands {
         @Option(names = "--signature", description = "detached signature of each --file, in order (openssl cms"
                 + " -sign -binary -outform DER, or openssl dgst -sha256 -sign)")
         List<Path> signatures = new ArrayList<>();
+        @Option(names = "--role", paramLabel = "full|delta", description = "role of each --file, in order, like"
+                + " --sha256 (default: all full): delta marks the .swu a device with update.delta=zchunk is offered"
+                + " instead of the full files of its part")
+        List<String> roles = new ArrayList<>();
         @Option(names = "--part", description = "software module of the files (default os)")
         String part;
         @Option(names = "--notes", description = "release notes")
@@ -101,6 +110,7 @@ final class ReleaseCommands {
             if (!sha256.isEmpty() && sha256.size() != files.size()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give one --sha256 per --file");
             }
+            List<String> fileRoles = roles(spec, roles, files.size());
             List<String> hashes = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
                 String actual = sha256(files.get(i));
@@ -111,7 +121,7 @@ final class ReleaseCommands {
                 hashes.add(actual);
             }
             UpdraftApi.Publication publication = UpdraftCli.of(spec).api().publishRelease(new UpdraftApi.ReleaseUpload(
-                    metadata(), part, files, hashes, signatures, draft));
+                    metadata(), part, files, hashes, signatures, draft), Map.of(), fileRoles);
             JsonNode release = publication.release();
             String verb = !publication.created() ? "already there (identical):" : draft ? "stored draft" : "published";
             printer.result(release, verb + " " + release.path("name").asText() + " " + release.path("version").asText()
@@ -293,12 +303,85 @@ final class ReleaseCommands {
         }
     }
 
+    /** {@code --role} values checked: none, or one per file, each full or delta (lower-cased). */
+    static List<String> roles(CommandSpec spec, List<String> roles, int files) {
+        if (roles.isEmpty()) {
+            return List.of();
+        }
+        if (roles.size() != files) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give one --role per --file (" + files
+                    + " files, " + roles.size() + " roles)");
+        }
+        List<String> checked = new ArrayList<>();
+        for (String role : roles) {
+            String lower = role.strip().toLowerCase(Locale.ROOT);
+            if (!ROLES.contains(lower)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--role must be full or delta, not "
+                        + role);
+            }
+            checked.add(lower);
+        }
+        return checked;
+    }
+
+    /** A sha256 as the gateway takes it (64 lowercase hex), or {@code null} if {@code text} is not one. */
+    static String sha256Hex(String text) {
+        String stripped = text == null ? "" : text.strip();
+        return SHA256.matcher(stripped).matches() ? stripped.toLowerCase(Locale.ROOT) : null;
+    }
+
+    @Command(name = "delta-link", description = "A credential-free link to a .zck at device-gateway, for the url of"
+            + " SWUpdate's delta handler in a signed sw-description (POST /api/v1/delta-links; the link serves once a"
+            + " release holding the .zck was sent to a device).")
+    static final class DeltaLink implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "FILE.zck", arity = "0..1", description = "the .zck (its sha256 is computed here)")
+        Path file;
+        @Option(names = "--sha256", paramLabel = "HEX", description = "the .zck's sha256 instead of the file")
+        String sha256;
+        @Option(names = "--device-url", paramLabel = "URL", description = "origin devices reach the gateway at, to"
+                + " print the whole link (env UPDRAFT_DEVICE_URL; default: ./updraft up's gateway)")
+        String deviceUrl;
+
+        @Override
+        public Integer call() throws IOException {
+            if ((file == null) == (sha256 == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give a FILE.zck or --sha256, one of them");
+            }
+            String hash = file != null ? sha256(UpdraftCli.userPath(file)) : sha256Hex(sha256);
+            if (hash == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--sha256 must be 64 hex digits, not "
+                        + sha256);
+            }
+            UpdraftCli cli = UpdraftCli.of(spec);
+            JsonNode link = cli.api().mintDeltaLink(cli.gatewayUrl(), hash);
+            String path = link.path("path").asText();
+            String origin = cli.deviceUrl(deviceUrl);
+            ObjectNode answer = link.deepCopy();
+            if (origin != null) {
+                answer.put("url", origin + path);
+            }
+            Printer printer = cli.printer(spec);
+            if (printer.ids()) {
+                printer.line(origin != null ? origin + path : path);
+                return 0;
+            }
+            printer.result(answer, origin != null ? origin + path : path + "\n(prefix it with the origin devices"
+                    + " reach the gateway at, e.g. https://ddi.example.com; --device-url or UPDRAFT_DEVICE_URL prints"
+                    + " it whole)");
+            return 0;
+        }
+    }
+
     static String artifacts(JsonNode release) {
         StringBuilder text = new StringBuilder();
         for (JsonNode a : release.path("artifacts")) {
-            text.append(String.format(Locale.ROOT, "  %-6s %-32s %12d bytes  sha256 %s%s%n", a.path("part").asText(),
+            text.append(String.format(Locale.ROOT, "  %-6s %-32s %12d bytes  sha256 %s%s%s%n", a.path("part").asText(),
                     a.path("filename").asText(), a.path("size").asLong(), a.path("sha256").asText(),
-                    a.hasNonNull("signedBy") ? "  signed by " + a.path("signedBy").asText() : ""));
+                    a.hasNonNull("signedBy") ? "  signed by " + a.path("signedBy").asText() : "",
+                    a.hasNonNull("role") && !"full".equals(a.path("role").asText())
+                            ? "  role " + a.path("role").asText() : ""));
         }
         return text.toString().stripTrailing();
     }

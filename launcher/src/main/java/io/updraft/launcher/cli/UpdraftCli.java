@@ -48,6 +48,9 @@ public final class UpdraftCli {
     @Option(names = "--telemetry-url", scope = ScopeType.INHERIT,
             description = "telemetry-service URL (env UPDRAFT_TELEMETRY_URL; default: ./updraft up's, else http://localhost:8084)")
     String telemetryUrl;
+    @Option(names = "--gateway-url", scope = ScopeType.INHERIT,
+            description = "device-gateway URL (env UPDRAFT_GATEWAY_URL; default: ./updraft up's, else http://localhost:8083)")
+    String gatewayUrl;
     @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "JWT",
             description = "bearer token for the APIs (overrides env UPDRAFT_TOKEN)")
     String token;
@@ -121,7 +124,7 @@ public final class UpdraftCli {
 
     /** Global options that take a value (their {@code --name=value} form too), accepted before a command word. */
     private static final Set<String> VALUED_GLOBALS = Set.of("--output", "--url", "--release-url", "--rollout-url",
-            "--telemetry-url", "--token");
+            "--telemetry-url", "--gateway-url", "--token");
 
     /** The whole command tree with its error handling; nothing runs until {@code execute}. */
     static CommandLine commandLine(UpdraftCli cli) {
@@ -262,6 +265,16 @@ public final class UpdraftCli {
             CliTiming.mark("client");
         }
         return api;
+    }
+
+    /** device-gateway's management URL, resolved as the other services' ({@link Endpoints#gateway}). */
+    String gatewayUrl() {
+        return Endpoints.gateway(root, env, url, gatewayUrl);
+    }
+
+    /** The origin devices reach the gateway at, or {@code null} when the CLI cannot know it. */
+    String deviceUrl(String option) {
+        return Endpoints.device(root, env, option);
     }
 
     /** A path given on the command line, relative to where {@code ./updraft} was called (it changes directory). */

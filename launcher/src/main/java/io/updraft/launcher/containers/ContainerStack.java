@@ -102,6 +102,7 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
     private final DevKeys keys;
     private final String gatewayToken;
     private final String urlSigningKey;
+    private final String deltaLinkKey = io.updraft.launcher.LocalStack.newDeltaLinkKey();
     private final Map<String, Integer> hostPorts = new LinkedHashMap<>();
     private final Map<String, Long> startedNanos = new LinkedHashMap<>();
     private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
@@ -196,6 +197,7 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
         env.put("UPDRAFT_ARTIFACTS_URL_SIGNING_KEY", urlSigningKey);
         if ("device-gateway".equals(service.name())) {
             env.put("UPDRAFT_GATEWAY_GATEWAY_TOKEN", gatewayToken);
+            env.put("UPDRAFT_GATEWAY_DELTA_LINK_KEY", deltaLinkKey); // new every run, as in LocalStack
         }
         env.putAll(service.environment());
         options.tuning().forEach((property, value) -> env.put(envName(property), value));

@@ -36,8 +36,8 @@ final class StubApi implements AutoCloseable {
         }
     }
 
-    /** What the stub received: method, path with query, Authorization header. */
-    record Request(String method, String uri, String authorization) {
+    /** What the stub received: method, path with query, Authorization header, the body as UTF-8 text. */
+    record Request(String method, String uri, String authorization, String body) {
         String path() {
             int query = uri.indexOf('?');
             return query < 0 ? uri : uri.substring(0, query);
@@ -127,8 +127,8 @@ final class StubApi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                exchange.getRequestHeaders().getFirst("Authorization"));
-        exchange.getRequestBody().readAllBytes();
+                exchange.getRequestHeaders().getFirst("Authorization"),
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         requests.add(request);
         Answer answer = answer(request);
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);

@@ -111,6 +111,38 @@ class UpdraftCliIT {
         assertThat(usage.status()).isEqualTo(64);
     }
 
+    /**
+     * LocalStack gives the gateway a delta-link key of the run (without one it answers 409 "not configured"); the CLI
+     * hashes the .zck, mints the link with its token and prints the whole URL. No release holds this .zck, so the
+     * link answers the gateway's uniform 404 (what a wrong key gets too); a bad token is refused with 401.
+     */
+    @Test
+    void releaseDeltaLink_mintsALinkAtTheGatewayOfTheLocalStack() throws Exception {
+        Path zck = image("cli-delta-" + UUID.randomUUID().toString().substring(0, 8) + "-2.0.0.zck", 2_000);
+        String gateway = stack.service("device-gateway").url();
+        Map<String, String> withGateway = new java.util.HashMap<>(env);
+        withGateway.put("UPDRAFT_GATEWAY_URL", gateway);
+        withGateway.put("UPDRAFT_DEVICE_URL", gateway);
+
+        Run minted = run(withGateway, "--output", "json", "release", "delta-link", zck.toString());
+        Run human = run(withGateway, "release", "delta-link", "--sha256", sha256(zck));
+        Run badToken = run(withGateway, "--token", "not-a-jwt", "release", "delta-link", zck.toString());
+
+        assertThat(minted.status()).as(minted.err()).isZero();
+        String path = minted.json().path("path").asText();
+        assertThat(minted.json().path("sha256").asText()).isEqualTo(sha256(zck));
+        assertThat(path).matches("/delta/v1/[^/]+/" + sha256(zck) + "\\.zck\\?key=[A-Za-z0-9_-]{43}");
+        assertThat(minted.json().path("url").asText()).isEqualTo(gateway + path);
+        assertThat(human.status()).as(human.err()).isZero();
+        assertThat(human.out().strip()).isEqualTo(gateway + path); // the same HMAC: the same link
+        assertThat(badToken.status()).isEqualTo(1);
+        assertThat(badToken.err()).contains("answered 401");
+        java.net.http.HttpResponse<String> served = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(served.statusCode()).isEqualTo(404); // served only once a release holding it reached a device
+    }
+
     @Test
     void noToken_isAClearError() {
         StringWriter out = new StringWriter();
@@ -234,9 +266,13 @@ class UpdraftCliIT {
     }
 
     private static Run cli(String... args) {
+        return run(env, args);
+    }
+
+    private static Run run(Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = UpdraftCli.execute(work, env, new PrintWriter(out), new PrintWriter(err), args);
+        int status = UpdraftCli.execute(work, environment, new PrintWriter(out), new PrintWriter(err), args);
         return new Run(status, out.toString(), err.toString());
     }
 
