@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The way in is the Gateway API: HTTPRoutes on the Gateway "updraft", TLS terminated at its listeners; devices reach
- * only the DDI API of device-gateway on the device host; operators reach the management APIs (never /q or /internal)
- * on the operator host; every backendRef is a rendered Service and one of its ports; the Gateway's proxies are admitted
- * by the NetworkPolicies. Ingress is an optional component, not in the default render.
+ * only the DDI API and the tenant's delta links of device-gateway on the device host; operators reach the management
+ * APIs (never /q or /internal) on the operator host; every backendRef is a rendered Service and one of its ports; the
+ * Gateway's proxies are admitted by the NetworkPolicies. Ingress is an optional component, not in the default render.
  */
 class GatewayRouteTest {
 
@@ -121,7 +121,8 @@ class GatewayRouteTest {
         List<JsonNode> objects = rendered.objects();
 
         String tenant = tenant(objects);
-        Set<String> allowed = Set.of("device-gateway /" + tenant + "/controller/v1", "telemetry-service /dashboard.html",
+        Set<String> allowed = Set.of("device-gateway /" + tenant + "/controller/v1",
+                "device-gateway /delta/v1/" + tenant, "telemetry-service /dashboard.html",
                 "telemetry-service /dashboard.js", "telemetry-service /dashboard.css", "telemetry-service /api/v1/dashboard");
         Set<String> published = new TreeSet<>();
         Set<String> backends = new TreeSet<>();
@@ -132,7 +133,7 @@ class GatewayRouteTest {
                         String path = p.path("path").asText();
                         published.add(backend + " " + path);
                         backends.add(backend);
-                        assertThat(ServiceFacts.of(backend).serves(path.replace("/" + tenant + "/", "/{tenant}/")))
+                        assertThat(ServiceFacts.of(backend).serves(template(path, tenant)))
                                 .as("%s serves %s", backend, path).isTrue();
                     });
         }
@@ -340,11 +341,113 @@ class GatewayRouteTest {
         return URI.create(env.get("UPDRAFT_GATEWAY_PUBLIC_URL")).getHost();
     }
 
+    /** The path with the tenant's segment as the resources' {@code {tenant}}, e.g. /delta/v1/DEFAULT. */
+    static String template(String path, String tenant) {
+        String slashed = (path + "/").replace("/" + tenant + "/", "/{tenant}/");
+        return slashed.substring(0, slashed.length() - 1);
+    }
+
+    /**
+     * Where the Gateway sends a request for {@code path} on {@code host}: "service:port upstream-path" of the matching
+     * rule (Exact before PathPrefix, the longest prefix first, as Gateway API orders them), or empty if none matches.
+     */
+    static Optional<String> routeOf(List<JsonNode> objects, String host, String path) {
+        JsonNode best = null;
+        JsonNode bestMatch = null;
+        int bestScore = -1;
+        for (JsonNode route : Objects.ofKind(objects, "HTTPRoute")) {
+            if (Objects.list(route.at("/spec/hostnames")).stream().noneMatch(h -> h.asText().equals(host))) {
+                continue;
+            }
+            for (JsonNode rule : Objects.list(route.at("/spec/rules"))) {
+                for (JsonNode match : Objects.list(rule.get("matches"))) {
+                    if (!matches(match.path("path"), path)) {
+                        continue;
+                    }
+                    int score = match.at("/path/type").asText("PathPrefix").equals("Exact") ? Integer.MAX_VALUE
+                            : match.at("/path/value").asText("/").length();
+                    if (score > bestScore) {
+                        best = rule;
+                        bestMatch = match;
+                        bestScore = score;
+                    }
+                }
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        String upstream = path;
+        Optional<String> rewrite = best.findValues("replacePrefixMatch").stream().map(JsonNode::asText).findFirst();
+        if (rewrite.isPresent()) {
+            upstream = rewrite.get() + path.substring(bestMatch.at("/path/value").asText().length());
+        }
+        JsonNode backend = Objects.list(best.get("backendRefs")).get(0);
+        return Optional.of(backend.path("name").asText() + ":" + backend.path("port").asInt() + " " + upstream);
+    }
+
+    static String operatorHost(List<JsonNode> objects) {
+        return Objects.list(Objects.get(objects, "Gateway", "updraft").at("/spec/listeners")).stream()
+                .filter(l -> l.path("name").asText().equals("api")).findFirst().orElseThrow().path("hostname").asText();
+    }
+
+    private static final String ZCK = "/" + "0123456789abcdef".repeat(4) + ".zck";
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void deltaLinksReachTheGatewayOnTheDeviceHostAndOnlyThere(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        String tenant = tenant(objects);
+        String devices = deviceHost(objects);
+        String operators = operatorHost(objects);
+        String link = "/delta/v1/" + tenant + ZCK;
+        // what device-gateway mints (DeltaLinks) is what the device host sends to it, path unchanged
+        assertThat(ServiceFacts.of("device-gateway").serves(template("/delta/v1/" + tenant, tenant))).isTrue();
+        assertThat(routeOf(objects, devices, link)).contains("device-gateway:8083 " + link);
+        assertThat(deltaRule(objects).at("/timeouts/request").asText()).as("a .zck streams like an artifact")
+                .isEqualTo("0s");
+        // nothing broader: another tenant's links, other /delta paths and the minting endpoint stay off the device host
+        assertThat(routeOf(objects, devices, "/delta/v1/other" + ZCK)).isEmpty();
+        assertThat(routeOf(objects, devices, "/delta/v2/" + tenant + ZCK)).isEmpty();
+        assertThat(routeOf(objects, devices, "/delta")).isEmpty();
+        assertThat(routeOf(objects, devices, "/api/v1/delta-links")).isEmpty();
+        assertThat(routeOf(objects, devices, "/gateway/api/v1/delta-links")).isEmpty();
+        // the operator host serves no delta link, but CI mints them there, like the gateway's other management paths
+        assertThat(routeOf(objects, operators, link)).isEmpty();
+        assertThat(routeOf(objects, operators, "/gateway/api/v1/delta-links"))
+                .contains("device-gateway:8083 /api/v1/delta-links");
+        assertThat(routeOf(objects, operators, "/gateway/api/v1/devices/gw-1"))
+                .contains("device-gateway:8083 /api/v1/devices/gw-1");
+        assertThat(routeProblems(objects)).isEmpty();
+    }
+
+    @Test
+    void aDeltaRuleBroaderThanTheTenantsLinksIsFound() {
+        for (String broader : List.of("/delta", "/delta/v1", "/")) {
+            List<JsonNode> objects = CapacityTest.copy(Kustomize.overlay("prod"));
+            ((ObjectNode) deltaRule(objects).at("/matches/0/path")).put("value", broader);
+            assertThat(routeProblems(objects)).as(broader)
+                    .anySatisfy(p -> assertThat(p).contains("device host").contains("publishes " + broader + " "));
+        }
+        // the links' path rewritten on the way: device-gateway would not find what it minted
+        List<JsonNode> rewritten = CapacityTest.copy(Kustomize.overlay("prod"));
+        ((ObjectNode) deltaRule(rewritten)).putArray("filters").addObject().put("type", "URLRewrite")
+                .putObject("urlRewrite").putObject("path")
+                .put("type", "ReplacePrefixMatch").put("replacePrefixMatch", "/delta/v1");
+        assertThat(routeProblems(rewritten)).anySatisfy(p -> assertThat(p).contains("device host"));
+    }
+
+    private static JsonNode deltaRule(List<JsonNode> objects) {
+        return Objects.list(Objects.get(objects, "HTTPRoute", "updraft-devices").at("/spec/rules")).stream()
+                .filter(r -> r.path("name").asText().equals("delta-links")).findFirst().orElseThrow();
+    }
+
     static List<String> routeProblems(List<JsonNode> objects) {
         List<String> problems = new ArrayList<>();
         String tenant = tenant(objects);
         String deviceHost = deviceHost(objects);
         String ddi = "/" + tenant + "/controller/v1";
+        String delta = "/delta/v1/" + tenant;
         Set<String> routedServices = new TreeSet<>();
         boolean deviceRouteFound = false;
         for (JsonNode route : Objects.ofKind(objects, "HTTPRoute")) {
@@ -408,17 +511,18 @@ class GatewayRouteTest {
                     routedServices.add(service);
                     for (String path : paths) {
                         String upstream = rewrite != null ? rewrite : path;
-                        if (onDeviceHost && !(service.equals("device-gateway")
-                                && (path.equals(ddi) || path.startsWith(ddi + "/")) && upstream.equals(path))) {
+                        if (onDeviceHost && !(service.equals("device-gateway") && upstream.equals(path)
+                                && (path.equals(ddi) || path.startsWith(ddi + "/") || path.equals(delta)
+                                        || path.startsWith(delta + "/")))) {
                             problems.add(id + " publishes " + path + " of " + service + " on the device host " + deviceHost
-                                    + ": devices may reach only " + ddi + " of device-gateway");
+                                    + ": devices may reach only " + ddi + " and " + delta + " of device-gateway");
                         }
                         if ((upstream.equals("/") && everything) || upstream.startsWith("/q")
                                 || upstream.startsWith("/internal")) {
                             problems.add(id + " publishes " + (upstream.equals("/") ? "every path (prefix /)" : upstream)
                                     + " of " + service + ": health, metrics and internal endpoints stay inside the cluster");
                         } else if (Repo.WORKLOADS.contains(service)
-                                && !ServiceFacts.of(service).serves(upstream.replace("/" + tenant + "/", "/{tenant}/"))) {
+                                && !ServiceFacts.of(service).serves(template(upstream, tenant))) {
                             problems.add(id + " routes " + path + " to " + upstream + " of " + service
                                     + ", which the service does not serve");
                         }

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ServiceWiringTest {
     private static final Set<String> HEALTH_PATHS = Set.of("/q/health", "/q/health/live", "/q/health/ready",
             "/q/health/started");
-    private static final Pattern SECRET_LIKE = Pattern.compile(".*(PASSWORD|TOKEN|SIGNING_KEY|JAAS|SECRET).*");
+    private static final Pattern SECRET_LIKE = Pattern.compile(".*(PASSWORD|TOKEN|SIGNING_KEY|LINK_KEY|JAAS|SECRET).*");
 
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
@@ -247,6 +247,44 @@ class ServiceWiringTest {
                 assertThat(previous.path("optional").asBoolean()).as("no previous key outside a rotation").isTrue();
             }
         }
+    }
+
+    /** {@code kubectl -n $NS create secret generic <name> --from-literal=<key>="$(openssl rand -base64 <n>)"}. */
+    private static final Pattern BASE64_SECRET = Pattern.compile("kubectl -n \\$NS create secret generic (\\S+)"
+            + " --from-literal=(\\S+)=\"\\$\\(openssl rand -base64 (\\d+)\\)\"");
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void deviceGatewaySignsDeltaLinksWithAKeyFromTheSecretTheReadmeCreates(String overlay) throws IOException {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        for (String service : Repo.WORKLOADS) {
+            boolean hasKey = Objects.list(Objects.container(objects, service).get("env")).stream()
+                    .anyMatch(e -> e.path("name").asText().equals("UPDRAFT_GATEWAY_DELTA_LINK_KEY"));
+            assertThat(hasKey).as("%s has the delta link key", service).isEqualTo(service.equals("device-gateway"));
+        }
+        assertThat(ServiceFacts.of("device-gateway").reads("UPDRAFT_GATEWAY_DELTA_LINK_KEY"))
+                .as("updraft.gateway.delta.link-key").isTrue();
+        JsonNode ref = Objects.list(Objects.container(objects, "device-gateway").get("env")).stream()
+                .filter(e -> e.path("name").asText().equals("UPDRAFT_GATEWAY_DELTA_LINK_KEY")).findFirst().orElseThrow()
+                .at("/valueFrom/secretKeyRef");
+        assertThat(ref.path("optional").asBoolean(false))
+                .as("required: without it production would answer 409 to every mint and 404 to every link").isFalse();
+        // No Secret is rendered (secretsAreOnlyReferenced…): the README's step 2 creates it, with the key the
+        // Deployment reads and a value the gateway accepts (base64 of ≥ 32 random bytes; shorter refuses the start).
+        String readme = Files.readString(Repo.deploy().resolve("README.md"));
+        java.util.regex.Matcher created = BASE64_SECRET.matcher(readme);
+        boolean found = false;
+        while (created.find()) {
+            if (created.group(1).equals(ref.path("name").asText())) {
+                found = true;
+                assertThat(created.group(2)).as("the key the Deployment reads").isEqualTo(ref.path("key").asText());
+                assertThat(Integer.parseInt(created.group(3))).as("random bytes of the key").isGreaterThanOrEqualTo(32);
+            }
+        }
+        assertThat(found).as("deploy/README.md creates Secret %s with openssl rand -base64", ref.path("name").asText())
+                .isTrue();
+        assertThat(readme).as("rotation invalidates the links in signed images")
+                .contains("invalidates every delta link");
     }
 
     @ParameterizedTest
