@@ -81,7 +81,9 @@ final class ColdStartBenchmark {
             }
             String token = keys.tokens().admin();
             try (CommandCounter counter = new CommandCounter(bootstrap, Topics.DEVICE_COMMANDS)) {
-                for (boolean warmUp : new boolean[] {false, true}) {
+                // -Dbench.coldstart.warm-up-first=true: the service with its warm-up first (tells an order effect)
+                boolean onFirst = Boolean.getBoolean("bench.coldstart.warm-up-first");
+                for (boolean warmUp : onFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
                     Map<String, String> run = new java.util.LinkedHashMap<>(config);
                     // a service without the warm-up refuses its switch: -Dbench.coldstart.old-service=true
                     if (!warmUp && !Boolean.getBoolean("bench.coldstart.old-service")) {
