@@ -155,6 +155,78 @@ class TwoStepUploadIT {
     }
 
     @Test
+    void givenArtifactRolesOnUploadReferences_whenPublished_thenEachRoleIsStoredShownAndAnnounced() throws Exception {
+        String delta = receivedUpload("fw-delta.swu", randomBytes(3_000));
+        String full = receivedUpload("fw-full.swu", randomBytes(3_000));
+        String plain = receivedUpload("fw-plain.swu", randomBytes(3_000));
+        String name = uniqueName();
+
+        String releaseId = publishWith(name, "[{\"uploadId\":\"" + delta + "\",\"role\":\" delta \"},"
+                + "{\"uploadId\":\"" + full + "\",\"role\":\"full\"},{\"uploadId\":\"" + plain + "\"}]")
+                .statusCode(201)
+                .body("artifacts.find { it.filename == 'fw-delta.swu' }.role", equalTo("delta"))
+                .body("artifacts.find { it.filename == 'fw-full.swu' }.role", equalTo("full"))
+                .body("artifacts.find { it.filename == 'fw-plain.swu' }.role", equalTo("full"))
+                .extract().path("id");
+
+        given().auth().oauth2(token("viewer")).get("/api/v1/releases/" + releaseId).then().statusCode(200)
+                .body("artifacts.find { it.filename == 'fw-delta.swu' }.role", equalTo("delta"));
+        assertThat(storedRoles(releaseId)).containsExactly("fw-delta.swu=delta", "fw-full.swu=full",
+                "fw-plain.swu=full");
+        ReleasePublished event = (ReleasePublished) EventJson.read(await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> TestKafka.recordsWithKey(Topics.RELEASES, releaseId), records -> records.size() == 1)
+                .get(0).value(), ReleaseEvent.class);
+        assertThat(event.artifacts()).extracting(a -> a.filename() + "=" + a.role())
+                .containsExactlyInAnyOrder("fw-delta.swu=delta", "fw-full.swu=full", "fw-plain.swu=full");
+    }
+
+    @Test
+    void givenAPublishedRelease_whenPublishedAgainWithOtherRoles_then409AndNothingChanges() throws Exception {
+        String first = receivedUpload("a.swu", randomBytes(2_000));
+        String second = receivedUpload("b.swu", randomBytes(2_000));
+        String name = uniqueName();
+        String asPublished = "[{\"uploadId\":\"" + first + "\",\"role\":\"delta\"},{\"uploadId\":\"" + second
+                + "\"}]";
+        String releaseId = publishWith(name, asPublished).statusCode(201).extract().path("id");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> new ReleaseRows(dataSource).outboxRowsMentioning(name) == 0); // its event relayed
+        String shownBefore = given().auth().oauth2(token("viewer")).get("/api/v1/releases/" + releaseId).then()
+                .statusCode(200).extract().asString();
+
+        // the same files, hardware and version: only the roles differ (swapped, then all full)
+        for (String roles : new String[] {
+                "[{\"uploadId\":\"" + first + "\"},{\"uploadId\":\"" + second + "\",\"role\":\"delta\"}]",
+                "[{\"uploadId\":\"" + first + "\",\"role\":\"full\"},{\"uploadId\":\"" + second + "\"}]" }) {
+            publishWith(name, roles).statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("different artifact roles"));
+        }
+
+        assertThat(storedRoles(releaseId)).containsExactly("a.swu=delta", "b.swu=full");
+        assertThat(given().auth().oauth2(token("viewer")).get("/api/v1/releases/" + releaseId).then()
+                .statusCode(200).extract().asString()).isEqualTo(shownBefore);
+        assertThat(new ReleaseRows(dataSource).releasesNamed(name)).isOne();
+        assertThat(new ReleaseRows(dataSource).outboxRowsMentioning(name)).isZero();
+        // and the publish as it was is still the idempotent 200
+        publishWith(name, asPublished).statusCode(200).body("id", equalTo(releaseId));
+    }
+
+    /** {@code filename=role} of a release's artifact rows, by filename. */
+    private java.util.List<String> storedRoles(String releaseId) throws Exception {
+        java.util.List<String> roles = new java.util.ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "select filename, role from artifacts where release_id = ? order by filename")) {
+            select.setString(1, releaseId);
+            try (java.sql.ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    roles.add(rows.getString(1) + "=" + rows.getString(2));
+                }
+            }
+        }
+        return roles;
+    }
+
+    @Test
     void givenAnUploadUsedByARelease_whenAnotherReleaseReferencesIt_then409ButTheSamePublishRetriedIs200()
             throws Exception {
         String uploadId = receivedUpload("fw.swu", randomBytes(2_000));
