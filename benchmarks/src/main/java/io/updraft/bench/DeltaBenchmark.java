@@ -185,9 +185,22 @@ final class DeltaBenchmark {
     private record Offer(String zckUrl, String plainUrl, long plainSize) {
     }
 
-    /** Polls as the device until its deploymentBase lists the image and its .zck. */
+    /**
+     * Says, as the device, that it is a delta client ({@code update.delta=zchunk}: the gateway offers a .zck only to
+     * those), then polls until its deploymentBase lists the image and its .zck.
+     */
     private Offer offer(LocalStack stack, String device) throws Exception {
         String base = stack.service("device-gateway").url() + "/DEFAULT/controller/v1/" + device;
+        ObjectNode config = UpdraftApi.object().put("mode", "merge");
+        config.putObject("data").put(FleetScenario.DELTA_ATTRIBUTE, FleetScenario.DELTA_ZCHUNK);
+        HttpResponse<String> said = http.send(HttpRequest.newBuilder(URI.create(base + "/configData"))
+                .timeout(Duration.ofMinutes(2)).header("Authorization", "GatewayToken " + stack.gatewayToken())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(config.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        if (said.statusCode() != 200) {
+            throw new IllegalStateException("configData of " + device + " answered " + said.statusCode() + ": "
+                    + said.body());
+        }
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
             JsonNode poll = UpdraftApi.parse(get(base, null, stack.gatewayToken()).bodyAsText());
