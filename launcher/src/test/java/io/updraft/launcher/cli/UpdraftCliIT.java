@@ -143,6 +143,64 @@ class UpdraftCliIT {
         assertThat(served.statusCode()).isEqualTo(404); // served only once a release holding it reached a device
     }
 
+    /**
+     * The whole way: release-service makes the .zck of a published image ({@code delta=zchunk}), the CLI mints its link,
+     * the link is 404 until a rollout sends the release to a device of this gateway, then serves the .zck's bytes
+     * without credentials. A device of its own model and fleet, so the other tests' rollouts never see it.
+     */
+    @Test
+    void releaseDeltaLink_servesTheZckOnceAReleaseHoldingItWasSentToADevice() throws Exception {
+        String model = "cli-delta";
+        String deltaFleet = "dl" + UUID.randomUUID().toString().substring(0, 6);
+        String gateway = stack.service("device-gateway").url();
+        try (Fleet one = new Fleet(new FleetScenario(gateway, "DEFAULT", stack.gatewayToken(), deltaFleet,
+                List.of(new FleetScenario.HardwareMix(model, "1.0", 1)), List.of(), Duration.ofMillis(300),
+                Duration.ofSeconds(1), "1.0.0")).start()) {
+            String name = "cli-zck-" + UUID.randomUUID().toString().substring(0, 8);
+            Path image = image(name + "-2.0.0.img", 300_000);
+            UpdraftApi api = new UpdraftApi(env.get("UPDRAFT_RELEASE_URL"), env.get("UPDRAFT_ROLLOUT_URL"),
+                    env.get("UPDRAFT_TELEMETRY_URL"), env.get("UPDRAFT_TOKEN"));
+            com.fasterxml.jackson.databind.node.ObjectNode metadata = UpdraftApi.object().put("name", name)
+                    .put("version", "2.0.0");
+            metadata.putArray("hardware").addObject().put("model", model).put("revision", "1.0");
+            JsonNode release = api.publishRelease(new UpdraftApi.ReleaseUpload(metadata, null, List.of(image),
+                    List.of(sha256(image)), List.of(), false), Map.of("delta", "zchunk")).release();
+            JsonNode zck = null;
+            for (JsonNode artifact : release.path("artifacts")) {
+                if (artifact.path("filename").asText().endsWith(".zck")) {
+                    zck = artifact;
+                }
+            }
+            assertThat(zck).as(release.toString()).isNotNull();
+            Map<String, String> withGateway = new java.util.HashMap<>(env);
+            withGateway.put("UPDRAFT_GATEWAY_URL", gateway);
+            withGateway.put("UPDRAFT_DEVICE_URL", gateway);
+            Run minted = run(withGateway, "--output", "id", "release", "delta-link", "--sha256",
+                    zck.path("sha256").asText());
+            assertThat(minted.status()).as(minted.err()).isZero();
+            java.net.URI link = java.net.URI.create(minted.out().strip());
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(link).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> cli("--output", "json", "devices", "list", "--model", model, "--size", "1000").json()
+                            .path("items").findValuesAsText("deviceId").stream().anyMatch(d -> d.startsWith(deltaFleet)));
+            Run rollout = cli("--output", "json", "rollout", "create", "--release", name + "@2.0.0", "--target",
+                    "fleet=" + deltaFleet);
+            assertThat(rollout.status()).as(rollout.err()).isZero();
+
+            byte[] served = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> http.send(java.net.http.HttpRequest.newBuilder(link).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofByteArray()),
+                            response -> response.statusCode() == 200).body();
+            assertThat(served).hasSize(zck.path("size").asInt());
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(served)))
+                    .isEqualTo(zck.path("sha256").asText());
+        }
+    }
+
     @Test
     void noToken_isAClearError() {
         StringWriter out = new StringWriter();
