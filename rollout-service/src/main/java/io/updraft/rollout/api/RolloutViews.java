@@ -66,7 +66,8 @@ public class RolloutViews {
                 rolloutRate(rollout.rate()), rollout.errorThreshold, rollout.errorMinSample,
                 rollout.rollbackPolicy == null
                         ? new RollbackPolicy(rollout.failureRateThreshold, rollout.minSampleSize)
-                        : JsonColumns.rollbackPolicy(rollout.rollbackPolicy));
+                        : JsonColumns.rollbackPolicy(rollout.rollbackPolicy),
+                rollout.confirmationRequired);
     }
 
     /**
