@@ -176,6 +176,17 @@ class LateDevicesIT extends WatchedTopicsTest {
         Api.rollout(id).then().body("confirmationRequired", equalTo(true));
         List<InstallRequested> installs = awaitInstalls(id, 1, 2);
         assertThat(installs).allSatisfy(install -> assertThat(install.confirmationRequired()).isTrue());
+
+        // when one device denies and the other installs, the wave finishes: a denial ends the action, not as failed
+        TestKafka.send(Fleet.denied(installs.get(0)));
+        TestKafka.send(Fleet.finished(installs.get(1), DeviceReport.Outcome.SUCCESS));
+        RolloutEvent.RolloutCompleted completed = awaitEvents(id, RolloutEvent.RolloutCompleted.class, 1).get(0);
+        assertThat(completed.failed()).isZero();
+        Api.rollout(id).then().body("waves[0].denied", equalTo(1)).body("waves[0].failed", equalTo(0))
+                .body("waves[0].succeeded", equalTo(1)).body("waves[0].pending", equalTo(0))
+                .body("waves[0].canceled", equalTo(0));
+        Api.asViewer().queryParam("deviceId", installs.get(0).deviceId()).get("/api/v1/rollouts/" + id + "/actions")
+                .then().body("[0].state", equalTo("DENIED"));
     }
 
     @Test
