@@ -69,7 +69,9 @@ class ConfirmationFlowIT extends GatewayTestBase {
         assertThat(device.offeredDeployment()).contains("/deploymentBase/" + actionId + "?c=");
         assertThat(device.poll().getString("_links.confirmationBase")).isNull();
         device.request().get(device.path() + "/confirmationBase/" + actionId).then().statusCode(404);
-        assertThat(confirmation(device, actionId, Map.of("confirmation", "confirmed"))).isEqualTo(200); // repeated
+        // as hawkBit: an action no longer waiting is 404, a repeated answer included
+        assertThat(confirmation(device, actionId, Map.of("confirmation", "confirmed"))).isEqualTo(404);
+        assertThat(confirmation(device, actionId, Map.of("confirmation", "denied"))).isEqualTo(404);
         device.deploymentBase(actionId);
         assertThat(device.feedback(actionId, "closed", "success")).isEqualTo(200);
         assertThat(Reports.awaitOne(device.id(), DeviceReport.ActionFinished.class).outcome())
@@ -93,8 +95,9 @@ class ConfirmationFlowIT extends GatewayTestBase {
         assertThat(denied.rolloutId()).isEqualTo("rollout-" + actionId);
         assertThat(status(device, actionId)).isEqualTo("DENIED");
         assertThat(device.poll().getMap("_links")).doesNotContainKeys("confirmationBase", "deploymentBase");
-        assertThat(confirmation(device, actionId, Map.of("confirmation", "denied"))).isEqualTo(200); // repeated
-        assertThat(confirmation(device, actionId, Map.of("confirmation", "confirmed"))).isEqualTo(404);
+        // as hawkBit: an answer on an action that is over is 410 Gone, a repeated one included; told once
+        assertThat(confirmation(device, actionId, Map.of("confirmation", "denied"))).isEqualTo(410);
+        assertThat(confirmation(device, actionId, Map.of("confirmation", "confirmed"))).isEqualTo(410);
         device.request().get(device.path() + "/deploymentBase/" + actionId).then().statusCode(404);
         device.request().get(device.path() + "/confirmationBase/" + actionId).then().statusCode(404);
         assertThat(actionReports(device)).containsExactly("ActionDenied");
@@ -157,9 +160,9 @@ class ConfirmationFlowIT extends GatewayTestBase {
         eventually().until(() -> device.offeredDeployment() != null);
 
         device.request().get(device.path() + "/confirmationBase/" + actionId).then().statusCode(404);
-        // nothing waits: a denial finds nothing to deny, a confirmation changes nothing
+        // nothing waits: 404 for either answer, as hawkBit
         assertThat(confirmation(device, actionId, Map.of("confirmation", "denied"))).isEqualTo(404);
-        assertThat(confirmation(device, actionId, Map.of("confirmation", "confirmed"))).isEqualTo(200);
+        assertThat(confirmation(device, actionId, Map.of("confirmation", "confirmed"))).isEqualTo(404);
         assertThat(device.request().get(device.path() + "/confirmationBase").then().statusCode(200).extract()
                 .jsonPath().getMap("_links")).containsOnlyKeys("activateAutoConfirm");
         assertThat(status(device, actionId)).isEqualTo("PENDING");

@@ -48,38 +48,26 @@ public class Confirmations {
         return new State(device, actions.current(controllerId).filter(a -> a.needsConfirmation(device.autoConfirm)));
     }
 
-    /** The action the device is asked to confirm; 404 for any other (fetched, confirmed, ended, expired, not its). */
+    /** The action the device is asked to confirm; 404 for any other (fetched, confirmed, ended, due, not its). */
     @Transactional
     public DeviceAction toConfirm(String controllerId, long actionId) {
         return waitingAction(controllerId, actionId);
     }
 
-    /** The device confirmed: the action is offered under deploymentBase from its next poll. Repeats answer 200. */
+    /** The device confirmed: the action is offered under deploymentBase from its next poll. */
     @Transactional
     public void confirm(String controllerId, long actionId) {
-        Device device = devices.lock(controllerId).orElseThrow(() -> FeedbackIntake.notFound(actionId));
-        DeviceAction action = actions.ofDevice(controllerId, actionId)
-                .orElseThrow(() -> FeedbackIntake.notFound(actionId));
-        if (action.status.isCurrent() && !action.needsConfirmation(device.autoConfirm)) {
-            return; // confirmed already (or auto-confirmed): a repeated answer
-        }
-        waiting(device, action, actionId);
+        DeviceAction action = lockedWaiting(controllerId, actionId);
         action.awaitingConfirmation = false;
         action.updatedAt = Instant.now();
         outbox.append(ActionReports.progressed(action.install(), "confirmed", List.of()));
         changes.changed(controllerId);
     }
 
-    /** The device denied: the action ends DENIED (the queued one, if any, becomes current). Repeats answer 200. */
+    /** The device denied: the action ends DENIED (the queued one, if any, becomes current) and ActionDenied is told. */
     @Transactional
     public void deny(String controllerId, long actionId, Integer code, List<String> details) {
-        Device device = devices.lock(controllerId).orElseThrow(() -> FeedbackIntake.notFound(actionId));
-        DeviceAction action = actions.ofDevice(controllerId, actionId)
-                .orElseThrow(() -> FeedbackIntake.notFound(actionId));
-        if (action.status == ActionStatus.DENIED) {
-            return; // a repeated answer: the outcome was told once
-        }
-        waiting(device, action, actionId);
+        DeviceAction action = lockedWaiting(controllerId, actionId);
         InstallRequested command = action.install();
         queue.move(action, ActionStatus.Trigger.DENY);
         outbox.append(ActionReports.denied(command, code, details));
@@ -111,19 +99,31 @@ public class Confirmations {
     private DeviceAction waitingAction(String controllerId, long actionId) {
         Device device = devices.findById(controllerId);
         DeviceAction action = actions.ofDevice(controllerId, actionId).orElse(null);
-        if (device == null || action == null) {
+        if (device == null || action == null || !action.needsConfirmation(device.autoConfirm)
+                || Expiry.isDue(action.expiresAt, Instant.now())) {
             throw notWaiting(actionId);
         }
-        waiting(device, action, actionId);
         return action;
     }
 
     /**
-     * Checks, under the device's lock, that the action waits for this device's answer and has not expired (the poll
-     * or the sweep expires it and reports so; a rolled-back transaction here could not).
+     * The action, under its device's lock, if it waits for this device's answer. As hawkBit: an action that ended
+     * (or expired) is 410, one that does not wait (never asked, answered, auto-confirmed, queued) or is not this
+     * device's 404 — a repeated answer included, so the outcome is told once.
      */
+    private DeviceAction lockedWaiting(String controllerId, long actionId) {
+        Device device = devices.lock(controllerId).orElseThrow(() -> notWaiting(actionId));
+        DeviceAction action = actions.ofDevice(controllerId, actionId).orElseThrow(() -> notWaiting(actionId));
+        waiting(device, action, actionId);
+        return action;
+    }
+
+    /** The poll or the sweep expires a due action and reports it; a rolled-back transaction here could not. */
     private static void waiting(Device device, DeviceAction action, long actionId) {
-        if (!action.needsConfirmation(device.autoConfirm) || Expiry.isDue(action.expiresAt, Instant.now())) {
+        if (action.status.isTerminal() || Expiry.isDue(action.expiresAt, Instant.now())) {
+            throw new ProblemException(410, "Gone", "action " + actionId + " is over");
+        }
+        if (!action.needsConfirmation(device.autoConfirm)) {
             throw notWaiting(actionId);
         }
     }
