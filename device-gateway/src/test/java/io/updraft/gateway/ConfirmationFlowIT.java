@@ -153,6 +153,27 @@ class ConfirmationFlowIT extends GatewayTestBase {
     }
 
     @Test
+    void givenAWaitingActionPastItsExpiry_thenItExpiresAsAnyOtherAndAnAnswerIsGone() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = Commands.newActionId();
+        DeviceCommand.InstallRequested plain = requiringConfirmation(device.id(), actionId);
+        TestKafka.send(new DeviceCommand.InstallRequested(plain.eventId(), plain.occurredAt(), plain.schemaVersion(),
+                plain.deviceId(), actionId, plain.rolloutId(), plain.wave(), plain.cohort(), plain.releaseId(),
+                plain.releaseName(), plain.version(), plain.artifacts(), plain.actionType(), null, false,
+                java.time.Instant.now().plusSeconds(3), null, true));
+        eventually().until(() -> String.valueOf(device.poll().getString("_links.confirmationBase.href"))
+                .contains("/" + actionId + "?"));
+
+        eventually().until(() -> device.poll().getString("_links.confirmationBase") == null);
+
+        assertThat(Reports.awaitOne(device.id(), DeviceReport.ActionExpired.class).actionId()).isEqualTo(actionId);
+        assertThat(status(device, actionId)).isEqualTo("EXPIRED");
+        assertThat(confirmation(device, actionId, Map.of("confirmation", "confirmed"))).isEqualTo(410);
+        device.request().get(device.path() + "/confirmationBase/" + actionId).then().statusCode(404);
+        assertThat(actionReports(device)).containsExactly("ActionExpired");
+    }
+
+    @Test
     void givenAnActionWithoutConfirmation_thenConfirmationBaseKnowsNothingOfIt() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
