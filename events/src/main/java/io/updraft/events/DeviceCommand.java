@@ -33,14 +33,27 @@ public sealed interface DeviceCommand extends UpdraftEvent {
      * hardware cohort ({@code model:revision}) the rollout placed the device in; {@code rollback} marks an install
      * that returns a device to the release it ran before. {@code deadline}: when a TIMEFORCED action becomes
      * forced. {@code expiresAt} (optional): after it the action is no longer offered and is reported expired.
-     * {@code maintenanceWindow} (optional): installs only while the window is open.
+     * {@code maintenanceWindow} (optional): installs only while the window is open. {@code confirmationRequired}
+     * (optional since schema 1, absent = false): the device must confirm the action before it is offered for install
+     * (hawkBit's confirmation flow: offered under {@code confirmationBase} unless the device has auto-confirm on).
      */
     record InstallRequested(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
             String rolloutId, int wave, String cohort, String releaseId, String releaseName, String version,
             List<ArtifactRef> artifacts, ActionType actionType, Instant deadline, boolean rollback,
-            Instant expiresAt, MaintenanceWindow maintenanceWindow) implements DeviceCommand {
+            Instant expiresAt, MaintenanceWindow maintenanceWindow, boolean confirmationRequired)
+            implements DeviceCommand {
         public InstallRequested {
             artifacts = List.copyOf(artifacts);
+        }
+
+        /** An install the device need not confirm. */
+        public InstallRequested(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+                String rolloutId, int wave, String cohort, String releaseId, String releaseName, String version,
+                List<ArtifactRef> artifacts, ActionType actionType, Instant deadline, boolean rollback,
+                Instant expiresAt, MaintenanceWindow maintenanceWindow) {
+            this(eventId, occurredAt, schemaVersion, deviceId, actionId, rolloutId, wave, cohort, releaseId,
+                    releaseName, version, artifacts, actionType, deadline, rollback, expiresAt, maintenanceWindow,
+                    false);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
         @JsonSubTypes.Type(DeviceReport.ActionFinished.class),
         @JsonSubTypes.Type(DeviceReport.ActionCanceled.class),
         @JsonSubTypes.Type(DeviceReport.ActionExpired.class),
+        @JsonSubTypes.Type(DeviceReport.ActionDenied.class),
         @JsonSubTypes.Type(DeviceReport.InstalledVersionReported.class),
         @JsonSubTypes.Type(DeviceReport.DeviceSeen.class) })
 public sealed interface DeviceReport extends UpdraftEvent {
@@ -125,6 +126,22 @@ public sealed interface DeviceReport extends UpdraftEvent {
     /** The action's {@code expiresAt} passed before the device finished it; it is no longer offered. */
     record ActionExpired(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
             String rolloutId, String cohort) implements DeviceReport {
+    }
+
+    /**
+     * The device (or its user) denied an action that required confirmation (hawkBit's confirmation feedback
+     * {@code "denied"}); the action is over and was not installed. A type of its own, new in schema 1: a consumer
+     * built before it parks it on its DLQ and goes on, and an outcome it already counts (failure, cancel) is never
+     * misread as one.
+     *
+     * @param code the device's optional numeric code, or null
+     * @param details the device's messages (capped and cleaned like feedback details)
+     */
+    record ActionDenied(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+            String rolloutId, String cohort, Integer code, List<String> details) implements DeviceReport {
+        public ActionDenied {
+            details = details == null ? List.of() : List.copyOf(details);
+        }
     }
 
     /** A version installed out of band ({@code PUT installedBase}) or confirmed by the device. */

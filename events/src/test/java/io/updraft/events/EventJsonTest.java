@@ -30,10 +30,13 @@ class EventJsonTest {
                 new InstallRequested("e4", AT, V, "d1", 11, "ro1", 1, "gw-100:1.0", "r1", "fw", "1.2.0",
                         List.of(ARTIFACT), ActionType.TIMEFORCED, AT, false, AT.plusSeconds(86400),
                         new MaintenanceWindow("0 0 2 * * ?", "PT2H", "Europe/Berlin")),
+                new InstallRequested("e4b", AT, V, "d1", 12, "ro1", 1, "gw-100:1.0", "r1", "fw", "1.2.0",
+                        List.of(ARTIFACT), ActionType.FORCED, null, false, null, null, true),
                 new DeviceCommand.CancelRequested("e5", AT, V, "d1", 11, "ro1", "superseded"),
                 new DeviceReport.DeviceRegistered("e6", AT, V, "d1", "DEFAULT", Map.of("model", "gw-100")),
                 new DeviceReport.DeviceAttributesUpdated("e7", AT, V, "d1", "merge", Map.of("revision", "1.0")),
                 new DeviceReport.ActionProgressed("e8", AT, V, "d1", 11, "ro1", "gw-100:1.0", "proceeding", List.of("x")),
+                new DeviceReport.ActionDenied("e8b", AT, V, "d1", 12, "ro1", "gw-100:1.0", 7, List.of("user said no")),
                 new ActionFinished("e9", AT, V, "d1", 11, "ro1", 1, "gw-100:1.0", "r1", "1.2.0", false, Outcome.FAILURE,
                         List.of("boom")),
                 new ActionFinished("e9b", AT, V, "d1", 12, "ro1", 1, "gw-100:1.0", "r1", "1.2.0", false,
@@ -118,6 +121,21 @@ class EventJsonTest {
         assertThat(old.actionId()).isEqualTo(4);
         assertThat(old.canceledBy()).isNull();
         assertThat(old.reason()).isNull();
+    }
+
+    @Test
+    void anInstallRequestedWrittenBeforeConfirmationRequiredReadsAsNotRequired() {
+        String json = "{\"type\":\"InstallRequested\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
+                + "\"schemaVersion\":1,\"deviceId\":\"d9\",\"actionId\":4,\"rolloutId\":\"r\",\"wave\":1,"
+                + "\"cohort\":\"c\",\"releaseId\":\"r1\",\"releaseName\":\"fw\",\"version\":\"1.0.0\","
+                + "\"artifacts\":[],\"actionType\":\"FORCED\",\"rollback\":false}";
+        InstallRequested old = (InstallRequested) EventJson.read(json, DeviceCommand.class);
+        assertThat(old.actionId()).isEqualTo(4);
+        assertThat(old.confirmationRequired()).isFalse();
+        InstallRequested required = (InstallRequested) EventJson.read(
+                json.replace("\"rollback\":false", "\"rollback\":false,\"confirmationRequired\":true"),
+                DeviceCommand.class);
+        assertThat(required.confirmationRequired()).isTrue();
     }
 
     @Test

@@ -51,6 +51,12 @@ final class Fleet {
                 command.releaseId(), command.version(), command.rollback(), outcome, List.of());
     }
 
+    static DeviceReport.ActionDenied denied(InstallRequested command) {
+        return new DeviceReport.ActionDenied(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                command.deviceId(), command.actionId(), command.rolloutId(), command.cohort(), 451,
+                java.util.List.of("the user said no"));
+    }
+
     static DeviceReport.ActionExpired expired(InstallRequested command) {
         return new DeviceReport.ActionExpired(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 command.deviceId(), command.actionId(), command.rolloutId(), command.cohort());

@@ -162,6 +162,31 @@ class LateDevicesIT extends WatchedTopicsTest {
         InstallRequested install = awaitInstalls(id, 1, 1).get(0);
         assertThat(install.expiresAt()).isNull();
         assertThat(install.maintenanceWindow()).isNull();
+        assertThat(install.confirmationRequired()).isFalse();
+        Api.rollout(id).then().body("confirmationRequired", equalTo(false));
+    }
+
+    @Test
+    void given_confirmation_required_then_it_round_trips_and_every_wave_install_asks_the_device_to_confirm() {
+        String model = Fleet.uniqueModel();
+        String releaseId = givenAReleaseAndDevices(model, 2);
+        String id = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
+                "confirmationRequired", true))
+                .then().statusCode(201).body("confirmationRequired", equalTo(true)).extract().path("id");
+        Api.rollout(id).then().body("confirmationRequired", equalTo(true));
+        List<InstallRequested> installs = awaitInstalls(id, 1, 2);
+        assertThat(installs).allSatisfy(install -> assertThat(install.confirmationRequired()).isTrue());
+
+        // when one device denies and the other installs, the wave finishes: a denial ends the action, not as failed
+        TestKafka.send(Fleet.denied(installs.get(0)));
+        TestKafka.send(Fleet.finished(installs.get(1), DeviceReport.Outcome.SUCCESS));
+        RolloutEvent.RolloutCompleted completed = awaitEvents(id, RolloutEvent.RolloutCompleted.class, 1).get(0);
+        assertThat(completed.failed()).isZero();
+        Api.rollout(id).then().body("waves[0].denied", equalTo(1)).body("waves[0].failed", equalTo(0))
+                .body("waves[0].succeeded", equalTo(1)).body("waves[0].pending", equalTo(0))
+                .body("waves[0].canceled", equalTo(0));
+        Api.asViewer().queryParam("deviceId", installs.get(0).deviceId()).get("/api/v1/rollouts/" + id + "/actions")
+                .then().body("[0].state", equalTo("DENIED"));
     }
 
     @Test
@@ -177,7 +202,9 @@ class LateDevicesIT extends WatchedTopicsTest {
                 new Object[] {"startAt", "tomorrow", "startAt"},
                 new Object[] {"waveTimeout", "PT0S", "waveTimeout"},
                 new Object[] {"waveTimeout", "6 hours", "waveTimeout"},
-                new Object[] {"actionDeadline", "-PT1H", "actionDeadline"});
+                new Object[] {"actionDeadline", "-PT1H", "actionDeadline"},
+                new Object[] {"confirmationRequired", Map.of("yes", true), "confirmationRequired"},
+                new Object[] {"confirmationRequired", List.of(true), "confirmationRequired"});
         for (Object[] field : invalid) {
             Map<String, Object> body = new HashMap<>(Map.of("releaseId", UUID.randomUUID().toString()));
             body.put((String) field[0], field[1]);

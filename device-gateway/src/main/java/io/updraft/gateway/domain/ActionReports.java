@@ -38,6 +38,11 @@ public final class ActionReports {
                 action.cancelRequestedBy, action.cancelReason);
     }
 
+    public static DeviceReport.ActionDenied denied(InstallRequested command, Integer code, List<String> details) {
+        return new DeviceReport.ActionDenied(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                command.deviceId(), command.actionId(), command.rolloutId(), command.cohort(), code, details);
+    }
+
     public static DeviceReport.ActionExpired expired(InstallRequested command) {
         return new DeviceReport.ActionExpired(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
                 command.deviceId(), command.actionId(), command.rolloutId(), command.cohort());

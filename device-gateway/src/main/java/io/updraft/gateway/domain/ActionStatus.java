@@ -21,7 +21,9 @@ public enum ActionStatus {
     FAILED,
     CANCELED,
     /** Its {@code expiresAt} passed before the device started on it: no longer offered. */
-    EXPIRED;
+    EXPIRED,
+    /** The device denied an action that required its confirmation (hawkBit's confirmation feedback "denied"). */
+    DENIED;
 
     public enum Trigger {
         /** The action in front of a queued one ended. */
@@ -44,7 +46,9 @@ public enum ActionStatus {
          * The action's {@code expiresAt} passed. Only an action the device has not started on expires; one it reported
          * progress on runs to its end, because the device's outcome is worth more than the deadline.
          */
-        EXPIRE
+        EXPIRE,
+        /** The device denied the action it was asked to confirm (only offered, never fetched, so only PENDING). */
+        DENY
     }
 
     /** @return the status after {@code trigger}, or empty when the trigger does not apply in this status */
@@ -61,6 +65,7 @@ public enum ActionStatus {
             case SUCCEED -> isCurrent() ? FINISHED : null;
             case FAIL -> isCurrent() ? FAILED : null;
             case EXPIRE -> this == QUEUED || this == PENDING || this == RETRIEVED ? EXPIRED : null;
+            case DENY -> this == PENDING ? DENIED : null;
         };
         return Optional.ofNullable(next);
     }
@@ -71,7 +76,7 @@ public enum ActionStatus {
     }
 
     public boolean isTerminal() {
-        return this == FINISHED || this == FAILED || this == CANCELED || this == EXPIRED;
+        return this == FINISHED || this == FAILED || this == CANCELED || this == EXPIRED || this == DENIED;
     }
 
     public boolean offersDeployment() {

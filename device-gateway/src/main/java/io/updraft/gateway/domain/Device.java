@@ -30,4 +30,17 @@ public class Device {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** hawkBit's auto-confirmation: actions needing confirmation are offered for deployment at once. */
+    @Column(name = "auto_confirm", nullable = false)
+    public boolean autoConfirm;
+
+    @Column(name = "auto_confirm_initiator")
+    public String autoConfirmInitiator;
+
+    @Column(name = "auto_confirm_remark")
+    public String autoConfirmRemark;
+
+    @Column(name = "auto_confirm_at")
+    public Instant autoConfirmAt;
 }

@@ -53,6 +53,13 @@ public class DeviceAction {
     @Column(name = "cancel_reason")
     public String cancelReason;
 
+    /**
+     * The command requires confirmation and the device has not confirmed it yet: while PENDING it is offered under
+     * confirmationBase (unless the device has auto-confirm on), not deploymentBase.
+     */
+    @Column(name = "awaiting_confirmation", nullable = false)
+    public boolean awaitingConfirmation;
+
     /** A new action for the command, in {@code status}, created at {@code at}. */
     public static DeviceAction of(DeviceCommand.InstallRequested command,
             ActionStatus status, Instant at) {
@@ -65,7 +72,13 @@ public class DeviceAction {
         action.createdAt = at;
         action.updatedAt = at;
         action.expiresAt = command.expiresAt();
+        action.awaitingConfirmation = command.confirmationRequired();
         return action;
+    }
+
+    /** The device must still answer confirmationBase before it gets the deployment. */
+    public boolean needsConfirmation(boolean autoConfirm) {
+        return status == ActionStatus.PENDING && awaitingConfirmation && !autoConfirm;
     }
 
     public DeviceCommand.InstallRequested install() {

@@ -17,7 +17,7 @@ public record PollView(boolean known, byte[] tokenSha256, boolean registered, bo
     }
 
     /**
-     * What the poll links to: the deployment of an action, or the cancel of one. {@code expiresAtMillis} is
+     * What the poll links to: the deployment of an action, its confirmation, or the cancel of one. {@code expiresAtMillis} is
      * {@link #NEVER} for actions without expiry (and for cancels, which do not expire).
      */
     public record Offer(long actionId, Kind kind, String linkHash, long expiresAtMillis) {
@@ -33,6 +33,8 @@ public record PollView(boolean known, byte[] tokenSha256, boolean registered, bo
     }
 
     public enum Kind {
-        DEPLOYMENT, CANCEL
+        DEPLOYMENT, CANCEL,
+        /** An action waiting for the device's confirmation: linked as confirmationBase. */
+        CONFIRMATION
     }
 }

@@ -25,19 +25,22 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
      */
 
     private static final String OPEN_OR_KNOWN = """
-            select action_id, controller_id, status, command_event_id, command, created_at, updated_at, expires_at
+            select action_id, controller_id, status, command_event_id, command, created_at, updated_at, expires_at,
+                   awaiting_confirmation
             from device_action
             where (controller_id = any(?) and status in ('QUEUED', 'PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING'))
                or action_id = any(?)""";
 
     private static final String INSERT_ALL = """
             insert into device_action
-                (action_id, controller_id, status, command_event_id, command, created_at, updated_at, expires_at)
+                (action_id, controller_id, status, command_event_id, command, created_at, updated_at, expires_at,
+                 awaiting_confirmation)
             select t.action_id, t.controller_id, t.status, t.event_id, t.command,
-                   t.created_at::timestamptz, t.updated_at::timestamptz, t.expires_at::timestamptz
-            from unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::text[], ?::text[], ?::text[])
+                   t.created_at::timestamptz, t.updated_at::timestamptz, t.expires_at::timestamptz, t.awaiting
+            from unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::text[], ?::text[], ?::text[],
+                        ?::boolean[])
                 with ordinality as t(action_id, controller_id, status, event_id, command, created_at, updated_at,
-                                     expires_at, n)
+                                     expires_at, awaiting, n)
             order by t.n""";
 
     private static final String UPDATE_ALL = """
@@ -88,6 +91,12 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
                 .firstResultOptional();
     }
 
+    /** Confirms every action of the device still waiting for it (auto-confirm switched on); callers hold its lock. */
+    public int confirmAll(String controllerId) {
+        return update("awaitingConfirmation = false where controllerId = ?1 and awaitingConfirmation = true",
+                controllerId);
+    }
+
     public List<DeviceAction> allOf(String controllerId) {
         return list("controllerId = ?1 order by createdAt desc", controllerId);
     }
@@ -114,6 +123,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
                         action.createdAt = instant(rows.getTimestamp(6));
                         action.updatedAt = instant(rows.getTimestamp(7));
                         action.expiresAt = instant(rows.getTimestamp(8));
+                        action.awaitingConfirmation = rows.getBoolean(9);
                         found.add(action);
                     }
                 }
@@ -136,6 +146,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
         String[] createdAt = new String[n];
         String[] updatedAt = new String[n];
         String[] expiresAt = new String[n];
+        Boolean[] awaiting = new Boolean[n];
         for (int i = 0; i < n; i++) {
             DeviceAction action = created.get(i);
             ids[i] = action.actionId;
@@ -146,6 +157,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
             createdAt[i] = text(action.createdAt);
             updatedAt[i] = text(action.updatedAt);
             expiresAt[i] = text(action.expiresAt);
+            awaiting[i] = action.awaitingConfirmation;
         }
         getEntityManager().flush();
         getEntityManager().unwrap(Session.class).doWork(connection -> {
@@ -158,6 +170,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
                 insert.setArray(6, connection.createArrayOf("text", createdAt));
                 insert.setArray(7, connection.createArrayOf("text", updatedAt));
                 insert.setArray(8, connection.createArrayOf("text", expiresAt));
+                insert.setArray(9, connection.createArrayOf("boolean", awaiting));
                 insert.executeUpdate();
             }
         });

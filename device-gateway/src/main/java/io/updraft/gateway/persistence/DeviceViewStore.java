@@ -33,7 +33,8 @@ public class DeviceViewStore {
             select d.controller_id, d.token_sha256, d.registered_at is not null, d.attributes_reported,
                    a.action_id, a.status, a.command_event_id, a.expires_at,
                    (select f.action_id from device_action f where f.controller_id = d.controller_id
-                      and f.status = 'FINISHED' order by f.updated_at desc limit 1)
+                      and f.status = 'FINISHED' order by f.updated_at desc limit 1),
+                   a.awaiting_confirmation, d.auto_confirm
             from device d
             left join device_action a on a.controller_id = d.controller_id
                  and a.status in ('PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING')""";
@@ -69,7 +70,8 @@ public class DeviceViewStore {
             return PollView.UNKNOWN;
         }
         statements.addAndGet(2);
-        PollView.Offer offer = actions.current(controllerId).map(DeviceViewStore::offerOf).orElse(null);
+        PollView.Offer offer = actions.current(controllerId).map(action -> offerOf(action, device.autoConfirm))
+                .orElse(null);
         long installed = actions.lastFinished(controllerId).map(a -> a.actionId).orElse(0L);
         return new PollView(true, TargetTokens.raw(device.tokenSha256), device.registeredAt != null,
                 device.attributesReported, installed, offer);
@@ -162,15 +164,19 @@ public class DeviceViewStore {
         if (!rows.wasNull()) {
             Timestamp expiresAt = rows.getTimestamp(8);
             ActionStatus status = ActionStatus.valueOf(rows.getString(6));
-            offer = new PollView.Offer(actionId, kindOf(status), DeviceAction.linkHash(actionId, rows.getString(7)),
+            boolean confirm = status == ActionStatus.PENDING && rows.getBoolean(10) && !rows.getBoolean(11);
+            offer = new PollView.Offer(actionId, confirm ? PollView.Kind.CONFIRMATION : kindOf(status),
+                    DeviceAction.linkHash(actionId, rows.getString(7)),
                     expiry(status, expiresAt == null ? null : expiresAt.toInstant()));
         }
         return new PollView(true, TargetTokens.raw(rows.getString(2)), rows.getBoolean(3), rows.getBoolean(4),
                 rows.getLong(9), offer);
     }
 
-    private static PollView.Offer offerOf(DeviceAction action) {
-        return new PollView.Offer(action.actionId, kindOf(action.status), action.linkHash(),
+    private static PollView.Offer offerOf(DeviceAction action, boolean autoConfirm) {
+        return new PollView.Offer(action.actionId,
+                action.needsConfirmation(autoConfirm) ? PollView.Kind.CONFIRMATION : kindOf(action.status),
+                action.linkHash(),
                 expiry(action.status, action.expiresAt));
     }
 

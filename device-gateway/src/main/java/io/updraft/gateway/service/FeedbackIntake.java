@@ -4,6 +4,7 @@ import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport;
 import io.updraft.gateway.domain.ActionReports;
 import io.updraft.gateway.domain.ActionStatus;
+import io.updraft.gateway.domain.Device;
 import io.updraft.gateway.domain.DeviceAction;
 import io.updraft.gateway.domain.Feedback;
 import io.updraft.gateway.persistence.ActionBytesServedRepository;
@@ -42,9 +43,10 @@ public class FeedbackIntake {
      */
     @Transactional
     public Optional<DeviceAction> retrieve(String controllerId, long actionId) {
-        DeviceAction action = lockedAction(controllerId, actionId);
-        if (!action.status.isCurrent()) {
-            throw notFound(actionId);
+        Device device = devices.lock(controllerId).orElseThrow(() -> notFound(actionId));
+        DeviceAction action = actions.ofDevice(controllerId, actionId).orElseThrow(() -> notFound(actionId));
+        if (!action.status.isCurrent() || action.needsConfirmation(device.autoConfirm)) {
+            throw notFound(actionId); // an action waiting for confirmation is offered under confirmationBase only
         }
         if (expiry.expire(action, Instant.now())) {
             return Optional.empty();

@@ -2,6 +2,7 @@ package io.updraft.gateway.domain;
 
 import static io.updraft.gateway.domain.ActionStatus.CANCELED;
 import static io.updraft.gateway.domain.ActionStatus.CANCELING;
+import static io.updraft.gateway.domain.ActionStatus.DENIED;
 import static io.updraft.gateway.domain.ActionStatus.EXPIRED;
 import static io.updraft.gateway.domain.ActionStatus.FAILED;
 import static io.updraft.gateway.domain.ActionStatus.FINISHED;
@@ -33,6 +34,7 @@ class ActionStatusTest {
         allow(PENDING, Trigger.SUCCEED, FINISHED);
         allow(PENDING, Trigger.FAIL, FAILED);
         allow(PENDING, Trigger.EXPIRE, EXPIRED);
+        allow(PENDING, Trigger.DENY, DENIED); // only an offered, never fetched action waits for confirmation
 
         allow(RETRIEVED, Trigger.RETRIEVE, RETRIEVED);
         allow(RETRIEVED, Trigger.PROGRESS, RUNNING);
@@ -74,7 +76,7 @@ class ActionStatusTest {
 
     @Test
     void givenTerminalStatuses_whenAnyTrigger_thenNothingMoves() {
-        for (ActionStatus terminal : new ActionStatus[] { FINISHED, FAILED, CANCELED, EXPIRED }) {
+        for (ActionStatus terminal : new ActionStatus[] { FINISHED, FAILED, CANCELED, EXPIRED, DENIED }) {
             assertThat(terminal.isTerminal()).isTrue();
             for (Trigger trigger : Trigger.values()) {
                 assertThat(terminal.next(trigger)).isEmpty();

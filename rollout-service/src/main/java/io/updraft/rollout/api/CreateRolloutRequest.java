@@ -43,6 +43,9 @@ import java.util.Map;
  * @param rollbackRelease release id a rolled-back cohort's devices get instead of the one each ran before (also
  *        devices with no known previous release); must be in the catalog, not revoked, and accept every hardware
  *        (model, revision) of the target set
+ * @param confirmationRequired each device must confirm its install before it gets it (hawkBit's confirmation flow:
+ *        the gateway offers it under {@code confirmationBase} unless the device has auto-confirm on); default false.
+ *        Rollback installs never wait for a confirmation
  */
 public record CreateRolloutRequest(
         @SafeText(max = 200) String name,
@@ -68,7 +71,8 @@ public record CreateRolloutRequest(
         ErrorAction errorAction,
         @Valid HealthGateRequest healthGate,
         @Identifier(max = 64) String rollbackRelease,
-        @Valid RolloutRateRequest rolloutRate) {
+        @Valid RolloutRateRequest rolloutRate,
+        Boolean confirmationRequired) {
 
     /** What the service creates or previews from this body (the fields as they are; the service checks them). */
     public NewRollout toNewRollout() {
@@ -82,7 +86,7 @@ public record CreateRolloutRequest(
                 healthGate == null ? null
                         : new NewRollout.GateBounds(healthGate.maxFailureRate(), healthGate.maxUnhealthyRatio(),
                                 healthGate.maxCrashesPerReport(), healthGate.minReports(), healthGate.requireWindow()),
-                rollbackRelease, rolloutRate == null ? null : rolloutRate.toRate());
+                rollbackRelease, rolloutRate == null ? null : rolloutRate.toRate(), confirmationRequired);
     }
 
     /**

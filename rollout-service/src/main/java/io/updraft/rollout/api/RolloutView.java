@@ -14,7 +14,7 @@ public record RolloutView(String id, String name, String releaseId, String versi
         String filter, List<String> cohortBy, int canaryPerCohort, Instant startAt, String waveTimeout,
         String actionDeadline, MaintenanceWindowView maintenanceWindow, int retries, boolean dynamic,
         HealthGateView healthGate, String rollbackRelease, RolloutRateView rolloutRate, double errorThreshold,
-        int errorMinSample, RollbackPolicy rollbackPolicy) {
+        int errorMinSample, RollbackPolicy rollbackPolicy, boolean confirmationRequired) {
 
     /** How fast each wave's installs are sent (null: as fast as the broker takes them); see CreateRolloutRequest. */
     public record RolloutRateView(int maximumPerMinute, Integer baseRatePerMinute, Double incrementFactor,
@@ -28,7 +28,7 @@ public record RolloutView(String id, String name, String releaseId, String versi
 
     /**
      * A wave's devices, each counted once by its latest install attempt: {@code devices = installed + failed +
-     * rolledBack + skipped + running + canceling + canceled + expired + pending}.
+     * rolledBack + skipped + running + canceling + canceled + expired + denied + pending}.
      *
      * @param state PENDING, RUNNING, SOAKING, DONE, SKIPPED (no device left in an active cohort) or ABORTED (the
      *        rollout was aborted before the wave ended; waves that never started too)
@@ -53,11 +53,13 @@ public record RolloutView(String id, String name, String releaseId, String versi
      *        it when the cancel came too late): each is sent back
      * @param skipped devices of rolled-back cohorts that never installed: not sent yet, or canceled by the rollback
      * @param canceling installs whose cancel (abort, cohort rollback) the device has not answered yet
+     * @param denied installs the device refused to confirm (rollouts with {@code confirmationRequired}), in cohorts
+     *        not rolled back; judged like canceled (ended, not failed)
      */
     public record WaveView(int wave, int percent, int devices, String state, long succeeded, long failed,
             long running, long pending, long canceled, boolean approval, long expired, boolean timedOut,
             long retried, String name, String filter, double successThreshold, double errorThreshold,
-            String errorAction, long installed, long rolledBack, long skipped, long canceling) {
+            String errorAction, long installed, long rolledBack, long skipped, long canceling, long denied) {
     }
 
     public record MaintenanceWindowView(String schedule, String duration, String timezone) {

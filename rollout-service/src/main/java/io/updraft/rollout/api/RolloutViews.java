@@ -48,7 +48,7 @@ public class RolloutViews {
                             wave.approval(), count.expired(), wave.timedOut(), count.retried(), wave.name(),
                             wave.filter(), rules.successThreshold(), rules.errorThreshold(),
                             rules.errorAction().name(), count.installed(), count.rolledBack(), count.skipped(),
-                            count.canceling());
+                            count.canceling(), count.denied());
                 }).toList(),
                 cohorts.stream()
                         .map(c -> new CohortView(c.cohort(), c.deviceCount(), c.state().name(), c.rollbackReason(),
@@ -66,7 +66,8 @@ public class RolloutViews {
                 rolloutRate(rollout.rate()), rollout.errorThreshold, rollout.errorMinSample,
                 rollout.rollbackPolicy == null
                         ? new RollbackPolicy(rollout.failureRateThreshold, rollout.minSampleSize)
-                        : JsonColumns.rollbackPolicy(rollout.rollbackPolicy));
+                        : JsonColumns.rollbackPolicy(rollout.rollbackPolicy),
+                rollout.confirmationRequired);
     }
 
     /**
@@ -76,8 +77,8 @@ public class RolloutViews {
      * of the rollback confirmed), and the failed, running, canceling and expired ones counted as such.
      */
     record WaveCounts(long installed, long failed, long rolledBack, long skipped, long pending, long running,
-            long canceled, long expired, long retried, long canceling) {
-        static final WaveCounts NONE = new WaveCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            long canceled, long expired, long retried, long canceling, long denied) {
+        static final WaveCounts NONE = new WaveCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         static Map<Integer, WaveCounts> perWave(List<WaveCohortActions> cells, Set<String> rolledBackCohorts) {
             Map<Integer, WaveCounts> perWave = new HashMap<>();
@@ -97,19 +98,20 @@ public class RolloutViews {
             if (rolledBack) {
                 // canceled by the rollback or never sent: skipped
                 return new WaveCounts(0, failed, succeeded, Math.max(0, cell.devices() - ended), 0, running, 0,
-                        expired, retried, canceling);
+                        expired, retried, canceling, 0);
             }
             long canceled = cell.count(ActionState.CANCELED);
+            long denied = cell.count(ActionState.DENIED);
             // pending: no action yet, or sent and not started
-            return new WaveCounts(succeeded, failed, 0, 0, Math.max(0, cell.devices() - ended - canceled), running,
-                    canceled, expired, retried, canceling);
+            return new WaveCounts(succeeded, failed, 0, 0, Math.max(0, cell.devices() - ended - canceled - denied),
+                    running, canceled, expired, retried, canceling, denied);
         }
 
         WaveCounts plus(WaveCounts other) {
             return new WaveCounts(installed + other.installed, failed + other.failed, rolledBack + other.rolledBack,
                     skipped + other.skipped, pending + other.pending, running + other.running,
                     canceled + other.canceled, expired + other.expired, retried + other.retried,
-                    canceling + other.canceling);
+                    canceling + other.canceling, denied + other.denied);
         }
     }
 

@@ -8,12 +8,13 @@ import java.util.Set;
  * confirms it, or SUCCEEDED/FAILED when the device rejected it or finished first; EXPIRED: its {@code expiresAt}
  * passed before the device took it (the gateway reported ActionExpired) — counted like CANCELED; RETRIED: the attempt
  * failed within the rollout's retry budget and a new action (the next attempt) was sent — it counts neither as failed
- * nor as finished.
+ * nor as finished; DENIED: the device refused an install that required its confirmation (ActionDenied) — counted
+ * like CANCELED for the wave's progress (ended, never failed) and shown on its own.
  */
 public enum ActionState {
-    SCHEDULED, RUNNING, CANCELING, SUCCEEDED, FAILED, CANCELED, EXPIRED, RETRIED;
+    SCHEDULED, RUNNING, CANCELING, SUCCEEDED, FAILED, CANCELED, EXPIRED, RETRIED, DENIED;
 
-    public static final Set<ActionState> TERMINAL = Set.of(SUCCEEDED, FAILED, CANCELED, EXPIRED, RETRIED);
+    public static final Set<ActionState> TERMINAL = Set.of(SUCCEEDED, FAILED, CANCELED, EXPIRED, RETRIED, DENIED);
 
     public boolean isTerminal() {
         return TERMINAL.contains(this);

@@ -78,6 +78,9 @@ public class Rollout {
     public Long actionDeadlineMillis;
     /** devices that start matching later join the running (or next) wave */
     public boolean dynamic;
+    /** each device confirms its install before it gets it (InstallRequested.confirmationRequired); not rollbacks */
+    @Column(name = "confirmation_required")
+    public boolean confirmationRequired;
     /** retry budget: a failed install is sent again as a new action up to this many times */
     public int retries;
     @Column(name = "created_at")

@@ -139,7 +139,8 @@ public class CommandDispatcher {
                 InstallRequested command = new InstallRequested(DeviceCommands.installEventId(install.actionId()),
                         now, UpdraftEvent.SCHEMA_VERSION, install.deviceId(), install.actionId(), wave.rolloutId(),
                         wave.wave(), install.cohort(), wave.releaseId(), wave.releaseName(), wave.version(), wave.artifacts(),
-                        wave.actionType(), null, false, wave.expiresAt(), wave.maintenanceWindow());
+                        wave.actionType(), null, false, wave.expiresAt(), wave.maintenanceWindow(),
+                        wave.confirmationRequired());
                 acks.add(producer.send(EventRecords.toRecord(producer.source(), command, EventJson.write(command))));
             }
         } catch (RuntimeException | Error e) {

@@ -109,6 +109,9 @@ public class DeviceReportConsumer {
         } else if (report instanceof DeviceReport.ActionCanceled canceled) {
             inventory.seen(canceled.deviceId(), canceled.occurredAt());
             tracker.report(canceled.deviceId(), canceled.actionId(), ActionState.CANCELED);
+        } else if (report instanceof DeviceReport.ActionDenied denied) {
+            inventory.seen(denied.deviceId(), denied.occurredAt());
+            tracker.report(denied.deviceId(), denied.actionId(), ActionState.DENIED);
         } else if (report instanceof DeviceReport.ActionExpired expired) {
             // the action's expiresAt passed before the device took it; the device may be offline, so not "seen"
             tracker.report(expired.deviceId(), expired.actionId(), ActionState.EXPIRED);

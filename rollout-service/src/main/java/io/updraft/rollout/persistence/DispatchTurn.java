@@ -41,7 +41,8 @@ public final class DispatchTurn {
                    c.artifacts::text, d.created_at, r.action_deadline_ms, r.window_cron, r.window_duration,
                    r.window_zone, d.last_device_id, d.all_created, d.sent, r.rate_max_per_minute,
                    r.rate_base_per_minute, r.rate_factor, r.rate_step, r.rate_counts_succeeded,
-                   d.rate_per_minute, d.rate_next_step, d.rate_tokens, d.rate_at, d.created_upto
+                   d.rate_per_minute, d.rate_next_step, d.rate_tokens, d.rate_at, d.created_upto,
+                   r.confirmation_required
             from command_dispatch d
             join rollout r on r.id = d.rollout_id
             join release c on c.release_id = r.release_id
@@ -102,7 +103,7 @@ public final class DispatchTurn {
         return new Wave(row.getString(1), row.getInt(2), row.getLong(3), ActionType.valueOf(row.getString(4)),
                 row.getString(5), row.getString(6), row.getString(7), JsonColumns.artifacts(row.getString(8)),
                 expiresAt, window, row.getString(14), row.getBoolean(15), row.getLong(16), rate, budget,
-                createdUptoOrNull);
+                createdUptoOrNull, row.getBoolean(27));
     }
 
     /** Installs of the wave that succeeded so far (the ramp's numberOfSucceededThings). */
@@ -260,6 +261,6 @@ public final class DispatchTurn {
     public record Wave(String rolloutId, int wave, long lastActionId, ActionType actionType, String releaseId,
             String releaseName, String version, List<ArtifactRef> artifacts, Instant expiresAt,
             MaintenanceWindow maintenanceWindow, String lastDeviceId, boolean allCreated, long sent, RolloutRate rate,
-            RateBudget budget, Long createdUpto) {
+            RateBudget budget, Long createdUpto, boolean confirmationRequired) {
     }
 }

@@ -39,7 +39,8 @@ public final class ActionFold {
         Counts plus(ActionState ended) {
             return new Counts(succeeded + (ended == ActionState.SUCCEEDED ? 1 : 0),
                     failed + (ended == ActionState.FAILED ? 1 : 0),
-                    canceled + (ended == ActionState.CANCELED ? 1 : 0),
+                    // a denied install ended without a failure: the wave counts it as canceled (ActionTracker too)
+                    canceled + (ended == ActionState.CANCELED || ended == ActionState.DENIED ? 1 : 0),
                     expired + (ended == ActionState.EXPIRED ? 1 : 0));
         }
     }

@@ -186,7 +186,8 @@ public class ActionTracker {
             case SUCCEEDED -> "succeeded";
             case FAILED -> "failed";
             case EXPIRED -> "expired";
-            default -> "canceled";
+            default -> "canceled"; // CANCELED, and DENIED: ended without a failure
+
         });
     }
 

@@ -20,7 +20,7 @@ public final class DeviceCommands {
         return new InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, action.deviceId(),
                 action.actionId(), action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
                 release.name(), release.version(), release.artifacts(), rollout.actionType, null, action.rollback(),
-                null, null);
+                null, null, rollout.confirmationRequired && !action.rollback());
     }
 
     /**
@@ -36,7 +36,7 @@ public final class DeviceCommands {
                 action.deviceId(), actionId, action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
                 release.name(), release.version(), release.artifacts(), rollout.actionType, null, false,
                 rollout.actionDeadlineMillis == null ? null : now.plusMillis(rollout.actionDeadlineMillis),
-                rollout.maintenanceWindow());
+                rollout.maintenanceWindow(), rollout.confirmationRequired);
     }
 
     /**

@@ -80,6 +80,9 @@ public final class ReportBatch {
         } else if (report instanceof DeviceReport.ActionCanceled canceled) {
             seen(canceled.deviceId(), canceled.occurredAt());
             action(canceled.deviceId(), canceled.actionId(), ActionState.CANCELED);
+        } else if (report instanceof DeviceReport.ActionDenied denied) {
+            seen(denied.deviceId(), denied.occurredAt());
+            action(denied.deviceId(), denied.actionId(), ActionState.DENIED);
         } else if (report instanceof DeviceReport.ActionExpired expired) {
             // the action's expiresAt passed before the device took it; the device may be offline, so not "seen"
             action(expired.deviceId(), expired.actionId(), ActionState.EXPIRED);

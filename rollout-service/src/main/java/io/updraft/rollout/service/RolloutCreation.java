@@ -301,6 +301,7 @@ public class RolloutCreation {
         rollout.actionDeadlineMillis = spec.actionDeadline() == null ? null : spec.actionDeadline().toMillis();
         rollout.retries = request.retries() == null ? 0 : request.retries();
         rollout.dynamic = Boolean.TRUE.equals(request.dynamic());
+        rollout.confirmationRequired = Boolean.TRUE.equals(request.confirmationRequired());
         RolloutRates.store(RolloutRates.of(request.rolloutRate()), rollout);
         rollout.currentWave = 1;
         rollout.waveCount = spec.schedule().count();

@@ -80,6 +80,16 @@ public class RolloutJournal implements OutboxListener {
         if (report instanceof DeviceReport.ActionExpired x) {
             return new DeviceEntry(x.deviceId(), x.occurredAt(), "ACTION_EXPIRED", x.actionId(), x.rolloutId(), null);
         }
+        if (report instanceof DeviceReport.ActionDenied d) {
+            // the device (or its user) refused an install that required confirmation
+            java.util.List<String> said = new java.util.ArrayList<>();
+            if (d.code() != null) {
+                said.add("code " + d.code());
+            }
+            said.addAll(d.details());
+            return new DeviceEntry(d.deviceId(), d.occurredAt(), "ACTION_DENIED", d.actionId(), d.rolloutId(),
+                    said.isEmpty() ? null : String.join(" / ", said));
+        }
         if (report instanceof DeviceReport.InstalledVersionReported v) {
             return new DeviceEntry(v.deviceId(), v.occurredAt(), "VERSION_REPORTED", null, null,
                     "release " + v.releaseId() + " version " + v.version());

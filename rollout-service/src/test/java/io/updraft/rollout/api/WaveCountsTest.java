@@ -28,8 +28,8 @@ class WaveCountsTest {
 
         // a: 4 installed, 1 failed, 1 running, 1 canceling, 1 canceled, 1 expired, 1 pending (scheduled)
         // b: 3 rolled back, 2 failed, 1 canceling, 4 skipped (canceled by the rollback)
-        assertThat(counts.get(1)).isEqualTo(new WaveCounts(4, 3, 3, 4, 1, 1, 1, 1, 2, 2));
-        assertThat(counts.get(2)).isEqualTo(new WaveCounts(0, 0, 0, 5, 0, 0, 0, 0, 0, 0));
+        assertThat(counts.get(1)).isEqualTo(new WaveCounts(4, 3, 3, 4, 1, 1, 1, 1, 2, 2, 0));
+        assertThat(counts.get(2)).isEqualTo(new WaveCounts(0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0));
         WaveCounts wave1 = counts.get(1);
         assertThat(wave1.installed() + wave1.failed() + wave1.rolledBack() + wave1.skipped() + wave1.running()
                 + wave1.canceling() + wave1.canceled() + wave1.expired() + wave1.pending()).isEqualTo(20);
@@ -39,7 +39,15 @@ class WaveCountsTest {
     void given_no_cohort_rolled_back_then_nothing_is_rolled_back_or_skipped() {
         WaveCounts counts = WaveCounts.of(cell(1, "a", 3, Map.of(ActionState.SUCCEEDED, 1L)), false);
 
-        assertThat(counts).isEqualTo(new WaveCounts(1, 0, 0, 0, 2, 0, 0, 0, 0, 0));
+        assertThat(counts).isEqualTo(new WaveCounts(1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void given_devices_that_denied_their_install_then_they_are_denied_neither_pending_nor_failed() {
+        WaveCounts counts = WaveCounts.of(cell(1, "a", 5, Map.of(ActionState.SUCCEEDED, 1L, ActionState.DENIED, 2L)),
+                false);
+
+        assertThat(counts).isEqualTo(new WaveCounts(1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 2));
     }
 
     private static WaveCohortActions cell(int wave, String cohort, long devices, Map<ActionState, Long> actions) {

@@ -42,6 +42,17 @@ class ActionFoldTest {
     }
 
     @Test
+    void givenADenial_thenTheActionEndsDeniedAndTheWaveCountsItAsCanceledNotFailed() {
+        action(1, "r1", "d1", 1, "c", false, SCHEDULED, 1);
+
+        ActionFold fold = fold(report("d1", 1, ActionState.DENIED), report("d1", 1, SUCCEEDED));
+
+        assertThat(fold.changes()).containsExactly(new Change(1, SCHEDULED, ActionState.DENIED));
+        assertThat(fold.counts()).containsExactly(new Finished("r1", 1, "c", 0, 0, 1, 0));
+        assertThat(fold.reassess()).containsExactly("r1");
+    }
+
+    @Test
     void givenProgressOnly_thenScheduledBecomesRunningAndRunningStaysWithoutCounting() {
         action(1, "r1", "d1", 1, "c", false, SCHEDULED, 1);
         action(2, "r1", "d2", 1, "c", false, RUNNING, 1);

@@ -40,4 +40,16 @@ class RolloutJournalTest {
         assertThat(entry.actor()).isNull(); // shown as the device's own entry
         assertThat(entry.reason()).isNull();
     }
+
+    @Test
+    void aDenialIsAnEntryOfItsOwnWithTheDevicesCodeAndWords() {
+        DeviceEntry entry = RolloutJournal.entryOf(new DeviceReport.ActionDenied("e1", AT,
+                UpdraftEvent.SCHEMA_VERSION, "d1", 7, "r1", "gw:1", 451, java.util.List.of("not while driving")));
+
+        assertThat(entry.type()).isEqualTo("ACTION_DENIED");
+        assertThat(entry.actionId()).isEqualTo(7L);
+        assertThat(entry.details()).isEqualTo("code 451 / not while driving");
+        assertThat(RolloutJournal.entryOf(new DeviceReport.ActionDenied("e2", AT, UpdraftEvent.SCHEMA_VERSION, "d1",
+                8, "r1", "gw:1", null, null)).details()).isNull();
+    }
 }

@@ -12,6 +12,14 @@ public record DdiLinks(String base) {
         return base + "/deploymentBase/" + actionId + "?c=" + linkHash;
     }
 
+    public String confirmationBase(long actionId, String linkHash) {
+        return base + "/confirmationBase/" + actionId + "?c=" + linkHash;
+    }
+
+    public String confirmationBase() {
+        return base + "/confirmationBase";
+    }
+
     public String cancelAction(long actionId) {
         return base + "/cancelAction/" + actionId;
     }

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * PollView → DDI poll answer. A pending cancel hides the deployment: agents must follow the cancel first. As in
+ * PollView → DDI poll answer. A pending cancel hides the deployment: agents must follow the cancel first. An action
+ * waiting for the device's confirmation is linked as {@code confirmationBase} instead of the deployment. As in
  * hawkBit, {@code installedBase} links the last finished action.
  */
 public final class PollMapper {
@@ -34,6 +35,8 @@ public final class PollMapper {
         PollView.Offer offer = view.offer();
         if (offer != null && offer.kind() == PollView.Kind.CANCEL) {
             hrefs.put("cancelAction", new DdiLink(links.cancelAction(offer.actionId())));
+        } else if (offer != null && offer.kind() == PollView.Kind.CONFIRMATION) {
+            hrefs.put("confirmationBase", new DdiLink(links.confirmationBase(offer.actionId(), offer.linkHash())));
         } else if (offer != null) {
             hrefs.put("deploymentBase", new DdiLink(links.deploymentBase(offer.actionId(), offer.linkHash())));
         }
