@@ -3,7 +3,7 @@
 // fetch and EventSource send (EventSource cannot set an Authorization header).
 (function () {
   'use strict';
-  const STATES = ['SUCCEEDED', 'FAILED', 'INSTALLING', 'ROLLED_BACK', 'CANCELED'];
+  const STATES = ['SUCCEEDED', 'FAILED', 'INSTALLING', 'ROLLED_BACK', 'CANCELED', 'DENIED', 'EXPIRED'];
   const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
   const $ = (id) => document.getElementById(id);
   let source = null;

@@ -43,6 +43,10 @@ public class DeviceReportConsumer {
             installs.progressed(progressed);
         } else if (report instanceof ActionCanceled canceled) {
             installs.canceled(canceled);
+        } else if (report instanceof DeviceReport.ActionDenied denied) {
+            installs.denied(denied);
+        } else if (report instanceof DeviceReport.ActionExpired expired) {
+            installs.expired(expired);
         }
     }
 }

@@ -19,6 +19,10 @@ public class DeviceProgressRepository {
     public static final String FAILED = "FAILED";
     public static final String ROLLED_BACK = "ROLLED_BACK";
     public static final String CANCELED = "CANCELED";
+    /** the device refused an install that asked for its confirmation */
+    public static final String DENIED = "DENIED";
+    /** the action's deadline (or its confirmation deadline) passed before the device took it */
+    public static final String EXPIRED = "EXPIRED";
 
     @Inject
     EntityManager entityManager;

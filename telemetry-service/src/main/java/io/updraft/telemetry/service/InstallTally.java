@@ -1,5 +1,6 @@
 package io.updraft.telemetry.service;
 
+import io.updraft.events.DeviceReport;
 import io.updraft.events.DeviceReport.ActionCanceled;
 import io.updraft.events.DeviceReport.ActionFinished;
 import io.updraft.events.DeviceReport.ActionProgressed;
@@ -78,6 +79,29 @@ public class InstallTally {
         if (canceled.rolloutId() != null && !canceled.rolloutId().isBlank()) {
             progress.reached(canceled.rolloutId(), canceled.deviceId(), cohortOf(canceled.cohort()),
                     DeviceProgressRepository.CANCELED, EventMeta.now());
+        }
+    }
+
+    /**
+     * A denied or expired install: the device never took it, so, as a cancel, it stays on what it ran before and its
+     * health no longer speaks for the rollout; the dashboard shows where it ended.
+     */
+    @Transactional(TxType.MANDATORY)
+    public void denied(DeviceReport.ActionDenied denied) {
+        notTaken(denied.deviceId(), denied.actionId(), denied.rolloutId(), denied.cohort(),
+                DeviceProgressRepository.DENIED);
+    }
+
+    @Transactional(TxType.MANDATORY)
+    public void expired(DeviceReport.ActionExpired expired) {
+        notTaken(expired.deviceId(), expired.actionId(), expired.rolloutId(), expired.cohort(),
+                DeviceProgressRepository.EXPIRED);
+    }
+
+    private void notTaken(String deviceId, long actionId, String rolloutId, String cohort, String state) {
+        assignments.releaseAction(deviceId, actionId);
+        if (rolloutId != null && !rolloutId.isBlank()) {
+            progress.reached(rolloutId, deviceId, cohortOf(cohort), state, EventMeta.now());
         }
     }
 
