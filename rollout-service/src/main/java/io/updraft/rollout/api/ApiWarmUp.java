@@ -7,6 +7,8 @@ import io.updraft.rollout.service.WarmUpRound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 import jakarta.validation.Validator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +38,9 @@ public class ApiWarmUp {
             CreateRolloutRequest request = json.readValue(round.requestBody(), CreateRolloutRequest.class);
             validator.validate(request);
             request.toNewRollout();
-            json.writeValueAsString(views.of(round.rollout()));
+            // the 201 as create builds it: JAX-RS' runtime delegate, URI and response builders
+            Response.created(UriBuilder.fromUri("http://localhost/api/v1/rollouts").path(round.rollout().id).build())
+                    .entity(json.writeValueAsString(views.of(round.rollout()))).build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

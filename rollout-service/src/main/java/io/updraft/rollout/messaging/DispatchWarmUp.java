@@ -3,6 +3,7 @@ package io.updraft.rollout.messaging;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.EventJson;
 import io.updraft.rollout.service.WarmUpRound;
+import io.updraft.events.Topics;
 import io.updraft.support.kafka.EventProducer;
 import io.updraft.support.kafka.EventRecords;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +33,9 @@ public class DispatchWarmUp {
         if (round.commands().isEmpty()) {
             return;
         }
+        // the first real send would otherwise wait for the topics' metadata (and load the producer's classes for it)
+        producer.prepare(Topics.DEVICE_COMMANDS);
+        producer.prepare(Topics.ROLLOUT_EVENTS);
         // the dispatcher's loop runs once per device of a wave: this one often enough that the JIT compiles it
         for (int built = 0; built < RECORDS_PER_ROUND; built += round.commands().size()) {
             List<SimpleRecord> batch = new ArrayList<>(round.commands().size());

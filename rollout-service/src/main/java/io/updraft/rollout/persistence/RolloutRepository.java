@@ -13,6 +13,15 @@ import java.util.Optional;
 @ApplicationScoped
 public class RolloutRepository implements PanacheRepositoryBase<Rollout, String> {
 
+    /**
+     * Writes what the transaction changed and empties its persistence context, so the next read loads from the
+     * database as a request after a commit does (the start-up rehearsal reads its rollout back this way).
+     */
+    public void flushAndForget() {
+        flush();
+        getEntityManager().clear();
+    }
+
     /** Locks the rollout row for the rest of the transaction: the one place decisions about it are serialised. */
     public Optional<Rollout> lock(String id) {
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);

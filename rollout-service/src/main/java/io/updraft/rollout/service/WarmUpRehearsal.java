@@ -14,6 +14,7 @@ import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.domain.DeviceAction;
 import io.updraft.rollout.domain.Rollout;
+import io.updraft.rollout.persistence.RolloutRepository;
 import io.updraft.rollout.persistence.DeviceInventory;
 import io.updraft.rollout.persistence.DeviceInventory.Described;
 import io.updraft.rollout.persistence.DispatchRehearsal;
@@ -52,6 +53,8 @@ public class WarmUpRehearsal {
     @Inject
     RolloutQueries queries;
     @Inject
+    RolloutRepository rollouts;
+    @Inject
     DispatchRehearsal dispatch;
     @Inject
     DispatchConfig dispatchConfig;
@@ -87,6 +90,8 @@ public class WarmUpRehearsal {
         Rollout created = creation.createInTransaction(new NewRollout("warm-up", tag, Map.of("fleet", tag), waves, null, null,
                 null, "PT1H", ActionType.FORCED, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null));
+        // the API reads the rollout back after create's commit, from the database: so does the rehearsal
+        rollouts.flushAndForget();
         Rollout rollout = queries.find(created.id).orElseThrow();
         DispatchRehearsal.Rehearsed rehearsed = dispatch.firstChunk(rollout.id, dispatchConfig.chunkSize());
         CatalogRelease release = catalog.find(tag).orElseThrow();

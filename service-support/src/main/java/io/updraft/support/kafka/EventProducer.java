@@ -67,6 +67,14 @@ public class EventProducer {
         producer.flush();
     }
 
+    /**
+     * Fetches the topic's metadata (partitions and their leaders) now, so the first real send does not wait for it:
+     * a start-up warm-up calls it; it sends nothing. Bounded by the producer's {@code max.block.ms}.
+     */
+    public void prepare(String topic) {
+        producer.partitionsFor(topic);
+    }
+
     @PreDestroy
     void close() {
         producer.close();
