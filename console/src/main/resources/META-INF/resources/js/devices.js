@@ -1,7 +1,8 @@
 // Devices: search the inventory with the rollouts' filter language, and one device — its attributes, installed and
 // target release (from the device-gateway's open action), when it was last seen, its latest health report (from
 // telemetry-service) and its action history; an operator cancels the device's pending action with a reason (the
-// gateway withdraws it, or asks the device through DDI's cancelAction; the history names who asked and why).
+// gateway withdraws it, or asks the device through DDI's cancelAction; the history names who asked and why) and
+// switches its auto-confirm (hawkBit's consent flow: on, actions waiting for the device's confirmation go ahead).
 import { h, clear, table, field, when, stateTag, error, toast, every, actionButton } from './ui.js';
 import { call, get, post, seg, query } from './api.js';
 import { can } from './session.js';
@@ -77,6 +78,15 @@ export async function list(main, params) {
   }, { now: false });
 }
 
+/** The gateway's auto-confirm state as a line: "on (by X, remark, since T)" / "off"; null: the gateway has no such device. */
+function autoConfirmText(auto) {
+  if (!auto) return 'unknown at the gateway (never in contact)';
+  if (auto.error) return auto.error.message;
+  if (!auto.active) return 'off';
+  return 'on (' + ['by ' + (auto.initiator || 'unknown'), auto.remark, auto.activatedAt ? 'since ' + when(auto.activatedAt) : null]
+    .filter(Boolean).join(', ') + ')';
+}
+
 export async function detail(main, id) {
   const device = await get(BASE + '/' + seg(id));
   const facts = h('dl', { class: 'facts', id: 'device-facts' });
@@ -88,8 +98,11 @@ export async function detail(main, id) {
   // made once: the 3-second refresh must not wipe what the operator is typing
   const cancelReason = h('input', { type: 'text', id: 'cancel-reason', maxlength: 1000 });
   let cancelShown = null;
+  const autoBox = h('div', { id: 'device-auto-confirm' });
+  const autoResult = h('p', { id: 'auto-confirm-result', role: 'status', 'aria-live': 'polite' });
+  let autoShown = null;
   clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/devices' }, 'Devices'), ' / ', id),
-    h('h1', { id: 'device-title' }, id), facts, cancelBox, cancelResult, healthBox,
+    h('h1', { id: 'device-title' }, id), facts, cancelBox, cancelResult, autoBox, autoResult, healthBox,
     h('h2', {}, 'Attributes'),
     table('Attributes the device reported', [
       { label: 'Name', cell: ([k]) => k },
@@ -98,11 +111,12 @@ export async function detail(main, id) {
     actions, history);
 
   async function refresh() {
-    const [d, gw, hist, health] = await Promise.all([
+    const [d, gw, hist, health, auto] = await Promise.all([
       get(BASE + '/' + seg(id)),
       get(GATEWAY + seg(id)).catch(e => ({ error: e })),
       get(BASE + '/' + seg(id) + '/history?limit=500').catch(e => ({ error: e })),
       get(HEALTH + seg(id) + '/health').catch(e => (e.status === 404 ? null : { error: e })),
+      get(GATEWAY + seg(id) + '/auto-confirm').catch(e => (e.status === 404 ? null : { error: e })),
     ]);
     const open = gw && !gw.error ? (gw.actions || []).filter(a => OPEN.includes(a.status)).sort((a, b) => b.actionId - a.actionId)[0] : null;
     clear(facts,
@@ -112,7 +126,9 @@ export async function detail(main, id) {
       h('dt', {}, 'Target release'), h('dd', { id: 'target' }, open
         ? [open.version + ' ', stateTag(open.status), ' ', h('a', { href: '#/rollouts/' + seg(open.rolloutId) }, 'rollout')]
         : 'none (no open action)'),
-      h('dt', {}, 'Last seen'), h('dd', { id: 'last-seen' }, when(d.lastSeen) || 'never'));
+      h('dt', {}, 'Last seen'), h('dd', { id: 'last-seen' }, when(d.lastSeen) || 'never'),
+      h('dt', {}, 'Auto-confirm'), h('dd', { id: 'auto-confirm', dataset: { active: auto && !auto.error ? String(auto.active) : '' } },
+        autoConfirmText(auto)));
     clear(healthBox, h('h2', {}, 'Health'), health && health.error ? error(health.error) : !health
       ? h('p', { id: 'health-none' }, 'The device never reported its health.')
       : [h('dl', { class: 'facts', id: 'health-facts' },
@@ -140,6 +156,20 @@ export async function detail(main, id) {
             : ' — withdrawn before the device fetched it.');
           await refresh();
         }, { id: 'cancel-action', 'aria-describedby': 'cancel-result' })] : null);
+    }
+    const switchable = can('operator') && auto && !auto.error;
+    const autoNow = switchable ? String(auto.active) : null;
+    if (autoNow !== autoShown) { // re-made only when the state changes: a refresh never swaps the button mid-click
+      autoShown = autoNow;
+      clear(autoBox, switchable ? actionButton(auto.active ? 'Switch auto-confirm off' : 'Switch auto-confirm on', async () => {
+        const on = !auto.active;
+        if (on && !confirm('Switch auto-confirm on for ' + id + '? Actions waiting for its confirmation go ahead now.')) return;
+        const now = await post(GATEWAY + seg(id) + '/auto-confirm/' + (on ? 'activate' : 'deactivate'), {});
+        autoResult.textContent = 'Auto-confirm ' + autoConfirmText(now) + (now.active
+          ? ': what waits for the device\'s confirmation is offered at its next poll.'
+          : ': actions that require confirmation ask the device again.');
+        await refresh();
+      }, { id: 'auto-confirm-switch', 'aria-describedby': 'auto-confirm auto-confirm-result' }) : null);
     }
     clear(actions, h('h2', {}, 'Actions at the gateway'), gw && gw.error ? error(gw.error) : table('Actions the gateway holds for this device', [
       { label: 'Action', cell: a => String(a.actionId), class: 'num' },

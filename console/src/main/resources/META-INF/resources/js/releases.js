@@ -108,16 +108,39 @@ export async function detail(main, id) {
     h('h2', {}, 'Rollouts of this release'),
     used);
   try {
-    const rollouts = (await get('/rollout/api/v1/rollouts?limit=200')).filter(r => r.releaseId === release.id);
-    clear(used, h('p', { class: 'muted' }, 'Among the 200 most recent rollouts (the rollout API has no release filter yet).'),
-      table('Rollouts of ' + release.name + ' ' + release.version, [
-        { label: 'Rollout', cell: r => h('a', { href: '#/rollouts/' + seg(r.id) }, r.name || r.id) },
-        { label: 'State', cell: r => stateTag(r.state) },
-        { label: 'Created', cell: r => when(r.createdAt) },
-      ], rollouts));
+    const rollouts = await rolloutsOf(release.id, n => {
+      if (!used.isConnected) return false; // the operator went elsewhere: stop paging
+      clear(used, h('p', { class: 'muted' }, 'Loading rollouts… ' + n + ' so far'));
+      return true;
+    });
+    if (!rollouts) return;
+    clear(used, h('p', { class: 'muted', id: 'release-rollouts-count' },
+      rollouts.length === 1 ? '1 rollout, newest first' : rollouts.length + ' rollouts, newest first'),
+    table('Rollouts of ' + release.name + ' ' + release.version, [
+      { label: 'Rollout', cell: r => h('a', { href: '#/rollouts/' + seg(r.id) }, r.name || r.id) },
+      { label: 'State', cell: r => stateTag(r.state) },
+      { label: 'Created', cell: r => when(r.createdAt) },
+    ], rollouts, r => ({ dataset: { rollout: r.id } })));
   } catch (e) {
     clear(used, error(e));
   }
+}
+
+/**
+ * Every rollout of a release, newest first: rollout-service filters by release and pages with Next-Cursor, which is
+ * followed to the last page (pages of 100: each rollout's view costs the service a few queries). onPage(loaded so far)
+ * answers whether to go on; null when it said no.
+ */
+async function rolloutsOf(releaseId, onPage) {
+  const all = [];
+  let cursor;
+  do {
+    const { data, headers } = await call('/rollout/api/v1/rollouts' + query({ releaseId, limit: 100, cursor }));
+    all.push(...data);
+    cursor = headers.get('Next-Cursor');
+    if (cursor && !onPage(all.length)) return null;
+  } while (cursor);
+  return all;
 }
 
 export function publish(main) {

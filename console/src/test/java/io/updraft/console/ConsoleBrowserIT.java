@@ -276,6 +276,61 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void aReleasePageListsEveryRolloutOfThatReleaseAcrossPagesAndNoOther() throws Exception {
+        // given 101 rollouts of one release (one more than the page the console asks for) and, created after them
+        // (so newest of all), rollouts of another release; none dispatches anything: each waits for approval
+        String releaseId = quietRelease("paged-firmware", 40);
+        String otherId = quietRelease("other-firmware", 41);
+        java.util.ArrayList<String> ofRelease = new java.util.ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            ofRelease.add(0, waitingRollout(releaseId, "paged " + i));
+        }
+        List<String> ofOther = List.of(waitingRollout(otherId, "other 0"), waitingRollout(otherId, "other 1"));
+
+        try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
+            Page page = page(browser);
+            signIn(page, stack.token("vera", "viewer"));
+            page.navigate(stack.url() + "/#/releases/" + releaseId);
+            assertThat(page.locator("#release-rollouts-count")).hasText("101 rollouts, newest first", SOON);
+            // every rollout of the release once, newest first, past the first page; none of the other release
+            Object shown = page.evaluate("() => [...document.querySelectorAll('#release-rollouts tr[data-rollout]')]"
+                    + ".map(tr => tr.dataset.rollout)");
+            org.assertj.core.api.Assertions.assertThat(shown).asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.list(String.class)).isEqualTo(ofRelease)
+                    .doesNotContainAnyElementsOf(ofOther);
+            assertThat(page.locator("#release-rollouts tr[data-rollout='" + ofRelease.get(100) + "']"))
+                    .containsText("paged 0");
+            shot(page, "release-rollouts");
+
+            page.navigate(stack.url() + "/#/releases/" + otherId);
+            assertThat(page.locator("#release-rollouts-count")).hasText("2 rollouts, newest first", SOON);
+            Object other = page.evaluate("() => [...document.querySelectorAll('#release-rollouts tr[data-rollout]')]"
+                    + ".map(tr => tr.dataset.rollout)");
+            org.assertj.core.api.Assertions.assertThat(other).asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.list(String.class))
+                    .containsExactly(ofOther.get(1), ofOther.get(0));
+        }
+    }
+
+    /** A published release of this test's model; its id once rollout-service can roll it out. */
+    private static String quietRelease(String name, int seed) {
+        byte[] image = new byte[16 * 1024];
+        new Random(seed).nextBytes(image);
+        return api.publishRelease(name, "3.0.0", List.of(new UpdraftApi.Hardware(MODEL, "1.0")),
+                List.of(new UpdraftApi.Artifact(name + "-3.0.0.swu", image))).path("id").asText();
+    }
+
+    /** A rollout of the release that waits for approval before its first wave: it sends no device anything. */
+    private static String waitingRollout(String releaseId, String name) {
+        ObjectNode body = UpdraftApi.object().put("releaseId", releaseId).put("name", name)
+                .put("approval", "BEFORE_EACH_WAVE");
+        body.putObject("target").put("model", MODEL);
+        return await("rollout " + name).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.tryCreateRollout(body), r -> r.statusCode() == 201).body()
+                .transform(b -> UpdraftApi.parse(b).path("id").asText());
+    }
+
+    @Test
     void aCohortRolledBackByTelemetryShowsWithTheRuleAndTheNumbersThatTriggeredIt() throws Exception {
         // given a fleet where one model fails every install of 1.1.0
         FleetScenario scenario = new FleetScenario(stack.services.service("device-gateway").url(), "DEFAULT",

@@ -39,7 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and the page shows the action CANCELED at the gateway and in the device's history, with the operator and the reason
  * given. A viewer sees no such button and the gateway refuses the viewer's cancel sent through the console's origin.
  * The device also reports its health over DDI: the device list's Health column (one batch request for the page) and
- * the device's page show telemetry-service's view of it, and a newer report reaches the open page by itself.
+ * the device's page show telemetry-service's view of it, and a newer report reaches the open page by itself. A second
+ * device waits for its confirmation of an install: the page shows its auto-confirm, a viewer gets no switch (and the
+ * gateway refuses the viewer's switch), an operator's click switches it on — the device is offered its deployment —
+ * and off.
  */
 class DeviceCancelBrowserIT {
     private static final Path SHOTS = ConsoleBrowser.SHOTS;
@@ -195,6 +198,96 @@ class DeviceCancelBrowserIT {
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> "CANCELED".equals(
                 api.rolloutActions(rolloutId).path(0).path("state").asText()));
+    }
+
+    @Test
+    void aViewerSeesAutoConfirmButNoSwitchWhileAnOperatorsClickConfirmsWhatWaitsAndSwitchesItBack() throws Exception {
+        // a device with an install waiting for its confirmation (a rollout with confirmationRequired)
+        String model = "gw-consent";
+        String deviceId = "consent-" + UUID.randomUUID().toString().substring(0, 8);
+        String ddi = stack.services.service("device-gateway").url() + "/DEFAULT/controller/v1/" + deviceId;
+        assertThat(ddiSend("GET", ddi, null).statusCode()).isEqualTo(200);
+        assertThat(ddiSend("PUT", ddi + "/configData", UpdraftApi.json(Map.of("mode", "replace", "data",
+                Map.of("model", model, "revision", "1.0")))).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.devices("model=" + model + "&limit=500").path("items").size() >= 1);
+        byte[] image = new byte[16 * 1024];
+        new Random(23).nextBytes(image);
+        JsonNode release = api.publishRelease("consent-firmware", "1.0.0", List.of(new UpdraftApi.Hardware(model, "1.0")),
+                List.of(new UpdraftApi.Artifact("consent-firmware-1.0.0.swu", image)));
+        ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText()).put("name", "consent")
+                .put("confirmationRequired", true);
+        body.putObject("target").put("model", model);
+        await("rollout created").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.tryCreateRollout(body), r -> r.statusCode() == 201);
+        String asked = await("confirmationBase offered").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> links(ddi).path("confirmationBase").path("href").asText(null), href -> href != null);
+        long actionId = Long.parseLong(URI.create(asked).getPath().replaceAll(".*/", ""));
+        assertThat(links(ddi).has("deploymentBase")).isFalse();
+        String activate = "/gateway/api/v1/devices/" + deviceId + "/auto-confirm/activate";
+
+        try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright)) {
+            Page page = page(browser);
+            // a viewer: the state, no switch
+            signIn(page, stack.token("victor", "viewer"));
+            page.navigate(stack.url() + "/#/devices/" + deviceId);
+            assertThat(page.locator("#auto-confirm")).hasText("off", new LocatorAssertions.HasTextOptions()
+                    .setTimeout(120_000));
+            assertThat(page.locator("#target")).containsText("PENDING", SOON);
+            assertThat(page.locator("#auto-confirm-switch")).hasCount(0);
+            shot(page, "device-auto-confirm-viewer");
+            page.locator("#sign-out").click();
+
+            // the switch the console hid, through its origin: 403 for the viewer, 401 without a token; nothing changed
+            assertThat(postThroughConsole(activate, stack.token("victor", "viewer")).statusCode()).isEqualTo(403);
+            assertThat(postThroughConsole(activate, stack.token("victor", "viewer"), "{\"remark\":\"viewer says\"}")
+                    .statusCode()).isEqualTo(403);
+            assertThat(postThroughConsole(activate, null).statusCode()).isEqualTo(401);
+            assertThat(gatewayAutoConfirm(deviceId).path("active").asBoolean()).isFalse();
+            assertThat(links(ddi).path("confirmationBase").path("href").asText()).isEqualTo(asked);
+
+            // the operator switches it on: the API reports it with the operator as initiator, the device may go ahead
+            signIn(page, stack.token("olga", "viewer", "operator"));
+            page.navigate(stack.url() + "/#/devices/" + deviceId);
+            Locator toggle = page.locator("#auto-confirm-switch");
+            assertThat(toggle).hasText("Switch auto-confirm on", new LocatorAssertions.HasTextOptions()
+                    .setTimeout(120_000));
+            toggle.click();
+            assertThat(page.locator("#auto-confirm")).containsText("on (by olga, since ", SOON);
+            assertThat(page.locator("#auto-confirm-result")).containsText("offered at its next poll", SOON);
+            JsonNode on = gatewayAutoConfirm(deviceId);
+            assertThat(on.path("active").asBoolean()).isTrue();
+            assertThat(on.path("initiator").asText()).isEqualTo("olga");
+            assertThat(page.locator("#auto-confirm")).containsText(shownTime(on.path("activatedAt").asText()));
+            await("deploymentBase offered").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> links(ddi).path("deploymentBase").path("href").asText(""),
+                            href -> href.contains("/deploymentBase/" + actionId));
+            shot(page, "device-auto-confirm-on");
+
+            // and off again
+            assertThat(toggle).hasText("Switch auto-confirm off", new LocatorAssertions.HasTextOptions()
+                    .setTimeout(60_000));
+            toggle.click();
+            assertThat(page.locator("#auto-confirm")).hasText("off", new LocatorAssertions.HasTextOptions()
+                    .setTimeout(60_000));
+            assertThat(gatewayAutoConfirm(deviceId).path("active").asBoolean()).isFalse();
+            assertThat(page.locator("#auto-confirm-switch")).hasText("Switch auto-confirm on");
+        }
+    }
+
+    /** The device's poll answer's links, as the device sees them. */
+    private JsonNode links(String ddi) throws Exception {
+        return UpdraftApi.parse(ddiSend("GET", ddi, null).body()).path("_links");
+    }
+
+    /** The gateway's auto-confirm state of the device, read from the service itself (not through the console). */
+    private JsonNode gatewayAutoConfirm(String deviceId) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(
+                stack.services.service("device-gateway").url() + "/api/v1/devices/" + deviceId + "/auto-confirm"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + stack.token("victor", "viewer"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return UpdraftApi.parse(answer.body());
     }
 
     private static String feedback(long actionId, String execution, String finished) {

@@ -23,6 +23,8 @@ class ProxyRoutesTest {
             "/rollout/api/v1/devices?filter=model%20%3D%3D%20%22gw%22, ROLLOUT, /api/v1/devices?filter=model%20%3D%3D%20%22gw%22",
             "/rollout/api/v1/devices/dev-1/history, ROLLOUT, /api/v1/devices/dev-1/history",
             "/gateway/api/v1/devices/dev-1, GATEWAY, /api/v1/devices/dev-1",
+            "/gateway/api/v1/devices/dev-1/auto-confirm/activate, GATEWAY, /api/v1/devices/dev-1/auto-confirm/activate",
+            "/rollout/api/v1/rollouts?releaseId=rel-1&limit=100, ROLLOUT, /api/v1/rollouts?releaseId=rel-1&limit=100",
             "/telemetry/api/v1/rollouts/r1/health, TELEMETRY, /api/v1/rollouts/r1/health",
             "/telemetry/api/v1/rollbacks?rolloutId=r1, TELEMETRY, /api/v1/rollbacks?rolloutId=r1",
             "/telemetry/api/v1/dashboard/events, TELEMETRY, /api/v1/dashboard/events",

@@ -65,4 +65,11 @@ public class DeviceRepository implements PanacheRepositoryBase<Device, String> {
             }
         });
     }
+
+    /** The device as its row now stands (times at the database's precision), this transaction's changes flushed. */
+    public Device reread(Device device) {
+        getEntityManager().flush();
+        getEntityManager().refresh(device);
+        return device;
+    }
 }

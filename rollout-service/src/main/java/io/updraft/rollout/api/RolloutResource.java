@@ -74,17 +74,19 @@ public class RolloutResource {
     }
 
     /**
-     * Newest first, optionally of one name; pages past any size: while more remain, the {@code Next-Cursor} header is
-     * what to send as {@code cursor} (with the same name) for the next page. The body is the array it always was.
+     * Newest first, optionally of one name and/or one release; pages past any size: while more remain, the
+     * {@code Next-Cursor} header is what to send as {@code cursor} (with the same filters) for the next page. The body
+     * is the array it always was.
      */
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public RestResponse<List<RolloutView>> list(@QueryParam("name") @SafeText(max = 200) String name,
+            @QueryParam("releaseId") @Identifier(max = 64) String releaseId,
             @QueryParam("limit") @DefaultValue("100") @Min(1)
             @Max(1000) int limit,
             @QueryParam("cursor") @Size(max = 200) String cursor) {
         HistoryView.Cursor after = RolloutCursor.decode(cursor);
-        List<Rollout> page = queries.newestFirst(name, after.at(), after.key(), limit + 1);
+        List<Rollout> page = queries.newestFirst(name, releaseId, after.at(), after.key(), limit + 1);
         List<RolloutView> shown = page.stream().limit(limit).map(views::of).toList();
         if (page.size() <= limit) {
             return RestResponse.ok(shown);

@@ -120,15 +120,20 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
     }
 
     /**
-     * Newest first (ties by id, descending), optionally of one name, after the rollout {@code (afterCreatedAt,
-     * afterId)} when given: a keyset page that costs the same on any page.
+     * Newest first (ties by id, descending), optionally of one name and/or one release, after the rollout
+     * {@code (afterCreatedAt, afterId)} when given: a keyset page that costs the same on any page (of a release: along
+     * the index {@code rollout_release_created}, V61).
      */
-    public List<Rollout> newestFirst(String name, Instant afterCreatedAt, String afterId, int limit) {
+    public List<Rollout> newestFirst(String name, String releaseId, Instant afterCreatedAt, String afterId, int limit) {
         StringBuilder query = new StringBuilder("from Rollout r where 1 = 1");
         Map<String, Object> params = new HashMap<>();
         if (name != null) {
             query.append(" and r.name = :name");
             params.put("name", name);
+        }
+        if (releaseId != null) {
+            query.append(" and r.releaseId = :releaseId");
+            params.put("releaseId", releaseId);
         }
         if (afterCreatedAt != null) {
             query.append(" and (r.createdAt < :at or (r.createdAt = :at and r.id < :id))");

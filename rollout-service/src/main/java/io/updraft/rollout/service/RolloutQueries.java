@@ -35,8 +35,8 @@ public class RolloutQueries {
     }
 
     /** Newest first, optionally of one name, after the rollout created at {@code afterCreatedAt} as {@code afterId}. */
-    public List<Rollout> newestFirst(String name, Instant afterCreatedAt, String afterId, int limit) {
-        return rollouts.newestFirst(name, afterCreatedAt, afterId, limit);
+    public List<Rollout> newestFirst(String name, String releaseId, Instant afterCreatedAt, String afterId, int limit) {
+        return rollouts.newestFirst(name, releaseId, afterCreatedAt, afterId, limit);
     }
 
     public List<WaveRow> waves(String rolloutId) {
