@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A rollout that requires the device's consent (issue 23), against Debian's SWUpdate 2022.12, whose suricatta knows
- * deploymentBase and cancelAction but not hawkBit's confirmationBase: a device whose consent was given ahead
- * (auto-confirm on) installs as usual, and one that was never asked by anything it understands does not install —
+ * deploymentBase and cancelAction but not hawkBit's confirmationBase: a device the operator switched to auto-confirm
+ * (the management API) installs as usual, and one that was never asked by anything it understands does not install —
  * its action ends EXPIRED at the rollout's confirmation deadline, named so in its history — and the rollout ends.
  */
 class SwupdateConsentIT {
@@ -54,14 +54,15 @@ class SwupdateConsentIT {
                 .until(() -> api.devices("model=" + MODEL + "&size=1000").findValuesAsText("deviceId")
                         .containsAll(List.of(consenting, silent)));
 
-        // the first device's user consented ahead, through hawkBit's DDI auto-confirm (its own token)
+        // the operator switched auto-confirm on for the first device (this agent cannot answer confirmationBase)
         String gateway = stack.service("device-gateway").url();
         HttpResponse<String> activated = HTTP.send(HttpRequest.newBuilder(URI.create(gateway
-                + "/DEFAULT/controller/v1/" + consenting + "/confirmationBase/activateAutoConfirm"))
-                .header("Authorization", "TargetToken " + consentingToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"initiator\":\"owner\",\"remark\":\"updates welcome\"}"))
+                + "/api/v1/devices/" + consenting + "/auto-confirm/activate"))
+                .header("Authorization", "Bearer " + stack.adminToken()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"remark\":\"owner consented at purchase\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(activated.statusCode()).as(activated.body()).isEqualTo(200);
+        assertThat(UpdraftApi.parse(activated.body()).path("active").asBoolean()).isTrue();
 
         JsonNode release = api.publishRelease("swk-firmware-" + run, "1.0.3",
                 List.of(new UpdraftApi.Hardware(MODEL, REVISION)),
