@@ -13,10 +13,13 @@ import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.EventMeta;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.gateway.service.ExpirySweep;
 import io.updraft.testsupport.TestKafka;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ConfirmationFlowIT extends GatewayTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ExpirySweep sweep;
 
     @Test
     void givenAnActionRequiringConfirmation_whenPolled_thenItIsOfferedUnderConfirmationBaseInHawkbitsShape()
@@ -174,6 +180,56 @@ class ConfirmationFlowIT extends GatewayTestBase {
     }
 
     @Test
+    void givenAConfirmationDeadline_whenTheDeviceLetsItPass_thenTheActionExpiresWithThatReason() {
+        DdiDevice device = DdiDevice.random();
+        long actionId = Commands.newActionId();
+        // the action itself would run for an hour; only the answer is due in 3 s
+        TestKafka.send(requiringConfirmation(device.id(), actionId, Instant.now().plusSeconds(3600),
+                Instant.now().plusSeconds(3)));
+        eventually().until(() -> String.valueOf(device.poll().getString("_links.confirmationBase.href"))
+                .contains("/" + actionId + "?"));
+
+        eventually().until(() -> device.poll().getString("_links.confirmationBase") == null);
+
+        DeviceReport.ActionExpired expired = Reports.awaitOne(device.id(), DeviceReport.ActionExpired.class);
+        assertThat(expired.actionId()).isEqualTo(actionId);
+        assertThat(expired.reason()).isEqualTo(DeviceReport.ActionExpired.CONFIRMATION_DEADLINE);
+        assertThat(status(device, actionId)).isEqualTo("EXPIRED");
+        assertThat(device.offeredDeployment()).isNull();
+        assertThat(confirmation(device, actionId, Map.of("confirmation", "confirmed"))).isEqualTo(410);
+        assertThat(actionReports(device)).containsExactly("ActionExpired");
+    }
+
+    @Test
+    void givenAConfirmationDeadline_whenTheDeviceNeverComesBack_thenTheSweepExpiresIt_butNotAnAnsweredOne() {
+        DdiDevice silent = DdiDevice.random();
+        DdiDevice answered = DdiDevice.random();
+        DdiDevice autoConfirmed = DdiDevice.random();
+        autoConfirmed.poll();
+        assertThat(autoConfirmed.request().post(autoConfirmed.path() + "/confirmationBase/activateAutoConfirm")
+                .statusCode()).isEqualTo(200);
+        long silentAction = awaitingConfirmation(silent, Instant.now().plusSeconds(4));
+        long answeredAction = awaitingConfirmation(answered, Instant.now().plusSeconds(4));
+        assertThat(confirmation(answered, answeredAction, Map.of("confirmation", "confirmed"))).isEqualTo(200);
+        long autoAction = Commands.newActionId();
+        TestKafka.send(requiringConfirmation(autoConfirmed.id(), autoAction, null, Instant.now().plusSeconds(4)));
+        eventually().until(() -> String.valueOf(autoConfirmed.offeredDeployment()).contains("/" + autoAction + "?"));
+
+        // none of them polls again: only the sweep can see the silent one's deadline pass
+        eventually().until(() -> {
+            sweep.sweep();
+            return "EXPIRED".equals(status(silent, silentAction));
+        });
+        assertThat(Reports.awaitOne(silent.id(), DeviceReport.ActionExpired.class).reason())
+                .isEqualTo(DeviceReport.ActionExpired.CONFIRMATION_DEADLINE);
+        sweep.sweep();
+        assertThat(status(answered, answeredAction)).isEqualTo("PENDING");
+        assertThat(status(autoConfirmed, autoAction)).isEqualTo("PENDING");
+        assertThat(answered.offeredDeployment()).contains("/deploymentBase/" + answeredAction);
+        assertThat(autoConfirmed.offeredDeployment()).contains("/deploymentBase/" + autoAction);
+    }
+
+    @Test
     void givenAnActionWithoutConfirmation_thenConfirmationBaseKnowsNothingOfIt() {
         DdiDevice device = DdiDevice.random();
         long actionId = Commands.newActionId();
@@ -264,9 +320,22 @@ class ConfirmationFlowIT extends GatewayTestBase {
                 true);
     }
 
+    static DeviceCommand.InstallRequested requiringConfirmation(String deviceId, long actionId, Instant expiresAt,
+            Instant confirmBy) {
+        DeviceCommand.InstallRequested plain = Commands.install(deviceId, actionId);
+        return new DeviceCommand.InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                deviceId, actionId, plain.rolloutId(), plain.wave(), plain.cohort(), plain.releaseId(),
+                plain.releaseName(), plain.version(), plain.artifacts(), plain.actionType(), null, false, expiresAt,
+                null, true, confirmBy);
+    }
+
     private static long awaitingConfirmation(DdiDevice device) {
+        return awaitingConfirmation(device, null);
+    }
+
+    private static long awaitingConfirmation(DdiDevice device, Instant confirmBy) {
         long actionId = Commands.newActionId();
-        TestKafka.send(requiringConfirmation(device.id(), actionId));
+        TestKafka.send(requiringConfirmation(device.id(), actionId, null, confirmBy));
         eventually().until(() -> String.valueOf(device.poll().getString("_links.confirmationBase.href"))
                 .contains("/" + actionId + "?"));
         return actionId;

@@ -36,14 +36,26 @@ public sealed interface DeviceCommand extends UpdraftEvent {
      * {@code maintenanceWindow} (optional): installs only while the window is open. {@code confirmationRequired}
      * (optional since schema 1, absent = false): the device must confirm the action before it is offered for install
      * (hawkBit's confirmation flow: offered under {@code confirmationBase} unless the device has auto-confirm on).
+     * {@code confirmBy} (optional, absent = no deadline but {@code expiresAt}): an action still waiting for the
+     * device's confirmation at this instant ends EXPIRED (ActionExpired with reason {@code confirmation-deadline}).
      */
     record InstallRequested(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
             String rolloutId, int wave, String cohort, String releaseId, String releaseName, String version,
             List<ArtifactRef> artifacts, ActionType actionType, Instant deadline, boolean rollback,
-            Instant expiresAt, MaintenanceWindow maintenanceWindow, boolean confirmationRequired)
+            Instant expiresAt, MaintenanceWindow maintenanceWindow, boolean confirmationRequired, Instant confirmBy)
             implements DeviceCommand {
         public InstallRequested {
             artifacts = List.copyOf(artifacts);
+        }
+
+        /** An install without a confirmation deadline of its own. */
+        public InstallRequested(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+                String rolloutId, int wave, String cohort, String releaseId, String releaseName, String version,
+                List<ArtifactRef> artifacts, ActionType actionType, Instant deadline, boolean rollback,
+                Instant expiresAt, MaintenanceWindow maintenanceWindow, boolean confirmationRequired) {
+            this(eventId, occurredAt, schemaVersion, deviceId, actionId, rolloutId, wave, cohort, releaseId,
+                    releaseName, version, artifacts, actionType, deadline, rollback, expiresAt, maintenanceWindow,
+                    confirmationRequired, null);
         }
 
         /** An install the device need not confirm. */
@@ -53,7 +65,7 @@ public sealed interface DeviceCommand extends UpdraftEvent {
                 Instant expiresAt, MaintenanceWindow maintenanceWindow) {
             this(eventId, occurredAt, schemaVersion, deviceId, actionId, rolloutId, wave, cohort, releaseId,
                     releaseName, version, artifacts, actionType, deadline, rollback, expiresAt, maintenanceWindow,
-                    false);
+                    false, null);
         }
     }
 

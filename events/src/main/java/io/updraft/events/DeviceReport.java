@@ -123,9 +123,26 @@ public sealed interface DeviceReport extends UpdraftEvent {
         }
     }
 
-    /** The action's {@code expiresAt} passed before the device finished it; it is no longer offered. */
+    /**
+     * The action's {@code expiresAt} passed before the device finished it, or its {@code confirmBy} before the device
+     * confirmed it; it is no longer offered.
+     *
+     * @param reason optional (absent in events written before it existed): null for {@code expiresAt}, {@link
+     *        #CONFIRMATION_DEADLINE} when the device neither confirmed nor denied by {@code confirmBy}
+     */
     record ActionExpired(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
-            String rolloutId, String cohort) implements DeviceReport {
+            String rolloutId, String cohort, String reason) implements DeviceReport {
+        public static final String CONFIRMATION_DEADLINE = "confirmation-deadline";
+
+        /** Expired by the action's {@code expiresAt}. */
+        public ActionExpired(String eventId, Instant occurredAt, int schemaVersion, String deviceId, long actionId,
+                String rolloutId, String cohort) {
+            this(eventId, occurredAt, schemaVersion, deviceId, actionId, rolloutId, cohort, null);
+        }
+
+        public boolean confirmationDeadline() {
+            return CONFIRMATION_DEADLINE.equals(reason);
+        }
     }
 
     /**

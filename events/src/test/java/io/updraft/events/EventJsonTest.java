@@ -139,6 +139,29 @@ class EventJsonTest {
     }
 
     @Test
+    void aConfirmationDeadlineTravelsAndIsAbsentFromOlderEvents() {
+        String json = "{\"type\":\"InstallRequested\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
+                + "\"schemaVersion\":1,\"deviceId\":\"d9\",\"actionId\":4,\"rolloutId\":\"r\",\"wave\":1,"
+                + "\"cohort\":\"c\",\"releaseId\":\"r1\",\"releaseName\":\"fw\",\"version\":\"1.0.0\","
+                + "\"artifacts\":[],\"actionType\":\"FORCED\",\"rollback\":false,\"confirmationRequired\":true}";
+        assertThat(((InstallRequested) EventJson.read(json, DeviceCommand.class)).confirmBy()).isNull();
+        InstallRequested withDeadline = (InstallRequested) EventJson.read(json.replace("\"confirmationRequired\":true",
+                "\"confirmationRequired\":true,\"confirmBy\":\"2026-11-30T12:00:00Z\""), DeviceCommand.class);
+        assertThat(withDeadline.confirmBy()).isEqualTo(Instant.parse("2026-11-30T12:00:00Z"));
+        assertThat(EventJson.read(EventJson.write(withDeadline), DeviceCommand.class)).isEqualTo(withDeadline);
+
+        String expired = "{\"type\":\"ActionExpired\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
+                + "\"schemaVersion\":1,\"deviceId\":\"d9\",\"actionId\":4,\"rolloutId\":\"r\",\"cohort\":\"c\"}";
+        DeviceReport.ActionExpired old = (DeviceReport.ActionExpired) EventJson.read(expired, DeviceReport.class);
+        assertThat(old.reason()).isNull();
+        assertThat(old.confirmationDeadline()).isFalse();
+        DeviceReport.ActionExpired unanswered = (DeviceReport.ActionExpired) EventJson.read(
+                expired.replace("\"cohort\":\"c\"", "\"cohort\":\"c\",\"reason\":\"confirmation-deadline\""),
+                DeviceReport.class);
+        assertThat(unanswered.confirmationDeadline()).isTrue();
+    }
+
+    @Test
     void anActionFinishedWrittenBeforeBytesServedReadsWithoutIt() {
         String json = "{\"type\":\"ActionFinished\",\"eventId\":\"e\",\"occurredAt\":\"2026-11-27T12:00:00Z\","
                 + "\"schemaVersion\":1,\"deviceId\":\"d9\",\"actionId\":4,\"rolloutId\":\"r\",\"wave\":1,"

@@ -14,9 +14,11 @@ import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.DeviceReport;
+import io.updraft.events.EventMeta;
 import io.updraft.events.MaintenanceWindow;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
+import io.updraft.events.UpdraftEvent;
 import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,6 +192,63 @@ class LateDevicesIT extends WatchedTopicsTest {
     }
 
     @Test
+    void given_a_confirmation_deadline_then_each_wave_install_must_be_answered_by_the_waves_start_plus_it() {
+        String model = Fleet.uniqueModel();
+        String releaseId = givenAReleaseAndDevices(model, 2);
+        Instant before = Instant.now();
+        String id = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
+                "confirmationRequired", true, "confirmationDeadline", "PT72H"))
+                .then().statusCode(201).body("confirmationDeadline", equalTo("PT72H")).extract().path("id");
+        Api.rollout(id).then().body("confirmationDeadline", equalTo("PT72H"));
+        List<InstallRequested> installs = awaitInstalls(id, 1, 2);
+        Instant after = Instant.now();
+        // one instant for the whole wave (its start + 72 h), so a chunk re-sent after a crash is the same command
+        assertThat(installs).extracting(InstallRequested::confirmBy).containsOnly(installs.get(0).confirmBy());
+        assertThat(installs.get(0).confirmBy()).isBetween(before.plus(Duration.ofHours(72)).minusSeconds(1),
+                after.plus(Duration.ofHours(72)));
+        assertThat(installs).allSatisfy(install -> assertThat(install.expiresAt()).isNull());
+
+        // a device that let the deadline pass: its action ends EXPIRED, and its history says why
+        TestKafka.send(new DeviceReport.ActionExpired(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
+                installs.get(0).deviceId(), installs.get(0).actionId(), id, installs.get(0).cohort(),
+                DeviceReport.ActionExpired.CONFIRMATION_DEADLINE));
+        TestKafka.send(Fleet.finished(installs.get(1), DeviceReport.Outcome.SUCCESS));
+        awaitEvents(id, RolloutEvent.RolloutCompleted.class, 1);
+        Api.rollout(id).then().body("waves[0].expired", equalTo(1)).body("waves[0].failed", equalTo(0))
+                .body("waves[0].succeeded", equalTo(1));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.asViewer()
+                .get("/api/v1/devices/" + installs.get(0).deviceId() + "/history").then().statusCode(200)
+                .body("entries.find { it.type == 'ACTION_EXPIRED' }.reason", equalTo("confirmation-deadline"))
+                .body("entries.find { it.type == 'ACTION_EXPIRED' }.actionId", equalTo((int) installs.get(0).actionId())));
+    }
+
+    @Test
+    void given_a_confirmation_deadline_without_confirmation_or_unreadable_then_creation_is_a_clear_400() {
+        String model = Fleet.uniqueModel();
+        String releaseId = givenAReleaseAndDevices(model, 1);
+        List<Map<String, Object>> invalid = List.of(
+                Map.of("confirmationDeadline", "PT72H"),
+                Map.of("confirmationRequired", false, "confirmationDeadline", "PT72H"),
+                Map.of("confirmationRequired", true, "confirmationDeadline", "72h"),
+                Map.of("confirmationRequired", true, "confirmationDeadline", "PT0S"),
+                Map.of("confirmationRequired", true, "confirmationDeadline", "-PT1H"),
+                Map.of("confirmationRequired", true, "confirmationDeadline", "P400D"));
+        for (Map<String, Object> fields : invalid) {
+            Map<String, Object> body = new HashMap<>(fields);
+            body.put("releaseId", releaseId);
+            body.put("target", Map.of("model", model));
+            JsonPath problem = Api.createRollout(body).then().statusCode(400).contentType(PROBLEM).extract().jsonPath();
+            assertThat(problem.getString("detail")).as(fields.toString()).contains("confirmationDeadline");
+        }
+        // nothing was created: the same body with a valid deadline is the release's first rollout
+        Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model), "confirmationRequired", true,
+                "confirmationDeadline", "PT1H")).then().statusCode(201);
+        awaitEvents(releaseId, RolloutEvent.RolloutCreated.class, 1, RolloutEvent.RolloutCreated::releaseId);
+        assertThat(rolloutEvents.events(RolloutEvent.class, RolloutEvent.RolloutCreated.class,
+                e -> e.releaseId().equals(releaseId))).hasSize(1);
+    }
+
+    @Test
     void given_an_unreadable_window_start_time_or_duration_then_creation_is_a_clear_400() {
         Map<String, String> window = Map.of("schedule", "0 0 2 ? * *", "duration", "PT2H", "timezone", "UTC");
         List<Object[]> invalid = List.of(
@@ -230,6 +289,13 @@ class LateDevicesIT extends WatchedTopicsTest {
         Api.awaitRelease(releaseId);
         devices.forEach(device -> Api.awaitDevice(device, null));
         return releaseId;
+    }
+
+    private <E extends RolloutEvent> List<E> awaitEvents(String key, Class<E> type, int expected,
+            java.util.function.Function<E, String> keyOf) {
+        return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
+                .until(() -> rolloutEvents.events(RolloutEvent.class, type, e -> keyOf.apply(e).equals(key)),
+                        found -> found.size() >= expected);
     }
 
     private <E extends RolloutEvent> List<E> awaitEvents(String rolloutId, Class<E> type, int expected) {

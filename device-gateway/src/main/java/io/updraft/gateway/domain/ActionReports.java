@@ -44,7 +44,12 @@ public final class ActionReports {
     }
 
     public static DeviceReport.ActionExpired expired(InstallRequested command) {
+        return expired(command, null);
+    }
+
+    /** @param reason null (the action's expiresAt) or ActionExpired.CONFIRMATION_DEADLINE */
+    public static DeviceReport.ActionExpired expired(InstallRequested command, String reason) {
         return new DeviceReport.ActionExpired(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION,
-                command.deviceId(), command.actionId(), command.rolloutId(), command.cohort());
+                command.deviceId(), command.actionId(), command.rolloutId(), command.cohort(), reason);
     }
 }

@@ -1,6 +1,7 @@
 package io.updraft.gateway.domain;
 
 import io.updraft.events.DeviceCommand;
+import io.updraft.events.DeviceReport;
 import io.updraft.events.EventJson;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -60,6 +61,13 @@ public class DeviceAction {
     @Column(name = "awaiting_confirmation", nullable = false)
     public boolean awaitingConfirmation;
 
+    /**
+     * From a confirmation-required command: while the action still waits for the device's answer it expires at this
+     * instant (or at {@link #expiresAt}, whichever comes first); null = no confirmation deadline.
+     */
+    @Column(name = "confirm_by")
+    public Instant confirmBy;
+
     /** A new action for the command, in {@code status}, created at {@code at}. */
     public static DeviceAction of(DeviceCommand.InstallRequested command,
             ActionStatus status, Instant at) {
@@ -73,7 +81,23 @@ public class DeviceAction {
         action.updatedAt = at;
         action.expiresAt = command.expiresAt();
         action.awaitingConfirmation = command.confirmationRequired();
+        action.confirmBy = command.confirmationRequired() ? command.confirmBy() : null;
         return action;
+    }
+
+    /** When the action stops being offered: {@link #expiresAt}, or {@link #confirmBy} first while it waits. */
+    public Instant dueAt(boolean autoConfirm) {
+        return needsConfirmation(autoConfirm) ? Expiry.earliest(expiresAt, confirmBy) : expiresAt;
+    }
+
+    /**
+     * Why the action is due at {@code now}: {@link DeviceReport.ActionExpired#CONFIRMATION_DEADLINE} if it was the
+     * device's unanswered confirmation that ran out (first), else null (its {@code expiresAt}).
+     */
+    public String expiryReason(boolean autoConfirm, Instant now) {
+        boolean unanswered = needsConfirmation(autoConfirm) && Expiry.isDue(confirmBy, now)
+                && (expiresAt == null || confirmBy.isBefore(expiresAt));
+        return unanswered ? DeviceReport.ActionExpired.CONFIRMATION_DEADLINE : null;
     }
 
     /** The device must still answer confirmationBase before it gets the deployment. */

@@ -10,4 +10,9 @@ public final class Expiry {
     public static boolean isDue(Instant expiresAt, Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
     }
+
+    /** The earlier of two optional instants (null: never). */
+    public static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
 }

@@ -26,7 +26,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
 
     private static final String OPEN_OR_KNOWN = """
             select action_id, controller_id, status, command_event_id, command, created_at, updated_at, expires_at,
-                   awaiting_confirmation
+                   awaiting_confirmation, confirm_by
             from device_action
             where (controller_id = any(?) and status in ('QUEUED', 'PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING'))
                or action_id = any(?)""";
@@ -34,13 +34,14 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
     private static final String INSERT_ALL = """
             insert into device_action
                 (action_id, controller_id, status, command_event_id, command, created_at, updated_at, expires_at,
-                 awaiting_confirmation)
+                 awaiting_confirmation, confirm_by)
             select t.action_id, t.controller_id, t.status, t.event_id, t.command,
-                   t.created_at::timestamptz, t.updated_at::timestamptz, t.expires_at::timestamptz, t.awaiting
+                   t.created_at::timestamptz, t.updated_at::timestamptz, t.expires_at::timestamptz, t.awaiting,
+                   t.confirm_by::timestamptz
             from unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::text[], ?::text[], ?::text[],
-                        ?::boolean[])
+                        ?::boolean[], ?::text[])
                 with ordinality as t(action_id, controller_id, status, event_id, command, created_at, updated_at,
-                                     expires_at, awaiting, n)
+                                     expires_at, awaiting, confirm_by, n)
             order by t.n""";
 
     private static final String UPDATE_ALL = """
@@ -49,15 +50,22 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
             where a.action_id = t.action_id""";
 
     /**
-     * Locks the devices of up to {@code limit} actions due to expire (oldest deadline first), skipping devices another
-     * transaction holds, and answers those actions' ids.
+     * Locks the devices of up to {@code limit} actions due to expire (oldest deadline first) — past their expiresAt, or
+     * past their confirmBy while they wait for a device without auto-confirm — skipping devices another transaction
+     * holds, and answers those actions' ids.
      */
     public List<Number> lockDue(Instant now, int limit) {
         @SuppressWarnings("unchecked")
         List<Number> due = getEntityManager().createNativeQuery("""
-                select a.action_id from device_action a join device d on d.controller_id = a.controller_id
-                where a.expires_at <= ?1 and a.status in ('QUEUED', 'PENDING', 'RETRIEVED')
-                order by a.expires_at limit ?2
+                select due.action_id from (
+                    select a.action_id, a.controller_id, a.expires_at as due_at from device_action a
+                    where a.expires_at <= ?1 and a.status in ('QUEUED', 'PENDING', 'RETRIEVED')
+                    union
+                    select a.action_id, a.controller_id, a.confirm_by from device_action a
+                    join device c on c.controller_id = a.controller_id and not c.auto_confirm
+                    where a.confirm_by <= ?1 and a.awaiting_confirmation and a.status = 'PENDING'
+                ) due join device d on d.controller_id = due.controller_id
+                order by due.due_at limit ?2
                 for update of d skip locked""")
                 .setParameter(1, now)
                 .setParameter(2, limit)
@@ -124,6 +132,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
                         action.updatedAt = instant(rows.getTimestamp(7));
                         action.expiresAt = instant(rows.getTimestamp(8));
                         action.awaitingConfirmation = rows.getBoolean(9);
+                        action.confirmBy = instant(rows.getTimestamp(10));
                         found.add(action);
                     }
                 }
@@ -147,6 +156,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
         String[] updatedAt = new String[n];
         String[] expiresAt = new String[n];
         Boolean[] awaiting = new Boolean[n];
+        String[] confirmBy = new String[n];
         for (int i = 0; i < n; i++) {
             DeviceAction action = created.get(i);
             ids[i] = action.actionId;
@@ -158,6 +168,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
             updatedAt[i] = text(action.updatedAt);
             expiresAt[i] = text(action.expiresAt);
             awaiting[i] = action.awaitingConfirmation;
+            confirmBy[i] = text(action.confirmBy);
         }
         getEntityManager().flush();
         getEntityManager().unwrap(Session.class).doWork(connection -> {
@@ -171,6 +182,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
                 insert.setArray(7, connection.createArrayOf("text", updatedAt));
                 insert.setArray(8, connection.createArrayOf("text", expiresAt));
                 insert.setArray(9, connection.createArrayOf("boolean", awaiting));
+                insert.setArray(10, connection.createArrayOf("text", confirmBy));
                 insert.executeUpdate();
             }
         });

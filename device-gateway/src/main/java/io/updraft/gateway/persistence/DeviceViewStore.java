@@ -3,6 +3,7 @@ package io.updraft.gateway.persistence;
 import io.updraft.gateway.domain.ActionStatus;
 import io.updraft.gateway.domain.Device;
 import io.updraft.gateway.domain.DeviceAction;
+import io.updraft.gateway.domain.Expiry;
 import io.updraft.gateway.domain.PollView;
 import io.updraft.gateway.domain.TargetTokens;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +35,7 @@ public class DeviceViewStore {
                    a.action_id, a.status, a.command_event_id, a.expires_at,
                    (select f.action_id from device_action f where f.controller_id = d.controller_id
                       and f.status = 'FINISHED' order by f.updated_at desc limit 1),
-                   a.awaiting_confirmation, d.auto_confirm
+                   a.awaiting_confirmation, d.auto_confirm, a.confirm_by
             from device d
             left join device_action a on a.controller_id = d.controller_id
                  and a.status in ('PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING')""";
@@ -165,9 +166,11 @@ public class DeviceViewStore {
             Timestamp expiresAt = rows.getTimestamp(8);
             ActionStatus status = ActionStatus.valueOf(rows.getString(6));
             boolean confirm = status == ActionStatus.PENDING && rows.getBoolean(10) && !rows.getBoolean(11);
+            Timestamp confirmBy = confirm ? rows.getTimestamp(12) : null;
             offer = new PollView.Offer(actionId, confirm ? PollView.Kind.CONFIRMATION : kindOf(status),
                     DeviceAction.linkHash(actionId, rows.getString(7)),
-                    expiry(status, expiresAt == null ? null : expiresAt.toInstant()));
+                    expiry(status, Expiry.earliest(expiresAt == null ? null : expiresAt.toInstant(),
+                            confirmBy == null ? null : confirmBy.toInstant())));
         }
         return new PollView(true, TargetTokens.raw(rows.getString(2)), rows.getBoolean(3), rows.getBoolean(4),
                 rows.getLong(9), offer);
@@ -177,7 +180,7 @@ public class DeviceViewStore {
         return new PollView.Offer(action.actionId,
                 action.needsConfirmation(autoConfirm) ? PollView.Kind.CONFIRMATION : kindOf(action.status),
                 action.linkHash(),
-                expiry(action.status, action.expiresAt));
+                expiry(action.status, action.dueAt(autoConfirm)));
     }
 
     /** Only an action that can still expire carries its expiry: a started one must not be re-checked every poll. */

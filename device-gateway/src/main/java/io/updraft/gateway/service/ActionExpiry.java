@@ -2,6 +2,7 @@ package io.updraft.gateway.service;
 
 import io.updraft.gateway.domain.ActionReports;
 import io.updraft.gateway.domain.ActionStatus;
+import io.updraft.gateway.domain.Device;
 import io.updraft.gateway.domain.DeviceAction;
 import io.updraft.gateway.domain.Expiry;
 import io.updraft.gateway.persistence.DeviceActionRepository;
@@ -32,21 +33,26 @@ public class ActionExpiry {
     /** @return true if the action expired now or had already expired */
     @Transactional
     public boolean expireIfDue(String controllerId, long actionId, Instant now) {
-        if (devices.lock(controllerId).isEmpty()) {
+        Device device = devices.lock(controllerId).orElse(null);
+        if (device == null) {
             return false;
         }
         return actions.ofDevice(controllerId, actionId)
-                .map(action -> action.status == ActionStatus.EXPIRED || expire(action, now))
+                .map(action -> action.status == ActionStatus.EXPIRED || expire(device, action, now))
                 .orElse(false);
     }
 
-    /** Caller holds the device row lock. @return true if the action expired now */
+    /**
+     * Caller holds the device row lock. Due at the action's expiresAt, or at its confirmBy while it still waits for
+     * the device's confirmation (reported with that reason). @return true if the action expired now
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean expire(DeviceAction action, Instant now) {
-        if (!Expiry.isDue(action.expiresAt, now) || !queue.move(action, ActionStatus.Trigger.EXPIRE)) {
+    public boolean expire(Device device, DeviceAction action, Instant now) {
+        String reason = action.expiryReason(device.autoConfirm, now);
+        if (!Expiry.isDue(action.dueAt(device.autoConfirm), now) || !queue.move(action, ActionStatus.Trigger.EXPIRE)) {
             return false;
         }
-        outbox.append(ActionReports.expired(action.install()));
+        outbox.append(ActionReports.expired(action.install(), reason));
         return true;
     }
 
@@ -60,7 +66,8 @@ public class ActionExpiry {
     public int sweepBatch(Instant now, int limit) {
         List<Number> due = actions.lockDue(now, limit);
         for (Number actionId : due) {
-            expire(actions.findById(actionId.longValue()), now);
+            DeviceAction action = actions.findById(actionId.longValue());
+            expire(devices.findById(action.controllerId), action, now);
         }
         return due.size();
     }

@@ -45,7 +45,8 @@ public class Confirmations {
         if (device == null) {
             throw ProblemException.notFound("device " + controllerId + " is not known");
         }
-        return new State(device, actions.current(controllerId).filter(a -> a.needsConfirmation(device.autoConfirm)));
+        return new State(device, actions.current(controllerId).filter(a -> a.needsConfirmation(device.autoConfirm)
+                && !Expiry.isDue(a.dueAt(device.autoConfirm), Instant.now())));
     }
 
     /** The action the device is asked to confirm; 404 for any other (fetched, confirmed, ended, due, not its). */
@@ -100,7 +101,7 @@ public class Confirmations {
         Device device = devices.findById(controllerId);
         DeviceAction action = actions.ofDevice(controllerId, actionId).orElse(null);
         if (device == null || action == null || !action.needsConfirmation(device.autoConfirm)
-                || Expiry.isDue(action.expiresAt, Instant.now())) {
+                || Expiry.isDue(action.dueAt(device.autoConfirm), Instant.now())) {
             throw notWaiting(actionId);
         }
         return action;
@@ -120,7 +121,7 @@ public class Confirmations {
 
     /** The poll or the sweep expires a due action and reports it; a rolled-back transaction here could not. */
     private static void waiting(Device device, DeviceAction action, long actionId) {
-        if (action.status.isTerminal() || Expiry.isDue(action.expiresAt, Instant.now())) {
+        if (action.status.isTerminal() || Expiry.isDue(action.dueAt(device.autoConfirm), Instant.now())) {
             throw new ProblemException(410, "Gone", "action " + actionId + " is over");
         }
         if (!action.needsConfirmation(device.autoConfirm)) {

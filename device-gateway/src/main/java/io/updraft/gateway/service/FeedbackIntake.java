@@ -48,7 +48,7 @@ public class FeedbackIntake {
         if (!action.status.isCurrent() || action.needsConfirmation(device.autoConfirm)) {
             throw notFound(actionId); // an action waiting for confirmation is offered under confirmationBase only
         }
-        if (expiry.expire(action, Instant.now())) {
+        if (expiry.expire(device, action, Instant.now())) {
             return Optional.empty();
         }
         queue.move(action, ActionStatus.Trigger.RETRIEVE);

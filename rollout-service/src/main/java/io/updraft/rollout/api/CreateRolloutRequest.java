@@ -46,6 +46,9 @@ import java.util.Map;
  * @param confirmationRequired each device must confirm its install before it gets it (hawkBit's confirmation flow:
  *        the gateway offers it under {@code confirmationBase} unless the device has auto-confirm on); default false.
  *        Rollback installs never wait for a confirmation
+ * @param confirmationDeadline ISO-8601 duration, only with {@code confirmationRequired}: a device that has neither
+ *        confirmed nor denied its install this long after its wave started (a retry or a late joiner: after it was
+ *        sent) has the action ended EXPIRED; default none (the action waits until {@code actionDeadline}, if any)
  */
 public record CreateRolloutRequest(
         @SafeText(max = 200) String name,
@@ -72,7 +75,8 @@ public record CreateRolloutRequest(
         @Valid HealthGateRequest healthGate,
         @Identifier(max = 64) String rollbackRelease,
         @Valid RolloutRateRequest rolloutRate,
-        Boolean confirmationRequired) {
+        Boolean confirmationRequired,
+        @SafeText(max = 50) String confirmationDeadline) {
 
     /** What the service creates or previews from this body (the fields as they are; the service checks them). */
     public NewRollout toNewRollout() {
@@ -86,7 +90,8 @@ public record CreateRolloutRequest(
                 healthGate == null ? null
                         : new NewRollout.GateBounds(healthGate.maxFailureRate(), healthGate.maxUnhealthyRatio(),
                                 healthGate.maxCrashesPerReport(), healthGate.minReports(), healthGate.requireWindow()),
-                rollbackRelease, rolloutRate == null ? null : rolloutRate.toRate(), confirmationRequired);
+                rollbackRelease, rolloutRate == null ? null : rolloutRate.toRate(), confirmationRequired,
+                confirmationDeadline);
     }
 
     /**

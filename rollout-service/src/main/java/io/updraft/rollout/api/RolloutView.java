@@ -14,7 +14,8 @@ public record RolloutView(String id, String name, String releaseId, String versi
         String filter, List<String> cohortBy, int canaryPerCohort, Instant startAt, String waveTimeout,
         String actionDeadline, MaintenanceWindowView maintenanceWindow, int retries, boolean dynamic,
         HealthGateView healthGate, String rollbackRelease, RolloutRateView rolloutRate, double errorThreshold,
-        int errorMinSample, RollbackPolicy rollbackPolicy, boolean confirmationRequired) {
+        int errorMinSample, RollbackPolicy rollbackPolicy, boolean confirmationRequired,
+        String confirmationDeadline) {
 
     /** How fast each wave's installs are sent (null: as fast as the broker takes them); see CreateRolloutRequest. */
     public record RolloutRateView(int maximumPerMinute, Integer baseRatePerMinute, Double incrementFactor,

@@ -67,7 +67,9 @@ public class RolloutViews {
                 rollout.rollbackPolicy == null
                         ? new RollbackPolicy(rollout.failureRateThreshold, rollout.minSampleSize)
                         : JsonColumns.rollbackPolicy(rollout.rollbackPolicy),
-                rollout.confirmationRequired);
+                rollout.confirmationRequired,
+                rollout.confirmationDeadlineMillis == null ? null
+                        : Duration.ofMillis(rollout.confirmationDeadlineMillis).toString());
     }
 
     /**

@@ -81,6 +81,9 @@ public class Rollout {
     /** each device confirms its install before it gets it (InstallRequested.confirmationRequired); not rollbacks */
     @Column(name = "confirmation_required")
     public boolean confirmationRequired;
+    /** only with confirmationRequired: confirmBy = the wave's start (a retry's or joiner's sending) + this; null: none */
+    @Column(name = "confirmation_deadline_ms")
+    public Long confirmationDeadlineMillis;
     /** retry budget: a failed install is sent again as a new action up to this many times */
     public int retries;
     @Column(name = "created_at")

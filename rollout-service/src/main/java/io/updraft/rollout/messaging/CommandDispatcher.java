@@ -140,7 +140,7 @@ public class CommandDispatcher {
                         now, UpdraftEvent.SCHEMA_VERSION, install.deviceId(), install.actionId(), wave.rolloutId(),
                         wave.wave(), install.cohort(), wave.releaseId(), wave.releaseName(), wave.version(), wave.artifacts(),
                         wave.actionType(), null, false, wave.expiresAt(), wave.maintenanceWindow(),
-                        wave.confirmationRequired());
+                        wave.confirmationRequired(), wave.confirmBy());
                 acks.add(producer.send(EventRecords.toRecord(producer.source(), command, EventJson.write(command))));
             }
         } catch (RuntimeException | Error e) {

@@ -42,7 +42,7 @@ public final class DispatchTurn {
                    r.window_zone, d.last_device_id, d.all_created, d.sent, r.rate_max_per_minute,
                    r.rate_base_per_minute, r.rate_factor, r.rate_step, r.rate_counts_succeeded,
                    d.rate_per_minute, d.rate_next_step, d.rate_tokens, d.rate_at, d.created_upto,
-                   r.confirmation_required
+                   r.confirmation_required, r.confirmation_deadline_ms
             from command_dispatch d
             join rollout r on r.id = d.rollout_id
             join release c on c.release_id = r.release_id
@@ -98,12 +98,16 @@ public final class DispatchTurn {
                         row.getTimestamp(25).toInstant());
             }
         }
+        // confirmBy counts from the wave's start as expiresAt does
+        long confirmMillis = row.getLong(28);
+        Instant confirmBy = row.wasNull() || !row.getBoolean(27) ? null
+                : row.getTimestamp(9).toInstant().plusMillis(confirmMillis);
         long createdUpto = row.getLong(26);
         Long createdUptoOrNull = row.wasNull() ? null : createdUpto;
         return new Wave(row.getString(1), row.getInt(2), row.getLong(3), ActionType.valueOf(row.getString(4)),
                 row.getString(5), row.getString(6), row.getString(7), JsonColumns.artifacts(row.getString(8)),
                 expiresAt, window, row.getString(14), row.getBoolean(15), row.getLong(16), rate, budget,
-                createdUptoOrNull, row.getBoolean(27));
+                createdUptoOrNull, row.getBoolean(27), confirmBy);
     }
 
     /** Installs of the wave that succeeded so far (the ramp's numberOfSucceededThings). */
@@ -261,6 +265,6 @@ public final class DispatchTurn {
     public record Wave(String rolloutId, int wave, long lastActionId, ActionType actionType, String releaseId,
             String releaseName, String version, List<ArtifactRef> artifacts, Instant expiresAt,
             MaintenanceWindow maintenanceWindow, String lastDeviceId, boolean allCreated, long sent, RolloutRate rate,
-            RateBudget budget, Long createdUpto, boolean confirmationRequired) {
+            RateBudget budget, Long createdUpto, boolean confirmationRequired, Instant confirmBy) {
     }
 }

@@ -20,7 +20,8 @@ public final class DeviceCommands {
         return new InstallRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, action.deviceId(),
                 action.actionId(), action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
                 release.name(), release.version(), release.artifacts(), rollout.actionType, null, action.rollback(),
-                null, null, rollout.confirmationRequired && !action.rollback());
+                null, null, rollout.confirmationRequired && !action.rollback(),
+                action.rollback() ? null : confirmBy(rollout, EventMeta.now()));
     }
 
     /**
@@ -36,7 +37,14 @@ public final class DeviceCommands {
                 action.deviceId(), actionId, action.rolloutId(), action.wave(), action.cohort(), release.releaseId(),
                 release.name(), release.version(), release.artifacts(), rollout.actionType, null, false,
                 rollout.actionDeadlineMillis == null ? null : now.plusMillis(rollout.actionDeadlineMillis),
-                rollout.maintenanceWindow(), rollout.confirmationRequired);
+                rollout.maintenanceWindow(), rollout.confirmationRequired, confirmBy(rollout, now));
+    }
+
+    /** The instant by which a device must answer an install of {@code rollout} sent at {@code sent}; null: none. */
+    public static Instant confirmBy(Rollout rollout, Instant sent) {
+        return rollout.confirmationRequired && rollout.confirmationDeadlineMillis != null
+                ? sent.plusMillis(rollout.confirmationDeadlineMillis)
+                : null;
     }
 
     /**

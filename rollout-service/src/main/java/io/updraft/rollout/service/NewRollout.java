@@ -19,7 +19,7 @@ public record NewRollout(String name, String releaseId, Map<String, String> targ
         RollbackRules rollbackPolicy, String filter, List<String> cohortBy, Integer canaryPerCohort,
         ApprovalPolicy approval, String waveTimeout, String startAt, Window maintenanceWindow, String actionDeadline,
         Integer retries, Boolean dynamic, ErrorAction errorAction, GateBounds healthGate, String rollbackRelease,
-        Rate rolloutRate, Boolean confirmationRequired) {
+        Rate rolloutRate, Boolean confirmationRequired, String confirmationDeadline) {
 
     /** How fast each wave's installs are sent; checked by {@link RolloutRates}. */
     public record Rate(Integer maximumPerMinute, ExponentialRate exponentialRate) {

@@ -302,6 +302,8 @@ public class RolloutCreation {
         rollout.retries = request.retries() == null ? 0 : request.retries();
         rollout.dynamic = Boolean.TRUE.equals(request.dynamic());
         rollout.confirmationRequired = Boolean.TRUE.equals(request.confirmationRequired());
+        rollout.confirmationDeadlineMillis = spec.confirmationDeadline() == null ? null
+                : spec.confirmationDeadline().toMillis();
         RolloutRates.store(RolloutRates.of(request.rolloutRate()), rollout);
         rollout.currentWave = 1;
         rollout.waveCount = spec.schedule().count();

@@ -78,7 +78,9 @@ public class RolloutJournal implements OutboxListener {
                     null, c.canceledBy(), c.reason());
         }
         if (report instanceof DeviceReport.ActionExpired x) {
-            return new DeviceEntry(x.deviceId(), x.occurredAt(), "ACTION_EXPIRED", x.actionId(), x.rolloutId(), null);
+            // the action's deadline (no reason) or, for an install that asked for consent, the confirmation's
+            return new DeviceEntry(x.deviceId(), x.occurredAt(), "ACTION_EXPIRED", x.actionId(), x.rolloutId(),
+                    x.confirmationDeadline() ? "not confirmed by the confirmation deadline" : null, null, x.reason());
         }
         if (report instanceof DeviceReport.ActionDenied d) {
             // the device (or its user) refused an install that required confirmation

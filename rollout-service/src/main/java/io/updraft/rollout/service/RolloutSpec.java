@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 record RolloutSpec(String releaseId, Map<String, String> target, String filterText, Filter filter,
         List<String> cohortBy, int canaryPerCohort, WaveSchedule schedule, Set<Integer> approvals,
         Duration soakTime, Duration waveTimeout, Instant startAt, MaintenanceWindow maintenanceWindow,
-        Duration actionDeadline) {
+        Duration actionDeadline, Duration confirmationDeadline) {
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
     static RolloutSpec of(NewRollout request, int defaultCanaryPerCohort, Duration defaultSoakTime,
@@ -65,7 +65,19 @@ record RolloutSpec(String releaseId, Map<String, String> target, String filterTe
                 Set.copyOf(approvals), soakTime(request.soakTime(), defaultSoakTime),
                 positive("waveTimeout", request.waveTimeout(), defaultWaveTimeout, MAX_WAVE_TIMEOUT),
                 startAt(request.startAt()), window(request.maintenanceWindow()),
-                positive("actionDeadline", request.actionDeadline(), null, MAX_ACTION_DEADLINE));
+                positive("actionDeadline", request.actionDeadline(), null, MAX_ACTION_DEADLINE),
+                confirmationDeadline(request));
+    }
+
+    /** Only a rollout whose devices are asked to confirm has a deadline for their answer. */
+    private static Duration confirmationDeadline(NewRollout request) {
+        Duration deadline = positive("confirmationDeadline", request.confirmationDeadline(), null,
+                MAX_ACTION_DEADLINE);
+        if (deadline != null && !Boolean.TRUE.equals(request.confirmationRequired())) {
+            throw ProblemException.badRequest(
+                    "confirmationDeadline needs confirmationRequired: true (no device is asked to confirm)");
+        }
+        return deadline;
     }
 
     TargetSelection selection() {

@@ -86,7 +86,7 @@ public class WarmUpRehearsal {
                 IntNode.valueOf(100));
         Rollout created = creation.createInTransaction(new NewRollout("warm-up", tag, Map.of("fleet", tag), waves, null, null,
                 null, "PT1H", ActionType.FORCED, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null));
+                null, null, null, null, null, null));
         Rollout rollout = queries.find(created.id).orElseThrow();
         DispatchRehearsal.Rehearsed rehearsed = dispatch.firstChunk(rollout.id, dispatchConfig.chunkSize());
         CatalogRelease release = catalog.find(tag).orElseThrow();

@@ -52,4 +52,17 @@ class RolloutJournalTest {
         assertThat(RolloutJournal.entryOf(new DeviceReport.ActionDenied("e2", AT, UpdraftEvent.SCHEMA_VERSION, "d1",
                 8, "r1", "gw:1", null, null)).details()).isNull();
     }
+
+    @Test
+    void anExpiryNamesTheConfirmationDeadlineWhenThatWasWhatRanOut() {
+        DeviceEntry unanswered = RolloutJournal.entryOf(new DeviceReport.ActionExpired("e3", AT,
+                UpdraftEvent.SCHEMA_VERSION, "d1", 9, "r1", "gw:1", DeviceReport.ActionExpired.CONFIRMATION_DEADLINE));
+        assertThat(unanswered.type()).isEqualTo("ACTION_EXPIRED");
+        assertThat(unanswered.reason()).isEqualTo("confirmation-deadline");
+        assertThat(unanswered.details()).contains("confirmation deadline");
+        DeviceEntry late = RolloutJournal.entryOf(new DeviceReport.ActionExpired("e4", AT,
+                UpdraftEvent.SCHEMA_VERSION, "d1", 10, "r1", "gw:1"));
+        assertThat(late.reason()).isNull();
+        assertThat(late.details()).isNull();
+    }
 }
