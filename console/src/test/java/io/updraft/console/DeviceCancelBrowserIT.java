@@ -202,14 +202,20 @@ class DeviceCancelBrowserIT {
      * {@code confirmationBase}; the device denies it over DDI ({@code confirmationBase/{actionId}/feedback}, as hawkBit);
      * the rollout page, open meanwhile, says the rollout asks first and counts the denial in its wave and its cohort
      * (as rollout-service counts it), and the device page's history shows ACTION_DENIED with what it means and what
-     * the device said.
+     * the device said. A second device, of a rollout with a confirmation deadline, is asked and never answers: at the
+     * deadline its install ends EXPIRED, which its rollout's page counts and its history names readably.
      */
     @Test
-    void aDeviceDeniesAnInstallThatRequiresItsConfirmationAndBothPagesShowTheDenial() throws Exception {
+    void aDeviceDeniesAnInstallThatRequiresItsConfirmationAnotherLetsTheDeadlinePassAndThePagesShowBoth()
+            throws Exception {
         String model = "gw-consent";
+        String silentModel = "gw-consent-silent";
         String deviceId = "consent-" + UUID.randomUUID().toString().substring(0, 8);
+        String silentId = "silent-" + UUID.randomUUID().toString().substring(0, 8);
         String ddi = register(deviceId, model);
-        JsonNode release = api.publishRelease("consent-firmware", "1.0.0", List.of(new UpdraftApi.Hardware(model, "1.0")),
+        String silentDdi = register(silentId, silentModel);
+        JsonNode release = api.publishRelease("consent-firmware", "1.0.0", List.of(new UpdraftApi.Hardware(model, "1.0"),
+                new UpdraftApi.Hardware(silentModel, "1.0")),
                 List.of(new UpdraftApi.Artifact("consent-firmware-1.0.0.swu", new byte[] { 23, 23 })));
         ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText()).put("name", "ask first")
                 .put("confirmationRequired", true);
@@ -261,6 +267,39 @@ class DeviceCancelBrowserIT {
             assertThat(denied).containsText("code 451 / user said not now");
             assertThat(page.locator("#device-actions")).containsText("DENIED", SOON);
             shot(page, "device-denied");
+
+            // another rollout gives its devices 20 s to answer; the second device is asked and stays silent
+            ObjectNode bounded = UpdraftApi.object().put("releaseId", release.path("id").asText())
+                    .put("name", "ask, 20 s").put("confirmationRequired", true).put("confirmationDeadline", "PT20S");
+            bounded.putObject("target").put("model", silentModel);
+            String boundedId = UpdraftApi.parse(await("rollout created").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300)).until(() -> api.tryCreateRollout(bounded),
+                            r -> r.statusCode() == 201).body()).path("id").asText();
+            await("the silent device is asked").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> UpdraftApi.parse(ddiSend("GET", silentDdi, null).body()).path("_links")
+                            .has("confirmationBase"));
+            page.navigate(stack.url() + "/#/rollouts/" + boundedId);
+            assertThat(page.locator("#confirmation")).hasText("Confirmation required (deadline PT20S)",
+                    new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+            // it keeps polling without answering; past the deadline the install is over (no link any more)
+            await("the confirmation deadline passes").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !UpdraftApi.parse(ddiSend("GET", silentDdi, null).body()).path("_links")
+                            .has("confirmationBase"));
+            Locator boundedWave = page.locator("#waves tr[data-wave='1']");
+            assertThat(boundedWave.locator("[data-count=expired]")).hasText("1", new LocatorAssertions.HasTextOptions()
+                    .setTimeout(120_000));
+            assertThat(boundedWave.locator("[data-count=denied]")).hasText("0");
+            assertThat(api.rollout(boundedId).path("waves").path(0).path("expired").asInt()).isEqualTo(1);
+            page.navigate(stack.url() + "/#/devices/" + silentId);
+            Locator expired = page.locator("#device-history tr[data-type=ACTION_EXPIRED]");
+            assertThat(expired).isVisible(VISIBLE);
+            assertThat(expired).containsText("neither confirmed nor denied the install before the rollout's"
+                    + " confirmation deadline");
+            assertThat(expired).containsText("confirmation-deadline");
+            JsonNode entry = StreamSupport.stream(api.deviceHistory(silentId, "limit=500").path("entries").spliterator(),
+                    false).filter(e -> e.path("type").asText().equals("ACTION_EXPIRED")).findFirst().orElseThrow();
+            assertThat(entry.path("reason").asText()).isEqualTo("confirmation-deadline");
+            shot(page, "device-confirmation-expired");
         }
     }
 
