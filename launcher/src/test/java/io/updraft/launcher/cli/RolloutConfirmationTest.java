@@ -114,6 +114,13 @@ class RolloutConfirmationTest {
     }
 
     @Test
+    void givenARolloutRequiringConfirmation_whenWatched_thenEachWaveBarCountsItsDenialsToo() {
+        assertThat(ProgressBoard.board(UpdraftApi.parse(CONSENT)))
+                .anyMatch(line -> line.endsWith("4/4 finished  ok 2  failed 0  denied 1  running 0  DONE"))
+                .anyMatch(line -> line.endsWith("2/4 finished  ok 1  failed 1  denied 0  running 2  RUNNING"));
+    }
+
+    @Test
     void givenARolloutThatDoesNotAsk_whenShown_thenNoConfirmationLineAndNoDeniedColumn() {
         String plain = CONSENT.replace("\"confirmationRequired\":true", "\"confirmationRequired\":false")
                 .replace("\"confirmationDeadline\":\"PT72H\"", "\"confirmationDeadline\":null")
