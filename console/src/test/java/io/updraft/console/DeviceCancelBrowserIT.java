@@ -197,6 +197,74 @@ class DeviceCancelBrowserIT {
                 api.rolloutActions(rolloutId).path(0).path("state").asText()));
     }
 
+    private static String feedback(long actionId, String execution, String finished) {
+        return UpdraftApi.json(Map.of("id", Long.toString(actionId), "status",
+                Map.of("execution", execution, "result", Map.of("finished", finished))));
+    }
+
+    private HttpResponse<String> ddiSend(String method, String url, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "GatewayToken " + stack.services.gatewayToken())
+                .header("Accept", "application/hal+json");
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Telemetry-service's view of the device's latest health, read directly (not through the console); null: 404. */
+    private JsonNode telemetryHealth(String deviceId) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(
+                stack.services.service("telemetry-service").url() + "/api/v1/devices/" + deviceId + "/health"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + stack.token("victor", "viewer"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() == 404) {
+            return null;
+        }
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return UpdraftApi.parse(answer.body());
+    }
+
+    /** As the pages show a time (ui.js {@code when}): ISO, a space for the T, no fraction of a second. */
+    private static String shownTime(String iso) {
+        return Instant.parse(iso).truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ');
+    }
+
+    private HttpResponse<String> postThroughConsole(String path, String token) throws Exception {
+        return postThroughConsole(path, token, "{}");
+    }
+
+    private HttpResponse<String> postThroughConsole(String path, String token, String body) throws Exception {
+        return ConsoleBrowser.post(http, stack, path, token, body);
+    }
+
+    private static Playwright playwright() throws java.io.IOException {
+        return ConsoleBrowser.playwright();
+    }
+
+    private BrowserContext browser(Playwright playwright) throws Exception {
+        return ConsoleBrowser.browser(playwright, temp, 1280);
+    }
+
+    private Page page(BrowserContext browser) {
+        return ConsoleBrowser.page(browser, browserErrors);
+    }
+
+    @AfterEach
+    void noBrowserErrors() {
+        assertThat(browserErrors).as("errors the browser reported").isEmpty();
+    }
+
+    private static void signIn(Page page, String token) {
+        ConsoleBrowser.signIn(page, stack, token);
+    }
+
+    private static void shot(Page page, String name) {
+        ConsoleBrowser.shot(page, name);
+    }
+
     /**
      * Device consent (issue 23): a rollout requiring confirmation offers the device its install under
      * {@code confirmationBase}; the device denies it over DDI ({@code confirmationBase/{actionId}/feedback}, as hawkBit);
@@ -208,15 +276,15 @@ class DeviceCancelBrowserIT {
     @Test
     void aDeviceDeniesAnInstallThatRequiresItsConfirmationAnotherLetsTheDeadlinePassAndThePagesShowBoth()
             throws Exception {
-        String model = "gw-consent";
-        String silentModel = "gw-consent-silent";
-        String deviceId = "consent-" + UUID.randomUUID().toString().substring(0, 8);
+        String model = "gw-deny";
+        String silentModel = "gw-deny-silent";
+        String deviceId = "deny-" + UUID.randomUUID().toString().substring(0, 8);
         String silentId = "silent-" + UUID.randomUUID().toString().substring(0, 8);
         String ddi = register(deviceId, model);
         String silentDdi = register(silentId, silentModel);
-        JsonNode release = api.publishRelease("consent-firmware", "1.0.0", List.of(new UpdraftApi.Hardware(model, "1.0"),
+        JsonNode release = api.publishRelease("deny-firmware", "1.0.0", List.of(new UpdraftApi.Hardware(model, "1.0"),
                 new UpdraftApi.Hardware(silentModel, "1.0")),
-                List.of(new UpdraftApi.Artifact("consent-firmware-1.0.0.swu", new byte[] { 23, 23 })));
+                List.of(new UpdraftApi.Artifact("deny-firmware-1.0.0.swu", new byte[] { 23, 23 })));
         ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText()).put("name", "ask first")
                 .put("confirmationRequired", true);
         body.putObject("target").put("model", model);
@@ -313,73 +381,5 @@ class DeviceCancelBrowserIT {
                 .until(() -> StreamSupport.stream(api.devices("model=" + model + "&limit=500").path("items")
                         .spliterator(), false).anyMatch(d -> d.path("deviceId").asText().equals(deviceId)));
         return ddi;
-    }
-
-    private static String feedback(long actionId, String execution, String finished) {
-        return UpdraftApi.json(Map.of("id", Long.toString(actionId), "status",
-                Map.of("execution", execution, "result", Map.of("finished", finished))));
-    }
-
-    private HttpResponse<String> ddiSend(String method, String url, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "GatewayToken " + stack.services.gatewayToken())
-                .header("Accept", "application/hal+json");
-        if (json == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Telemetry-service's view of the device's latest health, read directly (not through the console); null: 404. */
-    private JsonNode telemetryHealth(String deviceId) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(
-                stack.services.service("telemetry-service").url() + "/api/v1/devices/" + deviceId + "/health"))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + stack.token("victor", "viewer"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() == 404) {
-            return null;
-        }
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        return UpdraftApi.parse(answer.body());
-    }
-
-    /** As the pages show a time (ui.js {@code when}): ISO, a space for the T, no fraction of a second. */
-    private static String shownTime(String iso) {
-        return Instant.parse(iso).truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ');
-    }
-
-    private HttpResponse<String> postThroughConsole(String path, String token) throws Exception {
-        return postThroughConsole(path, token, "{}");
-    }
-
-    private HttpResponse<String> postThroughConsole(String path, String token, String body) throws Exception {
-        return ConsoleBrowser.post(http, stack, path, token, body);
-    }
-
-    private static Playwright playwright() throws java.io.IOException {
-        return ConsoleBrowser.playwright();
-    }
-
-    private BrowserContext browser(Playwright playwright) throws Exception {
-        return ConsoleBrowser.browser(playwright, temp, 1280);
-    }
-
-    private Page page(BrowserContext browser) {
-        return ConsoleBrowser.page(browser, browserErrors);
-    }
-
-    @AfterEach
-    void noBrowserErrors() {
-        assertThat(browserErrors).as("errors the browser reported").isEmpty();
-    }
-
-    private static void signIn(Page page, String token) {
-        ConsoleBrowser.signIn(page, stack, token);
-    }
-
-    private static void shot(Page page, String name) {
-        ConsoleBrowser.shot(page, name);
     }
 }
