@@ -121,6 +121,18 @@ class RolloutConfirmationTest {
     }
 
     @Test
+    void givenACompletedRolloutEveryDeviceDenied_whenWatched_thenNothingInstalledNotAllFailed() {
+        String ended = """
+                {"state":"COMPLETED","confirmationRequired":true,"rollbackActions":{"sent":0,"succeeded":0,"failed":0},
+                 "cohorts":[],"waves":[{"wave":1,"succeeded":%d,"failed":0,"denied":3,"expired":0,"canceled":0}]}""";
+
+        assertThat(WatchVerdict.of(UpdraftApi.parse(ended.formatted(0)), false, false))
+                .hasValue(WatchVerdict.NOTHING_INSTALLED);
+        assertThat(WatchVerdict.of(UpdraftApi.parse(ended.formatted(1)), false, false))
+                .hasValue(WatchVerdict.COMPLETED);
+    }
+
+    @Test
     void givenARolloutThatDoesNotAsk_whenShown_thenNoConfirmationLineAndNoDeniedColumn() {
         String plain = CONSENT.replace("\"confirmationRequired\":true", "\"confirmationRequired\":false")
                 .replace("\"confirmationDeadline\":\"PT72H\"", "\"confirmationDeadline\":null")
