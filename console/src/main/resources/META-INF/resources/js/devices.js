@@ -179,12 +179,16 @@ export async function detail(main, id) {
       { label: 'Updated', cell: a => when(a.updatedAt) },
       { label: 'Cancel asked by', cell: a => a.cancelRequestedBy ? a.cancelRequestedBy + (a.cancelReason ? ': ' + a.cancelReason : '') : '' },
     ], ((gw && gw.actions) || []).slice().sort((a, b) => b.actionId - a.actionId)));
+    // device consent (issue 23): what a denial and a missed confirmation deadline mean, beside the service's words
+    const note = e => (e.type === 'ACTION_DENIED' ? 'the device refused to confirm the install'
+      : e.type === 'ACTION_EXPIRED' && e.reason === 'confirmation-deadline'
+        ? 'the device neither confirmed nor denied the install before the rollout\'s confirmation deadline' : null);
     clear(history, h('h2', {}, 'History'), hist.error ? error(hist.error) : table('What happened to this device, oldest first', [
       { label: 'Time', cell: e => when(e.at) },
-      { label: 'Event', cell: e => e.type },
+      { label: 'Event', cell: e => [e.type, note(e) ? h('span', { class: 'muted event-note' }, ' — ' + note(e)) : null] },
       { label: 'By', cell: e => e.actor },
       { label: 'Rollout', cell: e => e.rolloutId ? h('a', { href: '#/rollouts/' + seg(e.rolloutId) }, e.wave ? 'wave ' + e.wave : e.rolloutId) : '' },
-      { label: 'Details', cell: e => [e.reason || '', e.details ? ' ' + e.details : ''].join('') },
+      { label: 'Details', cell: e => [e.reason, e.details].filter(Boolean).join(' — ') },
     ], hist.entries || [], e => ({ dataset: { type: e.type } })));
   }
   await refresh();

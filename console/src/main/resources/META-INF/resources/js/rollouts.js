@@ -40,7 +40,7 @@ export async function list(main, params) {
 }
 
 function finished(w) {
-  return (w.installed ?? w.succeeded ?? 0) + (w.failed || 0) + (w.rolledBack || 0) + (w.canceled || 0) + (w.expired || 0) + (w.skipped || 0);
+  return (w.installed ?? w.succeeded ?? 0) + (w.failed || 0) + (w.rolledBack || 0) + (w.canceled || 0) + (w.expired || 0) + (w.skipped || 0) + (w.denied || 0);
 }
 
 function progressOf(r) {
@@ -56,7 +56,9 @@ function bar(done, total, label) {
 }
 
 const WAVE_COUNTS = ['installed', 'failed', 'running', 'pending', 'canceling', 'canceled', 'expired', 'rolledBack', 'skipped', 'retried'];
-const ACTION_STATES = ['SCHEDULED', 'RUNNING', 'CANCELING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'EXPIRED', 'RETRIED'];
+// denied: installs the device refused to confirm (rollouts requiring confirmation), a column only where it can happen
+const DENIED_AFTER = 'failed';
+const ACTION_STATES = ['SCHEDULED', 'RUNNING', 'CANCELING', 'SUCCEEDED', 'FAILED', 'DENIED', 'CANCELED', 'EXPIRED', 'RETRIED'];
 // the chart's lines: the progress series' fields, named as the page names them
 const SERIES = [['dispatched', 'dispatched', '#6e7781'], ['installed', 'succeeded', '#1a7f37'], ['failed', 'failed', '#b42318']];
 
@@ -153,17 +155,21 @@ export async function detail(main, id) {
         r.filter ? [h('dt', {}, 'Filter'), h('dd', {}, h('code', {}, r.filter))] : null,
         h('dt', {}, 'Created'), h('dd', {}, when(r.createdAt)),
         r.startAt ? [h('dt', {}, 'Starts'), h('dd', {}, when(r.startAt))] : null,
+        r.confirmationRequired ? [h('dt', {}, 'Device consent'), h('dd', { id: 'confirmation' }, 'Confirmation required ('
+          + (r.confirmationDeadline ? 'deadline ' + r.confirmationDeadline : 'no deadline') + ')')] : null,
         r.healthGate ? [h('dt', {}, 'Health gate'), h('dd', { id: 'health-gate' }, Object.entries(r.healthGate).filter(([, v]) => v !== null && v !== false).map(([k, v]) => k + (v === true ? '' : ' ' + v)).join(', '))] : null,
         r.rollbackActions && r.rollbackActions.sent ? [h('dt', {}, 'Rollback installs'), h('dd', {}, r.rollbackActions.sent + ' sent, ' + r.rollbackActions.succeeded + ' succeeded, ' + r.rollbackActions.failed + ' failed')] : null));
   }
 
   function renderWaves(r) {
+    const counts = r.confirmationRequired || (r.waves || []).some(w => w.denied)
+      ? WAVE_COUNTS.flatMap(k => (k === DENIED_AFTER ? [k, 'denied'] : [k])) : WAVE_COUNTS;
     clear(waves, h('h2', { id: 'waves-h' }, 'Waves'), table('Progress per wave', [
       { label: 'Wave', cell: w => w.wave + (w.name ? ' ' + w.name : ''), class: 'num' },
       { label: '%', cell: w => w.percent, class: 'num' },
       { label: 'State', cell: w => [stateTag(w.state), w.approval ? h('span', { class: 'tag' }, 'approval') : null, w.timedOut ? h('span', { class: 'tag warn' }, 'timed out') : null] },
       { label: 'Progress', cell: w => bar(finished(w), w.devices, 'wave ' + w.wave + ': ' + finished(w) + ' of ' + w.devices + ' finished') },
-      ...WAVE_COUNTS.map(k => ({ label: k.replace(/([A-Z])/g, ' $1').toLowerCase(), class: 'num', cell: w => h('span', { dataset: { count: k } }, String(k === 'installed' ? (w.installed ?? w.succeeded ?? 0) : (w[k] || 0))) })),
+      ...counts.map(k => ({ label: k.replace(/([A-Z])/g, ' $1').toLowerCase(), class: 'num', cell: w => h('span', { dataset: { count: k } }, String(k === 'installed' ? (w.installed ?? w.succeeded ?? 0) : (w[k] || 0))) })),
     ], r.waves || [], w => ({ dataset: { wave: w.wave, state: w.state } })));
   }
 

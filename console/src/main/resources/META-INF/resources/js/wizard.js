@@ -90,6 +90,10 @@ export async function render(main, params) {
   const startAt = h('input', { type: 'text', name: 'startAt', id: 'wizard-start-at', placeholder: 'default: now (e.g. 2026-11-28T02:00:00Z)' });
   const retries = h('input', { type: 'number', name: 'retries', id: 'wizard-retries', min: 0, max: 10, placeholder: 'default 0' });
   const dynamic = h('input', { type: 'checkbox', name: 'dynamic', id: 'wizard-dynamic' });
+  // device consent (issue 23): the deadline means something only when the devices are asked, so it is enabled with it
+  const confirmation = h('input', { type: 'checkbox', name: 'confirmationRequired', id: 'wizard-confirmation', 'aria-describedby': 'wizard-confirmation-hint' });
+  const confirmationDeadline = h('input', { type: 'text', name: 'confirmationDeadline', id: 'wizard-confirmation-deadline', placeholder: 'default: none (e.g. PT72H)', disabled: true });
+  confirmation.addEventListener('change', () => { confirmationDeadline.disabled = !confirmation.checked; });
   const rulesError = h('p', { id: 'wizard-rules-error', class: 'error', role: 'alert' });
   const preview = h('section', { id: 'preview', 'aria-live': 'polite', 'aria-labelledby': 'preview-h' });
   const cli = h('pre', { id: 'cli', tabindex: 0 });
@@ -138,6 +142,10 @@ export async function render(main, params) {
     if (actionDeadline.value.trim()) b.actionDeadline = actionDeadline.value.trim();
     if (retries.value !== '') b.retries = Number(retries.value);
     if (dynamic.checked) b.dynamic = true;
+    if (confirmation.checked) {
+      b.confirmationRequired = true;
+      if (confirmationDeadline.value.trim()) b.confirmationDeadline = confirmationDeadline.value.trim();
+    }
     if (rollbackRelease.value) b.rollbackRelease = rollbackRelease.value;
     const gate = {};
     if (gateFailure.value !== '') gate.maxFailureRate = Number(gateFailure.value);
@@ -350,6 +358,12 @@ export async function render(main, params) {
   // Why the rollout cannot be written as one `updraft rollout create` line (empty: it can)
   function cliProblems(b) {
     const problems = [];
+    // RolloutSpecOptions.PositiveDurationConverter: the CLI refuses a deadline that is no positive ISO-8601 duration
+    const deadline = b.confirmationDeadline;
+    if (deadline && !(isDuration(deadline) && !deadline.includes('-') && /[1-9]/.test(deadline))) {
+      problems.push('The confirmation deadline "' + deadline + '" is not a positive ISO-8601 duration (e.g. PT72H): the'
+        + ' CLI refuses it as written; the preview says what the service makes of it.');
+    }
     if (b.maintenanceWindow) {
       const m = b.maintenanceWindow;
       const read = cliWindow(windowOption(m));
@@ -444,6 +458,8 @@ export async function render(main, params) {
     if (b.actionDeadline) parts.push('--action-deadline ' + q(b.actionDeadline));
     if (b.retries !== undefined) parts.push('--retries ' + b.retries);
     if (b.dynamic) parts.push('--dynamic');
+    if (b.confirmationRequired) parts.push('--confirmation-required');
+    if (b.confirmationDeadline) parts.push('--confirmation-deadline ' + q(b.confirmationDeadline));
     if (b.healthGate) {
       parts.push('--health-gate ' + Object.entries(b.healthGate).map(([k, v]) => (k === 'requireWindow' ? k : k + '=' + v)).join(','));
     }
@@ -594,7 +610,10 @@ export async function render(main, params) {
     field('Action deadline', actionDeadline, 'an install expires this long after its wave started'),
     field('Retries', retries, 'times a failed install is sent again, 0–10'),
     field('Action type', actionType),
-    h('div', { class: 'field check' }, dynamic, h('label', { for: dynamic.id }, 'Dynamic: devices that match later join (default: no)'))),
+    h('div', { class: 'field check' }, dynamic, h('label', { for: dynamic.id }, 'Dynamic: devices that match later join (default: no)')),
+    h('div', { class: 'field check' }, confirmation, h('label', { for: confirmation.id }, 'Require the device\'s confirmation'),
+      h('small', { id: 'wizard-confirmation-hint', class: 'hint' }, 'each device (or its user) confirms or denies its install first; a device with auto-confirm on is not asked; rollbacks never ask (default: no)')),
+    field('Confirmation deadline', confirmationDeadline, 'ISO-8601 duration, with the confirmation only: an install neither confirmed nor denied by then ends expired; empty: none')),
   h('fieldset', {}, h('legend', {}, '7. Rollback policy'),
     field('Roll a cohort back when failed installs reach', rollbackRate, '0..1 (failedInstalls rate; default ' + DEFAULTS.rollbackRate + ')'),
     field('…judged from installs', rollbackMinSample, 'failedInstalls sample (default ' + DEFAULTS.rollbackMinSample + ')'),

@@ -357,4 +357,122 @@ class DeviceCancelBrowserIT {
     private static void shot(Page page, String name) {
         ConsoleBrowser.shot(page, name);
     }
+
+    /**
+     * Device consent (issue 23): a rollout requiring confirmation offers the device its install under
+     * {@code confirmationBase}; the device denies it over DDI ({@code confirmationBase/{actionId}/feedback}, as hawkBit);
+     * the rollout page, open meanwhile, says the rollout asks first and counts the denial in its wave and its cohort
+     * (as rollout-service counts it), and the device page's history shows ACTION_DENIED with what it means and what
+     * the device said. A second device, of a rollout with a confirmation deadline, is asked and never answers: at the
+     * deadline its install ends EXPIRED, which its rollout's page counts and its history names readably.
+     */
+    @Test
+    void aDeviceDeniesAnInstallThatRequiresItsConfirmationAnotherLetsTheDeadlinePassAndThePagesShowBoth()
+            throws Exception {
+        String model = "gw-deny";
+        String silentModel = "gw-deny-silent";
+        String deviceId = "deny-" + UUID.randomUUID().toString().substring(0, 8);
+        String silentId = "silent-" + UUID.randomUUID().toString().substring(0, 8);
+        String ddi = register(deviceId, model);
+        String silentDdi = register(silentId, silentModel);
+        JsonNode release = api.publishRelease("deny-firmware", "1.0.0", List.of(new UpdraftApi.Hardware(model, "1.0"),
+                new UpdraftApi.Hardware(silentModel, "1.0")),
+                List.of(new UpdraftApi.Artifact("deny-firmware-1.0.0.swu", new byte[] { 23, 23 })));
+        ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText()).put("name", "ask first")
+                .put("confirmationRequired", true);
+        body.putObject("target").put("model", model);
+        String rolloutId = await("rollout created").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> api.tryCreateRollout(body), r -> r.statusCode() == 201).body()
+                .transform(b -> UpdraftApi.parse(b).path("id").asText());
+
+        // the device is asked first: confirmationBase, no deploymentBase
+        String ask = await("confirmationBase offered").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> UpdraftApi.parse(ddiSend("GET", ddi, null).body()).path("_links").path("confirmationBase")
+                        .path("href").asText(null), href -> href != null);
+        assertThat(UpdraftApi.parse(ddiSend("GET", ddi, null).body()).path("_links").has("deploymentBase")).isFalse();
+        long actionId = Long.parseLong(URI.create(ask).getPath().replaceAll(".*/", ""));
+        assertThat(UpdraftApi.parse(ddiSend("GET", ask, null).body()).path("actionHistory").path("status").asText())
+                .isEqualTo("WAIT_FOR_CONFIRMATION");
+
+        try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright)) {
+            Page page = page(browser);
+            signIn(page, stack.token("olga", "viewer", "operator"));
+            page.navigate(stack.url() + "/#/rollouts/" + rolloutId);
+            assertThat(page.locator("#confirmation")).hasText("Confirmation required (no deadline)",
+                    new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+            Locator wave = page.locator("#waves tr[data-wave='1']");
+            assertThat(wave.locator("[data-count=denied]")).hasText("0", new LocatorAssertions.HasTextOptions()
+                    .setTimeout(60_000));
+
+            // the device (its user) says no
+            assertThat(ddiSend("POST", ddi + "/confirmationBase/" + actionId + "/feedback", UpdraftApi.json(Map.of(
+                    "confirmation", "denied", "code", 451, "details", List.of("user said not now"))))
+                    .statusCode()).isEqualTo(200);
+
+            // the open page counts it by itself: the wave's denied, the cohort's installs by state
+            assertThat(wave.locator("[data-count=denied]")).hasText("1", new LocatorAssertions.HasTextOptions()
+                    .setTimeout(120_000));
+            JsonNode view = api.rollout(rolloutId);
+            assertThat(view.path("waves").path(0).path("denied").asInt()).isEqualTo(1);
+            assertThat(view.path("waves").path(0).path("failed").asInt()).isZero();
+            assertThat(wave.locator("[data-count=failed]")).hasText("0");
+            assertThat(page.locator("#cohorts tr[data-cohort='" + model + ":1.0'] [data-state=DENIED] b"))
+                    .hasText("1", new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+            shot(page, "rollout-denied");
+
+            // the device's page: the denial in its history, readable, with what the device said
+            page.navigate(stack.url() + "/#/devices/" + deviceId);
+            Locator denied = page.locator("#device-history tr[data-type=ACTION_DENIED]");
+            assertThat(denied).isVisible(VISIBLE);
+            assertThat(denied).containsText("the device refused to confirm the install");
+            assertThat(denied).containsText("code 451 / user said not now");
+            assertThat(page.locator("#device-actions")).containsText("DENIED", SOON);
+            shot(page, "device-denied");
+
+            // another rollout gives its devices 20 s to answer; the second device is asked and stays silent
+            ObjectNode bounded = UpdraftApi.object().put("releaseId", release.path("id").asText())
+                    .put("name", "ask, 20 s").put("confirmationRequired", true).put("confirmationDeadline", "PT20S");
+            bounded.putObject("target").put("model", silentModel);
+            String boundedId = UpdraftApi.parse(await("rollout created").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300)).until(() -> api.tryCreateRollout(bounded),
+                            r -> r.statusCode() == 201).body()).path("id").asText();
+            await("the silent device is asked").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> UpdraftApi.parse(ddiSend("GET", silentDdi, null).body()).path("_links")
+                            .has("confirmationBase"));
+            page.navigate(stack.url() + "/#/rollouts/" + boundedId);
+            assertThat(page.locator("#confirmation")).hasText("Confirmation required (deadline PT20S)",
+                    new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+            // it keeps polling without answering; past the deadline the install is over (no link any more)
+            await("the confirmation deadline passes").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !UpdraftApi.parse(ddiSend("GET", silentDdi, null).body()).path("_links")
+                            .has("confirmationBase"));
+            Locator boundedWave = page.locator("#waves tr[data-wave='1']");
+            assertThat(boundedWave.locator("[data-count=expired]")).hasText("1", new LocatorAssertions.HasTextOptions()
+                    .setTimeout(120_000));
+            assertThat(boundedWave.locator("[data-count=denied]")).hasText("0");
+            assertThat(api.rollout(boundedId).path("waves").path(0).path("expired").asInt()).isEqualTo(1);
+            page.navigate(stack.url() + "/#/devices/" + silentId);
+            Locator expired = page.locator("#device-history tr[data-type=ACTION_EXPIRED]");
+            assertThat(expired).isVisible(VISIBLE);
+            assertThat(expired).containsText("neither confirmed nor denied the install before the rollout's"
+                    + " confirmation deadline");
+            assertThat(expired).containsText("confirmation-deadline");
+            JsonNode entry = StreamSupport.stream(api.deviceHistory(silentId, "limit=500").path("entries").spliterator(),
+                    false).filter(e -> e.path("type").asText().equals("ACTION_EXPIRED")).findFirst().orElseThrow();
+            assertThat(entry.path("reason").asText()).isEqualTo("confirmation-deadline");
+            shot(page, "device-confirmation-expired");
+        }
+    }
+
+    /** First contact over DDI and the attributes a rollout targets; returns the device's DDI base URL. */
+    private String register(String deviceId, String model) throws Exception {
+        String ddi = stack.services.service("device-gateway").url() + "/DEFAULT/controller/v1/" + deviceId;
+        assertThat(ddiSend("GET", ddi, null).statusCode()).isEqualTo(200);
+        assertThat(ddiSend("PUT", ddi + "/configData", UpdraftApi.json(Map.of("mode", "replace", "data",
+                Map.of("model", model, "revision", "1.0", "swVersion", "0.9.0")))).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> StreamSupport.stream(api.devices("model=" + model + "&limit=500").path("items")
+                        .spliterator(), false).anyMatch(d -> d.path("deviceId").asText().equals(deviceId)));
+        return ddi;
+    }
 }

@@ -282,6 +282,54 @@ class WizardBrowserIT {
         });
     }
 
+    @Test
+    void deviceConsentGoesThroughTheCliAsTheSameBodyAndTheRolloutPageSaysTheRolloutAsksFirst() throws Exception {
+        JsonNode release = api.publishRelease("wizard-consent", "3.5.0", List.of(new UpdraftApi.Hardware(MODEL, "1.0")),
+                List.of(new UpdraftApi.Artifact("wizard-consent-3.5.0.swu", new byte[] { 2, 3 })));
+        String releaseId = release.path("id").asText();
+        String startAt = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+        withWizard(releaseId, page -> {
+            page.locator("#wizard-name").fill("wizard's consent");
+            page.locator("#wizard-filter").fill("model == \"" + MODEL + "\"");
+            page.locator("#wizard-start-at").fill(startAt); // SCHEDULED: no device is asked by this test
+            // the deadline belongs to the confirmation: enabled only with it
+            assertThat(label(page, "Confirmation deadline")).isDisabled();
+            label(page, "Require the device's confirmation").check();
+            assertThat(label(page, "Confirmation deadline")).isEnabled();
+            // a deadline the CLI would refuse is said, not printed
+            label(page, "Confirmation deadline").fill("72h");
+            assertThat(page.locator("#cli-note")).containsText("not a positive ISO-8601 duration", CONTAINS);
+            assertThat(page.locator("#cli")).isHidden();
+            label(page, "Confirmation deadline").fill("PT72H");
+
+            String commandLine = awaitCommandLine(page, "--confirmation-deadline 'PT72H'");
+            assertThat(commandLine).contains("--confirmation-required");
+            JsonNode cliBody = CliRolloutSpec.createBody(commandLine, api);
+            assertThat(cliBody.path("confirmationRequired").asBoolean()).isTrue();
+            assertThat(cliBody.path("confirmationDeadline").asText()).isEqualTo("PT72H");
+            // the wizard POSTs what the CLI makes of the line; the rollout page says the rollout asks first
+            previewCreateAndCompareWaves(page, commandLine, "wizard's consent");
+            String rolloutId = page.url().substring(page.url().lastIndexOf('/') + 1);
+            JsonNode rollout = api.rollout(rolloutId);
+            assertThat(rollout.path("confirmationRequired").asBoolean()).isTrue();
+            assertThat(rollout.path("confirmationDeadline").asText()).isEqualTo("PT72H");
+            assertThat(page.locator("#confirmation")).hasText("Confirmation required (deadline PT72H)", SOON);
+            assertThat(page.locator("#waves tr[data-wave='1'] [data-count=denied]")).hasText("0", SOON);
+        });
+        // unchecked again, neither field goes anywhere (the deadline typed is kept, disabled)
+        withWizard(releaseId, page -> {
+            page.locator("#wizard-filter").fill("model == \"" + MODEL + "\"");
+            label(page, "Require the device's confirmation").check();
+            label(page, "Confirmation deadline").fill("PT1H");
+            awaitCommandLine(page, "--confirmation-deadline 'PT1H'");
+            label(page, "Require the device's confirmation").uncheck();
+            assertThat(label(page, "Confirmation deadline")).isDisabled();
+            assertThat(page.locator("#cli")).not().containsText("--confirmation", CONTAINS);
+            assertThat(CliRolloutSpec.createBody(page.locator("#cli").textContent(), api).has("confirmationRequired"))
+                    .isFalse();
+        });
+    }
+
     /**
      * Once the preview on the page answers {@code commandLine}: its waves equal the API's preview of the body the real
      * CLI makes of that line; the wizard POSTs that very body; the rollout created has the waves previewed.

@@ -69,7 +69,8 @@ final class ProgressBoard {
         List<String> lines = new ArrayList<>();
         lines.add("rollout " + rollout.path("name").asText() + ": " + rollout.path("state").asText());
         int count = rollout.path("waves").size();
-        rollout.path("waves").forEach(wave -> lines.add(RolloutCommands.progressLine(wave, count)));
+        boolean confirmation = rollout.path("confirmationRequired").asBoolean();
+        rollout.path("waves").forEach(wave -> lines.add(RolloutCommands.progressLine(wave, count, confirmation)));
         for (JsonNode cohort : rollout.path("cohorts")) {
             if ("ROLLED_BACK".equals(cohort.path("state").asText())) {
                 lines.add(rolledBack(cohort));
@@ -90,8 +91,9 @@ final class ProgressBoard {
             lines.add("rollout " + rollout.path("name").asText() + ": " + state);
         }
         int count = rollout.path("waves").size();
+        boolean confirmation = rollout.path("confirmationRequired").asBoolean();
         for (JsonNode wave : rollout.path("waves")) {
-            String line = RolloutCommands.progressLine(wave, count);
+            String line = RolloutCommands.progressLine(wave, count, confirmation);
             if (!"PENDING".equals(wave.path("state").asText())
                     && !line.equals(shown.put("wave-" + wave.path("wave").asInt(), line))) {
                 lines.add(line);

@@ -153,8 +153,10 @@ final class RolloutCommands {
             StringBuilder human = new StringBuilder(rollout.path("name").asText() + "  " + rollout.path("state").asText()
                     + "  release " + rollout.path("version").asText() + " (" + rollout.path("releaseId").asText()
                     + ")\n");
+            human.append(confirmationLine(rollout));
             int count = rollout.path("waves").size();
-            rollout.path("waves").forEach(w -> human.append(progressLine(w, count)).append('\n'));
+            boolean confirmation = rollout.path("confirmationRequired").asBoolean();
+            rollout.path("waves").forEach(w -> human.append(progressLine(w, count, confirmation)).append('\n'));
             rollout.path("cohorts").forEach(c -> {
                 human.append(String.format(Locale.ROOT, "cohort %-20s %4d devices  %s%s%n",
                         c.path("cohort").asText(), c.path("devices").asInt(), c.path("state").asText(),
@@ -261,18 +263,33 @@ final class RolloutCommands {
         }
     }
 
-    /** {@code wave 1/2  20%  [########------------]  8/10 finished  ok 7  failed 1  running 2  RUNNING}. */
-    static String progressLine(JsonNode wave, int waveCount) {
+    /**
+     * {@code wave 1/2  20%  [########------------]  8/10 finished  ok 7  failed 1  running 2  RUNNING}; with
+     * {@code confirmation} (the rollout requires it) or any denial, {@code denied N} after {@code failed}: installs
+     * the device refused, finished like canceled ones (never failed).
+     */
+    static String progressLine(JsonNode wave, int waveCount, boolean confirmation) {
         int devices = wave.path("devices").asInt();
         int succeeded = wave.path("succeeded").asInt();
         int failed = wave.path("failed").asInt();
-        int finished = succeeded + failed + wave.path("canceled").asInt() + wave.path("expired").asInt();
+        int denied = wave.path("denied").asInt();
+        int finished = succeeded + failed + wave.path("canceled").asInt() + wave.path("expired").asInt() + denied;
         int width = 20;
         int filled = devices == 0 ? width : Math.min(width, finished * width / devices);
-        return String.format(Locale.ROOT, "wave %d/%d %3d%%  [%s%s]  %d/%d finished  ok %d  failed %d  running %d  %s",
+        return String.format(Locale.ROOT, "wave %d/%d %3d%%  [%s%s]  %d/%d finished  ok %d  failed %d%s  running %d  %s",
                 wave.path("wave").asInt(), waveCount, wave.path("percent").asInt(), "#".repeat(filled),
-                "-".repeat(width - filled), finished, devices, succeeded, failed, wave.path("running").asInt(),
+                "-".repeat(width - filled), finished, devices, succeeded, failed,
+                confirmation || denied > 0 ? "  denied " + denied : "", wave.path("running").asInt(),
                 wave.path("state").asText());
+    }
+
+    /** {@code confirmation required (deadline PT72H)} when the rollout asks each device first, else empty. */
+    static String confirmationLine(JsonNode rollout) {
+        if (!rollout.path("confirmationRequired").asBoolean()) {
+            return "";
+        }
+        String deadline = rollout.path("confirmationDeadline").asText("");
+        return "confirmation required (" + (deadline.isEmpty() ? "no deadline" : "deadline " + deadline) + ")\n";
     }
 
     static String rollbackLine(JsonNode rollout) {
@@ -288,7 +305,8 @@ final class RolloutCommands {
         List<String> waves = new ArrayList<>();
         rollout.path("waves").forEach(w -> waves.add(w.path("percent").asInt() + "% (" + w.path("devices").asInt()
                 + " devices)"));
-        return "waves " + String.join(", ", waves);
+        String confirmation = confirmationLine(rollout).strip();
+        return "waves " + String.join(", ", waves) + (confirmation.isEmpty() ? "" : "; " + confirmation);
     }
 
     static String detail(String body) {

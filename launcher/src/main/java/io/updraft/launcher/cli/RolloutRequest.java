@@ -15,13 +15,13 @@ record RolloutRequest(String releaseId, String name, List<WaveSpec> waves, Map<S
         Double successThreshold, String actionType, Integer errorMinSample, RollbackPolicy rollbackPolicy,
         String startAt, String waveTimeout, MaintenanceWindow maintenanceWindow, String actionDeadline,
         Integer retries, Boolean dynamic, String rollbackRelease, HealthGate healthGate, RolloutRate rolloutRate,
-        String errorAction) {
+        String errorAction, Boolean confirmationRequired, String confirmationDeadline) {
 
     RolloutRequest named(String newName) {
         return new RolloutRequest(releaseId, newName, waves, target, filter, approval, canaryPerCohort, cohortBy,
                 soakTime, errorThreshold, successThreshold, actionType, errorMinSample, rollbackPolicy, startAt,
                 waveTimeout, maintenanceWindow, actionDeadline, retries, dynamic, rollbackRelease, healthGate,
-                rolloutRate, errorAction);
+                rolloutRate, errorAction, confirmationRequired, confirmationDeadline);
     }
 
     /** One entry of {@code waves}: a bare cumulative percentage, a wave with options, or a named group. */

@@ -116,6 +116,14 @@ final class RolloutSpecOptions {
                     + " each time N more devices were notified (or succeeded), up to --max-per-minute;"
                     + " e.g. 50,2,notified=500")
     RolloutRequest.Ramp ramp;
+    @Option(names = "--confirmation-required", description = "each device (or its user) confirms its install"
+            + " before it gets it, hawkBit's confirmation flow (devices with auto-confirm on skip the question); a"
+            + " denial ends the install DENIED; rollback installs never wait")
+    boolean confirmationRequired;
+    @Option(names = "--confirmation-deadline", paramLabel = "DURATION", converter = PositiveDurationConverter.class,
+            description = "with --confirmation-required: an install its device neither confirmed nor denied within"
+                    + " this long ends EXPIRED (reason confirmation-deadline), e.g. PT72H (default: none; --action-deadline still applies)")
+    String confirmationDeadline;
     @Option(names = "--wait-for-release", defaultValue = "PT60S", description = "how long to retry while the"
             + " rollout-service has not yet heard of a just-published release (default PT60S)")
     Duration waitForRelease;
@@ -143,6 +151,10 @@ final class RolloutSpecOptions {
 
     /** The {@code POST /api/v1/rollouts} (or {@code /preview}) body; only what was given, the service defaults the rest. */
     RolloutRequest body(UpdraftApi api) {
+        if (confirmationDeadline != null && !confirmationRequired) { // before any call (the release's id is one)
+            throw new UpdraftCli.UsageException("--confirmation-deadline " + confirmationDeadline
+                    + " needs --confirmation-required: a deadline is how long a device has to confirm its install");
+        }
         return new RolloutRequest(ReleaseCommands.resolveId(api, release), null, waves(),
                 target.isEmpty() ? null : new LinkedHashMap<>(target), filter,
                 approval == null ? null : approval.toUpperCase(Locale.ROOT), canaryPerCohort,
@@ -150,7 +162,8 @@ final class RolloutSpecOptions {
                 actionType == null ? null : actionType.toUpperCase(Locale.ROOT), errorMinSample, rollbackPolicy(),
                 startAt, waveTimeout, maintenanceWindow(), actionDeadline, retries, dynamic ? Boolean.TRUE : null,
                 rollbackRelease == null ? null : ReleaseCommands.resolveId(api, rollbackRelease), healthGate,
-                maxPerMinute == null && ramp == null ? null : new RolloutRate(maxPerMinute, ramp), errorAction);
+                maxPerMinute == null && ramp == null ? null : new RolloutRate(maxPerMinute, ramp), errorAction,
+                confirmationRequired ? Boolean.TRUE : null, confirmationDeadline);
     }
 
     private List<WaveSpec> waves() {
@@ -366,6 +379,25 @@ final class RolloutSpecOptions {
             } catch (NumberFormatException e) {
                 throw new TypeConversionException("--ramp takes numbers: BASE,FACTOR,notified=N; got " + value);
             }
+        }
+    }
+
+    /**
+     * A positive ISO-8601 duration ({@code PT72H}, {@code P3D}), kept as written: the service reads the same text; a
+     * malformed, zero or negative one is a usage error here, before any call.
+     */
+    static final class PositiveDurationConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String given = value.strip();
+            try {
+                if (Duration.parse(given).compareTo(Duration.ZERO) > 0) {
+                    return given;
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                // said below
+            }
+            throw new TypeConversionException("'" + value + "' is not a positive ISO-8601 duration (e.g. PT72H)");
         }
     }
 

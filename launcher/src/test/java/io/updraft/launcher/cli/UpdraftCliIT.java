@@ -300,6 +300,34 @@ class UpdraftCliIT {
         assertThat(again.err()).contains("revoked");
     }
 
+    /**
+     * Device consent (issue 23) through the real rollout-service: the options become the rollout's
+     * confirmationRequired and confirmationDeadline (the service keeps the duration as it normalises it: P3D is PT72H),
+     * and {@code rollout status} prints what the service holds. Scheduled for tomorrow: no device is asked.
+     */
+    @Test
+    void rolloutCreate_withConfirmationRequiredAndADeadline_isShownAsAskingFirst() throws Exception {
+        String name = publish("1.3.0");
+        String tomorrow = java.time.Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit
+                .SECONDS).toString();
+
+        String rolloutId = create(name + "@1.3.0", "--confirmation-required", "--confirmation-deadline", "P3D",
+                "--start-at", tomorrow);
+        Run status = cli("rollout", "status", rolloutId);
+        JsonNode view = cli("--output", "json", "rollout", "show", rolloutId).json();
+        Run alone = cli("rollout", "create", "--release", name + "@1.3.0", "--target", "fleet=" + fleetName,
+                "--confirmation-deadline", "PT1H");
+
+        assertThat(view.path("confirmationRequired").asBoolean()).isTrue();
+        assertThat(view.path("confirmationDeadline").asText()).isEqualTo("PT72H");
+        assertThat(status.status()).as(status.err()).isZero();
+        assertThat(status.out()).contains("SCHEDULED").contains("confirmation required (deadline PT72H)")
+                .contains("failed 0  denied 0  running 0");
+        assertThat(alone.status()).isEqualTo(WatchVerdict.USAGE);
+        assertThat(alone.err()).contains("needs --confirmation-required");
+        assertThat(cli("rollout", "abort", rolloutId, "--reason", "consent test done").out()).contains("ABORTED");
+    }
+
     private static String publish(String version) throws Exception {
         String name = "cli-fw-" + UUID.randomUUID().toString().substring(0, 8);
         Run run = cli("--output", "json", "release", "publish", "--file", image(name + "-" + version + ".swu", 64_000)
