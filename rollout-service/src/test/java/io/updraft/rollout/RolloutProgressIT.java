@@ -226,9 +226,8 @@ class RolloutProgressIT extends WatchedTopicsTest {
     /** The actions of a cohort and kind by state, every state present (as the endpoint answers). */
     private static Map<String, Long> tally(List<Map<String, Object>> actions, String cohort, boolean rollback) {
         Map<String, Long> counts = new TreeMap<>();
-        for (String state : List.of("SCHEDULED", "RUNNING", "CANCELING", "SUCCEEDED", "FAILED", "CANCELED",
-                "EXPIRED", "RETRIED")) {
-            counts.put(state, 0L);
+        for (io.updraft.rollout.domain.ActionState state : io.updraft.rollout.domain.ActionState.values()) {
+            counts.put(state.name(), 0L);
         }
         counts.putAll(actions.stream().filter(a -> cohort.equals(a.get("cohort")) && rollback == (Boolean) a.get(
                 "rollback")).collect(Collectors.groupingBy(a -> (String) a.get("state"), Collectors.counting())));
