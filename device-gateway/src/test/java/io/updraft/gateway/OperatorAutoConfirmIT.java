@@ -144,8 +144,28 @@ class OperatorAutoConfirmIT extends GatewayTestBase {
             assertThat(answer.statusCode()).as(body).isEqualTo(400);
             assertThat(answer.contentType()).as(body).startsWith("application/problem+json");
         }
+        // a body that is not JSON is refused, not ignored (HostileRequestsIT once got a 200 for a text/plain one)
+        for (String type : List.of("text/plain", "application/octet-stream", "application/xml")) {
+            Response answer = as("olga", "operator").contentType(type)
+                    .body("{\"remark\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .post(autoConfirm(device.id()) + "/activate");
+            assertThat(answer.statusCode()).as(type).isEqualTo(415);
+            assertThat(answer.contentType()).as(type).startsWith("application/problem+json");
+        }
 
         assertStillAsking(device, actionId);
+
+        // switched on, a deactivate that carries a body changes nothing either
+        as("olga", "operator").post(autoConfirm(device.id()) + "/activate").then().statusCode(200);
+        for (String type : List.of("text/plain", "application/json")) {
+            Response answer = as("olga", "operator").contentType(type)
+                    .body("{\"remark\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .post(autoConfirm(device.id()) + "/deactivate");
+            assertThat(answer.statusCode()).as(type).isEqualTo(400);
+            assertThat(answer.contentType()).as(type).startsWith("application/problem+json");
+        }
+        assertThat(as("victor", "viewer").get(autoConfirm(device.id())).then().statusCode(200).extract().jsonPath()
+                .getBoolean("active")).isTrue();
     }
 
     /** Auto-confirm still off, and the action still waits for the device's answer. */

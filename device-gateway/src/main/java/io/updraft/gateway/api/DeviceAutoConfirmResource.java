@@ -6,6 +6,7 @@ import io.updraft.gateway.domain.Device;
 import io.updraft.gateway.service.OperatorAutoConfirm;
 import io.updraft.support.validation.Identifier;
 import io.updraft.support.validation.SafeText;
+import io.updraft.support.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -72,23 +73,33 @@ public class DeviceAutoConfirmResource {
         return AutoConfirmView.of(autoConfirm.activate(controllerId, initiator, remark, actor));
     }
 
-    /** The same without a body: the operator is the initiator, no remark. */
+    /**
+     * The same without a body: the operator is the initiator, no remark. A body that is not JSON is refused (415)
+     * before anything changes, not ignored.
+     */
     @POST
     @Path("/activate")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed("operator")
     public AutoConfirmView activateWithoutBody(@PathParam("controllerId") @Identifier String controllerId,
-            @Context SecurityContext security) {
+            String body, @Context SecurityContext security) {
+        if (body != null && !body.isEmpty()) {
+            throw new ProblemException(415, "Unsupported Media Type",
+                    "activate takes no body or an application/json one: {\"initiator\"?, \"remark\"?}");
+        }
         return activate(controllerId, null, security);
     }
 
-    /** Off: actions that require confirmation ask the device again from now on. */
+    /** Off: actions that require confirmation ask the device again from now on. It takes no body (400 if sent). */
     @POST
     @Path("/deactivate")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed("operator")
-    public AutoConfirmView deactivate(@PathParam("controllerId") @Identifier String controllerId,
+    public AutoConfirmView deactivate(@PathParam("controllerId") @Identifier String controllerId, String body,
             @Context SecurityContext security) {
+        if (body != null && !body.isEmpty()) {
+            throw ProblemException.badRequest("deactivate takes no body");
+        }
         return AutoConfirmView.of(autoConfirm.deactivate(controllerId, actor(security)));
     }
 
