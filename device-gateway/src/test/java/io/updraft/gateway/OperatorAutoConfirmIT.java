@@ -157,15 +157,20 @@ class OperatorAutoConfirmIT extends GatewayTestBase {
 
         // switched on, a deactivate that carries a body changes nothing either
         as("olga", "operator").post(autoConfirm(device.id()) + "/activate").then().statusCode(200);
-        for (String type : List.of("text/plain", "application/json")) {
-            Response answer = as("olga", "operator").contentType(type)
+        for (Map.Entry<String, Integer> refused : Map.of("text/plain", 415, "application/json", 400).entrySet()) {
+            Response answer = as("olga", "operator").contentType(refused.getKey())
                     .body("{\"remark\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .post(autoConfirm(device.id()) + "/deactivate");
-            assertThat(answer.statusCode()).as(type).isEqualTo(400);
-            assertThat(answer.contentType()).as(type).startsWith("application/problem+json");
+            assertThat(answer.statusCode()).as(refused.getKey()).isEqualTo(refused.getValue());
+            assertThat(answer.contentType()).as(refused.getKey()).startsWith("application/problem+json");
         }
         assertThat(as("victor", "viewer").get(autoConfirm(device.id())).then().statusCode(200).extract().jsonPath()
                 .getBoolean("active")).isTrue();
+        // an empty JSON object, as the console sends it, switches it off
+        as("olga", "operator").contentType("application/json").body("{ }").post(autoConfirm(device.id()) + "/deactivate")
+                .then().statusCode(200);
+        assertThat(as("victor", "viewer").get(autoConfirm(device.id())).then().statusCode(200).extract().jsonPath()
+                .getBoolean("active")).isFalse();
     }
 
     /** Auto-confirm still off, and the action still waits for the device's answer. */

@@ -12,11 +12,13 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
@@ -90,15 +92,27 @@ public class DeviceAutoConfirmResource {
         return activate(controllerId, null, security);
     }
 
-    /** Off: actions that require confirmation ask the device again from now on. It takes no body (400 if sent). */
+    /**
+     * Off: actions that require confirmation ask the device again from now on. It takes no body, or an empty JSON
+     * object (what the console sends); any other body is refused before anything changes: 415 if it is not JSON, else
+     * 400.
+     */
     @POST
     @Path("/deactivate")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed("operator")
     public AutoConfirmView deactivate(@PathParam("controllerId") @Identifier String controllerId, String body,
-            @Context SecurityContext security) {
-        if (body != null && !body.isEmpty()) {
-            throw ProblemException.badRequest("deactivate takes no body");
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context SecurityContext security) {
+        if (body != null && !body.isBlank()) {
+            boolean json = contentType != null
+                    && MediaType.APPLICATION_JSON_TYPE.isCompatible(MediaType.valueOf(contentType));
+            if (!json) {
+                throw new ProblemException(415, "Unsupported Media Type",
+                        "deactivate takes no body, or {} as application/json");
+            }
+            if (!body.strip().replaceAll("\\s", "").equals("{}")) {
+                throw ProblemException.badRequest("deactivate takes no body, or {}");
+            }
         }
         return AutoConfirmView.of(autoConfirm.deactivate(controllerId, actor(security)));
     }
