@@ -27,10 +27,28 @@ public final class DevTokens {
 
     /** A token for another audience ({@code null}: no {@code aud} claim), which the services must refuse. */
     public String mintFor(String audience, String subject, Duration lifetime, String... roles) {
+        return sign(audience, "", subject, lifetime, roles);
+    }
+
+    /**
+     * A token of {@code tenant} (the {@code tenant} claim, ADR 0021); {@code tenant} is written as given, so a test can
+     * mint one the services must refuse.
+     */
+    public String mintForTenant(String tenant, String subject, Duration lifetime, String... roles) {
+        return mintWithClaim("\"tenant\":\"" + tenant.replace("\\", "\\\\").replace("\"", "\\\"") + "\"", subject,
+                lifetime, roles);
+    }
+
+    /** A token with one more claim, {@code claimJson} being its JSON member as written ({@code "name":value}). */
+    public String mintWithClaim(String claimJson, String subject, Duration lifetime, String... roles) {
+        return sign(DevKeys.AUDIENCE, claimJson + ",", subject, lifetime, roles);
+    }
+
+    private String sign(String audience, String extraClaims, String subject, Duration lifetime, String... roles) {
         Instant now = Instant.now();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"updraft-dev\"}";
         String groups = Stream.of(roles).map(r -> "\"" + r.replace("\"", "") + "\"").collect(Collectors.joining(","));
-        String payload = "{\"iss\":\"" + issuer + "\"," + (audience == null ? "" : "\"aud\":\"" + audience + "\",")
+        String payload = "{" + extraClaims + "\"iss\":\"" + issuer + "\"," + (audience == null ? "" : "\"aud\":\"" + audience + "\",")
                 + "\"sub\":\"" + subject + "\",\"upn\":\"" + subject + "\","
                 + "\"groups\":[" + groups + "],\"iat\":" + now.getEpochSecond() + ",\"exp\":"
                 + now.plus(lifetime).getEpochSecond() + ",\"jti\":\"" + UUID.randomUUID() + "\"}";

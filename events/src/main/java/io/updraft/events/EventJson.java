@@ -32,6 +32,96 @@ public final class EventJson {
         }
     }
 
+    /**
+     * The JSON of {@code event} in {@code tenant} (ADR 0021): a top-level {@code "tenant"} field first, before the
+     * event's own fields; for {@link TenantIds#DEFAULT} nothing is added, so a single-tenant installation writes the
+     * bytes it always wrote (and an event without the field is {@link TenantIds#DEFAULT}'s). An event whose record has
+     * a {@code tenant} component of its own (DeviceRegistered) already carries it and is written as it is.
+     *
+     * @throws IllegalArgumentException if {@code tenant} is not a canonical tenant id
+     */
+    public static String write(String tenant, UpdraftEvent event) {
+        String json = write(event);
+        if (TenantIds.isDefault(tenant) || HAS_TENANT_COMPONENT.get(event.getClass())) {
+            return json;
+        }
+        if (!TenantIds.isValid(tenant) || !tenant.equals(TenantIds.canonical(tenant))) {
+            throw new IllegalArgumentException("not a canonical tenant id: " + tenant);
+        }
+        // Jackson writes an object here, never an empty one (every event has a type): splice the field in first,
+        // where tenantOf finds it without parsing; the id's characters need no escaping
+        return "{\"tenant\":\"" + tenant + "\"," + json.substring(1);
+    }
+
+    /**
+     * The tenant an event's JSON names in its top-level {@code "tenant"} field, canonical; {@link TenantIds#DEFAULT}
+     * when it names none (events written before tenants, and every event of the default tenant).
+     *
+     * @throws MalformedEventException if the field is there but is not a tenant id
+     */
+    public static String tenantOf(String json) {
+        if (json == null || !json.contains(TENANT_FIELD)) {
+            return TenantIds.DEFAULT;
+        }
+        if (json.startsWith(TENANT_PREFIX)) {
+            int end = json.indexOf('"', TENANT_PREFIX.length());
+            if (end > 0) {
+                return checkedTenant(json.substring(TENANT_PREFIX.length(), end));
+            }
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return TenantIds.DEFAULT;
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
+                if ("tenant".equals(name)) {
+                    if (value == com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+                        return TenantIds.DEFAULT;
+                    }
+                    if (value != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                        throw new MalformedEventException("an event whose tenant is not a string");
+                    }
+                    return checkedTenant(parser.getText());
+                }
+                parser.skipChildren();
+            }
+            return TenantIds.DEFAULT;
+        } catch (IOException e) {
+            throw new MalformedEventException("not an event: " + firstLine(e), e);
+        }
+    }
+
+    public static String tenantOf(byte[] json) {
+        return json == null ? TenantIds.DEFAULT : tenantOf(new String(json, StandardCharsets.UTF_8));
+    }
+
+    private static String checkedTenant(String value) {
+        if (!TenantIds.isValid(value)) {
+            throw new MalformedEventException("an event whose tenant is not a tenant id (1-" + TenantIds.MAX_LENGTH
+                    + " of A-Z a-z 0-9 _ -)");
+        }
+        return TenantIds.canonical(value);
+    }
+
+    private static final String TENANT_FIELD = "\"tenant\"";
+    private static final String TENANT_PREFIX = "{\"tenant\":\"";
+    private static final ClassValue<Boolean> HAS_TENANT_COMPONENT = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            if (!type.isRecord()) {
+                return false;
+            }
+            for (java.lang.reflect.RecordComponent component : type.getRecordComponents()) {
+                if (component.getName().equals("tenant")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    };
+
     public static byte[] writeBytes(UpdraftEvent event) {
         return write(event).getBytes(StandardCharsets.UTF_8);
     }

@@ -63,6 +63,11 @@ public class EventProducer {
         return producer.send(EventRecords.toRecord(source, event, EventJson.write(event)));
     }
 
+    /** {@link #sendLossy(UpdraftEvent)} of an event in {@code tenant} (its JSON field, header and key prefix). */
+    public Future<RecordMetadata> sendLossy(String tenant, UpdraftEvent event) {
+        return producer.send(EventRecords.toRecord(tenant, source, event, EventJson.write(tenant, event)));
+    }
+
     public void flush() {
         producer.flush();
     }

@@ -1,7 +1,9 @@
 package io.updraft.support.outbox;
 
 import io.updraft.events.EventJson;
+import io.updraft.events.TenantIds;
 import io.updraft.events.UpdraftEvent;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -22,8 +24,8 @@ import org.hibernate.Session;
  */
 @ApplicationScoped
 public class Outbox {
-    private static final String INSERT = "insert into outbox (topic, record_key, event_type, event_id, occurred_at, payload)"
-            + " values (?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "insert into outbox (topic, record_key, event_type, event_id, occurred_at, payload,"
+            + " tenant_id) values (?, ?, ?, ?, ?, ?, ?)";
 
     @Inject
     EntityManager entityManager;
@@ -33,18 +35,36 @@ public class Outbox {
     OutboxRelay relay;
     @Inject
     Instance<OutboxListener> listeners;
+    @Inject
+    Tenants tenants;
 
+    /** Appends an event of the current tenant ({@link Tenants#current()}). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(UpdraftEvent event) {
-        appendAll(List.of(event));
+        appendAll(tenants.current(), List.of(event));
     }
 
-    /** Appends many events in one JDBC batch (a rollout wave writes thousands). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void append(String tenant, UpdraftEvent event) {
+        appendAll(tenant, List.of(event));
+    }
+
+    /** Appends many events of the current tenant in one JDBC batch (a rollout wave writes thousands). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void appendAll(Collection<? extends UpdraftEvent> events) {
+        appendAll(tenants.current(), events);
+    }
+
+    /**
+     * Appends many events of {@code tenant} in one JDBC batch: each row keeps its tenant, which the relay puts on the
+     * record (ADR 0021: the JSON's {@code "tenant"} field, the {@code ce_tenant} header, the {@code TENANT/key} key).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void appendAll(String tenant, Collection<? extends UpdraftEvent> events) {
         if (events.isEmpty()) {
             return;
         }
+        String owner = tenant == null ? TenantIds.DEFAULT : tenant;
         entityManager.flush();
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -55,7 +75,8 @@ public class Outbox {
                     insert.setString(3, event.type());
                     insert.setString(4, event.eventId());
                     insert.setTimestamp(5, Timestamp.from(event.occurredAt()));
-                    insert.setString(6, EventJson.write(event));
+                    insert.setString(6, EventJson.write(owner, event));
+                    insert.setString(7, owner);
                     insert.addBatch();
                     if (++pending == 500) {
                         insert.executeBatch();

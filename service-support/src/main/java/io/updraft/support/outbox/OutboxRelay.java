@@ -83,12 +83,13 @@ public class OutboxRelay {
                 List<Long> ids = new ArrayList<>();
                 List<Future<RecordMetadata>> acks = new ArrayList<>();
                 try (PreparedStatement select = connection.prepareStatement(
-                        "select id, topic, record_key, event_type, event_id, occurred_at, payload from outbox order by id limit ?")) {
+                        "select id, topic, record_key, event_type, event_id, occurred_at, payload, tenant_id from outbox order by id limit ?")) {
                     select.setInt(1, config.batchSize());
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             ids.add(rows.getLong(1));
-                            acks.add(producer.send(EventRecords.toRecord(producer.source(), rows.getString(2),
+                            acks.add(producer.send(EventRecords.toRecord(rows.getString(8), producer.source(),
+                                    rows.getString(2),
                                     rows.getString(3), rows.getString(4), rows.getString(5),
                                     rows.getTimestamp(6).toInstant(), rows.getString(7))));
                         }
