@@ -9,6 +9,7 @@ import io.updraft.devstack.DevStack;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.EventJson;
+import io.updraft.events.TenantIds;
 import io.updraft.events.Topics;
 import io.updraft.gateway.messaging.DeviceCommandConsumer;
 import io.updraft.gateway.persistence.DeviceRepository;
@@ -83,7 +84,7 @@ class BatchIntakeIT extends GatewayTestBase {
 
         oneRecordPerBatch.records().forEach(record -> applySetBased(List.of(record)));
         perCommand.records().forEach(record -> QuarkusTransaction.requiringNew()
-                .run(() -> consumer.applyOne(EventJson.read(record.value(), DeviceCommand.class))));
+                .run(() -> consumer.applyOne(defaults(EventJson.read(record.value(), DeviceCommand.class)))));
 
         for (Scenario scenario : List.of(batch, oneRecordPerBatch, perCommand)) {
             assertThat(scenario.actions()).as("actions").isEqualTo(ACTIONS);
@@ -125,12 +126,12 @@ class BatchIntakeIT extends GatewayTestBase {
     void givenKnownAndUnknownDevices_whenLockedForABatch_thenKnownOnesAreRowLockedAndOnlyInstallsCreateDevices()
             throws Exception {
         Scenario scenario = new Scenario();
-        QuarkusTransaction.requiringNew().run(() -> devices.lockOrCreateAll(List.of(scenario.device("K")), List.of()));
+        QuarkusTransaction.requiringNew().run(() -> devices.lockOrCreateAll(TenantIds.DEFAULT, List.of(scenario.device("K")), List.of()));
 
         try (Connection other = DriverManager.getConnection(DevStack.shared().jdbcUrl("gateway"), "postgres",
                 "postgres")) {
             QuarkusTransaction.requiringNew().run(() -> {
-                devices.lockOrCreateAll(List.of(scenario.device("K"), scenario.device("N")),
+                devices.lockOrCreateAll(TenantIds.DEFAULT, List.of(scenario.device("K"), scenario.device("N")),
                         List.of(scenario.device("U")));
                 // as a poll, a feedback or another replica's batch would try: the known row is taken
                 assertThatThrownBy(() -> lockNowait(other, scenario.device("K")))
@@ -200,7 +201,7 @@ class BatchIntakeIT extends GatewayTestBase {
         }
 
         private void apply(DeviceCommand command) {
-            QuarkusTransaction.requiringNew().run(() -> consumer.applyOne(command));
+            QuarkusTransaction.requiringNew().run(() -> consumer.applyOne(defaults(command)));
         }
 
         /** Device name → "action status" in creation order, action ids replaced by their names. */
@@ -241,10 +242,14 @@ class BatchIntakeIT extends GatewayTestBase {
         }
     }
 
+    private static DeviceCommandConsumer.TenantCommand defaults(DeviceCommand command) {
+        return new DeviceCommandConsumer.TenantCommand(TenantIds.DEFAULT, command);
+    }
+
     /** The set-based path alone, in one transaction, as a polled batch's readable records take it. */
     private void applySetBased(List<ConsumerRecord<String, String>> records) {
-        List<DeviceCommand> commands = records.stream()
-                .map(record -> EventJson.read(record.value(), DeviceCommand.class)).toList();
+        List<DeviceCommandConsumer.TenantCommand> commands = records.stream()
+                .map(record -> defaults(EventJson.read(record.value(), DeviceCommand.class))).toList();
         QuarkusTransaction.requiringNew().run(() -> consumer.applyAll(commands));
     }
 

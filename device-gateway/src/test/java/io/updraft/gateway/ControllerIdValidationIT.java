@@ -107,14 +107,15 @@ class ControllerIdValidationIT extends GatewayTestBase {
             return registry.registerAndLoad(visits);
         });
         try {
-            queue.submit(new FirstContactQueue.Visit("blocker", null));
+            queue.submit(new FirstContactQueue.Visit("DEFAULT", "blocker", false));
             assertThat(writerBusy.await(10, TimeUnit.SECONDS)).isTrue();
             List<DdiDevice> good = List.of(DdiDevice.random(), DdiDevice.random(), DdiDevice.random());
             List<CompletableFuture<PollView>> answers = new ArrayList<>();
-            answers.add(queue.submit(new FirstContactQueue.Visit(good.get(0).id(), "DEFAULT")));
-            CompletableFuture<PollView> poisoned = queue.submit(new FirstContactQueue.Visit("nul\u0000id", "DEFAULT"));
-            answers.add(queue.submit(new FirstContactQueue.Visit(good.get(1).id(), "DEFAULT")));
-            answers.add(queue.submit(new FirstContactQueue.Visit(good.get(2).id(), "DEFAULT")));
+            answers.add(queue.submit(new FirstContactQueue.Visit("DEFAULT", good.get(0).id(), true)));
+            CompletableFuture<PollView> poisoned = queue.submit(
+                    new FirstContactQueue.Visit("DEFAULT", "nul\u0000id", true));
+            answers.add(queue.submit(new FirstContactQueue.Visit("DEFAULT", good.get(1).id(), true)));
+            answers.add(queue.submit(new FirstContactQueue.Visit("DEFAULT", good.get(2).id(), true)));
 
             release.countDown();
 

@@ -46,9 +46,9 @@ public class DdiArtifactResource {
     @Produces({ JSON, HAL_JSON })
     public List<DdiArtifact> list(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @PathParam("artifactId") long artifactId) {
-        DevicePrincipal.require(tenant, controllerId);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
         DdiLinks links = DdiLinks.of(config.publicUrl().orElse(uri.getBaseUri().toString()), tenant, controllerId);
-        List<DdiArtifact> listed = artifacts.ofModule(controllerId, artifactId).stream()
+        List<DdiArtifact> listed = artifacts.ofModule(tenantId, controllerId, artifactId).stream()
                 .map(ref -> DeploymentMapper.toArtifact(ref, links))
                 .toList();
         if (listed.isEmpty()) {
@@ -78,14 +78,15 @@ public class DdiArtifactResource {
 
     private Response answer(String tenant, String controllerId, long artifactId, String filename, String range,
             String ifRange, boolean head) {
-        DevicePrincipal.require(tenant, controllerId);
-        Optional<DeviceArtifacts.Download> download = artifacts.download(controllerId, artifactId, filename);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        Optional<DeviceArtifacts.Download> download = artifacts.download(tenantId, controllerId, artifactId, filename);
         if (download.isPresent()) {
             return proxy.stream(download.get(), range, ifRange, head);
         }
         if (filename.endsWith(MD5SUM)) {
             String original = filename.substring(0, filename.length() - MD5SUM.length());
-            ArtifactRef ref = artifacts.find(controllerId, artifactId, original).orElseThrow(() -> notFound(filename));
+            ArtifactRef ref = artifacts.find(tenantId, controllerId, artifactId, original)
+                    .orElseThrow(() -> notFound(filename));
             // The format md5sum -c expects: hash, two spaces, file name.
             return Response.ok(ref.md5() + "  " + ref.filename(), MediaType.TEXT_PLAIN_TYPE)
                     .header("Content-Disposition", "attachment;filename=\"" + filename.replace("\"", "") + "\"")

@@ -3,6 +3,8 @@ package io.updraft.gateway.api;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.updraft.gateway.config.GatewayConfig;
+import io.updraft.gateway.config.ServedTenants;
+import io.updraft.gateway.domain.DeviceKeys;
 import io.updraft.gateway.domain.TargetTokens;
 import io.updraft.gateway.service.DeviceViewCache;
 import io.updraft.gateway.service.FirstContact;
@@ -17,9 +19,10 @@ import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
 /**
- * DDI authentication ({@code GatewayToken} for any device, {@code TargetToken} for its own device only), the tenant
- * check and the identifier check of tenant and controllerId, for every request matched to a DDI resource
- * ({@link DeviceAuthenticated}); the management API uses bearer JWTs. It decides on the path parameters the router
+ * DDI authentication ({@code GatewayToken} for any device of its tenant, {@code TargetToken} for its own device of
+ * its own tenant only), the tenant check (a tenant this gateway does not serve is 404: {@link ServedTenants}) and the
+ * identifier check of tenant and controllerId, for every request matched to a DDI resource ({@link
+ * DeviceAuthenticated}); the management API uses bearer JWTs. It decides on the path parameters the router
  * matched (never on a re-parsed path, which an encoded slash once made differ) and, on success, binds a
  * {@link DevicePrincipal} to the request for the resource methods to require. TargetTokens are checked against the
  * cached poll view, so authenticating a poll costs no database access.
@@ -30,6 +33,8 @@ public class DdiAuthFilter {
 
     @Inject
     GatewayConfig config;
+    @Inject
+    ServedTenants served;
     @Inject
     DeviceViewCache views;
     @Inject
@@ -55,18 +60,20 @@ public class DdiAuthFilter {
                     + " digit"));
             return;
         }
-        if (!config.tenant().equalsIgnoreCase(tenant)) {
+        String tenantId = served.ofPath(tenant); // the tenant's canonical id, if this gateway serves it
+        if (tenantId == null) {
             request.abortWith(problem(Response.Status.NOT_FOUND, "unknown tenant"));
             return;
         }
+        String key = DeviceKeys.of(tenantId, controllerId);
         String[] credentials = split(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         String targetToken = credentials != null && TARGET_TOKEN.equalsIgnoreCase(credentials[0]) ? credentials[1]
                 : null;
-        PollView cached = views.peek(controllerId);
+        PollView cached = views.peek(key);
         if (targetToken != null && !config.anonymousEnabled() && cached == null) {
             // loaded with other such requests in one batch (no connection per request); resumed on a worker, as the
             // endpoints after this filter may block
-            Uni<Response> verdict = Uni.createFrom().completionStage(() -> firstContact.load(controllerId))
+            Uni<Response> verdict = Uni.createFrom().completionStage(() -> firstContact.load(tenantId, controllerId))
                     .ifNoItem().after(config.firstContact().maxWait()).fail()
                     .emitOn(Infrastructure.getDefaultWorkerPool())
                     .map(view -> view.known() && TargetTokens.matches(targetToken, view.tokenSha256()) ? null
@@ -81,18 +88,18 @@ public class DdiAuthFilter {
                 if (response != null) {
                     request.abortWith(response);
                 } else {
-                    new DevicePrincipal(tenant, controllerId, DevicePrincipal.Kind.TARGET_TOKEN).bind(matched);
+                    new DevicePrincipal(tenantId, controllerId, DevicePrincipal.Kind.TARGET_TOKEN).bind(matched);
                     request.resume();
                 }
             }, request::resume);
             return;
         }
-        DevicePrincipal.Kind kind = authenticated(credentials, cached);
+        DevicePrincipal.Kind kind = authenticated(tenantId, credentials, cached);
         if (kind == null) {
             request.abortWith(unauthorized());
             return;
         }
-        new DevicePrincipal(tenant, controllerId, kind).bind(matched);
+        new DevicePrincipal(tenantId, controllerId, kind).bind(matched);
     }
 
     /** 401 problem+json with the challenge agents expect. */
@@ -130,7 +137,7 @@ public class DdiAuthFilter {
     }
 
     /** How the request proved it may act for the device, or null if it did not. */
-    private DevicePrincipal.Kind authenticated(String[] parts, PollView cached) {
+    private DevicePrincipal.Kind authenticated(String tenant, String[] parts, PollView cached) {
         if (config.anonymousEnabled()) {
             return DevicePrincipal.Kind.ANONYMOUS;
         }
@@ -138,7 +145,9 @@ public class DdiAuthFilter {
             return null;
         }
         if (GATEWAY_TOKEN.equalsIgnoreCase(parts[0])) {
-            return config.gatewayToken().filter(expected -> TargetTokens.sameSecret(parts[1], expected)).isPresent()
+            // a tenant's gateway token is valid on its own tenant's paths only
+            return served.gatewayToken(tenant).filter(expected -> TargetTokens.sameSecret(parts[1], expected))
+                    .isPresent()
                     ? DevicePrincipal.Kind.GATEWAY_TOKEN : null;
         }
         if (TARGET_TOKEN.equalsIgnoreCase(parts[0])) {

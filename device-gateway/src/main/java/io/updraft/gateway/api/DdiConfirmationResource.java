@@ -61,8 +61,8 @@ public class DdiConfirmationResource {
     @GET
     public DdiConfirmationBase state(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId) {
-        DevicePrincipal.require(tenant, controllerId);
-        Confirmations.State state = confirmations.state(controllerId);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        Confirmations.State state = confirmations.state(tenantId, controllerId);
         Device device = state.device();
         DdiLinks links = links(tenant, controllerId);
         Map<String, DdiLink> hrefs = new LinkedHashMap<>();
@@ -84,9 +84,9 @@ public class DdiConfirmationResource {
     @Path("/{actionId}")
     public DdiConfirmationBaseAction action(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId) {
-        DevicePrincipal.require(tenant, controllerId);
-        DeviceAction action = confirmations.toConfirm(controllerId, actionId);
-        boolean deltaDevice = registry.find(controllerId).map(DeviceRegistry::attributesOf)
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        DeviceAction action = confirmations.toConfirm(tenantId, controllerId, actionId);
+        boolean deltaDevice = registry.find(tenantId, controllerId).map(DeviceRegistry::attributesOf)
                 .map(DeltaSelection::canUseDelta).orElse(false);
         DdiDeploymentBase deployment = DeploymentMapper.toDeploymentBase(action.install(),
                 links(tenant, controllerId), Instant.now(), deltaDevice);
@@ -99,13 +99,13 @@ public class DdiConfirmationResource {
     @Consumes({ JSON, HAL_JSON })
     public Response feedback(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @PathParam("actionId") long actionId, @NotNull DdiConfirmationFeedback body) {
-        DevicePrincipal.require(tenant, controllerId);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
         if (body.confirmation() == null) {
             throw ProblemException.badRequest("confirmation is required: confirmed or denied");
         }
         switch (body.confirmation()) {
-            case "confirmed" -> confirmations.confirm(controllerId, actionId);
-            case "denied" -> confirmations.deny(controllerId, actionId, body.code(),
+            case "confirmed" -> confirmations.confirm(tenantId, controllerId, actionId);
+            case "denied" -> confirmations.deny(tenantId, controllerId, actionId, body.code(),
                     FeedbackDetails.cap(body.details()));
             default -> throw ProblemException.badRequest("confirmation must be confirmed or denied");
         }
@@ -118,8 +118,8 @@ public class DdiConfirmationResource {
     @Consumes({ JSON, HAL_JSON })
     public Response activateAutoConfirm(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId, @Valid DdiActivateAutoConfirmation body) {
-        DevicePrincipal.require(tenant, controllerId);
-        confirmations.activateAutoConfirm(controllerId, body == null ? null : body.initiator(),
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        confirmations.activateAutoConfirm(tenantId, controllerId, body == null ? null : body.initiator(),
                 body == null ? null : body.remark());
         return Response.ok().build();
     }
@@ -129,8 +129,8 @@ public class DdiConfirmationResource {
     @Path("/activateAutoConfirm")
     public Response activateAutoConfirmWithoutBody(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId) {
-        DevicePrincipal.require(tenant, controllerId);
-        confirmations.activateAutoConfirm(controllerId, null, null);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        confirmations.activateAutoConfirm(tenantId, controllerId, null, null);
         return Response.ok().build();
     }
 
@@ -138,8 +138,8 @@ public class DdiConfirmationResource {
     @Path("/deactivateAutoConfirm")
     public Response deactivateAutoConfirm(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId) {
-        DevicePrincipal.require(tenant, controllerId);
-        confirmations.deactivateAutoConfirm(controllerId);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        confirmations.deactivateAutoConfirm(tenantId, controllerId);
         return Response.ok().build();
     }
 

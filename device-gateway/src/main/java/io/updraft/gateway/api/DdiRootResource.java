@@ -27,6 +27,7 @@ import io.updraft.gateway.service.FirstContact;
 import io.updraft.gateway.service.Heartbeats;
 import io.updraft.gateway.domain.PollView;
 import io.updraft.gateway.domain.DeviceAction;
+import io.updraft.gateway.domain.DeviceKeys;
 import io.updraft.support.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,23 +99,25 @@ public class DdiRootResource {
      */
     @GET
     public Uni<DdiPoll> poll(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId) {
-        DevicePrincipal.require(tenant, controllerId);
+        DevicePrincipal principal = DevicePrincipal.require(tenant, controllerId);
+        String tenantId = principal.tenant();
+        String key = principal.deviceKey();
         polls.increment();
-        PollView cached = views.peek(controllerId);
+        PollView cached = views.peek(key);
         if (cached != null && cached.registered()
                 && (cached.offer() == null || !cached.offer().expiredAt(Instant.now()))) {
-            heartbeats.seen(controllerId);
+            heartbeats.seen(key);
             // on this thread, so the request's base URI can be read lazily: a nothing-new poll builds no URL
             return Uni.createFrom().item(PollMapper.toPoll(controllerId, cached, () -> links(tenant, controllerId),
                     sleeps));
         }
         DdiLinks resolved = links(tenant, controllerId); // read here: the answer is built on another thread
         if (cached != null && cached.registered()) { // only its offer expired
-            return Uni.createFrom().item(() -> pollFromStore(tenant, controllerId, () -> resolved))
+            return Uni.createFrom().item(() -> pollFromStore(tenantId, controllerId, () -> resolved))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         }
         // first contact (or a view not in memory): coalesced with other such polls into one transaction per batch
-        return Uni.createFrom().completionStage(() -> firstContact.register(controllerId, tenant))
+        return Uni.createFrom().completionStage(() -> firstContact.register(tenantId, controllerId))
                 .ifNoItem().after(config.firstContact().maxWait()).fail()
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure().transform(e -> {
@@ -123,9 +126,9 @@ public class DdiRootResource {
                 })
                 .onItem().transformToUni(view -> {
                     if (view.offer() != null && view.offer().expiredAt(Instant.now())) {
-                        return Uni.createFrom().item(() -> pollFromStore(tenant, controllerId, () -> resolved));
+                        return Uni.createFrom().item(() -> pollFromStore(tenantId, controllerId, () -> resolved));
                     }
-                    heartbeats.seen(controllerId);
+                    heartbeats.seen(key);
                     return Uni.createFrom().item(PollMapper.toPoll(controllerId, view, () -> resolved, sleeps));
                 });
     }
@@ -135,18 +138,19 @@ public class DdiRootResource {
      * so a device back after days is told nothing about it.
      */
     private DdiPoll pollFromStore(String tenant, String controllerId, Supplier<DdiLinks> links) {
-        PollView view = views.get(controllerId);
+        String key = DeviceKeys.of(tenant, controllerId);
+        PollView view = views.get(key);
         if (!view.registered()) {
-            registry.register(controllerId, tenant);
-            view = views.get(controllerId);
+            registry.register(tenant, controllerId);
+            view = views.get(key);
         }
         Instant now = Instant.now();
         // Bounded: expiring the current action may promote a queued one that is due as well.
         for (int i = 0; i < 3 && view.offer() != null && view.offer().expiredAt(now); i++) {
-            expiry.expireIfDue(controllerId, view.offer().actionId(), now);
-            view = views.get(controllerId);
+            expiry.expireIfDue(tenant, controllerId, view.offer().actionId(), now);
+            view = views.get(key);
         }
-        heartbeats.seen(controllerId);
+        heartbeats.seen(key);
         return PollMapper.toPoll(controllerId, view, links, sleeps);
     }
 
@@ -154,11 +158,11 @@ public class DdiRootResource {
     @Path("/deploymentBase/{actionId}")
     public DdiDeploymentBase deploymentBase(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId) {
-        DevicePrincipal.require(tenant, controllerId);
-        DeviceAction action = feedbacks.retrieve(controllerId, actionId)
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        DeviceAction action = feedbacks.retrieve(tenantId, controllerId, actionId)
                 .orElseThrow(() -> FeedbackIntake.notFound(actionId));
         return DeploymentMapper.toDeploymentBase(action.install(), links(tenant, controllerId), Instant.now(),
-                deltaDevice(controllerId));
+                deltaDevice(tenantId, controllerId));
     }
 
     /** hawkBit's installedBase: an action this device finished, in the deploymentBase shape. */
@@ -166,15 +170,15 @@ public class DdiRootResource {
     @Path("/installedBase/{actionId}")
     public DdiDeploymentBase installedBase(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId) {
-        DevicePrincipal.require(tenant, controllerId);
-        DeviceAction action = feedbacks.installed(controllerId, actionId);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        DeviceAction action = feedbacks.installed(tenantId, controllerId, actionId);
         return DeploymentMapper.toInstalledBase(action.install(), links(tenant, controllerId), Instant.now(),
-                deltaDevice(controllerId));
+                deltaDevice(tenantId, controllerId));
     }
 
     /** Whether the device reported {@code update.delta = zchunk}: which files it is offered (DeltaSelection). */
-    private boolean deltaDevice(String controllerId) {
-        return registry.find(controllerId).map(DeviceRegistry::attributesOf).map(DeltaSelection::canUseDelta)
+    private boolean deltaDevice(String tenant, String controllerId) {
+        return registry.find(tenant, controllerId).map(DeviceRegistry::attributesOf).map(DeltaSelection::canUseDelta)
                 .orElse(false);
     }
 
@@ -184,11 +188,11 @@ public class DdiRootResource {
     @Consumes({ JSON, HAL_JSON })
     public Response reportInstalled(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @NotNull @Valid DdiInstalledBase body) {
-        DevicePrincipal.require(tenant, controllerId);
-        if (!views.get(controllerId).registered()) {
-            registry.register(controllerId, tenant);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        if (!views.get(DeviceKeys.of(tenantId, controllerId)).registered()) {
+            registry.register(tenantId, controllerId);
         }
-        registry.reportInstalled(controllerId, body.releaseId(), body.version().trim());
+        registry.reportInstalled(tenantId, controllerId, body.releaseId(), body.version().trim());
         return Response.ok().build();
     }
 
@@ -198,8 +202,8 @@ public class DdiRootResource {
     public Response deploymentFeedback(@PathParam("tenant") String tenant,
             @PathParam("controllerId") String controllerId, @PathParam("actionId") long actionId,
             @NotNull DdiActionFeedback body) {
-        DevicePrincipal.require(tenant, controllerId);
-        feedbacks.deploymentFeedback(controllerId, actionId, parse(body));
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        feedbacks.deploymentFeedback(tenantId, controllerId, actionId, parse(body));
         return Response.ok().build();
     }
 
@@ -207,8 +211,8 @@ public class DdiRootResource {
     @Path("/cancelAction/{actionId}")
     public DdiCancel cancelAction(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @PathParam("actionId") long actionId) {
-        DevicePrincipal.require(tenant, controllerId);
-        DeviceAction action = feedbacks.cancelToOffer(controllerId, actionId);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        DeviceAction action = feedbacks.cancelToOffer(tenantId, controllerId, actionId);
         String id = Long.toString(action.actionId);
         return new DdiCancel(id, new DdiCancel.CancelAction(id));
     }
@@ -218,8 +222,8 @@ public class DdiRootResource {
     @Consumes({ JSON, HAL_JSON })
     public Response cancelFeedback(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @PathParam("actionId") long actionId, @NotNull DdiActionFeedback body) {
-        DevicePrincipal.require(tenant, controllerId);
-        feedbacks.cancelFeedback(controllerId, actionId, parse(body));
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        feedbacks.cancelFeedback(tenantId, controllerId, actionId, parse(body));
         return Response.ok().build();
     }
 
@@ -228,14 +232,14 @@ public class DdiRootResource {
     @Consumes({ JSON, HAL_JSON })
     public Response configData(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @NotNull DdiConfigData body) {
-        DevicePrincipal.require(tenant, controllerId);
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
         AttributeUpdate mode = AttributeUpdate.parse(body.mode())
                 .orElseThrow(() -> ProblemException.badRequest("mode must be merge, replace or remove"));
         Map<String, String> reported = ReportedAttributes.of(body.data());
-        if (!views.get(controllerId).registered()) {
-            registry.register(controllerId, tenant);
+        if (!views.get(DeviceKeys.of(tenantId, controllerId)).registered()) {
+            registry.register(tenantId, controllerId);
         }
-        registry.updateAttributes(controllerId, mode, reported);
+        registry.updateAttributes(tenantId, controllerId, mode, reported);
         return Response.ok().build();
     }
 
@@ -244,8 +248,8 @@ public class DdiRootResource {
     @Consumes({ JSON, HAL_JSON })
     public Response health(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId,
             @NotNull @Valid DdiHealth body) {
-        DevicePrincipal.require(tenant, controllerId);
-        registry.reportHealth(controllerId, body.bootOk(), body.crashCount() == null ? 0 : body.crashCount(),
+        String tenantId = DevicePrincipal.require(tenant, controllerId).tenant();
+        registry.reportHealth(tenantId, controllerId, body.bootOk(), body.crashCount() == null ? 0 : body.crashCount(),
                 body.appHealthy(), body.metrics());
         return Response.noContent().build();
     }

@@ -1,5 +1,6 @@
 package io.updraft.gateway.api;
 
+import io.updraft.gateway.config.ServedTenants;
 import io.updraft.gateway.domain.DeltaLinkKey;
 import io.updraft.gateway.service.DeltaLinks;
 import io.updraft.support.problem.ProblemException;
@@ -22,6 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 public class DeltaLinkResource {
     @Inject
     DeltaLinks links;
+    @Inject
+    ServedTenants served;
 
     public record DeltaLinkRequest(String sha256) {
     }
@@ -36,7 +39,7 @@ public class DeltaLinkResource {
         if (request == null || !DeltaLinkKey.isSha256(request.sha256())) {
             throw ProblemException.badRequest("sha256 must be the .zck file's SHA-256 as 64 lowercase hex digits");
         }
-        String path = links.mint(request.sha256())
+        String path = links.mint(served.managed(), request.sha256())
                 .orElseThrow(() -> ProblemException.conflict("delta links are not configured"));
         return new DeltaLink(request.sha256(), path);
     }

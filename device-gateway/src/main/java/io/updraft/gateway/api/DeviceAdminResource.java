@@ -9,6 +9,7 @@ import io.updraft.support.problem.ProblemException;
 import io.updraft.support.validation.Identifier;
 import io.updraft.support.validation.SafeText;
 import jakarta.annotation.security.RolesAllowed;
+import io.updraft.gateway.config.ServedTenants;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -31,7 +32,8 @@ import java.util.Map;
 
 /**
  * Management API of the gateway: device credentials, and what the gateway holds for a device. A controllerId that
- * is no identifier is a 400 before anything is read or written.
+ * is no identifier is a 400 before anything is read or written. Scoped to the caller's tenant (the verified token's,
+ * {@link ServedTenants#managed}): another tenant's device with the same controllerId is not there for it (404).
  */
 @Path("/api/v1/devices/{controllerId}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,6 +43,8 @@ public class DeviceAdminResource {
     DeviceRegistry registry;
     @Inject
     OperatorCancel operatorCancel;
+    @Inject
+    ServedTenants served;
 
     public record TokenRequest(@NotBlank @Size(min = 8, max = 256) String token) {
     }
@@ -72,7 +76,7 @@ public class DeviceAdminResource {
         String actor = security.getUserPrincipal() == null ? "operator" : security.getUserPrincipal().getName();
         String reason = request == null || request.reason() == null || request.reason().isBlank() ? null
                 : request.reason().strip();
-        return summary(operatorCancel.cancel(controllerId, actionId, actor, reason));
+        return summary(operatorCancel.cancel(served.managed(), controllerId, actionId, actor, reason));
     }
 
     /** The same cancel without a body (or with one that is not JSON, which is ignored): no reason. */
@@ -97,16 +101,17 @@ public class DeviceAdminResource {
     @RolesAllowed("operator")
     public Response provisionToken(@PathParam("controllerId") @Identifier String controllerId,
             @NotNull @Valid TokenRequest request) {
-        registry.provisionToken(controllerId, TargetTokens.sha256(request.token()));
+        registry.provisionToken(served.managed(), controllerId, TargetTokens.sha256(request.token()));
         return Response.noContent().build();
     }
 
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public DeviceSummary device(@PathParam("controllerId") @Identifier String controllerId) {
-        Device device = registry.find(controllerId)
+        String tenant = served.managed();
+        Device device = registry.find(tenant, controllerId)
                 .orElseThrow(() -> ProblemException.notFound("no device " + controllerId));
-        List<ActionSummary> history = registry.actionsOf(controllerId).stream()
+        List<ActionSummary> history = registry.actionsOf(tenant, controllerId).stream()
                 .map(DeviceAdminResource::summary)
                 .toList();
         return new DeviceSummary(controllerId, device.registeredAt != null, DeviceRegistry.attributesOf(device),

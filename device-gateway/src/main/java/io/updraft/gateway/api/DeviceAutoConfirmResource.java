@@ -8,6 +8,7 @@ import io.updraft.support.validation.Identifier;
 import io.updraft.support.validation.SafeText;
 import io.updraft.support.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
+import io.updraft.gateway.config.ServedTenants;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
@@ -33,6 +34,8 @@ import java.time.Instant;
 @Consumes(MediaType.APPLICATION_JSON)
 public class DeviceAutoConfirmResource {
     @Inject
+    ServedTenants served;
+    @Inject
     OperatorAutoConfirm autoConfirm;
 
     /** {@code initiator}, {@code remark} and {@code activatedAt} only while active. */
@@ -55,7 +58,7 @@ public class DeviceAutoConfirmResource {
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public AutoConfirmView state(@PathParam("controllerId") @Identifier String controllerId) {
-        return AutoConfirmView.of(autoConfirm.state(controllerId));
+        return AutoConfirmView.of(autoConfirm.state(served.managed(), controllerId));
     }
 
     /**
@@ -72,7 +75,7 @@ public class DeviceAutoConfirmResource {
                 ? actor.substring(0, Math.min(actor.length(), 200)) // the column's bound, whatever the token says
                 : request.initiator().strip();
         String remark = request == null || blank(request.remark()) ? null : request.remark().strip();
-        return AutoConfirmView.of(autoConfirm.activate(controllerId, initiator, remark, actor));
+        return AutoConfirmView.of(autoConfirm.activate(served.managed(), controllerId, initiator, remark, actor));
     }
 
     /**
@@ -114,7 +117,7 @@ public class DeviceAutoConfirmResource {
                 throw ProblemException.badRequest("deactivate takes no body, or {}");
             }
         }
-        return AutoConfirmView.of(autoConfirm.deactivate(controllerId, actor(security)));
+        return AutoConfirmView.of(autoConfirm.deactivate(served.managed(), controllerId, actor(security)));
     }
 
     private static String actor(SecurityContext security) {

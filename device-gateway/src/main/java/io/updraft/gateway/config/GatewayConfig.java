@@ -3,16 +3,32 @@ package io.updraft.gateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "updraft.gateway")
 public interface GatewayConfig {
-    /** The one tenant this gateway serves; other tenants in the DDI path answer 404 (compared case-insensitively). */
+    /**
+     * Single mode ({@code updraft.tenancy.mode=single}): the one tenant this gateway serves; other tenants in the DDI
+     * path answer 404 (compared case-insensitively). Ignored in multi mode, which serves {@link #tenants()}.
+     */
     @WithDefault("DEFAULT")
     String tenant();
 
-    /** Shared secret for {@code Authorization: GatewayToken}; absent means gateway tokens are refused. */
+    /** Single mode: shared secret for {@code Authorization: GatewayToken}; absent means gateway tokens are refused. */
     Optional<String> gatewayToken();
+
+    /**
+     * Multi mode: the tenants this gateway serves, by tenant id ({@code updraft.gateway.tenants.ACME.gateway-token}),
+     * each with its own gateway token. Ignored in single mode.
+     */
+    Map<String, ServedTenant> tenants();
+
+    /** One tenant served in multi mode. */
+    interface ServedTenant {
+        /** Shared secret for {@code Authorization: GatewayToken} on this tenant's paths only; absent: refused. */
+        Optional<String> gatewayToken();
+    }
 
     /** Lets devices in without any token. Only for closed test networks. */
     @WithDefault("false")

@@ -3,12 +3,21 @@ package io.updraft.gateway.domain;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
+import java.io.Serializable;
 import java.time.Instant;
+import java.util.Objects;
 
 @Entity
 @Table(name = "device")
+@IdClass(Device.Key.class)
 public class Device {
+    /** A device is its tenant's controllerId: two tenants' {@code gw-1} are two rows. */
+    @Id
+    @Column(name = "tenant_id")
+    public String tenantId;
+
     @Id
     @Column(name = "controller_id")
     public String controllerId;
@@ -43,4 +52,29 @@ public class Device {
 
     @Column(name = "auto_confirm_at")
     public Instant autoConfirmAt;
+
+    /** The primary key (tenant_id, controller_id). */
+    public static class Key implements Serializable {
+        public String tenantId;
+        public String controllerId;
+
+        public Key() {
+        }
+
+        public Key(String tenantId, String controllerId) {
+            this.tenantId = tenantId;
+            this.controllerId = controllerId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Objects.equals(tenantId, k.tenantId)
+                    && Objects.equals(controllerId, k.controllerId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(tenantId, controllerId);
+        }
+    }
 }

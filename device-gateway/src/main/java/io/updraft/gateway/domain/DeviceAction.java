@@ -8,12 +8,20 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
+import java.io.Serializable;
 import java.time.Instant;
+import java.util.Objects;
 
 @Entity
 @Table(name = "device_action")
+@IdClass(DeviceAction.Key.class)
 public class DeviceAction {
+    @Id
+    @Column(name = "tenant_id")
+    public String tenantId;
+
     @Id
     @Column(name = "action_id")
     public Long actionId;
@@ -69,9 +77,10 @@ public class DeviceAction {
     public Instant confirmBy;
 
     /** A new action for the command, in {@code status}, created at {@code at}. */
-    public static DeviceAction of(DeviceCommand.InstallRequested command,
+    public static DeviceAction of(String tenant, DeviceCommand.InstallRequested command,
             ActionStatus status, Instant at) {
         DeviceAction action = new DeviceAction();
+        action.tenantId = tenant;
         action.actionId = command.actionId();
         action.controllerId = command.deviceId();
         action.status = status;
@@ -116,5 +125,29 @@ public class DeviceAction {
 
     public static String linkHash(long actionId, String commandEventId) {
         return Integer.toString((actionId + ":" + commandEventId).hashCode());
+    }
+
+    /** The primary key (tenant_id, action_id). */
+    public static class Key implements Serializable {
+        public String tenantId;
+        public Long actionId;
+
+        public Key() {
+        }
+
+        public Key(String tenantId, Long actionId) {
+            this.tenantId = tenantId;
+            this.actionId = actionId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Objects.equals(tenantId, k.tenantId) && Objects.equals(actionId, k.actionId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(tenantId, actionId);
+        }
     }
 }

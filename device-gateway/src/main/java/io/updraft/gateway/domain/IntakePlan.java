@@ -25,6 +25,7 @@ import java.util.Set;
 public final class IntakePlan {
     private final Instant now;
     private Instant clock;
+    private final String tenant;
     private final Map<Long, DeviceAction> known = new HashMap<>();
     private final Map<String, DeviceAction> current = new HashMap<>();
     private final Map<String, DeviceAction> queued = new HashMap<>();
@@ -40,6 +41,12 @@ public final class IntakePlan {
      *     previous one so the actions keep the order of the commands that made them
      */
     public IntakePlan(Collection<DeviceAction> stored, Instant now) {
+        this(io.updraft.events.TenantIds.DEFAULT, stored, now);
+    }
+
+    /** One tenant's commands: the actions they create are that tenant's. */
+    public IntakePlan(String tenant, Collection<DeviceAction> stored, Instant now) {
+        this.tenant = tenant;
         this.now = now;
         this.clock = now.truncatedTo(ChronoUnit.MICROS);
         for (DeviceAction action : stored) {
@@ -97,7 +104,7 @@ public final class IntakePlan {
     }
 
     private void create(InstallRequested command, ActionStatus status) {
-        DeviceAction action = DeviceAction.of(command, status, tick());
+        DeviceAction action = DeviceAction.of(tenant, command, status, tick());
         created.add(action);
         track(action);
         changed.add(action.controllerId);

@@ -7,10 +7,14 @@ import io.updraft.gateway.service.CommandIntake;
 import io.updraft.gateway.domain.MaintenanceSchedule;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -21,7 +25,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * a hundred thousand round trips per statement. A record that cannot be read, whose schemaVersion or deviceId is
  * not one the gateway accepts, or whose maintenance window it cannot evaluate (a window never honoured is worse
  * than none) is parked on the DLQ with the reason and the batch goes on. If the batch's transaction fails, its records are applied again one at a time, each in its own
- * transaction ({@link BatchConsumption}), and only the one that fails is parked.
+ * transaction ({@link BatchConsumption}), and only the one that fails is parked. Each command is applied in the
+ * tenant its record names (the JSON's {@code "tenant"}, ADR 0021; none = DEFAULT) to that tenant's device only: a
+ * batch is applied a tenant at a time, in tenant order (so concurrent transactions lock devices in one order).
  */
 @ApplicationScoped
 public class DeviceCommandConsumer {
@@ -36,29 +42,39 @@ public class DeviceCommandConsumer {
     @ConfigProperty(name = "mp.messaging.incoming.device-commands.dead-letter-queue.topic")
     String deadLetterTopic;
 
+    /** A command and the tenant whose device it is for. */
+    public record TenantCommand(String tenant, DeviceCommand command) {
+    }
+
     @Incoming(Channels.DEVICE_COMMANDS)
     @Blocking
     public void onCommands(ConsumerRecords<String, String> records) {
         batches.applyBatch(records, deadLetterTopic, DeviceCommandConsumer::read, this::applyAll, this::applyOne);
     }
 
-    /** A polled batch's commands, in offset order, in the caller's transaction: the set-based path. */
+    /** A polled batch's commands, in offset order per tenant, in the caller's transaction: the set-based path. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void applyAll(List<DeviceCommand> read) {
-        commands.applyAll(inbox.firstDeliveries(CONSUMER, read));
+    public void applyAll(List<TenantCommand> read) {
+        Map<String, List<DeviceCommand>> byTenant = new TreeMap<>();
+        read.forEach(c -> byTenant.computeIfAbsent(c.tenant(), t -> new ArrayList<>()).add(c.command()));
+        byTenant.forEach((tenant, ofTenant) -> Tenants.runAs(tenant,
+                () -> commands.applyAll(tenant, inbox.firstDeliveries(CONSUMER, ofTenant))));
     }
 
     /** One command in the caller's transaction, as the gateway applied every command before the set-based path. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void applyOne(DeviceCommand command) {
+    public void applyOne(TenantCommand read) {
+        DeviceCommand command = read.command();
         if (!inbox.firstDelivery(CONSUMER, command)) {
             return;
         }
-        if (command instanceof DeviceCommand.InstallRequested install) {
-            commands.install(install);
-        } else if (command instanceof DeviceCommand.CancelRequested cancel) {
-            commands.cancel(cancel);
-        }
+        Tenants.runAs(read.tenant(), () -> {
+            if (command instanceof DeviceCommand.InstallRequested install) {
+                commands.install(read.tenant(), install);
+            } else if (command instanceof DeviceCommand.CancelRequested cancel) {
+                commands.cancel(read.tenant(), cancel);
+            }
+        });
     }
 
     /**
@@ -66,11 +82,12 @@ public class DeviceCommandConsumer {
      * the supported range, a deviceId that is not an identifier (it would become a device row and a DDI path) — all
      * three refused by {@link EventJson#read} — or a maintenance window that cannot be evaluated.
      */
-    private static DeviceCommand read(String payload) {
+    private static TenantCommand read(String payload) {
+        String tenant = EventJson.tenantOf(payload);
         DeviceCommand command = EventJson.read(payload, DeviceCommand.class);
         if (command instanceof DeviceCommand.InstallRequested install && install.maintenanceWindow() != null) {
             MaintenanceSchedule.of(install.maintenanceWindow());
         }
-        return command;
+        return new TenantCommand(tenant, command);
     }
 }

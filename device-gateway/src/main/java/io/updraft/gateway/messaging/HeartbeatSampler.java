@@ -9,6 +9,7 @@ import io.updraft.events.EventJson;
 import io.updraft.events.EventMeta;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.gateway.config.GatewayConfig;
+import io.updraft.gateway.domain.DeviceKeys;
 import io.updraft.gateway.service.DeviceViewCache;
 import io.updraft.gateway.service.Heartbeats;
 import io.updraft.support.kafka.EventProducer;
@@ -56,8 +57,11 @@ public class HeartbeatSampler implements Heartbeats {
     @Inject
     DeviceViewCache views;
 
-    /** A heartbeat owed: the event itself (id, JSON) is made by the sender thread, off the poll's thread. */
-    private record Seen(String controllerId, long atMillis) {
+    /**
+     * A heartbeat owed by the device with this {@link DeviceKeys device key}: the event itself (id, JSON, its
+     * tenant's record) is made by the sender thread, off the poll's thread.
+     */
+    private record Seen(String deviceKey, long atMillis) {
     }
 
     /** When the last heartbeat of each device polling without a cache slot left, in epoch milliseconds. */
@@ -99,13 +103,13 @@ public class HeartbeatSampler implements Heartbeats {
      * down) fall back to a map.
      */
     @Override
-    public void seen(String controllerId) {
+    public void seen(String deviceKey) {
         long now = System.currentTimeMillis();
-        switch (views.claimHeartbeat(controllerId, now, sampleMillis)) {
+        switch (views.claimHeartbeat(deviceKey, now, sampleMillis)) {
             case NOT_DUE -> {
             }
-            case DUE -> dueFromSlot(controllerId, now);
-            case NO_SLOT -> seenUncached(controllerId, now);
+            case DUE -> dueFromSlot(deviceKey, now);
+            case NO_SLOT -> seenUncached(deviceKey, now);
         }
     }
 
@@ -114,28 +118,28 @@ public class HeartbeatSampler implements Heartbeats {
      * those were sampled in the map, and the fresh slot knows nothing of them. The map decides once more, and lets go
      * of the device — the slot keeps its time from now on. Runs once per device per sampling interval at most.
      */
-    private void dueFromSlot(String controllerId, long now) {
-        Long last = lastSent.remove(controllerId);
+    private void dueFromSlot(String deviceKey, long now) {
+        Long last = lastSent.remove(deviceKey);
         if (last == null || now - last >= sampleMillis) {
-            queue(controllerId, now);
+            queue(deviceKey, now);
         }
     }
 
-    private void seenUncached(String controllerId, long now) {
-        Long last = lastSent.get(controllerId);
+    private void seenUncached(String deviceKey, long now) {
+        Long last = lastSent.get(deviceKey);
         if (last != null && now - last < sampleMillis) {
             return;
         }
         Long stamp = now;
-        boolean due = last == null ? lastSent.putIfAbsent(controllerId, stamp) == null
-                : lastSent.replace(controllerId, last, stamp);
+        boolean due = last == null ? lastSent.putIfAbsent(deviceKey, stamp) == null
+                : lastSent.replace(deviceKey, last, stamp);
         if (due) {
-            queue(controllerId, now);
+            queue(deviceKey, now);
         }
     }
 
-    private void queue(String controllerId, long now) {
-        if (!outgoing.offer(new Seen(controllerId, now)) && dropped != null) {
+    private void queue(String deviceKey, long now) {
+        if (!outgoing.offer(new Seen(deviceKey, now)) && dropped != null) {
             dropped.increment();
         }
     }
@@ -155,9 +159,11 @@ public class HeartbeatSampler implements Heartbeats {
                 // every record made first, then all handed over in one tight loop: the burst then opens one batch
                 // per partition instead of one per partition and linger.ms while the JSON is being written
                 for (Seen seen : batch) {
+                    String tenant = DeviceKeys.tenant(seen.deviceKey());
                     UpdraftEvent event = new DeviceReport.DeviceSeen(EventMeta.newId(),
-                            Instant.ofEpochMilli(seen.atMillis()), UpdraftEvent.SCHEMA_VERSION, seen.controllerId());
-                    records.add(EventRecords.toRecord(producer.source(), event, EventJson.write(event)));
+                            Instant.ofEpochMilli(seen.atMillis()), UpdraftEvent.SCHEMA_VERSION,
+                            DeviceKeys.controllerId(seen.deviceKey()));
+                    records.add(EventRecords.toRecord(tenant, producer.source(), event, EventJson.write(tenant, event)));
                 }
                 for (ProducerRecord<String, String> record : records) {
                     producer.send(record);

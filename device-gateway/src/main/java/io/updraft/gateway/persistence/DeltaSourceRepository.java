@@ -22,10 +22,11 @@ public class DeltaSourceRepository {
     }
 
     /** Records the file once (a second device's command for the same release changes nothing); in a transaction. */
-    public void record(String releaseId, ArtifactRef artifact) {
+    public void record(String tenant, String releaseId, ArtifactRef artifact) {
         em.createNativeQuery("""
-                insert into delta_source (sha256, artifact_id, release_id, artifact, recorded_at)
-                values (?1, ?2, ?3, ?4, ?5) on conflict (sha256, artifact_id) do nothing""")
+                insert into delta_source (tenant_id, sha256, artifact_id, release_id, artifact, recorded_at)
+                values (?6, ?1, ?2, ?3, ?4, ?5) on conflict (tenant_id, sha256, artifact_id) do nothing""")
+                .setParameter(6, tenant)
                 .setParameter(1, artifact.sha256())
                 .setParameter(2, artifact.artifactId())
                 .setParameter(3, releaseId)
@@ -34,13 +35,14 @@ public class DeltaSourceRepository {
                 .executeUpdate();
     }
 
-    /** The file with this sha256 recorded last (the bytes are the same whichever release holds them). */
-    public Optional<DeltaSource> find(String sha256) {
+    /** The tenant's file with this sha256 recorded last (the bytes are the same whichever release holds them). */
+    public Optional<DeltaSource> find(String tenant, String sha256) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                select release_id, artifact from delta_source where sha256 = ?1
+                select release_id, artifact from delta_source where tenant_id = ?2 and sha256 = ?1
                 order by recorded_at desc limit 1""")
                 .setParameter(1, sha256)
+                .setParameter(2, tenant)
                 .getResultList();
         return rows.stream().findFirst().map(row -> new DeltaSource((String) row[0], artifact((String) row[1])));
     }

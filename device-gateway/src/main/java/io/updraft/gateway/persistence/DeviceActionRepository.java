@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.hibernate.Session;
 
 @ApplicationScoped
-public class DeviceActionRepository implements PanacheRepositoryBase<DeviceAction, Long> {
+public class DeviceActionRepository implements PanacheRepositoryBase<DeviceAction, DeviceAction.Key> {
     private static final List<ActionStatus> CURRENT = List.of(ActionStatus.PENDING, ActionStatus.RETRIEVED,
             ActionStatus.RUNNING, ActionStatus.CANCELING);
 
@@ -28,14 +28,15 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
             select action_id, controller_id, status, command_event_id, command, created_at, updated_at, expires_at,
                    awaiting_confirmation, confirm_by
             from device_action
-            where (controller_id = any(?) and status in ('QUEUED', 'PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING'))
-               or action_id = any(?)""";
+            where tenant_id = ?
+              and ((controller_id = any(?) and status in ('QUEUED', 'PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING'))
+                   or action_id = any(?))""";
 
     private static final String INSERT_ALL = """
             insert into device_action
-                (action_id, controller_id, status, command_event_id, command, created_at, updated_at, expires_at,
-                 awaiting_confirmation, confirm_by)
-            select t.action_id, t.controller_id, t.status, t.event_id, t.command,
+                (tenant_id, action_id, controller_id, status, command_event_id, command, created_at, updated_at,
+                 expires_at, awaiting_confirmation, confirm_by)
+            select ?, t.action_id, t.controller_id, t.status, t.event_id, t.command,
                    t.created_at::timestamptz, t.updated_at::timestamptz, t.expires_at::timestamptz, t.awaiting,
                    t.confirm_by::timestamptz
             from unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::text[], ?::text[], ?::text[],
@@ -47,82 +48,93 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
     private static final String UPDATE_ALL = """
             update device_action a set status = t.status, updated_at = t.updated_at::timestamptz
             from unnest(?::bigint[], ?::varchar[], ?::text[]) as t(action_id, status, updated_at)
-            where a.action_id = t.action_id""";
+            where a.tenant_id = ? and a.action_id = t.action_id""";
 
     /**
      * Locks the devices of up to {@code limit} actions due to expire (oldest deadline first) — past their expiresAt, or
      * past their confirmBy while they wait for a device without auto-confirm — skipping devices another transaction
-     * holds, and answers those actions' ids.
+     * holds, and answers those actions' keys. Every tenant's: the sweep is the platform's, each action is then expired
+     * in its own tenant.
      */
-    public List<Number> lockDue(Instant now, int limit) {
+    public List<DeviceAction.Key> lockDue(Instant now, int limit) {
         @SuppressWarnings("unchecked")
-        List<Number> due = getEntityManager().createNativeQuery("""
-                select due.action_id from (
-                    select a.action_id, a.controller_id, a.expires_at as due_at from device_action a
+        List<Object[]> due = getEntityManager().createNativeQuery("""
+                select due.tenant_id, due.action_id from (
+                    select a.tenant_id, a.action_id, a.controller_id, a.expires_at as due_at from device_action a
                     where a.expires_at <= ?1 and a.status in ('QUEUED', 'PENDING', 'RETRIEVED')
                     union
-                    select a.action_id, a.controller_id, a.confirm_by from device_action a
-                    join device c on c.controller_id = a.controller_id and not c.auto_confirm
+                    select a.tenant_id, a.action_id, a.controller_id, a.confirm_by from device_action a
+                    join device c on c.tenant_id = a.tenant_id and c.controller_id = a.controller_id
+                        and not c.auto_confirm
                     where a.confirm_by <= ?1 and a.awaiting_confirmation and a.status = 'PENDING'
-                ) due join device d on d.controller_id = due.controller_id
+                ) due join device d on d.tenant_id = due.tenant_id and d.controller_id = due.controller_id
                 order by due.due_at limit ?2
                 for update of d skip locked""")
                 .setParameter(1, now)
                 .setParameter(2, limit)
                 .getResultList();
-        return due;
+        return due.stream().map(row -> new DeviceAction.Key((String) row[0], ((Number) row[1]).longValue())).toList();
+    }
+
+    public Optional<DeviceAction> byId(String tenant, long actionId) {
+        return findByIdOptional(new DeviceAction.Key(tenant, actionId));
     }
 
     /** The one action the device sees, if any. */
-    public Optional<DeviceAction> current(String controllerId) {
-        return find("controllerId = ?1 and status in ?2", controllerId, CURRENT).firstResultOptional();
-    }
-
-    public Optional<DeviceAction> queued(String controllerId) {
-        return find("controllerId = ?1 and status = ?2", controllerId, ActionStatus.QUEUED).firstResultOptional();
-    }
-
-    public Optional<DeviceAction> ofDevice(String controllerId, long actionId) {
-        return find("actionId = ?1 and controllerId = ?2", actionId, controllerId).firstResultOptional();
-    }
-
-    /** The current action, else the one that changed last (a device may fetch artifacts of what it just ran). */
-    public Optional<DeviceAction> currentOrLatest(String controllerId) {
-        return current(controllerId).or(() -> find(
-                "controllerId = ?1 and status <> ?2 order by updatedAt desc", controllerId, ActionStatus.QUEUED)
-                .firstResultOptional());
-    }
-
-    /** The action the device finished last: what hawkBit calls its installed base. */
-    public Optional<DeviceAction> lastFinished(String controllerId) {
-        return find("controllerId = ?1 and status = ?2 order by updatedAt desc", controllerId, ActionStatus.FINISHED)
+    public Optional<DeviceAction> current(String tenant, String controllerId) {
+        return find("tenantId = ?1 and controllerId = ?2 and status in ?3", tenant, controllerId, CURRENT)
                 .firstResultOptional();
     }
 
-    /** Confirms every action of the device still waiting for it (auto-confirm switched on); callers hold its lock. */
-    public int confirmAll(String controllerId) {
-        return update("awaitingConfirmation = false where controllerId = ?1 and awaitingConfirmation = true",
-                controllerId);
+    public Optional<DeviceAction> queued(String tenant, String controllerId) {
+        return find("tenantId = ?1 and controllerId = ?2 and status = ?3", tenant, controllerId, ActionStatus.QUEUED)
+                .firstResultOptional();
     }
 
-    public List<DeviceAction> allOf(String controllerId) {
-        return list("controllerId = ?1 order by createdAt desc", controllerId);
+    public Optional<DeviceAction> ofDevice(String tenant, String controllerId, long actionId) {
+        return find("tenantId = ?1 and actionId = ?2 and controllerId = ?3", tenant, actionId, controllerId)
+                .firstResultOptional();
+    }
+
+    /** The current action, else the one that changed last (a device may fetch artifacts of what it just ran). */
+    public Optional<DeviceAction> currentOrLatest(String tenant, String controllerId) {
+        return current(tenant, controllerId).or(() -> find(
+                "tenantId = ?1 and controllerId = ?2 and status <> ?3 order by updatedAt desc", tenant, controllerId,
+                ActionStatus.QUEUED).firstResultOptional());
+    }
+
+    /** The action the device finished last: what hawkBit calls its installed base. */
+    public Optional<DeviceAction> lastFinished(String tenant, String controllerId) {
+        return find("tenantId = ?1 and controllerId = ?2 and status = ?3 order by updatedAt desc", tenant,
+                controllerId, ActionStatus.FINISHED).firstResultOptional();
+    }
+
+    /** Confirms every action of the device still waiting for it (auto-confirm switched on); callers hold its lock. */
+    public int confirmAll(String tenant, String controllerId) {
+        return update("awaitingConfirmation = false where tenantId = ?1 and controllerId = ?2"
+                + " and awaitingConfirmation = true", tenant, controllerId);
+    }
+
+    public List<DeviceAction> allOf(String tenant, String controllerId) {
+        return list("tenantId = ?1 and controllerId = ?2 order by createdAt desc", tenant, controllerId);
     }
 
     /**
      * The open (current or queued) actions of {@code controllerIds} and the actions with one of {@code actionIds},
      * whatever their device or status, in one statement; callers hold the devices' row locks.
      */
-    public List<DeviceAction> openOrKnown(Collection<String> controllerIds, Collection<Long> actionIds) {
+    public List<DeviceAction> openOrKnown(String tenant, Collection<String> controllerIds, Collection<Long> actionIds) {
         List<DeviceAction> found = new ArrayList<>();
         getEntityManager().flush();
         getEntityManager().unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(OPEN_OR_KNOWN)) {
-                select.setArray(1, connection.createArrayOf("varchar", controllerIds.toArray(String[]::new)));
-                select.setArray(2, connection.createArrayOf("bigint", actionIds.toArray(Long[]::new)));
+                select.setString(1, tenant);
+                select.setArray(2, connection.createArrayOf("varchar", controllerIds.toArray(String[]::new)));
+                select.setArray(3, connection.createArrayOf("bigint", actionIds.toArray(Long[]::new)));
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         DeviceAction action = new DeviceAction();
+                        action.tenantId = tenant;
                         action.actionId = rows.getLong(1);
                         action.controllerId = rows.getString(2);
                         action.status = ActionStatus.valueOf(rows.getString(3));
@@ -142,7 +154,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
     }
 
     /** Inserts new actions in the given order, in one statement. */
-    public void insertAll(List<DeviceAction> created) {
+    public void insertAll(String tenant, List<DeviceAction> created) {
         if (created.isEmpty()) {
             return;
         }
@@ -173,16 +185,17 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
         getEntityManager().flush();
         getEntityManager().unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT_ALL)) {
-                insert.setArray(1, connection.createArrayOf("bigint", ids));
-                insert.setArray(2, connection.createArrayOf("varchar", devices));
-                insert.setArray(3, connection.createArrayOf("varchar", statuses));
-                insert.setArray(4, connection.createArrayOf("varchar", eventIds));
-                insert.setArray(5, connection.createArrayOf("text", commands));
-                insert.setArray(6, connection.createArrayOf("text", createdAt));
-                insert.setArray(7, connection.createArrayOf("text", updatedAt));
-                insert.setArray(8, connection.createArrayOf("text", expiresAt));
-                insert.setArray(9, connection.createArrayOf("boolean", awaiting));
-                insert.setArray(10, connection.createArrayOf("text", confirmBy));
+                insert.setString(1, tenant);
+                insert.setArray(2, connection.createArrayOf("bigint", ids));
+                insert.setArray(3, connection.createArrayOf("varchar", devices));
+                insert.setArray(4, connection.createArrayOf("varchar", statuses));
+                insert.setArray(5, connection.createArrayOf("varchar", eventIds));
+                insert.setArray(6, connection.createArrayOf("text", commands));
+                insert.setArray(7, connection.createArrayOf("text", createdAt));
+                insert.setArray(8, connection.createArrayOf("text", updatedAt));
+                insert.setArray(9, connection.createArrayOf("text", expiresAt));
+                insert.setArray(10, connection.createArrayOf("boolean", awaiting));
+                insert.setArray(11, connection.createArrayOf("text", confirmBy));
                 insert.executeUpdate();
             }
         });
@@ -193,7 +206,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
      * one-queued indexes row by row, so callers pass actions leaving those states in an earlier call than actions
      * entering them.
      */
-    public void updateAll(List<DeviceAction> moved) {
+    public void updateAll(String tenant, List<DeviceAction> moved) {
         if (moved.isEmpty()) {
             return;
         }
@@ -206,6 +219,7 @@ public class DeviceActionRepository implements PanacheRepositoryBase<DeviceActio
                 update.setArray(1, connection.createArrayOf("bigint", ids));
                 update.setArray(2, connection.createArrayOf("varchar", statuses));
                 update.setArray(3, connection.createArrayOf("text", updatedAt));
+                update.setString(4, tenant);
                 update.executeUpdate();
             }
         });

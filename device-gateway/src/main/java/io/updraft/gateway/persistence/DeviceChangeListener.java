@@ -43,7 +43,8 @@ public class DeviceChangeListener {
         /** The listener lost its connection: changes may go unheard, so stop caching until it is back. */
         void deaf();
 
-        void evict(String controllerId);
+        /** {@code deviceKey}: {@link io.updraft.gateway.domain.DeviceKeys}, the NOTIFY payload. */
+        void evict(String deviceKey);
 
         /** Fills the cache from a snapshot read after LISTEN was established. */
         void warm(Consumer<BiConsumer<String, PollView>> source);

@@ -3,6 +3,7 @@ package io.updraft.gateway.persistence;
 import io.updraft.gateway.domain.ActionStatus;
 import io.updraft.gateway.domain.Device;
 import io.updraft.gateway.domain.DeviceAction;
+import io.updraft.gateway.domain.DeviceKeys;
 import io.updraft.gateway.domain.Expiry;
 import io.updraft.gateway.domain.PollView;
 import io.updraft.gateway.domain.TargetTokens;
@@ -33,21 +34,22 @@ public class DeviceViewStore {
     private static final String ALL_VIEWS = """
             select d.controller_id, d.token_sha256, d.registered_at is not null, d.attributes_reported,
                    a.action_id, a.status, a.command_event_id, a.expires_at,
-                   (select f.action_id from device_action f where f.controller_id = d.controller_id
+                   (select f.action_id from device_action f where f.tenant_id = d.tenant_id
+                      and f.controller_id = d.controller_id
                       and f.status = 'FINISHED' order by f.updated_at desc limit 1),
-                   a.awaiting_confirmation, d.auto_confirm, a.confirm_by
+                   a.awaiting_confirmation, d.auto_confirm, a.confirm_by, d.tenant_id
             from device d
-            left join device_action a on a.controller_id = d.controller_id
+            left join device_action a on a.tenant_id = d.tenant_id and a.controller_id = d.controller_id
                  and a.status in ('PENDING', 'RETRIEVED', 'RUNNING', 'CANCELING')""";
 
-    /** The same views for some devices, read on the caller's connection (the first-contact batch). */
-    private static final String SOME_VIEWS = ALL_VIEWS + "\nwhere d.controller_id = any(?)";
+    /** The same views for some devices of one tenant, read on the caller's connection (the first-contact batch). */
+    private static final String SOME_VIEWS = ALL_VIEWS + "\nwhere d.tenant_id = ? and d.controller_id = any(?)";
 
     /** New devices are inserted registered; known ones get registered_at only if they had none (returned then). */
     private static final String REGISTER = """
-            insert into device (controller_id, created_at, registered_at)
-            select id, ?::timestamptz, ?::timestamptz from unnest(?::varchar[]) as id
-            on conflict (controller_id) do update set registered_at = excluded.registered_at
+            insert into device (tenant_id, controller_id, created_at, registered_at)
+            select ?, id, ?::timestamptz, ?::timestamptz from unnest(?::varchar[]) as id
+            on conflict (tenant_id, controller_id) do update set registered_at = excluded.registered_at
             where device.registered_at is null
             returning controller_id, attributes""";
 
@@ -64,22 +66,23 @@ public class DeviceViewStore {
 
     /** In a transaction of its own, so it works from any thread (the poll's fast path runs on the event loop). */
     @Transactional
-    public PollView load(String controllerId) {
+    public PollView load(String tenant, String controllerId) {
         statements.incrementAndGet();
-        Device device = devices.findById(controllerId);
+        Device device = devices.byId(tenant, controllerId);
         if (device == null) {
             return PollView.UNKNOWN;
         }
         statements.addAndGet(2);
-        PollView.Offer offer = actions.current(controllerId).map(action -> offerOf(action, device.autoConfirm))
-                .orElse(null);
-        long installed = actions.lastFinished(controllerId).map(a -> a.actionId).orElse(0L);
+        PollView.Offer offer = actions.current(tenant, controllerId)
+                .map(action -> offerOf(action, device.autoConfirm)).orElse(null);
+        long installed = actions.lastFinished(tenant, controllerId).map(a -> a.actionId).orElse(0L);
         return new PollView(true, TargetTokens.raw(device.tokenSha256), device.registeredAt != null,
                 device.attributesReported, installed, offer);
     }
 
     /**
-     * Streams the view of every known device (used to warm the cache at start instead of one load per device).
+     * Streams the view of every known device of every tenant, by its {@link DeviceKeys device key} (used to warm the
+     * cache at start instead of one load per device).
      *
      * @return how many views were handed to {@code sink}
      */
@@ -92,7 +95,7 @@ public class DeviceViewStore {
                 query.setFetchSize(5_000);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        sink.accept(rows.getString(1), viewOf(rows));
+                        sink.accept(DeviceKeys.of(rows.getString(13), rows.getString(1)), viewOf(rows));
                         count++;
                     }
                 }
@@ -114,11 +117,11 @@ public class DeviceViewStore {
      * @param views receives the view of every known device of {@code visited}, as it will be at commit
      * @param registered gets each device this call registered, with its attributes (JSON)
      */
-    public void loadRegistering(String[] visited, Set<String> registering, Map<String, PollView> views,
-            BiConsumer<String, String> registered) {
+    public void loadRegistering(String tenant, String[] visited, Set<String> registering,
+            Map<String, PollView> views, BiConsumer<String, String> registered) {
         entityManager.flush();
         entityManager.unwrap(Session.class).doWork(connection -> {
-            loadSome(connection, visited, views::put);
+            loadSome(connection, tenant, visited, views::put);
             // sorted: concurrent batches (other replicas) take their row locks in the same order
             String[] toRegister = registering.stream().filter(id -> {
                 PollView view = views.get(id);
@@ -129,16 +132,17 @@ public class DeviceViewStore {
             }
             try (PreparedStatement upsert = connection.prepareStatement(REGISTER)) {
                 Timestamp now = Timestamp.from(Instant.now());
-                upsert.setTimestamp(1, now);
+                upsert.setString(1, tenant);
                 upsert.setTimestamp(2, now);
-                upsert.setArray(3, connection.createArrayOf("varchar", toRegister));
+                upsert.setTimestamp(3, now);
+                upsert.setArray(4, connection.createArrayOf("varchar", toRegister));
                 try (ResultSet rows = upsert.executeQuery()) {
                     while (rows.next()) {
                         registered.accept(rows.getString(1), rows.getString(2));
                     }
                 }
             }
-            loadSome(connection, toRegister, views::put); // under the locks: as they will be at commit
+            loadSome(connection, tenant, toRegister, views::put); // under the locks: as they will be at commit
         });
     }
 
@@ -146,11 +150,12 @@ public class DeviceViewStore {
      * The views of {@code controllerIds} in one statement on {@code connection} (inside the caller's transaction);
      * unknown ids are simply absent.
      */
-    private void loadSome(Connection connection, String[] controllerIds, BiConsumer<String, PollView> sink)
-            throws SQLException {
+    private void loadSome(Connection connection, String tenant, String[] controllerIds,
+            BiConsumer<String, PollView> sink) throws SQLException {
         statements.incrementAndGet();
         try (PreparedStatement query = connection.prepareStatement(SOME_VIEWS)) {
-            query.setArray(1, connection.createArrayOf("varchar", controllerIds));
+            query.setString(1, tenant);
+            query.setArray(2, connection.createArrayOf("varchar", controllerIds));
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     sink.accept(rows.getString(1), viewOf(rows));

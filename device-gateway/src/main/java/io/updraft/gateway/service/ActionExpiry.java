@@ -32,12 +32,12 @@ public class ActionExpiry {
 
     /** @return true if the action expired now or had already expired */
     @Transactional
-    public boolean expireIfDue(String controllerId, long actionId, Instant now) {
-        Device device = devices.lock(controllerId).orElse(null);
+    public boolean expireIfDue(String tenant, String controllerId, long actionId, Instant now) {
+        Device device = devices.lock(tenant, controllerId).orElse(null);
         if (device == null) {
             return false;
         }
-        return actions.ofDevice(controllerId, actionId)
+        return actions.ofDevice(tenant, controllerId, actionId)
                 .map(action -> action.status == ActionStatus.EXPIRED || expire(device, action, now))
                 .orElse(false);
     }
@@ -52,7 +52,7 @@ public class ActionExpiry {
         if (!Expiry.isDue(action.dueAt(device.autoConfirm), now) || !queue.move(action, ActionStatus.Trigger.EXPIRE)) {
             return false;
         }
-        outbox.append(ActionReports.expired(action.install(), reason));
+        outbox.append(action.tenantId, ActionReports.expired(action.install(), reason));
         return true;
     }
 
@@ -64,10 +64,10 @@ public class ActionExpiry {
      */
     @Transactional
     public int sweepBatch(Instant now, int limit) {
-        List<Number> due = actions.lockDue(now, limit);
-        for (Number actionId : due) {
-            DeviceAction action = actions.findById(actionId.longValue());
-            expire(devices.findById(action.controllerId), action, now);
+        List<DeviceAction.Key> due = actions.lockDue(now, limit);
+        for (DeviceAction.Key key : due) {
+            DeviceAction action = actions.findById(key);
+            expire(devices.byId(action.tenantId, action.controllerId), action, now);
         }
         return due.size();
     }

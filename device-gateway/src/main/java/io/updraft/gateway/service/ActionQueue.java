@@ -25,10 +25,10 @@ public class ActionQueue {
     Outbox outbox;
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public DeviceAction enqueue(InstallRequested command, ActionStatus status) {
-        DeviceAction action = DeviceAction.of(command, status, Instant.now());
+    public DeviceAction enqueue(String tenant, InstallRequested command, ActionStatus status) {
+        DeviceAction action = DeviceAction.of(tenant, command, status, Instant.now());
         actions.persist(action);
-        changes.changed(command.deviceId());
+        changes.changed(tenant, command.deviceId());
         return action;
     }
 
@@ -48,12 +48,12 @@ public class ActionQueue {
         if (endsCurrent) {
             // Flushed first: the partial unique index allows one current action per device.
             actions.flush();
-            actions.queued(action.controllerId).ifPresent(queued -> {
+            actions.queued(action.tenantId, action.controllerId).ifPresent(queued -> {
                 queued.status = queued.status.next(ActionStatus.Trigger.PROMOTE).orElseThrow();
                 queued.updatedAt = action.updatedAt;
             });
         }
-        changes.changed(action.controllerId);
+        changes.changed(action.tenantId, action.controllerId);
         return true;
     }
 
@@ -61,7 +61,7 @@ public class ActionQueue {
     @Transactional(Transactional.TxType.MANDATORY)
     public void withdraw(DeviceAction action) {
         if (move(action, ActionStatus.Trigger.WITHDRAW)) {
-            outbox.append(ActionReports.canceled(action));
+            outbox.append(action.tenantId, ActionReports.canceled(action));
         }
     }
 }

@@ -54,7 +54,7 @@ public class CommandIntake {
      * changed device notified by one statement.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void applyAll(List<? extends DeviceCommand> commands) {
+    public void applyAll(String tenant, List<? extends DeviceCommand> commands) {
         if (commands.isEmpty()) {
             return;
         }
@@ -66,17 +66,17 @@ public class CommandIntake {
             actionIds.add(command.actionId());
         }
         canceled.removeAll(installed);
-        devices.lockOrCreateAll(installed, canceled); // a cancel does not create an unknown device
+        devices.lockOrCreateAll(tenant, installed, canceled); // a cancel does not create an unknown device
         Set<String> batchDevices = new LinkedHashSet<>(installed);
         batchDevices.addAll(canceled);
-        IntakePlan plan = new IntakePlan(actions.openOrKnown(batchDevices, actionIds), Instant.now());
+        IntakePlan plan = new IntakePlan(tenant, actions.openOrKnown(tenant, batchDevices, actionIds), Instant.now());
         commands.forEach(plan::apply);
-        actions.updateAll(plan.leaving());
-        actions.updateAll(plan.entering());
-        actions.insertAll(plan.created());
-        outbox.appendAll(plan.reports());
-        changes.changed(plan.changedDevices());
-        deltaLinks.recordSources(commands.stream().filter(InstallRequested.class::isInstance)
+        actions.updateAll(tenant, plan.leaving());
+        actions.updateAll(tenant, plan.entering());
+        actions.insertAll(tenant, plan.created());
+        outbox.appendAll(tenant, plan.reports());
+        changes.changed(tenant, plan.changedDevices());
+        deltaLinks.recordSources(tenant, commands.stream().filter(InstallRequested.class::isInstance)
                 .map(InstallRequested.class::cast).toList());
         LOG.debugf("%d commands applied: %d new actions, %d changed, %d devices notified", commands.size(),
                 plan.created().size(), plan.leaving().size() + plan.entering().size(), plan.changedDevices().size());
@@ -87,46 +87,46 @@ public class CommandIntake {
      * once; one it is working on gets a cancel offered first, and the new action waits behind it.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void install(InstallRequested command) {
+    public void install(String tenant, InstallRequested command) {
         if (command.maintenanceWindow() != null) {
             // A window the gateway cannot evaluate would be a window never honoured: the command goes to the DLQ.
             MaintenanceSchedule.of(command.maintenanceWindow());
         }
-        devices.lockOrCreate(command.deviceId());
-        deltaLinks.recordSources(List.of(command));
-        if (actions.findByIdOptional(command.actionId()).isPresent()) {
+        devices.lockOrCreate(tenant, command.deviceId());
+        deltaLinks.recordSources(tenant, List.of(command));
+        if (actions.byId(tenant, command.actionId()).isPresent()) {
             LOG.debugf("action %d already known, command %s ignored", command.actionId(), command.eventId());
             return;
         }
         if (Expiry.isDue(command.expiresAt(), Instant.now())) {
             // Expired on arrival (e.g. a backlog drained late): recorded and reported, and it supersedes nothing.
-            queue.enqueue(command, ActionStatus.EXPIRED);
-            outbox.append(ActionReports.expired(command));
+            queue.enqueue(tenant, command, ActionStatus.EXPIRED);
+            outbox.append(tenant, ActionReports.expired(command));
             return;
         }
-        actions.queued(command.deviceId()).ifPresent(queue::withdraw);
-        Optional<DeviceAction> current = actions.current(command.deviceId());
+        actions.queued(tenant, command.deviceId()).ifPresent(queue::withdraw);
+        Optional<DeviceAction> current = actions.current(tenant, command.deviceId());
         if (current.isEmpty()) {
-            queue.enqueue(command, ActionStatus.PENDING);
+            queue.enqueue(tenant, command, ActionStatus.PENDING);
             return;
         }
         DeviceAction superseded = current.get();
         if (superseded.status == ActionStatus.PENDING) {
             queue.withdraw(superseded);
-            queue.enqueue(command, ActionStatus.PENDING);
+            queue.enqueue(tenant, command, ActionStatus.PENDING);
         } else {
             queue.move(superseded, ActionStatus.Trigger.REQUEST_CANCEL);
-            queue.enqueue(command, ActionStatus.QUEUED);
+            queue.enqueue(tenant, command, ActionStatus.QUEUED);
         }
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void cancel(CancelRequested command) {
-        if (devices.lock(command.deviceId()).isEmpty()) {
+    public void cancel(String tenant, CancelRequested command) {
+        if (devices.lock(tenant, command.deviceId()).isEmpty()) {
             LOG.debugf("cancel of action %d for unknown device %s ignored", command.actionId(), command.deviceId());
             return;
         }
-        actions.ofDevice(command.deviceId(), command.actionId()).ifPresent(action -> {
+        actions.ofDevice(tenant, command.deviceId(), command.actionId()).ifPresent(action -> {
             if (action.status == ActionStatus.QUEUED || action.status == ActionStatus.PENDING) {
                 queue.withdraw(action);
             } else {

@@ -40,66 +40,67 @@ public class Confirmations {
     }
 
     @Transactional
-    public State state(String controllerId) {
-        Device device = devices.findById(controllerId);
+    public State state(String tenant, String controllerId) {
+        Device device = devices.byId(tenant, controllerId);
         if (device == null) {
             throw ProblemException.notFound("device " + controllerId + " is not known");
         }
-        return new State(device, actions.current(controllerId).filter(a -> a.needsConfirmation(device.autoConfirm)
+        return new State(device, actions.current(tenant, controllerId)
+                .filter(a -> a.needsConfirmation(device.autoConfirm)
                 && !Expiry.isDue(a.dueAt(device.autoConfirm), Instant.now())));
     }
 
     /** The action the device is asked to confirm; 404 for any other (fetched, confirmed, ended, due, not its). */
     @Transactional
-    public DeviceAction toConfirm(String controllerId, long actionId) {
-        return waitingAction(controllerId, actionId);
+    public DeviceAction toConfirm(String tenant, String controllerId, long actionId) {
+        return waitingAction(tenant, controllerId, actionId);
     }
 
     /** The device confirmed: the action is offered under deploymentBase from its next poll. */
     @Transactional
-    public void confirm(String controllerId, long actionId) {
-        DeviceAction action = lockedWaiting(controllerId, actionId);
+    public void confirm(String tenant, String controllerId, long actionId) {
+        DeviceAction action = lockedWaiting(tenant, controllerId, actionId);
         action.awaitingConfirmation = false;
         action.updatedAt = Instant.now();
-        outbox.append(ActionReports.progressed(action.install(), "confirmed", List.of()));
-        changes.changed(controllerId);
+        outbox.append(tenant, ActionReports.progressed(action.install(), "confirmed", List.of()));
+        changes.changed(tenant, controllerId);
     }
 
     /** The device denied: the action ends DENIED (the queued one, if any, becomes current) and ActionDenied is told. */
     @Transactional
-    public void deny(String controllerId, long actionId, Integer code, List<String> details) {
-        DeviceAction action = lockedWaiting(controllerId, actionId);
+    public void deny(String tenant, String controllerId, long actionId, Integer code, List<String> details) {
+        DeviceAction action = lockedWaiting(tenant, controllerId, actionId);
         InstallRequested command = action.install();
         queue.move(action, ActionStatus.Trigger.DENY);
-        outbox.append(ActionReports.denied(command, code, details));
+        outbox.append(tenant, ActionReports.denied(command, code, details));
     }
 
     /** Switches auto-confirm on (replacing initiator and remark) and confirms what waits, as hawkBit does. */
     @Transactional
-    public void activateAutoConfirm(String controllerId, String initiator, String remark) {
-        Device device = devices.lockOrCreate(controllerId);
+    public void activateAutoConfirm(String tenant, String controllerId, String initiator, String remark) {
+        Device device = devices.lockOrCreate(tenant, controllerId);
         device.autoConfirm = true;
         device.autoConfirmInitiator = initiator;
         device.autoConfirmRemark = remark;
         device.autoConfirmAt = Instant.now();
         devices.flush();
-        actions.confirmAll(controllerId);
-        changes.changed(controllerId);
+        actions.confirmAll(tenant, controllerId);
+        changes.changed(tenant, controllerId);
     }
 
     @Transactional
-    public void deactivateAutoConfirm(String controllerId) {
-        Device device = devices.lockOrCreate(controllerId);
+    public void deactivateAutoConfirm(String tenant, String controllerId) {
+        Device device = devices.lockOrCreate(tenant, controllerId);
         device.autoConfirm = false;
         device.autoConfirmInitiator = null;
         device.autoConfirmRemark = null;
         device.autoConfirmAt = null;
-        changes.changed(controllerId);
+        changes.changed(tenant, controllerId);
     }
 
-    private DeviceAction waitingAction(String controllerId, long actionId) {
-        Device device = devices.findById(controllerId);
-        DeviceAction action = actions.ofDevice(controllerId, actionId).orElse(null);
+    private DeviceAction waitingAction(String tenant, String controllerId, long actionId) {
+        Device device = devices.byId(tenant, controllerId);
+        DeviceAction action = actions.ofDevice(tenant, controllerId, actionId).orElse(null);
         if (device == null || action == null || !action.needsConfirmation(device.autoConfirm)
                 || Expiry.isDue(action.dueAt(device.autoConfirm), Instant.now())) {
             throw notWaiting(actionId);
@@ -112,9 +113,9 @@ public class Confirmations {
      * (or expired) is 410, one that does not wait (never asked, answered, auto-confirmed, queued) or is not this
      * device's 404 — a repeated answer included, so the outcome is told once.
      */
-    private DeviceAction lockedWaiting(String controllerId, long actionId) {
-        Device device = devices.lock(controllerId).orElseThrow(() -> notWaiting(actionId));
-        DeviceAction action = actions.ofDevice(controllerId, actionId).orElseThrow(() -> notWaiting(actionId));
+    private DeviceAction lockedWaiting(String tenant, String controllerId, long actionId) {
+        Device device = devices.lock(tenant, controllerId).orElseThrow(() -> notWaiting(actionId));
+        DeviceAction action = actions.ofDevice(tenant, controllerId, actionId).orElseThrow(() -> notWaiting(actionId));
         waiting(device, action, actionId);
         return action;
     }

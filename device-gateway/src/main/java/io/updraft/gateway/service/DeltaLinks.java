@@ -4,6 +4,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.gateway.config.GatewayConfig;
+import io.updraft.gateway.config.ServedTenants;
 import io.updraft.gateway.domain.DeltaLinkKey;
 import io.updraft.gateway.persistence.DeltaSourceRepository;
 import io.updraft.gateway.service.DeviceArtifacts.Download;
@@ -27,6 +28,8 @@ public class DeltaLinks {
     GatewayConfig config;
     @Inject
     DeltaSourceRepository sources;
+    @Inject
+    ServedTenants served;
 
     private Optional<DeltaLinkKey> key;
 
@@ -42,34 +45,37 @@ public class DeltaLinks {
         return key;
     }
 
-    /** The path (with its key) of the .zck with this sha256, for this gateway's tenant; empty if no key is set. */
-    public Optional<String> mint(String sha256) {
-        String tenant = config.tenant();
-        return key().map(k -> "/delta/v1/" + tenant + "/" + sha256 + ".zck?key=" + k.sign(tenant, sha256));
+    /** The path (with its key) of the tenant's .zck with this sha256; empty if no key is set. */
+    public Optional<String> mint(String tenant, String sha256) {
+        String path = served.pathName(tenant);
+        return key().map(k -> "/delta/v1/" + path + "/" + sha256 + ".zck?key=" + k.sign(path, sha256));
     }
 
     /** The download a link stands for, or empty for a wrong key, another tenant or a sha256 of no known .zck. */
     @Transactional
-    public Optional<Download> resolve(String tenant, String sha256, String given) {
-        if (!config.tenant().equals(tenant) || !DeltaLinkKey.isSha256(sha256)) {
+    public Optional<Download> resolve(String path, String sha256, String given) {
+        // the path's tenant exactly as minted (the key signs it); each tenant finds only its own .zck files
+        String tenant = served.ofPath(path);
+        if (tenant == null || !path.equals(served.pathName(tenant)) || !DeltaLinkKey.isSha256(sha256)) {
             return Optional.empty();
         }
         Optional<DeltaLinkKey> k = key();
-        if (k.isEmpty() || !k.get().matches(tenant, sha256, given)) {
+        if (k.isEmpty() || !k.get().matches(path, sha256, given)) {
             return Optional.empty();
         }
-        return sources.find(sha256).map(found -> Download.viaDeltaLink(found.releaseId(), found.artifact()));
+        return sources.find(tenant, sha256)
+                .map(found -> Download.viaDeltaLink(tenant, found.releaseId(), found.artifact()));
     }
 
     /** Records the .zck files the commands carry (once per file in the batch); in the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void recordSources(List<InstallRequested> commands) {
+    public void recordSources(String tenant, List<InstallRequested> commands) {
         Set<String> seen = new HashSet<>();
         for (InstallRequested command : commands) {
             for (ArtifactRef artifact : command.artifacts()) {
                 if (ArtifactRef.DELTA_SOURCE.equals(artifact.effectiveRole()) && DeltaLinkKey.isSha256(artifact.sha256())
                         && seen.add(artifact.sha256() + "/" + artifact.artifactId())) {
-                    sources.record(command.releaseId(), artifact);
+                    sources.record(tenant, command.releaseId(), artifact);
                 }
             }
         }

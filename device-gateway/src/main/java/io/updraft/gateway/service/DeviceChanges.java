@@ -1,5 +1,6 @@
 package io.updraft.gateway.service;
 
+import io.updraft.gateway.domain.DeviceKeys;
 import io.updraft.gateway.persistence.DeviceNotifications;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,11 +27,12 @@ public class DeviceChanges {
 
     /** Many devices at once: one statement for all their NOTIFYs. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void changed(List<String> controllerIds) {
+    public void changed(String tenant, List<String> controllerIds) {
         if (controllerIds.isEmpty()) {
             return;
         }
-        notifications.notifyAll(controllerIds);
+        List<String> keys = controllerIds.stream().map(id -> DeviceKeys.of(tenant, id)).toList();
+        notifications.notifyAll(keys);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -38,7 +40,7 @@ public class DeviceChanges {
 
             @Override
             public void afterCompletion(int status) {
-                controllerIds.forEach(cache::evict);
+                keys.forEach(cache::evict);
             }
         });
     }
@@ -48,7 +50,8 @@ public class DeviceChanges {
      * and one eviction after the commit for every device the transaction changed.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void changed(String controllerId) {
+    public void changed(String tenant, String controllerId) {
+        String key = DeviceKeys.of(tenant, controllerId);
         @SuppressWarnings("unchecked")
         Set<String> changed = (Set<String>) transactions.getResource(DeviceChanges.class);
         if (changed == null) {
@@ -66,9 +69,9 @@ public class DeviceChanges {
                 }
             });
         }
-        if (!changed.add(controllerId)) {
+        if (!changed.add(key)) {
             return;
         }
-        notifications.notifyOne(controllerId);
+        notifications.notifyOne(key);
     }
 }

@@ -10,6 +10,7 @@ import io.updraft.events.UpdraftEvent;
 import io.updraft.gateway.domain.AttributeUpdate;
 import io.updraft.gateway.domain.Device;
 import io.updraft.gateway.domain.DeviceAction;
+import io.updraft.gateway.domain.DeviceKeys;
 import io.updraft.gateway.domain.PollView;
 import io.updraft.gateway.domain.ReportedAttributes;
 import io.updraft.gateway.persistence.DeviceActionRepository;
@@ -23,9 +24,12 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Devices as the gateway knows them: first contact, credentials and attributes. */
 @ApplicationScoped
@@ -46,15 +50,15 @@ public class DeviceRegistry {
 
     /** First contact: the device row exists (or is created) and DeviceRegistered is written exactly once. */
     @Transactional
-    public void register(String controllerId, String tenant) {
-        Device device = devices.lockOrCreate(controllerId);
+    public void register(String tenant, String controllerId) {
+        Device device = devices.lockOrCreate(tenant, controllerId);
         if (device.registeredAt != null) {
             return; // another replica registered it a moment ago
         }
         device.registeredAt = Instant.now();
-        outbox.append(new DeviceReport.DeviceRegistered(EventMeta.newId(), EventMeta.now(),
+        outbox.append(tenant, new DeviceReport.DeviceRegistered(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, controllerId, tenant, attributesOf(device)));
-        changes.changed(controllerId);
+        changes.changed(tenant, controllerId);
     }
 
     /**
@@ -65,45 +69,51 @@ public class DeviceRegistry {
      * {@code registered_at} under the row lock. Known, registered devices are not locked at all, so the batch never
      * waits for (or deadlocks with) the command consumer.
      *
-     * @return the view of every known device of the batch
+     * A batch may hold several tenants' devices: they are taken a tenant at a time (in tenant order, so concurrent
+     * batches lock rows in the same order), each with its own statements.
+     *
+     * @return the view of every known device of the batch, by {@link DeviceKeys device key}
      */
     @Transactional
     public Map<String, PollView> registerAndLoad(List<FirstContactQueue.Visit> visits) {
+        Map<String, List<FirstContactQueue.Visit>> byTenant = new TreeMap<>();
+        visits.forEach(v -> byTenant.computeIfAbsent(v.tenant(), t -> new ArrayList<>()).add(v));
         Map<String, PollView> views = new HashMap<>();
-        Map<String, String> tenants = new HashMap<>();
-        for (FirstContactQueue.Visit visit : visits) {
-            if (visit.registers()) {
-                tenants.put(visit.controllerId(), visit.tenant());
-            }
-        }
-        List<String> registered = new ArrayList<>();
-        List<UpdraftEvent> events = new ArrayList<>();
-        store.loadRegistering(visits.stream().map(FirstContactQueue.Visit::controllerId).toArray(String[]::new),
-                tenants.keySet(), views, (id, attributes) -> {
-                    registered.add(id);
-                    events.add(new DeviceReport.DeviceRegistered(EventMeta.newId(), EventMeta.now(),
-                            UpdraftEvent.SCHEMA_VERSION, id, tenants.get(id), attributesOf(attributes)));
-                });
-        outbox.appendAll(events);
-        changes.changed(registered);
+        byTenant.forEach((tenant, ofTenant) -> {
+            Set<String> registering = new HashSet<>();
+            ofTenant.stream().filter(FirstContactQueue.Visit::registers)
+                    .forEach(v -> registering.add(v.controllerId()));
+            Map<String, PollView> tenantViews = new HashMap<>();
+            List<String> registered = new ArrayList<>();
+            List<UpdraftEvent> events = new ArrayList<>();
+            store.loadRegistering(tenant, ofTenant.stream().map(FirstContactQueue.Visit::controllerId)
+                    .toArray(String[]::new), registering, tenantViews, (id, attributes) -> {
+                        registered.add(id);
+                        events.add(new DeviceReport.DeviceRegistered(EventMeta.newId(), EventMeta.now(),
+                                UpdraftEvent.SCHEMA_VERSION, id, tenant, attributesOf(attributes)));
+                    });
+            outbox.appendAll(tenant, events);
+            changes.changed(tenant, registered);
+            tenantViews.forEach((id, view) -> views.put(DeviceKeys.of(tenant, id), view));
+        });
         return views;
     }
 
     /** The device as stored, if known (read without a lock, for the management API). */
-    public Optional<Device> find(String controllerId) {
-        return devices.findByIdOptional(controllerId);
+    public Optional<Device> find(String tenant, String controllerId) {
+        return Optional.ofNullable(devices.byId(tenant, controllerId));
     }
 
-    /** Every action the gateway holds for the device, newest first. */
-    public List<DeviceAction> actionsOf(String controllerId) {
-        return actions.allOf(controllerId);
+    /** Every action the gateway holds for the tenant's device, newest first. */
+    public List<DeviceAction> actionsOf(String tenant, String controllerId) {
+        return actions.allOf(tenant, controllerId);
     }
 
     @Transactional
-    public void provisionToken(String controllerId, String tokenSha256) {
-        Device device = devices.lockOrCreate(controllerId);
+    public void provisionToken(String tenant, String controllerId, String tokenSha256) {
+        Device device = devices.lockOrCreate(tenant, controllerId);
         device.tokenSha256 = tokenSha256;
-        changes.changed(controllerId);
+        changes.changed(tenant, controllerId);
     }
 
     /**
@@ -111,31 +121,31 @@ public class DeviceRegistry {
      * attribute set; a result beyond {@link ReportedAttributes#MAX_COUNT} is a 400 and changes nothing.
      */
     @Transactional
-    public Map<String, String> updateAttributes(String controllerId, AttributeUpdate mode,
+    public Map<String, String> updateAttributes(String tenant, String controllerId, AttributeUpdate mode,
             Map<String, String> reported) {
-        Device device = devices.lockOrCreate(controllerId);
+        Device device = devices.lockOrCreate(tenant, controllerId);
         Map<String, String> result = ReportedAttributes.bounded(mode.apply(attributesOf(device), reported));
         device.attributes = write(result);
         device.attributesReported = true;
-        outbox.append(new DeviceReport.DeviceAttributesUpdated(EventMeta.newId(), EventMeta.now(),
+        outbox.append(tenant, new DeviceReport.DeviceAttributesUpdated(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, controllerId, mode.ddiName(), result));
-        changes.changed(controllerId);
+        changes.changed(tenant, controllerId);
         return result;
     }
 
     /** A version installed out of band: told to the rest of the system, nothing the gateway itself keeps. */
     @Transactional
-    public void reportInstalled(String controllerId, String releaseId, String version) {
-        devices.lockOrCreate(controllerId);
-        outbox.append(new DeviceReport.InstalledVersionReported(EventMeta.newId(), EventMeta.now(),
+    public void reportInstalled(String tenant, String controllerId, String releaseId, String version) {
+        devices.lockOrCreate(tenant, controllerId);
+        outbox.append(tenant, new DeviceReport.InstalledVersionReported(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, controllerId, releaseId, version));
     }
 
     /** The device's own view of its health after an update, told to the telemetry-service. */
     @Transactional
-    public void reportHealth(String controllerId, boolean bootOk, int crashCount, boolean appHealthy,
+    public void reportHealth(String tenant, String controllerId, boolean bootOk, int crashCount, boolean appHealthy,
             Map<String, Double> metrics) {
-        outbox.append(new DeviceTelemetry.HealthReported(EventMeta.newId(), EventMeta.now(),
+        outbox.append(tenant, new DeviceTelemetry.HealthReported(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, controllerId, bootOk, crashCount, appHealthy, metrics));
     }
 

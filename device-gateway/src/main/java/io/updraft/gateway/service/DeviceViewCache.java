@@ -1,5 +1,6 @@
 package io.updraft.gateway.service;
 
+import io.updraft.gateway.domain.DeviceKeys;
 import io.updraft.gateway.domain.PollView;
 import io.updraft.gateway.persistence.DeviceChangeListener;
 import io.updraft.gateway.persistence.DeviceViewStore;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Poll views by device id, filled lazily (or all at once by {@link #warm}) and evicted when PostgreSQL notifies a
+ * Poll views by device key ({@link DeviceKeys}: the tenant and the controllerId), filled lazily (or all at once by {@link #warm}) and evicted when PostgreSQL notifies a
  * change ({@link DeviceChangeListener}). Each slot carries a generation: an eviction during a fill gives the slot a
  * new generation, so the fill cannot store the value it read before the change. While the listener is not connected
  * the cache is bypassed, because changes made by other replicas could not be heard. Unknown devices are not cached:
@@ -83,7 +84,7 @@ public class DeviceViewCache implements DeviceChangeListener.Subscriber {
 
     @Inject
     DeviceViewCache(DeviceViewStore store) {
-        this(store::load);
+        this(key -> store.load(DeviceKeys.tenant(key), DeviceKeys.controllerId(key)));
     }
 
     DeviceViewCache(Function<String, PollView> loader) {

@@ -50,7 +50,7 @@ public class DownloadAccounting {
             return;
         }
         try {
-            QuarkusTransaction.requiringNew().run(() -> served.add(download.actionId(), bytes));
+            QuarkusTransaction.requiringNew().run(() -> served.add(download.tenant(), download.actionId(), bytes));
         } catch (RuntimeException e) {
             // the bytes are on their way already; a lost count must not turn into a failed download
             LOG.warnf("could not count %d bytes served for action %d: %s", bytes, download.actionId(), e.toString());
@@ -69,7 +69,7 @@ public class DownloadAccounting {
     }
 
     /** The bytes served for the action so far, or null if none were (called inside the caller's transaction). */
-    public Long of(long actionId) {
-        return served.of(actionId);
+    public Long of(String tenant, long actionId) {
+        return served.of(tenant, actionId);
     }
 }

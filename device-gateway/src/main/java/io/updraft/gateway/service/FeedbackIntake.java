@@ -42,9 +42,9 @@ public class FeedbackIntake {
      * @return empty when the action expired just now (committed, so the caller answers 404 after the transaction)
      */
     @Transactional
-    public Optional<DeviceAction> retrieve(String controllerId, long actionId) {
-        Device device = devices.lock(controllerId).orElseThrow(() -> notFound(actionId));
-        DeviceAction action = actions.ofDevice(controllerId, actionId).orElseThrow(() -> notFound(actionId));
+    public Optional<DeviceAction> retrieve(String tenant, String controllerId, long actionId) {
+        Device device = devices.lock(tenant, controllerId).orElseThrow(() -> notFound(actionId));
+        DeviceAction action = actions.ofDevice(tenant, controllerId, actionId).orElseThrow(() -> notFound(actionId));
         if (!action.status.isCurrent() || action.needsConfirmation(device.autoConfirm)) {
             throw notFound(actionId); // an action waiting for confirmation is offered under confirmationBase only
         }
@@ -57,15 +57,15 @@ public class FeedbackIntake {
 
     /** A previously finished action (hawkBit's installedBase): only a FINISHED action of this device. */
     @Transactional
-    public DeviceAction installed(String controllerId, long actionId) {
-        return actions.ofDevice(controllerId, actionId)
+    public DeviceAction installed(String tenant, String controllerId, long actionId) {
+        return actions.ofDevice(tenant, controllerId, actionId)
                 .filter(action -> action.status == ActionStatus.FINISHED)
                 .orElseThrow(() -> ProblemException.notFound("action " + actionId + " is not installed on this device"));
     }
 
     @Transactional
-    public void deploymentFeedback(String controllerId, long actionId, Feedback feedback) {
-        DeviceAction action = lockedAction(controllerId, actionId);
+    public void deploymentFeedback(String tenant, String controllerId, long actionId, Feedback feedback) {
+        DeviceAction action = lockedAction(tenant, controllerId, actionId);
         if (action.status == ActionStatus.QUEUED) {
             throw notFound(actionId);
         }
@@ -78,30 +78,30 @@ public class FeedbackIntake {
                 // As hawkBit: closed is a success unless the device says failure.
                 boolean failed = feedback.result() == Feedback.Result.FAILURE;
                 queue.move(action, failed ? ActionStatus.Trigger.FAIL : ActionStatus.Trigger.SUCCEED);
-                outbox.append(ActionReports.finished(command,
+                outbox.append(tenant, ActionReports.finished(command,
                         failed ? DeviceReport.Outcome.FAILURE : DeviceReport.Outcome.SUCCESS, feedback.details(),
-                        action.installedAt != null).withBytesServed(bytesServed.of(actionId)));
+                        action.installedAt != null).withBytesServed(bytesServed.of(tenant, actionId)));
             }
             case CANCELED -> {
                 queue.move(action, ActionStatus.Trigger.CONFIRM_CANCEL);
-                outbox.append(ActionReports.canceled(action));
+                outbox.append(tenant, ActionReports.canceled(action));
             }
-            case REJECTED -> outbox.append(ActionReports.progressed(command, feedback.execution().ddiName(),
+            case REJECTED -> outbox.append(tenant, ActionReports.progressed(command, feedback.execution().ddiName(),
                     feedback.details()));
             default -> {
                 if (action.installedAt == null && feedback.reportsInstalled()) {
                     action.installedAt = Instant.now();
                 }
                 queue.move(action, ActionStatus.Trigger.PROGRESS);
-                outbox.append(ActionReports.progressed(command, feedback.execution().ddiName(), feedback.details()));
+                outbox.append(tenant, ActionReports.progressed(command, feedback.execution().ddiName(), feedback.details()));
             }
         }
     }
 
     /** The device fetches cancelAction: only a cancel being offered is served. */
     @Transactional
-    public DeviceAction cancelToOffer(String controllerId, long actionId) {
-        DeviceAction action = actions.ofDevice(controllerId, actionId).orElseThrow(() -> notFound(actionId));
+    public DeviceAction cancelToOffer(String tenant, String controllerId, long actionId) {
+        DeviceAction action = actions.ofDevice(tenant, controllerId, actionId).orElseThrow(() -> notFound(actionId));
         if (!action.status.offersCancel()) {
             throw notFound(actionId);
         }
@@ -109,8 +109,8 @@ public class FeedbackIntake {
     }
 
     @Transactional
-    public void cancelFeedback(String controllerId, long actionId, Feedback feedback) {
-        DeviceAction action = lockedAction(controllerId, actionId);
+    public void cancelFeedback(String tenant, String controllerId, long actionId, Feedback feedback) {
+        DeviceAction action = lockedAction(tenant, controllerId, actionId);
         if (action.status.isTerminal()) {
             return; // repeated acknowledgement, or the action ended before the device saw the cancel
         }
@@ -125,17 +125,17 @@ public class FeedbackIntake {
                 || (feedback.execution() == Feedback.Execution.CLOSED && feedback.result() == Feedback.Result.FAILURE);
         if (accepted) {
             queue.move(action, ActionStatus.Trigger.CONFIRM_CANCEL);
-            outbox.append(ActionReports.canceled(action));
+            outbox.append(tenant, ActionReports.canceled(action));
         } else if (refused) {
             queue.move(action, ActionStatus.Trigger.REJECT_CANCEL);
-            outbox.append(ActionReports.progressed(command, CANCEL_REJECTED, feedback.details()));
+            outbox.append(tenant, ActionReports.progressed(command, CANCEL_REJECTED, feedback.details()));
         }
         // anything else is the device saying it is working on the cancel: nothing to decide yet
     }
 
-    private DeviceAction lockedAction(String controllerId, long actionId) {
-        devices.lock(controllerId).orElseThrow(() -> notFound(actionId));
-        return actions.ofDevice(controllerId, actionId).orElseThrow(() -> notFound(actionId));
+    private DeviceAction lockedAction(String tenant, String controllerId, long actionId) {
+        devices.lock(tenant, controllerId).orElseThrow(() -> notFound(actionId));
+        return actions.ofDevice(tenant, controllerId, actionId).orElseThrow(() -> notFound(actionId));
     }
 
     public static ProblemException notFound(long actionId) {

@@ -57,13 +57,13 @@ public class FirstContact {
     }
 
     /** The device's view after registering it if this is its first contact. */
-    public CompletableFuture<PollView> register(String controllerId, String tenant) {
-        return submit(new FirstContactQueue.Visit(controllerId, tenant));
+    public CompletableFuture<PollView> register(String tenant, String controllerId) {
+        return submit(new FirstContactQueue.Visit(tenant, controllerId, true));
     }
 
     /** The device's view (UNKNOWN for an unknown id), registering nothing. */
-    public CompletableFuture<PollView> load(String controllerId) {
-        return submit(new FirstContactQueue.Visit(controllerId, null));
+    public CompletableFuture<PollView> load(String tenant, String controllerId) {
+        return submit(new FirstContactQueue.Visit(tenant, controllerId, false));
     }
 
     /** Counts a poll turned away (503) because of the queue, for {@code /q/metrics}. */
@@ -84,7 +84,7 @@ public class FirstContact {
     private Map<String, PollView> registerAndLoad(List<FirstContactQueue.Visit> visits) {
         // slots first: a change notified while the batch runs makes its view too old to cache
         Map<String, DeviceViewCache.Claim> claims = new HashMap<>();
-        visits.forEach(v -> claims.put(v.controllerId(), cache.claim(v.controllerId())));
+        visits.forEach(v -> claims.put(v.key(), cache.claim(v.key())));
         for (int attempt = 1;; attempt++) {
             try {
                 long started = System.nanoTime();

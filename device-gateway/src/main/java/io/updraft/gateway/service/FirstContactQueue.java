@@ -1,5 +1,6 @@
 package io.updraft.gateway.service;
 
+import io.updraft.gateway.domain.DeviceKeys;
 import io.updraft.gateway.domain.PollView;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,14 +19,15 @@ import java.util.concurrent.TimeUnit;
  * is refused at once ({@link Full}), and the caller answers 503 with Retry-After.
  */
 public final class FirstContactQueue implements AutoCloseable {
-    /** A poll waiting for its view: {@code tenant} set = first contact (register the device), null = load only. */
-    public record Visit(String controllerId, String tenant) {
-        public boolean registers() {
-            return tenant != null;
+    /** A poll waiting for its view: the tenant's device, on first contact ({@code registers}: register it) or not. */
+    public record Visit(String tenant, String controllerId, boolean registers) {
+        /** The device across tenants ({@link DeviceKeys}): what the batch's answer is keyed by. */
+        public String key() {
+            return DeviceKeys.of(tenant, controllerId);
         }
     }
 
-    /** Registers and loads one batch, one visit per device; answers every device's view (absent = unknown). */
+    /** Registers and loads one batch, one visit per device; answers every device's view by key (absent = unknown). */
     @FunctionalInterface
     public interface Batch {
         Map<String, PollView> apply(List<Visit> visits) throws Exception;
@@ -100,7 +102,7 @@ public final class FirstContactQueue implements AutoCloseable {
         // one visit per device (a duplicate would make the batch's upsert touch a row twice); registering wins
         Map<String, Visit> visits = new LinkedHashMap<>();
         for (Waiting waiting : taken) {
-            visits.merge(waiting.visit().controllerId(), waiting.visit(), (a, b) -> a.registers() ? a : b);
+            visits.merge(waiting.visit().key(), waiting.visit(), (a, b) -> a.registers() ? a : b);
         }
         try {
             answer(taken, batch.apply(List.copyOf(visits.values())));
@@ -120,10 +122,10 @@ public final class FirstContactQueue implements AutoCloseable {
      */
     private void applyAlone(List<Waiting> taken, Collection<Visit> visits, Throwable batchFailure) {
         Map<String, List<Waiting>> byDevice = new HashMap<>();
-        taken.forEach(w -> byDevice.computeIfAbsent(w.visit().controllerId(), id -> new ArrayList<>()).add(w));
+        taken.forEach(w -> byDevice.computeIfAbsent(w.visit().key(), id -> new ArrayList<>()).add(w));
         int failedAlone = 0;
         for (Visit visit : visits) {
-            List<Waiting> ofDevice = byDevice.get(visit.controllerId());
+            List<Waiting> ofDevice = byDevice.get(visit.key());
             if (failedAlone >= MAX_FAILED_ALONE) {
                 ofDevice.forEach(w -> w.answer().completeExceptionally(batchFailure));
                 continue;
@@ -139,7 +141,7 @@ public final class FirstContactQueue implements AutoCloseable {
 
     private static void answer(List<Waiting> waiting, Map<String, PollView> views) {
         for (Waiting w : waiting) {
-            w.answer().complete(views.getOrDefault(w.visit().controllerId(), PollView.UNKNOWN));
+            w.answer().complete(views.getOrDefault(w.visit().key(), PollView.UNKNOWN));
         }
     }
 

@@ -6,5 +6,6 @@ package io.updraft.gateway.service;
  */
 public interface Heartbeats {
     /** Runs on every poll, mostly on the I/O thread: must neither block nor touch the database. */
-    void seen(String controllerId);
+    /** @param deviceKey the device across tenants ({@link io.updraft.gateway.domain.DeviceKeys}) */
+    void seen(String deviceKey);
 }

@@ -25,8 +25,8 @@ public class OperatorAutoConfirm {
 
     /** The device with its auto-confirm state; 404 if unknown. */
     @Transactional
-    public Device state(String controllerId) {
-        Device device = devices.findById(controllerId);
+    public Device state(String tenant, String controllerId) {
+        Device device = devices.byId(tenant, controllerId);
         if (device == null) {
             throw unknown(controllerId);
         }
@@ -38,23 +38,23 @@ public class OperatorAutoConfirm {
      * @param actor the subject of the operator's token
      */
     @Transactional
-    public Device activate(String controllerId, String initiator, String remark, String actor) {
-        lockKnown(controllerId); // the row exists and is locked: Confirmations finds it, creates nothing
-        confirmations.activateAutoConfirm(controllerId, initiator, remark);
+    public Device activate(String tenant, String controllerId, String initiator, String remark, String actor) {
+        lockKnown(tenant, controllerId); // the row exists and is locked: Confirmations finds it, creates nothing
+        confirmations.activateAutoConfirm(tenant, controllerId, initiator, remark);
         LOG.infof("auto-confirm of device %s switched on by %s", controllerId, actor);
-        return devices.reread(devices.findById(controllerId)); // activatedAt as stored, as a later read shows it
+        return devices.reread(devices.byId(tenant, controllerId)); // activatedAt as stored, as a later read shows it
     }
 
     @Transactional
-    public Device deactivate(String controllerId, String actor) {
-        lockKnown(controllerId);
-        confirmations.deactivateAutoConfirm(controllerId);
+    public Device deactivate(String tenant, String controllerId, String actor) {
+        lockKnown(tenant, controllerId);
+        confirmations.deactivateAutoConfirm(tenant, controllerId);
         LOG.infof("auto-confirm of device %s switched off by %s", controllerId, actor);
-        return devices.findById(controllerId);
+        return devices.byId(tenant, controllerId);
     }
 
-    private void lockKnown(String controllerId) {
-        if (devices.lock(controllerId).isEmpty()) {
+    private void lockKnown(String tenant, String controllerId) {
+        if (devices.lock(tenant, controllerId).isEmpty()) {
             throw unknown(controllerId);
         }
     }

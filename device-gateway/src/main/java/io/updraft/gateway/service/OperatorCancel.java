@@ -33,11 +33,11 @@ public class OperatorCancel {
      * @return the action as it stands after the cancel: CANCELED (withdrawn) or CANCELING (the device is asked)
      */
     @Transactional
-    public DeviceAction cancel(String controllerId, long actionId, String actor, String reason) {
-        if (devices.lock(controllerId).isEmpty()) {
+    public DeviceAction cancel(String tenant, String controllerId, long actionId, String actor, String reason) {
+        if (devices.lock(tenant, controllerId).isEmpty()) {
             throw ProblemException.notFound("no device " + controllerId);
         }
-        DeviceAction action = actions.ofDevice(controllerId, actionId)
+        DeviceAction action = actions.ofDevice(tenant, controllerId, actionId)
                 .orElseThrow(() -> ProblemException.notFound("device " + controllerId + " has no action " + actionId));
         ActionStatus before = action.status;
         if (before == ActionStatus.CANCELING) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.updraft.gateway.config.GatewayConfig;
+import io.updraft.gateway.config.ServedTenants;
 import java.lang.reflect.Proxy;
 import java.util.Base64;
 import java.util.Optional;
@@ -19,7 +20,7 @@ class DeltaLinksTest {
 
         links.start(null);
 
-        assertThat(links.mint(SHA)).isEmpty();
+        assertThat(links.mint("DEFAULT", SHA)).isEmpty();
         assertThat(links.resolve("DEFAULT", SHA, "anything")).isEmpty();
     }
 
@@ -35,7 +36,7 @@ class DeltaLinksTest {
     void givenAKey_thenTheLinkNamesTheTenantTheFileAndItsKey() {
         DeltaLinks links = links(Optional.of(Base64.getEncoder().encodeToString(new byte[32])));
 
-        assertThat(links.mint(SHA)).get().asString()
+        assertThat(links.mint("DEFAULT", SHA)).get().asString()
                 .matches("/delta/v1/DEFAULT/" + SHA + "\\.zck\\?key=[A-Za-z0-9_-]{43}");
     }
 
@@ -53,6 +54,7 @@ class DeltaLinksTest {
                 });
         DeltaLinks links = new DeltaLinks();
         links.config = config;
+        links.served = ServedTenants.singleTenant("DEFAULT");
         return links;
     }
 }

@@ -31,7 +31,7 @@ class FirstContactQueueTest {
         Map<String, PollView> views = new HashMap<>();
         for (FirstContactQueue.Visit visit : visits) {
             if (visit.registers() || visit.controllerId().startsWith("known")) {
-                views.put(visit.controllerId(), new PollView(true, null, visit.registers(), false, 0, null));
+                views.put(visit.key(), new PollView(true, null, visit.registers(), false, 0, null));
             }
         }
         return views;
@@ -49,11 +49,11 @@ class FirstContactQueueTest {
     void givenManyVisitsWhileTheWriterIsBusy_whenItIsFree_thenTheyAreAppliedInBatchesOfAtMostBatchSize()
             throws Exception {
         queue = new FirstContactQueue("test", 1_000, 100, this::apply);
-        CompletableFuture<PollView> blocker = queue.submit(new FirstContactQueue.Visit("first", "DEFAULT"));
+        CompletableFuture<PollView> blocker = queue.submit(new FirstContactQueue.Visit("DEFAULT", "first", true));
         assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<PollView>> answers = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
-            answers.add(queue.submit(new FirstContactQueue.Visit("dev-" + i, "DEFAULT")));
+            answers.add(queue.submit(new FirstContactQueue.Visit("DEFAULT", "dev-" + i, true)));
         }
 
         release.countDown();
@@ -69,16 +69,33 @@ class FirstContactQueueTest {
     @Test
     void givenTheSameDeviceTwiceInABatch_whenApplied_thenItIsVisitedOnceAndRegisteringWins() throws Exception {
         queue = new FirstContactQueue("test", 100, 100, this::apply);
-        queue.submit(new FirstContactQueue.Visit("first", "DEFAULT"));
+        queue.submit(new FirstContactQueue.Visit("DEFAULT", "first", true));
         assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<PollView> load = queue.submit(new FirstContactQueue.Visit("d1", null));
-        CompletableFuture<PollView> register = queue.submit(new FirstContactQueue.Visit("d1", "DEFAULT"));
+        CompletableFuture<PollView> load = queue.submit(new FirstContactQueue.Visit("DEFAULT", "d1", false));
+        CompletableFuture<PollView> register = queue.submit(new FirstContactQueue.Visit("DEFAULT", "d1", true));
 
         release.countDown();
 
         assertThat(register.get(5, TimeUnit.SECONDS).registered()).isTrue();
         assertThat(load.get(5, TimeUnit.SECONDS).registered()).isTrue();
-        assertThat(batches.get(1)).containsExactly(new FirstContactQueue.Visit("d1", "DEFAULT"));
+        assertThat(batches.get(1)).containsExactly(new FirstContactQueue.Visit("DEFAULT", "d1", true));
+    }
+
+    @Test
+    void givenTwoTenantsSameControllerIdInABatch_whenApplied_thenEachIsVisitedAndAnsweredForItsOwnTenant()
+            throws Exception {
+        queue = new FirstContactQueue("test", 100, 100, this::apply);
+        queue.submit(new FirstContactQueue.Visit("DEFAULT", "first", true));
+        assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<PollView> acme = queue.submit(new FirstContactQueue.Visit("ACME", "gw-1", true));
+        CompletableFuture<PollView> globex = queue.submit(new FirstContactQueue.Visit("GLOBEX", "gw-1", false));
+
+        release.countDown();
+
+        assertThat(acme.get(5, TimeUnit.SECONDS).registered()).isTrue();
+        assertThat(globex.get(5, TimeUnit.SECONDS).known()).isFalse(); // GLOBEX's gw-1 is not ACME's
+        assertThat(batches.get(1)).containsExactly(new FirstContactQueue.Visit("ACME", "gw-1", true),
+                new FirstContactQueue.Visit("GLOBEX", "gw-1", false));
     }
 
     @Test
@@ -86,21 +103,21 @@ class FirstContactQueueTest {
         queue = new FirstContactQueue("test", 100, 100, this::apply);
         release.countDown();
 
-        assertThat(queue.submit(new FirstContactQueue.Visit("made-up", null)).get(5, TimeUnit.SECONDS).known())
+        assertThat(queue.submit(new FirstContactQueue.Visit("DEFAULT", "made-up", false)).get(5, TimeUnit.SECONDS).known())
                 .isFalse();
-        assertThat(queue.submit(new FirstContactQueue.Visit("known-1", null)).get(5, TimeUnit.SECONDS).known())
+        assertThat(queue.submit(new FirstContactQueue.Visit("DEFAULT", "known-1", false)).get(5, TimeUnit.SECONDS).known())
                 .isTrue();
     }
 
     @Test
     void givenAFullQueue_whenOneMoreVisitComes_thenItIsRefusedAtOnce() throws Exception {
         queue = new FirstContactQueue("test", 2, 10, this::apply);
-        queue.submit(new FirstContactQueue.Visit("first", "DEFAULT"));
+        queue.submit(new FirstContactQueue.Visit("DEFAULT", "first", true));
         assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<PollView> a = queue.submit(new FirstContactQueue.Visit("a", "DEFAULT"));
-        CompletableFuture<PollView> b = queue.submit(new FirstContactQueue.Visit("b", "DEFAULT"));
+        CompletableFuture<PollView> a = queue.submit(new FirstContactQueue.Visit("DEFAULT", "a", true));
+        CompletableFuture<PollView> b = queue.submit(new FirstContactQueue.Visit("DEFAULT", "b", true));
 
-        CompletableFuture<PollView> refused = queue.submit(new FirstContactQueue.Visit("c", "DEFAULT"));
+        CompletableFuture<PollView> refused = queue.submit(new FirstContactQueue.Visit("DEFAULT", "c", true));
 
         assertThat(refused).isCompletedExceptionally();
         assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class)
@@ -120,10 +137,10 @@ class FirstContactQueueTest {
             return Map.of(visits.get(0).controllerId(), new PollView(true, null, true, false, 0, null));
         });
 
-        CompletableFuture<PollView> failed = queue.submit(new FirstContactQueue.Visit("a", "DEFAULT"));
+        CompletableFuture<PollView> failed = queue.submit(new FirstContactQueue.Visit("DEFAULT", "a", true));
         assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
 
-        assertThat(queue.submit(new FirstContactQueue.Visit("b", "DEFAULT")).get(5, TimeUnit.SECONDS).registered())
+        assertThat(queue.submit(new FirstContactQueue.Visit("DEFAULT", "b", true)).get(5, TimeUnit.SECONDS).registered())
                 .isTrue();
     }
 
@@ -142,14 +159,14 @@ class FirstContactQueueTest {
             }
             return this.apply(visits);
         });
-        queue.submit(new FirstContactQueue.Visit("blocker", "DEFAULT"));
+        queue.submit(new FirstContactQueue.Visit("DEFAULT", "blocker", true));
         assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<PollView>> good = new ArrayList<>();
-        good.add(queue.submit(new FirstContactQueue.Visit("good-1", "DEFAULT")));
-        good.add(queue.submit(new FirstContactQueue.Visit("good-2", "DEFAULT")));
-        CompletableFuture<PollView> poison = queue.submit(new FirstContactQueue.Visit("poison", "DEFAULT"));
-        good.add(queue.submit(new FirstContactQueue.Visit("good-3", "DEFAULT")));
-        good.add(queue.submit(new FirstContactQueue.Visit("good-4", null)));
+        good.add(queue.submit(new FirstContactQueue.Visit("DEFAULT", "good-1", true)));
+        good.add(queue.submit(new FirstContactQueue.Visit("DEFAULT", "good-2", true)));
+        CompletableFuture<PollView> poison = queue.submit(new FirstContactQueue.Visit("DEFAULT", "poison", true));
+        good.add(queue.submit(new FirstContactQueue.Visit("DEFAULT", "good-3", true)));
+        good.add(queue.submit(new FirstContactQueue.Visit("DEFAULT", "good-4", false)));
 
         release.countDown();
 
@@ -175,11 +192,11 @@ class FirstContactQueueTest {
             }
             throw new IllegalStateException("database down");
         });
-        queue.submit(new FirstContactQueue.Visit("blocker", "DEFAULT"));
+        queue.submit(new FirstContactQueue.Visit("DEFAULT", "blocker", true));
         assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<PollView>> answers = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            answers.add(queue.submit(new FirstContactQueue.Visit("dev-" + i, "DEFAULT")));
+            answers.add(queue.submit(new FirstContactQueue.Visit("DEFAULT", "dev-" + i, true)));
         }
 
         release.countDown();
