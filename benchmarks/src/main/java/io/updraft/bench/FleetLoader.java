@@ -35,7 +35,7 @@ final class FleetLoader {
                 statement.execute("delete from device where controller_id like 'bench-%'");
             }
             long copied = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "copy device (controller_id, token_sha256, attributes, attributes_reported, registered_at, created_at)"
+                    "copy device (tenant_id, controller_id, token_sha256, attributes, attributes_reported, registered_at, created_at)"
                             + " from stdin with (format csv)", new Rows(devices));
             try (Statement statement = connection.createStatement()) {
                 statement.execute("analyze device");
@@ -71,7 +71,7 @@ final class FleetLoader {
                         return written == 0 ? -1 : written;
                     }
                     String hash = hex.formatHex(sha256.digest(token(next).getBytes(StandardCharsets.UTF_8)));
-                    row = deviceId(next) + "," + hash + ",{},true,2026-01-01 00:00:00+00,2026-01-01 00:00:00+00\n";
+                    row = "DEFAULT," + deviceId(next) + "," + hash + ",{},true,2026-01-01 00:00:00+00,2026-01-01 00:00:00+00\n";
                     offset = 0;
                     next++;
                 }
