@@ -123,20 +123,132 @@ final class FleetBenchmark {
                 List<MemoryWatch.Server> watched = services.values().stream()
                         .map(s -> new MemoryWatch.Server(s.name(), s.pid(), s.url())).toList();
                 try (ReportObserver observer = new ReportObserver(stack.infrastructure().kafkaBootstrap());
-                        MemoryWatch memory = new MemoryWatch(watched, Duration.ofSeconds(1))) {
+                        MemoryWatch memory = new MemoryWatch(watched, Duration.ofSeconds(1));
+                        PipelineWatch pipeline = pipelineWatch(stack)) {
                     long polls = fleet.polls();
                     long posted = System.nanoTime();
+                    long postedWall = System.currentTimeMillis();
                     String rolloutId = createRollout(api, release);
                     JsonNode end = follow(api, rolloutId, posted, observer, fleet);
                     double wall = secondsSince(posted);
                     long pollsDuring = fleet.polls() - polls;
-                    record(figures, end, wall, pollsDuring, observer, rolloutId, posted, memory.peaks(), fleet);
+                    try {
+                        record(figures, end, wall, pollsDuring, observer, rolloutId, posted, memory.peaks(), fleet);
+                    } finally {
+                        detection(figures, observer, rolloutId, pipeline.samples(), postedWall, fleet);
+                    }
                 }
             } finally {
                 for (ServiceProcess service : stack.services().values()) {
                     service.kill9(); // measured; nothing of this stack is kept, so no graceful shutdown to wait for
                 }
             }
+        }
+    }
+
+    /**
+     * Every 2 s: the lag of telemetry's Streams app (on its inputs and its cohort-signal repartition topic), of
+     * rollout-service's consumers of device-reports and rollbacks and of the gateway's of device-commands; the rows
+     * waiting in the gateway's and rollout-service's outbox; the CPU of the services, this JVM (bench and simulator),
+     * PostgreSQL (with its backends) and the broker.
+     */
+    private static PipelineWatch pipelineWatch(LocalStack stack) {
+        DevStack infra = stack.infrastructure();
+        List<PipelineWatch.Lag> lags = List.of(
+                new PipelineWatch.Lag("tel:reports", PipelineWatch.TELEMETRY_GROUP, Topics.DEVICE_REPORTS),
+                new PipelineWatch.Lag("tel:telemetry", PipelineWatch.TELEMETRY_GROUP, Topics.DEVICE_TELEMETRY),
+                new PipelineWatch.Lag("tel:signals", PipelineWatch.TELEMETRY_GROUP, PipelineWatch.SIGNALS_TOPIC),
+                new PipelineWatch.Lag("ro:reports", "rollout-service", Topics.DEVICE_REPORTS),
+                new PipelineWatch.Lag("ro:rollbacks", "rollout-service", Topics.ROLLBACKS),
+                new PipelineWatch.Lag("gw:commands", "device-gateway", Topics.DEVICE_COMMANDS));
+        List<PipelineWatch.Cpu> cpus = new ArrayList<>();
+        Map<String, String> shortNames = Map.of("device-gateway", "gateway", "rollout-service", "rollout",
+                "telemetry-service", "telemetry", "release-service", "release");
+        for (String service : LocalStack.SERVICES) {
+            cpus.add(new PipelineWatch.Cpu(shortNames.getOrDefault(service, service),
+                    () -> stack.service(service).pid(), false));
+        }
+        long bench = ProcessHandle.current().pid();
+        cpus.add(new PipelineWatch.Cpu("bench+sim", () -> bench, false));
+        Path postgresData = infra.dir().resolve("postgres");
+        cpus.add(new PipelineWatch.Cpu("postgres", () -> PipelineWatch.postmasterPid(postgresData), true));
+        cpus.add(new PipelineWatch.Cpu("broker", infra::pid, false));
+        return new PipelineWatch(infra.kafkaBootstrap(), lags, cpus, List.of(
+                new PipelineWatch.Outbox("gw:outbox", infra.jdbcUrl("gateway")),
+                new PipelineWatch.Outbox("ro:outbox", infra.jdbcUrl("rollout"))), Duration.ofSeconds(2));
+    }
+
+    /**
+     * Prints where the pipeline's records waited (one line per 10 s; every sample in {@code pipeline-series.tsv}) and,
+     * per RollbackTriggered of the rollout, where the time from the deciding report to the decision went; adds the
+     * split of the expected cohort's decision and the detection latency's percentiles over the run's decisions.
+     */
+    private void detection(Figures figures, ReportObserver observer, String rolloutId,
+            List<PipelineWatch.Sample> samples, long postedWall, Fleet fleet) {
+        say.accept("pipeline during the rollout (max lag in records / outbox rows per 10 s, mean CPU in cores; t from "
+                + "the POST; tel = telemetry's Streams app, ro = rollout-service, gw = gateway):");
+        PipelineSeries.compact(samples, postedWall, 10_000).forEach(line -> say.accept("  " + line));
+        try {
+            java.nio.file.Files.write(work.resolve("pipeline-series.tsv"), PipelineSeries.tsv(samples));
+        } catch (java.io.IOException e) {
+            say.accept("  pipeline series not written: " + e);
+        }
+        List<ReportObserver.Decision> decisions = observer.decisions(rolloutId);
+        List<Double> latencies = new ArrayList<>();
+        String expected = BAD_MODEL + ":1.0";
+        java.util.Set<String> split = new java.util.HashSet<>();
+        for (ReportObserver.Decision decision : decisions) {
+            if (!split.add(decision.cohort())) {
+                continue; // a redelivered decision: its first reading counts
+            }
+            latencies.add((double) (decision.seenMillis() - decision.decidingTimestamp()));
+            var deciding = observer.deciding(rolloutId, decision);
+            Long sent = null;
+            Long intake = null;
+            Long consumed = null;
+            String which = "the deciding record was not among the install results the bench read";
+            if (deciding.isPresent()) {
+                ReportObserver.Finished record = deciding.get().record();
+                intake = record.occurredAt();
+                sent = fleet.finalReport(record.deviceId(), record.actionId()).map(r -> r.sent().toEpochMilli())
+                        .orElse(null);
+                consumed = PipelineSeries.firstConsumedPast(samples, record.partition(), record.offset(),
+                        record.timestamp()).map(PipelineWatch.Sample::wallMillis).orElse(null);
+                which = String.format("deciding report: %s %s action %d, device-reports partition %d offset %d%s",
+                        record.deviceId(), record.failed() ? "FAILURE" : "SUCCESS", record.actionId(),
+                        record.partition(), record.offset(), deciding.get().candidates() > 1 ? String.format(
+                                " (%d install results of the cohort share its timestamp; the one at which the bench's "
+                                        + "count met the policy, else the first read)", deciding.get().candidates())
+                                : "");
+            }
+            DetectionSplit times = new DetectionSplit(sent, intake, decision.decidingTimestamp(), consumed,
+                    decision.decidedAt(), decision.seenMillis());
+            say.accept(String.format("detection of %s (%s): %s", decision.cohort(), decision.reason(), which));
+            times.lines().forEach(line -> say.accept("  " + line));
+            String notMeasured = "not measured: " + which;
+            if (decision.cohort().equals(expected)) {
+                String note = "deciding report of " + expected + "; consumed = first 2 s lag sample in which "
+                        + "telemetry-health had committed past it, at the latest the decision";
+                times.stages().forEach((stage, millis) -> {
+                    String name = "detection split: " + stage.trim();
+                    figures.add(millis == null ? Figure.missing(name, "ms", notMeasured)
+                            : Figure.of(name, millis, "ms").note(note));
+                });
+            }
+        }
+        String over = String.format("over %d decision(s) of this run (a rollout decides once per failing cohort: "
+                + "this scenario has one, so a p99 needs that many runs); deciding record's timestamp on "
+                + "device-reports → RollbackTriggered read by the bench", latencies.size());
+        if (latencies.isEmpty()) {
+            figures.add(Figure.missing("detection latency p50", "ms", "no RollbackTriggered read"));
+            figures.add(Figure.missing("detection latency p99", "ms", "no RollbackTriggered read"));
+        } else {
+            Percentiles percentiles = Percentiles.of(latencies);
+            say.accept(String.format("detection latency (deciding report → RollbackTriggered): p50 %,.0f ms, p99 "
+                    + "%,.0f ms, %s", percentiles.at(50), percentiles.at(99), over));
+            figures.add(Figure.of("detection latency p50", percentiles.at(50), "ms").note(over));
+            figures.add(Figure.of("detection latency p99", percentiles.at(99), "ms").target(Target.atMost(1000))
+                    .note(over + "; issue 21: < 1 s"));
         }
     }
 
@@ -409,7 +521,23 @@ final class FleetBenchmark {
      * install of each rollout arrived here, when its RollbackTriggered did, and how many commands it sent.
      */
     static final class ReportObserver implements AutoCloseable {
+        /** An install result of a rollout as read from device-reports; times in epoch ms. */
+        record Finished(int partition, long offset, long timestamp, String deviceId, long actionId, String cohort,
+                boolean failed, long occurredAt, long seenMillis) {
+        }
+
+        /** A RollbackTriggered as read from rollbacks; times in epoch ms. */
+        record Decision(String cohort, long decidingTimestamp, long decidedAt, long seenMillis, String reason) {
+        }
+
+        /** The deciding record of a decision, and how many install results of the cohort shared its timestamp. */
+        record Deciding(Finished record, int candidates) {
+        }
+
         private final KafkaConsumer<String, String> consumer;
+        private final Map<String, List<Finished>> finishedByCohort = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Finished> thresholdRecord = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, List<Decision>> decisions = new java.util.concurrent.ConcurrentHashMap<>();
         private final Map<String, Long> firstFailure = new java.util.concurrent.ConcurrentHashMap<>();
         private final Map<String, Long> rollback = new java.util.concurrent.ConcurrentHashMap<>();
         private final Map<String, List<String>> cohorts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -444,7 +572,7 @@ final class FleetBenchmark {
             try {
                 while (running) {
                     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                        observe(record.topic(), record.value());
+                        observe(record);
                     }
                 }
             } catch (RuntimeException e) {
@@ -456,11 +584,14 @@ final class FleetBenchmark {
             }
         }
 
-        private void observe(String topic, String value) {
+        private void observe(ConsumerRecord<String, String> record) {
+            String topic = record.topic();
+            String value = record.value();
             if (value == null) {
                 return;
             }
             long now = System.nanoTime();
+            long wall = System.currentTimeMillis();
             try {
                 if (Topics.DEVICE_REPORTS.equals(topic) && value.contains("\"ActionFinished\"")
                         && EventJson.read(value, DeviceReport.class) instanceof ActionFinished finished
@@ -470,15 +601,26 @@ final class FleetBenchmark {
                         firstFailure.putIfAbsent(finished.rolloutId(), now);
                     }
                     String key = finished.rolloutId() + " " + finished.cohort();
+                    Finished seen = new Finished(record.partition(), record.offset(), record.timestamp(),
+                            finished.deviceId(), finished.actionId(), finished.cohort(), failed,
+                            finished.occurredAt().toEpochMilli(), wall);
+                    finishedByCohort.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(
+                            new ArrayList<>())).add(seen);
                     long[] counts = finishedPerCohort.computeIfAbsent(key, k -> new long[2]); // finished, failed
                     counts[0]++;
                     counts[1] += failed ? 1 : 0;
                     if (counts[0] >= MIN_SAMPLE && counts[1] >= FAILURE_RATE * counts[0]) {
-                        thresholdCrossed.putIfAbsent(key, now);
+                        if (thresholdCrossed.putIfAbsent(key, now) == null) {
+                            thresholdRecord.put(key, seen);
+                        }
                     }
                 } else if (Topics.ROLLBACKS.equals(topic)
                         && EventJson.read(value, RollbackEvent.class) instanceof RollbackTriggered triggered) {
                     rollback.putIfAbsent(triggered.rolloutId(), now);
+                    // the referee writes it with the deciding record's timestamp (also the evidence's windowEnd)
+                    decisions.computeIfAbsent(triggered.rolloutId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                            .add(new Decision(triggered.cohort(), record.timestamp(),
+                                    triggered.occurredAt().toEpochMilli(), wall, triggered.reason()));
                     cohorts.computeIfAbsent(triggered.rolloutId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
                             .add(triggered.cohort());
                 } else if (Topics.DEVICE_COMMANDS.equals(topic) && value.contains("\"InstallRequested\"")) {
@@ -500,6 +642,30 @@ final class FleetBenchmark {
         /** When the cohort's installs of the rollout first met the rollback policy (as the bench counts them). */
         Long thresholdNanos(String rolloutId, String cohort) {
             return thresholdCrossed.get(rolloutId + " " + cohort);
+        }
+
+        /** The RollbackTriggered of the rollout, in the order read (redeliveries included). */
+        List<Decision> decisions(String rolloutId) {
+            return List.copyOf(decisions.getOrDefault(rolloutId, List.of()));
+        }
+
+        /**
+         * The cohort's install result with the decision's timestamp: the one at which the bench's own count met the
+         * policy if it has that timestamp, else the first read (records relayed in one batch can share a millisecond).
+         */
+        java.util.Optional<Deciding> deciding(String rolloutId, Decision decision) {
+            String key = rolloutId + " " + decision.cohort();
+            List<Finished> candidates;
+            List<Finished> all = finishedByCohort.getOrDefault(key, List.of());
+            synchronized (all) {
+                candidates = all.stream().filter(f -> f.timestamp() == decision.decidingTimestamp()).toList();
+            }
+            if (candidates.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            Finished crossed = thresholdRecord.get(key);
+            Finished chosen = crossed != null && candidates.contains(crossed) ? crossed : candidates.get(0);
+            return java.util.Optional.of(new Deciding(chosen, candidates.size()));
         }
 
         Long rollbackNanos(String rolloutId) {

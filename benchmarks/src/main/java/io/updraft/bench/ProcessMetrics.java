@@ -71,4 +71,36 @@ public final class ProcessMetrics {
             return OptionalDouble.empty();
         }
     }
+
+    /** CPU a process used, in clock ticks: its own threads', and its waited-for children's (cutime + cstime). */
+    public record CpuTicks(long own, long children) {
+    }
+
+    /**
+     * utime + stime and cutime + cstime of a {@code /proc/<pid>/stat} line; the command name (field 2) may hold
+     * spaces and parentheses, so fields are counted after its last {@code ')'}.
+     */
+    public static CpuTicks statCpuTicks(String statText) {
+        String[] fields = statText.substring(statText.lastIndexOf(')') + 2).trim().split("\\s+");
+        // fields[0] is the state (field 3): utime is field 14, stime 15, cutime 16, cstime 17
+        return new CpuTicks(Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+                Long.parseLong(fields[13]) + Long.parseLong(fields[14]));
+    }
+
+    /** The whole machine's ticks from the {@code cpu} line of {@code /proc/stat}: {busy, total} (idle and iowait not busy). */
+    public static long[] machineTicks(String procStatText) {
+        for (String line : procStatText.split("\n")) {
+            if (line.startsWith("cpu ")) {
+                String[] fields = line.substring(4).trim().split("\\s+");
+                long total = 0;
+                // user nice system idle iowait irq softirq steal; guest time is already in user
+                for (int i = 0; i < Math.min(8, fields.length); i++) {
+                    total += Long.parseLong(fields[i]);
+                }
+                long idle = Long.parseLong(fields[3]) + (fields.length > 4 ? Long.parseLong(fields[4]) : 0);
+                return new long[] { total - idle, total };
+            }
+        }
+        throw new IllegalArgumentException("no cpu line in /proc/stat");
+    }
 }

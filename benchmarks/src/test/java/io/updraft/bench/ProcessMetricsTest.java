@@ -47,4 +47,22 @@ class ProcessMetricsTest {
         assertThat(ProcessMetrics.procStatusBytes(ProcessHandle.current().pid(), "VmHWM").getAsDouble())
                 .isGreaterThan(1024 * 1024);
     }
+
+    @Test
+    void readsOwnAndChildrenCpuTicksOfProcPidStatEvenWithParenthesesInTheName() {
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime …
+        String stat = "4242 (postgres: a (b) c) S 1 4242 4242 0 -1 4194560 500 0 0 0 120 30 700 45 20 0 1 0 99\n";
+
+        ProcessMetrics.CpuTicks ticks = ProcessMetrics.statCpuTicks(stat);
+
+        assertThat(ticks.own()).isEqualTo(150);
+        assertThat(ticks.children()).isEqualTo(745);
+    }
+
+    @Test
+    void readsTheMachinesBusyAndTotalTicksIdleAndIowaitNotBusy() {
+        String procStat = "cpu  100 5 50 800 40 3 2 0 0 0\ncpu0 50 2 25 400 20 1 1 0 0 0\nintr 1 2 3\n";
+
+        assertThat(ProcessMetrics.machineTicks(procStat)).containsExactly(160, 1_000);
+    }
 }

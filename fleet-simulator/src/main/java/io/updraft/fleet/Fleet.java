@@ -112,6 +112,15 @@ public final class Fleet implements AutoCloseable {
         return devices.stream().filter(SimulatedDevice::deltaClient).map(d -> d.id).toList();
     }
 
+    /**
+     * The install result {@code actionId} of device {@code deviceId} sent (when, and when the gateway answered it), if
+     * that device of this fleet sent one: where a report's way to Kafka starts.
+     */
+    public java.util.Optional<FinalReport> finalReport(String deviceId, long actionId) {
+        return devices.stream().filter(d -> d.id.equals(deviceId)).findFirst().stream()
+                .flatMap(d -> d.finalReports().stream()).filter(r -> r.actionId() == actionId).findFirst();
+    }
+
     public List<String> deviceIds() {
         return devices.stream().map(d -> d.id).toList();
     }

@@ -53,6 +53,8 @@ final class SimulatedDevice {
     private final java.util.concurrent.atomic.AtomicLong bytesDownloaded = new java.util.concurrent.atomic.AtomicLong();
     private volatile String installedVersion;
     private volatile boolean dead;
+    /** the install results this device sent, oldest first (one per action: the rollout's, a rollback's) */
+    private volatile List<FinalReport> finalReports = List.of();
 
     SimulatedDevice(String id, String model, String revision, int number, FleetScenario scenario, BoundedHttp http,
             FleetStats stats) {
@@ -94,6 +96,18 @@ final class SimulatedDevice {
 
     DeviceLog log() {
         return new DeviceLog(id, model, revision, installedVersion, Map.copyOf(installs), List.copyOf(problems));
+    }
+
+    /** The install results this device sent, one per action, oldest first. */
+    List<FinalReport> finalReports() {
+        return finalReports;
+    }
+
+    private synchronized void keep(FinalReport report) {
+        List<FinalReport> kept = new ArrayList<>(finalReports);
+        kept.removeIf(r -> r.actionId() == report.actionId());
+        kept.add(report);
+        finalReports = List.copyOf(kept);
     }
 
     String installedVersion() {
@@ -173,8 +187,7 @@ final class SimulatedDevice {
                         if (downloadProblem != null) {
                             problems.add(downloadProblem);
                             stats.installsFailed.incrementAndGet();
-                            return send("POST", feedbackUrl, feedback(String.valueOf(actionId), "closed", "failure",
-                                    downloadProblem));
+                            return sendFinal(feedbackUrl, actionId, true, downloadProblem);
                         }
                         if ("skip".equals(update)) {
                             return send("POST", feedbackUrl, feedback(String.valueOf(actionId), "downloaded", "none",
@@ -192,11 +205,10 @@ final class SimulatedDevice {
                 .findFirst().orElse(null);
         if (failure == FleetScenario.FailureMode.INSTALL_FAILURE) {
             stats.installsFailed.incrementAndGet();
-            return send("POST", feedbackUrl, feedback(String.valueOf(actionId), "closed", "failure",
-                    "install of " + version + " failed: ERROR: simulated failure on " + model));
+            return sendFinal(feedbackUrl, actionId, true,
+                    "install of " + version + " failed: ERROR: simulated failure on " + model);
         }
-        return send("POST", feedbackUrl, feedback(String.valueOf(actionId), "closed", "success",
-                "All Chunks Installed.")).thenCompose(response -> {
+        return sendFinal(feedbackUrl, actionId, false, "All Chunks Installed.").thenCompose(response -> {
                     if (response.statusCode() / 100 == 2) {
                         installedVersion = version;
                         stats.installsSucceeded.incrementAndGet();
@@ -213,6 +225,18 @@ final class SimulatedDevice {
                     health.putObject("metrics").put("uptimeSeconds", crashing ? 3.0 : 60.0);
                     stats.healthReports.incrementAndGet();
                     return send("POST", base + "/health", health);
+                });
+    }
+
+    /** The closed feedback, its send and answer times kept in {@link #finalReports()}. */
+    private CompletableFuture<HttpResponse<String>> sendFinal(String feedbackUrl, long actionId, boolean failed,
+            String detail) {
+        java.time.Instant sent = java.time.Instant.now();
+        keep(new FinalReport(actionId, failed, sent, null, 0));
+        return send("POST", feedbackUrl, feedback(String.valueOf(actionId), "closed", failed ? "failure" : "success",
+                detail)).thenApply(response -> {
+                    keep(new FinalReport(actionId, failed, sent, java.time.Instant.now(), response.statusCode()));
+                    return response;
                 });
     }
 

@@ -113,4 +113,25 @@ class FleetBehaviourTest {
             assertThat(fleet.stats().silentDeaths()).isEqualTo(1);
         }
     }
+
+    @Test
+    void eachDeviceKeepsWhenItSentItsInstallResultAndWhenTheGatewayAnsweredIt() {
+        List<FailureRule> failures = List.of(new FailureRule("bad", FakeGateway.VERSION, 1.0, FailureMode.INSTALL_FAILURE));
+        java.time.Instant before = java.time.Instant.now();
+        try (Fleet fleet = new Fleet(scenario(List.of(new HardwareMix("bad", "1", 1), new HardwareMix("fine", "1", 1)),
+                failures, List.of(), 0)).start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.finished.size() == 2
+                    && fleet.finalReport("t-bad-000", 1).map(r -> r.answered() != null).orElse(false)
+                    && fleet.finalReport("t-fine-000", 1).map(r -> r.answered() != null).orElse(false));
+
+            FinalReport failed = fleet.finalReport("t-bad-000", 1).orElseThrow();
+            assertThat(failed.failed()).isTrue();
+            assertThat(failed.status()).isEqualTo(200);
+            assertThat(failed.sent()).isAfterOrEqualTo(before).isBeforeOrEqualTo(failed.answered());
+            assertThat(fleet.finalReport("t-fine-000", 1).orElseThrow().failed()).isFalse();
+            // another action, or a device of another fleet, has none
+            assertThat(fleet.finalReport("t-bad-000", 2)).isEmpty();
+            assertThat(fleet.finalReport("x-bad-000", 1)).isEmpty();
+        }
+    }
 }
