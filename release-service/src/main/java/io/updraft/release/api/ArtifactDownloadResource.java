@@ -1,5 +1,6 @@
 package io.updraft.release.api;
 
+import io.updraft.events.TenantIds;
 import io.updraft.release.domain.ReleaseState;
 import io.updraft.release.domain.ReleaseSnapshot.ArtifactSnapshot;
 import io.updraft.release.service.ReleaseCatalog.ReleasedArtifact;
@@ -8,6 +9,7 @@ import io.updraft.release.service.storage.ArtifactStore;
 import io.updraft.support.artifacts.ArtifactUrlSigner;
 import io.updraft.support.problem.Problem;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.tenant.Tenants;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -26,6 +28,8 @@ import org.jboss.resteasy.reactive.RestQuery;
  * Artifact bytes for the device-gateway, which authenticates devices and proxies their downloads here with a
  * short-lived signed link (no JWT: the signature is the authorisation). Bytes go from the store to the socket (a file
  * region, or a stream from the object store), never whole through the heap. A revoked release's artifacts are 410.
+ * A link of a tenant other than DEFAULT names it ({@code tenant=}, covered by the signature): another tenant's
+ * artifact is 404, as an unknown one.
  */
 @Path("/internal/v1/artifacts")
 @PermitAll
@@ -41,13 +45,16 @@ public class ArtifactDownloadResource {
 
     @GET
     @Path("{artifactId}")
-    public Response download(@RestPath long artifactId, @RestQuery @SafeText(max = 64) String expires,
-            @RestQuery @SafeText(max = 512) String signature,
+    public Response download(@RestPath long artifactId, @RestQuery @SafeText(max = 64) String tenant,
+            @RestQuery @SafeText(max = 64) String expires, @RestQuery @SafeText(max = 512) String signature,
             @RestHeader("Range") String range, @RestHeader("If-Range") String ifRange) throws IOException {
-        if (!validLink(artifactId, expires, signature)) {
+        // the link names its tenant (none: DEFAULT) and its signature covers it: it is looked up in that tenant only
+        String owner = tenant == null ? TenantIds.DEFAULT
+                : TenantIds.isValid(tenant) ? TenantIds.canonical(tenant) : null;
+        if (owner == null || !validLink(owner, artifactId, expires, signature)) {
             throw new ProblemException(403, "Forbidden", "the artifact link is invalid or has expired");
         }
-        ReleasedArtifact found = catalog.artifact(artifactId)
+        ReleasedArtifact found = Tenants.runAs(owner, () -> catalog.artifact(artifactId))
                 .orElseThrow(() -> ProblemException.notFound("no artifact " + artifactId));
         ArtifactSnapshot artifact = found.artifact();
         if (found.releaseState() == ReleaseState.REVOKED) {
@@ -91,12 +98,12 @@ public class ArtifactDownloadResource {
         });
     }
 
-    private boolean validLink(long artifactId, String expires, String signature) {
+    private boolean validLink(String tenant, long artifactId, String expires, String signature) {
         if (expires == null || signature == null) {
             return false;
         }
         try {
-            return signer.verify(artifactId, Long.parseLong(expires), signature);
+            return signer.verify(tenant, artifactId, Long.parseLong(expires), signature);
         } catch (NumberFormatException e) {
             return false;
         }

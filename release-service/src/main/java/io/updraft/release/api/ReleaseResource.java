@@ -10,6 +10,7 @@ import io.updraft.release.service.ReleaseCatalog;
 import io.updraft.release.service.ReleaseLifecycle;
 import io.updraft.release.service.ReleasePublisher;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.tenant.Tenants;
 import io.updraft.support.validation.Identifier;
 import io.updraft.support.validation.Inputs;
 import io.updraft.support.validation.SafeText;
@@ -61,6 +62,8 @@ public class ReleaseResource {
     UploadConfig uploadConfig;
     @Inject
     Spool spool;
+    @Inject
+    Tenants tenants;
 
     /** Why a release is revoked; optional. */
     public record RevokeRequest(String reason) {
@@ -78,6 +81,7 @@ public class ReleaseResource {
             @RestHeader("Content-Length") Long contentLength, InputStream body, RoutingContext http) {
         Publication publication;
         PublishForm form;
+        tenants.current(); // a token naming no tenant in multi mode is refused (403) before the body is read
         try {
             form = PublishForm.read(new LimitedBody(body, uploadConfig.maxSize().asLongValue()), contentType, spool,
                     contentLength);

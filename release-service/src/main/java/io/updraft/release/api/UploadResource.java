@@ -1,9 +1,11 @@
 package io.updraft.release.api;
 
+import io.updraft.events.TenantIds;
 import io.updraft.release.config.UploadConfig;
 import io.updraft.release.domain.Upload;
 import io.updraft.release.service.ArtifactUploads;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.tenant.Tenants;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -43,6 +45,8 @@ public class UploadResource {
     UploadConfig config;
     @Inject
     JsonWebToken caller;
+    @Inject
+    Tenants tenants;
 
     /** What CI announces: the artifact's filename, and optionally its size and sha256 (then checked on arrival). */
     public record UploadRequest(String name, Long size, String sha256) {
@@ -68,6 +72,7 @@ public class UploadResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("publisher")
     public Response announce(UploadRequest request, UriInfo uri) {
+        tenants.current(); // a token naming no tenant in multi mode is refused (403)
         if (request == null) {
             throw ProblemException.badRequest("body must be {\"name\": \"fw.swu\", \"size\": …, \"sha256\": …}");
         }
@@ -85,11 +90,15 @@ public class UploadResource {
         String sha256 = request.sha256() == null ? null : request.sha256().strip().toLowerCase(java.util.Locale.ROOT);
         ArtifactUploads.Announced announced = uploads.announce(name, request.size(), sha256, caller.getName());
         String id = announced.upload().id();
-        String url = uri.getBaseUriBuilder().path("api/v1/uploads").path(id).queryParam("token", announced.token())
-                .build().toString();
+        var url = uri.getBaseUriBuilder().path("api/v1/uploads").path(id).queryParam("token", announced.token());
+        String tenant = tenants.current();
+        if (!TenantIds.isDefault(tenant)) {
+            // the PUT carries no bearer token: the URL names the tenant the upload is looked up in
+            url.queryParam("tenant", tenant);
+        }
         return Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, "/api/v1/uploads/" + id)
-                .entity(new UploadTicket(id, url, announced.upload().expiresAt()))
+                .entity(new UploadTicket(id, url.build().toString(), announced.upload().expiresAt()))
                 .build();
     }
 
@@ -99,10 +108,17 @@ public class UploadResource {
     @Consumes(MediaType.WILDCARD)
     @PermitAll
     public UploadView receive(@RestPath @Identifier String uploadId, @RestQuery @SafeText(max = 512) String token,
-            @RestHeader("Content-Length") Long contentLength, InputStream body, RoutingContext http) {
+            @RestQuery @SafeText(max = 64) String tenant, @RestHeader("Content-Length") Long contentLength,
+            InputStream body, RoutingContext http) {
         try {
-            return UploadView.of(uploads.receive(uploadId, token, contentLength,
-                    new LimitedBody(body, config.maxSize().asLongValue())));
+            // looked up in the tenant the uploadUrl names (none: DEFAULT); in another tenant it is an unknown upload
+            String owner = tenant == null ? TenantIds.DEFAULT : TenantIds.isValid(tenant) ? TenantIds.canonical(tenant)
+                    : null;
+            if (owner == null) {
+                throw ProblemException.notFound("no upload " + uploadId + " (unknown, or expired and removed)");
+            }
+            return Tenants.runAs(owner, () -> UploadView.of(uploads.receive(uploadId, token, contentLength,
+                    new LimitedBody(body, config.maxSize().asLongValue()))));
         } catch (RuntimeException refused) {
             if (refused instanceof ProblemException problem && problem.status() != 403 && problem.status() != 404) {
                 // the uploadUrl's token was right: a small body is read to its end, a large one not

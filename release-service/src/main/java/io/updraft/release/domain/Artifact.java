@@ -9,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.TenantId;
 
 /** One file of a release. Its bytes live in the artifact store under {@link #sha256()}. */
 @Entity
@@ -17,6 +18,10 @@ public class Artifact {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
+    /** The tenant the row belongs to (ADR 0021): set from the session's tenant, and every query is filtered by it. */
+    @TenantId
+    @Column(name = "tenant_id", nullable = false, updatable = false, length = 40)
+    private String tenantId;
     @ManyToOne(fetch = FetchType.LAZY, optional = false)
     @JoinColumn(name = "release_id")
     private Release release;
@@ -62,6 +67,10 @@ public class Artifact {
 
     public Long id() {
         return id;
+    }
+
+    public String tenantId() {
+        return tenantId;
     }
 
     public String part() {

@@ -13,6 +13,7 @@ import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
 import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.TenantId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,10 @@ import java.util.TreeMap;
 public class Release {
     @Id
     private String id;
+    /** The tenant the row belongs to (ADR 0021): set from the session's tenant, and every query is filtered by it. */
+    @TenantId
+    @Column(name = "tenant_id", nullable = false, updatable = false, length = 40)
+    private String tenantId;
     @Column(nullable = false, length = 100)
     private String name;
     @Column(nullable = false, length = 256)
@@ -97,6 +102,10 @@ public class Release {
 
     public String id() {
         return id;
+    }
+
+    public String tenantId() {
+        return tenantId;
     }
 
     public String name() {

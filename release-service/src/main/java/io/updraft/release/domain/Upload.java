@@ -6,6 +6,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.TenantId;
 import java.time.Instant;
 
 /**
@@ -17,6 +18,10 @@ import java.time.Instant;
 public class Upload {
     @Id
     private String id;
+    /** The tenant the row belongs to (ADR 0021): set from the session's tenant, and every query is filtered by it. */
+    @TenantId
+    @Column(name = "tenant_id", nullable = false, updatable = false, length = 40)
+    private String tenantId;
     @Column(name = "token_sha256", nullable = false, length = 64)
     private String tokenSha256;
     @Column(nullable = false, length = 255)
@@ -101,6 +106,10 @@ public class Upload {
 
     public String id() {
         return id;
+    }
+
+    public String tenantId() {
+        return tenantId;
     }
 
     public String tokenSha256() {

@@ -94,8 +94,8 @@ class ReleasePagingIT {
     private List<String> insert(String name, int count) throws Exception {
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into releases (id, name, version, state, created_at, state_changed_at)
-                    select gen_random_uuid()::text, ?, g || '.0.0', 'PUBLISHED',
+                    insert into releases (tenant_id, id, name, version, state, created_at, state_changed_at)
+                    select 'DEFAULT', gen_random_uuid()::text, ?, g || '.0.0', 'PUBLISHED',
                            timestamptz '2026-12-01T00:00:00Z' + (g / 3) * interval '1 second',
                            timestamptz '2026-12-01T00:00:00Z'
                     from generate_series(1, ?) g""")) {

@@ -35,6 +35,31 @@ class ArtifactUrlSignerTest {
     }
 
     @Test
+    void givenATenantsLink_whenVerified_thenOnlyThatTenantsSignatureOfItIsAccepted() {
+        String query = signer.sign("ACME", 42, Duration.ofMinutes(5));
+        long expires = expires(query);
+        String signature = signature(query);
+
+        assertThat(query).startsWith("tenant=ACME&expires=");
+        assertThat(signer.verify("ACME", 42, expires, signature)).isTrue();
+        assertThat(signer.verify("GLOBEX", 42, expires, signature)).as("re-pointed to another tenant").isFalse();
+        assertThat(signer.verify("DEFAULT", 42, expires, signature)).as("the tenant dropped").isFalse();
+        assertThat(signer.verify(42, expires, signature)).as("the tenant dropped").isFalse();
+        assertThat(signer.verify("ACME", 43, expires, signature)).as("another artifact").isFalse();
+        String defaults = signer.sign(42, Duration.ofMinutes(5));
+        assertThat(signer.verify("ACME", 42, expires(defaults), signature(defaults)))
+                .as("DEFAULT's link re-pointed to a tenant").isFalse();
+    }
+
+    @Test
+    void givenTheDefaultTenant_whenSigned_thenTheLinkIsTheOneSignedBeforeTenantsExisted() {
+        assertThat(signer.sign("DEFAULT", 42, Duration.ofMinutes(5))).isEqualTo(signer.sign(42, Duration.ofMinutes(5)));
+        String query = signer.sign(42, Duration.ofMinutes(5));
+        assertThat(query).startsWith("expires=");
+        assertThat(signer.verify("DEFAULT", 42, expires(query), signature(query))).isTrue();
+    }
+
+    @Test
     void givenARotation_whenALinkSignedByThePreviousKeyArrives_thenItIsAcceptedButTheRetiredKeyIsNot() {
         ArtifactUrlSigner rotated = new ArtifactUrlSigner(CURRENT, List.of(PREVIOUS), now);
         String byPrevious = new ArtifactUrlSigner(PREVIOUS, now).sign(42, Duration.ofMinutes(5));
