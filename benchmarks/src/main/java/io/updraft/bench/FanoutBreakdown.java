@@ -102,8 +102,9 @@ final class FanoutBreakdown {
         }
         if (dispatchHeader) {
             lines.add(row("  dispatcher thread, sum of its stages", -1, threadSeconds, dispatchSeconds, commands));
-            lines.add(row("  rest of the wall time (not in a turn)", -1, dispatchSeconds - threadSeconds,
-                    dispatchSeconds, commands));
+            double rest = dispatchSeconds - threadSeconds;
+            lines.add(row(rest < 0 ? "  rest (< 0: a turn began before the POST's answer)"
+                    : "  rest of the wall time (not in a turn)", -1, rest, dispatchSeconds, commands));
         }
         return lines;
     }

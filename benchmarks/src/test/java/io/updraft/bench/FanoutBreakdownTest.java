@@ -80,6 +80,9 @@ class FanoutBreakdownTest {
         assertThat(table.get(9)).contains("dispatcher thread, sum of its stages", "4.000", "40.0%", "40.00");
         assertThat(table.get(10)).contains("rest of the wall time", "6.000", "60.0%", "60.00");
         assertThat(table).hasSize(11);
+        // the dispatcher's first turn starts once the POST's transaction committed, before the POST is answered
+        assertThat(FanoutBreakdown.table(fanout, 4.0, 3.5, 100_000).get(10))
+                .contains("rest (< 0: a turn began before the POST's answer)", "-0.500");
     }
 
     @Test
