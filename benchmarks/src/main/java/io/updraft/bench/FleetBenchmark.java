@@ -485,7 +485,7 @@ final class FleetBenchmark {
         Long crossed = observer.thresholdNanos(rolloutId, expected);
         if (crossed != null && trigger != null) {
             figures.add(Figure.of("detection latency: report that met the rollback policy → RollbackTriggered",
-                    (trigger - crossed) / 1e6, "ms").target(Target.atMost(3000)).note(String.format(
+                    (trigger - crossed) / 1e6, "ms").target(Target.atMost(1000)).note(String.format(
                             "the %s install report at which ≥ %.0f %% of ≥ %d finished installs had failed, as the "
                                     + "bench counts them", expected, 100 * FAILURE_RATE, MIN_SAMPLE)));
         }

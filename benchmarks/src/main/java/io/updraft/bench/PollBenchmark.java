@@ -23,7 +23,7 @@ import java.util.Map;
 public final class PollBenchmark {
     private final int devices;
     private final int seconds;
-    private final int rate = Integer.getInteger("bench.rate", 5_000);
+    private final int rate = Integer.getInteger("bench.rate", 10_000);
     private final int connections = Integer.getInteger("bench.connections", 64);
     private final String heap = System.getProperty("bench.heap", "1g");
     private final Path root = Path.of(System.getProperty("updraft.root", ".")).toAbsolutePath().normalize();
@@ -31,11 +31,12 @@ public final class PollBenchmark {
     private final Path work = root.resolve(System.getProperty("bench.work-dir", "benchmarks/target/poll-benchmark"));
     private final List<String> report = new ArrayList<>();
     /**
-     * The probe's JVM: a fixed heap whose young generation (1 GB of eden) holds everything the probe allocates in a
-     * run (about 25 MB/s at 5,000 polls/s), and the probe collects once right before its schedule starts, so it does
-     * not collect while it measures (serial: no GC threads competing for the two cores).
+     * The probe's JVM: a fixed heap whose young generation (1.8 GB of eden) holds everything the probe allocates in a
+     * run (about 25 MB/s at 5,000 polls/s, so ~1.4 GB in 8 + 20 s at issue 21's 10,000/s), and the probe collects once
+     * right before its schedule starts, so it does not collect while it measures (serial: no GC threads competing for
+     * the two cores).
      */
-    static final List<String> PROBE_JVM = List.of("-Xms1536m", "-Xmx1536m", "-Xmn1280m", "-XX:+UseSerialGC",
+    static final List<String> PROBE_JVM = List.of("-Xms2560m", "-Xmx2560m", "-Xmn2304m", "-XX:+UseSerialGC",
             "-XX:+AlwaysPreTouch");
     private final BenchmarkResult.Figures figures;
 
@@ -128,7 +129,7 @@ public final class PollBenchmark {
                             gw.non2xx(), gw.socketErrors());
                     say("  bare     %,10.0f polls/s   (non-2xx: %d, socket errors: %s)", b.requestsPerSecond(),
                             b.non2xx(), b.socketErrors());
-                    say("  ratio    %10.1f %%  (target >= 50 %%)", 100 * gw.requestsPerSecond() / b.requestsPerSecond());
+                    say("  ratio    %10.1f %%  (target >= 75 %%)", 100 * gw.requestsPerSecond() / b.requestsPerSecond());
                     // on a machine shared with other work the ratio of rates says little (a process with more
                     // runnable threads gets more of the cores); CPU per poll of each process does not depend on that
                     say("  CPU per poll: gateway %.1f µs, bare app %.1f µs (process CPU / polls; ratio %.1f %%)",
@@ -136,7 +137,7 @@ public final class PollBenchmark {
                     say("  load while measuring: %s", uptime());
                     figures.add(Figure.of("gateway nothing-new polls/s (wrk, random device + TargetToken)",
                             gw.requestsPerSecond(), "polls/s").against(b.requestsPerSecond(),
-                                    "bare Quarkus endpoint, same JSON").target(Figure.Target.ratioAtLeast(50))
+                                    "bare Quarkus endpoint, same JSON").target(Figure.Target.ratioAtLeast(75))
                             .note(String.format(Locale.ROOT, "wrk 1 thread, %d connections, %d s; non-2xx %d / %d",
                                     connections, seconds, gw.non2xx(), b.non2xx())));
 
@@ -153,14 +154,14 @@ public final class PollBenchmark {
                     gwRate.stalls().stream().limit(10).forEach(stall -> say("    gateway %s", stall));
                     say("  bare     %s", describe(bareRate));
                     bareRate.stalls().stream().limit(10).forEach(stall -> say("    bare %s", stall));
-                    say("  gateway p99 target < 20 ms; %s", uptime());
+                    say("  gateway p99 target < 5 ms; %s", uptime());
                     String how = String.format(Locale.ROOT, "open loop at %,d polls/s for %d s, from each poll's "
                             + "scheduled time; %,d failed", rate, seconds, gwRate.failed());
                     // the bare endpoint's latency is a reference, not a baseline to take a ratio of
                     figures.add(Figure.of("gateway poll latency p50", gwRate.p50Millis(), "ms").note(how
                             + String.format(Locale.ROOT, "; bare endpoint p50 %.2f ms", bareRate.p50Millis())));
                     figures.add(Figure.of("gateway poll latency p99", gwRate.p99Millis(), "ms")
-                            .target(Figure.Target.atMost(20)).note(how + String.format(Locale.ROOT,
+                            .target(Figure.Target.atMost(5)).note(how + String.format(Locale.ROOT,
                                     "; bare endpoint p99 %.2f ms", bareRate.p99Millis())));
                 }
                 figures.add(Figure.of("gateway heap after a full GC, after all runs", heapAfterGc(gateway), "MB")

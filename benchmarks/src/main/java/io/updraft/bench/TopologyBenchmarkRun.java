@@ -92,7 +92,7 @@ final class TopologyBenchmarkRun {
                     latency.planned(), latency.max());
             figures.add(Figure.of("detection latency p50 (threshold-crossing report → RollbackTriggered)",
                     latency.p50(), "ms").target(Target.atMost(1000)).note(trials));
-            figures.add(Figure.of("detection latency p99", latency.p99(), "ms").target(Target.atMost(3000))
+            figures.add(Figure.of("detection latency p99", latency.p99(), "ms").target(Target.atMost(1000))
                     .note(trials));
         });
         output.requireFinished();

@@ -4,6 +4,7 @@ import io.updraft.rollout.domain.Rollout;
 import io.updraft.rollout.service.CohortRollback;
 import io.updraft.rollout.service.NewRollout;
 import io.updraft.rollout.service.RolloutControls;
+import io.updraft.rollout.service.FanoutStages;
 import io.updraft.rollout.service.RolloutCreation;
 import io.updraft.rollout.service.RolloutProgress;
 import io.updraft.rollout.service.RolloutQueries;
@@ -46,6 +47,8 @@ public class RolloutResource {
     @Inject
     RolloutCreation creation;
     @Inject
+    FanoutStages stages;
+    @Inject
     RolloutControls controls;
     @Inject
     CohortRollback cohortRollback;
@@ -59,7 +62,9 @@ public class RolloutResource {
     @POST
     @RolesAllowed("operator")
     public Response create(@NotNull @Valid CreateRolloutRequest request, @Context UriInfo uri) {
+        long called = System.nanoTime();
         Rollout rollout = creation.create(request.toNewRollout());
+        stages.planCommitted(called);
         return Response.created(uri.getAbsolutePathBuilder().path(rollout.id).build())
                 .entity(views.of(queries.find(rollout.id).orElseThrow())).build();
     }

@@ -15,6 +15,8 @@ import io.updraft.rollout.persistence.DispatchTurn.Created;
 import io.updraft.rollout.persistence.DispatchTurn.Install;
 import io.updraft.rollout.persistence.DispatchTurn.Wave;
 import io.updraft.rollout.service.DeviceCommands;
+import io.updraft.rollout.service.FanoutStages;
+import io.updraft.rollout.service.FanoutStages.Stage;
 import io.updraft.rollout.service.WavesToDispatch;
 import io.updraft.support.kafka.EventProducer;
 import io.updraft.support.kafka.EventRecords;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
@@ -48,7 +51,8 @@ import org.jboss.logging.Logger;
  * action. Cancelling open installs locks the dispatch row first ({@code ActionRepository#cancelOpenInstalls}), so a
  * {@code CancelRequested} is always relayed after the {@code InstallRequested} it cancels, the actions it cancels are
  * never sent afterwards, and an abort ends the wave's dispatch (devices not reached yet get nothing). The statements
- * of a turn are {@link DispatchTurn}'s.
+ * of a turn are {@link DispatchTurn}'s; where a turn's time goes is timed per stage ({@link FanoutStages}, once per
+ * turn).
  */
 @ApplicationScoped
 public class CommandDispatcher {
@@ -62,6 +66,8 @@ public class CommandDispatcher {
     DispatchConfig config;
     @Inject
     MeterRegistry meters;
+    @Inject
+    FanoutStages stages;
 
     private WorkLoop loop;
     private Counter sent;
@@ -105,10 +111,50 @@ public class CommandDispatcher {
      *         other replicas)
      */
     int dispatchOneChunk() throws Exception {
-        return dispatch.inTransaction(this::dispatchOneChunk);
+        TurnClock clock = new TurnClock(System.nanoTime());
+        int result = dispatch.inTransaction(turn -> dispatchOneChunk(turn, clock));
+        if (clock.workEnded != 0) { // a wave was worked on: one record per stage (idle polls are not a fan-out's)
+            clock.nanos[Stage.COMMIT.ordinal()] = System.nanoTime() - clock.workEnded;
+            for (Stage stage : Stage.values()) {
+                stages.record(stage, clock.nanos[stage.ordinal()]);
+            }
+        }
+        return result;
     }
 
-    private int dispatchOneChunk(DispatchTurn turn) throws Exception {
+    /**
+     * Where one turn's time went, recorded once the turn committed (a turn that failed records nothing). The creator
+     * thread records its own stage.
+     */
+    private static final class TurnClock {
+        final long[] nanos = new long[Stage.values().length];
+        /** The end of the last lap (nanoTime). */
+        long mark;
+        /** When the turn's work returned (0 while no wave was locked). */
+        long workEnded;
+
+        TurnClock(long started) {
+            this.mark = started;
+        }
+
+        /** Adds the time since the last lap to {@code stage}. */
+        void lap(Stage stage) {
+            long now = System.nanoTime();
+            nanos[stage.ordinal()] += now - mark;
+            mark = now;
+        }
+    }
+
+    private int dispatchOneChunk(DispatchTurn turn, TurnClock clock) throws Exception {
+        int result = dispatchOneChunkTimed(turn, clock);
+        if (result > 0) {
+            clock.lap(Stage.MOVE_CURSORS);
+            clock.workEnded = clock.mark;
+        }
+        return result;
+    }
+
+    private int dispatchOneChunkTimed(DispatchTurn turn, TurnClock clock) throws Exception {
         turn.customPlans();
         Wave wave = turn.nextWave();
         if (wave == null) {
@@ -122,26 +168,40 @@ public class CommandDispatcher {
                     .refill(wave.rate(), now, wave.sent(), wave.rate().countsSucceeded() ? turn.succeeded(wave) : 0);
             limit = Math.min(limit, budget.allowed());
             if (limit == 0) {
+                clock.lap(Stage.TURN_START);
                 turn.saveBudget(wave, budget, now.plus(budget.untilNextToken()));
                 return 1; // other waves may be due meanwhile
             }
         }
+        clock.lap(Stage.TURN_START);
         // the installs the previous transaction created (none on a wave's first turn) …
         List<Install> installs = turn.createdInstalls(wave, limit);
+        clock.lap(Stage.CREATED_INSTALLS);
         // … the next chunk is created on this transaction's connection by the creator thread (PostgreSQL works) while
         // this thread serialises and sends (the service and the broker work) …
         int chunk = limit;
-        Future<Created> creating = wave.allCreated() ? null
-                : creator.submit(() -> turn.createNextChunk(wave, chunk));
+        Future<Created> creating = wave.allCreated() ? null : creator.submit(() -> {
+            long creatorStarted = System.nanoTime();
+            Created result = turn.createNextChunk(wave, chunk);
+            stages.record(Stage.CREATE_NEXT_CHUNK, System.nanoTime() - creatorStarted);
+            return result;
+        });
         List<Future<RecordMetadata>> acks = new ArrayList<>(installs.size());
+        // serialising and sending, split by two clock reads per command summed over the turn (~50 ns of a command's
+        // several µs): the loop's time less the serialising is the sending
+        long serialising = 0;
         try {
             for (Install install : installs) {
+                long built = System.nanoTime();
                 InstallRequested command = new InstallRequested(DeviceCommands.installEventId(install.actionId()),
                         now, UpdraftEvent.SCHEMA_VERSION, install.deviceId(), install.actionId(), wave.rolloutId(),
                         wave.wave(), install.cohort(), wave.releaseId(), wave.releaseName(), wave.version(), wave.artifacts(),
                         wave.actionType(), null, false, wave.expiresAt(), wave.maintenanceWindow(),
                         wave.confirmationRequired(), wave.confirmBy());
-                acks.add(producer.send(EventRecords.toRecord(producer.source(), command, EventJson.write(command))));
+                ProducerRecord<String, String> producerRecord = EventRecords.toRecord(producer.source(), command,
+                        EventJson.write(command));
+                serialising += System.nanoTime() - built;
+                acks.add(producer.send(producerRecord));
             }
         } catch (RuntimeException | Error e) {
             if (creating != null) {
@@ -149,13 +209,18 @@ public class CommandDispatcher {
             }
             throw e;
         }
+        clock.lap(Stage.SEND);
+        clock.nanos[Stage.SEND.ordinal()] -= serialising;
+        clock.nanos[Stage.SERIALISE.ordinal()] += serialising;
         Created created = creating == null ? null : awaitCreation(creating);
+        clock.lap(Stage.AWAIT_CREATOR);
         int count = installs.size();
         long lastActionId = count == 0 ? wave.lastActionId() : installs.get(count - 1).actionId();
         // … and move the cursors only once every command sent is acknowledged
         for (Future<RecordMetadata> ack : acks) {
             ack.get(70, TimeUnit.SECONDS);
         }
+        clock.lap(Stage.AWAIT_ACKS);
         boolean allCreated = wave.allCreated() || created.scanned() < limit;
         if (allCreated && count == 0 && (created == null || created.actions() == 0)) {
             turn.finish(wave);

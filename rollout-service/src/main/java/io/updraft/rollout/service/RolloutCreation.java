@@ -64,6 +64,8 @@ public class RolloutCreation {
     CohortRollback rollback;
     @Inject
     HealthGate healthGate;
+    @Inject
+    FanoutStages stages;
 
     /**
      * One transaction plans the whole target set (a million rollout_device rows at fleet scale): allowed 10 minutes,
@@ -81,6 +83,7 @@ public class RolloutCreation {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Rollout createInTransaction(NewRollout request) {
+        long started = System.nanoTime();
         RolloutSpec spec = spec(request);
         CatalogRelease release = usableRelease(spec.releaseId());
         TargetSelection selection = spec.selection();
@@ -93,9 +96,11 @@ public class RolloutCreation {
         // each wave's thresholds and error action, resolved against the rollout's: the wave rows store them
         WaveSchedule schedule = spec.schedule().withDefaults(rollout.successThreshold, rollout.errorThreshold,
                 rollout.errorAction);
+        long assigning = System.nanoTime();
         RolloutPlan plan = schedule.grouped()
                 ? assignGroups(rollout.id, schedule, spec, selection, accepted, release)
                 : assignPercentages(rollout.id, schedule, spec, selection, accepted, candidates, release);
+        long assignNanos = System.nanoTime() - assigning;
         waves.create(rollout.id, plan, spec.approvals());
         List<CohortRow> cohorts = waves.cohorts(rollout.id);
         outbox.append(new RolloutCreated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
@@ -110,6 +115,7 @@ public class RolloutCreation {
         } else {
             progression.openWaves(rollout, 1, 0);
         }
+        stages.planned(started, assignNanos);
         return rollout;
     }
 
