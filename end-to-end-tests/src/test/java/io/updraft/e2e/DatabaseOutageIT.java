@@ -135,10 +135,12 @@ class DatabaseOutageIT {
 
             List<ProbeDevice.Attempt> feedbackAttempts;
             try {
-                // then rollout-service is ready again
+                // then rollout-service is ready again: UP after the DOWN the outage caused. Not "UP after pg_ctl
+                // returned": pg_ctl start polls, and on a busy machine the service can see the database (and turn UP)
+                // before pg_ctl notices and returns, leaving no change after that instant.
                 await("rollout-service ready again").atMost(Duration.ofMinutes(2))
                         .pollInterval(Duration.ofMillis(100))
-                        .until(() -> rolloutReadiness.firstAfter(restarted, ReadinessWatch.State.UP) != null);
+                        .until(() -> upAgain(rolloutReadiness, stopAsked) != null);
                 // and the rollouts complete
                 await("fleet rollout completed").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                         .until(() -> "COMPLETED".equals(api.rollout(rolloutId).path("state").asText()));
@@ -162,9 +164,9 @@ class DatabaseOutageIT {
 
             // what was measured
             ReadinessWatch.Change down = rolloutReadiness.firstAfter(stopAsked, ReadinessWatch.State.DOWN);
-            ReadinessWatch.Change up = rolloutReadiness.firstAfter(restarted, ReadinessWatch.State.UP);
+            ReadinessWatch.Change up = upAgain(rolloutReadiness, stopAsked);
             ReadinessWatch.Change gatewayDown = gatewayReadiness.firstAfter(stopAsked, ReadinessWatch.State.DOWN);
-            ReadinessWatch.Change gatewayUp = gatewayReadiness.firstAfter(restarted, ReadinessWatch.State.UP);
+            ReadinessWatch.Change gatewayUp = upAgain(gatewayReadiness, stopAsked);
             Map<String, Map<Integer, Long>> duringOutage = probe.histogram(stopAsked, restarted);
             List<EndpointProbe.Answer> broken = probe.answers(EndpointProbe.Answer::broken);
             JsonNode view = api.rollout(rolloutId);
@@ -244,6 +246,12 @@ class DatabaseOutageIT {
             array.add(wave);
         }
         return body;
+    }
+
+    /** The first UP after the first DOWN seen since {@code from}, or null (not down yet, or not back yet). */
+    private static ReadinessWatch.Change upAgain(ReadinessWatch watch, Instant from) {
+        ReadinessWatch.Change down = watch.firstAfter(from, ReadinessWatch.State.DOWN);
+        return down == null ? null : watch.firstAfter(down.at(), ReadinessWatch.State.UP);
     }
 
     private static long devicesKnown(UpdraftApi api, String run) {
