@@ -12,14 +12,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Test-only stand-in for the release-service's internal artifact endpoint: checks the gateway's signature and serves
- * deterministic bytes with single byte ranges and If-Range, as the real one does.
+ * Test-only stand-in for the release-service's internal artifact endpoint: checks the gateway's signature for the
+ * tenant the link names ({@code DEFAULT} when it names none, as the real one does) and serves deterministic bytes with
+ * single byte ranges and If-Range.
  */
 @Path("/internal/v1/artifacts/{artifactId}")
 public class FakeReleaseService {
     static final int SIZE = 20_000;
     /** Artifacts of revoked releases: 410, as the release-service answers them. */
     static final java.util.Set<Long> REVOKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The tenant each verified request was signed for, by artifact id, in order. */
+    static final java.util.Map<Long, java.util.List<String>> SIGNED_FOR = new java.util.concurrent.ConcurrentHashMap<>();
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
     @Inject
@@ -35,11 +38,13 @@ public class FakeReleaseService {
 
     @GET
     public Response artifact(@PathParam("artifactId") long artifactId, @QueryParam("expires") long expires,
-            @QueryParam("signature") String signature, @HeaderParam("Range") String range,
-            @HeaderParam("If-Range") String ifRange) {
-        if (!signer.verify(artifactId, expires, signature)) {
+            @QueryParam("signature") String signature, @QueryParam("tenant") String tenant,
+            @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange) {
+        String signedFor = tenant == null ? io.updraft.events.TenantIds.DEFAULT : tenant;
+        if (!signer.verify(signedFor, artifactId, expires, signature)) {
             return Response.status(403).build();
         }
+        SIGNED_FOR.computeIfAbsent(artifactId, id -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(signedFor);
         if (REVOKED.contains(artifactId)) {
             return Response.status(410).build();
         }

@@ -129,6 +129,8 @@ class MultiTenantDdiIT extends GatewayTestBase {
         as(ACME).get(path(ACME, id) + "/deploymentBase/" + actionId).then().statusCode(200);
         as(ACME).get(path(ACME, id) + "/softwaremodules/" + module + "/artifacts").then().statusCode(200);
         as(ACME).get(path(ACME, id) + "/softwaremodules/" + module + "/artifacts/" + file).then().statusCode(200);
+        // fetched from the artifact store with a link signed for ACME, where release-service finds ACME's artifact
+        assertThat(FakeReleaseService.SIGNED_FOR.get(module)).containsOnly(ACME);
         assertThat(feedback(ACME, id, actionId)).isEqualTo(200);
 
         eventually().until(() -> reports(ACME, id, DeviceReport.ActionFinished.class).size() == 1);

@@ -68,7 +68,7 @@ public class ArtifactProxy {
         }
         // no range, or a header to ignore (the whole artifact), or exactly one range (normalised, so a list with empty
         // elements reads as here): the release-service answers
-        return forward(download, fetch(download.artifact(), specs.map(one -> one.get(0).header()).orElse(null),
+        return forward(download, fetch(download, specs.map(one -> one.get(0).header()).orElse(null),
                 ifRange), head);
     }
 
@@ -102,7 +102,7 @@ public class ArtifactProxy {
         ArtifactRef artifact = download.artifact();
         // First learn the length and the current ETag, and evaluate If-Range (RFC 9110 §13.2.2: a false If-Range
         // means the Range header is ignored): one byte with the client's If-Range; a 200 is the whole artifact.
-        HttpResponse<InputStream> probe = fetch(artifact, "bytes=0-0", ifRange);
+        HttpResponse<InputStream> probe = fetch(download, "bytes=0-0", ifRange);
         if (probe.statusCode() == 200) {
             return forward(download, probe, head);
         }
@@ -121,7 +121,7 @@ public class ArtifactProxy {
         String validator = etag != null ? etag : ifRange;
         if (parts.size() == 1) {
             Part only = parts.get(0);
-            return forward(download, fetch(artifact, "bytes=" + only.first() + "-" + only.last(), validator), head);
+            return forward(download, fetch(download, "bytes=" + only.first() + "-" + only.last(), validator), head);
         }
         String boundary = HexFormat.of().formatHex(randomBytes());
         long length = 0;
@@ -145,7 +145,7 @@ public class ArtifactProxy {
             try {
                 for (Part part : parts) {
                     counted.write(partHeader(boundary, part, total, part == parts.get(0)));
-                    copyPart(artifact, part, total, validator, counted);
+                    copyPart(download, part, total, validator, counted);
                 }
                 counted.write(closing(boundary));
             } finally {
@@ -156,11 +156,12 @@ public class ArtifactProxy {
     }
 
     /** One part's bytes from the release-service, exactly those; anything else ends the answer (no silent mix). */
-    private void copyPart(ArtifactRef artifact, Part part, long total, String validator, OutputStream out)
+    private void copyPart(Download download, Part part, long total, String validator, OutputStream out)
             throws IOException {
+        ArtifactRef artifact = download.artifact();
         HttpResponse<InputStream> upstream;
         try {
-            upstream = fetch(artifact, "bytes=" + part.first() + "-" + part.last(), validator);
+            upstream = fetch(download, "bytes=" + part.first() + "-" + part.last(), validator);
         } catch (ProblemException e) {
             throw new IOException("artifact store failed mid-answer: " + e.getMessage(), e);
         }
@@ -222,9 +223,12 @@ public class ArtifactProxy {
     }
 
     /** The release-service's answer when it is 200, 206 or 416; other answers become the device's 404/410/502. */
-    private HttpResponse<InputStream> fetch(ArtifactRef artifact, String range, String ifRange) {
+    private HttpResponse<InputStream> fetch(Download download, String range, String ifRange) {
+        // signed for the device's tenant: release-service finds the artifact only among that tenant's (ADR 0021)
+        ArtifactRef artifact = download.artifact();
         URI uri = URI.create(config.releaseServiceUrl().replaceAll("/+$", "") + "/internal/v1/artifacts/"
-                + artifact.artifactId() + "?" + signer.sign(artifact.artifactId(), SIGNATURE_LIFETIME));
+                + artifact.artifactId() + "?" + signer.sign(download.tenant(), artifact.artifactId(),
+                        SIGNATURE_LIFETIME));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(30));
         if (range != null) {
             request.header("Range", range);
