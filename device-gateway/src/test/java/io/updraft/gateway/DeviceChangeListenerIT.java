@@ -10,9 +10,11 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The cache at N replicas: a change committed by "another replica" (plain SQL here) reaches it through NOTIFY. */
+@Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
 class DeviceChangeListenerIT extends GatewayTestBase {
     @Inject

@@ -13,8 +13,10 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
 class DeviceCommandDlqIT extends GatewayTestBase {
     private static final String DLQ = Topics.deadLetter(Topics.DEVICE_COMMANDS);

@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A record no consumer can read is parked on its dead-letter topic and the partition keeps flowing. */
+@Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
 class DeadLetterIT {

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * foreign keys dropped by V54 took a key-share lock on it for every inserted action); and a dispatch row put back at its
  * start (as a row written before V54 looks: no {@code created_upto}) sends the wave again and ends.
  */
+@Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))
 class FanoutInsertsIT extends WatchedTopicsTest {

@@ -16,9 +16,11 @@ import io.updraft.events.Topics;
 import io.updraft.testsupport.TestKafka;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A record no consumer can read is parked on {@code <topic>.dlq}; the partition behind it keeps flowing. */
+@Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
 class DeadLetterIT {
