@@ -14,6 +14,7 @@ import io.updraft.telemetry.service.DashboardBroadcast;
 import io.updraft.telemetry.service.HealthQueries.DashboardSnapshot;
 import io.updraft.telemetry.service.HealthQueries.RolloutSnapshot;
 import io.updraft.telemetry.service.HealthQueries;
+import io.updraft.support.tenant.Tenants;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -26,7 +27,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 /**
  * Data of the live dashboard ({@code /dashboard.html}, a public static page): a snapshot, and the events as they
  * happen over SSE. The token comes as a bearer header or, for the browser's EventSource which cannot set headers, as
- * the {@code updraft_token} cookie the page sets.
+ * the {@code updraft_token} cookie the page sets. Both show the token's tenant only (ADR 0021).
  */
 @Path("/api/v1/dashboard")
 public class DashboardResource {
@@ -38,12 +39,15 @@ public class DashboardResource {
     HealthQueries queries;
     @Inject
     DashboardBroadcast broadcast;
+    @Inject
+    Tenants tenants;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public DashboardView snapshot() {
-        DashboardSnapshot snapshot = queries.dashboard(ROLLOUTS_SHOWN, POINTS_PER_COHORT, ROLLBACKS_SHOWN);
+        DashboardSnapshot snapshot = queries.dashboard(tenants.current(), ROLLOUTS_SHOWN, POINTS_PER_COHORT,
+                ROLLBACKS_SHOWN);
         List<RolloutCard> cards = snapshot.rollouts().stream().map(DashboardResource::cardOf).toList();
         return new DashboardView(EventMeta.now(), cards,
                 snapshot.rollbacks().stream().map(HealthMapper::toView).toList());
@@ -55,7 +59,8 @@ public class DashboardResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public Multi<DashboardEvent> events() {
-        return broadcast.stream();
+        // resolved now, in the request: the stream then carries the token's tenant's events only
+        return broadcast.stream(tenants.current());
     }
 
     private static RolloutCard cardOf(RolloutSnapshot snapshot) {

@@ -4,6 +4,7 @@ import io.updraft.support.problem.ProblemException;
 import io.updraft.support.validation.Identifier;
 import io.updraft.telemetry.domain.DeviceHealth;
 import io.updraft.telemetry.service.DeviceHealthBook;
+import io.updraft.support.tenant.Tenants;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -20,7 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Each device's latest health report, for the console's device pages. */
+/** Each device's latest health report, for the console's device pages; the token's tenant's devices only. */
 @Path("/api/v1/devices")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeviceHealthResource {
@@ -29,6 +30,8 @@ public class DeviceHealthResource {
 
     @Inject
     DeviceHealthBook book;
+    @Inject
+    Tenants tenants;
 
     public record BatchRequest(
             @NotNull @Size(min = 1, max = MAX_BATCH) List<@NotNull @Identifier String> deviceIds) {
@@ -38,7 +41,8 @@ public class DeviceHealthResource {
     @Path("/{deviceId}/health")
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public DeviceHealthView health(@PathParam("deviceId") @Identifier String deviceId) {
-        return book.latest(deviceId).map(DeviceHealthView::of)
+        // the token's tenant: another tenant's device is as unknown as one that never reported
+        return book.latest(tenants.current(), deviceId).map(DeviceHealthView::of)
                 .orElseThrow(() -> ProblemException.notFound("device " + deviceId + " never reported its health"));
     }
 
@@ -49,7 +53,7 @@ public class DeviceHealthResource {
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public DeviceHealthView.Batch batch(@NotNull @Valid BatchRequest request) {
         Set<String> asked = new LinkedHashSet<>(request.deviceIds());
-        List<DeviceHealth> found = book.latestOf(asked);
+        List<DeviceHealth> found = book.latestOf(tenants.current(), asked);
         found.forEach(health -> asked.remove(health.deviceId()));
         return new DeviceHealthView.Batch(found.stream().map(DeviceHealthView::of).toList(), List.copyOf(asked));
     }

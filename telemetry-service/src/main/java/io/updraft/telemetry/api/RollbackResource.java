@@ -2,6 +2,7 @@ package io.updraft.telemetry.api;
 
 import io.updraft.support.validation.Identifier;
 import io.updraft.telemetry.service.HealthQueries;
+import io.updraft.support.tenant.Tenants;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -19,10 +20,13 @@ public class RollbackResource {
 
     @Inject
     HealthQueries queries;
+    @Inject
+    Tenants tenants;
 
     @GET
     @RolesAllowed({ "viewer", "operator", "publisher" })
     public List<RollbackView> list(@QueryParam("rolloutId") @Identifier(max = 64) String rolloutId) {
-        return queries.rollbacks(rolloutId, LATEST_LIMIT).stream().map(HealthMapper::toView).toList();
+        return queries.rollbacks(tenants.current(), rolloutId, LATEST_LIMIT).stream().map(HealthMapper::toView)
+                .toList();
     }
 }

@@ -2,6 +2,6 @@ package io.updraft.telemetry.domain;
 
 import java.time.Instant;
 
-/** A rollout whose next health window may close now; it starts where the previous one ended. */
-public record WindowDue(String rolloutId, Instant windowStart, boolean finished) {
+/** A rollout of {@code tenant} whose next health window is due, starting at {@code windowStart}. */
+public record WindowDue(String tenant, String rolloutId, Instant windowStart, boolean finished) {
 }

@@ -33,20 +33,22 @@ public class DeviceReportConsumer {
 
     private void apply(String payload) {
         DeviceReport report = EventJson.read(payload, DeviceReport.class);
+        // the device's tenant (ADR 0021): a "tenant" that is no tenant id throws, and the record is parked
+        String tenant = EventJson.tenantOf(payload);
         if (!inbox.firstDelivery(CONSUMER, report)) {
             return;
         }
         // registrations, attributes, versions and heartbeats say nothing about a rollout's health
         if (report instanceof ActionFinished finished) {
-            installs.finished(finished);
+            installs.finished(tenant, finished);
         } else if (report instanceof ActionProgressed progressed) {
-            installs.progressed(progressed);
+            installs.progressed(tenant, progressed);
         } else if (report instanceof ActionCanceled canceled) {
-            installs.canceled(canceled);
+            installs.canceled(tenant, canceled);
         } else if (report instanceof DeviceReport.ActionDenied denied) {
-            installs.denied(denied);
+            installs.denied(tenant, denied);
         } else if (report instanceof DeviceReport.ActionExpired expired) {
-            installs.expired(expired);
+            installs.expired(tenant, expired);
         }
     }
 }

@@ -33,12 +33,14 @@ public class DeviceTelemetryConsumer {
 
     private void apply(String payload) {
         DeviceTelemetry telemetry = EventJson.read(payload, DeviceTelemetry.class);
+        // the device's tenant (ADR 0021): a "tenant" that is no tenant id throws, and the record is parked
+        String tenant = EventJson.tenantOf(payload);
         if (!inbox.firstDelivery(CONSUMER, telemetry)) {
             return;
         }
         if (telemetry instanceof HealthReported reported) {
-            health.reported(reported);
-            latest.reported(reported);
+            health.reported(tenant, reported);
+            latest.reported(tenant, reported);
         }
     }
 }

@@ -31,11 +31,12 @@ public class RollbackConsumer {
 
     private void apply(String payload) {
         RollbackEvent event = EventJson.read(payload, RollbackEvent.class);
+        String tenant = EventJson.tenantOf(payload);
         if (!inbox.firstDelivery(CONSUMER, event)) {
             return;
         }
         if (event instanceof RollbackTriggered triggered && triggered.evidence() != null) {
-            ledger.record(triggered);
+            ledger.record(tenant, triggered);
         }
     }
 }

@@ -40,32 +40,34 @@ public class RolloutEventConsumer {
 
     private void apply(String payload) {
         RolloutEvent event = EventJson.read(payload, RolloutEvent.class);
+        // the rollout's tenant (ADR 0021): a "tenant" that is no tenant id throws, and the record is parked
+        String tenant = EventJson.tenantOf(payload);
         if (!inbox.firstDelivery(CONSUMER, event)) {
             return;
         }
         if (event instanceof RolloutCreated created) {
-            lifecycle.created(created);
+            lifecycle.created(tenant, created);
         } else if (event instanceof RolloutGroupStarted started) {
-            lifecycle.waveStarted(started.rolloutId(), started.wave());
+            lifecycle.waveStarted(tenant, started.rolloutId(), started.wave());
         } else if (event instanceof RolloutPaused paused) {
-            lifecycle.changed(paused.rolloutId(), "PAUSED", paused.reason());
+            lifecycle.changed(tenant, paused.rolloutId(), "PAUSED", paused.reason());
         } else if (event instanceof RolloutResumed resumed) {
-            lifecycle.changed(resumed.rolloutId(), "RUNNING", null);
+            lifecycle.changed(tenant, resumed.rolloutId(), "RUNNING", null);
         } else if (event instanceof RolloutScheduled scheduled) {
-            lifecycle.changed(scheduled.rolloutId(), "SCHEDULED", "starts at " + scheduled.startAt());
+            lifecycle.changed(tenant, scheduled.rolloutId(), "SCHEDULED", "starts at " + scheduled.startAt());
         } else if (event instanceof RolloutAwaitingApproval waiting) {
-            lifecycle.changed(waiting.rolloutId(), "WAITING_FOR_APPROVAL", "wave " + waiting.wave() + " ("
+            lifecycle.changed(tenant, waiting.rolloutId(), "WAITING_FOR_APPROVAL", "wave " + waiting.wave() + " ("
                     + waiting.deviceCount() + " devices) waits for approval");
         } else if (event instanceof RolloutApproved || event instanceof RolloutStarted) {
-            lifecycle.changed(event.rolloutId(), "RUNNING", null);
+            lifecycle.changed(tenant, event.rolloutId(), "RUNNING", null);
         } else if (event instanceof RolloutCompleted) {
-            lifecycle.changed(event.rolloutId(), "COMPLETED", null);
-            lifecycle.finished(event.rolloutId());
+            lifecycle.changed(tenant, event.rolloutId(), "COMPLETED", null);
+            lifecycle.finished(tenant, event.rolloutId());
         } else if (event instanceof RolloutAborted aborted) {
-            lifecycle.changed(event.rolloutId(), "ABORTED", aborted.reason());
-            lifecycle.finished(event.rolloutId());
+            lifecycle.changed(tenant, event.rolloutId(), "ABORTED", aborted.reason());
+            lifecycle.finished(tenant, event.rolloutId());
         } else if (event instanceof RolloutRolledBack rolledBack) {
-            lifecycle.rolledBack(rolledBack.rolloutId(), rolledBack.cohort());
+            lifecycle.rolledBack(tenant, rolledBack.rolloutId(), rolledBack.cohort());
         }
     }
 }

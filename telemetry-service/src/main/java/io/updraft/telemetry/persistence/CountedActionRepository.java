@@ -13,14 +13,17 @@ public class CountedActionRepository {
     @Inject
     EntityManager entityManager;
 
-    /** @return true the first time the final result of {@code actionId} is counted */
+    /** @return true the first time the final result of the tenant's {@code actionId} is counted */
     @Transactional(TxType.MANDATORY)
-    public boolean firstCount(long actionId, String rolloutId, Instant now) {
-        return entityManager.createNativeQuery(
-                "insert into counted_action (action_id, rollout_id, counted_at) values (?1, ?2, ?3) on conflict do nothing")
-                .setParameter(1, actionId)
-                .setParameter(2, rolloutId)
-                .setParameter(3, now)
+    public boolean firstCount(String tenant, long actionId, String rolloutId, Instant now) {
+        return entityManager.createNativeQuery("""
+                insert into counted_action (tenant_id, action_id, rollout_id, counted_at) values (?1, ?2, ?3, ?4)
+                on conflict do nothing
+                """)
+                .setParameter(1, tenant)
+                .setParameter(2, actionId)
+                .setParameter(3, rolloutId)
+                .setParameter(4, now)
                 .executeUpdate() == 1;
     }
 }

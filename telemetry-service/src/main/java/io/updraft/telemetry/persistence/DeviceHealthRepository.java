@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Each device's latest health report (table {@code device_health}). */
+/** Each device's latest health report per tenant (table {@code device_health}). */
 @ApplicationScoped
 public class DeviceHealthRepository {
     private static final TypeReference<Map<String, Double>> METRICS = new TypeReference<>() {
@@ -35,12 +35,12 @@ public class DeviceHealthRepository {
      * @return whether the report is now the device's latest
      */
     @Transactional(TxType.MANDATORY)
-    public boolean upsertIfNewer(DeviceHealth health) {
+    public boolean upsertIfNewer(String tenant, DeviceHealth health) {
         return entityManager.createNativeQuery("""
                 insert into device_health (device_id, event_id, reported_at, boot_ok, crash_count, app_healthy,
-                                           metrics)
-                values (?1, ?2, ?3, ?4, ?5, ?6, cast(?7 as jsonb))
-                on conflict (device_id) do update set event_id = excluded.event_id,
+                                           metrics, tenant_id)
+                values (?1, ?2, ?3, ?4, ?5, ?6, cast(?7 as jsonb), ?8)
+                on conflict (tenant_id, device_id) do update set event_id = excluded.event_id,
                     reported_at = excluded.reported_at, boot_ok = excluded.boot_ok,
                     crash_count = excluded.crash_count, app_healthy = excluded.app_healthy,
                     metrics = excluded.metrics
@@ -54,25 +54,29 @@ public class DeviceHealthRepository {
                 .setParameter(5, health.crashCount())
                 .setParameter(6, health.appHealthy())
                 .setParameter(7, json(health.metrics()))
+                .setParameter(8, tenant)
                 .executeUpdate() == 1;
     }
 
     @Transactional
-    public Optional<DeviceHealth> find(String deviceId) {
-        return rows(entityManager.createNativeQuery("select " + COLUMNS + " from device_health where device_id = ?1")
-                .setParameter(1, deviceId)
+    public Optional<DeviceHealth> find(String tenant, String deviceId) {
+        return rows(entityManager.createNativeQuery("select " + COLUMNS
+                + " from device_health where tenant_id = ?1 and device_id = ?2")
+                .setParameter(1, tenant)
+                .setParameter(2, deviceId)
                 .getResultList()).stream().findFirst();
     }
 
     /** The latest health of those of the devices that reported any, in device id order. */
     @Transactional
-    public List<DeviceHealth> findAll(Collection<String> deviceIds) {
+    public List<DeviceHealth> findAll(String tenant, Collection<String> deviceIds) {
         if (deviceIds.isEmpty()) {
             return List.of();
         }
         return rows(entityManager.createNativeQuery("select " + COLUMNS
-                + " from device_health where device_id in (?1) order by device_id")
-                .setParameter(1, List.copyOf(deviceIds))
+                + " from device_health where tenant_id = ?1 and device_id in (?2) order by device_id")
+                .setParameter(1, tenant)
+                .setParameter(2, List.copyOf(deviceIds))
                 .getResultList());
     }
 

@@ -1,6 +1,7 @@
 package io.updraft.telemetry.persistence;
 
 import io.updraft.support.persistence.SqlValues;
+import io.updraft.telemetry.domain.CohortKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -29,37 +30,43 @@ public class DeviceProgressRepository {
 
     /** Progress never overwrites a result: a late "proceeding" after the result leaves the result. */
     @Transactional(TxType.MANDATORY)
-    public void installing(String rolloutId, String deviceId, String cohort, Instant now) {
+    public void installing(CohortKey key, String deviceId, Instant now) {
         entityManager.createNativeQuery("""
-                insert into device_progress (rollout_id, device_id, cohort, state, updated_at)
-                values (?1, ?2, ?3, 'INSTALLING', ?4) on conflict do nothing
+                insert into device_progress (rollout_id, device_id, cohort, state, updated_at, tenant_id)
+                values (?1, ?2, ?3, 'INSTALLING', ?4, ?5) on conflict do nothing
                 """)
-                .setParameter(1, rolloutId)
+                .setParameter(1, key.rolloutId)
                 .setParameter(2, deviceId)
-                .setParameter(3, cohort)
+                .setParameter(3, key.cohort)
                 .setParameter(4, now)
+                .setParameter(5, key.tenantId)
                 .executeUpdate();
     }
 
     @Transactional(TxType.MANDATORY)
-    public void reached(String rolloutId, String deviceId, String cohort, String state, Instant now) {
+    public void reached(CohortKey key, String deviceId, String state, Instant now) {
         entityManager.createNativeQuery("""
-                insert into device_progress (rollout_id, device_id, cohort, state, updated_at)
-                values (?1, ?2, ?3, ?4, ?5)
-                on conflict (rollout_id, device_id) do update set state = excluded.state, updated_at = excluded.updated_at
+                insert into device_progress (rollout_id, device_id, cohort, state, updated_at, tenant_id)
+                values (?1, ?2, ?3, ?4, ?5, ?6)
+                on conflict (tenant_id, rollout_id, device_id) do update
+                set state = excluded.state, updated_at = excluded.updated_at
                 """)
-                .setParameter(1, rolloutId)
+                .setParameter(1, key.rolloutId)
                 .setParameter(2, deviceId)
-                .setParameter(3, cohort)
+                .setParameter(3, key.cohort)
                 .setParameter(4, state)
                 .setParameter(5, now)
+                .setParameter(6, key.tenantId)
                 .executeUpdate();
     }
 
-    public Map<String, Long> countsOf(String rolloutId) {
-        List<?> rows = entityManager.createNativeQuery(
-                "select state, count(*) from device_progress where rollout_id = ?1 group by state order by state")
-                .setParameter(1, rolloutId)
+    public Map<String, Long> countsOf(String tenant, String rolloutId) {
+        List<?> rows = entityManager.createNativeQuery("""
+                select state, count(*) from device_progress where tenant_id = ?1 and rollout_id = ?2
+                group by state order by state
+                """)
+                .setParameter(1, tenant)
+                .setParameter(2, rolloutId)
                 .getResultList();
         Map<String, Long> counts = new LinkedHashMap<>();
         rows.stream().map(Object[].class::cast).forEach(row -> counts.put((String) row[0], SqlValues.number(row[1])));

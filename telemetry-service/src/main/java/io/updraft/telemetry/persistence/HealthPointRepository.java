@@ -18,12 +18,12 @@ public class HealthPointRepository {
     EntityManager entityManager;
 
     @Transactional(TxType.MANDATORY)
-    public void record(HealthWindowClosed window) {
+    public void record(String tenant, HealthWindowClosed window) {
         for (CohortHealth cohort : window.cohorts()) {
             entityManager.createNativeQuery("""
                     insert into health_point (rollout_id, cohort, window_end, succeeded, failed, failure_rate,
-                        health_reports, unhealthy_reports, crashes)
-                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) on conflict do nothing
+                        health_reports, unhealthy_reports, crashes, tenant_id)
+                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) on conflict do nothing
                     """)
                     .setParameter(1, window.rolloutId())
                     .setParameter(2, cohort.cohort())
@@ -34,20 +34,22 @@ public class HealthPointRepository {
                     .setParameter(7, cohort.healthReports())
                     .setParameter(8, cohort.unhealthyReports())
                     .setParameter(9, cohort.crashes())
+                    .setParameter(10, tenant)
                     .executeUpdate();
         }
     }
 
     /** The last {@code limit} points of every cohort of the rollout, oldest first. */
-    public List<HealthPoint> lastOf(String rolloutId, int limit) {
+    public List<HealthPoint> lastOf(String tenant, String rolloutId, int limit) {
         List<?> rows = entityManager.createNativeQuery("""
                 select cohort, window_end, succeeded, failed, failure_rate, health_reports, unhealthy_reports, crashes
                 from (select p.*, row_number() over (partition by cohort order by window_end desc) as age
-                      from health_point p where rollout_id = ?1) recent
-                where age <= ?2 order by cohort, window_end
+                      from health_point p where tenant_id = ?1 and rollout_id = ?2) recent
+                where age <= ?3 order by cohort, window_end
                 """)
-                .setParameter(1, rolloutId)
-                .setParameter(2, limit)
+                .setParameter(1, tenant)
+                .setParameter(2, rolloutId)
+                .setParameter(3, limit)
                 .getResultList();
         return rows.stream().map(Object[].class::cast)
                 .map(r -> new HealthPoint((String) r[0], SqlValues.instant(r[1]), SqlValues.number(r[2]),

@@ -14,7 +14,7 @@ import java.util.List;
 public class RollbackDecisionRepository implements PanacheRepositoryBase<RollbackDecision, CohortKey> {
 
     /**
-     * The primary key (rollout, cohort) makes this the one place where the decision is taken: of any number of
+     * The primary key (tenant, rollout, cohort) makes this the one place where the decision is taken: of any number of
      * concurrent reports, replicas and redeliveries exactly one insert wins.
      *
      * @return true if this transaction took the decision
@@ -24,9 +24,9 @@ public class RollbackDecisionRepository implements PanacheRepositoryBase<Rollbac
         return getEntityManager().createNativeQuery("""
                 insert into rollback_decision (rollout_id, cohort, reason, decided_at, succeeded, failed, failure_rate,
                     failure_rate_threshold, min_sample_size, window_start, window_end, rule, devices_counted,
-                    devices_judged, observed, rule_limit)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?4, ?11, ?12, ?13, ?14, ?15)
-                on conflict (rollout_id, cohort) do nothing
+                    devices_judged, observed, rule_limit, tenant_id)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?4, ?11, ?12, ?13, ?14, ?15, ?16)
+                on conflict (tenant_id, rollout_id, cohort) do nothing
                 """)
                 .setParameter(1, key.rolloutId)
                 .setParameter(2, key.cohort)
@@ -43,14 +43,17 @@ public class RollbackDecisionRepository implements PanacheRepositoryBase<Rollbac
                 .setParameter(13, evidence.devicesJudged())
                 .setParameter(14, evidence.observed())
                 .setParameter(15, evidence.limit())
+                .setParameter(16, key.tenantId)
                 .executeUpdate() == 1;
     }
 
-    public List<RollbackDecision> ofRollout(String rolloutId) {
-        return list("id.rolloutId", Sort.by("decidedAt").and("id.cohort"), rolloutId);
+    public List<RollbackDecision> ofRollout(String tenant, String rolloutId) {
+        return list("id.tenantId = ?1 and id.rolloutId = ?2", Sort.by("decidedAt").and("id.cohort"), tenant,
+                rolloutId);
     }
 
-    public List<RollbackDecision> latest(int limit) {
-        return findAll(Sort.by("decidedAt", Sort.Direction.Descending)).page(0, limit).list();
+    public List<RollbackDecision> latest(String tenant, int limit) {
+        return find("id.tenantId = ?1", Sort.by("decidedAt", Sort.Direction.Descending), tenant).page(0, limit)
+                .list();
     }
 }

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * Each device's latest health, as the console's device pages show it: every {@code HealthReported} is kept if it
- * occurred after the one held, whatever rollout the device is in (or none).
+ * occurred after the one held, whatever rollout the device is in (or none); per tenant.
  */
 @ApplicationScoped
 public class DeviceHealthBook {
@@ -24,17 +24,17 @@ public class DeviceHealthBook {
     DeviceHealthRepository repository;
 
     @Transactional(TxType.MANDATORY)
-    public void reported(HealthReported report) {
-        repository.upsertIfNewer(new DeviceHealth(report.deviceId(), report.eventId(), report.occurredAt(),
+    public void reported(String tenant, HealthReported report) {
+        repository.upsertIfNewer(tenant, new DeviceHealth(report.deviceId(), report.eventId(), report.occurredAt(),
                 report.bootOk(), Math.max(0, report.crashCount()), report.appHealthy(), bounded(report.metrics())));
     }
 
-    public Optional<DeviceHealth> latest(String deviceId) {
-        return repository.find(deviceId);
+    public Optional<DeviceHealth> latest(String tenant, String deviceId) {
+        return repository.find(tenant, deviceId);
     }
 
-    public List<DeviceHealth> latestOf(Collection<String> deviceIds) {
-        return repository.findAll(deviceIds);
+    public List<DeviceHealth> latestOf(String tenant, Collection<String> deviceIds) {
+        return repository.findAll(tenant, deviceIds);
     }
 
     /**

@@ -18,9 +18,9 @@ public class HealthAttribution {
     CohortStatsRepository stats;
 
     @Transactional(TxType.MANDATORY)
-    public void reported(HealthReported health) {
+    public void reported(String tenant, HealthReported health) {
         boolean unhealthy = !health.bootOk() || !health.appHealthy();
-        assignments.assignmentOf(health.deviceId()).ifPresent(key -> stats.countHealth(key, unhealthy,
+        assignments.assignmentOf(tenant, health.deviceId()).ifPresent(key -> stats.countHealth(key, unhealthy,
                 Math.max(0, health.crashCount()), EventMeta.now()));
     }
 }

@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** What the REST API and the live dashboard read: a rollout's health, rollback decisions, the dashboard snapshot. */
+/**
+ * What the REST API and the live dashboard read: a rollout's health, rollback decisions, the dashboard snapshot —
+ * each of one tenant (the caller's), so another tenant's rollout is as unknown as one that never existed.
+ */
 @ApplicationScoped
 public class HealthQueries {
     @Inject
@@ -35,31 +38,33 @@ public class HealthQueries {
     PolicyBook policies;
 
     /** A rollout's cohorts with the rule it is shown with and the rollbacks decided; empty if telemetry never saw it. */
-    public Optional<RolloutHealth> healthOf(String rolloutId) {
-        return rollouts.findByIdOptional(rolloutId).map(rollout -> new RolloutHealth(rolloutId,
-                policies.ruleOf(rollout), stats.ofRollout(rolloutId), decisions.ofRollout(rolloutId)));
+    public Optional<RolloutHealth> healthOf(String tenant, String rolloutId) {
+        return rollouts.byId(tenant, rolloutId).map(rollout -> new RolloutHealth(rolloutId,
+                policies.ruleOf(rollout), stats.ofRollout(tenant, rolloutId), decisions.ofRollout(tenant, rolloutId)));
     }
 
     /** The rollout's decisions, or (rollout null or blank) the {@code latest} most recent ones. */
-    public List<RollbackDecision> rollbacks(String rolloutId, int latest) {
-        return rolloutId == null || rolloutId.isBlank() ? decisions.latest(latest) : decisions.ofRollout(rolloutId);
+    public List<RollbackDecision> rollbacks(String tenant, String rolloutId, int latest) {
+        return rolloutId == null || rolloutId.isBlank() ? decisions.latest(tenant, latest)
+                : decisions.ofRollout(tenant, rolloutId);
     }
 
     /** The most recent rollouts with their cohorts, devices per state and charts, read in one transaction. */
     @Transactional
-    public DashboardSnapshot dashboard(int rolloutsShown, int pointsPerCohort, int rollbacksShown) {
-        List<RolloutSnapshot> shown = rollouts.latest(rolloutsShown).stream()
+    public DashboardSnapshot dashboard(String tenant, int rolloutsShown, int pointsPerCohort, int rollbacksShown) {
+        List<RolloutSnapshot> shown = rollouts.latest(tenant, rolloutsShown).stream()
                 .map(rollout -> snapshotOf(rollout, pointsPerCohort)).toList();
-        return new DashboardSnapshot(shown, decisions.latest(rollbacksShown));
+        return new DashboardSnapshot(shown, decisions.latest(tenant, rollbacksShown));
     }
 
     private RolloutSnapshot snapshotOf(Rollout rollout, int pointsPerCohort) {
-        Map<String, RollbackDecision> decided = decisions.ofRollout(rollout.rolloutId).stream()
+        String tenant = rollout.tenantId;
+        Map<String, RollbackDecision> decided = decisions.ofRollout(tenant, rollout.rolloutId).stream()
                 .collect(Collectors.toMap(d -> d.id.cohort, d -> d));
-        Map<String, List<HealthPoint>> history = points.lastOf(rollout.rolloutId, pointsPerCohort).stream()
+        Map<String, List<HealthPoint>> history = points.lastOf(tenant, rollout.rolloutId, pointsPerCohort).stream()
                 .collect(Collectors.groupingBy(HealthPoint::cohort));
-        List<CohortStats> cohorts = stats.ofRollout(rollout.rolloutId);
-        return new RolloutSnapshot(rollout, progress.countsOf(rollout.rolloutId), cohorts, decided, history);
+        List<CohortStats> cohorts = stats.ofRollout(tenant, rollout.rolloutId);
+        return new RolloutSnapshot(rollout, progress.countsOf(tenant, rollout.rolloutId), cohorts, decided, history);
     }
 
     public record RolloutHealth(String rolloutId, RollbackRule rule, List<CohortStats> cohorts,

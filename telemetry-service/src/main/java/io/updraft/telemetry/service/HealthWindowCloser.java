@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 
 /**
  * Publishes one HealthWindowClosed per rollout and window: for running rollouts, and one last time after a rollout
- * finished. At N replicas a transaction-scoped advisory lock lets one replica close windows at a time.
+ * finished, each in its rollout's tenant. At N replicas a transaction-scoped advisory lock lets one replica close
+ * windows at a time.
  */
 @ApplicationScoped
 public class HealthWindowCloser {
@@ -58,11 +59,13 @@ public class HealthWindowCloser {
         // another replica's tick may just have closed these windows: wait at least half a window between two
         Instant notAfter = now.minus(config.window().dividedBy(2));
         for (WindowDue due : rollouts.dueForWindow(notAfter, BATCH)) {
+            String tenant = due.tenant();
             HealthWindowClosed window = windowOf(due.rolloutId(), due.windowStart(), now,
-                    stats.ofRollout(due.rolloutId()), decisions.ofRollout(due.rolloutId()));
-            outbox.append(window);
-            points.record(window);
-            rollouts.windowClosed(due.rolloutId(), now);
+                    stats.ofRollout(tenant, due.rolloutId()), decisions.ofRollout(tenant, due.rolloutId()));
+            // in the rollout's tenant: the record names it (JSON, ce_tenant, TENANT/rolloutId key), DEFAULT's as before
+            outbox.append(tenant, window);
+            points.record(tenant, window);
+            rollouts.windowClosed(tenant, due.rolloutId(), now);
         }
     }
 

@@ -21,7 +21,10 @@ import jakarta.transaction.Transactional.TxType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 
-/** Counts install results per rollout and cohort (the REST read model) and tracks which rollout a device runs. */
+/**
+ * Counts install results per rollout and cohort (the REST read model) and tracks which rollout a device runs, each in
+ * the tenant of the report (ADR 0021: two tenants' devices with the same id are two devices).
+ */
 @ApplicationScoped
 public class InstallTally {
     @Inject
@@ -36,49 +39,49 @@ public class InstallTally {
     DeviceProgressRepository progress;
 
     @Transactional(TxType.MANDATORY)
-    public void finished(ActionFinished finished) {
+    public void finished(String tenant, ActionFinished finished) {
         if (finished.outcome() == null) {
             throw new MalformedEventException("ActionFinished " + finished.eventId() + " without outcome");
         }
         Instant now = EventMeta.now();
         if (!RollbackRule.counts(finished)) {
             // back on the release it ran before (rollback) or outside any rollout: its health speaks for none
-            assignments.release(finished.deviceId());
+            assignments.release(tenant, finished.deviceId());
             if (finished.rollback() && finished.rolloutId() != null && !finished.rolloutId().isBlank()
                     && finished.outcome() == Outcome.SUCCESS) {
-                progress.reached(finished.rolloutId(), finished.deviceId(), cohortOf(finished.cohort()),
-                        DeviceProgressRepository.ROLLED_BACK, now);
+                progress.reached(new CohortKey(tenant, finished.rolloutId(), cohortOf(finished.cohort())),
+                        finished.deviceId(), DeviceProgressRepository.ROLLED_BACK, now);
             }
             return;
         }
-        CohortKey key = new CohortKey(finished.rolloutId(), cohortOf(finished.cohort()));
-        progress.reached(key.rolloutId, finished.deviceId(), key.cohort, finished.outcome() == Outcome.SUCCESS
+        CohortKey key = new CohortKey(tenant, finished.rolloutId(), cohortOf(finished.cohort()));
+        progress.reached(key, finished.deviceId(), finished.outcome() == Outcome.SUCCESS
                 ? DeviceProgressRepository.SUCCEEDED : DeviceProgressRepository.FAILED, now);
         assignments.assign(finished.deviceId(), key, finished.actionId(), now);
-        if (!countedActions.firstCount(finished.actionId(), finished.rolloutId(), now)) {
+        if (!countedActions.firstCount(tenant, finished.actionId(), finished.rolloutId(), now)) {
             return;
         }
         // the verdict is the health topology's (messaging.streams.CohortReferee); this is the read model for REST and windows
-        rollouts.ensureKnown(key.rolloutId, now);
+        rollouts.ensureKnown(tenant, key.rolloutId, now);
         Instant reportedAt = finished.occurredAt() == null ? now : finished.occurredAt();
-        stats.countInstall(key.rolloutId, key.cohort, finished.outcome() == Outcome.SUCCESS, reportedAt, now);
+        stats.countInstall(key, finished.outcome() == Outcome.SUCCESS, reportedAt, now);
     }
 
     @Transactional(TxType.MANDATORY)
-    public void progressed(ActionProgressed progressed) {
+    public void progressed(String tenant, ActionProgressed progressed) {
         if (progressed.rolloutId() != null && !progressed.rolloutId().isBlank()) {
-            CohortKey key = new CohortKey(progressed.rolloutId(), cohortOf(progressed.cohort()));
+            CohortKey key = new CohortKey(tenant, progressed.rolloutId(), cohortOf(progressed.cohort()));
             assignments.assign(progressed.deviceId(), key, progressed.actionId(), EventMeta.now());
-            progress.installing(key.rolloutId, progressed.deviceId(), key.cohort, EventMeta.now());
+            progress.installing(key, progressed.deviceId(), EventMeta.now());
         }
     }
 
     @Transactional(TxType.MANDATORY)
-    public void canceled(ActionCanceled canceled) {
-        assignments.releaseAction(canceled.deviceId(), canceled.actionId());
+    public void canceled(String tenant, ActionCanceled canceled) {
+        assignments.releaseAction(tenant, canceled.deviceId(), canceled.actionId());
         if (canceled.rolloutId() != null && !canceled.rolloutId().isBlank()) {
-            progress.reached(canceled.rolloutId(), canceled.deviceId(), cohortOf(canceled.cohort()),
-                    DeviceProgressRepository.CANCELED, EventMeta.now());
+            progress.reached(new CohortKey(tenant, canceled.rolloutId(), cohortOf(canceled.cohort())),
+                    canceled.deviceId(), DeviceProgressRepository.CANCELED, EventMeta.now());
         }
     }
 
@@ -87,21 +90,22 @@ public class InstallTally {
      * health no longer speaks for the rollout; the dashboard shows where it ended.
      */
     @Transactional(TxType.MANDATORY)
-    public void denied(DeviceReport.ActionDenied denied) {
-        notTaken(denied.deviceId(), denied.actionId(), denied.rolloutId(), denied.cohort(),
+    public void denied(String tenant, DeviceReport.ActionDenied denied) {
+        notTaken(tenant, denied.deviceId(), denied.actionId(), denied.rolloutId(), denied.cohort(),
                 DeviceProgressRepository.DENIED);
     }
 
     @Transactional(TxType.MANDATORY)
-    public void expired(DeviceReport.ActionExpired expired) {
-        notTaken(expired.deviceId(), expired.actionId(), expired.rolloutId(), expired.cohort(),
+    public void expired(String tenant, DeviceReport.ActionExpired expired) {
+        notTaken(tenant, expired.deviceId(), expired.actionId(), expired.rolloutId(), expired.cohort(),
                 DeviceProgressRepository.EXPIRED);
     }
 
-    private void notTaken(String deviceId, long actionId, String rolloutId, String cohort, String state) {
-        assignments.releaseAction(deviceId, actionId);
+    private void notTaken(String tenant, String deviceId, long actionId, String rolloutId, String cohort,
+            String state) {
+        assignments.releaseAction(tenant, deviceId, actionId);
         if (rolloutId != null && !rolloutId.isBlank()) {
-            progress.reached(rolloutId, deviceId, cohortOf(cohort), state, EventMeta.now());
+            progress.reached(new CohortKey(tenant, rolloutId, cohortOf(cohort)), deviceId, state, EventMeta.now());
         }
     }
 

@@ -36,8 +36,8 @@ public class RollbackLedger {
     }
 
     @Transactional(TxType.MANDATORY)
-    public void record(RollbackTriggered trigger) {
-        if (decisions.decideOnce(new CohortKey(trigger.rolloutId(), trigger.cohort()), trigger.reason(),
+    public void record(String tenant, RollbackTriggered trigger) {
+        if (decisions.decideOnce(new CohortKey(tenant, trigger.rolloutId(), trigger.cohort()), trigger.reason(),
                 trigger.evidence())) {
             afterCommit(triggered::increment);
         }

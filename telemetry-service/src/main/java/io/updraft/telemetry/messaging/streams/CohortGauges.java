@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.scheduler.Scheduled;
 import io.updraft.telemetry.persistence.RolloutRepository;
+import io.updraft.telemetry.service.TenantLabels;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -19,7 +20,8 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The health topology's figures per rollout and cohort as Prometheus gauges. Each replica exports the cohorts its
+ * The health topology's figures per rollout and cohort as Prometheus gauges (with a bounded {@code tenant} label in
+ * multi mode, {@link TenantLabels}). Each replica exports the cohorts its
  * own tasks hold (Prometheus scrapes every replica, so together they cover all), of rollouts that have not finished
  * (as the read model knows them): label cardinality stays bounded.
  */
@@ -29,6 +31,7 @@ public class CohortGauges {
 
     private final KafkaStreams streams;
     private final RolloutRepository rollouts;
+    private final TenantLabels tenants;
     private final MultiGauge crashRate;
     private final MultiGauge baselineCrashRate;
     private final MultiGauge missedHeartbeatRatio;
@@ -36,9 +39,11 @@ public class CohortGauges {
     private final MultiGauge decided;
 
     @Inject
-    public CohortGauges(KafkaStreams streams, RolloutRepository rollouts, MeterRegistry meters) {
+    public CohortGauges(KafkaStreams streams, RolloutRepository rollouts, TenantLabels tenants,
+            MeterRegistry meters) {
         this.streams = streams;
         this.rollouts = rollouts;
+        this.tenants = tenants;
         this.crashRate = MultiGauge.builder("updraft.cohort.crash.rate")
                 .description("Crashes per health report since the rollout started").register(meters);
         this.baselineCrashRate = MultiGauge.builder("updraft.cohort.baseline.crash.rate")
@@ -59,7 +64,8 @@ public class CohortGauges {
     @Transactional
     void refresh() {
         // like the failure-rate gauge: unfinished rollouts only, so series end with their rollout
-        Set<String> unfinished = rollouts.unfinishedIds(MAX_SERIES);
+        // as the topology keys rollouts: TENANT/rolloutId, DEFAULT's bare
+        Set<String> unfinished = rollouts.unfinishedKeys(MAX_SERIES);
         List<CohortState> cohorts = new ArrayList<>();
         try {
             ReadOnlyKeyValueStore<String, CohortState> store = streams.store(StoreQueryParameters
@@ -75,18 +81,23 @@ public class CohortGauges {
         } catch (InvalidStateStoreException | IllegalStateException e) {
             return; // rebalancing, restoring or stopping: keep the last figures until the next refresh
         }
-        crashRate.register(rows(cohorts, c -> c.totals().crashRate()), true);
-        baselineCrashRate.register(rows(cohorts, c -> c.baseline().crashRate()), true);
-        missedHeartbeatRatio.register(rows(cohorts, c -> c.totals().missedHeartbeatRatio()), true);
-        healthReports.register(rows(cohorts, c -> c.totals().healthReports()), true);
-        decided.register(rows(cohorts, c -> c.decided() ? 1 : 0), true);
+        tenants.meet(cohorts.stream().map(c -> ScopedIds.tenantOf(c.rolloutId())).toList());
+        crashRate.register(rows(tenants, cohorts, c -> c.totals().crashRate()), true);
+        baselineCrashRate.register(rows(tenants, cohorts, c -> c.baseline().crashRate()), true);
+        missedHeartbeatRatio.register(rows(tenants, cohorts, c -> c.totals().missedHeartbeatRatio()), true);
+        healthReports.register(rows(tenants, cohorts, c -> c.totals().healthReports()), true);
+        decided.register(rows(tenants, cohorts, c -> c.decided() ? 1 : 0), true);
     }
 
-    private static List<MultiGauge.Row<?>> rows(List<CohortState> cohorts,
+    /** The rollout label is the rollout's own id; cohorts of tenants folded into {@code other}: the first stands. */
+    static List<MultiGauge.Row<?>> rows(TenantLabels tenants, List<CohortState> cohorts,
             java.util.function.ToDoubleFunction<CohortState> value) {
-        return cohorts.stream()
-                .<MultiGauge.Row<?>>map(c -> MultiGauge.Row.of(Tags.of("rollout", c.rolloutId(), "cohort", c.cohort()),
-                        value.applyAsDouble(c)))
-                .toList();
+        java.util.Map<Tags, MultiGauge.Row<?>> rows = new java.util.LinkedHashMap<>();
+        for (CohortState c : cohorts) {
+            Tags tags = tenants.tag(Tags.of("rollout", ScopedIds.idOf(c.rolloutId()), "cohort", c.cohort()),
+                    ScopedIds.tenantOf(c.rolloutId()));
+            rows.putIfAbsent(tags, MultiGauge.Row.of(tags, value.applyAsDouble(c)));
+        }
+        return List.copyOf(rows.values());
     }
 }

@@ -220,25 +220,30 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         Figures totals = state.totals();
         CohortPolicy.Limits failedInstalls = policy.failedInstalls();
+        // the cohort's rollout is scoped (ScopedIds): the event names the rollout's own id, the record its tenant
+        String tenant = ScopedIds.tenantOf(state.rolloutId());
+        String rolloutId = ScopedIds.idOf(state.rolloutId());
         RollbackTriggered triggered = new RollbackTriggered(decisionId(state.rolloutId(), state.cohort()), now,
-                UpdraftEvent.SCHEMA_VERSION, state.rolloutId(), state.cohort(), reason,
+                UpdraftEvent.SCHEMA_VERSION, rolloutId, state.cohort(), reason,
                 new Evidence(totals.succeeded(), totals.failed(), totals.failureRate(),
                         failedInstalls.rate() == null ? 0 : failedInstalls.rate(),
                         (int) policy.sampleFor(failedInstalls.minSample()), Instant.ofEpochMilli(windowStart),
                         Instant.ofEpochMilli(windowEnd), measurement.rule().policyName(), measurement.counted(),
                         measurement.judged(), measurement.observed(), measurement.limit()));
-        String payload = EventJson.write(triggered);
-        ProducerRecord<String, String> withHeaders = EventRecords.toRecord(SOURCE, triggered, payload);
-        Record<String, String> out = new Record<>(state.rolloutId(), payload, windowEnd);
+        // DEFAULT's: the bytes, key and headers of before; another tenant's: its "tenant", ce_tenant, TENANT/rolloutId
+        String payload = EventJson.write(tenant, triggered);
+        ProducerRecord<String, String> withHeaders = EventRecords.toRecord(tenant, SOURCE, triggered, payload);
+        Record<String, String> out = new Record<>(withHeaders.key(), payload, windowEnd);
         withHeaders.headers().forEach(h -> out.headers().add(h.key(), h.value()));
         context.forward(out);
         // how long after the deciding record's timestamp (its producer's clock): lag of the topology, or of the outbox
         LOG.infof("rollback triggered for rollout %s cohort %s: %s (%d ms after the deciding record's timestamp)",
-                state.rolloutId(), state.cohort(), reason, now.toEpochMilli() - windowEnd);
+                withHeaders.key(), state.cohort(), reason, now.toEpochMilli() - windowEnd);
     }
 
     /**
-     * One id per cohort of a rollout: should a consumer ever read a record of an aborted transaction
+     * One id per cohort of a rollout ({@code rolloutId} scoped, so another tenant's same-named cohort has its own and
+     * DEFAULT's is the id of before): should a consumer ever read a record of an aborted transaction
      * (read_uncommitted), the retried one carries the same id and its inbox skips it.
      */
     static String decisionId(String rolloutId, String cohort) {

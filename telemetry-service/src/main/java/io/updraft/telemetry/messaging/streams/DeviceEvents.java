@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.EventJson;
+import io.updraft.events.MalformedEventException;
+import io.updraft.events.TenantIds;
 import io.updraft.events.UpdraftEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -36,6 +39,62 @@ public final class DeviceEvents {
 
     public static DeviceReport report(byte[] json) {
         return read(REPORTS, json, DeviceReport.class);
+    }
+
+    private static final byte[] TENANT_PREFIX = "{\"tenant\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TENANT_FIELD = "\"tenant\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The tenant the event's JSON names, exactly as {@link EventJson#tenantOf(byte[])} answers it, without decoding
+     * the bytes for the common cases: {@code EventJson.write} puts the field first, and DEFAULT's events (every event
+     * of a single-tenant installation) have none.
+     *
+     * @throws MalformedEventException if it names one that is not a tenant id
+     */
+    public static String tenant(byte[] json) {
+        if (json == null) {
+            return TenantIds.DEFAULT;
+        }
+        if (startsWith(json, TENANT_PREFIX)) {
+            int last = Math.min(json.length - 1, TENANT_PREFIX.length + TenantIds.MAX_LENGTH);
+            for (int end = TENANT_PREFIX.length; end <= last; end++) {
+                if (json[end] == '"') {
+                    String tenant = new String(json, TENANT_PREFIX.length, end - TENANT_PREFIX.length,
+                            StandardCharsets.ISO_8859_1);
+                    if (!TenantIds.isValid(tenant)) {
+                        break; // EventJson.tenantOf says why
+                    }
+                    return TenantIds.canonical(tenant);
+                }
+            }
+            return EventJson.tenantOf(json);
+        }
+        return indexOf(json, TENANT_FIELD) < 0 ? TenantIds.DEFAULT : EventJson.tenantOf(json);
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; i <= bytes.length - part.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (bytes[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static <T extends UpdraftEvent> T read(ObjectReader reader, byte[] json, Class<T> contract) {

@@ -32,6 +32,10 @@ import org.jboss.logging.Logger;
  * counts it silent at the first checkpoint past its rollout's silence. Health reports on the installed release also
  * go on per device, at once: a failed boot, the device turning unhealthy, and each crash report (with the device's
  * crash log, so the referee can tell a crash loop by its rollout's rule).
+ *
+ * <p>Tenants (ADR 0021): a device is one tenant's (its event's {@code tenant}); its state and heartbeat are kept under
+ * its {@link ScopedIds scoped id} {@code TENANT/deviceId} and its rollout is the scoped {@code TENANT/rolloutId}, so
+ * two tenants' devices with the same id and hardware never share a state, a cohort or a window. DEFAULT's are bare.
  */
 class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
     private static final Logger LOG = Logger.getLogger(DeviceTracker.class);
@@ -98,16 +102,28 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
             LOG.debugf("skipping unreadable record: %s", e.getMessage());
             return;
         }
-        if (event instanceof ActionFinished finished) {
-            finished(record, finished);
-        } else if (event instanceof HealthReported health) {
-            DeviceState device = stateOf(health.deviceId());
-            update(health.deviceId(), device, reported(record, heardFrom(record, health.deviceId(), device), health));
-        } else if (event instanceof DeviceSeen seen) {
-            DeviceState device = stateOf(seen.deviceId());
-            update(seen.deviceId(), device, heardFrom(record, seen.deviceId(), device));
+        if (!(event instanceof ActionFinished || event instanceof HealthReported || event instanceof DeviceSeen)) {
+            return; // registrations, attributes, progress, cancels and versions change nothing the rules judge
         }
-        // registrations, attributes, progress, cancels and versions change nothing the rules judge
+        String tenant;
+        try {
+            tenant = DeviceEvents.tenant(record.value());
+        } catch (MalformedEventException e) {
+            // a "tenant" that is no tenant id: parked by the SmallRye consumer too
+            LOG.debugf("skipping a record of no tenant: %s", e.getMessage());
+            return;
+        }
+        if (event instanceof ActionFinished finished) {
+            finished(record, tenant, finished);
+        } else if (event instanceof HealthReported health) {
+            String deviceKey = ScopedIds.of(tenant, health.deviceId());
+            DeviceState device = stateOf(deviceKey);
+            update(deviceKey, device, reported(record, heardFrom(record, deviceKey, device), health));
+        } else if (event instanceof DeviceSeen seen) {
+            String deviceKey = ScopedIds.of(tenant, seen.deviceId());
+            DeviceState device = stateOf(deviceKey);
+            update(deviceKey, device, heardFrom(record, deviceKey, device));
+        }
     }
 
     private UpdraftEvent read(Record<byte[], byte[]> record) {
@@ -117,11 +133,11 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
                 : DeviceEvents.report(record.value());
     }
 
-    private void finished(Record<byte[], byte[]> record, ActionFinished finished) {
+    private void finished(Record<byte[], byte[]> record, String tenant, ActionFinished finished) {
         if (finished.outcome() == null) {
             return;
         }
-        String deviceId = finished.deviceId();
+        String deviceId = ScopedIds.of(tenant, finished.deviceId());
         DeviceState device = stateOf(deviceId);
         if (finished.rollback() || finished.rolloutId() == null || finished.rolloutId().isBlank()) {
             // back on what it ran before, or outside any rollout: its health speaks for no rollout
@@ -134,7 +150,8 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
         }
         String cohort = finished.cohort() == null || finished.cohort().isBlank()
                 ? HardwareCompatibility.cohortOf(null, null) : finished.cohort();
-        DeviceState target = device.runs(finished.rolloutId(), cohort, finished.wave(), finished.version());
+        DeviceState target = device.runs(ScopedIds.of(tenant, finished.rolloutId()), cohort, finished.wave(),
+                finished.version());
         if (finished.outcome() == Outcome.SUCCESS) {
             if (device.reportsOnRelease() > 0) {
                 forward(record, CohortSignal.baseline(target, device.reportsOnRelease(), device.crashesOnRelease()));

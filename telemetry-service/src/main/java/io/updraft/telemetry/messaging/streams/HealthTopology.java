@@ -26,7 +26,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * <pre>
- * device-reports ─┐                         (re-keyed rolloutId|cohort)
+ * device-reports ─┐                  (re-keyed rolloutId|cohort; TENANT/rolloutId|cohort, see ScopedIds)
  *                 ├─ DeviceTracker ──────────────┐
  * device-telemetry┘  [devices, heartbeats,       ├─ repartition ─ CohortReferee ─▶ rollbacks
  *                     pending health]            │
@@ -135,13 +135,16 @@ public final class HealthTopology {
             return List.of();
         }
         CohortPolicy policy;
+        String rollout;
         try {
             policy = policyOf.apply(created);
-        } catch (IllegalArgumentException e) {
-            return List.of(); // unusable policy: parked by the SmallRye consumer, the defaults stay
+            // the rollout's tenant's cohorts only (ADR 0021): TENANT/rolloutId, DEFAULT's bare
+            rollout = ScopedIds.of(EventJson.tenantOf(json), created.rolloutId());
+        } catch (IllegalArgumentException | MalformedEventException e) {
+            return List.of(); // unusable policy or tenant: parked by the SmallRye consumer, the defaults stay
         }
         return created.cohorts().stream()
-                .map(cohort -> CohortSignal.policy(created.rolloutId(), cohort,
+                .map(cohort -> CohortSignal.policy(rollout, cohort,
                         policy.withCohortDevices(created.cohortDevices().getOrDefault(cohort, 0))))
                 .map(signal -> KeyValue.pair(signal.cohortKey(), signal))
                 .toList();
