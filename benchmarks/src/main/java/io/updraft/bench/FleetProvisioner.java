@@ -38,8 +38,9 @@ final class FleetProvisioner {
                 + " registered_at) from stdin with (format csv)", new CsvRows(devices.size(), i -> String.join(",",
                         "DEFAULT", devices.get(i)[0],
                         CsvRows.jsonField(devices.get(i)[3]), "true", "2026-01-01 00:00:00+00") + "\n"));
-        copy(stack.jdbcUrl("rollout"), "copy device (device_id, attributes, model, revision, last_seen)"
-                + " from stdin with (format csv)", new CsvRows(devices.size(), i -> String.join(",", devices.get(i)[0],
+        copy(stack.jdbcUrl("rollout"), "copy device (tenant_id, device_id, attributes, model, revision, last_seen)"
+                + " from stdin with (format csv)", new CsvRows(devices.size(), i -> String.join(",", "DEFAULT",
+                        devices.get(i)[0],
                         CsvRows.jsonField(devices.get(i)[3]), devices.get(i)[1], devices.get(i)[2],
                         "2026-01-01 00:00:00+00") + "\n"));
     }

@@ -46,7 +46,7 @@ final class InventoryLoader {
         Cohort cohort = cohortOf(i, count);
         String attributes = String.format(Locale.ROOT, "{\"model\":\"%s\",\"revision\":\"%s\",\"fleet\":\"%s\"}",
                 cohort.model(), cohort.revision(), fleet);
-        return String.format(Locale.ROOT, "%s-%07d,%s,%s,%s,1.0.0,2026-01-01 00:00:00+00%n", prefix, i,
+        return String.format(Locale.ROOT, "DEFAULT,%s-%07d,%s,%s,%s,1.0.0,2026-01-01 00:00:00+00%n", prefix, i,
                 CsvRows.jsonField(attributes), cohort.model(), cohort.revision());
     }
 
@@ -58,7 +58,7 @@ final class InventoryLoader {
             throws SQLException, IOException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
             long copied = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "copy device (device_id, attributes, model, revision, installed_version, last_seen)"
+                    "copy device (tenant_id, device_id, attributes, model, revision, installed_version, last_seen)"
                             + " from stdin with (format csv)", new CsvRows(count, i -> row(prefix, fleet, i, count)));
             try (Statement statement = connection.createStatement()) {
                 statement.execute("analyze device");

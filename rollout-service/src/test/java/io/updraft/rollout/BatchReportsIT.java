@@ -14,6 +14,7 @@ import io.updraft.events.EventJson;
 import io.updraft.events.EventMeta;
 import io.updraft.events.RolloutEvent;
 import io.updraft.events.Topics;
+import io.updraft.events.TenantIds;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.messaging.DeviceReportConsumer;
 import io.updraft.testsupport.TestKafka;
@@ -111,7 +112,7 @@ class BatchReportsIT extends WatchedTopicsTest {
         assertThat(batch.actions()).as("a redelivered batch changes no action").isEqualTo(actionsAfter);
 
         oneRecordPerBatch.reports().forEach(report -> applySetBased(List.of(report)));
-        perReport.reports().forEach(report -> QuarkusTransaction.requiringNew().run(() -> consumer.applyOne(report)));
+        perReport.reports().forEach(report -> applyOneAlone(report));
 
         for (Scenario scenario : List.of(batch, oneRecordPerBatch, perReport)) {
             assertThat(scenario.actions()).as("actions").isEqualTo(ACTIONS);
@@ -223,7 +224,7 @@ class BatchReportsIT extends WatchedTopicsTest {
         }
 
         private void apply(DeviceReport report) {
-            QuarkusTransaction.requiringNew().run(() -> consumer.applyOne(report));
+            applyOneAlone(report);
         }
 
         private DeviceReport.ActionProgressed progressed(String name, long actionId, int second) {
@@ -345,9 +346,16 @@ class BatchReportsIT extends WatchedTopicsTest {
                 releaseId, version);
     }
 
+    /** The per-report path, in a transaction of its own, as a DEFAULT record. */
+    private void applyOneAlone(DeviceReport report) {
+        QuarkusTransaction.requiringNew().run(() -> consumer.applyOne(
+                new DeviceReportConsumer.TenantReport(TenantIds.DEFAULT, report)));
+    }
+
     /** The set-based path alone, in one transaction, as a polled batch's readable records take it. */
     private void applySetBased(List<DeviceReport> reports) {
-        QuarkusTransaction.requiringNew().run(() -> consumer.applyAll(reports));
+        QuarkusTransaction.requiringNew().run(() -> consumer.applyAll(reports.stream()
+                .map(report -> new DeviceReportConsumer.TenantReport(TenantIds.DEFAULT, report)).toList()));
     }
 
     /** As the broker hands a poll over: each device's records on one of six partitions, in offset order. */

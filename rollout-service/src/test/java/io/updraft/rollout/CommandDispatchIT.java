@@ -50,7 +50,8 @@ class CommandDispatchIT extends WatchedTopicsTest {
         // when a crash had struck before the cursor moved: the wave's dispatch row is back at its start
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement replay = connection.prepareStatement(
-                        "insert into command_dispatch (rollout_id, wave, last_action_id, created_at) values (?, 1, 0, now())")) {
+                        "insert into command_dispatch (rollout_id, wave, last_action_id, created_at, tenant_id)"
+                                + " values (?, 1, 0, now(), 'DEFAULT')")) {
             replay.setString(1, rolloutId);
             replay.executeUpdate();
         }
@@ -126,8 +127,8 @@ class CommandDispatchIT extends WatchedTopicsTest {
         List<String> devices = IntStream.range(0, size).mapToObj(i -> model + String.format("-%04d", i)).toList();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        insert into device (device_id, attributes, model, revision, last_seen)
-                        values (?, cast(? as jsonb), ?, '1', now())""")) {
+                        insert into device (device_id, attributes, model, revision, last_seen, tenant_id)
+                        values (?, cast(? as jsonb), ?, '1', now(), 'DEFAULT')""")) {
             for (String device : devices) {
                 insert.setString(1, device);
                 insert.setString(2, "{\"model\":\"" + model + "\",\"revision\":\"1\"}");

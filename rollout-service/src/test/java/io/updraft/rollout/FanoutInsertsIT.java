@@ -113,7 +113,8 @@ class FanoutInsertsIT extends WatchedTopicsTest {
         // when its dispatch row is back at its start, as written before V54 (no created_upto: read unbounded)
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement replay = connection.prepareStatement("insert into command_dispatch"
-                        + " (rollout_id, wave, last_action_id, created_at) values (?, 1, 0, now())")) {
+                        + " (rollout_id, wave, last_action_id, created_at, tenant_id)"
+                        + " values (?, 1, 0, now(), 'DEFAULT')")) {
             replay.setString(1, rolloutId);
             replay.executeUpdate();
         }
@@ -182,8 +183,8 @@ class FanoutInsertsIT extends WatchedTopicsTest {
     private void insertDevices(Map<String, String> regions) throws Exception {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        insert into device (device_id, attributes, model, revision, last_seen)
-                        values (?, cast(? as jsonb), ?, '1', now())""")) {
+                        insert into device (device_id, attributes, model, revision, last_seen, tenant_id)
+                        values (?, cast(? as jsonb), ?, '1', now(), 'DEFAULT')""")) {
             for (Map.Entry<String, String> device : regions.entrySet()) {
                 String model = device.getKey().substring(0, device.getKey().lastIndexOf('-'));
                 insert.setString(1, device.getKey());

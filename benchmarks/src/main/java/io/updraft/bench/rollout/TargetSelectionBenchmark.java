@@ -39,7 +39,7 @@ public final class TargetSelectionBenchmark {
                                       'region', (array['eu','us','apac'])[1 + g % 3], 'memory', (256 * (1 + g % 8))::text),
                    'gw-' || (g % 4), '1.' || (g % 2), 'rel-' || (g % 5),
                    (g % 3) || '.' || (g % 10) || '.' || (g % 7) || case when g % 11 = 0 then '-rc.' || (g % 4) else '' end,
-                   now()
+                   now(), 'DEFAULT'
             from generate_series(1, DEVICES) g""";
 
     public static void main(String[] args) {
@@ -81,9 +81,9 @@ public final class TargetSelectionBenchmark {
                 System.out.printf(Locale.ROOT, "updraft_version_key alone: %.2f µs per version%n",
                         (function - rowsOnly) * 1000.0 / DEVICES);
                 long plain = millis(statement, "insert into device_plain (device_id, attributes, model, revision,"
-                        + " installed_release_id, installed_version, last_seen) " + ROWS.replace("DEVICES", String.valueOf(DEVICES)));
+                        + " installed_release_id, installed_version, last_seen, tenant_id) " + ROWS.replace("DEVICES", String.valueOf(DEVICES)));
                 long generated = millis(statement, "insert into device (device_id, attributes, model, revision,"
-                        + " installed_release_id, installed_version, last_seen) " + ROWS.replace("DEVICES", String.valueOf(DEVICES)));
+                        + " installed_release_id, installed_version, last_seen, tenant_id) " + ROWS.replace("DEVICES", String.valueOf(DEVICES)));
                 statement.execute("analyze device");
                 System.out.printf(Locale.ROOT, "insert %,d devices: %,d ms without version_key, %,d ms with it"
                         + " (+%.2f µs per device)%n", DEVICES, plain, generated,

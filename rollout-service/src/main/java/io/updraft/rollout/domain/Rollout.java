@@ -18,6 +18,9 @@ import org.hibernate.annotations.ColumnTransformer;
 public class Rollout {
     @Id
     public String id;
+    /** The tenant the rollout belongs to (ADR 0021): every row and record of it carries this one. */
+    @Column(name = "tenant_id", updatable = false)
+    public String tenantId;
     public String name;
     @Column(name = "release_id")
     public String releaseId;

@@ -52,7 +52,8 @@ import org.jboss.logging.Logger;
  * {@code CancelRequested} is always relayed after the {@code InstallRequested} it cancels, the actions it cancels are
  * never sent afterwards, and an abort ends the wave's dispatch (devices not reached yet get nothing). The statements
  * of a turn are {@link DispatchTurn}'s; where a turn's time goes is timed per stage ({@link FanoutStages}, once per
- * turn).
+ * turn). Each wave is its rollout's tenant's: the turn reads the tenant once with the wave row, names it in its
+ * statements and puts it on every command of the chunk (ADR 0021).
  */
 @ApplicationScoped
 public class CommandDispatcher {
@@ -198,8 +199,9 @@ public class CommandDispatcher {
                         wave.wave(), install.cohort(), wave.releaseId(), wave.releaseName(), wave.version(), wave.artifacts(),
                         wave.actionType(), null, false, wave.expiresAt(), wave.maintenanceWindow(),
                         wave.confirmationRequired(), wave.confirmBy());
-                ProducerRecord<String, String> producerRecord = EventRecords.toRecord(producer.source(), command,
-                        EventJson.write(command));
+                // the rollout's tenant (ADR 0021): its JSON field, ce_tenant, TENANT/deviceId (DEFAULT: as before)
+                ProducerRecord<String, String> producerRecord = EventRecords.toRecord(wave.tenant(),
+                        producer.source(), command, EventJson.write(wave.tenant(), command));
                 serialising += System.nanoTime() - built;
                 acks.add(producer.send(producerRecord));
             }

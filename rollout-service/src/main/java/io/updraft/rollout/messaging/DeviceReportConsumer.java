@@ -13,12 +13,15 @@ import io.updraft.rollout.service.ReportBatch;
 import io.updraft.rollout.service.RolloutJournal;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
+import io.updraft.support.tenant.Tenants;
 import io.updraft.support.validation.Inputs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -28,7 +31,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * with a handful of set-based statements ({@link #applyAll}) — a fleet's heartbeats and a wave's results are neither
  * a commit nor several round trips per report. A record that cannot be read is parked on the DLQ and the batch goes
  * on; if the batch's transaction fails, its records are applied again one at a time, each in its own transaction
- * ({@link #applyOne}, {@link BatchConsumption}), and only the one that fails is parked.
+ * ({@link #applyOne}, {@link BatchConsumption}), and only the one that fails is parked. Each report is applied in
+ * its record's tenant ({@link RecordTenants}, ADR 0021) to that tenant's device, actions and rollouts only: a batch is
+ * applied a tenant at a time, in tenant order, each inside {@link Tenants#runAs}.
  */
 @ApplicationScoped
 public class DeviceReportConsumer {
@@ -49,15 +54,35 @@ public class DeviceReportConsumer {
 
     @Inject
     BatchConsumption batches;
+    @Inject
+    RecordTenants recordTenants;
     @ConfigProperty(name = "mp.messaging.incoming.device-reports.dead-letter-queue.topic")
     String deadLetterTopic;
 
     private static final int MAX_ATTRIBUTE = 1024;
 
+    /** A report and the tenant whose device it is about. */
+    public record TenantReport(String tenant, DeviceReport report) {
+    }
+
     @Incoming(Channels.DEVICE_REPORTS)
     @Blocking
     public void onReports(ConsumerRecords<String, String> records) {
-        batches.applyBatch(records, deadLetterTopic, DeviceReportConsumer::read, this::applyAll, this::applyOne);
+        batches.applyBatch(records, deadLetterTopic, this::read, this::applyAll, this::applyOne);
+    }
+
+    /** A polled batch, a tenant at a time (tenant order, so concurrent batches lock in one order), in offset order. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyAll(List<TenantReport> reports) {
+        Map<String, List<DeviceReport>> byTenant = new TreeMap<>();
+        reports.forEach(r -> byTenant.computeIfAbsent(r.tenant(), t -> new ArrayList<>()).add(r.report()));
+        byTenant.forEach((tenant, ofTenant) -> Tenants.runAs(tenant, () -> applyAllOf(tenant, ofTenant)));
+    }
+
+    /** One report in the caller's transaction, in its tenant. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyOne(TenantReport report) {
+        Tenants.runAs(report.tenant(), () -> applyOneOf(report.tenant(), report.report()));
     }
 
     /**
@@ -67,9 +92,8 @@ public class DeviceReportConsumer {
      * version were reported offered to the dynamic rollouts, only if one is unfinished; then the action reports
      * ({@link ActionTracker#reportAll}).
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void applyAll(List<DeviceReport> reports) {
-        List<DeviceReport> first = inbox.firstDeliveries(CONSUMER, reports);
+    private void applyAllOf(String tenant, List<DeviceReport> reports) {
+        List<DeviceReport> first = inbox.firstDeliveries(RecordTenants.inboxConsumer(tenant, CONSUMER), reports);
         journal.reported(first);
         ReportBatch batch = ReportBatch.of(first);
         inventory.describeAll(batch.described());
@@ -83,9 +107,8 @@ public class DeviceReportConsumer {
     }
 
     /** One report in the caller's transaction, as every report was applied before the set-based path. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void applyOne(DeviceReport report) {
-        if (!inbox.firstDelivery(CONSUMER, report)) {
+    private void applyOneOf(String tenant, DeviceReport report) {
+        if (!inbox.firstDelivery(RecordTenants.inboxConsumer(tenant, CONSUMER), report)) {
             return;
         }
         journal.reported(List.of(report));
@@ -133,7 +156,8 @@ public class DeviceReportConsumer {
      * Reads one report; attributes PostgreSQL's jsonb cannot hold (NUL) or that no device edge lets in (control
      * characters, over-long) make it unreadable, so it is parked alone instead of failing its batch's transaction.
      */
-    private static DeviceReport read(String payload) {
+    private TenantReport read(String payload) {
+        String tenant = recordTenants.of(payload);
         DeviceReport report = EventJson.read(payload, DeviceReport.class);
         Map<String, String> attributes = report instanceof DeviceReport.DeviceRegistered registered
                 ? registered.attributes()
@@ -145,6 +169,6 @@ public class DeviceReportConsumer {
                         + MAX_ATTRIBUTE + " characters");
             }
         }
-        return report;
+        return new TenantReport(tenant, report);
     }
 }

@@ -2,6 +2,7 @@ package io.updraft.rollout.messaging;
 
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.EventJson;
+import io.updraft.events.TenantIds;
 import io.updraft.rollout.service.WarmUpRound;
 import io.updraft.events.Topics;
 import io.updraft.support.kafka.EventProducer;
@@ -41,8 +42,9 @@ public class DispatchWarmUp {
             List<SimpleRecord> batch = new ArrayList<>(round.commands().size());
             try (StringSerializer serializer = new StringSerializer()) {
                 for (InstallRequested command : round.commands()) {
-                    ProducerRecord<String, String> record = EventRecords.toRecord(producer.source(), command,
-                            EventJson.write(command));
+                    // the dispatcher's tenant form (the rehearsal's rollout is DEFAULT's)
+                    ProducerRecord<String, String> record = EventRecords.toRecord(TenantIds.DEFAULT,
+                            producer.source(), command, EventJson.write(TenantIds.DEFAULT, command));
                     batch.add(new SimpleRecord(System.currentTimeMillis(),
                             serializer.serialize(record.topic(), record.key()),
                             serializer.serialize(record.topic(), record.value()), record.headers().toArray()));

@@ -6,6 +6,7 @@ import io.updraft.events.EventJson;
 import io.updraft.events.FleetHealthEvent;
 import io.updraft.rollout.service.HealthGate;
 import io.updraft.support.inbox.Inbox;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -19,6 +20,8 @@ public class FleetHealthConsumer {
     @Inject
     Inbox inbox;
     @Inject
+    RecordTenants recordTenants;
+    @Inject
     HealthGate gate;
 
     @Incoming(Channels.FLEET_HEALTH)
@@ -28,9 +31,15 @@ public class FleetHealthConsumer {
         OutlastingOutages.inTransaction("a fleet-health record", () -> apply(payload));
     }
 
+    /** In the record's tenant (ADR 0021): its rows, its rollouts, its events. */
     private void apply(String payload) {
+        String tenant = recordTenants.of(payload);
         FleetHealthEvent event = EventJson.read(payload, FleetHealthEvent.class);
-        if (!inbox.firstDelivery(CONSUMER, event)) {
+        Tenants.runAs(tenant, () -> apply(tenant, event));
+    }
+
+    private void apply(String tenant, FleetHealthEvent event) {
+        if (!inbox.firstDelivery(RecordTenants.inboxConsumer(tenant, CONSUMER), event)) {
             return;
         }
         if (event instanceof FleetHealthEvent.HealthWindowClosed window) {

@@ -9,6 +9,7 @@ import io.updraft.events.UnknownReferenceException;
 import io.updraft.rollout.persistence.ReleaseCatalog;
 import io.updraft.rollout.service.ReleaseRevocation;
 import io.updraft.support.inbox.Inbox;
+import io.updraft.support.tenant.Tenants;
 import io.updraft.support.validation.Inputs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +26,8 @@ public class ReleaseConsumer {
 
     @Inject
     Inbox inbox;
+    @Inject
+    RecordTenants recordTenants;
     @Inject
     ReleaseCatalog catalog;
     @Inject
@@ -49,9 +52,15 @@ public class ReleaseConsumer {
         OutlastingOutages.inTransaction("a releases record", () -> apply(payload));
     }
 
+    /** In the record's tenant (ADR 0021): its rows, its rollouts, its events. */
     private void apply(String payload) {
+        String tenant = recordTenants.of(payload);
         ReleaseEvent event = EventJson.read(payload, ReleaseEvent.class);
-        if (!inbox.firstDelivery(CONSUMER, event)) {
+        Tenants.runAs(tenant, () -> apply(tenant, event));
+    }
+
+    private void apply(String tenant, ReleaseEvent event) {
+        if (!inbox.firstDelivery(RecordTenants.inboxConsumer(tenant, CONSUMER), event)) {
             return;
         }
         if (event instanceof ReleaseEvent.ReleasePublished published) {

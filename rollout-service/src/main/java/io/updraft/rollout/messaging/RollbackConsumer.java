@@ -9,6 +9,7 @@ import io.updraft.rollout.domain.JsonColumns;
 import io.updraft.rollout.persistence.WaveRepository;
 import io.updraft.rollout.service.CohortRollback;
 import io.updraft.support.inbox.Inbox;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -28,6 +29,8 @@ public class RollbackConsumer {
     @Inject
     Inbox inbox;
     @Inject
+    RecordTenants recordTenants;
+    @Inject
     CohortRollback rollback;
     @Inject
     WaveRepository waves;
@@ -39,9 +42,15 @@ public class RollbackConsumer {
         OutlastingOutages.inTransaction("a rollbacks record", () -> apply(payload));
     }
 
+    /** In the record's tenant (ADR 0021): its rows, its rollouts, its events. */
     private void apply(String payload) {
+        String tenant = recordTenants.of(payload);
         RollbackEvent event = EventJson.read(payload, RollbackEvent.class);
-        if (!inbox.firstDelivery(CONSUMER, event)) {
+        Tenants.runAs(tenant, () -> apply(tenant, event));
+    }
+
+    private void apply(String tenant, RollbackEvent event) {
+        if (!inbox.firstDelivery(RecordTenants.inboxConsumer(tenant, CONSUMER), event)) {
             return;
         }
         if (event instanceof RollbackEvent.RollbackTriggered triggered) {

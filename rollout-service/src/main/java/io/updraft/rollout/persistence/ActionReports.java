@@ -2,6 +2,7 @@ package io.updraft.rollout.persistence;
 
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.domain.DeviceAction;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -18,7 +19,8 @@ import org.hibernate.Session;
 
 /**
  * The actions a polled batch of device-reports names, read and moved set-based: one statement each, whatever the
- * batch's size ({@code ActionTracker#reportAll}).
+ * batch's size ({@code ActionTracker#reportAll}); only the current tenant's actions ({@link Tenants#current()}): a
+ * report naming another tenant's action id is a report about an unknown action.
  */
 @ApplicationScoped
 public class ActionReports {
@@ -32,6 +34,8 @@ public class ActionReports {
 
     @Inject
     EntityManager entityManager;
+    @Inject
+    Tenants tenants;
 
     /** The rollouts of the given actions (unknown ids are left out), in id order: the order to lock them in. */
     public List<String> rolloutsOf(Collection<Long> actionIds) {
@@ -39,10 +43,12 @@ public class ActionReports {
         if (actionIds.isEmpty()) {
             return rollouts;
         }
+        String tenant = tenants.current();
         work(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select distinct rollout_id from device_action where action_id = any(?) order by rollout_id")) {
+            try (PreparedStatement select = connection.prepareStatement("select distinct rollout_id from device_action"
+                    + " where action_id = any(?) and tenant_id = ? order by rollout_id")) {
                 select.setArray(1, connection.createArrayOf("bigint", actionIds.toArray(Long[]::new)));
+                select.setString(2, tenant);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         rollouts.add(rows.getString(1));
@@ -59,11 +65,13 @@ public class ActionReports {
         if (actionIds.isEmpty()) {
             return found;
         }
+        String tenant = tenants.current();
         work(connection -> {
             try (PreparedStatement select = connection.prepareStatement("""
                     select action_id, rollout_id, device_id, wave, cohort, release_id, version, rollback, state, attempt
-                    from device_action where action_id = any(?)""")) {
+                    from device_action where action_id = any(?) and tenant_id = ?""")) {
                 select.setArray(1, connection.createArrayOf("bigint", actionIds.toArray(Long[]::new)));
+                select.setString(2, tenant);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         DeviceAction action = new DeviceAction(rows.getLong(1), rows.getString(2), rows.getString(3),
@@ -90,14 +98,16 @@ public class ActionReports {
         Long[] ids = ordered.stream().map(Change::actionId).toArray(Long[]::new);
         String[] from = ordered.stream().map(change -> change.from().name()).toArray(String[]::new);
         String[] to = ordered.stream().map(change -> change.to().name()).toArray(String[]::new);
+        String tenant = tenants.current();
         work(connection -> {
             try (PreparedStatement update = connection.prepareStatement("""
                     update device_action a set state = t.next, updated_at = now()
                     from unnest(?::bigint[], ?::varchar[], ?::varchar[]) as t(action_id, state, next)
-                    where a.action_id = t.action_id and a.state = t.state""")) {
+                    where a.action_id = t.action_id and a.state = t.state and a.tenant_id = ?""")) {
                 update.setArray(1, connection.createArrayOf("bigint", ids));
                 update.setArray(2, connection.createArrayOf("varchar", from));
                 update.setArray(3, connection.createArrayOf("varchar", to));
+                update.setString(4, tenant);
                 int moved = update.executeUpdate();
                 if (moved != ids.length) {
                     throw new IllegalStateException("expected to move " + ids.length + " actions, moved " + moved

@@ -6,6 +6,7 @@ import io.updraft.rollout.domain.RolloutPlan;
 import io.updraft.rollout.domain.WaveGroup;
 import io.updraft.rollout.domain.WaveSchedule;
 import io.updraft.support.persistence.SqlValues;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -18,12 +19,15 @@ import java.util.TreeMap;
 
 /**
  * Set-based assignment of a rollout's target set to waves (rollout_device): the device rows never travel through
- * Java, so creating a rollout over a million devices is a few statements.
+ * Java, so creating a rollout over a million devices is a few statements. Within the current tenant's inventory
+ * ({@link Tenants#current()}, ADR 0021): every row written is that tenant's, the rollout's own.
  */
 @ApplicationScoped
 public class AssignmentRepository {
     @Inject
     EntityManager entityManager;
+    @Inject
+    Tenants tenants;
 
     /** A hardware cohort the release accepts, with the cohort name computed in Java (one definition). */
     public record AcceptedHardware(String model, String revision, String cohort) {
@@ -35,7 +39,8 @@ public class AssignmentRepository {
     /** Hardware (model, revision) of the devices the selection matches. */
     public List<HardwareCount> candidateHardware(TargetSelection selection) {
         SqlParams params = new SqlParams();
-        String sql = "select d.model, d.revision, count(*) from device d where " + selection.where(params)
+        String sql = "select d.model, d.revision, count(*) from device d where "
+                + selection.where(tenants.current(), params)
                 + " group by d.model, d.revision";
         @SuppressWarnings("unchecked")
         List<Object[]> rows = params.applyTo(entityManager.createNativeQuery(sql)).getResultList();
@@ -52,7 +57,7 @@ public class AssignmentRepository {
         String sql = "select " + stratum + " as stratum, count(*) from device d"
                 + " join jsonb_to_recordset(cast(" + hardware + " as jsonb)) as h(model text, revision text, cohort text)"
                 + " on h.model = d.model and h.revision is not distinct from d.revision"
-                + " where " + selection.where(params) + " group by 1 order by 1";
+                + " where " + selection.where(tenants.current(), params) + " group by 1 order by 1";
         return sizes(params, sql);
     }
 
@@ -76,7 +81,7 @@ public class AssignmentRepository {
                 + " end as reason from device d"
                 + " left join jsonb_to_recordset(cast(" + hardware + " as jsonb)) as h(model text, revision text,"
                 + " cohort text) on h.model = d.model and h.revision is not distinct from d.revision"
-                + " where " + selection.attributesAndFilter(params);
+                + " where " + selection.attributesAndFilter(tenants.current(), params);
         String sql = "select reason, total, device_id from (select c.reason, c.device_id,"
                 + " count(*) over (partition by c.reason) as total,"
                 + " row_number() over (partition by c.reason order by c.device_id) as rn"
@@ -112,28 +117,29 @@ public class AssignmentRepository {
             List<AcceptedHardware> accepted, RolloutPlan plan) {
         SqlParams params = new SqlParams();
         String id = params.bind(rolloutId);
+        String tenant = params.bind(tenants.current());
         String hardware = params.bind(JsonColumns.write(accepted));
         String stratum = selection.cohortBy().isEmpty() ? "cast(null as text)" : selection.stratum(params);
         String targets = "select d.device_id, h.cohort, " + stratum + " as stratum, d.installed_release_id,"
                 + " d.installed_version from device d"
                 + " join jsonb_to_recordset(cast(" + hardware + " as jsonb)) as h(model text, revision text, cohort text)"
                 + " on h.model = d.model and h.revision is not distinct from d.revision"
-                + " where " + selection.where(params);
+                + " where " + selection.where(tenants.current(), params);
         String rows;
         if (plan.waves().count() == 1) {
-            rows = "select " + id + ", t.device_id, 1, t.cohort, t.stratum, t.installed_release_id, t.installed_version"
-                    + " from (" + targets + ") t";
+            rows = "select " + id + ", t.device_id, 1, t.cohort, t.stratum, t.installed_release_id, t.installed_version,"
+                    + " " + tenant + " from (" + targets + ") t";
         } else {
             sortInMemory();
             rows = "select " + id + ", t.device_id, coalesce(b.wave, " + params.bind(plan.waves().count()) + "),"
-                    + " t.cohort, t.stratum, t.installed_release_id, t.installed_version"
+                    + " t.cohort, t.stratum, t.installed_release_id, t.installed_version, " + tenant
                     + " from (select s.*, row_number() over (partition by coalesce(s.stratum, s.cohort)"
                     + " order by s.device_id) as rn from (" + targets + ") s) t"
                     + " left join (" + waveRanks(plan, params) + ") b"
                     + " on b.stratum = coalesce(t.stratum, t.cohort) and t.rn > b.after and t.rn <= b.upto";
         }
         String insert = "with inserted as (insert into rollout_device (rollout_id, device_id, wave, cohort, stratum,"
-                + " from_release_id, from_version) " + rows + " returning coalesce(stratum, cohort) as stratum)"
+                + " from_release_id, from_version, tenant_id) " + rows + " returning coalesce(stratum, cohort) as stratum)"
                 + " select stratum, count(*) from inserted group by 1 order by 1";
         return sizes(params, insert);
     }
@@ -176,12 +182,13 @@ public class AssignmentRepository {
         for (int wave = 1; wave <= groups.count(); wave++) {
             SqlParams params = new SqlParams();
             String id = params.bind(rolloutId);
+            String tenant = params.bind(tenants.current());
             String hardware = params.bind(JsonColumns.write(accepted));
             String stratum = selection.cohortBy().isEmpty() ? "cast(null as text)" : selection.stratum(params);
-            String where = selection.where(params) + groupCondition(groups.group(wave), params);
+            String where = selection.where(tenants.current(), params) + groupCondition(groups.group(wave), params);
             String insert = "insert into rollout_device (rollout_id, device_id, wave, cohort, stratum,"
-                    + " from_release_id, from_version) select " + id + ", t.device_id, " + params.bind(wave)
-                    + ", t.cohort, t.stratum, t.installed_release_id, t.installed_version"
+                    + " from_release_id, from_version, tenant_id) select " + id + ", t.device_id, " + params.bind(wave)
+                    + ", t.cohort, t.stratum, t.installed_release_id, t.installed_version, " + tenant
                     + " from (select s.*,"
                     + " row_number() over (partition by coalesce(s.stratum, s.cohort) order by s.device_id) as rn,"
                     + " count(*) over (partition by coalesce(s.stratum, s.cohort)) as n"
@@ -191,13 +198,14 @@ public class AssignmentRepository {
                     + " as h(model text, revision text, cohort text)"
                     + " on h.model = d.model and h.revision is not distinct from d.revision"
                     + " where " + where + " and not exists (select 1 from rollout_device rd where rd.rollout_id = "
-                    + id + " and rd.device_id = d.device_id)) s) t"
+                    + id + " and rd.tenant_id = " + tenant + " and rd.device_id = d.device_id)) s) t"
                     + " where t.rn <= " + share("t.n", groups.percent(wave), wave == 1 ? canaryPerCohort : 0, params);
             params.applyTo(entityManager.createNativeQuery(insert)).executeUpdate();
         }
         SqlParams count = new SqlParams();
         return perGroup(groups.count(), count, "select wave, coalesce(stratum, cohort), count(*) from rollout_device"
-                + " where rollout_id = " + count.bind(rolloutId) + " group by 1, 2");
+                + " where rollout_id = " + count.bind(rolloutId) + " and tenant_id = " + count.bind(tenants.current())
+                + " group by 1, 2");
     }
 
     /**
@@ -218,7 +226,7 @@ public class AssignmentRepository {
         base.append(" from device d join jsonb_to_recordset(cast(").append(hardware)
                 .append(" as jsonb)) as h(model text, revision text, cohort text)")
                 .append(" on h.model = d.model and h.revision is not distinct from d.revision where ")
-                .append(selection.where(params));
+                .append(selection.where(tenants.current(), params));
         StringBuilder sql = new StringBuilder("with base as (").append(base).append(")");
         StringBuilder counts = new StringBuilder(" select 0, sk, count(*) from base group by sk");
         for (int wave = 1; wave <= groups.count(); wave++) {
@@ -278,12 +286,14 @@ public class AssignmentRepository {
         sortInMemory();
         SqlParams params = new SqlParams();
         String id = params.bind(rolloutId);
+        String tenant = params.bind(tenants.current());
         String update = "update rollout_device rd set wave = b.wave"
                 + " from (select device_id, coalesce(stratum, cohort) as stratum,"
                 + " row_number() over (partition by coalesce(stratum, cohort) order by device_id) as rn"
-                + " from rollout_device where rollout_id = " + id + ") t"
+                + " from rollout_device where rollout_id = " + id + " and tenant_id = " + tenant + ") t"
                 + " join (" + waveRanks(plan, params) + ") b on b.stratum = t.stratum and t.rn > b.after and t.rn <= b.upto"
-                + " where rd.rollout_id = " + id + " and rd.device_id = t.device_id and rd.wave <> b.wave";
+                + " where rd.rollout_id = " + id + " and rd.tenant_id = " + tenant + " and rd.device_id = t.device_id"
+                + " and rd.wave <> b.wave";
         params.applyTo(entityManager.createNativeQuery(update)).executeUpdate();
     }
 

@@ -18,6 +18,8 @@ import org.hibernate.Session;
 public class DispatchRehearsal {
     @Inject
     EntityManager entityManager;
+    @Inject
+    io.updraft.support.tenant.Tenants tenants;
 
     /**
      * @return wave 1's dispatch row as the dispatcher reads it and the installs the rehearsal created for it (none if
@@ -29,7 +31,7 @@ public class DispatchRehearsal {
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
             DispatchTurn turn = new DispatchTurn(connection);
             turn.customPlans();
-            Wave wave = turn.wave(rolloutId, 1);
+            Wave wave = turn.wave(tenants.current(), rolloutId, 1);
             if (wave == null) {
                 return new Rehearsed(null, List.of());
             }
@@ -37,7 +39,7 @@ public class DispatchRehearsal {
             DispatchTurn.Created created = turn.createNextChunk(wave, limit);
             turn.moveCursors(wave, wave.lastActionId(), created.lastDeviceId(), created.scanned() < limit, 0,
                     created.maxActionId());
-            Wave next = turn.wave(rolloutId, 1);
+            Wave next = turn.wave(tenants.current(), rolloutId, 1);
             return new Rehearsed(next, turn.createdInstalls(next, limit));
         });
     }

@@ -16,7 +16,9 @@ import java.util.List;
 
 /**
  * The statements of one turn of the command dispatcher, all on the turn's connection (so in its transaction, under
- * the lock it takes on the wave's {@code command_dispatch} row); see {@link DispatchRepository}.
+ * the lock it takes on the wave's {@code command_dispatch} row); see {@link DispatchRepository}. A wave is one
+ * rollout's, so one tenant's: {@link Wave#tenant()} is read once with the wave and every statement of the turn names
+ * it (ADR 0021) — a constant of the statement, no extra query or column read per device.
  */
 public final class DispatchTurn {
     private final Connection connection;
@@ -42,13 +44,16 @@ public final class DispatchTurn {
                    r.window_zone, d.last_device_id, d.all_created, d.sent, r.rate_max_per_minute,
                    r.rate_base_per_minute, r.rate_factor, r.rate_step, r.rate_counts_succeeded,
                    d.rate_per_minute, d.rate_next_step, d.rate_tokens, d.rate_at, d.created_upto,
-                   r.confirmation_required, r.confirmation_deadline_ms
+                   r.confirmation_required, r.confirmation_deadline_ms, d.tenant_id
             from command_dispatch d
-            join rollout r on r.id = d.rollout_id
-            join release c on c.release_id = r.release_id
+            join rollout r on r.tenant_id = d.tenant_id and r.id = d.rollout_id
+            join release c on c.tenant_id = r.tenant_id and c.release_id = r.release_id
             """;
 
-    /** The oldest wave still sending that no other replica is working on, locked for this transaction. */
+    /**
+     * The oldest wave still sending that no other replica is working on, locked for this transaction; of any tenant
+     * (platform-wide on purpose: one dispatcher serves every tenant, each wave in its own).
+     */
     public Wave nextWave() throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(WAVE + """
                 where d.not_before is null or d.not_before <= now()
@@ -61,12 +66,13 @@ public final class DispatchTurn {
     }
 
     /** One rollout's wave as {@link #nextWave} reads it, locked (the start-up rehearsal: {@code DispatchRehearsal}). */
-    public Wave wave(String rolloutId, int wave) throws SQLException {
+    public Wave wave(String tenant, String rolloutId, int wave) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(WAVE + """
-                where d.rollout_id = ? and d.wave = ?
+                where d.rollout_id = ? and d.wave = ? and d.tenant_id = ?
                 for update of d""")) {
             select.setString(1, rolloutId);
             select.setInt(2, wave);
+            select.setString(3, tenant);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? wave(row) : null;
             }
@@ -104,7 +110,7 @@ public final class DispatchTurn {
                 : row.getTimestamp(9).toInstant().plusMillis(confirmMillis);
         long createdUpto = row.getLong(26);
         Long createdUptoOrNull = row.wasNull() ? null : createdUpto;
-        return new Wave(row.getString(1), row.getInt(2), row.getLong(3), ActionType.valueOf(row.getString(4)),
+        return new Wave(row.getString(29), row.getString(1), row.getInt(2), row.getLong(3), ActionType.valueOf(row.getString(4)),
                 row.getString(5), row.getString(6), row.getString(7), JsonColumns.artifacts(row.getString(8)),
                 expiresAt, window, row.getString(14), row.getBoolean(15), row.getLong(16), rate, budget,
                 createdUptoOrNull, row.getBoolean(27), confirmBy);
@@ -113,9 +119,11 @@ public final class DispatchTurn {
     /** Installs of the wave that succeeded so far (the ramp's numberOfSucceededThings). */
     public long succeeded(Wave wave) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "select coalesce(sum(succeeded), 0) from wave_cohort where rollout_id = ? and wave = ?")) {
+                "select coalesce(sum(succeeded), 0) from wave_cohort"
+                        + " where rollout_id = ? and wave = ? and tenant_id = ?")) {
             select.setString(1, wave.rolloutId);
             select.setInt(2, wave.wave);
+            select.setString(3, wave.tenant);
             try (ResultSet row = select.executeQuery()) {
                 row.next();
                 return row.getLong(1);
@@ -128,7 +136,7 @@ public final class DispatchTurn {
         try (PreparedStatement update = connection.prepareStatement("""
                 update command_dispatch set rate_per_minute = ?, rate_next_step = ?, rate_tokens = ?, rate_at = ?,
                        not_before = ?
-                where rollout_id = ? and wave = ?""")) {
+                where rollout_id = ? and wave = ? and tenant_id = ?""")) {
             update.setDouble(1, budget.ratePerMinute());
             update.setLong(2, budget.nextStep());
             update.setDouble(3, budget.tokens());
@@ -136,6 +144,7 @@ public final class DispatchTurn {
             update.setTimestamp(5, notBefore == null ? null : java.sql.Timestamp.from(notBefore));
             update.setString(6, wave.rolloutId);
             update.setInt(7, wave.wave);
+            update.setString(8, wave.tenant);
             update.executeUpdate();
         }
     }
@@ -150,14 +159,15 @@ public final class DispatchTurn {
         try (PreparedStatement select = connection.prepareStatement("""
                 select action_id, device_id, cohort from device_action
                 where action_id > ? and action_id <= ? and rollout_id = ? and wave = ? and not rollback
-                      and state = 'SCHEDULED'
+                      and state = 'SCHEDULED' and tenant_id = ?
                 order by action_id limit ?""")) {
             select.setFetchSize(5_000);
             select.setLong(1, wave.lastActionId);
             select.setLong(2, wave.createdUpto == null ? Long.MAX_VALUE : wave.createdUpto);
             select.setString(3, wave.rolloutId);
             select.setInt(4, wave.wave);
-            select.setInt(5, limit);
+            select.setString(5, wave.tenant);
+            select.setInt(6, limit);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     installs.add(new Install(rows.getLong(1), rows.getString(2), rows.getString(3)));
@@ -187,20 +197,22 @@ public final class DispatchTurn {
         try (PreparedStatement insert = connection.prepareStatement("""
                 with next as (
                     select rd.device_id, rd.cohort from rollout_device rd
-                    where rd.rollout_id = ? and rd.wave = ? and rd.device_id > ?
+                    where rd.rollout_id = ? and rd.wave = ? and rd.device_id > ? and rd.tenant_id = ?
                     order by rd.device_id limit ?),
                 existing as materialized (
                     select a.device_id from device_action a
-                    where a.rollout_id = ? and not a.rollback and a.device_id > ?
+                    where a.rollout_id = ? and not a.rollback and a.device_id > ? and a.tenant_id = ?
                           and a.device_id <= (select max(device_id) from next)),
                 created as (
                     insert into device_action (action_id, rollout_id, device_id, wave, cohort, release_id, version,
-                                               rollback, state, created_at, updated_at)
+                                               rollback, state, created_at, updated_at, tenant_id)
                     select nextval('action_id_seq'), s.rollout_id, s.device_id, s.wave, s.cohort, s.release_id,
-                           s.version, false, 'SCHEDULED', now(), now()
-                    from (select ? as rollout_id, n.device_id, ? as wave, n.cohort, ? as release_id, ? as version
+                           s.version, false, 'SCHEDULED', now(), now(), s.tenant_id
+                    from (select ? as rollout_id, n.device_id, ? as wave, n.cohort, ? as release_id, ? as version,
+                                 ? as tenant_id
                           from next n
-                          join rollout_cohort c on c.rollout_id = ? and c.cohort = n.cohort and c.state = 'ACTIVE'
+                          join rollout_cohort c on c.rollout_id = ? and c.tenant_id = ? and c.cohort = n.cohort
+                                               and c.state = 'ACTIVE'
                           left join existing e on e.device_id = n.device_id
                           where e.device_id is null
                           order by n.device_id) s
@@ -213,14 +225,18 @@ public final class DispatchTurn {
             insert.setString(i++, wave.rolloutId);
             insert.setInt(i++, wave.wave);
             insert.setString(i++, after);
+            insert.setString(i++, wave.tenant);
             insert.setInt(i++, limit);
             insert.setString(i++, wave.rolloutId);
             insert.setString(i++, after);
+            insert.setString(i++, wave.tenant);
             insert.setString(i++, wave.rolloutId);
             insert.setInt(i++, wave.wave);
             insert.setString(i++, wave.releaseId);
             insert.setString(i++, wave.version);
-            insert.setString(i, wave.rolloutId);
+            insert.setString(i++, wave.tenant);
+            insert.setString(i++, wave.rolloutId);
+            insert.setString(i, wave.tenant);
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
                 long maxActionId = row.getLong(4);
@@ -237,9 +253,10 @@ public final class DispatchTurn {
     /** The wave has nothing left to create or send: its dispatch row goes. */
     public void finish(Wave wave) throws SQLException {
         try (PreparedStatement done = connection.prepareStatement(
-                "delete from command_dispatch where rollout_id = ? and wave = ?")) {
+                "delete from command_dispatch where rollout_id = ? and wave = ? and tenant_id = ?")) {
             done.setString(1, wave.rolloutId);
             done.setInt(2, wave.wave);
+            done.setString(3, wave.tenant);
             done.executeUpdate();
         }
     }
@@ -250,7 +267,7 @@ public final class DispatchTurn {
         try (PreparedStatement cursor = connection.prepareStatement("""
                 update command_dispatch set last_action_id = ?, last_device_id = ?, all_created = ?, sent = sent + ?,
                        created_upto = ?
-                where rollout_id = ? and wave = ?""")) {
+                where rollout_id = ? and wave = ? and tenant_id = ?""")) {
             cursor.setLong(1, lastActionId);
             cursor.setString(2, lastDeviceId);
             cursor.setBoolean(3, allCreated);
@@ -258,11 +275,13 @@ public final class DispatchTurn {
             cursor.setObject(5, createdUpto, java.sql.Types.BIGINT);
             cursor.setString(6, wave.rolloutId);
             cursor.setInt(7, wave.wave);
+            cursor.setString(8, wave.tenant);
             cursor.executeUpdate();
         }
     }
 
-    public record Wave(String rolloutId, int wave, long lastActionId, ActionType actionType, String releaseId,
+    /** @param tenant the rollout's tenant: its statements name it, its commands carry it */
+    public record Wave(String tenant, String rolloutId, int wave, long lastActionId, ActionType actionType, String releaseId,
             String releaseName, String version, List<ArtifactRef> artifacts, Instant expiresAt,
             MaintenanceWindow maintenanceWindow, String lastDeviceId, boolean allCreated, long sent, RolloutRate rate,
             RateBudget budget, Long createdUpto, boolean confirmationRequired, Instant confirmBy) {

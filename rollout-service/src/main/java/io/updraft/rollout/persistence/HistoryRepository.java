@@ -1,6 +1,7 @@
 package io.updraft.rollout.persistence;
 
 import io.updraft.rollout.domain.HistoryEntry;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -19,12 +20,15 @@ import org.hibernate.Session;
  * Every statement of the rollout and device histories. Rollout entries come from the rollout's events (one row each);
  * a device's history is its rows in {@code device_history} (the reports about its actions), its actions' requests
  * ({@code device_action}: the install or rollback sent to it) and the rollout entries that name it or its cohort, in
- * time order. Both page with an opaque cursor: the last entry's (time, key).
+ * time order. Both page with an opaque cursor: the last entry's (time, key). Every row is the current tenant's
+ * ({@link Tenants#current()}, ADR 0021): two tenants' {@code gw-1} have two histories.
  */
 @ApplicationScoped
 public class HistoryRepository {
     @Inject
     EntityManager entityManager;
+    @Inject
+    Tenants tenants;
 
     /** One rollout history row; null fields are left out. */
     public record RolloutEntry(String rolloutId, Instant at, String type, String actor, String reason, Integer wave,
@@ -45,9 +49,11 @@ public class HistoryRepository {
         if (entries.isEmpty()) {
             return;
         }
+        String tenant = tenants.current();
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("insert into rollout_history (rollout_id, at,"
-                    + " type, actor, reason, wave, cohort, device_id, details) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " type, actor, reason, wave, cohort, device_id, details, tenant_id)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (RolloutEntry e : entries) {
                     insert.setString(1, e.rolloutId());
                     insert.setTimestamp(2, Timestamp.from(e.at()));
@@ -62,6 +68,7 @@ public class HistoryRepository {
                     insert.setString(7, e.cohort());
                     insert.setString(8, e.deviceId());
                     insert.setString(9, cut(e.details(), 2000));
+                    insert.setString(10, tenant);
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -74,9 +81,11 @@ public class HistoryRepository {
         if (entries.isEmpty()) {
             return;
         }
+        String tenant = tenants.current();
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("insert into device_history (device_id, at,"
-                    + " type, action_id, rollout_id, details, actor, reason) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " type, action_id, rollout_id, details, actor, reason, tenant_id)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 int pending = 0;
                 for (DeviceEntry e : entries) {
                     insert.setString(1, e.deviceId());
@@ -91,6 +100,7 @@ public class HistoryRepository {
                     insert.setString(6, cut(e.details(), 2000));
                     insert.setString(7, cut(e.actor(), 255));
                     insert.setString(8, cut(e.reason(), 1000));
+                    insert.setString(9, tenant);
                     insert.addBatch();
                     if (++pending == 500) {
                         insert.executeBatch();
@@ -104,7 +114,11 @@ public class HistoryRepository {
         });
     }
 
-    /** Deletes up to {@code limit} device history rows older than {@code before}; @return how many */
+    /**
+     * Deletes up to {@code limit} device history rows older than {@code before}, of every tenant (platform-wide on
+     * purpose: the retention is the installation's, and the rows are only deleted, never read or moved); @return how
+     * many
+     */
     @Transactional
     public int deleteDeviceEntriesBefore(Instant before, int limit) {
         return entityManager.createNativeQuery("delete from device_history where seq in (select seq from"
@@ -119,8 +133,8 @@ public class HistoryRepository {
         return page("""
                 select at, lpad(seq::text, 20, '0'), type, actor, reason, wave, cohort, device_id, null::bigint,
                        rollout_id, details
-                from rollout_history where rollout_id = ?
-                """, List.of(rolloutId), afterAt, afterKey, limit);
+                from rollout_history where rollout_id = ? and tenant_id = ?
+                """, List.of(rolloutId, tenants.current()), afterAt, afterKey, limit);
     }
 
     /**
@@ -133,20 +147,25 @@ public class HistoryRepository {
                        case when a.rollback then 'ROLLBACK_REQUESTED' else 'INSTALL_REQUESTED' end, 'system', null,
                        a.wave, a.cohort, a.device_id, a.action_id, a.rollout_id,
                        'release ' || a.release_id || ' version ' || a.version || ', attempt ' || a.attempt
-                from device_action a where a.device_id = ?
+                from device_action a where a.device_id = ? and a.tenant_id = ?
                 union all
                 select h.at, 'd' || lpad(h.seq::text, 20, '0'), h.type, coalesce(h.actor, 'device'), h.reason,
                        null, null, h.device_id,
                        h.action_id, h.rollout_id, h.details
-                from device_history h where h.device_id = ?
+                from device_history h where h.device_id = ? and h.tenant_id = ?
                 union all
                 select r.at, 'r' || lpad(r.seq::text, 20, '0'), r.type, r.actor, r.reason, r.wave, r.cohort,
                        r.device_id, null, r.rollout_id, r.details
                 from rollout_history r
-                where r.device_id = ?
+                where r.tenant_id = ? and (r.device_id = ?
                    or (r.type = 'COHORT_ROLLED_BACK' and exists (select 1 from device_action x
-                       where x.device_id = ? and x.rollout_id = r.rollout_id and x.cohort = r.cohort and not x.rollback))
-                """, List.of(deviceId, deviceId, deviceId, deviceId), afterAt, afterKey, limit);
+                       where x.device_id = ? and x.tenant_id = r.tenant_id and x.rollout_id = r.rollout_id
+                             and x.cohort = r.cohort and not x.rollback)))
+                """, deviceParams(tenants.current(), deviceId), afterAt, afterKey, limit);
+    }
+
+    private static List<String> deviceParams(String tenant, String deviceId) {
+        return List.of(deviceId, tenant, deviceId, tenant, tenant, deviceId, deviceId);
     }
 
     private List<HistoryEntry> page(String union, List<String> params, Instant afterAt, String afterKey, int limit) {

@@ -2,6 +2,7 @@ package io.updraft.rollout.persistence;
 
 import io.updraft.rollout.domain.ActionState;
 import io.updraft.rollout.domain.ActionTally;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -23,6 +24,8 @@ import java.util.Map;
 public class ProgressRepository {
     @Inject
     EntityManager entityManager;
+    @Inject
+    Tenants tenants;
 
     /**
      * @param from start of bucket 0
@@ -41,14 +44,14 @@ public class ProgressRepository {
                                then date_bin(?3 * interval '1 millisecond', updated_at, cast(?2 as timestamptz))
                            end as end_bucket,
                            count(*) as n
-                    from device_action where rollout_id = ?1
+                    from device_action where rollout_id = ?1 and tenant_id = ?4
                     group by 1, 2, 3, 4, 5, 6)
                 select grouping(sent_bucket), grouping(end_bucket), wave, cohort, rollback, state, sent_bucket,
                        end_bucket, sum(n)
                 from a
                 group by grouping sets ((wave, cohort, rollback, state), (sent_bucket), (state, end_bucket))""")
                 .setParameter(1, rolloutId).setParameter(2, from).setParameter(3, bucket.toMillis())
-                .getResultList();
+                .setParameter(4, tenants.current()).getResultList();
         List<ActionTally.Cell> cells = new ArrayList<>();
         Map<Integer, Long> dispatched = new HashMap<>();
         Map<Integer, Long> succeeded = new HashMap<>();

@@ -1,5 +1,6 @@
 package io.updraft.rollout.persistence;
 
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -11,6 +12,8 @@ import java.util.Optional;
 public class RetryRepository {
     @Inject
     EntityManager entityManager;
+    @Inject
+    Tenants tenants;
 
     /** @param actionId the new attempt's action; {@code attempt} counts from 1 */
     public record Attempt(long actionId, int attempt) {
@@ -18,8 +21,9 @@ public class RetryRepository {
 
     /** The attempt number of an install action (1 for the first). */
     public int attemptOf(long actionId) {
-        return ((Number) entityManager.createNativeQuery("select attempt from device_action where action_id = ?1")
-                .setParameter(1, actionId).getSingleResult()).intValue();
+        return ((Number) entityManager.createNativeQuery("select attempt from device_action"
+                + " where action_id = ?1 and tenant_id = ?2")
+                .setParameter(1, actionId).setParameter(2, tenants.current()).getSingleResult()).intValue();
     }
 
     /**
@@ -30,13 +34,13 @@ public class RetryRepository {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
                 insert into device_action (action_id, rollout_id, device_id, wave, cohort, release_id, version,
-                                           rollback, state, created_at, updated_at, attempt)
+                                           rollback, state, created_at, updated_at, attempt, tenant_id)
                 select nextval('action_id_seq'), rollout_id, device_id, wave, cohort, release_id, version,
-                       false, 'SCHEDULED', now(), now(), attempt + 1
-                from device_action where action_id = ?1 and not rollback
+                       false, 'SCHEDULED', now(), now(), attempt + 1, tenant_id
+                from device_action where action_id = ?1 and not rollback and tenant_id = ?2
                 on conflict do nothing
                 returning action_id, attempt""")
-                .setParameter(1, failedActionId).getResultList();
+                .setParameter(1, failedActionId).setParameter(2, tenants.current()).getResultList();
         return rows.stream().findFirst()
                 .map(row -> new Attempt(((Number) row[0]).longValue(), ((Number) row[1]).intValue()));
     }

@@ -2,7 +2,9 @@ package io.updraft.rollout.persistence;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.updraft.rollout.domain.Rollout;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.HashMap;
@@ -10,8 +12,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+/**
+ * Rollouts of the current tenant ({@link Tenants#current()}, ADR 0021): another tenant's rollout is not found, as an
+ * unknown one. Only the wave gate's hints ({@link #soaked}, {@link #timedOut}, {@link #due}) are platform-wide: they
+ * answer each rollout with its tenant, and the gate decides about it as that tenant.
+ */
 @ApplicationScoped
 public class RolloutRepository implements PanacheRepositoryBase<Rollout, String> {
+    @Inject
+    Tenants tenants;
+
+    /** A rollout a platform-wide query found, with the tenant it belongs to. */
+    public record TenantRollout(String tenant, String rolloutId) {
+    }
 
     /**
      * Writes what the transaction changed and empties its persistence context, so the next read loads from the
@@ -24,7 +37,13 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
 
     /** Locks the rollout row for the rest of the transaction: the one place decisions about it are serialised. */
     public Optional<Rollout> lock(String id) {
-        return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
+        return find("id = ?1 and tenantId = ?2", id, tenants.current()).withLock(LockModeType.PESSIMISTIC_WRITE)
+                .singleResultOptional();
+    }
+
+    /** The current tenant's rollout, read without a lock. */
+    public Optional<Rollout> findOfTenant(String id) {
+        return find("id = ?1 and tenantId = ?2", id, tenants.current()).singleResultOptional();
     }
 
     /**
@@ -40,7 +59,8 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
          */
         SOAKED(CURRENT_WAVE, "r.state = 'RUNNING' and w.state = 'SOAKING' and w.soak_until <= now()"
                 + " and (not r.gate_require_window or exists (select 1 from health_gate_verdict v"
-                + " where v.rollout_id = r.id and v.wave = r.current_wave and (v.breach is not null"
+                + " where v.tenant_id = r.tenant_id and v.rollout_id = r.id and v.wave = r.current_wave"
+                + " and (v.breach is not null"
                 + " or v.window_end > w.soak_until - r.soak_time_ms * interval '1 millisecond')))", "w.soak_until"),
         /** running, and the current wave is still running past its timeout */
         TIMED_OUT(CURRENT_WAVE, "r.state = 'RUNNING' and w.state = 'RUNNING' and w.timeout_at <= now()",
@@ -60,10 +80,11 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
     }
 
     private static final String CURRENT_WAVE =
-            "rollout r join rollout_wave w on w.rollout_id = r.id and w.wave = r.current_wave";
+            "rollout r join rollout_wave w on w.tenant_id = r.tenant_id and w.rollout_id = r.id"
+                    + " and w.wave = r.current_wave";
 
-    /** Rollouts whose current wave finished soaking (a hint; {@link #lockIfSoaked} decides). */
-    public List<String> soaked(int limit) {
+    /** Rollouts whose current wave finished soaking, of every tenant (a hint; {@link #lockIfSoaked} decides). */
+    public List<TenantRollout> soaked(int limit) {
         return due(Due.SOAKED, limit);
     }
 
@@ -72,8 +93,8 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
         return lockIf(Due.SOAKED, id);
     }
 
-    /** Rollouts whose current wave is still running past its timeout (a hint; {@link #lockIfTimedOut} decides). */
-    public List<String> timedOut(int limit) {
+    /** Rollouts of every tenant whose current wave is running past its timeout (a hint; {@link #lockIfTimedOut}). */
+    public List<TenantRollout> timedOut(int limit) {
         return due(Due.TIMED_OUT, limit);
     }
 
@@ -82,8 +103,8 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
         return lockIf(Due.TIMED_OUT, id);
     }
 
-    /** SCHEDULED rollouts whose start time has come (a hint; {@link #lockIfDue} decides). */
-    public List<String> due(int limit) {
+    /** SCHEDULED rollouts of every tenant whose start time has come (a hint; {@link #lockIfDue} decides). */
+    public List<TenantRollout> due(int limit) {
         return due(Due.STARTING, limit);
     }
 
@@ -92,30 +113,35 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
         return lockIf(Due.STARTING, id);
     }
 
-    @SuppressWarnings("unchecked")
-    private List<String> due(Due due, int limit) {
-        return getEntityManager().createNativeQuery("select r.id from " + due.from + " where " + due.condition
-                + " order by " + due.order + " limit ?1")
+    /** Platform-wide on purpose: the gate's tick serves every tenant, each rollout then in its own. */
+    private List<TenantRollout> due(Due due, int limit) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = getEntityManager().createNativeQuery("select r.tenant_id, r.id from " + due.from
+                + " where " + due.condition + " order by " + due.order + " limit ?1")
                 .setParameter(1, limit)
                 .getResultList();
+        return rows.stream().map(row -> new TenantRollout((String) row[0], (String) row[1])).toList();
     }
 
     private Optional<Rollout> lockIf(Due due, String id) {
         @SuppressWarnings("unchecked")
-        List<String> ids = getEntityManager().createNativeQuery("select r.id from " + due.from + " where r.id = ?1 and "
-                + due.condition + " for update of r skip locked")
+        List<String> ids = getEntityManager().createNativeQuery("select r.id from " + due.from
+                + " where r.id = ?1 and r.tenant_id = ?2 and " + due.condition + " for update of r skip locked")
                 .setParameter(1, id)
+                .setParameter(2, tenants.current())
                 .getResultList();
-        return ids.isEmpty() ? Optional.empty() : findByIdOptional(id);
+        return ids.isEmpty() ? Optional.empty() : findOfTenant(id);
     }
 
     /** Unfinished (SCHEDULED, RUNNING, WAITING_FOR_APPROVAL or PAUSED) rollouts of a release, oldest first. */
     @SuppressWarnings("unchecked")
     public List<String> activeOfRelease(String releaseId) {
         return getEntityManager().createNativeQuery("""
-                select id from rollout where release_id = ?1 and state in ('SCHEDULED', 'RUNNING', 'WAITING_FOR_APPROVAL', 'PAUSED')
+                select id from rollout where tenant_id = ?2 and release_id = ?1
+                    and state in ('SCHEDULED', 'RUNNING', 'WAITING_FOR_APPROVAL', 'PAUSED')
                 order by created_at, id""")
                 .setParameter(1, releaseId)
+                .setParameter(2, tenants.current())
                 .getResultList();
     }
 
@@ -125,8 +151,9 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
      * the index {@code rollout_release_created}, V61).
      */
     public List<Rollout> newestFirst(String name, String releaseId, Instant afterCreatedAt, String afterId, int limit) {
-        StringBuilder query = new StringBuilder("from Rollout r where 1 = 1");
+        StringBuilder query = new StringBuilder("from Rollout r where r.tenantId = :tenant");
         Map<String, Object> params = new HashMap<>();
+        params.put("tenant", tenants.current());
         if (name != null) {
             query.append(" and r.name = :name");
             params.put("name", name);

@@ -18,13 +18,16 @@ public record TargetSelection(Map<String, String> target, Filter filter, String 
         cohortBy = cohortBy == null ? List.of() : List.copyOf(cohortBy);
     }
 
-    String where(SqlParams params) {
-        return attributesAndFilter(params) + " and d.installed_release_id is distinct from " + params.bind(releaseId);
+    /** The target set within {@code tenant}'s inventory (ADR 0021: never another tenant's devices). */
+    String where(String tenant, SqlParams params) {
+        return attributesAndFilter(tenant, params) + " and d.installed_release_id is distinct from "
+                + params.bind(releaseId);
     }
 
     /** The target attributes and the filter only: devices on the release too (the preview's exclusions). */
-    String attributesAndFilter(SqlParams params) {
-        String where = "d.attributes @> cast(" + params.bind(JsonColumns.write(target)) + " as jsonb)";
+    String attributesAndFilter(String tenant, SqlParams params) {
+        String where = "d.tenant_id = " + params.bind(tenant) + " and d.attributes @> cast("
+                + params.bind(JsonColumns.write(target)) + " as jsonb)";
         return filter == null ? where : where + " and " + FilterSql.condition(filter, params::bind);
     }
 

@@ -12,6 +12,7 @@ import io.updraft.rollout.domain.WaveRow;
 import io.updraft.rollout.domain.WaveRules;
 import io.updraft.rollout.domain.WaveState;
 import io.updraft.support.persistence.SqlValues;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -25,11 +26,16 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.hibernate.Session;
 
-/** Waves, cohorts and the per wave x cohort progress counters of rollouts. */
+/**
+ * Waves, cohorts and the per wave x cohort progress counters of rollouts, each statement within the current tenant
+ * ({@link Tenants#current()}, ADR 0021).
+ */
 @ApplicationScoped
 public class WaveRepository {
     @Inject
     EntityManager entityManager;
+    @Inject
+    Tenants tenants;
 
     /** Actions of one wave x cohort that just became terminal, by outcome: counts to add to its counters. */
     public record Finished(String rolloutId, int wave, String cohort, int succeeded, int failed, int canceled,
@@ -42,14 +48,16 @@ public class WaveRepository {
      * @param approvals the waves (1-based) that wait for an operator's approval before they start
      */
     public void create(String rolloutId, RolloutPlan plan, java.util.Set<Integer> approvals) {
+        String tenant = tenants.current();
         for (int wave = 1; wave <= plan.waves().count(); wave++) {
             WaveRules rules = plan.waves().rules(wave);
             WaveGroup group = plan.waves().group(wave);
             entityManager.createNativeQuery("""
                     insert into rollout_wave (rollout_id, wave, percent, device_count, state, approval,
-                                              success_threshold, error_threshold, error_action, name, filter)
+                                              success_threshold, error_threshold, error_action, name, filter, tenant_id)
                     values (?1, ?2, ?3, ?4, 'PENDING', ?5, cast(?6 as double precision), cast(?7 as double precision),
-                            cast(?8 as varchar), cast(?9 as varchar), cast(?10 as text))""")
+                            cast(?8 as varchar), cast(?9 as varchar), cast(?10 as text), ?11)""")
+                    .setParameter(11, tenant)
                     .setParameter(1, rolloutId)
                     .setParameter(2, wave)
                     .setParameter(3, plan.waves().percent(wave))
@@ -63,20 +71,24 @@ public class WaveRepository {
                     .executeUpdate();
         }
         entityManager.createNativeQuery("""
-                insert into rollout_cohort (rollout_id, cohort, device_count, state)
-                select rollout_id, cohort, count(*), 'ACTIVE' from rollout_device where rollout_id = ?1
-                group by rollout_id, cohort""")
-                .setParameter(1, rolloutId).executeUpdate();
+                insert into rollout_cohort (rollout_id, cohort, device_count, state, tenant_id)
+                select rollout_id, cohort, count(*), 'ACTIVE', tenant_id from rollout_device
+                where rollout_id = ?1 and tenant_id = ?2
+                group by rollout_id, cohort, tenant_id""")
+                .setParameter(1, rolloutId).setParameter(2, tenant).executeUpdate();
         entityManager.createNativeQuery("""
-                insert into wave_cohort (rollout_id, wave, cohort, devices)
-                select rollout_id, wave, cohort, count(*) from rollout_device where rollout_id = ?1
-                group by rollout_id, wave, cohort""")
-                .setParameter(1, rolloutId).executeUpdate();
+                insert into wave_cohort (rollout_id, wave, cohort, devices, tenant_id)
+                select rollout_id, wave, cohort, count(*), tenant_id from rollout_device
+                where rollout_id = ?1 and tenant_id = ?2
+                group by rollout_id, wave, cohort, tenant_id""")
+                .setParameter(1, rolloutId).setParameter(2, tenant).executeUpdate();
     }
 
     public void setState(String rolloutId, int wave, WaveState state) {
-        entityManager.createNativeQuery("update rollout_wave set state = ?3 where rollout_id = ?1 and wave = ?2")
-                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, state.name()).executeUpdate();
+        entityManager.createNativeQuery("update rollout_wave set state = ?3"
+                + " where rollout_id = ?1 and wave = ?2 and tenant_id = ?4")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, state.name())
+                .setParameter(4, tenants.current()).executeUpdate();
     }
 
     /** The rollout was aborted: every wave that has not ended ends ABORTED ({@link WaveState#onAbort}). */
@@ -84,28 +96,33 @@ public class WaveRepository {
         String unended = Arrays.stream(WaveState.values()).filter(state -> !state.hasEnded())
                 .map(state -> "'" + state.name() + "'").collect(Collectors.joining(", "));
         entityManager.createNativeQuery("update rollout_wave set state = '" + WaveState.ABORTED.name()
-                + "' where rollout_id = ?1 and state in (" + unended + ")")
-                .setParameter(1, rolloutId).executeUpdate();
+                + "' where rollout_id = ?1 and tenant_id = ?2 and state in (" + unended + ")")
+                .setParameter(1, rolloutId).setParameter(2, tenants.current()).executeUpdate();
     }
 
     /** A wave just started: it is judged on what finished by {@code timeoutAt} at the latest. */
     public void startTimer(String rolloutId, int wave, Instant timeoutAt) {
-        entityManager.createNativeQuery("update rollout_wave set timeout_at = ?3 where rollout_id = ?1 and wave = ?2")
-                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, timeoutAt).executeUpdate();
+        entityManager.createNativeQuery("update rollout_wave set timeout_at = ?3"
+                + " where rollout_id = ?1 and wave = ?2 and tenant_id = ?4")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, timeoutAt)
+                .setParameter(4, tenants.current()).executeUpdate();
     }
 
     /** The running wave's timeout passed: it soaks until {@code until} with whatever is still pending. */
     public void soakTimedOut(String rolloutId, int wave, Instant until) {
         entityManager.createNativeQuery("""
                 update rollout_wave set state = 'SOAKING', soak_until = ?3, timed_out = true
-                where rollout_id = ?1 and wave = ?2""")
-                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, until).executeUpdate();
+                where rollout_id = ?1 and wave = ?2 and tenant_id = ?4""")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, until)
+                .setParameter(4, tenants.current()).executeUpdate();
     }
 
     public void soak(String rolloutId, int wave, Instant until) {
         entityManager.createNativeQuery("""
-                update rollout_wave set state = 'SOAKING', soak_until = ?3 where rollout_id = ?1 and wave = ?2""")
-                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, until).executeUpdate();
+                update rollout_wave set state = 'SOAKING', soak_until = ?3
+                where rollout_id = ?1 and wave = ?2 and tenant_id = ?4""")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, until)
+                .setParameter(4, tenants.current()).executeUpdate();
     }
 
     public Optional<WaveRow> find(String rolloutId, int wave) {
@@ -117,8 +134,8 @@ public class WaveRepository {
         List<Object[]> rows = entityManager.createNativeQuery("""
                 select wave, percent, device_count, state, soak_until, approval, timed_out, name, filter,
                        success_threshold, error_threshold, error_action
-                from rollout_wave where rollout_id = ?1 order by wave""")
-                .setParameter(1, rolloutId).getResultList();
+                from rollout_wave where rollout_id = ?1 and tenant_id = ?2 order by wave""")
+                .setParameter(1, rolloutId).setParameter(2, tenants.current()).getResultList();
         return rows.stream().map(row -> new WaveRow(SqlValues.integer(row[0]), SqlValues.integer(row[1]),
                 SqlValues.integer(row[2]), WaveState.valueOf(SqlValues.text(row[3])), SqlValues.instant(row[4]),
                 SqlValues.flag(row[5]), SqlValues.flag(row[6]), SqlValues.text(row[7]), SqlValues.text(row[8]),
@@ -131,8 +148,8 @@ public class WaveRepository {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
                 select cohort, device_count, state, rollback_reason, cast(rollback_evidence as text)
-                from rollout_cohort where rollout_id = ?1 order by cohort""")
-                .setParameter(1, rolloutId).getResultList();
+                from rollout_cohort where rollout_id = ?1 and tenant_id = ?2 order by cohort""")
+                .setParameter(1, rolloutId).setParameter(2, tenants.current()).getResultList();
         return rows.stream().map(row -> new CohortRow(SqlValues.text(row[0]), SqlValues.integer(row[1]),
                 CohortState.valueOf(SqlValues.text(row[2])), SqlValues.text(row[3]), SqlValues.text(row[4]))).toList();
     }
@@ -141,16 +158,18 @@ public class WaveRepository {
     public void recordRollbackEvidence(String rolloutId, String cohort, String evidenceJson) {
         entityManager.createNativeQuery("""
                 update rollout_cohort set rollback_evidence = cast(?3 as jsonb)
-                where rollout_id = ?1 and cohort = ?2 and state = 'ROLLED_BACK'""")
-                .setParameter(1, rolloutId).setParameter(2, cohort).setParameter(3, evidenceJson).executeUpdate();
+                where rollout_id = ?1 and cohort = ?2 and state = 'ROLLED_BACK' and tenant_id = ?4""")
+                .setParameter(1, rolloutId).setParameter(2, cohort).setParameter(3, evidenceJson)
+                .setParameter(4, tenants.current()).executeUpdate();
     }
 
     /** @return false if the cohort is not part of the rollout or was already rolled back */
     public boolean rollBack(String rolloutId, String cohort, String reason) {
         return entityManager.createNativeQuery("""
                 update rollout_cohort set state = 'ROLLED_BACK', rollback_reason = cast(?3 as varchar)
-                where rollout_id = ?1 and cohort = ?2 and state = 'ACTIVE'""")
-                .setParameter(1, rolloutId).setParameter(2, cohort).setParameter(3, reason).executeUpdate() == 1;
+                where rollout_id = ?1 and cohort = ?2 and state = 'ACTIVE' and tenant_id = ?4""")
+                .setParameter(1, rolloutId).setParameter(2, cohort).setParameter(3, reason)
+                .setParameter(4, tenants.current()).executeUpdate() == 1;
     }
 
     /** Counts a non-rollback action that just became terminal. */
@@ -159,8 +178,9 @@ public class WaveRepository {
             throw new IllegalArgumentException(column);
         }
         entityManager.createNativeQuery("update wave_cohort set " + column + " = " + column
-                + " + 1 where rollout_id = ?1 and wave = ?2 and cohort = ?3")
-                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, cohort).executeUpdate();
+                + " + 1 where rollout_id = ?1 and wave = ?2 and cohort = ?3 and tenant_id = ?4")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, cohort)
+                .setParameter(4, tenants.current()).executeUpdate();
     }
 
     /**
@@ -189,6 +209,7 @@ public class WaveRepository {
             canceled[i] = row.canceled();
             expired[i] = row.expired();
         }
+        String tenant = tenants.current();
         entityManager.flush();
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement update = connection.prepareStatement("""
@@ -196,7 +217,8 @@ public class WaveRepository {
                            canceled = w.canceled + t.canceled, expired = w.expired + t.expired
                     from unnest(?::varchar[], ?::int[], ?::varchar[], ?::int[], ?::int[], ?::int[], ?::int[])
                          as t(rollout_id, wave, cohort, succeeded, failed, canceled, expired)
-                    where w.rollout_id = t.rollout_id and w.wave = t.wave and w.cohort = t.cohort""")) {
+                    where w.rollout_id = t.rollout_id and w.wave = t.wave and w.cohort = t.cohort
+                          and w.tenant_id = ?""")) {
                 update.setArray(1, connection.createArrayOf("varchar", rollouts));
                 update.setArray(2, connection.createArrayOf("integer", waveNumbers));
                 update.setArray(3, connection.createArrayOf("varchar", cohorts));
@@ -204,6 +226,7 @@ public class WaveRepository {
                 update.setArray(5, connection.createArrayOf("integer", failed));
                 update.setArray(6, connection.createArrayOf("integer", canceled));
                 update.setArray(7, connection.createArrayOf("integer", expired));
+                update.setString(8, tenant);
                 update.executeUpdate();
             }
         });
@@ -216,11 +239,11 @@ public class WaveRepository {
                 select w.wave, w.cohort, w.devices, a.state, count(a.action_id)
                 from wave_cohort w
                 left join device_action a on a.rollout_id = w.rollout_id and a.wave = w.wave and a.cohort = w.cohort
-                                         and not a.rollback
-                where w.rollout_id = ?1
+                                         and not a.rollback and a.tenant_id = w.tenant_id
+                where w.rollout_id = ?1 and w.tenant_id = ?2
                 group by w.wave, w.cohort, w.devices, a.state
                 order by w.wave, w.cohort""")
-                .setParameter(1, rolloutId).getResultList();
+                .setParameter(1, rolloutId).setParameter(2, tenants.current()).getResultList();
         List<WaveCohortActions> cells = new ArrayList<>();
         WaveCohortActions cell = null;
         for (Object[] row : rows) { // ordered: a cell's rows (one per action state) follow each other
@@ -248,8 +271,10 @@ public class WaveRepository {
                 select coalesce(sum(w.devices), 0), coalesce(sum(w.succeeded), 0), coalesce(sum(w.failed), 0),
                        coalesce(sum(w.canceled), 0), coalesce(sum(w.expired), 0)
                 from wave_cohort w join rollout_cohort c on c.rollout_id = w.rollout_id and c.cohort = w.cohort
-                where w.rollout_id = ?1 and w.wave = ?2 and c.state = 'ACTIVE'""")
-                .setParameter(1, rolloutId).setParameter(2, wave).getSingleResult();
+                                                          and c.tenant_id = w.tenant_id
+                where w.rollout_id = ?1 and w.wave = ?2 and c.state = 'ACTIVE' and w.tenant_id = ?3""")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, tenants.current())
+                .getSingleResult();
         return new WaveProgress(SqlValues.number(row[0]), SqlValues.number(row[1]), SqlValues.number(row[2]),
                 SqlValues.number(row[3]), SqlValues.number(row[4]));
     }

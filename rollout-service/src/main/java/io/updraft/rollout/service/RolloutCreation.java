@@ -27,6 +27,7 @@ import io.updraft.rollout.persistence.RolloutRepository;
 import io.updraft.rollout.persistence.TargetSelection;
 import io.updraft.rollout.persistence.WaveRepository;
 import io.updraft.support.outbox.Outbox;
+import io.updraft.support.tenant.Tenants;
 import io.updraft.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -66,6 +67,8 @@ public class RolloutCreation {
     HealthGate healthGate;
     @Inject
     FanoutStages stages;
+    @Inject
+    Tenants tenants;
 
     /**
      * One transaction plans the whole target set (a million rollout_device rows at fleet scale): allowed 10 minutes,
@@ -283,6 +286,7 @@ public class RolloutCreation {
     private Rollout newRollout(NewRollout request, RolloutSpec spec, CatalogRelease release) {
         Rollout rollout = new Rollout();
         rollout.id = UUID.randomUUID().toString();
+        rollout.tenantId = tenants.current();
         rollout.name = request.name() == null || request.name().isBlank()
                 ? release.name() + " " + release.version()
                 : request.name();

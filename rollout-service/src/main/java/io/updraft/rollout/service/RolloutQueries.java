@@ -31,7 +31,7 @@ public class RolloutQueries {
     HistoryRepository history;
 
     public Optional<Rollout> find(String id) {
-        return rollouts.findByIdOptional(id);
+        return rollouts.findOfTenant(id);
     }
 
     /** Newest first, optionally of one name, after the rollout created at {@code afterCreatedAt} as {@code afterId}. */

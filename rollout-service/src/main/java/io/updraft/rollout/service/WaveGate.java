@@ -2,6 +2,8 @@ package io.updraft.rollout.service;
 
 import io.quarkus.scheduler.Scheduled;
 import io.updraft.rollout.persistence.RolloutRepository;
+import io.updraft.rollout.persistence.RolloutRepository.TenantRollout;
+import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -12,6 +14,8 @@ import org.jboss.logging.Logger;
  * Starts scheduled rollouts at their start time, judges waves whose timeout passed on what finished, and opens the
  * next wave once the current one has soaked. Each rollout is advanced in its own transaction under
  * {@code FOR UPDATE SKIP LOCKED}, so N replicas share the work and a crash mid-way just leaves it for the next tick.
+ * The tick finds due rollouts of every tenant and decides about each as its tenant ({@link Tenants#runAs}): its
+ * statements, events and commands are that tenant's (ADR 0021).
  */
 @ApplicationScoped
 public class WaveGate {
@@ -27,36 +31,37 @@ public class WaveGate {
 
     @Scheduled(every = "${updraft.rollout.wave-gate-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        for (String rolloutId : self.due()) {
+        for (TenantRollout due : self.due()) {
             try {
-                self.startIfDue(rolloutId);
+                Tenants.runAs(due.tenant(), () -> self.startIfDue(due.rolloutId()));
             } catch (RuntimeException e) {
-                LOG.warnf(e, "could not start scheduled rollout %s; retrying on the next tick", rolloutId);
+                LOG.warnf(e, "could not start scheduled rollout %s; retrying on the next tick", due.rolloutId());
             }
         }
-        for (String rolloutId : self.timedOut()) {
+        for (TenantRollout late : self.timedOut()) {
             try {
-                self.judgeIfTimedOut(rolloutId);
+                Tenants.runAs(late.tenant(), () -> self.judgeIfTimedOut(late.rolloutId()));
             } catch (RuntimeException e) {
-                LOG.warnf(e, "could not judge the timed-out wave of rollout %s; retrying on the next tick", rolloutId);
+                LOG.warnf(e, "could not judge the timed-out wave of rollout %s; retrying on the next tick",
+                        late.rolloutId());
             }
         }
-        for (String rolloutId : self.soaked()) {
+        for (TenantRollout soaked : self.soaked()) {
             try {
-                self.advanceIfSoaked(rolloutId);
+                Tenants.runAs(soaked.tenant(), () -> self.advanceIfSoaked(soaked.rolloutId()));
             } catch (RuntimeException e) {
-                LOG.warnf(e, "could not advance rollout %s; retrying on the next tick", rolloutId);
+                LOG.warnf(e, "could not advance rollout %s; retrying on the next tick", soaked.rolloutId());
             }
         }
     }
 
     @Transactional
-    public List<String> soaked() {
+    public List<TenantRollout> soaked() {
         return rollouts.soaked(BATCH);
     }
 
     @Transactional
-    public List<String> due() {
+    public List<TenantRollout> due() {
         return rollouts.due(BATCH);
     }
 
@@ -66,7 +71,7 @@ public class WaveGate {
     }
 
     @Transactional
-    public List<String> timedOut() {
+    public List<TenantRollout> timedOut() {
         return rollouts.timedOut(BATCH);
     }
 
