@@ -1,8 +1,6 @@
 package io.updraft.release.persistence;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 import io.updraft.release.domain.Tenant;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -21,11 +19,18 @@ public class TenantRepository implements PanacheRepositoryBase<Tenant, String> {
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** Up to {@code limit} tenants by id, after {@code afterId} (keyset paging; null: from the first). */
+    /**
+     * Up to {@code limit} tenants by id, after {@code afterId} (keyset paging; null: from the first). Ids compare byte
+     * by byte ({@code collate "C"}), whatever the database's locale, so the order is the same everywhere.
+     */
+    @SuppressWarnings("unchecked")
     public List<Tenant> page(String afterId, int limit) {
-        if (afterId == null) {
-            return findAll(Sort.ascending("id")).page(Page.ofSize(limit)).list();
+        var query = getEntityManager().createNativeQuery("select * from tenant"
+                + (afterId == null ? "" : " where id collate \"C\" > :after") + " order by id collate \"C\" limit :limit",
+                Tenant.class);
+        if (afterId != null) {
+            query.setParameter("after", afterId);
         }
-        return find("id > ?1", Sort.ascending("id"), afterId).page(Page.ofSize(limit)).list();
+        return query.setParameter("limit", limit).getResultList();
     }
 }
