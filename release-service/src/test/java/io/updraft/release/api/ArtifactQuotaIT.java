@@ -9,6 +9,8 @@ import static io.updraft.release.api.TenantRegistryIT.admin;
 import static io.updraft.release.api.TenantRegistryIT.create;
 import static io.updraft.release.api.TenantRegistryIT.newTenantId;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -16,12 +18,18 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.arc.Arc;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.release.ReleaseRows;
+import io.updraft.release.service.ArtifactQuota;
+import io.updraft.support.problem.ProblemException;
+import io.updraft.support.tenant.Tenants;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +52,10 @@ import org.junit.jupiter.api.Test;
 class ArtifactQuotaIT {
     @Inject
     DataSource dataSource;
+    @Inject
+    ArtifactQuota quota;
+    @Inject
+    EntityManager entityManager;
 
     @Test
     void givenAQuota_whenPublishesFillIt_thenWhatFitsIsStoredAndWhatDoesNotIs409WithNothingStored() throws Exception {
@@ -149,6 +161,68 @@ class ArtifactQuotaIT {
             stored += rows.releasesNamed(name);
         }
         assertThat(stored).isEqualTo(1);
+    }
+
+    @Test
+    void givenAQuotaCheckInFlight_whenAnotherOfTheSameTenantChecks_thenItWaitsForTheFirstsRowLock() throws Exception {
+        String tenant = create(newTenantId(), "{\"maxArtifactBytes\":10000}");
+        publish(token(tenant), uniqueName(), randomBytes(6_000)).statusCode(201);
+        // the check inside the recording transaction counts what is committed
+        assertThatThrownBy(() -> reserve(tenant, 4_001, null)).isInstanceOfSatisfying(ProblemException.class,
+                e -> assertThat(e.status()).isEqualTo(409));
+        reserve(tenant, 4_000, null);
+
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> first = pool.submit(() -> {
+                // a thread of its own (as another request's), with the request context Hibernate's tenant needs
+                var context = Arc.container().requestContext();
+                context.activate();
+                try {
+                    reserve(tenant, 1, () -> {
+                        locked.countDown();
+                        try {
+                            release.await(120, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                } finally {
+                    context.terminate();
+                }
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> locked.getCount() == 0 || first.isDone());
+            if (locked.getCount() > 0) {
+                first.get(); // its failure, if it failed
+                throw new AssertionError("the first check ended before taking the lock");
+            }
+            // while the first transaction holds the tenant's row, a second check of that tenant cannot take it
+            assertThatThrownBy(() -> Tenants.runAs(tenant, () -> QuarkusTransaction.requiringNew().run(() -> {
+                entityManager.createNativeQuery("set local lock_timeout = '300ms'").executeUpdate();
+                quota.reserve(1, "a second publish");
+            }))).hasStackTraceContaining("lock timeout");
+            // another tenant's check is not held up; an unlimited tenant takes no lock at all
+            reserve(create(newTenantId(), "{\"maxArtifactBytes\":10000}"), 1, null);
+            reserve(create(newTenantId(), null), 1, null);
+            release.countDown();
+            first.get(60, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        reserve(tenant, 1, null);
+    }
+
+    /** {@link ArtifactQuota#reserve} as {@code tenant} in a transaction of its own; {@code meanwhile} runs before it ends. */
+    private void reserve(String tenant, long bytes, Runnable meanwhile) {
+        Tenants.runAs(tenant, () -> QuarkusTransaction.requiringNew().run(() -> {
+            quota.reserve(bytes, "a test");
+            if (meanwhile != null) {
+                meanwhile.run();
+            }
+        }));
     }
 
     private static String token(String tenant) {
