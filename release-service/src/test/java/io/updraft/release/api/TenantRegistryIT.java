@@ -50,7 +50,7 @@ class TenantRegistryIT {
     DataSource dataSource;
 
     @Test
-    void givenAPlatformAdmin_whenCreatingATenant_then201AndItIsReadableAndAnnounced() {
+    void givenAPlatformAdmin_whenCreatingATenant_then201AndItIsReadableAndAnnounced() throws Exception {
         String id = newTenantId();
         Response created = admin().contentType(ContentType.JSON)
                 .body("{\"id\":\"" + id.toLowerCase(Locale.ROOT) + "\",\"displayName\":\"Acme Corp.\","
@@ -75,6 +75,20 @@ class TenantRegistryIT {
         ConsumerRecord<String, String> record = TestKafka.recordsWithKey(Topics.TENANTS, id).get(0);
         assertThat(record.value()).as("a platform record: no tenant envelope").doesNotContain("\"tenant\"");
         assertThat(TestKafka.header(record, "ce_type")).isEqualTo("io.updraft.TenantDefined");
+        assertThat(cleanupPolicyOf(Topics.TENANTS)).as("dev-stack creates the registry's topic compacted")
+                .isEqualTo("compact");
+    }
+
+    private static String cleanupPolicyOf(String topic) throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                io.updraft.devstack.DevStack.shared().kafkaBootstrap());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            return admin.describeConfigs(List.of(resource)).all().get(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .get(resource).get("cleanup.policy").value();
+        }
     }
 
     @Test
