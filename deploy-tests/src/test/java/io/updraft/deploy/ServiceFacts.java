@@ -39,7 +39,8 @@ final class ServiceFacts {
             io.updraft.events.DeviceTelemetry.class, io.updraft.events.Topics.DEVICE_TELEMETRY,
             io.updraft.events.RolloutEvent.class, io.updraft.events.Topics.ROLLOUT_EVENTS,
             io.updraft.events.RollbackEvent.class, io.updraft.events.Topics.ROLLBACKS,
-            io.updraft.events.FleetHealthEvent.class, io.updraft.events.Topics.FLEET_HEALTH);
+            io.updraft.events.FleetHealthEvent.class, io.updraft.events.Topics.FLEET_HEALTH,
+            io.updraft.events.TenantEvent.class, io.updraft.events.Topics.TENANTS);
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
     /**
      * Sources that construct an event only as input to the service's own code, never to send it: rollout-service's

@@ -21,9 +21,12 @@ import java.util.ServiceLoader;
 public final class DevStack implements AutoCloseable {
     /** One database per service, created at start. */
     public static final List<String> DATABASES = List.of("release", "rollout", "gateway", "telemetry");
-    /** Topic name and partition count; the dead-letter topics are created on first use. */
+    /**
+     * Topic name and partition count, and {@code :compact} for a compacted topic (the tenant registry: its latest
+     * record per key is the state); the dead-letter topics are created on first use.
+     */
     public static final List<String> TOPICS = List.of("releases:3", "device-commands:6", "device-reports:6",
-            "device-telemetry:6", "rollout-events:3", "rollbacks:3", "fleet-health:3");
+            "device-telemetry:6", "rollout-events:3", "rollbacks:3", "fleet-health:3", "tenants:1:compact");
     public static final String DB_USER = "postgres";
     public static final String DB_PASSWORD = "postgres";
 

@@ -11,7 +11,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Mints RS256 bearer tokens with MicroProfile JWT {@code groups} (roles: publisher, operator, viewer). */
+/**
+ * Mints RS256 bearer tokens with MicroProfile JWT {@code groups} (roles: publisher, operator, viewer; platform-admin).
+ */
 public final class DevTokens {
     private final PrivateKey key;
     private final String issuer;
@@ -62,6 +64,14 @@ public final class DevTokens {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A platform administrator's token (ADR 0021): the role {@code platform-admin} and no tenant claim; it may only
+     * manage tenants ({@code /api/v1/tenants} of the release-service).
+     */
+    public String platformAdmin() {
+        return mint("platform-admin", Duration.ofDays(1), "platform-admin");
     }
 
     /** A token with every role, for the launcher and tests that are not about authorisation. */

@@ -17,16 +17,27 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * the create can still answer "unknown topic or partition" while the broker applies the controller's metadata.
  */
 public final class KafkaTopics {
+    /** The third part of a topic spec that makes it a compacted topic. */
+    public static final String COMPACT = "compact";
+
     private KafkaTopics() {
     }
 
-    /** {@code name:partitions} specs (as {@link DevStack#TOPICS}) as topics with this replication. */
+    /**
+     * {@code name:partitions[:compact]} specs (as {@link DevStack#TOPICS}) as topics with this replication and
+     * {@code configs}; {@code compact} adds {@code cleanup.policy=compact}.
+     */
     public static List<NewTopic> of(List<String> specs, int defaultPartitions, short replication,
             Map<String, String> configs) {
         return specs.stream().filter(spec -> !spec.isBlank()).map(spec -> {
             String[] parts = spec.split(":");
             int partitions = parts.length > 1 ? Integer.parseInt(parts[1]) : defaultPartitions;
-            return new NewTopic(parts[0], partitions, replication).configs(configs);
+            Map<String, String> topicConfigs = configs;
+            if (parts.length > 2 && COMPACT.equals(parts[2])) {
+                topicConfigs = new java.util.HashMap<>(configs);
+                topicConfigs.put("cleanup.policy", "compact");
+            }
+            return new NewTopic(parts[0], partitions, replication).configs(topicConfigs);
         }).toList();
     }
 

@@ -20,7 +20,8 @@ final class AsyncApiWriter {
             Topics.DEVICE_TELEMETRY, "Device health reports (boot, crashes, application health, custom metrics). Written by device-gateway.",
             Topics.ROLLOUT_EVENTS, "Every state change of a rollout. Written by rollout-service, read by telemetry-service and dashboards.",
             Topics.ROLLBACKS, "Rollback decisions per rollout and hardware cohort. Written by telemetry-service, read by rollout-service.",
-            Topics.FLEET_HEALTH, "Health aggregates per rollout and hardware cohort, one record per closed window. Read by dashboards.");
+            Topics.FLEET_HEALTH, "Health aggregates per rollout and hardware cohort, one record per closed window. Read by dashboards.",
+            Topics.TENANTS, "The tenant registry, compacted: the latest definition and quotas of each tenant (null: unlimited). Platform records (no tenant field). Written by release-service, read into memory by the services that enforce quotas.");
 
     static Map<String, Object> document() {
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -24,7 +24,8 @@ final class EventCatalog {
                 channel(Topics.DEVICE_TELEMETRY, "deviceId", DeviceTelemetry.class),
                 channel(Topics.ROLLOUT_EVENTS, "rolloutId", RolloutEvent.class),
                 channel(Topics.ROLLBACKS, "rolloutId", RollbackEvent.class),
-                channel(Topics.FLEET_HEALTH, "rolloutId", FleetHealthEvent.class));
+                channel(Topics.FLEET_HEALTH, "rolloutId", FleetHealthEvent.class),
+                channel(Topics.TENANTS, "tenantId", TenantEvent.class));
     }
 
     private static Channel channel(String topic, String key, Class<?> contract) {

@@ -71,4 +71,22 @@ class EventJsonTenantTest {
         assertThat(TenantIds.tenantOfRecordKey("ACME/gw-1")).isEqualTo("ACME");
         assertThat(TenantIds.tenantOfRecordKey("gw-1")).isEqualTo(TenantIds.DEFAULT);
     }
+
+    @Test
+    void aTenantsDefinitionIsAPlatformRecordKeyedByTheTenantItDefines() {
+        TenantEvent.TenantDefined acme = new TenantEvent.TenantDefined("e2", AT, UpdraftEvent.SCHEMA_VERSION, "ACME",
+                "Acme Corp.", AT, 3, new TenantEvent.Quotas(null, 1_000L, 2, null));
+        String json = EventJson.write(TenantIds.DEFAULT, acme);
+
+        assertThat(json).doesNotContain("\"tenant\"");
+        assertThat(EventJson.tenantOf(json)).isEqualTo(TenantIds.DEFAULT);
+        assertThat(TenantIds.recordKey(TenantIds.DEFAULT, acme.key())).isEqualTo("ACME");
+        assertThat(acme.topic()).isEqualTo(Topics.TENANTS);
+        TenantEvent back = EventJson.read(json, TenantEvent.class);
+        assertThat(back).isEqualTo(acme);
+        assertThat(((TenantEvent.TenantDefined) back).quotas().maxDevices()).as("null: unlimited").isNull();
+        // a definition written without quotas reads as unlimited
+        assertThat(((TenantEvent.TenantDefined) EventJson.read(json.replaceFirst(",\"quotas\":\\{[^}]*}", ""),
+                TenantEvent.class)).quotas()).isEqualTo(TenantEvent.Quotas.UNLIMITED);
+    }
 }

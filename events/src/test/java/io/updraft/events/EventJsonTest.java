@@ -78,7 +78,9 @@ class EventJsonTest {
                 new RollbackTriggered("e21b", AT, V, "ro1", "gw-200:1.0", "4 of 5 devices unhealthy",
                         new Evidence(5, 0, 0.0, 0.5, 3, AT, AT, "unhealthyDevices", 4, 5, 0.8, 0.3)),
                 new FleetHealthEvent.HealthWindowClosed("e22", AT, V, "ro1", AT, AT, List.of(
-                        new FleetHealthEvent.CohortHealth("gw-100:1.0", 10, 0, 0.0, 10, 0, 0, false))));
+                        new FleetHealthEvent.CohortHealth("gw-100:1.0", 10, 0, 0.0, 10, 0, 0, false))),
+                new TenantEvent.TenantDefined("e24", AT, V, "ACME", "Acme Corp.", AT, 2,
+                        new TenantEvent.Quotas(10_000L, 5_000_000_000L, 3, null)));
     }
 
     @Test
@@ -107,6 +109,7 @@ class EventJsonTest {
             String expected = switch (event.topic()) {
                 case Topics.DEVICE_COMMANDS, Topics.DEVICE_REPORTS, Topics.DEVICE_TELEMETRY -> "d1";
                 case Topics.RELEASES -> "r1";
+                case Topics.TENANTS -> "ACME";
                 default -> "ro1";
             };
             assertThat(event.key()).as(event.type()).isEqualTo(expected);

@@ -288,14 +288,13 @@ public final class ContainerStack implements RunningStack, AutoCloseable {
                     pause();
                 }
             }
-            for (String spec : DevStack.TOPICS) {
-                String[] parts = spec.split(":");
+            // the dev stack's topics, as it creates them (a compacted one compacted: KafkaTopics)
+            for (NewTopic topic : io.updraft.devstack.KafkaTopics.of(DevStack.TOPICS, 4, (short) 1, Map.of())) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(parts[0], Integer.parseInt(parts[1]), (short) 1))).all()
-                            .get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + parts[0] + ": " + e.getCause(), e);
+                        throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause(), e);
                     }
                 }
             }

@@ -51,6 +51,8 @@ public class ArtifactUploads {
     SignatureCheck signatureCheck;
     @Inject
     ZchunkIndexRepository zchunkIndexes;
+    @Inject
+    ArtifactQuota quota;
 
     /** A new upload and the secret token of its URL (shown once, stored only as its sha256). */
     public record Announced(Upload upload, String token) {
@@ -65,6 +67,9 @@ public class ArtifactUploads {
         if (size != null && size > config.maxSize().asLongValue()) {
             throw new ProblemException(413, "Content too large", "the upload announces " + size + " bytes; this"
                     + " service accepts at most " + config.maxSize().asLongValue() + " bytes (updraft.upload.max-size)");
+        }
+        if (size != null) {
+            quota.precheck(size, "the upload of " + filename); // no row yet: a refusal leaves nothing
         }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
@@ -93,6 +98,10 @@ public class ArtifactUploads {
         try {
             if (contentLength != null) {
                 spool.requireRoom(contentLength);
+            }
+            Long expected = contentLength != null ? contentLength : announced.announcedSize();
+            if (expected != null) {
+                quota.precheck(expected, "upload " + id); // before a byte is spooled
             }
             spooled = spool.receive(body);
             ArtifactHashes hashes = spooled.hashes();
@@ -212,6 +221,8 @@ public class ArtifactUploads {
         if (upload == null || upload.state() != UploadState.RECEIVING) {
             return null; // removed by the expiry sweep meanwhile
         }
+        // received bytes count against the tenant's quota: decided under its row lock, refused → staged bytes discarded
+        quota.reserve(hashes.size(), "upload " + id);
         if (zchunk != null) {
             zchunkIndexes.record(hashes.sha256(), zchunk);
         }

@@ -27,7 +27,9 @@ import java.util.UUID;
  * one transaction. In that order a crash can leave at worst an unreferenced blob, never a release whose bytes are
  * missing. Artifacts from two-step uploads are adopted inside that transaction: the upload row is locked and marked
  * used, and its staged bytes are moved under their sha256 (idempotently, so a rolled-back attempt can be retried). Publishing the same name+version again is idempotent when the files are identical and a conflict
- * otherwise; the unique (name, version) constraint settles races between replicas.
+ * otherwise; the unique (name, version) constraint settles races between replicas. The tenant's artifact-storage quota
+ * is checked before the bytes are stored and decided again, under the tenant row's lock, in the recording transaction
+ * ({@link ArtifactQuota}): a publish that loses that race is a 409 whose blob, like a crash's, is left unreferenced.
  */
 @ApplicationScoped
 public class ReleasePublisher {
@@ -45,6 +47,8 @@ public class ReleasePublisher {
     ArtifactUploads uploads;
     @Inject
     ZchunkIndexRepository zchunkIndexes;
+    @Inject
+    ArtifactQuota quota;
 
     public Publication publish(ReleaseDraft draft) {
         Optional<Publication> settled = settleAgainstExisting(draft);
@@ -57,9 +61,16 @@ public class ReleasePublisher {
                         + artifact.usedByRelease() + "; an upload can be published once");
             }
         }
+        // the tenant's artifact-storage quota: refused before a byte is stored, decided under its row lock below
+        long newBytes = newBytes(draft);
+        String what = "release " + draft.name() + " " + draft.version();
+        quota.precheck(newBytes, what);
         storeBytes(draft);
         try {
-            return new Publication(QuarkusTransaction.requiringNew().call(() -> record(draft)), true);
+            return new Publication(QuarkusTransaction.requiringNew().call(() -> {
+                quota.reserve(newBytes, what);
+                return record(draft);
+            }), true);
         } catch (RuntimeException e) {
             // most likely a concurrent publish of the same name+version won the unique constraint
             return settleAgainstExisting(draft).orElseThrow(() -> e);
@@ -74,6 +85,20 @@ public class ReleasePublisher {
             });
             return new Publication(existing, false);
         });
+    }
+
+    /**
+     * The bytes this publish adds to the tenant's storage: its file parts. A two-step upload's bytes were counted when
+     * they were received and are only adopted here.
+     */
+    private static long newBytes(ReleaseDraft draft) {
+        long bytes = 0;
+        for (DraftArtifact artifact : draft.artifacts()) {
+            if (artifact.spooledFile() != null) {
+                bytes += artifact.hashes().size();
+            }
+        }
+        return bytes;
     }
 
     private void storeBytes(ReleaseDraft draft) {

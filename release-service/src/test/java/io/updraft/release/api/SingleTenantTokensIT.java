@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The default single mode (ADR 0021): a token without a tenant claim, or naming DEFAULT in any case, works as before;
  * a token naming another tenant was issued for a tenant this installation does not serve (403 everywhere); a claim
- * that is not a tenant id fails authentication (401).
+ * that is not a tenant id fails authentication (401). A platform administrator manages tenants and reaches no release.
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))
@@ -86,6 +86,29 @@ class SingleTenantTokensIT {
             }
         }
         assertThat(new ReleaseRows(dataSource).releasesNamed(name)).isZero();
+    }
+
+    @Test
+    void givenAPlatformAdmin_inSingleMode_thenItManagesTenantsAndReachesNoRelease() throws Exception {
+        var tokens = UpdraftStackResource.tokens();
+        String owner = tokens.mint("ci", Duration.ofMinutes(5), ROLES);
+        String id = publish(owner, uniqueName()).statusCode(201).extract().path("id");
+        String tenant = TenantRegistryIT.create(TenantRegistryIT.newTenantId(), null);
+        given().auth().oauth2(tokens.platformAdmin()).get("/api/v1/tenants/" + tenant).then().statusCode(200);
+        given().auth().oauth2(tokens.platformAdmin()).get("/api/v1/tenants/DEFAULT").then().statusCode(200)
+                .body("quotas.maxArtifactBytes", equalTo(null));
+
+        String name = uniqueName();
+        for (var call : endpoints(id, "no-such-upload", name).entrySet()) {
+            Response answer = call.getValue().apply(given().auth().oauth2(tokens.platformAdmin()));
+            assertThat(answer.statusCode()).as(call.getKey()).isEqualTo(403);
+            assertThat(answer.contentType()).as(call.getKey()).startsWith("application/problem+json");
+        }
+        // a platform administrator's token naming a tenant this installation does not serve keeps no role
+        String foreign = tokens.mintForTenant("ACME", "admin", Duration.ofMinutes(5), "platform-admin");
+        given().auth().oauth2(foreign).get("/api/v1/tenants").then().statusCode(403);
+        assertThat(new ReleaseRows(dataSource).releasesNamed(name)).isZero();
+        given().auth().oauth2(owner).get("/api/v1/releases/" + id).then().body("state", equalTo("PUBLISHED"));
     }
 
     /** Every protected endpoint of the service, by name. */

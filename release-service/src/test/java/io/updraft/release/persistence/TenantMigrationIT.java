@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An installation upgraded in place (ADR 0021): a database filled by the service before tenants (Flyway target 6,
  * {@link DatabaseBeforeTenants}) is migrated by this version at start. Every row is kept and DEFAULT's, no tenant
- * column keeps a default, and the service reads and serves what was there.
+ * column keeps a default, and the service reads and serves what was there. The tenant registry (V9) starts with
+ * DEFAULT, unlimited.
  */
 @Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
@@ -59,7 +60,7 @@ class TenantMigrationIT {
     @Test
     void givenRowsWrittenBeforeTenants_whenMigrated_thenEveryRowIsKeptAndDefaults() throws Exception {
         assertThat(query("select current_database()")).isEqualTo(DatabaseBeforeTenants.DATABASE);
-        assertThat(query("select max(version::int) from flyway_schema_history where success")).isEqualTo("8");
+        assertThat(query("select max(version::int) from flyway_schema_history where success")).isEqualTo("9");
         // the rows written before (another test here adds DEFAULT rows of its own)
         assertThat(List.of(count("releases where id in ('" + RELEASE_ID + "', '" + DRAFT_ID + "')"),
                 count("release_hardware where release_id = '" + RELEASE_ID + "'"),
@@ -74,6 +75,14 @@ class TenantMigrationIT {
                     + " where table_name = '" + table + "' and column_name = 'tenant_id'"))
                     .as(table + ": no default, so no new row can miss its tenant").isEqualTo("none");
         }
+    }
+
+    @Test
+    void givenAnInstallationBeforeTheRegistry_whenMigrated_thenDefaultIsItsOneTenantWithoutQuotas() throws Exception {
+        assertThat(query("select string_agg(id || ':' || version || ':' || coalesce(max_devices::text, '-') || ':'"
+                + " || coalesce(max_artifact_bytes::text, '-') || ':' || coalesce(max_rollouts_in_flight::text, '-')"
+                + " || ':' || coalesce(max_commands_per_second::text, '-'), ',') from tenant"))
+                .isEqualTo("DEFAULT:1:-:-:-:-");
     }
 
     @Test
