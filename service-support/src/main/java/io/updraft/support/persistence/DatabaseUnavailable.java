@@ -22,9 +22,16 @@ public final class DatabaseUnavailable {
     private DatabaseUnavailable() {
     }
 
-    /** True if {@code failure} or one of its causes says the database could not be reached. */
+    /**
+     * True if {@code failure}, one of its causes, or one of their suppressed exceptions says the database could not be
+     * reached. Suppressed ones count because a commit that loses its connection surfaces as the transaction manager's
+     * {@code RollbackException} ("Could not commit"), with the driver's 57P01 only as a suppressed XAException's cause.
+     */
     public static boolean causes(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        return causes(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private static boolean causes(Throwable failure, Set<Throwable> seen) {
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof SQLTransientConnectionException
                     || t instanceof SQLNonTransientConnectionException) {
@@ -33,6 +40,11 @@ public final class DatabaseUnavailable {
             if (t instanceof SQLException sql && (connectionState(sql.getSQLState())
                     || ACQUISITION_TIMEOUT.equals(sql.getMessage()))) {
                 return true;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (causes(suppressed, seen)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -2,6 +2,7 @@ package io.updraft.support.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.arc.ArcUndeclaredThrowableException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -96,6 +97,20 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response persistence(PersistenceException e) {
+        return databaseOr500(e);
+    }
+
+    /**
+     * A checked exception a CDI interceptor had to wrap — above all a {@code @Transactional} commit that failed
+     * (Narayana's {@code RollbackException}). When the database went away under the commit it is the same outage as
+     * above (503 + Retry-After); anything else stays a 500, logged with its stack trace.
+     */
+    @ServerExceptionMapper
+    public Response undeclared(ArcUndeclaredThrowableException e) {
+        return databaseOr500(e);
+    }
+
+    private static Response databaseOr500(RuntimeException e) {
         if (!DatabaseUnavailable.causes(e)) {
             LOG.error("request failed on the database", e);
             return respond(Problem.of(500, "Internal Server Error", "the request failed; the service log has why"));

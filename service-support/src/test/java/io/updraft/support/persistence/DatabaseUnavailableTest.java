@@ -43,6 +43,22 @@ class DatabaseUnavailableTest {
     }
 
     @Test
+    void aCommitThatLostItsConnectionIsToo() {
+        // as Narayana reports a commit while PostgreSQL shuts down (DatabaseOutageIT, CI 6 Dec): the driver's 57P01 is
+        // only the cause of an XAException suppressed by the RollbackException, wrapped by the interceptor
+        Exception rollback = new Exception("ARJUNA016053: Could not commit transaction.");
+        Exception xa = new Exception("Error trying to transactionCommit local transaction",
+                new SQLException("FATAL: terminating connection due to administrator command", "57P01"));
+        rollback.addSuppressed(xa);
+        assertThat(DatabaseUnavailable.causes(new RuntimeException("Error invoking subclass method", rollback)))
+                .isTrue();
+        // a suppressed failure on a reachable database is still not an outage
+        Exception other = new Exception("Could not commit transaction.");
+        other.addSuppressed(new SQLException("duplicate key value violates unique constraint", "23505"));
+        assertThat(DatabaseUnavailable.causes(new RuntimeException(other))).isFalse();
+    }
+
+    @Test
     void aCauseChainWithACycleEnds() {
         RuntimeException first = new RuntimeException("a");
         RuntimeException second = new RuntimeException("b", first);
