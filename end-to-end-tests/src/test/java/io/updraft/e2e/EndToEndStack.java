@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One broker, one PostgreSQL and the four packaged services for the whole test JVM. */
@@ -18,18 +19,40 @@ public final class EndToEndStack {
 
     public static synchronized LocalStack get() {
         if (stack == null) {
-            Path root = Path.of(System.getProperty("updraft.root", "..")).toAbsolutePath().normalize();
-            Path home = root.resolve("end-to-end-tests/target/e2e-" + ProcessHandle.current().pid());
-            stack = LocalStack.start(home, root, true, false, Map.of(
-                    "updraft.gateway.polling.interval", "PT1S",
-                    "updraft.gateway.polling.active-interval", "PT1S",
-                    "updraft.telemetry.window", "2s",
-                    // the gateway's delta links (SwupdateDeltaIT): an HMAC key of this run, base64 of 32 bytes
-                    "updraft.gateway.delta.link-key", deltaLinkKey()));
+            stack = LocalStack.start(home(), root(), true, false, tuning());
             LocalStack started = stack;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "e2e-stack-stop"));
         }
         return stack;
+    }
+
+    /**
+     * A stack of its own beside the shared one (its own broker, PostgreSQL, keys and secrets under
+     * {@code target/e2e-<pid>-<name>}), with the shared stack's tuning plus {@code settings} (e.g.
+     * {@code updraft.tenancy.mode=multi}, TenantIsolationIT): for a test whose settings every service must start with.
+     * It dies with this JVM; the caller closes it when done, so the JVM never keeps two such stacks longer than needed.
+     */
+    public static LocalStack startOwn(String name, Map<String, String> settings) {
+        Map<String, String> tuning = new LinkedHashMap<>(tuning());
+        tuning.putAll(settings);
+        return LocalStack.start(home().resolveSibling(home().getFileName() + "-" + name), root(), true, false, tuning);
+    }
+
+    private static Path root() {
+        return Path.of(System.getProperty("updraft.root", "..")).toAbsolutePath().normalize();
+    }
+
+    private static Path home() {
+        return root().resolve("end-to-end-tests/target/e2e-" + ProcessHandle.current().pid());
+    }
+
+    private static Map<String, String> tuning() {
+        return Map.of(
+                "updraft.gateway.polling.interval", "PT1S",
+                "updraft.gateway.polling.active-interval", "PT1S",
+                "updraft.telemetry.window", "2s",
+                // the gateway's delta links (SwupdateDeltaIT): an HMAC key of this run, base64 of 32 bytes
+                "updraft.gateway.delta.link-key", deltaLinkKey());
     }
 
     private static String deltaLinkKey() {
