@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -71,10 +74,16 @@ class TenantIsolationIT {
     }
 
     @AfterAll
-    static void stopStack() {
+    static void stopStack() throws InterruptedException {
         if (stack != null) {
+            // the four services at once (each shuts down gracefully, up to 20 s), then the broker and PostgreSQL
+            ExecutorService stopping = Executors.newFixedThreadPool(LocalStack.SERVICES.size());
+            stack.services().values().forEach(service -> stopping.execute(service::stop));
+            stopping.shutdown();
+            stopping.awaitTermination(1, TimeUnit.MINUTES);
             stack.close();
         }
+        step("stack stopped");
     }
 
     /** Prints how long the class has run at each step: where the time goes on a busy machine. */
