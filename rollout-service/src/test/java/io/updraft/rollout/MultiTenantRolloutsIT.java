@@ -22,16 +22,26 @@ import io.updraft.events.DeviceReport;
 import io.updraft.events.EventJson;
 import io.updraft.events.EventMeta;
 import io.updraft.events.HardwareCompatibility;
+import io.updraft.events.TenantEvent.Quotas;
+import io.updraft.events.TenantEvent.TenantDefined;
 import io.updraft.events.TenantIds;
+import io.updraft.events.Topics;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.persistence.ReleaseCatalog;
+import io.updraft.rollout.service.WaveGate;
+import io.updraft.support.tenant.TenantQuotaBook;
 import io.updraft.support.tenant.Tenants;
 import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +70,10 @@ class MultiTenantRolloutsIT extends WatchedTopicsTest {
 
     @Inject
     ReleaseCatalog catalog;
+    @Inject
+    TenantQuotaBook quotaBook;
+    @Inject
+    WaveGate waveGate;
 
     /** Both tenants' fleets of {@code model}: ACME {@code -a, -b}, GLOBEX the same two and {@code -only-globex}. */
     private record Fleets(String model, String releaseId) {
@@ -276,6 +290,155 @@ class MultiTenantRolloutsIT extends WatchedTopicsTest {
         as(ACME).urlEncodingEnabled(false).get("/api/v1/rollouts/GLOBEX%2F" + UUID.randomUUID()).then()
                 .statusCode(oneOf(400, 404));
         as(ACME).get("/api/v1/rollouts/" + "r".repeat(65)).then().statusCode(400);
+    }
+
+    @Test
+    void given_a_tenant_at_its_rollouts_in_flight_quota_then_starting_one_more_is_a_409_until_one_ends_or_it_is_raised()
+            throws Exception {
+        String tenant = uniqueTenant("QUOTA");
+        String free = uniqueTenant("FREE");
+        // an unreadable record on the registry is skipped: the next one still applies
+        TestKafka.send(Topics.TENANTS, tenant, "not a tenant record");
+        define(tenant, 1, new Quotas(null, null, 2, null));
+        String[] fleet = fleetOf(tenant, 1);
+        String[] freeFleet = fleetOf(free, 1);
+        Map<String, Object> body = Map.of("releaseId", fleet[1], "target", Map.of("model", fleet[0]));
+
+        // six concurrent starts, two slots: the tenant's lock lets exactly two in, the others change nothing
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Response> answers = new ArrayList<>();
+        try {
+            List<Future<Response>> posts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                posts.add(pool.submit(() -> as(tenant).body(body).post("/api/v1/rollouts")));
+            }
+            for (Future<Response> post : posts) {
+                answers.add(post.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(answers).extracting(Response::statusCode).containsOnly(201, 409).filteredOn(code -> code == 201)
+                .hasSize(2);
+        for (Response refused : answers.stream().filter(a -> a.statusCode() == 409).toList()) {
+            refused.then().contentType(PROBLEM).body("status", equalTo(409)).body("detail", equalTo("tenant " + tenant
+                    + " may have 2 rollouts in flight (maxRolloutsInFlight) and has 2 (running, waiting for approval"
+                    + " or paused): nothing was created; end or abort one, or ask for a higher quota"));
+        }
+        List<String> running = as(tenant).get("/api/v1/rollouts").then().statusCode(200).extract().jsonPath()
+                .getList("id", String.class);
+        assertThat(running).hasSize(2);
+
+        // a paused rollout is still in flight; a scheduled one is not, until it starts
+        as(tenant).body("{}").post("/api/v1/rollouts/" + running.get(0) + "/pause").then().statusCode(200);
+        as(tenant).body(body).post("/api/v1/rollouts").then().statusCode(409).contentType(PROBLEM);
+        Instant startAt = Instant.now().plusSeconds(1);
+        String scheduled = as(tenant).body(Map.of("releaseId", fleet[1], "target", Map.of("model", fleet[0]),
+                "startAt", startAt.toString())).post("/api/v1/rollouts").then().statusCode(201)
+                .body("state", equalTo("SCHEDULED")).extract().path("id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(startAt.plusMillis(100)));
+        Tenants.runAs(tenant, () -> waveGate.startIfDue(scheduled)); // due, but no room: it waits
+        as(tenant).get("/api/v1/rollouts/" + scheduled).then().statusCode(200).body("state", equalTo("SCHEDULED"));
+
+        // a rollout that ends frees its slot: the scheduled one takes it on the gate's next tick
+        as(tenant).body("{}").post("/api/v1/rollouts/" + running.get(0) + "/abort").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                as(tenant).get("/api/v1/rollouts/" + scheduled).then().statusCode(200)
+                        .body("state", equalTo("RUNNING")));
+        as(tenant).body(body).post("/api/v1/rollouts").then().statusCode(409).contentType(PROBLEM);
+
+        // a newer record raises the quota: the next start passes, the one after is refused at the new limit
+        define(tenant, 2, new Quotas(null, null, 3, null));
+        as(tenant).body(body).post("/api/v1/rollouts").then().statusCode(201).body("state", equalTo("RUNNING"));
+        as(tenant).body(body).post("/api/v1/rollouts").then().statusCode(409)
+                .body("detail", org.hamcrest.Matchers.startsWith("tenant " + tenant + " may have 3 rollouts in flight"
+                        + " (maxRolloutsInFlight) and has 3 "));
+        assertThat(as(tenant).queryParam("limit", 100).get("/api/v1/rollouts").then().statusCode(200).extract()
+                .jsonPath().getList("state", String.class))
+                .containsExactlyInAnyOrder("RUNNING", "RUNNING", "RUNNING", "ABORTED");
+
+        // a tenant without a registry record is unlimited
+        Map<String, Object> freeBody = Map.of("releaseId", freeFleet[1], "target", Map.of("model", freeFleet[0]));
+        for (int i = 0; i < 4; i++) {
+            as(free).body(freeBody).post("/api/v1/rollouts").then().statusCode(201);
+        }
+    }
+
+    @Test
+    void given_a_tenant_with_a_commands_per_second_quota_then_its_wave_is_paced_and_another_tenant_is_not() {
+        int perSecond = 20;
+        int devices = 100;
+        String paced = uniqueTenant("PACED");
+        String unpaced = uniqueTenant("UNPACED");
+        define(paced, 1, new Quotas(null, null, null, perSecond));
+        String[] pacedFleet = fleetOf(paced, devices);
+        String[] unpacedFleet = fleetOf(unpaced, devices);
+        String pacedRollout = as(paced).body(Map.of("releaseId", pacedFleet[1], "target",
+                Map.of("model", pacedFleet[0]))).post("/api/v1/rollouts").then().statusCode(201).extract().path("id");
+        String unpacedRollout = as(unpaced).body(Map.of("releaseId", unpacedFleet[1], "target",
+                Map.of("model", unpacedFleet[0]))).post("/api/v1/rollouts").then().statusCode(201).extract().path("id");
+        awaitInstalls(unpacedRollout, 1, devices);
+        awaitInstalls(pacedRollout, 1, devices);
+
+        // on the commands' record timestamps: at most N saved up plus N accrued in any second, so 100 take > 3 s
+        List<Long> pacedTimes = sendTimes(pacedRollout);
+        assertThat(pacedTimes).hasSize(devices);
+        assertThat(busiestSecond(pacedTimes)).isLessThanOrEqualTo(2 * perSecond);
+        assertThat(pacedTimes.get(devices - 1) - pacedTimes.get(0)).isGreaterThanOrEqualTo(3_000);
+        // the other tenant's wave leaves a chunk at a time, more in a second than the paced tenant may send
+        List<Long> unpacedTimes = sendTimes(unpacedRollout);
+        assertThat(unpacedTimes).hasSize(devices);
+        assertThat(busiestSecond(unpacedTimes)).isGreaterThan(2 * perSecond);
+    }
+
+    /** The record timestamps (the producer's send time) of the rollout's installs on device-commands, in order. */
+    private List<Long> sendTimes(String rolloutId) {
+        return commands.records().stream().filter(r -> r.value().contains(rolloutId))
+                .map(ConsumerRecord::timestamp).sorted().toList();
+    }
+
+    /** The most records of any 1-second window. */
+    private static int busiestSecond(List<Long> sorted) {
+        int busiest = 0;
+        for (int first = 0, last = 0; first < sorted.size(); first++) {
+            while (last < sorted.size() && sorted.get(last) < sorted.get(first) + 1_000) {
+                last++;
+            }
+            busiest = Math.max(busiest, last - first);
+        }
+        return busiest;
+    }
+
+    /** A tenant id no earlier run used (the registry topic and the database outlive a test run). */
+    private static String uniqueTenant(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    }
+
+    /** What release-service announces on the registry (DEFAULT's envelope, bare key), once this service read it. */
+    private void define(String tenant, long version, Quotas quotas) {
+        TestKafka.send(new TenantDefined(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, tenant,
+                tenant.toLowerCase(), Instant.now(), version, quotas));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> quotaBook.version(tenant) == version);
+    }
+
+    /** {@code devices} devices of a new model and a release for them in {@code tenant}: {model, releaseId}. */
+    private String[] fleetOf(String tenant, int devices) {
+        String model = Fleet.uniqueModel();
+        String releaseId = UUID.randomUUID().toString();
+        send(tenant, Fleet.release(releaseId, "1.0.0", model));
+        for (int i = 0; i < devices; i++) {
+            send(tenant, new DeviceReport.DeviceRegistered(EventMeta.newId(), EventMeta.now(),
+                    UpdraftEvent.SCHEMA_VERSION, model + "-" + i, tenant, Map.of(DeviceReport.MODEL, model,
+                            DeviceReport.REVISION, "1")));
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> QuarkusTransaction.requiringNew().call(() -> Tenants.runAs(tenant,
+                        () -> catalog.find(releaseId).isPresent())));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> as(tenant).queryParam("model", model).queryParam("size", 1).get("/api/v1/devices")
+                        .then().extract().jsonPath().getInt("total") == devices);
+        return new String[] { model, releaseId };
     }
 
     private Fleets fleets() {

@@ -59,7 +59,9 @@ class TenantMigrationIT {
     @Order(1)
     void givenRowsWrittenBeforeTenants_whenMigrated_thenEveryRowIsKeptAndDefaults() throws Exception {
         assertThat(query("select current_database()")).isEqualTo(DatabaseBeforeTenants.DATABASE);
-        assertThat(query("select max(version::int) from flyway_schema_history where success")).isEqualTo("63");
+        // filled at V62, then migrated in place through V63 (and whatever came after it)
+        assertThat(query("select count(*) from flyway_schema_history where success and version = '63'"))
+                .isEqualTo("1");
         for (Map.Entry<String, Integer> table : DatabaseBeforeTenants.ROWS.entrySet()) {
             String name = table.getKey();
             String ours = name.equals("release") ? "release_id = '" + RELEASE_ID + "'"

@@ -37,4 +37,18 @@ public enum RolloutState {
     public boolean isFinal() {
         return TRANSITIONS.get(this).isEmpty();
     }
+
+    /**
+     * In flight (the tenant quota {@code maxRolloutsInFlight}, ADR 0021): started and not ended. A PAUSED rollout counts —
+     * its devices may be mid-install and a resume continues it without asking — as does one WAITING_FOR_APPROVAL
+     * between its waves; a SCHEDULED one has sent nothing yet and takes no slot until it starts.
+     */
+    public boolean isInFlight() {
+        return this == RUNNING || this == WAITING_FOR_APPROVAL || this == PAUSED;
+    }
+
+    /** The states {@link #isInFlight} answers true for, as stored. */
+    public static java.util.List<String> inFlightNames() {
+        return java.util.Arrays.stream(values()).filter(RolloutState::isInFlight).map(Enum::name).toList();
+    }
 }

@@ -8,6 +8,8 @@ public final class Channels {
     public static final String DEVICE_REPORTS = Topics.DEVICE_REPORTS;
     public static final String ROLLBACKS = Topics.ROLLBACKS;
     public static final String FLEET_HEALTH = Topics.FLEET_HEALTH;
+    /** The tenant registry (compacted), read whole by every instance: {@link TenantsConsumer}. */
+    public static final String TENANTS = Topics.TENANTS;
 
     private Channels() {
     }

@@ -8,6 +8,7 @@ import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.EventJson;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.config.DispatchConfig;
+import io.updraft.rollout.domain.CommandBucket;
 import io.updraft.rollout.domain.RateBudget;
 import io.updraft.rollout.persistence.DispatchRepository;
 import io.updraft.rollout.persistence.DispatchTurn;
@@ -21,6 +22,7 @@ import io.updraft.rollout.service.WavesToDispatch;
 import io.updraft.support.kafka.EventProducer;
 import io.updraft.support.kafka.EventRecords;
 import io.updraft.support.lifecycle.WorkLoop;
+import io.updraft.support.tenant.TenantQuotaBook;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -53,7 +55,10 @@ import org.jboss.logging.Logger;
  * never sent afterwards, and an abort ends the wave's dispatch (devices not reached yet get nothing). The statements
  * of a turn are {@link DispatchTurn}'s; where a turn's time goes is timed per stage ({@link FanoutStages}, once per
  * turn). Each wave is its rollout's tenant's: the turn reads the tenant once with the wave row, names it in its
- * statements and puts it on every command of the chunk (ADR 0021).
+ * statements and puts it on every command of the chunk (ADR 0021). A tenant with a {@code maxCommandsPerSecond} quota
+ * sends at most that many a second over all its waves ({@link CommandBucket}, kept in its {@code tenant_command_budget}
+ * row, locked for the turn): a turn sends no more than the bucket holds, and a wave whose tenant's bucket is empty
+ * waits ({@code not_before}) without holding up other tenants' waves.
  */
 @ApplicationScoped
 public class CommandDispatcher {
@@ -69,6 +74,8 @@ public class CommandDispatcher {
     MeterRegistry meters;
     @Inject
     FanoutStages stages;
+    @Inject
+    TenantQuotaBook quotas;
 
     private WorkLoop loop;
     private Counter sent;
@@ -174,6 +181,18 @@ public class CommandDispatcher {
                 return 1; // other waves may be due meanwhile
             }
         }
+        // the tenant's maxCommandsPerSecond (ADR 0021): its waves share one bucket, held here until the turn ends
+        Integer perSecond = quotas.quotas(wave.tenant()).maxCommandsPerSecond();
+        CommandBucket tenantBudget = null;
+        if (perSecond != null) {
+            tenantBudget = turn.tenantBudget(wave.tenant(), perSecond, now).refill(perSecond, now);
+            limit = Math.min(limit, tenantBudget.allowed());
+            if (limit == 0) {
+                clock.lap(Stage.TURN_START);
+                turn.holdWave(wave, now.plus(tenantBudget.untilNextToken(perSecond)));
+                return 1; // other tenants' waves go on meanwhile
+            }
+        }
         clock.lap(Stage.TURN_START);
         // the installs the previous transaction created (none on a wave's first turn) …
         List<Install> installs = turn.createdInstalls(wave, limit);
@@ -232,6 +251,9 @@ public class CommandDispatcher {
             if (budget != null) {
                 turn.saveBudget(wave, budget.spend(count), null);
             }
+        }
+        if (tenantBudget != null) {
+            turn.saveTenantBudget(wave.tenant(), tenantBudget.spend(count));
         }
         sent.increment(count);
         return count + 1;

@@ -3,6 +3,7 @@ package io.updraft.rollout.persistence;
 import io.updraft.events.ActionType;
 import io.updraft.events.ArtifactRef;
 import io.updraft.events.MaintenanceWindow;
+import io.updraft.rollout.domain.CommandBucket;
 import io.updraft.rollout.domain.JsonColumns;
 import io.updraft.rollout.domain.RateBudget;
 import io.updraft.rollout.domain.RolloutRate;
@@ -145,6 +146,53 @@ public final class DispatchTurn {
             update.setString(6, wave.rolloutId);
             update.setInt(7, wave.wave);
             update.setString(8, wave.tenant);
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * The tenant's command budget ({@code maxCommandsPerSecond}), locked for the rest of the turn: the turns of one
+     * tenant's waves take from it one at a time, on any replica. A tenant's first turn under a quota finds it full.
+     * Named by its tenant, not by {@code Tenants.current()}: the dispatcher serves every tenant, the wave names whose.
+     */
+    public CommandBucket tenantBudget(String tenant, int perSecond, Instant now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into tenant_command_budget (tenant_id, tokens, refilled_at) values (?, ?, ?)
+                on conflict (tenant_id) do nothing""")) {
+            CommandBucket full = CommandBucket.full(perSecond, now);
+            insert.setString(1, tenant);
+            insert.setDouble(2, full.tokens());
+            insert.setTimestamp(3, java.sql.Timestamp.from(full.at()));
+            insert.executeUpdate();
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "select tokens, refilled_at from tenant_command_budget where tenant_id = ? for update")) {
+            select.setString(1, tenant);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return new CommandBucket(row.getDouble(1), row.getTimestamp(2).toInstant());
+            }
+        }
+    }
+
+    public void saveTenantBudget(String tenant, CommandBucket bucket) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "update tenant_command_budget set tokens = ?, refilled_at = ? where tenant_id = ?")) {
+            update.setDouble(1, bucket.tokens());
+            update.setTimestamp(2, java.sql.Timestamp.from(bucket.at()));
+            update.setString(3, tenant);
+            update.executeUpdate();
+        }
+    }
+
+    /** Leaves the wave alone until {@code notBefore}: its tenant's budget is spent; other waves go on meanwhile. */
+    public void holdWave(Wave wave, Instant notBefore) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "update command_dispatch set not_before = ? where rollout_id = ? and wave = ? and tenant_id = ?")) {
+            update.setTimestamp(1, java.sql.Timestamp.from(notBefore));
+            update.setString(2, wave.rolloutId);
+            update.setInt(3, wave.wave);
+            update.setString(4, wave.tenant);
             update.executeUpdate();
         }
     }

@@ -2,6 +2,7 @@ package io.updraft.rollout.persistence;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.updraft.rollout.domain.Rollout;
+import io.updraft.rollout.domain.RolloutState;
 import io.updraft.support.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -131,6 +132,31 @@ public class RolloutRepository implements PanacheRepositoryBase<Rollout, String>
                 .setParameter(2, tenants.current())
                 .getResultList();
         return ids.isEmpty() ? Optional.empty() : findOfTenant(id);
+    }
+
+    /** The first key of the advisory lock that serialises the in-flight decisions of a tenant ("RIFL"). */
+    private static final int IN_FLIGHT_LOCK = 0x5249464c;
+
+    /**
+     * Serialises, until the transaction ends, every decision that would put one more of the current tenant's rollouts
+     * in flight (a transaction-scoped advisory lock on the tenant: its quota, ADR 0021 decision 5). A statement after
+     * it sees every such decision committed before; two tenants whose ids hash alike merely wait for each other.
+     */
+    public void lockInFlight() {
+        getEntityManager().createNativeQuery(
+                "select count(*) from (select pg_advisory_xact_lock(?1, hashtext(?2))) l")
+                .setParameter(1, IN_FLIGHT_LOCK)
+                .setParameter(2, tenants.current())
+                .getSingleResult();
+    }
+
+    /** The current tenant's rollouts in flight ({@link RolloutState#isInFlight}). */
+    public long countInFlight() {
+        return ((Number) getEntityManager().createNativeQuery(
+                "select count(*) from rollout where tenant_id = ?1 and state in (?2)")
+                .setParameter(1, tenants.current())
+                .setParameter(2, RolloutState.inFlightNames())
+                .getSingleResult()).longValue();
     }
 
     /** Unfinished (SCHEDULED, RUNNING, WAITING_FOR_APPROVAL or PAUSED) rollouts of a release, oldest first. */

@@ -69,6 +69,8 @@ public class RolloutCreation {
     FanoutStages stages;
     @Inject
     Tenants tenants;
+    @Inject
+    RolloutsInFlight inFlight;
 
     /**
      * One transaction plans the whole target set (a million rollout_device rows at fleet scale): allowed 10 minutes,
@@ -94,6 +96,10 @@ public class RolloutCreation {
         List<AcceptedHardware> accepted = acceptedHardware(candidates, release);
         rollback.checkRollbackRelease(request.rollbackRelease(), release, accepted);
         Rollout rollout = newRollout(request, spec, release);
+        if (rollout.state != RolloutState.SCHEDULED) {
+            // it starts now: the tenant's maxRolloutsInFlight is decided here, before anything is written
+            inFlight.admit(": nothing was created; end or abort one, or ask for a higher quota");
+        }
         rollouts.persist(rollout);
         rollouts.flush();
         // each wave's thresholds and error action, resolved against the rollout's: the wave rows store them

@@ -28,6 +28,8 @@ public class WaveGate {
     WaveProgression progression;
     @Inject
     WaveGate self;
+    @Inject
+    RolloutsInFlight inFlight;
 
     @Scheduled(every = "${updraft.rollout.wave-gate-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
@@ -65,9 +67,20 @@ public class WaveGate {
         return rollouts.due(BATCH);
     }
 
+    /**
+     * Starts the rollout if it is due and its tenant has room under {@code maxRolloutsInFlight}; without room it stays
+     * SCHEDULED and is asked again on the next tick, so it starts once another rollout of its tenant ended (or the
+     * quota was raised).
+     */
     @Transactional
     public void startIfDue(String rolloutId) {
-        rollouts.lockIfDue(rolloutId).ifPresent(progression::start);
+        rollouts.lockIfDue(rolloutId).ifPresent(rollout -> {
+            if (inFlight.hasRoom()) {
+                progression.start(rollout);
+            } else {
+                LOG.debugf("scheduled rollout %s waits: its tenant has its maxRolloutsInFlight", rolloutId);
+            }
+        });
     }
 
     @Transactional

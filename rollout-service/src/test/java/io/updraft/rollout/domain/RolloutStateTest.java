@@ -83,4 +83,21 @@ class RolloutStateTest {
         assertThat(everyPair().count()).isEqualTo((long) RolloutState.values().length * RolloutCommand.values().length);
         assertThat(Stream.of(RolloutState.values()).filter(RolloutState::isFinal)).containsExactly(COMPLETED, ABORTED);
     }
+
+    @Test
+    void given_the_transitions_then_in_flight_is_every_state_after_start_that_has_not_ended() {
+        // started: reachable through START (only SCHEDULED has it), whatever follows; ended: final
+        java.util.Set<RolloutState> started = new java.util.HashSet<>();
+        java.util.Deque<RolloutState> next = new java.util.ArrayDeque<>(java.util.List.of(SCHEDULED.after(START).orElseThrow()));
+        while (!next.isEmpty()) {
+            RolloutState state = next.pop();
+            if (started.add(state)) {
+                Stream.of(RolloutCommand.values()).map(state::after).flatMap(Optional::stream).forEach(next::push);
+            }
+        }
+        started.removeIf(RolloutState::isFinal);
+        assertThat(Stream.of(RolloutState.values()).filter(RolloutState::isInFlight)).containsExactlyInAnyOrderElementsOf(started)
+                .containsExactlyInAnyOrder(RUNNING, WAITING_FOR_APPROVAL, PAUSED);
+        assertThat(RolloutState.inFlightNames()).containsExactlyInAnyOrder("RUNNING", "WAITING_FOR_APPROVAL", "PAUSED");
+    }
 }
