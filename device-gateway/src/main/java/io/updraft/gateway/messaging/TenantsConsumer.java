@@ -30,7 +30,7 @@ public class TenantsConsumer {
             event = record.value() == null ? null : EventJson.read(record.value(), TenantEvent.class);
         } catch (RuntimeException e) {
             LOG.warnf("tenants record at %d/%d (key %s) skipped, it cannot be read: %s", record.partition(),
-                    record.offset(), printable(record.key()), e.getMessage());
+                    record.offset(), printable(record.key(), 60), printable(e.getMessage(), 300));
             return;
         }
         if (!(event instanceof TenantEvent.TenantDefined defined)) {
@@ -38,19 +38,19 @@ public class TenantsConsumer {
         }
         if (!TenantIds.isValid(defined.tenantId())) {
             LOG.warnf("tenants record at %d/%d skipped: %s is no tenant id", record.partition(), record.offset(),
-                    printable(defined.tenantId()));
+                    printable(defined.tenantId(), 60));
         } else if (book.apply(defined)) {
             LOG.debugf("tenant %s version %d: maxDevices %s", defined.tenantId(), defined.version(),
                     defined.quotas().maxDevices());
         }
     }
 
-    /** A record key as it may be logged: bounded, without control characters. */
-    private static String printable(String key) {
-        if (key == null) {
+    /** Text from a record as it may be logged: bounded, without control characters (no forged log lines). */
+    private static String printable(String text, int max) {
+        if (text == null) {
             return "none";
         }
-        String cut = key.length() > 60 ? key.substring(0, 60) + "…" : key;
+        String cut = text.length() > max ? text.substring(0, max) + "…" : text;
         return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }
