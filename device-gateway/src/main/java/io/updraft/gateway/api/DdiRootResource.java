@@ -94,8 +94,8 @@ public class DdiRootResource {
     /**
      * A "nothing new" poll is answered from memory on the I/O thread: no database access, no hand-over to a worker.
      * First contact and views not in memory are coalesced by {@link FirstContact} (one transaction per batch; 503 +
-     * Retry-After if that takes longer than {@code first-contact.max-wait}); an offered action past its expiresAt is
-     * applied on a worker.
+     * Retry-After if that takes longer than {@code first-contact.max-wait}); a first contact its tenant's device quota
+     * kept out is 409; an offered action past its expiresAt is applied on a worker.
      */
     @GET
     public Uni<DdiPoll> poll(@PathParam("tenant") String tenant, @PathParam("controllerId") String controllerId) {
@@ -125,6 +125,9 @@ public class DdiRootResource {
                     return FirstContactBusy.exception(config, controllerId);
                 })
                 .onItem().transformToUni(view -> {
+                    if (view.refused()) { // its tenant is at its device quota: not stored, so not a 200
+                        return Uni.createFrom().failure(registry.overQuota(tenantId, controllerId));
+                    }
                     if (view.offer() != null && view.offer().expiredAt(Instant.now())) {
                         return Uni.createFrom().item(() -> pollFromStore(tenantId, controllerId, () -> resolved));
                     }

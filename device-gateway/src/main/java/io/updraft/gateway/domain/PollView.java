@@ -11,6 +11,16 @@ public record PollView(boolean known, byte[] tokenSha256, boolean registered, bo
         long installedActionId, Offer offer) {
 
     public static final PollView UNKNOWN = new PollView(false, null, false, false, 0, null);
+    /**
+     * The answer of a first contact refused because its tenant is at its device quota ({@link DeviceQuotaExceeded}):
+     * no row, never cached (it is not known), told apart from {@link #UNKNOWN} by identity ({@link #refused()}).
+     */
+    public static final PollView OVER_QUOTA = new PollView(false, null, false, false, 0, null);
+
+    /** Whether this is {@link #OVER_QUOTA}: the device was not registered because of its tenant's device quota. */
+    public boolean refused() {
+        return this == OVER_QUOTA;
+    }
 
     public boolean pending() {
         return offer != null;

@@ -2,13 +2,19 @@ package io.updraft.gateway.persistence;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.updraft.gateway.domain.Device;
+import io.updraft.gateway.domain.DeviceQuotaExceeded;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.hibernate.Session;
 
@@ -28,17 +34,74 @@ public class DeviceRepository implements PanacheRepositoryBase<Device, Device.Ke
             on conflict (tenant_id, controller_id) do update set created_at = device.created_at where false""";
 
     /**
+     * Serialises the creation of one tenant's devices while its device quota is decided (ADR 0021 decision 5): held
+     * to the end of the transaction, so a transaction that counts after taking it sees every device the previous
+     * holder created. Class 21 (the ADR) keeps it apart from any other advisory lock; tenants whose hashes collide
+     * merely wait for each other.
+     */
+    private static final String QUOTA_LOCK = "select pg_advisory_xact_lock(21, hashtext(?))";
+
+    /** The tenant's devices, and which of {@code ids} are among them (read after {@link #QUOTA_LOCK}). */
+    private static final String COUNT_AND_EXISTING = """
+            select count(*), coalesce(array_agg(controller_id) filter (where controller_id = any(?)), '{}')
+            from device where tenant_id = ?""";
+
+    /** The tenant's device count and which of some ids exist, as seen under the tenant's quota lock. */
+    public record QuotaCount(long devices, Set<String> existing) {
+    }
+
+    /**
      * The device row, created if unknown, locked for the rest of the transaction: every change of a device's
      * actions or attributes goes through this lock, so the HTTP side and the command consumer never interleave.
+     * A known device is only locked (one statement), whatever its tenant's quota. An unknown one is created only if
+     * its tenant stays within {@code maxDevices} (null: unlimited, nothing counted), decided under the tenant's
+     * quota lock; else {@link DeviceQuotaExceeded} and nothing is written.
      */
-    public Device lockOrCreate(String tenant, String controllerId) {
+    public Device lockOrCreate(String tenant, String controllerId, Long maxDevices) {
+        Device.Key key = new Device.Key(tenant, controllerId);
+        Device known = findById(key, LockModeType.PESSIMISTIC_WRITE);
+        if (known != null) {
+            return known;
+        }
+        if (maxDevices != null) {
+            QuotaCount count = lockQuota(tenant, List.of(controllerId));
+            if (count.existing().isEmpty() && DeviceQuotaExceeded.room(count.devices(), maxDevices) == 0) {
+                throw new DeviceQuotaExceeded(tenant, controllerId, maxDevices);
+            }
+        }
         getEntityManager().createNativeQuery("insert into device (tenant_id, controller_id, created_at)"
                 + " values (?1, ?2, ?3) on conflict do nothing")
                 .setParameter(1, tenant)
                 .setParameter(2, controllerId)
                 .setParameter(3, Instant.now())
                 .executeUpdate();
-        return findById(new Device.Key(tenant, controllerId), LockModeType.PESSIMISTIC_WRITE);
+        return findById(key, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /**
+     * Takes the tenant's quota lock (to the end of the transaction), then counts its devices and finds which of
+     * {@code ids} exist: what a creation under the quota is decided on.
+     */
+    public QuotaCount lockQuota(String tenant, Collection<String> ids) {
+        getEntityManager().flush();
+        return getEntityManager().unwrap(Session.class).doReturningWork(connection -> lockQuota(connection, tenant,
+                ids.toArray(String[]::new)));
+    }
+
+    /** {@link #lockQuota(String, Collection)} on the caller's connection (inside its transaction). */
+    static QuotaCount lockQuota(Connection connection, String tenant, String[] ids) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(QUOTA_LOCK)) {
+            lock.setString(1, tenant);
+            lock.execute();
+        }
+        try (PreparedStatement count = connection.prepareStatement(COUNT_AND_EXISTING)) {
+            count.setArray(1, connection.createArrayOf("varchar", ids));
+            count.setString(2, tenant);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return new QuotaCount(rows.getLong(1), Set.of((String[]) rows.getArray(2).getArray()));
+            }
+        }
     }
 
     public Optional<Device> lock(String tenant, String controllerId) {

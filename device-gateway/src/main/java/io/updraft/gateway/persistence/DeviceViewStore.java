@@ -4,6 +4,7 @@ import io.updraft.gateway.domain.ActionStatus;
 import io.updraft.gateway.domain.Device;
 import io.updraft.gateway.domain.DeviceAction;
 import io.updraft.gateway.domain.DeviceKeys;
+import io.updraft.gateway.domain.DeviceQuotaExceeded;
 import io.updraft.gateway.domain.Expiry;
 import io.updraft.gateway.domain.PollView;
 import io.updraft.gateway.domain.TargetTokens;
@@ -17,6 +18,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,10 +118,17 @@ public class DeviceViewStore {
      * row locks it takes (so each device is registered once, even against another replica), and their views read
      * again under those locks. Known, registered devices are not locked at all.
      *
-     * @param views receives the view of every known device of {@code visited}, as it will be at commit
+     * <p>With a device quota ({@code maxDevices} not null) and devices to create, the tenant's quota lock is taken and
+     * its devices counted first: the unknown devices that fit are created (in id order), the rest are not and get
+     * {@link PollView#OVER_QUOTA}. Devices the tenant has (registered or not) are never refused, and a batch without a
+     * new device of a limited tenant counts nothing.
+     *
+     * @param maxDevices the tenant's device quota; null = unlimited
+     * @param views receives the view of every known device of {@code visited}, as it will be at commit, and
+     *        {@link PollView#OVER_QUOTA} for each device of {@code registering} the quota kept out
      * @param registered gets each device this call registered, with its attributes (JSON)
      */
-    public void loadRegistering(String tenant, String[] visited, Set<String> registering,
+    public void loadRegistering(String tenant, String[] visited, Set<String> registering, Long maxDevices,
             Map<String, PollView> views, BiConsumer<String, String> registered) {
         entityManager.flush();
         entityManager.unwrap(Session.class).doWork(connection -> {
@@ -127,6 +138,9 @@ public class DeviceViewStore {
                 PollView view = views.get(id);
                 return view == null || !view.registered();
             }).sorted().toArray(String[]::new);
+            if (maxDevices != null) {
+                toRegister = withinQuota(connection, tenant, toRegister, views, maxDevices);
+            }
             if (toRegister.length == 0) {
                 return;
             }
@@ -144,6 +158,32 @@ public class DeviceViewStore {
             }
             loadSome(connection, tenant, toRegister, views::put); // under the locks: as they will be at commit
         });
+    }
+
+    /**
+     * The devices of {@code toRegister} (sorted) that the tenant's quota lets in: those it already has, and as many
+     * unknown ones as there is room for, in id order; each unknown one left out gets {@link PollView#OVER_QUOTA}.
+     * Counts (under the tenant's quota lock) only when one of them is unknown.
+     */
+    private static String[] withinQuota(Connection connection, String tenant, String[] toRegister,
+            Map<String, PollView> views, long maxDevices) throws SQLException {
+        if (Arrays.stream(toRegister).allMatch(views::containsKey)) {
+            return toRegister; // every one has a row already: nothing to create, nothing to count
+        }
+        DeviceRepository.QuotaCount count = DeviceRepository.lockQuota(connection, tenant, toRegister);
+        long room = DeviceQuotaExceeded.room(count.devices(), maxDevices);
+        List<String> admitted = new ArrayList<>(toRegister.length);
+        for (String id : toRegister) {
+            if (count.existing().contains(id)) {
+                admitted.add(id); // created meanwhile (another replica, a command): it is the tenant's already
+            } else if (room > 0) {
+                room--;
+                admitted.add(id);
+            } else {
+                views.put(id, PollView.OVER_QUOTA);
+            }
+        }
+        return admitted.toArray(String[]::new);
     }
 
     /**

@@ -66,7 +66,9 @@ public class CommandIntake {
             actionIds.add(command.actionId());
         }
         canceled.removeAll(installed);
-        devices.lockOrCreateAll(tenant, installed, canceled); // a cancel does not create an unknown device
+        // a cancel does not create an unknown device; an install may (not held to the device quota: rollout-service
+        // names devices this gateway reported, and a command cannot be answered with a 409)
+        devices.lockOrCreateAll(tenant, installed, canceled);
         Set<String> batchDevices = new LinkedHashSet<>(installed);
         batchDevices.addAll(canceled);
         IntakePlan plan = new IntakePlan(tenant, actions.openOrKnown(tenant, batchDevices, actionIds), Instant.now());
@@ -92,7 +94,8 @@ public class CommandIntake {
             // A window the gateway cannot evaluate would be a window never honoured: the command goes to the DLQ.
             MaintenanceSchedule.of(command.maintenanceWindow());
         }
-        devices.lockOrCreate(tenant, command.deviceId());
+        // not held to the device quota: rollout-service names devices this gateway reported (as lockOrCreateAll)
+        devices.lockOrCreate(tenant, command.deviceId(), null);
         deltaLinks.recordSources(tenant, List.of(command));
         if (actions.byId(tenant, command.actionId()).isPresent()) {
             LOG.debugf("action %d already known, command %s ignored", command.actionId(), command.eventId());

@@ -10,6 +10,7 @@ import io.updraft.gateway.persistence.DeviceActionRepository;
 import io.updraft.gateway.persistence.DeviceRepository;
 import io.updraft.support.outbox.Outbox;
 import io.updraft.support.problem.ProblemException;
+import io.updraft.support.tenant.TenantQuotaBook;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -34,6 +35,8 @@ public class Confirmations {
     DeviceChanges changes;
     @Inject
     Outbox outbox;
+    @Inject
+    TenantQuotaBook quotas;
 
     /** What {@code GET confirmationBase} shows: the device's auto-confirm state and the action waiting, if any. */
     public record State(Device device, Optional<DeviceAction> waiting) {
@@ -78,7 +81,7 @@ public class Confirmations {
     /** Switches auto-confirm on (replacing initiator and remark) and confirms what waits, as hawkBit does. */
     @Transactional
     public void activateAutoConfirm(String tenant, String controllerId, String initiator, String remark) {
-        Device device = devices.lockOrCreate(tenant, controllerId);
+        Device device = devices.lockOrCreate(tenant, controllerId, quotas.quotas(tenant).maxDevices());
         device.autoConfirm = true;
         device.autoConfirmInitiator = initiator;
         device.autoConfirmRemark = remark;
@@ -90,7 +93,7 @@ public class Confirmations {
 
     @Transactional
     public void deactivateAutoConfirm(String tenant, String controllerId) {
-        Device device = devices.lockOrCreate(tenant, controllerId);
+        Device device = devices.lockOrCreate(tenant, controllerId, quotas.quotas(tenant).maxDevices());
         device.autoConfirm = false;
         device.autoConfirmInitiator = null;
         device.autoConfirmRemark = null;

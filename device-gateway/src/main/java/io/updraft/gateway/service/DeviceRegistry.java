@@ -11,12 +11,14 @@ import io.updraft.gateway.domain.AttributeUpdate;
 import io.updraft.gateway.domain.Device;
 import io.updraft.gateway.domain.DeviceAction;
 import io.updraft.gateway.domain.DeviceKeys;
+import io.updraft.gateway.domain.DeviceQuotaExceeded;
 import io.updraft.gateway.domain.PollView;
 import io.updraft.gateway.domain.ReportedAttributes;
 import io.updraft.gateway.persistence.DeviceActionRepository;
 import io.updraft.gateway.persistence.DeviceRepository;
 import io.updraft.gateway.persistence.DeviceViewStore;
 import io.updraft.support.outbox.Outbox;
+import io.updraft.support.tenant.TenantQuotaBook;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -47,11 +49,16 @@ public class DeviceRegistry {
     DeviceChanges changes;
     @Inject
     Outbox outbox;
+    @Inject
+    TenantQuotaBook quotas;
 
-    /** First contact: the device row exists (or is created) and DeviceRegistered is written exactly once. */
+    /**
+     * First contact: the device row exists (or is created) and DeviceRegistered is written exactly once. An unknown
+     * device that would take its tenant past its device quota is not created ({@link DeviceQuotaExceeded}, 409).
+     */
     @Transactional
     public void register(String tenant, String controllerId) {
-        Device device = devices.lockOrCreate(tenant, controllerId);
+        Device device = devices.lockOrCreate(tenant, controllerId, maxDevices(tenant));
         if (device.registeredAt != null) {
             return; // another replica registered it a moment ago
         }
@@ -70,9 +77,14 @@ public class DeviceRegistry {
      * waits for (or deadlocks with) the command consumer.
      *
      * A batch may hold several tenants' devices: they are taken a tenant at a time (in tenant order, so concurrent
-     * batches lock rows in the same order), each with its own statements.
+     * batches lock rows and take quota locks in the same order), each with its own statements.
      *
-     * @return the view of every known device of the batch, by {@link DeviceKeys device key}
+     * A tenant with a device quota gets only as many new devices as it has room for, decided under its quota lock
+     * in this transaction; each device left out is answered {@link PollView#OVER_QUOTA} (409 at the poll), nothing
+     * of it stored or published.
+     *
+     * @return the view of every known device of the batch, by {@link DeviceKeys device key}, and OVER_QUOTA for the
+     *         devices the quota refused
      */
     @Transactional
     public Map<String, PollView> registerAndLoad(List<FirstContactQueue.Visit> visits) {
@@ -87,7 +99,7 @@ public class DeviceRegistry {
             List<String> registered = new ArrayList<>();
             List<UpdraftEvent> events = new ArrayList<>();
             store.loadRegistering(tenant, ofTenant.stream().map(FirstContactQueue.Visit::controllerId)
-                    .toArray(String[]::new), registering, tenantViews, (id, attributes) -> {
+                    .toArray(String[]::new), registering, maxDevices(tenant), tenantViews, (id, attributes) -> {
                         registered.add(id);
                         events.add(new DeviceReport.DeviceRegistered(EventMeta.newId(), EventMeta.now(),
                                 UpdraftEvent.SCHEMA_VERSION, id, tenant, attributesOf(attributes)));
@@ -109,9 +121,10 @@ public class DeviceRegistry {
         return actions.allOf(tenant, controllerId);
     }
 
+    /** Sets the device's TargetToken; creates an unknown device only within its tenant's device quota (else 409). */
     @Transactional
     public void provisionToken(String tenant, String controllerId, String tokenSha256) {
-        Device device = devices.lockOrCreate(tenant, controllerId);
+        Device device = devices.lockOrCreate(tenant, controllerId, maxDevices(tenant));
         device.tokenSha256 = tokenSha256;
         changes.changed(tenant, controllerId);
     }
@@ -123,7 +136,7 @@ public class DeviceRegistry {
     @Transactional
     public Map<String, String> updateAttributes(String tenant, String controllerId, AttributeUpdate mode,
             Map<String, String> reported) {
-        Device device = devices.lockOrCreate(tenant, controllerId);
+        Device device = devices.lockOrCreate(tenant, controllerId, maxDevices(tenant));
         Map<String, String> result = ReportedAttributes.bounded(mode.apply(attributesOf(device), reported));
         device.attributes = write(result);
         device.attributesReported = true;
@@ -136,7 +149,7 @@ public class DeviceRegistry {
     /** A version installed out of band: told to the rest of the system, nothing the gateway itself keeps. */
     @Transactional
     public void reportInstalled(String tenant, String controllerId, String releaseId, String version) {
-        devices.lockOrCreate(tenant, controllerId);
+        devices.lockOrCreate(tenant, controllerId, maxDevices(tenant));
         outbox.append(tenant, new DeviceReport.InstalledVersionReported(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, controllerId, releaseId, version));
     }
@@ -147,6 +160,16 @@ public class DeviceRegistry {
             Map<String, Double> metrics) {
         outbox.append(tenant, new DeviceTelemetry.HealthReported(EventMeta.newId(), EventMeta.now(),
                 UpdraftEvent.SCHEMA_VERSION, controllerId, bootOk, crashCount, appHealthy, metrics));
+    }
+
+    /** The tenant's device quota as the {@code tenants} topic last announced it; null = unlimited. */
+    public Long maxDevices(String tenant) {
+        return quotas.quotas(tenant).maxDevices();
+    }
+
+    /** The 409 a device gets when its tenant's device quota kept it from being registered. */
+    public DeviceQuotaExceeded overQuota(String tenant, String controllerId) {
+        return new DeviceQuotaExceeded(tenant, controllerId, maxDevices(tenant));
     }
 
     public static Map<String, String> attributesOf(Device device) {
