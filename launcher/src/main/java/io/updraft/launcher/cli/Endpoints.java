@@ -91,6 +91,23 @@ record Endpoints(String release, String rollout, String telemetry, String token)
                 + "viewer role your command needs), or run ./updraft up for a local one");
     }
 
+    /** Where {@link #token} takes the token from, in words ({@code updraft whoami}). */
+    static String tokenSource(Path root, String option, Map<String, String> env) {
+        if (option != null && !option.isBlank()) {
+            return "--token";
+        }
+        String token = env.get(TOKEN);
+        if (token != null && !token.isBlank()) {
+            return TOKEN;
+        }
+        return "minted from ./updraft up's local key (" + root.resolve(".updraft/local/keys") + ")";
+    }
+
+    /** The token the CLI sends: {@code --token}, else {@code UPDRAFT_TOKEN}, else one minted from the local key. */
+    static String token(Path root, Map<String, String> env, String option) {
+        return token(root, option, env);
+    }
+
     private static Properties runProperties(Path root) {
         Properties properties = new Properties();
         Path file = root.resolve(".updraft/local/run.properties");
