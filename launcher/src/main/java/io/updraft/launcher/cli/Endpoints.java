@@ -75,7 +75,8 @@ record Endpoints(String release, String rollout, String telemetry, String token)
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private static String token(Path root, String option, Map<String, String> env) {
+    /** The token the CLI sends: {@code --token}, else {@code UPDRAFT_TOKEN}, else one minted from the local key. */
+    static String token(Path root, String option, Map<String, String> env) {
         if (option != null && !option.isBlank()) {
             return option.strip();
         }
@@ -101,11 +102,6 @@ record Endpoints(String release, String rollout, String telemetry, String token)
             return TOKEN;
         }
         return "minted from ./updraft up's local key (" + root.resolve(".updraft/local/keys") + ")";
-    }
-
-    /** The token the CLI sends: {@code --token}, else {@code UPDRAFT_TOKEN}, else one minted from the local key. */
-    static String token(Path root, Map<String, String> env, String option) {
-        return token(root, option, env);
     }
 
     private static Properties runProperties(Path root) {

@@ -272,7 +272,7 @@ public final class UpdraftCli {
 
     /** The bearer token the commands send ({@link Endpoints}: --token, UPDRAFT_TOKEN, the local key). */
     String token() {
-        return Endpoints.token(root, env, token);
+        return Endpoints.token(root, token, env);
     }
 
     /** Where {@link #token()} comes from, in words. */
