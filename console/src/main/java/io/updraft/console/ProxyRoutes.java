@@ -29,6 +29,7 @@ public final class ProxyRoutes {
     private static final List<Route> ROUTES = List.of(
             new Route("/release/api/v1/releases", Service.RELEASE, "/api/v1/releases"),
             new Route("/release/api/v1/uploads", Service.RELEASE, "/api/v1/uploads"),
+            new Route("/release/api/v1/tenants", Service.RELEASE, "/api/v1/tenants"),
             new Route("/rollout/api/v1/rollouts", Service.ROLLOUT, "/api/v1/rollouts"),
             new Route("/rollout/api/v1/devices", Service.ROLLOUT, "/api/v1/devices"),
             new Route("/gateway/api/v1/devices", Service.GATEWAY, "/api/v1/devices"),
@@ -91,7 +92,7 @@ public final class ProxyRoutes {
             }
         }
         return new Refuse(404, "no management API at " + path + " (the console forwards /release/api/v1/releases, "
-                + "/release/api/v1/uploads, /rollout/api/v1/rollouts, /rollout/api/v1/devices, /gateway/api/v1/devices,"
+                + "/release/api/v1/uploads, /release/api/v1/tenants, /rollout/api/v1/rollouts, /rollout/api/v1/devices, /gateway/api/v1/devices,"
                 + " /telemetry/api/v1/rollbacks, /telemetry/api/v1/rollouts, /telemetry/api/v1/dashboard and"
                 + " /telemetry/api/v1/devices)");
     }

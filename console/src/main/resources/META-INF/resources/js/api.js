@@ -33,10 +33,14 @@ async function failure(response) {
   return new ApiError(response.status, detail, problem);
 }
 
-/** GET/POST JSON; resolves {data, headers}. */
-export async function call(path, { method = 'GET', body } = {}) {
-  const init = { method, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
-  if (body !== undefined) init.body = JSON.stringify(body);
+/**
+ * GET/POST JSON; resolves {data, headers}. `json` instead of `body`: a request body already written as JSON text (big
+ * integers that a JavaScript number would round), sent as `contentType`.
+ */
+export async function call(path, { method = 'GET', body, json, contentType = 'application/json' } = {}) {
+  const payload = json !== undefined ? json : body !== undefined ? JSON.stringify(body) : undefined;
+  const init = { method, headers: headers(payload === undefined ? {} : { 'Content-Type': contentType }) };
+  if (payload !== undefined) init.body = payload;
   const response = await fetch(path, init);
   if (!response.ok) throw await failure(response);
   const text = await response.text();

@@ -6,6 +6,7 @@ import * as releases from './releases.js';
 import * as rollouts from './rollouts.js';
 import * as wizard from './wizard.js';
 import * as devices from './devices.js';
+import * as tenants from './tenants.js';
 import * as oidc from './oidc.js';
 
 const main = document.getElementById('main');
@@ -23,16 +24,34 @@ const ROUTES = [
   [/^\/rollouts\/([^/]+)$/, (p, id) => rollouts.detail(main, id)],
   [/^\/devices$/, p => devices.list(main, p)],
   [/^\/devices\/([^/]+)$/, (p, id) => devices.detail(main, id)],
+  [/^\/tenants$/, p => tenants.list(main, p)],
+  [/^\/tenants\/([^/]+)$/, (p, id) => tenants.detail(main, id)],
 ];
+
+/** Who the data on every page belongs to: the token's tenant, or the platform for a platform administrator. */
+function tenantLabel(u) {
+  if (u.tenant) return 'Tenant ' + u.tenant;
+  return u.roles.includes('platform-admin') ? 'Platform (no tenant)' : 'Tenant DEFAULT';
+}
+
+/** Where a signed-in operator starts: the tenants for a platform administrator (who has no tenant's data), else releases. */
+function home() {
+  const u = user();
+  return u && u.roles.length === 1 && u.roles[0] === 'platform-admin' ? '#/tenants' : '#/releases';
+}
 
 function header() {
   const who = document.getElementById('who');
   const u = user();
+  document.getElementById('nav-tenants').hidden = !(u && u.roles.includes('platform-admin'));
   if (!u) {
     clear(who);
     return;
   }
   clear(who,
+    h('span', { id: 'tenant', class: 'tenant', title: u.tenant ? 'the tenant claim of your token: every page shows'
+      + ' this tenant\'s data only' : 'your token names no tenant' }, tenantLabel(u)),
+    ' ',
     h('span', { id: 'subject' }, u.subject),
     ' ',
     h('span', { id: 'roles', class: 'roles' }, u.roles.length ? u.roles.join(', ') : 'no console role'),
@@ -52,7 +71,7 @@ function signInPage(next) {
     e.preventDefault();
     try {
       signIn(input.value);
-      location.hash = next && next !== '#/signin' ? next : '#/releases';
+      location.hash = next && next !== '#/signin' ? next : home();
       route();
     } catch (err) {
       message.textContent = err.message;
@@ -60,8 +79,10 @@ function signInPage(next) {
   } },
   h('h1', {}, 'Sign in'),
   withProvider,
-  h('p', {}, 'Paste a bearer token (JWT). Locally, ', h('code', {}, './updraft token'), ' mints one; ',
-    'its groups claim (viewer, operator, publisher) decides what you can do. The token stays in this browser tab only.'),
+  h('p', {}, 'Paste a bearer token (JWT). Locally, ', h('code', {}, './updraft token'), ' mints one (',
+    h('code', {}, '--tenant T'), ' for a tenant, ', h('code', {}, '--platform-admin'), ' to manage tenants); ',
+    'its groups claim (viewer, operator, publisher, platform-admin) decides what you can do, its tenant claim whose data you see. ',
+    'The token stays in this browser tab only: to work in another tenant, sign in with its token in another tab.'),
   field('Bearer token', input),
   message,
   h('button', { type: 'submit' }, 'Sign in'));
@@ -72,17 +93,17 @@ function signInPage(next) {
 async function route() {
   if (leave) { leave(); leave = null; }
   header();
-  const hash = location.hash || '#/releases';
+  const hash = location.hash || (user() ? home() : '#/releases');
   const [path, search] = hash.slice(1).split('?');
   const params = new URLSearchParams(search || '');
   document.querySelectorAll('nav a[data-nav]').forEach(a =>
     a.toggleAttribute('aria-current', path.startsWith('/' + a.dataset.nav)));
   if (!user()) {
-    signInPage(hash);
+    signInPage(location.hash);
     return;
   }
   if (path === '/signin') {
-    location.hash = '#/releases';
+    location.hash = home();
     return;
   }
   for (const [pattern, render] of ROUTES) {

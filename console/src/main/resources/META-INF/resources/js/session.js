@@ -1,8 +1,9 @@
-// The signed-in operator: a bearer token kept for this tab only (sessionStorage), and the roles its `groups` claim
-// grants. The roles only decide which controls are shown; every service checks the token on every request.
+// The signed-in operator: a bearer token kept for this tab only (sessionStorage), the roles its `groups` claim
+// grants and the tenant its `tenant` claim names (one token, one tenant: another tenant is another sign-in, in this tab
+// or another). The roles only decide which controls are shown; every service checks the token on every request.
 const KEY = 'updraft.console.token';
 
-export const ROLES = ['viewer', 'operator', 'publisher'];
+export const ROLES = ['viewer', 'operator', 'publisher', 'platform-admin'];
 
 /** The token's claims, or null when it is not a JWT (the signature is the services' business, not ours). */
 export function claims(token) {
@@ -34,7 +35,11 @@ export function signOut() {
   sessionStorage.removeItem(KEY);
 }
 
-/** {subject, roles, expires} of the signed-in operator, or null. */
+/**
+ * {subject, roles, tenant, expires} of the signed-in operator, or null. tenant: the token's `tenant` claim as the
+ * services keep it (upper-case, ADR 0021), or null when it has none — the default tenant's in single-tenant mode, and a
+ * platform administrator's (who manages tenants and sees no tenant's data).
+ */
 export function user() {
   const t = token();
   const c = t && claims(t);
@@ -47,6 +52,7 @@ export function user() {
   return {
     subject: c.upn || c.preferred_username || c.sub || '(no subject)',
     roles: ROLES.filter(r => groups.includes(r)),
+    tenant: typeof c.tenant === 'string' ? c.tenant.toUpperCase() : null,
     expires: c.exp ? new Date(c.exp * 1000) : null,
   };
 }

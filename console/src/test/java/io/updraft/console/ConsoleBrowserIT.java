@@ -547,6 +547,139 @@ class ConsoleBrowserIT {
                         .replaceAll("/$", ""));
     }
 
+    @Test
+    void aPlatformAdminPagesCreatesAndChangesTenantsWhileEveryPageNamesTheSignedInTenant() throws Exception {
+        String admin = stack.services.keys().tokens().platformAdmin();
+        for (String id : List.of("console-a", "console-b", "console-c")) {
+            assertThat(throughConsole("POST", "/release/api/v1/tenants", admin, "{\"id\":\"" + id + "\"}")
+                    .statusCode()).isEqualTo(201);
+        }
+        List<String> all = ids(UpdraftApi.parse(throughConsole("GET", "/release/api/v1/tenants?limit=500", admin, null)
+                .body()));
+        assertThat(all).contains("CONSOLE-A", "CONSOLE-B", "CONSOLE-C", "DEFAULT");
+
+        try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
+            Page page = page(browser);
+            signIn(page, admin);
+            // a platform administrator starts on the tenants, is named as the platform, and pages by Next-Cursor
+            assertThat(page.locator("#tenant")).hasText("Platform (no tenant)");
+            assertThat(page.locator("#nav-tenants")).isVisible();
+            assertThat(page.locator("#tenant-results table")).isVisible(VISIBLE);
+            page.navigate(stack.url() + "/#/tenants?limit=2");
+            assertThat(page.locator("tr[data-tenant]")).hasCount(2);
+            for (int shown = 2; shown < all.size(); shown = Math.min(shown + 2, all.size())) {
+                page.locator("#more-tenants").click();
+                assertThat(page.locator("tr[data-tenant]")).hasCount(Math.min(shown + 2, all.size()));
+            }
+            assertThat(page.locator("#more-tenants")).isHidden();
+            assertThat(page.locator("tr[data-tenant]").evaluateAll("rows => rows.map(r => r.dataset.tenant)"))
+                    .isEqualTo(all);
+            shot(page, "tenants");
+
+            // a new tenant with two quotas, one a size with a unit; the others unlimited
+            page.locator("#new-tenant-id").fill("console-new");
+            page.locator("#new-tenant-name").fill("Console New Ltd.");
+            page.locator("#new-tenant-maxDevices").fill("100");
+            page.locator("#new-tenant-maxArtifactBytes").fill("5GB");
+            page.locator("#create-tenant").click();
+            assertThat(page.locator("#tenant-title")).hasText("CONSOLE-NEW", SOON);
+            JsonNode created = tenant("CONSOLE-NEW", admin);
+            assertThat(created.path("displayName").asText()).isEqualTo("Console New Ltd.");
+            assertThat(created.path("quotas").toString()).isEqualTo("{\"maxDevices\":100,\"maxArtifactBytes\":"
+                    + "5000000000,\"maxRolloutsInFlight\":null,\"maxCommandsPerSecond\":null}");
+            assertThat(page.locator("#quota-maxArtifactBytes")).hasValue("5000000000");
+
+            // edit: one quota set, one cleared (unlimited), the bytes untouched — a merge patch of what changed
+            page.locator("#quota-maxRolloutsInFlight").fill("2");
+            page.locator("#quota-maxDevices").fill("");
+            page.locator("#save-quotas").click();
+            assertThat(page.locator("#tenant-version")).hasText("2", SOON);
+            assertThat(tenant("CONSOLE-NEW", admin).path("quotas").toString()).isEqualTo("{\"maxDevices\":null,"
+                    + "\"maxArtifactBytes\":5000000000,\"maxRolloutsInFlight\":2,\"maxCommandsPerSecond\":null}");
+            // what is no whole number is said on the page, nothing sent
+            page.locator("#quota-maxCommandsPerSecond").fill("1.5");
+            page.locator("#save-quotas").click();
+            assertThat(page.locator("#quotas-error")).containsText("not a whole number");
+            assertThat(tenant("CONSOLE-NEW", admin).path("version").asInt()).isEqualTo(2);
+            shot(page, "tenant");
+
+            // an id that exists in another case: the service's 409, on the page
+            page.navigate(stack.url() + "/#/tenants");
+            page.locator("#new-tenant-id").fill("Console-A");
+            page.locator("#create-tenant").click();
+            assertThat(page.locator("#new-tenant-error")).not().isEmpty();
+            assertThat(page.locator("#new-tenant")).isVisible();
+
+            // hostile ids reach the page as the console's or the service's 4xx, shown as an error
+            java.util.Map<String, String> hostile = java.util.Map.of("a%2Fb", "encoded '/'", "a%00b", "encoded '\\x00'",
+                    "x".repeat(41), "not a tenant id");
+            for (var id : hostile.entrySet()) {
+                page.navigate(stack.url() + "/#/tenants/" + id.getKey());
+                assertThat(page.locator("main .error[role=alert]")).containsText(id.getValue(), SOON_CONTAINS);
+            }
+        }
+
+        // a tenant's operator: the tenant named in the header, no Tenants page, and the registry refuses its token
+        String acme = stack.services.keys().tokens().mintForTenant("acme", "anna", Duration.ofHours(1), "operator");
+        String plain = stack.token("alice", "viewer", "operator", "publisher");
+        try (Playwright playwright = playwright(); BrowserContext browser = browser(playwright, 1280)) {
+            Page page = page(browser);
+            signIn(page, acme);
+            assertThat(page.locator("#tenant")).hasText("Tenant ACME");
+            assertThat(page.locator("#nav-tenants")).isHidden();
+            page.navigate(stack.url() + "/#/tenants");
+            assertThat(page.locator("#tenant-results .error")).containsText("403", SOON_CONTAINS);
+            page.locator("#sign-out").click();
+            signIn(page, plain);
+            assertThat(page.locator("#tenant")).hasText("Tenant DEFAULT");
+            assertThat(page.locator("#nav-tenants")).isHidden();
+        }
+        assertThat(throughConsole("GET", "/release/api/v1/tenants", plain, null).statusCode()).isEqualTo(403);
+        assertThat(throughConsole("POST", "/release/api/v1/tenants", plain, "{\"id\":\"sneaky\"}").statusCode())
+                .isEqualTo(403);
+        assertThat(throughConsole("PATCH", "/release/api/v1/tenants/CONSOLE-A/quotas", acme, "{\"maxDevices\":1}")
+                .statusCode()).isEqualTo(403);
+        assertThat(throughConsole("GET", "/release/api/v1/tenants", null, null).statusCode()).isEqualTo(401);
+        assertThat(ids(UpdraftApi.parse(throughConsole("GET", "/release/api/v1/tenants?limit=500", admin, null).body())))
+                .doesNotContain("SNEAKY");
+        assertThat(tenant("CONSOLE-A", admin).path("version").asInt()).isEqualTo(1);
+        // hostile paths under the new prefix: the console's 400 before forwarding, or the service's 400
+        for (String hostile : List.of("/release/api/v1/tenants/..%2Finternal", "/release/api/v1/tenants/a%00b",
+                "/release/api/v1/tenants/" + "x".repeat(41), "/release/api/v1/tenants/" + "x".repeat(41) + "/quotas")) {
+            HttpResponse<String> answer = throughConsole(hostile.endsWith("quotas") ? "PATCH" : "GET", hostile, admin,
+                    hostile.endsWith("quotas") ? "{\"maxDevices\":1}" : null);
+            assertThat(answer.statusCode()).as(hostile).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Content-Type")).as(hostile).get().asString()
+                    .startsWith("application/problem+json");
+        }
+    }
+
+    private JsonNode tenant(String id, String token) throws Exception {
+        HttpResponse<String> answer = throughConsole("GET", "/release/api/v1/tenants/" + id, token, null);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return UpdraftApi.parse(answer.body());
+    }
+
+    private static List<String> ids(JsonNode tenants) {
+        List<String> ids = new java.util.ArrayList<>();
+        tenants.forEach(t -> ids.add(t.path("id").asText()));
+        return ids;
+    }
+
+    private HttpResponse<String> throughConsole(String method, String path, String token, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
+                .timeout(Duration.ofSeconds(30)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> postThroughConsole(String path, String token) throws Exception {
         return ConsoleBrowser.post(http, stack, path, token, "{}");
     }

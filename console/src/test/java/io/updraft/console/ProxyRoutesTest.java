@@ -18,6 +18,8 @@ class ProxyRoutesTest {
             "/release/api/v1/releases?name=gw&limit=5, RELEASE, /api/v1/releases?name=gw&limit=5",
             "/release/api/v1/releases/r-1/promote, RELEASE, /api/v1/releases/r-1/promote",
             "/release/api/v1/uploads/u1?token=abc, RELEASE, /api/v1/uploads/u1?token=abc",
+            "/release/api/v1/tenants?limit=2&cursor=dDE6QQ, RELEASE, /api/v1/tenants?limit=2&cursor=dDE6QQ",
+            "/release/api/v1/tenants/ACME/quotas, RELEASE, /api/v1/tenants/ACME/quotas",
             "/rollout/api/v1/rollouts/preview, ROLLOUT, /api/v1/rollouts/preview",
             "/rollout/api/v1/rollouts/r1/cohorts/gw-200%3A1.0/rollback, ROLLOUT, /api/v1/rollouts/r1/cohorts/gw-200%3A1.0/rollback",
             "/rollout/api/v1/devices?filter=model%20%3D%3D%20%22gw%22, ROLLOUT, /api/v1/devices?filter=model%20%3D%3D%20%22gw%22",
@@ -43,6 +45,8 @@ class ProxyRoutesTest {
             "/release/api/v1/releases/../../internal/v1/artifacts/a", // literal dot segments
             "/rollout/api/v1/rollouts/./x",
             "/rollout/api/v1/rollouts/x%00y", // NUL
+            "/release/api/v1/tenants/a%2Fb/quotas", // encoded slash in a tenant id
+            "/release/api/v1/tenants/a%00b", // NUL in a tenant id
             "/rollout/api/v1/rollouts/x%5c..%5cq", // encoded backslash
             "/rollout/api/v1/rollouts/x\\..\\q", // backslash
             "/rollout/api/v1/rollouts/x;jsessionid=1", // matrix parameter

@@ -16,7 +16,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** {@code ./updraft demo | up | down | status | token}, and the CLI's {@code release | rollout | devices}. */
+/**
+ * {@code ./updraft demo | up | down | status | token}, and the CLI's {@code release | rollout | devices | tenants |
+ * whoami}.
+ */
 public final class Updraft {
     /** Short intervals so the demo's fleet reacts within seconds (production defaults are minutes). */
     static final Map<String, String> DEMO_TUNING = Map.of(
@@ -47,9 +50,9 @@ public final class Updraft {
             case "up" -> up(root);
             case "down" -> down(root);
             case "status" -> status(root);
-            case "token" -> token(root);
+            case "token" -> token(root, args, out, System.err);
             case "containers" -> containers(root, args);
-            case "release", "rollout", "devices" -> UpdraftCli.executeOnConsole(root, args);
+            case "release", "rollout", "devices", "tenants", "whoami" -> UpdraftCli.executeOnConsole(root, args);
             default -> help(out, 2); // build and bench are the script's; an unknown command is a usage error
         };
     }
@@ -272,9 +275,53 @@ public final class Updraft {
         return 0;
     }
 
-    static int token(Path root) {
+    /** A tenant id as the services take it (events' TenantIds; ADR 0021), compared without case. */
+    private static final java.util.regex.Pattern TENANT_ID = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
+
+    /**
+     * {@code ./updraft token [--tenant T | --platform-admin]}: a token of the local key on stdout (for
+     * {@code --token $(…)} or the console), whose it is on stderr. Without an option: every role, no tenant claim —
+     * the default tenant's in single-tenant mode, what {@code up} runs. {@code --tenant T}: the same roles for tenant T
+     * (a multi-tenant installation's; single mode refuses it, 403). {@code --platform-admin}: the role that manages
+     * tenants and sees no tenant's data.
+     */
+    static int token(Path root, String[] args, PrintStream out, PrintStream err) {
+        String tenant = null;
+        boolean platformAdmin = false;
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--platform-admin")) {
+                platformAdmin = true;
+            } else if (arg.equals("--tenant") && i + 1 < args.length) {
+                tenant = args[++i];
+            } else if (arg.startsWith("--tenant=")) {
+                tenant = arg.substring("--tenant=".length());
+            } else {
+                err.println("./updraft token: unknown option " + arg + " (--tenant T, --platform-admin)");
+                return 2;
+            }
+        }
+        if (tenant != null && (platformAdmin || !TENANT_ID.matcher(tenant).matches())) {
+            err.println(platformAdmin ? "./updraft token: --tenant or --platform-admin, not both (a platform"
+                    + " administrator has no tenant)" : "./updraft token: --tenant " + tenant + " is not a tenant id"
+                    + " (1-40 of A-Z a-z 0-9 _ -, starting with a letter or digit)");
+            return 2;
+        }
         Path keys = root.resolve(UP_HOME).resolve("keys");
-        System.out.println(io.updraft.devstack.DevKeys.in(keys).tokens().admin());
+        io.updraft.devstack.DevTokens tokens = io.updraft.devstack.DevKeys.in(keys).tokens();
+        if (platformAdmin) {
+            out.println(tokens.platformAdmin());
+            err.println("platform-admin: manages tenants (./updraft tenants …), sees no tenant's data");
+        } else if (tenant != null) {
+            String canonical = tenant.toUpperCase(java.util.Locale.ROOT);
+            out.println(tokens.mintForTenant(canonical, "updraft-dev", java.time.Duration.ofDays(1), "publisher",
+                    "operator", "viewer"));
+            err.println("tenant " + canonical + ", roles publisher, operator, viewer (a multi-tenant installation's"
+                    + " token; single-tenant mode answers it 403)");
+        } else {
+            out.println(tokens.admin());
+        }
         return 0;
     }
 
@@ -286,7 +333,9 @@ public final class Updraft {
                            print their URLs (the console: http://localhost:8080/, pages and APIs on one origin)
                   down     stop what 'up' started
                   status   print the URLs of what 'up' started, the console's too
-                  token    print a management API bearer token (roles publisher, operator, viewer)
+                  token    print a management API bearer token (roles publisher, operator, viewer);
+                           --tenant T: the same for tenant T (multi-tenant mode), --platform-admin: the
+                           role that manages tenants
                   containers       the same stack as containers (needs Docker): builds the images, starts
                                    Kafka, PostgreSQL and the four service images as deploy/ runs them, on
                                    ports 8081–8084; prints their URLs. 'containers down' removes them all
@@ -297,6 +346,8 @@ public final class Updraft {
                   rollout  create | preview | list | show | pause | resume | abort | approve | watch | history
                            (./updraft rollout --help; a rollout is an id or its name)
                   devices  list [--all] | history DEVICE   (./updraft devices --help)
+                  tenants  list | show | create | quotas   (platform-admin; ./updraft tenants --help)
+                  whoami   the token the CLI sends: subject, tenant, roles, expiry
                   bench    the benchmark suite (./updraft bench --quick; benchmarks/README.md)
                   global options, before or after the command: --output human|json|id, --token JWT (default:
                   UPDRAFT_TOKEN, else minted from ./updraft up's local key), --url (one origin for every API),

@@ -239,6 +239,40 @@ public final class UpdraftApi {
         return post(rolloutUrl + "/api/v1/rollouts/" + encode(id) + "/approve", object());
     }
 
+    /**
+     * {@code GET /api/v1/tenants?…} (release-service, role platform-admin): the array of tenants in id order and, while
+     * more remain, the {@code Next-Cursor} of the next page.
+     */
+    public Page tenantsPage(String query) {
+        HttpRequest request = authorized(releaseUrl + "/api/v1/tenants" + (query.isEmpty() ? "" : "?" + query)).GET()
+                .build();
+        HttpResponse<String> response = send(request);
+        return new Page(expect(request, response, 200), response.headers().firstValue("Next-Cursor").orElse(null));
+    }
+
+    /** {@code GET /api/v1/tenants/{id}}. */
+    public JsonNode tenant(String id) {
+        return expect(authorized(releaseUrl + "/api/v1/tenants/" + encode(id)).GET().build(), 200);
+    }
+
+    /** {@code POST /api/v1/tenants} {@code {"id","displayName","quotas"}}: 201 and the tenant. */
+    public JsonNode createTenant(ObjectNode body) {
+        return expect(authorized(releaseUrl + "/api/v1/tenants").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), 201);
+    }
+
+    /**
+     * {@code PATCH /api/v1/tenants/{id}/quotas} as a JSON merge patch (RFC 7396): the quotas named change (null:
+     * unlimited), the others stay — one request, so two administrators changing different quotas lose nothing.
+     * PATCH goes over the JDK client: {@link HttpURLConnection} knows no PATCH.
+     */
+    public JsonNode patchTenantQuotas(String id, ObjectNode patch) {
+        HttpRequest request = authorized(releaseUrl + "/api/v1/tenants/" + encode(id) + "/quotas")
+                .header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(patch.toString())).build();
+        return expect(request, send(request, true), 200);
+    }
+
     public String releaseUrl() {
         return releaseUrl;
     }

@@ -75,7 +75,8 @@ record Endpoints(String release, String rollout, String telemetry, String token)
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private static String token(Path root, String option, Map<String, String> env) {
+    /** The token the CLI sends: {@code --token}, else {@code UPDRAFT_TOKEN}, else one minted from the local key. */
+    static String token(Path root, String option, Map<String, String> env) {
         if (option != null && !option.isBlank()) {
             return option.strip();
         }
@@ -89,6 +90,18 @@ record Endpoints(String release, String rollout, String telemetry, String token)
         }
         throw new IllegalStateException("no token: pass --token or set " + TOKEN + " (a bearer JWT with the publisher/operator/"
                 + "viewer role your command needs), or run ./updraft up for a local one");
+    }
+
+    /** Where {@link #token} takes the token from, in words ({@code updraft whoami}). */
+    static String tokenSource(Path root, String option, Map<String, String> env) {
+        if (option != null && !option.isBlank()) {
+            return "--token";
+        }
+        String token = env.get(TOKEN);
+        if (token != null && !token.isBlank()) {
+            return TOKEN;
+        }
+        return "minted from ./updraft up's local key (" + root.resolve(".updraft/local/keys") + ")";
     }
 
     private static Properties runProperties(Path root) {

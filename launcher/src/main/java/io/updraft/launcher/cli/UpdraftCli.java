@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "updraft", version = "updraft 0.1.0", scope = ScopeType.INHERIT,
         exitCodeOnInvalidInput = 64, exitCodeOnExecutionException = 1,
-        description = "Publish releases, run and watch rollouts, list devices (token: UPDRAFT_TOKEN).")
+        description = "Publish releases, run and watch rollouts, list devices, manage tenants (token: UPDRAFT_TOKEN;"
+                + " updraft whoami shows whose it is).")
 public final class UpdraftCli {
     /** How results are printed. */
     public enum Output {
@@ -119,6 +120,7 @@ public final class UpdraftCli {
         groups.put(ReleaseCommands.class, ReleaseCommands.SUBCOMMANDS);
         groups.put(RolloutCommands.class, RolloutCommands.SUBCOMMANDS);
         groups.put(DeviceCommands.class, DeviceCommands.SUBCOMMANDS);
+        groups.put(TenantCommands.class, TenantCommands.SUBCOMMANDS);
         return groups;
     }
 
@@ -174,7 +176,7 @@ public final class UpdraftCli {
     }
 
     private static boolean isCommandWord(String word) {
-        if (word.equals("help") || named(GROUPS.keySet(), word) != null) {
+        if (word.equals("help") || word.equals("whoami") || named(GROUPS.keySet(), word) != null) {
             return true;
         }
         for (List<Class<?>> commands : GROUPS.values()) {
@@ -211,6 +213,7 @@ public final class UpdraftCli {
             root.addSubcommand(groupLine);
         }
         if (onlyGroup == null) {
+            root.addSubcommand(WhoAmI.class);
             root.addSubcommand(CommandLine.HelpCommand.class);
         }
         return root;
@@ -265,6 +268,16 @@ public final class UpdraftCli {
             CliTiming.mark("client");
         }
         return api;
+    }
+
+    /** The bearer token the commands send ({@link Endpoints}: --token, UPDRAFT_TOKEN, the local key). */
+    String token() {
+        return Endpoints.token(root, token, env);
+    }
+
+    /** Where {@link #token()} comes from, in words. */
+    String tokenSource() {
+        return Endpoints.tokenSource(root, token, env);
     }
 
     /** device-gateway's management URL, resolved as the other services' ({@link Endpoints#gateway}). */

@@ -351,6 +351,53 @@ class UpdraftCliIT {
         return args;
     }
 
+    @Test
+    void tenantCommands_createPageChangeQuotasAsThePlatformAdminWhileATenantsTokenIsRefusedAndNamed() {
+        String admin = "--token=" + stack.keys().tokens().platformAdmin();
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String first = "cli-t1-" + suffix;
+        String second = "cli-t2-" + suffix;
+
+        Run created = cli(admin, "--output", "json", "tenants", "create", first, "--name", "CLI One",
+                "--max-devices", "100", "--max-artifact-bytes", "5GB");
+        Run plain = cli(admin, "tenants", "create", second);
+        Run again = cli(admin, "tenants", "create", first.toUpperCase());
+        Run changed = cli(admin, "--output", "json", "tenants", "quotas", first, "--max-rollouts-in-flight", "2",
+                "--max-commands-per-second", "50", "--unlimited", "devices");
+        Run unknown = cli(admin, "tenants", "show", "no-such-" + suffix);
+        Run badId = cli(admin, "tenants", "show", "x".repeat(41));
+        Run all = cli(admin, "--output", "id", "tenants", "list", "--all", "--limit", "1");
+        Run table = cli(admin, "tenants", "list", "--limit", "500");
+        Run ofATenant = cli("tenants", "list");
+
+        assertThat(created.status()).as(created.err()).isZero();
+        assertThat(created.json().path("id").asText()).isEqualTo(first.toUpperCase());
+        assertThat(created.json().path("quotas").toString()).isEqualTo("{\"maxDevices\":100,\"maxArtifactBytes\":"
+                + "5000000000,\"maxRolloutsInFlight\":null,\"maxCommandsPerSecond\":null}");
+        assertThat(plain.out()).contains("tenant   " + second.toUpperCase());
+        assertThat(again.status()).isEqualTo(1);
+        assertThat(again.err()).contains("409");
+        assertThat(changed.status()).as(changed.err()).isZero();
+        assertThat(changed.json().path("version").asInt()).isEqualTo(2);
+        assertThat(changed.json().path("quotas").toString()).isEqualTo("{\"maxDevices\":null,\"maxArtifactBytes\":"
+                + "5000000000,\"maxRolloutsInFlight\":2,\"maxCommandsPerSecond\":50}");
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.err()).contains("404");
+        assertThat(badId.status()).isEqualTo(1);
+        assertThat(badId.err()).contains("400", "not a tenant id");
+        assertThat(all.status()).as(all.err()).isZero();
+        List<String> ids = all.out().lines().toList();
+        assertThat(ids).contains("DEFAULT", first.toUpperCase(), second.toUpperCase()).doesNotHaveDuplicates();
+        assertThat(ids.indexOf(first.toUpperCase())).isLessThan(ids.indexOf(second.toUpperCase()));
+        assertThat(table.out()).containsPattern(first.toUpperCase() + " +CLI One +unlimited +5000000000 \\(5\\.0 GB\\)"
+                + " +2 +50 +2");
+        // the stack's usual token (every tenant role, no tenant claim): refused, and the CLI says whose it was
+        assertThat(ofATenant.status()).isEqualTo(1);
+        assertThat(ofATenant.err()).contains("403", "tenant DEFAULT", "roles publisher, operator, viewer",
+                "./updraft token --platform-admin");
+        assertThat(cli(admin, "whoami").out()).contains("tenant   none (platform-admin");
+    }
+
     private static Run cli(String... args) {
         return run(env, args);
     }

@@ -80,7 +80,7 @@ class UpdraftCliTreeTest {
         assertThat(UpdraftCli.route("--token", "t", "rollout", "--output", "json", "show", "x"))
                 .containsExactly(RolloutCommands.class, RolloutCommands.Show.class);
         assertThat(UpdraftCli.commandLine(cli(), "--help").getSubcommands().keySet())
-                .containsExactly("release", "rollout", "devices", "help");
+                .containsExactly("release", "rollout", "devices", "tenants", "whoami", "help");
     }
 
     private static String describe(CommandLine command) {
