@@ -21,9 +21,8 @@ class KafkaWiringTest {
     /**
      * The services that read the tenant registry ({@code tenants}, ADR 0021 decision 5) into their quota book: each
      * instance reads the whole compacted topic with a group of its own, {@code <service>-tenants-${quarkus.uuid}}, so
-     * their users are granted the topic and that group prefix. Granted here even before a service's
-     * application.properties names the channel; once it does, {@link #aServiceReadingTheTenantRegistryUsesTheGroupItsUserIsGranted}
-     * holds its group id to this prefix.
+     * their users are granted the topic and that group prefix; {@link #aServiceReadingTheTenantRegistryUsesTheGroupItsUserIsGranted}
+     * holds every channel that consumes {@code tenants} to its service's prefix.
      */
     static final Map<String, String> TENANT_REGISTRY_GROUPS = Map.of(
             "rollout-service", "rollout-service-tenants-",
