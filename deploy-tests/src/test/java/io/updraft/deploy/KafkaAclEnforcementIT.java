@@ -25,6 +25,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,10 +34,12 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.AfterAll;
@@ -169,6 +173,60 @@ class KafkaAclEnforcementIT {
         for (String service : Repo.SERVICES) {
             assertThat(writes(service, fresh)).as("%s writes a topic granted to nobody", service).isFalse();
         }
+    }
+
+    /**
+     * The tenant registry's readers (ADR 0021 decision 5) read the compacted {@code tenants} topic from its start, each
+     * instance in a group of its own ({@code <service>-tenants-<uuid>}): allowed for them with any uuid, refused for a
+     * group outside the prefix and for a service that is not a reader.
+     */
+    @Test
+    void theTenantRegistrysReadersReadItEachInAGroupOfItsOwn() throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(ADMIN))) {
+            producer.send(new ProducerRecord<>(io.updraft.events.Topics.TENANTS, "ACME", "{\"tenantId\":\"ACME\"}"))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        for (var reader : KafkaWiringTest.TENANT_REGISTRY_GROUPS.entrySet()) {
+            for (int instance = 0; instance < 2; instance++) {
+                String group = reader.getValue() + java.util.UUID.randomUUID();
+                assertThat(reads(reader.getKey(), group)).as("%s as %s", reader.getKey(), group).isEqualTo("read");
+            }
+            assertThat(reads(reader.getKey(), reader.getKey() + "-other")).as("a group outside the prefix")
+                    .isEqualTo("group refused");
+        }
+        assertThat(reads("telemetry-service", "rollout-service-tenants-" + java.util.UUID.randomUUID()))
+                .as("not a reader of the registry").isNotEqualTo("read");
+    }
+
+    /** Polls {@code tenants} from its start as the service in the group: "read", "group refused" or "topic refused". */
+    private static String reads(String service, String group) {
+        Properties config = clientConfig(service);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(io.updraft.events.Topics.TENANTS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                if (!consumer.poll(java.time.Duration.ofMillis(500)).isEmpty()) {
+                    return "read";
+                }
+            }
+            throw new AssertionError(service + " in " + group + " read nothing in 30 s");
+        } catch (GroupAuthorizationException e) {
+            return "group refused";
+        } catch (TopicAuthorizationException e) {
+            return "topic refused";
+        }
+    }
+
+    private static Properties producerConfig(String user) {
+        Properties config = clientConfig(user);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return config;
     }
 
     /** Sends one record as the service would (idempotent, acks=all); false if the broker refuses the topic. */

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.updraft.events.Topics;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,6 +18,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * application.properties and from the event records their code constructs, not from a list kept here.
  */
 class KafkaWiringTest {
+    /**
+     * The services that read the tenant registry ({@code tenants}, ADR 0021 decision 5) into their quota book: each
+     * instance reads the whole compacted topic with a group of its own, {@code <service>-tenants-${quarkus.uuid}}, so
+     * their users are granted the topic and that group prefix; {@link #aServiceReadingTheTenantRegistryUsesTheGroupItsUserIsGranted}
+     * holds every channel that consumes {@code tenants} to its service's prefix.
+     */
+    static final Map<String, String> TENANT_REGISTRY_GROUPS = Map.of(
+            "rollout-service", "rollout-service-tenants-",
+            "device-gateway", "device-gateway-tenants-");
+
 
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
@@ -86,6 +98,10 @@ class KafkaWiringTest {
                 }
             });
             expected.addAll(grants("cluster", "kafka-cluster", "literal", "IdempotentWrite"));
+            if (TENANT_REGISTRY_GROUPS.containsKey(service)) {
+                expected.addAll(grants("topic", Topics.TENANTS, "literal", "Read", "Describe"));
+                expected.addAll(grants("group", TENANT_REGISTRY_GROUPS.get(service), "prefix", "Read"));
+            }
 
             JsonNode user = Objects.get(objects, "KafkaUser", service);
             Set<String> granted = new TreeSet<>();
@@ -101,6 +117,24 @@ class KafkaWiringTest {
             assertThat(granted).as("ACLs of KafkaUser %s (least privilege: what it consumes, parks and produces)", service)
                     .containsExactlyInAnyOrderElementsOf(expected);
         }
+    }
+
+    @Test
+    void aServiceReadingTheTenantRegistryUsesTheGroupItsUserIsGranted() {
+        for (String service : Repo.SERVICES) {
+            ServiceFacts facts = ServiceFacts.of(service);
+            facts.consumedTopics().forEach((channel, topics) -> {
+                if (topics.contains(Topics.TENANTS)) {
+                    assertThat(TENANT_REGISTRY_GROUPS).as("%s reads tenants: its group prefix is granted", service)
+                            .containsKey(service);
+                    assertThat(facts.property("mp.messaging.incoming." + channel + ".group.id").orElse(""))
+                            .as("%s reads tenants with a group of its own per instance", service)
+                            .startsWith(TENANT_REGISTRY_GROUPS.get(service) + "${");
+                }
+            });
+        }
+        assertThat(ServiceFacts.of("release-service").producedTopics()).as("the registry's owner announces it")
+                .contains(Topics.TENANTS);
     }
 
     @ParameterizedTest

@@ -43,11 +43,15 @@ class ProdPlaceholderTest {
         FILLED.put("BACKUP_DESTINATION_PATH", "s3://acme-updraft-backups/updraft-postgres");
         FILLED.put("BACKUP_S3_ENDPOINT", "https://s3.eu-central-1.amazonaws.com");
         FILLED.put("BACKUP_CREDENTIALS_SECRET", "updraft-postgres-backup");
+        FILLED.put("METRICS_MAX_TENANTS", "20");
     }
 
-    /** Values shipped ready to use: names the operator creates things under (deploy/infra/README.md). */
+    /**
+     * Values shipped ready to use: names the operator creates things under (deploy/infra/README.md), and the tenant
+     * label bound components/multi-tenant reads (MultiTenantDeployTest checks where it lands).
+     */
     static final Map<String, String> USABLE_DEFAULTS = Map.of("BACKUP_CREDENTIALS_SECRET", "updraft-postgres-backup",
-            "CONSOLE_OIDC_CLIENT_ID", "updraft-console");
+            "CONSOLE_OIDC_CLIENT_ID", "updraft-console", "METRICS_MAX_TENANTS", "20");
 
     @Test
     void prodAsShippedIsRefusedAndEveryPlaceholderNamed() throws IOException {

@@ -1,11 +1,6 @@
 package io.updraft.rollout;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.updraft.devstack.DevStack;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import io.updraft.testsupport.DatabaseAtVersion;
 import java.util.List;
 import java.util.Map;
 
@@ -14,9 +9,9 @@ import java.util.Map;
  * rows in every table but command_dispatch (the dispatcher of the service under test would delete a finished one
  * while the test counts): a release, two devices, a RUNNING rollout of one wave whose device {@code old-a} has an open
  * install and {@code old-b} a finished one, its health gate's figures and both histories. The service under test
- * starts on it and migrates it in place. Ordered after UpdraftStackResource, whose database it replaces.
+ * starts on it and migrates it in place.
  */
-public class DatabaseBeforeTenants implements QuarkusTestResourceLifecycleManager {
+public class DatabaseBeforeTenants extends DatabaseAtVersion {
     public static final String RELEASE_ID = "4f1c2b1e-0d8a-4c53-9d0e-7b6a5c4d3e01";
     public static final String ROLLOUT_ID = "4f1c2b1e-0d8a-4c53-9d0e-7b6a5c4d3e02";
     public static final String COHORT = "old-model:1";
@@ -32,31 +27,12 @@ public class DatabaseBeforeTenants implements QuarkusTestResourceLifecycleManage
             Map.entry("command_dispatch", 0));
     static final String DATABASE = "rollout_before_tenants";
 
-    @Override
-    public Map<String, String> start() {
-        DevStack stack = DevStack.shared();
-        try (Connection admin = DriverManager.getConnection(stack.jdbcUrl("postgres"), DevStack.DB_USER,
-                DevStack.DB_PASSWORD); Statement statement = admin.createStatement()) {
-            statement.execute("drop database if exists " + DATABASE + " with (force)");
-            statement.execute("create database " + DATABASE);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        String url = stack.jdbcUrl(DATABASE);
-        org.flywaydb.core.Flyway.configure().dataSource(url, DevStack.DB_USER, DevStack.DB_PASSWORD)
-                .locations("classpath:db/migration", "classpath:db/updraft-shared").target("62").load().migrate();
-        try (Connection connection = DriverManager.getConnection(url, DevStack.DB_USER, DevStack.DB_PASSWORD);
-                Statement insert = connection.createStatement()) {
-            for (String sql : fill()) {
-                insert.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return Map.of("quarkus.datasource.jdbc.url", url);
+    public DatabaseBeforeTenants() {
+        super(DATABASE, "62");
     }
 
-    private static List<String> fill() {
+    @Override
+    protected List<String> fill() {
         return List.of("""
                 insert into release (release_id, name, version, artifacts, hardware, published_at)
                 values ('%s', 'firmware', '2.0.0',
@@ -116,14 +92,5 @@ public class DatabaseBeforeTenants implements QuarkusTestResourceLifecycleManage
                 insert into device_history (device_id, at, type, action_id, rollout_id, details)
                 values ('old-b', now() - interval '30 seconds', 'ACTION_SUCCEEDED', %d, '%s', 'version 2.0.0')"""
                         .formatted(DONE_ACTION, ROLLOUT_ID));
-    }
-
-    @Override
-    public void stop() {
-    }
-
-    @Override
-    public int order() {
-        return 100;
     }
 }

@@ -16,6 +16,7 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one shape every service has, as ArchUnit rules. Under a service's base package ({@code io.updraft.rollout}):
@@ -32,8 +33,14 @@ import java.util.Set;
  *
  * <p>The base package itself holds nothing. Each rule's description says what it forbids; a failing check lists every
  * offending dependency.
+ *
+ * <p>Tenants (ADR 0021 decision 2): every entity maps its tenant — a {@code tenant_id} column on the entity or in its
+ * embedded id — unless the service's architecture test names it platform-wide; and in a service that lets Hibernate
+ * filter by tenant ({@code @TenantId} on an entity), every entity carries {@code @TenantId}, since the discriminator
+ * filters only those. A new table's entity that forgets its tenant fails the build.
  */
 public final class ServiceArchitecture {
+    static final String ENTITY = "jakarta.persistence.Entity";
     public static final List<String> LAYERS = List.of("api", "service", "domain", "persistence", "messaging", "config");
 
     /** Types whose use means "SQL is being issued here". */
@@ -54,6 +61,14 @@ public final class ServiceArchitecture {
     }
 
     public static List<ArchRule> rules(String basePackage) {
+        return rules(basePackage, Set.of());
+    }
+
+    /**
+     * @param platformWide the entities (class names) that belong to no tenant, e.g. the tenant registry itself; every
+     *            other entity must map its tenant
+     */
+    public static List<ArchRule> rules(String basePackage, Set<String> platformWide) {
         String base = basePackage + ".";
         return List.of(
                 layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -93,17 +108,31 @@ public final class ServiceArchitecture {
                                 "org.eclipse.microprofile.reactive.messaging..", "io.smallrye.reactive.messaging..")
                         .as("only " + base + "messaging talks to Kafka"),
                 slices().matching(base + "(*)..").should().beFreeOfCycles()
-                        .as("the layers of " + basePackage + " have no dependency cycles"));
+                        .as("the layers of " + basePackage + " have no dependency cycles"),
+                classes().that().resideInAPackage(basePackage + "..").and().areAnnotatedWith(ENTITY)
+                        .and(notNamedIn(platformWide))
+                        .should(TenantMapping.mapTheirTenant())
+                        .allowEmptyShould(true)
+                        .as("entities of " + basePackage + " map their tenant (a tenant_id column, @TenantId where "
+                                + "Hibernate filters by tenant) unless named platform-wide " + new TreeSet<>(platformWide)));
     }
 
     /** Checks every rule and fails with all violations of all rules at once. */
     public static void check(String basePackage) {
+        check(basePackage, Set.of());
+    }
+
+    /**
+     * Checks every rule, with {@code platformWide} the entities that belong to no tenant; each of them must be an entity
+     * of the service without a tenant mapping (a stale exception fails too).
+     */
+    public static void check(String basePackage, Set<String> platformWide) {
         JavaClasses classes = importService(basePackage);
         if (classes.isEmpty()) {
             throw new AssertionError("no classes under " + basePackage);
         }
-        List<String> failures = new ArrayList<>();
-        for (ArchRule rule : rules(basePackage)) {
+        List<String> failures = new ArrayList<>(TenantMapping.staleExceptions(classes, platformWide));
+        for (ArchRule rule : rules(basePackage, platformWide)) {
             EvaluationResult result = rule.evaluate(classes);
             if (result.hasViolation()) {
                 failures.add(result.getFailureReport().toString());
@@ -112,6 +141,10 @@ public final class ServiceArchitecture {
         if (!failures.isEmpty()) {
             throw new AssertionError(String.join("\n\n", failures));
         }
+    }
+
+    private static DescribedPredicate<JavaClass> notNamedIn(Set<String> platformWide) {
+        return DescribedPredicate.describe("are not platform-wide", (JavaClass c) -> !platformWide.contains(c.getName()));
     }
 
     private static DescribedPredicate<JavaClass> issueSql() {

@@ -9,6 +9,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The rules on two fixtures: one shaped as they demand, one with each violation issue 17 found in the services. */
@@ -44,8 +45,49 @@ class ServiceArchitectureTest {
     }
 
     @Test
+    void given_entities_with_and_without_their_tenant_then_the_tenant_rule_names_each_one_that_forgot_it() {
+        String columns = "io.updraft.testsupport.fixture.tenants.columns";
+        String registry = columns + ".domain.Registry";
+        String report = tenantReport(columns, Set.of(registry));
+
+        assertThat(report).contains(columns + ".domain.Note maps no tenant")
+                .doesNotContain(".domain.Device ").doesNotContain(".CohortStats ").doesNotContain(registry + " ");
+        assertThat(tenantReport(columns, Set.of())).as("without the exception the registry forgot its tenant too")
+                .contains(registry + " maps no tenant");
+    }
+
+    @Test
+    void given_a_service_that_lets_hibernate_filter_by_tenant_then_a_tenant_column_without_tenant_id_fails() {
+        String discriminator = "io.updraft.testsupport.fixture.tenants.discriminator";
+        String report = tenantReport(discriminator, Set.of());
+
+        assertThat(report).contains(discriminator + ".domain.Artifact.tenantId is a tenant column without @TenantId")
+                .doesNotContain(".domain.Release");
+    }
+
+    @Test
+    void given_a_stale_platform_wide_exception_then_check_fails() {
+        String columns = "io.updraft.testsupport.fixture.tenants.columns";
+        JavaClasses classes = new ClassFileImporter().importPackages(columns);
+        assertThat(TenantMapping.staleExceptions(classes, Set.of(columns + ".domain.NotAnEntity",
+                columns + ".domain.Device", columns + ".domain.Registry")))
+                .containsExactly(columns + ".domain.Device is named platform-wide but maps a tenant",
+                        columns + ".domain.NotAnEntity is named platform-wide but is no entity of the service");
+    }
+
+    @Test
     void given_no_classes_under_the_package_then_check_fails_instead_of_passing_vacuously() {
         assertThatCode(() -> ServiceArchitecture.check("io.updraft.nothing.here")).isInstanceOf(AssertionError.class);
+    }
+
+    /** The tenant rule's failure report on the package ("" when it passes). */
+    private static String tenantReport(String basePackage, Set<String> platformWide) {
+        JavaClasses classes = new ClassFileImporter().importPackages(basePackage);
+        ArchRule rule = ServiceArchitecture.rules(basePackage, platformWide).stream()
+                .filter(r -> r.getDescription().startsWith("entities of " + basePackage + " map their tenant"))
+                .findFirst().orElseThrow();
+        EvaluationResult result = rule.evaluate(classes);
+        return result.hasViolation() ? result.getFailureReport().toString() : "";
     }
 
     private static String report(Map<String, String> reports, String descriptionStart) {

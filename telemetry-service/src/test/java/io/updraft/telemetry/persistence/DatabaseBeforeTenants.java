@@ -1,98 +1,71 @@
 package io.updraft.telemetry.persistence;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.updraft.devstack.DevStack;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Map;
+import io.updraft.testsupport.DatabaseAtVersion;
+import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 
 /**
  * A telemetry database as the service left it before tenants (Flyway {@code target} 6, the last migration before V7),
  * with rows in every table: a running rollout with two cohorts, its devices' progress and assignments, a counted
  * action, a rollback decision, a closed health window with its points, a device's latest health. The service under
- * test then starts on it and migrates it in place. Ordered after UpdraftStackResource, whose database it replaces.
+ * test then starts on it and migrates it in place.
  */
-public class DatabaseBeforeTenants implements QuarkusTestResourceLifecycleManager {
+public class DatabaseBeforeTenants extends DatabaseAtVersion {
     public static final String ROLLOUT_ID = "rollout-before-tenants-" + UUID.randomUUID();
     public static final String DEVICE_ID = "dev-before-tenants-" + UUID.randomUUID();
     public static final long ACTION_ID = 4_200_000_001L;
     static final String DATABASE = "telemetry_before_tenants";
-    static final java.util.List<String> TABLES = java.util.List.of("rollout", "health_window", "cohort_stats",
+    static final List<String> TABLES = List.of("rollout", "health_window", "cohort_stats",
             "counted_action", "device_assignment", "rollback_decision", "device_progress", "health_point",
             "device_health");
 
+    public DatabaseBeforeTenants() {
+        super(DATABASE, "6");
+    }
+
     @Override
-    public Map<String, String> start() {
-        DevStack stack = DevStack.shared();
-        try (Connection admin = DriverManager.getConnection(stack.jdbcUrl("postgres"), DevStack.DB_USER,
-                DevStack.DB_PASSWORD); Statement statement = admin.createStatement()) {
-            statement.execute("drop database if exists " + DATABASE + " with (force)");
-            statement.execute("create database " + DATABASE);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        String url = stack.jdbcUrl(DATABASE);
-        Flyway.configure().dataSource(url, DevStack.DB_USER, DevStack.DB_PASSWORD)
-                .locations("classpath:db/migration", "classpath:db/updraft-shared").target("6").load().migrate();
-        try (Connection connection = DriverManager.getConnection(url, DevStack.DB_USER, DevStack.DB_PASSWORD);
-                Statement insert = connection.createStatement()) {
-            insert.execute("""
+    protected List<String> fill() {
+        return List.of(
+                """
                     insert into rollout (rollout_id, failure_rate_threshold, min_sample_size, created_at, name,
                         version, wave_count, device_count, current_wave, state)
                     values ('%s', 0.4, 2, now() - interval '1 hour', 'before tenants', '1.0.0', 2, 3, 1, 'RUNNING')
-                    """.formatted(ROLLOUT_ID));
-            insert.execute("insert into health_window (rollout_id, last_window_end) values ('%s', now())"
-                    .formatted(ROLLOUT_ID));
-            insert.execute("""
+                    """.formatted(ROLLOUT_ID),
+                "insert into health_window (rollout_id, last_window_end) values ('%s', now())"
+                    .formatted(ROLLOUT_ID),
+                """
                     insert into cohort_stats (rollout_id, cohort, succeeded, failed, health_reports, unhealthy_reports,
                         crashes, rolled_back, first_report_at, last_activity_at)
                     values ('%1$s', 'board:A', 2, 0, 5, 1, 2, false, now(), now()),
                            ('%1$s', 'board:B', 0, 2, 0, 0, 0, false, now(), now())
-                    """.formatted(ROLLOUT_ID));
-            insert.execute("insert into counted_action (action_id, rollout_id, counted_at) values (%d, '%s', now())"
-                    .formatted(ACTION_ID, ROLLOUT_ID));
-            insert.execute("""
+                    """.formatted(ROLLOUT_ID),
+                "insert into counted_action (action_id, rollout_id, counted_at) values (%d, '%s', now())"
+                    .formatted(ACTION_ID, ROLLOUT_ID),
+                """
                     insert into device_assignment (device_id, rollout_id, cohort, action_id, assigned_at)
                     values ('%s', '%s', 'board:A', %d, now())
-                    """.formatted(DEVICE_ID, ROLLOUT_ID, ACTION_ID));
-            insert.execute("""
+                    """.formatted(DEVICE_ID, ROLLOUT_ID, ACTION_ID),
+                """
                     insert into rollback_decision (rollout_id, cohort, reason, decided_at, succeeded, failed,
                         failure_rate, failure_rate_threshold, min_sample_size, window_start, window_end, rule,
                         devices_counted, devices_judged, observed, rule_limit)
                     values ('%s', 'board:B', 'failedInstalls: 2 of 2 installs failed', now(), 0, 2, 1.0, 0.4, 2,
                         now() - interval '1 hour', now(), 'failedInstalls', 2, 2, 1.0, 0.4)
-                    """.formatted(ROLLOUT_ID));
-            insert.execute("""
+                    """.formatted(ROLLOUT_ID),
+                """
                     insert into device_progress (rollout_id, device_id, cohort, state, updated_at)
                     values ('%1$s', '%2$s', 'board:A', 'SUCCEEDED', now()),
                            ('%1$s', '%2$s-b', 'board:B', 'FAILED', now())
-                    """.formatted(ROLLOUT_ID, DEVICE_ID));
-            insert.execute("""
+                    """.formatted(ROLLOUT_ID, DEVICE_ID),
+                """
                     insert into health_point (rollout_id, cohort, window_end, succeeded, failed, failure_rate,
                         health_reports, unhealthy_reports, crashes)
                     values ('%s', 'board:A', now() - interval '10 seconds', 2, 0, 0.0, 5, 1, 2)
-                    """.formatted(ROLLOUT_ID));
-            insert.execute("""
+                    """.formatted(ROLLOUT_ID),
+                """
                     insert into device_health (device_id, event_id, reported_at, boot_ok, crash_count, app_healthy,
                         metrics)
                     values ('%s', '%s', now(), true, 3, false, '{"cpu": 0.5}')
                     """.formatted(DEVICE_ID, UUID.randomUUID()));
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return Map.of("quarkus.datasource.jdbc.url", url);
-    }
-
-    @Override
-    public void stop() {
-    }
-
-    @Override
-    public int order() {
-        return 100;
     }
 }
