@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
  * pending action, a finished one, a TargetToken) is migrated by the gateway at start; every row is kept, is DEFAULT's,
  * and the gateway serves it as before.
  */
-@Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
 @TestProfile(TenantMigrationIT.BeforeTenants.class)
 class TenantMigrationIT extends GatewayTestBase {

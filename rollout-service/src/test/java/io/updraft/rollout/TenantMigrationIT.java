@@ -30,7 +30,6 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@link DatabaseBeforeTenants}) is migrated by this version at start. Every row is kept and DEFAULT's, no tenant
  * column keeps a default, the API serves what was there, and the rollout that was running goes on with the reports.
  */
-@Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
 @TestProfile(TenantMigrationIT.BeforeTenants.class)
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "rollout"))

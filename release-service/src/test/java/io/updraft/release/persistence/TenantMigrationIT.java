@@ -30,7 +30,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.Test;
  * column keeps a default, and the service reads and serves what was there. The tenant registry (V9) starts with
  * DEFAULT, unlimited.
  */
-@Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
 @TestProfile(TenantMigrationIT.BeforeTenants.class)
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "release"))

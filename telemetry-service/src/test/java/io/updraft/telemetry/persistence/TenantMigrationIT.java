@@ -23,7 +23,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
  * 6, {@link DatabaseBeforeTenants}) is migrated by this version at start (V7). Every row is kept and is DEFAULT's, no
  * tenant column keeps a default, every key starts with the tenant, and the REST API serves what was there.
  */
-@Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
 @TestProfile(TenantMigrationIT.BeforeTenants.class)
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
