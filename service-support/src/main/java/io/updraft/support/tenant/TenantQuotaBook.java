@@ -1,11 +1,14 @@
 package io.updraft.support.tenant;
 
+import io.updraft.events.EventJson;
+import io.updraft.events.TenantEvent;
 import io.updraft.events.TenantEvent.Quotas;
 import io.updraft.events.TenantEvent.TenantDefined;
 import io.updraft.events.TenantIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Each tenant's quotas as the compacted {@code tenants} topic last announced them (ADR 0021 decision 5): release-service
@@ -20,7 +23,52 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class TenantQuotaBook {
+    private static final Logger LOG = Logger.getLogger(TenantQuotaBook.class);
     private final Map<String, TenantDefined> tenants = new ConcurrentHashMap<>();
+
+    /**
+     * Takes in one record as it came off the topic (the services' {@code tenants} channel hands each record here). A
+     * record that cannot be read, is not a {@code TenantDefined} or names no tenant id is logged — bounded, without
+     * control characters, so a hostile record forges no log line — and skipped: the book keeps what it knew, and the
+     * records after it are read. A tombstone changes nothing (the registry never deletes a tenant).
+     *
+     * @return true when it changed what the book knows
+     */
+    public boolean applyRecord(int partition, long offset, String key, String value) {
+        if (value == null) {
+            return false;
+        }
+        TenantEvent event;
+        try {
+            event = EventJson.read(value, TenantEvent.class);
+        } catch (RuntimeException e) {
+            LOG.warnf("tenants record at %d/%d (key %s) skipped, it cannot be read: %s", partition, offset,
+                    printable(key, 60), printable(e.getMessage(), 300));
+            return false;
+        }
+        if (!(event instanceof TenantDefined defined)) {
+            return false;
+        }
+        if (defined.tenantId() == null || !TenantIds.isValid(defined.tenantId())) {
+            LOG.warnf("tenants record at %d/%d skipped: %s is no tenant id", partition, offset,
+                    printable(defined.tenantId(), 60));
+            return false;
+        }
+        boolean changed = apply(defined);
+        if (changed) {
+            LOG.debugf("tenant %s version %d: %s", defined.tenantId(), defined.version(), defined.quotas());
+        }
+        return changed;
+    }
+
+    /** Text from a record as it may be logged: bounded, without control characters. */
+    private static String printable(String text, int max) {
+        if (text == null) {
+            return "none";
+        }
+        String cut = text.length() > max ? text.substring(0, max) + "…" : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
 
     /**
      * Takes in one record of the topic.

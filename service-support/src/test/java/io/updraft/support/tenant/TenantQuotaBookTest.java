@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.updraft.events.EventJson;
 import io.updraft.events.TenantEvent.Quotas;
 import io.updraft.events.TenantEvent.TenantDefined;
 import java.time.Instant;
@@ -55,5 +56,21 @@ class TenantQuotaBookTest {
         assertEquals(5L, book.quotas("ACME").maxDevices());
         assertEquals(100, book.quotas("GLOBEX").maxCommandsPerSecond());
         assertEquals(Quotas.UNLIMITED, book.quotas("DEFAULT"));
+    }
+
+    @Test
+    void recordsOffTheTopicAreReadAndWhatCannotBeReadIsSkipped() {
+        TenantQuotaBook book = new TenantQuotaBook();
+        assertTrue(book.applyRecord(0, 1, "ACME", EventJson.write(defined("ACME", 1, new Quotas(3L, null, 2, 40)))));
+        assertEquals(new Quotas(3L, null, 2, 40), book.quotas("ACME"));
+        assertFalse(book.applyRecord(0, 2, "ACME", null), "a tombstone forgets nothing");
+        assertFalse(book.applyRecord(0, 3, "ACME\n[forged]", "{not json\r\nWARN forged"));
+        assertFalse(book.applyRecord(0, 4, "X", "{\"type\":\"SomethingElse\"}"));
+        assertFalse(book.applyRecord(0, 5, "A/B", EventJson.write(defined("A/B", 1, new Quotas(1L, null, null, null)))));
+        assertFalse(book.applyRecord(0, 6, "ACME", EventJson.write(defined("ACME", 1, Quotas.UNLIMITED))),
+                "an older or equal version again");
+        assertEquals(new Quotas(3L, null, 2, 40), book.quotas("ACME"), "what was known is kept");
+        assertTrue(book.applyRecord(0, 7, "ACME", EventJson.write(defined("ACME", 2, Quotas.UNLIMITED))));
+        assertEquals(Quotas.UNLIMITED, book.quotas("ACME"));
     }
 }
