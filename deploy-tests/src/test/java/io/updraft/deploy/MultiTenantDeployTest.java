@@ -119,20 +119,7 @@ class MultiTenantDeployTest {
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
     void everyKeyAndVariableOfTheMultiTenantRenderingIsOneTheServiceReads(String overlay) {
-        List<JsonNode> objects = multi(overlay);
-        for (String service : Repo.WORKLOADS) {
-            ServiceFacts facts = ServiceFacts.of(service);
-            JsonNode container = Objects.container(objects, service);
-            List<String> unread = new ArrayList<>();
-            for (JsonNode source : Objects.list(container.get("envFrom"))) {
-                String name = source.at("/configMapRef/name").asText();
-                Objects.fieldNames(Objects.get(objects, "ConfigMap", name).get("data")).stream()
-                        .filter(key -> !facts.reads(key)).forEach(key -> unread.add(name + ": " + key));
-            }
-            Objects.list(container.get("env")).stream().map(e -> e.path("name").asText()).filter(key -> !facts.reads(key))
-                    .forEach(key -> unread.add("env " + key));
-            assertThat(unread).as("keys %s does not read", service).isEmpty();
-        }
+        ServiceWiringTest.assertEveryKeyIsOneTheServiceReads(multi(overlay));
     }
 
     @ParameterizedTest

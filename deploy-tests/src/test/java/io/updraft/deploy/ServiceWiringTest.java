@@ -54,7 +54,14 @@ class ServiceWiringTest {
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
     void everyConfigMapKeyAndEnvironmentVariableIsOneTheServiceReads(String overlay) {
-        List<JsonNode> objects = Kustomize.overlay(overlay);
+        assertEveryKeyIsOneTheServiceReads(Kustomize.overlay(overlay));
+    }
+
+    /**
+     * Every ConfigMap key a workload takes through {@code envFrom} and every variable of its {@code env} is one its
+     * service reads (a property, an {@code @ConfigMapping} key or a Kafka client setting) — for any rendering.
+     */
+    static void assertEveryKeyIsOneTheServiceReads(List<JsonNode> objects) {
         for (String service : Repo.WORKLOADS) {
             ServiceFacts facts = ServiceFacts.of(service);
             JsonNode container = Objects.container(objects, service);
