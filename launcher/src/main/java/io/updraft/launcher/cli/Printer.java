@@ -14,7 +14,10 @@ import java.util.Locale;
  * variables without jq) or lines and tables for people.
  */
 final class Printer {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Built at the first --output json document only: a human table or line needs no ObjectMapper. */
+    private static final class Pretty {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final PrintWriter out;
     private final UpdraftCli.Output mode;
@@ -57,7 +60,7 @@ final class Printer {
             return;
         }
         try {
-            out.println(JSON.writeValueAsString(node));
+            out.println(Pretty.JSON.writeValueAsString(node));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
