@@ -3,7 +3,6 @@ package io.updraft.launcher.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Where a CLI call's time goes, printed to standard error at the end of the call when {@code UPDRAFT_CLI_TIMING=1}
@@ -61,16 +60,16 @@ public final class CliTiming {
         }
         StringBuilder line = new StringBuilder("updraft-cli-timing:");
         if (startMicros >= 0) {
-            line.append(String.format(Locale.ROOT, " start=%.1f", startMicros / 1000.0));
+            line.append(String.format(Printer.NUMBERS, " start=%.1f", startMicros / 1000.0));
         }
         long previous = mainNanos;
         synchronized (CliTiming.class) {
             for (int i = 0; i < NAMES.size(); i++) {
-                line.append(String.format(Locale.ROOT, " %s=%.1f", NAMES.get(i), (NANOS.get(i) - previous) / 1e6));
+                line.append(String.format(Printer.NUMBERS, " %s=%.1f", NAMES.get(i), (NANOS.get(i) - previous) / 1e6));
                 previous = NANOS.get(i);
             }
         }
-        line.append(String.format(Locale.ROOT, " total=%.1f",
+        line.append(String.format(Printer.NUMBERS, " total=%.1f",
                 Math.max(0, startMicros) / 1000.0 + (previous - mainNanos) / 1e6));
         err.println(line);
         err.flush();

@@ -47,7 +47,12 @@ public final class CliTraining {
         server.createContext("/", CliTraining::answer);
         server.start();
         try {
-            String url = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+            // by name, as users and ./updraft up write service URLs: the name lookup's classes are archived too
+            String url = "http://localhost:" + server.getAddress().getPort();
+            // what executeOnConsole does before the command line: the console check and a copy of the environment
+            if (System.console() == null) {
+                Map.copyOf(System.getenv());
+            }
             // as after ./updraft up: no token given, the CLI signs one with the local key (RSA, PKCS#8 parsing)
             Path root = Files.createTempDirectory("updraft-cli-training");
             DevKeys.in(root.resolve(".updraft/local/keys"));

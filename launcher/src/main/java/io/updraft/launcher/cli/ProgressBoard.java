@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,7 +49,7 @@ final class ProgressBoard {
         }
         StringBuilder frame = new StringBuilder();
         if (!drawn.isEmpty()) {
-            frame.append(String.format(Locale.ROOT, CURSOR_UP, drawn.size()));
+            frame.append(String.format(Printer.NUMBERS, CURSOR_UP, drawn.size()));
         }
         for (String line : lines) {
             frame.append(CLEAR_LINE).append(line.length() < columns ? line : line.substring(0, columns - 1))
@@ -58,7 +57,7 @@ final class ProgressBoard {
         }
         int stale = drawn.size() - lines.size();
         if (stale > 0) {
-            frame.append((CLEAR_LINE + "\n").repeat(stale)).append(String.format(Locale.ROOT, CURSOR_UP, stale));
+            frame.append((CLEAR_LINE + "\n").repeat(stale)).append(String.format(Printer.NUMBERS, CURSOR_UP, stale));
         }
         out.print(frame);
         drawn = List.copyOf(lines);

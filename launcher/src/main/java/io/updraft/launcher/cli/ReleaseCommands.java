@@ -377,7 +377,7 @@ final class ReleaseCommands {
     static String artifacts(JsonNode release) {
         StringBuilder text = new StringBuilder();
         for (JsonNode a : release.path("artifacts")) {
-            text.append(String.format(Locale.ROOT, "  %-6s %-32s %12d bytes  sha256 %s%s%s%n", a.path("part").asText(),
+            text.append(String.format(Printer.NUMBERS, "  %-6s %-32s %12d bytes  sha256 %s%s%s%n", a.path("part").asText(),
                     a.path("filename").asText(), a.path("size").asLong(), a.path("sha256").asText(),
                     a.hasNonNull("signedBy") ? "  signed by " + a.path("signedBy").asText() : "",
                     a.hasNonNull("role") && !"full".equals(a.path("role").asText())

@@ -7,7 +7,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -86,14 +85,14 @@ final class RolloutCommands {
                     200);
             StringBuilder human = new StringBuilder(plan.path("matching").asLong() + " devices match\n");
             for (JsonNode wave : plan.path("waves")) {
-                human.append(String.format(Locale.ROOT, "wave %d %3d%%  %6d devices%s%n", wave.path("wave").asInt(),
+                human.append(String.format(Printer.NUMBERS, "wave %d %3d%%  %6d devices%s%n", wave.path("wave").asInt(),
                         wave.path("percent").asInt(), wave.path("devices").asInt(),
                         wave.path("approval").asBoolean() ? "  (waits for approval)" : ""));
             }
             for (JsonNode cohort : plan.path("cohorts")) {
                 List<String> perWave = new ArrayList<>();
                 cohort.path("perWave").forEach(n -> perWave.add(n.asText()));
-                human.append(String.format(Locale.ROOT, "cohort %-28s %6d devices  per wave %s%n",
+                human.append(String.format(Printer.NUMBERS, "cohort %-28s %6d devices  per wave %s%n",
                         cohort.path("cohort").asText(), cohort.path("devices").asInt(), String.join(" / ", perWave)));
             }
             UpdraftCli.of(spec).printer(spec).result(plan, human.toString().stripTrailing());
@@ -158,7 +157,7 @@ final class RolloutCommands {
             boolean confirmation = rollout.path("confirmationRequired").asBoolean();
             rollout.path("waves").forEach(w -> human.append(progressLine(w, count, confirmation)).append('\n'));
             rollout.path("cohorts").forEach(c -> {
-                human.append(String.format(Locale.ROOT, "cohort %-20s %4d devices  %s%s%n",
+                human.append(String.format(Printer.NUMBERS, "cohort %-20s %4d devices  %s%s%n",
                         c.path("cohort").asText(), c.path("devices").asInt(), c.path("state").asText(),
                         c.hasNonNull("rollbackReason") ? " (" + c.path("rollbackReason").asText() + ")" : ""));
                 human.append(evidenceLine(c.path("rollbackEvidence")));
@@ -177,7 +176,7 @@ final class RolloutCommands {
         if (evidence == null || !evidence.hasNonNull("rule")) {
             return "";
         }
-        return String.format(Locale.ROOT, "       rule %s: %d of %d counted, %.2f >= %.2f, window %s .. %s%n",
+        return String.format(Printer.NUMBERS, "       rule %s: %d of %d counted, %.2f >= %.2f, window %s .. %s%n",
                 evidence.path("rule").asText(), evidence.path("devicesCounted").asLong(),
                 evidence.path("devicesJudged").asLong(), evidence.path("observed").asDouble(),
                 evidence.path("limit").asDouble(), evidence.path("windowStart").asText(),
@@ -276,7 +275,7 @@ final class RolloutCommands {
         int finished = succeeded + failed + wave.path("canceled").asInt() + wave.path("expired").asInt() + denied;
         int width = 20;
         int filled = devices == 0 ? width : Math.min(width, finished * width / devices);
-        return String.format(Locale.ROOT, "wave %d/%d %3d%%  [%s%s]  %d/%d finished  ok %d  failed %d%s  running %d  %s",
+        return String.format(Printer.NUMBERS, "wave %d/%d %3d%%  [%s%s]  %d/%d finished  ok %d  failed %d%s  running %d  %s",
                 wave.path("wave").asInt(), waveCount, wave.path("percent").asInt(), "#".repeat(filled),
                 "-".repeat(width - filled), finished, devices, succeeded, failed,
                 confirmation || denied > 0 ? "  denied " + denied : "", wave.path("running").asInt(),
@@ -297,7 +296,7 @@ final class RolloutCommands {
         if (rollbacks.path("sent").asInt() == 0) {
             return "";
         }
-        return String.format(Locale.ROOT, "rollback installs: %d sent, %d succeeded, %d failed%n",
+        return String.format(Printer.NUMBERS, "rollback installs: %d sent, %d succeeded, %d failed%n",
                 rollbacks.path("sent").asInt(), rollbacks.path("succeeded").asInt(), rollbacks.path("failed").asInt());
     }
 

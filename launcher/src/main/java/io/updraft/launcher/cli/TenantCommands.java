@@ -288,6 +288,6 @@ final class TenantCommands {
             scaled /= 1000;
             unit++;
         }
-        return n + " (" + String.format(Locale.ROOT, "%.1f", scaled) + " " + units[unit] + ")";
+        return n + " (" + String.format(Printer.NUMBERS, "%.1f", scaled) + " " + units[unit] + ")";
     }
 }

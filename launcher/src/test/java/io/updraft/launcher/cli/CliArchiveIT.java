@@ -45,6 +45,18 @@ class CliArchiveIT {
                 out.write(body);
             }
         });
+        api.createContext("/api/v1/rollouts/", exchange -> {
+            byte[] body = """
+                    {"id":"3f2c6a1e-0000-4000-8000-000000000007","name":"archive-check","releaseId":"r-7",
+                     "version":"7.0.1","state":"RUNNING","currentWave":1,"createdAt":"2026-12-06T00:00:00Z",
+                     "waves":[{"wave":1,"state":"RUNNING","devices":10,"succeeded":4,"failed":1,"running":5}],
+                     "cohorts":[{"cohort":"gw-100:1.0","devices":10,"state":"ACTIVE"}]}""".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
         api.start();
     }
 
@@ -65,7 +77,10 @@ class CliArchiveIT {
         assertThat(loaded)
                 .contains("io.updraft.launcher.cli.UpdraftCli source: shared objects file (top)")
                 .contains("io.updraft.launcher.cli.ReleaseCommands$ListReleases source: shared objects file (top)")
-                .contains("com.fasterxml.jackson.databind.ObjectMapper source: shared objects file (top)")
+                .contains("com.fasterxml.jackson.databind.JsonNode source: shared objects file (top)")
+                // the answer is read by jackson-core's parser into nodes (JsonTrees): no ObjectMapper, whose
+                // configuration loads the calendar and the locale data at every call
+                .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ")
                 // picocli ships as Java 5 class files (version 49), which CDS never archives: the build rewrites them
                 // to version 52 (ArchivableClassFiles) so that they come from the archive too
                 .contains("picocli.CommandLine source: shared objects file (top)")
@@ -74,6 +89,28 @@ class CliArchiveIT {
                 // System.exit back 300 ms) is never built
                 .doesNotContain("jdk.internal.net.http.HttpClientImpl ")
                 .doesNotContain("io.updraft.launcher.Updraft ");
+        // classes made at run time, which no archive holds: picocli's annotation proxies and one method-handle form
+        // (string concatenation compiled as invokedynamic spun ~28 more of them at every call)
+        assertThat(definedAtRunTime(loaded)).as(loaded).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void givenTheBuiltArchive_whenTheScriptShowsARollout_thenNoLocaleDataIsLoadedForItsNumbers() throws Exception {
+        Path classes = temp.resolve("status.log");
+        Run run = run(List.of(ROOT.resolve("updraft").toString(), "rollout", "status",
+                "3f2c6a1e-0000-4000-8000-000000000007"), classes);
+
+        assertThat(run.exit).as(run.output).isZero();
+        assertThat(run.output).contains("archive-check  RUNNING", "wave 1/1", "ok 4  failed 1");
+        String loaded = Files.readString(classes);
+        // Formatter asks the locale data for the digits of every locale but Locale.US (Printer.NUMBERS)
+        assertThat(loaded).doesNotContain("java.text.DecimalFormatSymbols ")
+                .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+        assertThat(definedAtRunTime(loaded)).as(loaded).isLessThanOrEqualTo(3);
+    }
+
+    private static long definedAtRunTime(String classLog) {
+        return classLog.lines().filter(line -> line.contains("source: __JVM_LookupDefineClass__")).count();
     }
 
     @Test
