@@ -12,6 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.updraft.devstack.testing.UpdraftStackResource;
 import io.updraft.events.Topics;
+import io.updraft.rollout.api.ApiWarmUp;
 import io.updraft.rollout.service.WarmUpRehearsal;
 import io.updraft.testsupport.TestKafka;
 import jakarta.inject.Inject;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The start-up rehearsal of the first rollout (StartupWarmUp) holds readiness until it ran against the real database
  * and broker, and leaves nothing behind: no release, device, rollout, wave, action, dispatch, outbox or history row of
- * it, no command on {@code device-commands} and no event on {@code rollout-events}.
+ * it, no command on {@code device-commands} and no event on {@code rollout-events}; its request through the service's
+ * own HTTP server is refused (401) before it creates anything.
  */
 @QuarkusTest
 @TestProfile(WarmUpIT.WarmUpOn.class)
@@ -65,6 +67,8 @@ class WarmUpIT {
     DataSource dataSource;
     @Inject
     WarmUpRehearsal rehearsal;
+    @Inject
+    ApiWarmUp api;
 
     @Test
     void readiness_reports_the_rehearsal_done_and_nothing_of_it_remains() throws Exception {
@@ -74,6 +78,8 @@ class WarmUpIT {
         assertThat(ready.getString("checks.find { it.name == 'warm-up' }.status")).isEqualTo("UP");
         // DONE, not FAILED or TIMED_OUT: the rehearsal ran through against this database and broker
         assertThat(ready.getString("checks.find { it.name == 'warm-up' }.data.state")).isEqualTo("DONE");
+        // its POST /api/v1/rollouts over loopback went through the real server and was refused for its token
+        assertThat(api.loopbackStatus()).isEqualTo(401);
         assertNoTraces();
     }
 
@@ -82,6 +88,7 @@ class WarmUpIT {
         // 120 devices in 2 cohorts of 60, 4 waves from 10 %: wave 1 = 6 per cohort, read back by the dispatcher's
         // own statements from the actions the rehearsal created
         assertThat(rehearsal.rehearse(120)).isEqualTo(12);
+        assertThat(api.loopbackStatus()).isEqualTo(401);
         assertNoTraces();
         // nothing committed, so neither the outbox relay nor the dispatcher has anything to send: still nothing after
         // both have polled several times
