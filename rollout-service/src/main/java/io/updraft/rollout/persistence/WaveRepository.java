@@ -70,17 +70,19 @@ public class WaveRepository {
                     .setParameter(10, group == null ? null : group.filterText())
                     .executeUpdate();
         }
-        entityManager.createNativeQuery("""
-                insert into rollout_cohort (rollout_id, cohort, device_count, state, tenant_id)
-                select rollout_id, cohort, count(*), 'ACTIVE', tenant_id from rollout_device
-                where rollout_id = ?1 and tenant_id = ?2
-                group by rollout_id, cohort, tenant_id""")
-                .setParameter(1, rolloutId).setParameter(2, tenant).executeUpdate();
+        // one pass over the rollout's rows (a million at fleet scale): the cohorts' totals are summed from the few
+        // (wave, cohort) rows it wrote, not counted in a second pass over rollout_device
         entityManager.createNativeQuery("""
                 insert into wave_cohort (rollout_id, wave, cohort, devices, tenant_id)
                 select rollout_id, wave, cohort, count(*), tenant_id from rollout_device
                 where rollout_id = ?1 and tenant_id = ?2
                 group by rollout_id, wave, cohort, tenant_id""")
+                .setParameter(1, rolloutId).setParameter(2, tenant).executeUpdate();
+        entityManager.createNativeQuery("""
+                insert into rollout_cohort (rollout_id, cohort, device_count, state, tenant_id)
+                select rollout_id, cohort, sum(devices), 'ACTIVE', tenant_id from wave_cohort
+                where rollout_id = ?1 and tenant_id = ?2
+                group by rollout_id, cohort, tenant_id""")
                 .setParameter(1, rolloutId).setParameter(2, tenant).executeUpdate();
     }
 
