@@ -4,14 +4,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.launcher.LocalStack;
+import io.updraft.launcher.ServiceProcess;
 import io.updraft.launcher.UpdraftApi;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /** One broker, one PostgreSQL and the four packaged services for the whole test JVM. */
 public final class EndToEndStack {
@@ -21,7 +27,7 @@ public final class EndToEndStack {
         if (stack == null) {
             stack = LocalStack.start(home(), root(), true, false, tuning());
             LocalStack started = stack;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "e2e-stack-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(started), "e2e-stack-stop"));
         }
         return stack;
     }
@@ -38,6 +44,25 @@ public final class EndToEndStack {
         return LocalStack.start(home().resolveSibling(home().getFileName() + "-" + name), root(), true, false, tuning);
     }
 
+    /**
+     * Stops a stack: its console and four services at once (each shuts down gracefully, up to 20 s; one after the
+     * other they outlasted Surefire's 30 s wait for the test JVM to exit, which then killed it), then the broker and
+     * PostgreSQL.
+     */
+    public static void close(LocalStack stack) {
+        List<ServiceProcess> running = new ArrayList<>(stack.services().values());
+        stack.console().ifPresent(running::add);
+        ExecutorService stopping = Executors.newFixedThreadPool(running.size());
+        running.forEach(service -> stopping.execute(service::stop));
+        stopping.shutdown();
+        try {
+            stopping.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stack.close();
+    }
+
     private static Path root() {
         return Path.of(System.getProperty("updraft.root", "..")).toAbsolutePath().normalize();
     }
@@ -51,6 +76,12 @@ public final class EndToEndStack {
                 "updraft.gateway.polling.interval", "PT1S",
                 "updraft.gateway.polling.active-interval", "PT1S",
                 "updraft.telemetry.window", "2s",
+                // every service's Kafka consumers: a member killed with SIGKILL (RolloutTwoInstancesIT,
+                // RolloutSurvivesKillIT, RolloutWatchThroughRestartIT) holds its partitions until the broker stops
+                // hearing from it; Kafka's 45 s default made each of those tests wait that long for the restarted
+                // instance to get them back (telemetry's Streams consumers already run with these figures)
+                "kafka.session.timeout.ms", "10000",
+                "kafka.heartbeat.interval.ms", "1000",
                 // the gateway's delta links (SwupdateDeltaIT): an HMAC key of this run, base64 of 32 bytes
                 "updraft.gateway.delta.link-key", deltaLinkKey());
     }
