@@ -68,11 +68,11 @@ class SwupdateConsentIT {
                 List.of(new UpdraftApi.Hardware(MODEL, REVISION)),
                 List.of(new UpdraftApi.Artifact("firmware-1.0.3.swu", Files.readAllBytes(image.swu()))));
         ObjectNode body = UpdraftApi.object().put("releaseId", release.path("id").asText()).put("soakTime", "PT1S")
-                .put("confirmationRequired", true).put("confirmationDeadline", "PT40S");
+                .put("confirmationRequired", true).put("confirmationDeadline", "PT15S");
         body.putObject("target").put("fleet", fleet);
         body.putArray("waves").add(100);
         String rolloutId = EndToEndStack.createRollout(api, body, Duration.ofSeconds(30));
-        assertThat(api.rollout(rolloutId).path("confirmationDeadline").asText()).isEqualTo("PT40S");
+        assertThat(api.rollout(rolloutId).path("confirmationDeadline").asText()).isEqualTo("PT15S");
 
         // the silent device's SWUpdate polls through the deadline: it is offered confirmationBase only, which this
         // agent does not know, so it never downloads, and its action ends at the deadline
