@@ -173,7 +173,7 @@ class LateDevicesIT extends WatchedTopicsTest {
         String model = Fleet.uniqueModel();
         String releaseId = givenAReleaseAndDevices(model, 2);
         String id = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
-                "confirmationRequired", true))
+                "soakTime", "PT0S", "confirmationRequired", true))
                 .then().statusCode(201).body("confirmationRequired", equalTo(true)).extract().path("id");
         Api.rollout(id).then().body("confirmationRequired", equalTo(true));
         List<InstallRequested> installs = awaitInstalls(id, 1, 2);
@@ -197,7 +197,7 @@ class LateDevicesIT extends WatchedTopicsTest {
         String releaseId = givenAReleaseAndDevices(model, 2);
         Instant before = Instant.now();
         String id = Api.createRollout(Map.of("releaseId", releaseId, "target", Map.of("model", model),
-                "confirmationRequired", true, "confirmationDeadline", "PT72H"))
+                "soakTime", "PT0S", "confirmationRequired", true, "confirmationDeadline", "PT72H"))
                 .then().statusCode(201).body("confirmationDeadline", equalTo("PT72H")).extract().path("id");
         Api.rollout(id).then().body("confirmationDeadline", equalTo("PT72H"));
         List<InstallRequested> installs = awaitInstalls(id, 1, 2);
