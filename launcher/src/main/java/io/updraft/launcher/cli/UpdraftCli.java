@@ -124,6 +124,43 @@ public final class UpdraftCli {
         return groups;
     }
 
+    /**
+     * The words that name each group and its commands (names and aliases, as their {@code @Command} says): routing a
+     * call reads no annotation — each annotation type read costs a proxy class made at run time.
+     * {@code UpdraftCliTreeTest} checks this against the annotations, for every command.
+     */
+    static final Map<String, Map<String, Class<?>>> WORDS = words();
+
+    private static Map<String, Map<String, Class<?>>> words() {
+        Map<String, Map<String, Class<?>>> words = new LinkedHashMap<>();
+        words.put("release", commands("publish", ReleaseCommands.Publish.class, "list",
+                ReleaseCommands.ListReleases.class, "show", ReleaseCommands.Show.class, "promote",
+                ReleaseCommands.Promote.class, "revoke", ReleaseCommands.Revoke.class, "publish-draft",
+                ReleaseCommands.PublishDraft.class, "delta-link", ReleaseCommands.DeltaLink.class));
+        words.put("rollout", commands("create", RolloutCommands.Create.class, "preview", RolloutCommands.Preview.class,
+                "list", RolloutCommands.ListRollouts.class, "show", RolloutCommands.Show.class, "status",
+                RolloutCommands.Show.class, "pause", RolloutCommands.Pause.class, "resume", RolloutCommands.Resume.class,
+                "abort", RolloutCommands.Abort.class, "approve", RolloutCommands.Approve.class, "watch",
+                RolloutWatch.class, "history", RolloutCommands.RolloutHistory.class));
+        words.put("devices", commands("list", DeviceCommands.ListDevices.class, "history",
+                DeviceCommands.DeviceHistory.class));
+        words.put("tenants", commands("list", TenantCommands.ListTenants.class, "show", TenantCommands.ShowTenant.class,
+                "create", TenantCommands.CreateTenant.class, "quotas", TenantCommands.Quotas.class));
+        return words;
+    }
+
+    private static Map<String, Class<?>> commands(Object... wordsAndClasses) {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (int i = 0; i < wordsAndClasses.length; i += 2) {
+            commands.put((String) wordsAndClasses[i], (Class<?>) wordsAndClasses[i + 1]);
+        }
+        return commands;
+    }
+
+    /** The group class of each group word. */
+    private static final Map<String, Class<?>> GROUP_WORDS = Map.of("release", ReleaseCommands.class, "rollout",
+            RolloutCommands.class, "devices", DeviceCommands.class, "tenants", TenantCommands.class);
+
     /** Global options that take a value (their {@code --name=value} form too), accepted before a command word. */
     private static final Set<String> VALUED_GLOBALS = Set.of("--output", "--url", "--release-url", "--rollout-url",
             "--telemetry-url", "--gateway-url", "--token");
@@ -142,12 +179,27 @@ public final class UpdraftCli {
      */
     static CommandLine commandLine(UpdraftCli cli, String... args) {
         Class<?>[] route = route(args);
-        return configure(route == null ? tree(cli, null, null) : tree(cli, route[0], route[1]));
+        if (route == null) {
+            return configure(tree(cli, null, null));
+        }
+        // the two reads scripts and operators call most: a model built without annotations (ReadCommandModels)
+        if (route[1] == ReleaseCommands.ListReleases.class) {
+            return configure(ReadCommandModels.releaseList(cli));
+        }
+        if (route[1] == RolloutCommands.Show.class) {
+            return configure(ReadCommandModels.rolloutShow(cli));
+        }
+        return configure(tree(cli, route[0], route[1]));
+    }
+
+    /** The partial tree of one command as its annotations define it (ReadCommandModelsTest compares). */
+    static CommandLine annotatedTree(UpdraftCli cli, Class<?> group, Class<?> command) {
+        return configure(tree(cli, group, command));
     }
 
     /** {@code {group class, command class}} of a call the partial tree serves, else {@code null}. */
     static Class<?>[] route(String... args) {
-        Class<?> group = null;
+        String group = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (VALUED_GLOBALS.contains(arg)) {
@@ -163,38 +215,28 @@ public final class UpdraftCli {
                 continue;
             }
             if (group == null) {
-                group = named(GROUPS.keySet(), arg);
-                if (group == null) {
+                group = arg;
+                if (!WORDS.containsKey(group)) {
                     return null;
                 }
             } else {
-                Class<?> command = named(GROUPS.get(group), arg);
-                return command == null ? null : new Class<?>[] { group, command };
+                Class<?> command = WORDS.get(group).get(arg);
+                return command == null ? null : new Class<?>[] { GROUP_WORDS.get(group), command };
             }
         }
         return null;
     }
 
     private static boolean isCommandWord(String word) {
-        if (word.equals("help") || word.equals("whoami") || named(GROUPS.keySet(), word) != null) {
+        if (word.equals("help") || word.equals("whoami") || WORDS.containsKey(word)) {
             return true;
         }
-        for (List<Class<?>> commands : GROUPS.values()) {
-            if (named(commands, word) != null) {
+        for (Map<String, Class<?>> commands : WORDS.values()) {
+            if (commands.containsKey(word)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static Class<?> named(Iterable<Class<?>> commands, String word) {
-        for (Class<?> command : commands) {
-            Command annotation = command.getAnnotation(Command.class);
-            if (annotation.name().equals(word) || List.of(annotation.aliases()).contains(word)) {
-                return command;
-            }
-        }
-        return null;
     }
 
     /** The root, and every group and command (or only {@code onlyGroup} and its {@code onlyCommand}). */

@@ -89,9 +89,19 @@ class CliArchiveIT {
                 // System.exit back 300 ms) is never built
                 .doesNotContain("jdk.internal.net.http.HttpClientImpl ")
                 .doesNotContain("io.updraft.launcher.Updraft ");
-        // classes made at run time, which no archive holds: picocli's annotation proxies and one method-handle form
-        // (string concatenation compiled as invokedynamic spun ~28 more of them at every call)
-        assertThat(definedAtRunTime(loaded)).as(loaded).isLessThanOrEqualTo(3);
+        assertNoAnnotationModel(loaded);
+        // classes made at run time, which no archive holds: one method-handle form (string concatenation compiled as
+        // invokedynamic spun ~28 more of them at every call)
+        assertThat(definedAtRunTime(loaded)).as(loaded).isLessThanOrEqualTo(1);
+    }
+
+    /**
+     * release list and rollout show run on models built by hand (ReadCommandModels): picocli reflects over no field
+     * (TypedMember) and the JDK makes no annotation proxy (7 a call from the annotations, none archivable).
+     */
+    private static void assertNoAnnotationModel(String classLog) {
+        assertThat(classLog).doesNotContain("picocli.CommandLine$Model$TypedMember ")
+                .doesNotContain("source: __dynamic_proxy__");
     }
 
     @Test
@@ -106,7 +116,8 @@ class CliArchiveIT {
         // Formatter asks the locale data for the digits of every locale but Locale.US (Printer.NUMBERS)
         assertThat(loaded).doesNotContain("java.text.DecimalFormatSymbols ")
                 .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
-        assertThat(definedAtRunTime(loaded)).as(loaded).isLessThanOrEqualTo(3);
+        assertNoAnnotationModel(loaded);
+        assertThat(definedAtRunTime(loaded)).as(loaded).isLessThanOrEqualTo(1);
     }
 
     private static long definedAtRunTime(String classLog) {

@@ -47,6 +47,22 @@ class UpdraftCliTreeTest {
     }
 
     @Test
+    void givenTheRoutingWords_whenComparedWithTheAnnotations_thenEveryGroupAndCommandWordIsThere() {
+        CommandLine whole = UpdraftCli.commandLine(cli());
+        Map<String, Map<String, Class<?>>> annotated = new java.util.LinkedHashMap<>();
+        whole.getSubcommands().forEach((groupWord, group) -> {
+            if (!group.getSubcommands().isEmpty()) {
+                Map<String, Class<?>> commands = new java.util.LinkedHashMap<>();
+                group.getSubcommands().forEach((word, command) -> commands.put(word,
+                        command.getCommandSpec().userObject().getClass()));
+                annotated.put(groupWord, commands);
+            }
+        });
+        // routing reads these words, never the annotations (each annotation type read makes a proxy class)
+        assertThat(UpdraftCli.WORDS).isEqualTo(annotated);
+    }
+
+    @Test
     void givenGlobalOptionsAroundTheCommand_whenParsedAlone_thenTheyLandWhereTheWholeTreePutsThem() {
         String[] line = { "--output=json", "--token", "t.o.k", "rollout", "status", "r-1", "--rollout-url",
                 "http://r:1" };
