@@ -89,58 +89,50 @@ final class FleetBenchmark {
         return new Progress(List.copyOf(samples), List.copyOf(markers));
     }
 
-    void run(Figures figures) throws Exception {
-        Path home = work.resolve("home");
-        AppSnapshot.deleteRecursively(home);
-        Path apps = AppSnapshot.of(root, work.resolve("apps"), LocalStack.SERVICES);
-        // polls: about 1,000/s from the whole fleet while idle; devices with something pending poll every 2 s
-        long interval = Math.max(10, devices / 1_000);
-        Map<String, String> tuning = Map.of(
-                "updraft.gateway.polling.interval", "PT" + interval + "S",
-                "updraft.gateway.polling.active-interval", "PT2S",
-                "updraft.telemetry.window", "2s");
-        long started = System.nanoTime();
-        try (LocalStack stack = LocalStack.start(home, apps, true, false, tuning)) {
-            say.accept(String.format("stack: broker, PostgreSQL and 4 services ready in %.0f s (poll interval %d s)",
-                    secondsSince(started), interval));
-            UpdraftApi api = UpdraftApi.of(stack);
-            FleetScenario scenario = scenario(stack, interval);
-            if (!register) {
-                long copied = System.nanoTime();
-                FleetProvisioner.provision(stack.infrastructure(), scenario);
-                // restarted, the gateway warms its poll cache with the whole fleet (as after any restart)
-                stack.restart("device-gateway");
-                awaitPollCache(stack.service("device-gateway"));
-                say.accept(String.format("fleet: %,d devices provisioned (registered, attributes reported) in the "
-                        + "gateway and the rollout inventory with COPY, gateway restarted, in %.1f s", devices,
-                        secondsSince(copied)));
-            }
-            try (Fleet fleet = new Fleet(scenario).start()) {
-                awaitInventory(stack, fleet);
-                awaitFirstHeartbeatsConsumed(stack, fleet, figures);
-                JsonNode release = publish(api);
-                Map<String, ServiceProcess> services = stack.services();
-                List<MemoryWatch.Server> watched = services.values().stream()
-                        .map(s -> new MemoryWatch.Server(s.name(), s.pid(), s.url())).toList();
-                try (ReportObserver observer = new ReportObserver(stack.infrastructure().kafkaBootstrap());
-                        MemoryWatch memory = new MemoryWatch(watched, Duration.ofSeconds(1));
-                        PipelineWatch pipeline = pipelineWatch(stack)) {
-                    long polls = fleet.polls();
-                    long posted = System.nanoTime();
-                    long postedWall = System.currentTimeMillis();
-                    String rolloutId = createRollout(api, release);
-                    JsonNode end = follow(api, rolloutId, posted, observer, fleet);
-                    double wall = secondsSince(posted);
-                    long pollsDuring = fleet.polls() - polls;
-                    try {
-                        record(figures, end, wall, pollsDuring, observer, rolloutId, posted, memory.peaks(), fleet);
-                    } finally {
-                        detection(figures, observer, rolloutId, pipeline.samples(), postedWall, fleet);
-                    }
-                }
-            } finally {
-                for (ServiceProcess service : stack.services().values()) {
-                    service.kill9(); // measured; nothing of this stack is kept, so no graceful shutdown to wait for
+    /**
+     * The gateway's polling interval for a fleet of this size: about 1,000 polls/s from the whole fleet while idle
+     * (devices with something pending poll every 2 s), at least 2 s.
+     */
+    static long pollInterval(int devices) {
+        return Math.max(2, devices / 1_000);
+    }
+
+    void run(Figures figures, SharedLocalStack shared) throws Exception {
+        long interval = pollInterval(devices);
+        LocalStack stack = shared.get();
+        UpdraftApi api = UpdraftApi.of(stack);
+        FleetScenario scenario = scenario(stack, interval);
+        if (!register) {
+            long copied = System.nanoTime();
+            FleetProvisioner.provision(stack.infrastructure(), scenario);
+            // restarted, the gateway warms its poll cache with the whole fleet (as after any restart)
+            stack.restart("device-gateway");
+            awaitPollCache(stack.service("device-gateway"));
+            say.accept(String.format("fleet: %,d devices provisioned (registered, attributes reported) in the "
+                    + "gateway and the rollout inventory with COPY, gateway restarted, in %.1f s", devices,
+                    secondsSince(copied)));
+        }
+        try (Fleet fleet = new Fleet(scenario).start()) {
+            awaitInventory(stack, fleet);
+            awaitFirstHeartbeatsConsumed(stack, fleet, figures);
+            JsonNode release = publish(api);
+            Map<String, ServiceProcess> services = stack.services();
+            List<MemoryWatch.Server> watched = services.values().stream()
+                    .map(s -> new MemoryWatch.Server(s.name(), s.pid(), s.url())).toList();
+            try (ReportObserver observer = new ReportObserver(stack.infrastructure().kafkaBootstrap());
+                    MemoryWatch memory = new MemoryWatch(watched, Duration.ofSeconds(1));
+                    PipelineWatch pipeline = pipelineWatch(stack)) {
+                long polls = fleet.polls();
+                long posted = System.nanoTime();
+                long postedWall = System.currentTimeMillis();
+                String rolloutId = createRollout(api, release);
+                JsonNode end = follow(api, rolloutId, posted, observer, fleet);
+                double wall = secondsSince(posted);
+                long pollsDuring = fleet.polls() - polls;
+                try {
+                    record(figures, end, wall, pollsDuring, observer, rolloutId, posted, memory.peaks(), fleet);
+                } finally {
+                    detection(figures, observer, rolloutId, pipeline.samples(), postedWall, fleet);
                 }
             }
         }
