@@ -20,16 +20,18 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * {@code ./updraft bench [--quick] [--only poll,topology,fanout,e2e,selection,reports,commands]}: every benchmark of
- * Updraft with its baselines, in one run on this machine — the gateway poll benchmark, the telemetry topology
- * benchmark, the rollout fan-out benchmark (with the raw Kafka producer and consumer rates), the end-to-end fleet
- * benchmark, rollout-service's target selection and report intake, and the gateway's command intake. Writes
- * {@code target/bench/results.json}, {@code results.md} and {@code rollout-progress.svg}. A benchmark that fails is
- * marked failed with its reason and the suite goes on.
+ * {@code ./updraft bench [--quick] [--record] [--only poll,topology,fanout,e2e,cli,delta,coldstart,selection,reports,
+ * commands]}: every benchmark of Updraft with its baselines, in one run on this machine — the gateway poll benchmark,
+ * the telemetry topology benchmark, the rollout fan-out benchmark (with the raw Kafka producer and consumer rates), the
+ * end-to-end fleet benchmark, the CLI calls and delta updates (on the end-to-end benchmark's four-service stack), the
+ * rollout cold start, rollout-service's target selection and report intake, and the gateway's command intake. Writes
+ * {@code target/bench/results.json}, {@code results.md} and {@code rollout-progress.svg}; prints each benchmark's wall
+ * time beside its {@code --quick} budget ({@link RunBudget}). A benchmark that fails is marked failed with its reason
+ * and the suite goes on.
  */
 public final class BenchSuite {
-    static final List<String> BENCHMARKS = List.of("poll", "topology", "fanout", "e2e", "selection", "reports",
-            "commands", "cli", "delta", "coldstart");
+    static final List<String> BENCHMARKS = List.of("poll", "topology", "fanout", "e2e", "cli", "delta", "coldstart",
+            "selection", "reports", "commands");
 
     private final Path root;
     private final Path out;
@@ -38,6 +40,11 @@ public final class BenchSuite {
     private final boolean record;
     private final List<BenchmarkResult> results = new ArrayList<>();
     private final Map<String, String> loads = new LinkedHashMap<>();
+    /** When each benchmark started: the date --record gives its figures. */
+    private final Map<String, String> starts = new LinkedHashMap<>();
+    /** Each benchmark's own wall time, and the shared stack's start apart, for the budget table. */
+    private final List<RunBudget.Row> times = new ArrayList<>();
+    private SharedLocalStack shared;
     private final long startedNanos = System.nanoTime();
     private final String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     private FleetBenchmark.Progress progress;
@@ -94,7 +101,8 @@ public final class BenchSuite {
         Path work = root.resolve("benchmarks/target/bench-work");
         if (only.contains("poll")) {
             int devices = Integer.getInteger("bench.poll.devices", quick ? 100_000 : 1_000_000);
-            int seconds = Integer.getInteger("bench.poll.seconds", 20);
+            // --quick: 10 s runs after the 5 s warm-up of each server (the full run: 20 s after 10 s)
+            int seconds = Integer.getInteger("bench.poll.seconds", quick ? 10 : 20);
             attempt("gateway poll", String.format(Locale.ROOT, "%,d devices, nothing-new polls with TargetToken "
                     + "vs a bare Quarkus endpoint (wrk), latency at a fixed rate, gateway heap", devices), figures -> {
                         Wrk.requireInstalled();
@@ -126,6 +134,7 @@ public final class BenchSuite {
                             work.resolve("fanout"), devices, waveDevices, this::line).run(figures, kafka));
             List<Figure> measured = kafka.list();
             loads.put("Kafka baselines", loads.get("rollout fan-out"));
+            starts.put("Kafka baselines", starts.get("rollout fan-out"));
             double seconds = (System.nanoTime() - started) / 1e9;
             // the producer's and the consumer's rate, then the raw producer's CPU figures
             results.add(measured.size() >= 2 ? BenchmarkResult.ok("Kafka baselines", "raw producer and consumer "
@@ -134,36 +143,64 @@ public final class BenchSuite {
                             seconds, "the fan-out run stopped before its baselines were measured", measured));
             write();
         }
-        if (only.contains("e2e")) {
-            int devices = Integer.getInteger("bench.e2e.devices", quick ? 10_000 : 100_000);
-            Duration timeout = Duration.ofSeconds(Long.getLong("bench.e2e.timeout-seconds", quick ? 300 : 1_200));
-            boolean register = Boolean.getBoolean("bench.e2e.register");
-            // --quick must end within 10 min: the rollout is given up 30 s before, leaving time to stop and write
-            long budgetEnd = quick ? startedNanos + Duration.ofSeconds(Long.getLong("bench.quick-budget-seconds",
-                    570)).toNanos() : Long.MAX_VALUE;
-            FleetBenchmark fleet = new FleetBenchmark(root, work.resolve("e2e"), devices, timeout, budgetEnd,
-                    register, this::line);
-            attempt("end to end", String.format(Locale.ROOT, "%,d simulated devices in 4 cohorts (one fails and is "
-                    + "rolled back), 4 waves, the four packaged services", devices), figures -> {
-                        try {
-                            fleet.run(figures);
-                        } finally {
-                            progress = fleet.progress();
-                        }
-                    });
-            BenchmarkResult e2e = results.get(results.size() - 1);
-            progressMissing = e2e.passed() ? null : "end-to-end benchmark failed: " + e2e.error();
-            writeChart(devices);
+        // e2e, cli and delta run against the four packaged services: one stack for the three, started by the first
+        int e2eDevices = Integer.getInteger("bench.e2e.devices", quick ? 2_000 : 100_000);
+        shared = new SharedLocalStack(root, work.resolve("services"), FleetBenchmark.pollInterval(e2eDevices),
+                this::line);
+        try {
+            if (only.contains("e2e")) {
+                int devices = e2eDevices;
+                // --quick must end within 10 min: its rollout (2,000 devices) is given up 150 s after the POST
+                Duration timeout = Duration.ofSeconds(Long.getLong("bench.e2e.timeout-seconds", quick ? 150 : 1_200));
+                boolean register = Boolean.getBoolean("bench.e2e.register");
+                FleetBenchmark fleet = new FleetBenchmark(work.resolve("e2e"), devices, timeout, register, this::line);
+                attempt("end to end", String.format(Locale.ROOT, "%,d simulated devices in 4 cohorts (one fails and "
+                        + "is rolled back), 4 waves, the four packaged services", devices), figures -> {
+                            try {
+                                fleet.run(figures, shared);
+                            } finally {
+                                progress = fleet.progress();
+                            }
+                        });
+                BenchmarkResult e2e = results.get(results.size() - 1);
+                progressMissing = e2e.passed() ? null : "end-to-end benchmark failed: " + e2e.error();
+                writeChart(devices);
+            }
+            if (only.contains("cli")) {
+                // --quick: 5 calls per way and command, as the full run's 20 alternate the ways round by round
+                int calls = Integer.getInteger("bench.cli.calls", quick ? 5 : 20);
+                attempt("CLI calls", String.format(Locale.ROOT, "rollout status and release list, %d calls each "
+                        + "through ./updraft (CLI jar + class-data-sharing archive) vs the launcher class path, against "
+                        + "the four packaged services", calls), figures -> new CliBenchmark(root, calls, this::line)
+                                .run(figures, shared));
+            }
+            if (only.contains("delta")) {
+                int imageMb = Integer.getInteger("bench.delta.image-mb", quick ? 16 : 256);
+                int passes = Integer.getInteger("bench.delta.passes", quick ? 1 : 5);
+                attempt("delta updates", String.format(Locale.ROOT, "a %d MB image with 2 %%, 10 %% and 50 %% of its 4 "
+                        + "KiB blocks changed, published with delta=zchunk: bytes the simulator's delta client "
+                        + "downloads vs the full image; the gateway's multi-range answers vs single-range GETs of the "
+                        + "same bytes (%d passes)", imageMb, passes), figures -> new DeltaBenchmark(work.resolve(
+                                "delta"), imageMb, passes, this::line).run(figures, shared));
+            }
+        } finally {
+            try {
+                shared.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        // after the end-to-end benchmark, so that --quick still gives it its time budget (the quick budget's 570 s
-        // were set for the four benchmarks before these)
         if (only.contains("coldstart")) {
             int devices = Integer.getInteger("bench.coldstart.devices", 10_000);
+            // --quick: only the service as it ships (its first rollout and a second one); the full run starts it
+            // without its warm-up too
+            boolean withoutWarmUp = Boolean.parseBoolean(System.getProperty("bench.coldstart.without-warm-up",
+                    Boolean.toString(!quick)));
             attempt("rollout cold start", String.format(Locale.ROOT, "the first rollout after rollout-service "
-                    + "started, %,d devices in 4 waves: POST → wave 1 on the topic, without and with the warm-up at "
-                    + "readiness, and a second rollout after it; phases, CPU, classes loaded", devices),
-                    figures -> new ColdStartBenchmark(root, work.resolve("coldstart"), devices, this::line)
-                            .run(figures));
+                    + "started, %,d devices in 4 waves: POST → wave 1 on the topic, %s the warm-up at readiness, and a "
+                    + "second rollout after it; phases, CPU, classes loaded", devices, withoutWarmUp ? "without and with"
+                            : "with"), figures -> new ColdStartBenchmark(root, work.resolve("coldstart"), devices,
+                                    withoutWarmUp, this::line).run(figures));
         }
         if (only.contains("selection")) {
             int devices = Integer.getInteger("bench.selection.devices", quick ? 100_000 : 1_000_000);
@@ -187,27 +224,11 @@ public final class BenchSuite {
                     commands), figures -> new CommandIntakeBenchmark(root, work.resolve("commands"), commands,
                             this::line).run(figures));
         }
-        if (only.contains("cli")) {
-            int calls = Integer.getInteger("bench.cli.calls", 20);
-            attempt("CLI calls", String.format(Locale.ROOT, "rollout status and release list, %d calls each through "
-                    + "./updraft (CLI jar + class-data-sharing archive) vs the launcher class path, against the four "
-                    + "packaged services", calls), figures -> new CliBenchmark(root, work.resolve("cli"), calls,
-                            this::line).run(figures));
-        }
-        if (only.contains("delta")) {
-            int imageMb = Integer.getInteger("bench.delta.image-mb", quick ? 64 : 256);
-            int passes = Integer.getInteger("bench.delta.passes", quick ? 2 : 5);
-            attempt("delta updates", String.format(Locale.ROOT, "a %d MB image with 2 %%, 10 %% and 50 %% of its 4 KiB "
-                    + "blocks changed, published with delta=zchunk: bytes the simulator's delta client downloads vs "
-                    + "the full image; the gateway's multi-range answers vs single-range GETs of the same bytes (%d "
-                    + "passes)", imageMb, passes), figures -> new DeltaBenchmark(root, work.resolve("delta"), imageMb,
-                            passes, this::line).run(figures));
-        }
         write();
         if (record) {
             Path json = root.resolve("docs/performance-figures.json");
             FigureLedger ledger = FigureLedger.read(json);
-            ledger.record(report(), loads);
+            ledger.record(report(), loads, starts);
             ledger.write(json, root.resolve("docs/performance-figures.md"));
             say("recorded: %s (and .json)", root.resolve("docs/performance-figures.md"));
         }
@@ -220,6 +241,8 @@ public final class BenchSuite {
         boolean failed = results.stream().anyMatch(r -> !r.passed());
         say("elapsed: %.0f s (%d min %02d s)%s", elapsed, (long) elapsed / 60, (long) elapsed % 60,
                 failed ? " — some benchmarks failed, see above" : "");
+        RunBudget.table(times, quick, elapsed).forEach(this::line);
+        say("load average now: %s", loadAverage());
         return failed;
     }
 
@@ -232,6 +255,7 @@ public final class BenchSuite {
         say("");
         say("== %s: %s", name, description);
         loads.put(name, loadAverage());
+        starts.put(name, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         Figures figures = new Figures();
         long started = System.nanoTime();
         BenchmarkResult result;
@@ -247,7 +271,13 @@ public final class BenchSuite {
                     figures.list());
         }
         results.add(result);
-        say("== %s: %s in %.0f s", name, result.passed() ? "done" : "failed", result.seconds());
+        double stackStart = shared == null ? 0 : shared.takeStartSeconds();
+        if (stackStart > 0) {
+            times.add(new RunBudget.Row(RunBudget.STACK, stackStart));
+        }
+        times.add(new RunBudget.Row(name, result.seconds() - stackStart));
+        say("== %s: %s in %.0f s%s", name, result.passed() ? "done" : "failed", result.seconds(), stackStart > 0
+                ? String.format(Locale.ROOT, " (%.0f s of it starting the four-service stack)", stackStart) : "");
         for (Figure figure : result.figures()) {
             say("   %-70s %s %s%s%s", figure.name(), Figure.Numbers.format(figure.value()), figure.unit(),
                     figure.ratio() == null ? "" : "  (" + Figure.Numbers.percent(figure.ratio()) + " of baseline)",

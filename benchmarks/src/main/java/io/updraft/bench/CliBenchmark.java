@@ -35,110 +35,106 @@ import java.util.function.Consumer;
  * and exit, the rest of the wall time).
  */
 final class CliBenchmark {
+    /** The fleet and device id prefix: the stack is shared with the end-to-end fleet ("bench") and delta's. */
+    private static final String FLEET = "cli";
     private final Path root;
-    private final Path work;
     private final int calls;
     private final Consumer<String> say;
 
-    CliBenchmark(Path root, Path work, int calls, Consumer<String> say) {
+    CliBenchmark(Path root, int calls, Consumer<String> say) {
         this.root = root;
-        this.work = work;
         this.calls = calls;
         this.say = say;
     }
 
-    void run(Figures figures) throws Exception {
+    void run(Figures figures, SharedLocalStack shared) throws Exception {
         Path cliJar = root.resolve("launcher/target/updraft-cli.jar");
         Path archive = root.resolve("launcher/target/updraft-cli.jsa");
         if (!Files.isRegularFile(cliJar) || !Files.isRegularFile(archive)) {
             throw new IllegalStateException("launcher/target/updraft-cli.jar or its .jsa is missing: ./updraft build");
         }
-        Path home = work.resolve("home");
-        AppSnapshot.deleteRecursively(home);
-        Path apps = AppSnapshot.of(root, work.resolve("apps"), LocalStack.SERVICES);
-        try (LocalStack stack = LocalStack.start(home, apps, true, false, Map.of())) {
-            UpdraftApi api = UpdraftApi.of(stack);
-            FleetProvisioner.provision(stack.infrastructure(), scenario(stack));
-            String releaseId = publish(api);
-            String rolloutId = createRollout(api, releaseId);
-            say.accept("stack up, 100 devices, rollout " + rolloutId + " running; " + calls + " calls per way");
-            Map<String, String> env = new LinkedHashMap<>(System.getenv());
-            env.put("UPDRAFT_TOKEN", stack.adminToken());
-            env.put("UPDRAFT_RELEASE_URL", stack.service("release-service").url());
-            env.put("UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url());
-            env.put("UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url());
-            env.put("TERM", "dumb");
-            // ./updraft's calls print where their time went (CliTiming): one line on stderr, read back below
-            Map<String, String> timedEnv = new LinkedHashMap<>(env);
-            timedEnv.put("UPDRAFT_CLI_TIMING", "1");
+        LocalStack stack = shared.get();
+        UpdraftApi api = UpdraftApi.of(stack);
+        FleetProvisioner.provision(stack.infrastructure(), scenario(stack));
+        String releaseId = publish(api);
+        String rolloutId = createRollout(api, releaseId);
+        say.accept("100 devices, rollout " + rolloutId + " running; " + calls + " calls per way");
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        env.put("UPDRAFT_TOKEN", stack.adminToken());
+        env.put("UPDRAFT_RELEASE_URL", stack.service("release-service").url());
+        env.put("UPDRAFT_ROLLOUT_URL", stack.service("rollout-service").url());
+        env.put("UPDRAFT_TELEMETRY_URL", stack.service("telemetry-service").url());
+        env.put("TERM", "dumb");
+        // ./updraft's calls print where their time went (CliTiming): one line on stderr, read back below
+        Map<String, String> timedEnv = new LinkedHashMap<>(env);
+        timedEnv.put("UPDRAFT_CLI_TIMING", "1");
 
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> launcher = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Dupdraft.root=" + root, "-cp",
-                    root.resolve("launcher/target/classes") + ":" + Files.readString(
-                            root.resolve("launcher/target/launcher.classpath")).strip(),
-                    "io.updraft.launcher.Updraft");
-            List<String> plainJar = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                    "-Dupdraft.root=" + root, "-cp", cliJar.toString(), "io.updraft.launcher.cli.UpdraftCli");
-            List<String> script = List.of(root.resolve("updraft").toString());
-            List<String> floor = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-version");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> launcher = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Dupdraft.root=" + root, "-cp",
+                root.resolve("launcher/target/classes") + ":" + Files.readString(
+                        root.resolve("launcher/target/launcher.classpath")).strip(),
+                "io.updraft.launcher.Updraft");
+        List<String> plainJar = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                "-Dupdraft.root=" + root, "-cp", cliJar.toString(), "io.updraft.launcher.cli.UpdraftCli");
+        List<String> script = List.of(root.resolve("updraft").toString());
+        List<String> floor = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-version");
 
-            Map<String, List<String>> commands = new LinkedHashMap<>();
-            commands.put("rollout status", List.of("rollout", "status", rolloutId));
-            commands.put("release list", List.of("release", "list"));
-            Map<String, List<String>> ways = new LinkedHashMap<>();
-            ways.put("./updraft", script);
-            ways.put("CLI jar without the archive", plainJar);
-            ways.put("launcher class path (before)", launcher);
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        commands.put("rollout status", List.of("rollout", "status", rolloutId));
+        commands.put("release list", List.of("release", "list"));
+        Map<String, List<String>> ways = new LinkedHashMap<>();
+        ways.put("./updraft", script);
+        ways.put("CLI jar without the archive", plainJar);
+        ways.put("launcher class path (before)", launcher);
 
-            Map<String, long[]> times = new LinkedHashMap<>();
-            long[] floorTimes = new long[calls];
-            // one warm-up call of each way: the page cache holds the jars, as for a user's second call
-            for (List<String> way : ways.values()) {
-                for (Map.Entry<String, List<String>> command : commands.entrySet()) {
-                    call(way, command.getValue(), env, command.getKey(), rolloutId);
-                }
+        Map<String, long[]> times = new LinkedHashMap<>();
+        long[] floorTimes = new long[calls];
+        // one warm-up call of each way: the page cache holds the jars, as for a user's second call
+        for (List<String> way : ways.values()) {
+            for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+                call(way, command.getValue(), env, command.getKey(), rolloutId);
             }
-            call(floor, List.of(), env, null, null);
-            Map<String, Map<String, Double>> phases = new LinkedHashMap<>();
-            for (int i = 0; i < calls; i++) {
-                for (Map.Entry<String, List<String>> way : ways.entrySet()) {
-                    boolean timed = way.getValue() == script;
-                    for (Map.Entry<String, List<String>> command : commands.entrySet()) {
-                        StringBuilder printed = new StringBuilder();
-                        long millis = call(way.getValue(), command.getValue(), timed ? timedEnv : env,
-                                command.getKey(), rolloutId, printed);
-                        times.computeIfAbsent(command.getKey() + " via " + way.getKey(), k -> new long[calls])[i] =
-                                millis;
-                        if (timed) {
-                            Map<String, Double> sums = phases.computeIfAbsent(command.getKey(),
-                                    k -> new LinkedHashMap<>());
-                            Map<String, Double> call = phases(printed.toString(), millis);
-                            call.forEach((phase, ms) -> sums.merge(phase, ms, Double::sum));
-                        }
+        }
+        call(floor, List.of(), env, null, null);
+        Map<String, Map<String, Double>> phases = new LinkedHashMap<>();
+        for (int i = 0; i < calls; i++) {
+            for (Map.Entry<String, List<String>> way : ways.entrySet()) {
+                boolean timed = way.getValue() == script;
+                for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+                    StringBuilder printed = new StringBuilder();
+                    long millis = call(way.getValue(), command.getValue(), timed ? timedEnv : env,
+                            command.getKey(), rolloutId, printed);
+                    times.computeIfAbsent(command.getKey() + " via " + way.getKey(), k -> new long[calls])[i] =
+                            millis;
+                    if (timed) {
+                        Map<String, Double> sums = phases.computeIfAbsent(command.getKey(),
+                                k -> new LinkedHashMap<>());
+                        Map<String, Double> call = phases(printed.toString(), millis);
+                        call.forEach((phase, ms) -> sums.merge(phase, ms, Double::sum));
                     }
                 }
-                floorTimes[i] = call(floor, List.of(), env, null, null);
             }
-            double floorMean = mean(floorTimes);
-            for (String command : commands.keySet()) {
-                long[] now = times.get(command + " via ./updraft");
-                long[] before = times.get(command + " via launcher class path (before)");
-                long[] jar = times.get(command + " via CLI jar without the archive");
-                StringBuilder breakdown = new StringBuilder();
-                phases.getOrDefault(command, Map.of()).forEach((phase, sum) -> breakdown.append(breakdown.isEmpty()
-                        ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f", phase, sum / calls)));
-                say.accept("CLI " + command + " via ./updraft, mean ms per phase: " + breakdown);
-                figures.add(Figure.of("CLI " + command + " (./updraft, mean of " + calls + ")", mean(now), "ms")
-                        .against(mean(before), "the same call through the launcher class path")
-                        .target(Target.atMost(300))
-                        .note(String.format(Locale.ROOT, "p50 %.0f ms, max %.0f ms; phases (mean ms, UPDRAFT_CLI_TIMING): "
-                                + "%s; the CLI jar without the CDS archive: mean %.0f ms; a JVM that only starts and "
-                                + "exits: %.0f ms", percentile(now, 50), percentile(now, 100), breakdown, mean(jar),
-                                floorMean)));
-            }
-            figures.add(Figure.of("JVM start and exit (java -version, C1, serial GC)", floorMean, "ms")
-                    .note("the floor of a JVM-based CLI call on this machine"));
+            floorTimes[i] = call(floor, List.of(), env, null, null);
         }
+        double floorMean = mean(floorTimes);
+        for (String command : commands.keySet()) {
+            long[] now = times.get(command + " via ./updraft");
+            long[] before = times.get(command + " via launcher class path (before)");
+            long[] jar = times.get(command + " via CLI jar without the archive");
+            StringBuilder breakdown = new StringBuilder();
+            phases.getOrDefault(command, Map.of()).forEach((phase, sum) -> breakdown.append(breakdown.isEmpty()
+                    ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f", phase, sum / calls)));
+            say.accept("CLI " + command + " via ./updraft, mean ms per phase: " + breakdown);
+            figures.add(Figure.of("CLI " + command + " (./updraft, mean of " + calls + ")", mean(now), "ms")
+                    .against(mean(before), "the same call through the launcher class path")
+                    .target(Target.atMost(300))
+                    .note(String.format(Locale.ROOT, "p50 %.0f ms, max %.0f ms; phases (mean ms, UPDRAFT_CLI_TIMING): "
+                            + "%s; the CLI jar without the CDS archive: mean %.0f ms; a JVM that only starts and "
+                            + "exits: %.0f ms", percentile(now, 50), percentile(now, 100), breakdown, mean(jar),
+                            floorMean)));
+        }
+        figures.add(Figure.of("JVM start and exit (java -version, C1, serial GC)", floorMean, "ms")
+                .note("the floor of a JVM-based CLI call on this machine"));
     }
 
     private long call(List<String> way, List<String> args, Map<String, String> env, String command, String rolloutId)
@@ -200,7 +196,7 @@ final class CliBenchmark {
     }
 
     private static FleetScenario scenario(LocalStack stack) {
-        return new FleetScenario(stack.service("device-gateway").url(), "DEFAULT", stack.gatewayToken(), "bench",
+        return new FleetScenario(stack.service("device-gateway").url(), "DEFAULT", stack.gatewayToken(), FLEET,
                 List.of(new HardwareMix("gw-100", "1.0", 100)), List.of(), Duration.ofMillis(300),
                 Duration.ofSeconds(60), "1.0.0", Duration.ofMillis(1500), List.of(), 0.02, 7L);
     }
@@ -214,7 +210,7 @@ final class CliBenchmark {
 
     private static String createRollout(UpdraftApi api, String releaseId) throws InterruptedException {
         ObjectNode body = UpdraftApi.object().put("name", "cli-bench").put("releaseId", releaseId);
-        body.putObject("target").put("fleet", "bench");
+        body.putObject("target").put("fleet", FLEET);
         body.putArray("waves").add(10).add(100);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {

@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * Issue 21's cold start: the first rollout after rollout-service started — 10,000 devices in 4 waves, POST until all
  * of wave 1 is on {@code device-commands} (< 500 ms) — with where the time goes. One broker and database; the
  * packaged service is started three times: once to take the release into its catalog, then with its warm-up at
- * readiness switched off ({@code updraft.rollout.warm-up.enabled=false}: the service as it was) and then as it ships;
+ * readiness switched off ({@code updraft.rollout.warm-up.enabled=false}: the service as it was; full run only) and then
+ * as it ships;
  * each start gets a cold rollout (its first request) and then a warm one over another 10,000 devices. Per rollout the
  * phases from the POST: the rollout row's {@code created_at}, POST answered, wave 1's first and last action row
  * ({@code device_action.created_at}), first and last command read back from the topic; and what the service spent on
@@ -46,12 +47,18 @@ final class ColdStartBenchmark {
     private final Path root;
     private final Path work;
     private final int devices;
+    private final boolean withoutWarmUp;
     private final Consumer<String> say;
 
-    ColdStartBenchmark(Path root, Path work, int devices, Consumer<String> say) {
+    /**
+     * @param withoutWarmUp also start the service with its warm-up switched off (the full run); without it (--quick)
+     *        only the service as it ships is started: its first (cold) and second (warm) rollout
+     */
+    ColdStartBenchmark(Path root, Path work, int devices, boolean withoutWarmUp, Consumer<String> say) {
         this.root = root;
         this.work = work;
         this.devices = devices;
+        this.withoutWarmUp = withoutWarmUp;
         this.say = say;
     }
 
@@ -76,14 +83,17 @@ final class ColdStartBenchmark {
                     config, work.resolve("rollout-service-0.log")).start()) {
                 release = RolloutFanoutBenchmark.publishRelease(bootstrap, jdbc);
             }
-            for (String fleet : List.of("off-cold", "off-warm", "on-cold", "on-warm")) {
+            for (String fleet : withoutWarmUp ? List.of("off-cold", "off-warm", "on-cold", "on-warm")
+                    : List.of("on-cold", "on-warm")) {
                 InventoryLoader.load(jdbc, DevStack.DB_USER, DevStack.DB_PASSWORD, fleet, "cold-" + fleet, devices);
             }
             String token = keys.tokens().admin();
             try (CommandCounter counter = new CommandCounter(bootstrap, Topics.DEVICE_COMMANDS)) {
                 // -Dbench.coldstart.warm-up-first=true: the service with its warm-up first (tells an order effect)
                 boolean onFirst = Boolean.getBoolean("bench.coldstart.warm-up-first");
-                for (boolean warmUp : onFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                boolean[] starts = !withoutWarmUp ? new boolean[] {true}
+                        : onFirst ? new boolean[] {true, false} : new boolean[] {false, true};
+                for (boolean warmUp : starts) {
                     Map<String, String> run = new java.util.LinkedHashMap<>(config);
                     // a service without the warm-up refuses its switch: -Dbench.coldstart.old-service=true
                     if (!warmUp && !Boolean.getBoolean("bench.coldstart.old-service")) {

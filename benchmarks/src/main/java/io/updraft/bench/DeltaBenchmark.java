@@ -42,7 +42,6 @@ import java.util.function.Consumer;
 final class DeltaBenchmark {
     private static final int BLOCK = 4096;
     static final int[] SHARES = {2, 10, 50};
-    private final Path root;
     private final Path work;
     private final int imageMb;
     private final int passes;
@@ -50,49 +49,42 @@ final class DeltaBenchmark {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    DeltaBenchmark(Path root, Path work, int imageMb, int passes, Consumer<String> say) {
-        this.root = root;
+    DeltaBenchmark(Path work, int imageMb, int passes, Consumer<String> say) {
         this.work = work;
         this.imageMb = imageMb;
         this.passes = passes;
         this.say = say;
     }
 
-    void run(Figures figures) throws Exception {
+    void run(Figures figures, SharedLocalStack shared) throws Exception {
         Path images = work.resolve("images");
         AppSnapshot.deleteRecursively(images);
         Files.createDirectories(images);
         Path v1 = images.resolve("v1.img");
         writeRandom(v1, (long) imageMb << 20, new Random(22));
-        Path home = work.resolve("home");
-        AppSnapshot.deleteRecursively(home);
-        Path apps = AppSnapshot.of(root, work.resolve("apps"), LocalStack.SERVICES);
-        Map<String, String> tuning = Map.of("updraft.gateway.artifacts.max-ranges", "200",
-                "updraft.gateway.polling.active-interval", "PT1S");
-        try (LocalStack stack = LocalStack.start(home, apps, true, false, tuning)) {
-            UpdraftApi api = UpdraftApi.of(stack);
-            SourceImage running = SourceImage.of(v1);
-            say.accept(String.format(Locale.ROOT, "stack up; v1 %d MB, %d chunks", imageMb, running.chunkCount()));
-            for (int share : SHARES) {
-                Path v2 = images.resolve("v2-" + share + ".img");
-                int changed = change(v1, v2, share, new Random(22 + share));
-                String prefix = "delta" + share;
-                FleetScenario scenario = new FleetScenario(stack.service("device-gateway").url(), "DEFAULT",
-                        stack.gatewayToken(), prefix, List.of(new HardwareMix("gw-100", "1.0", 1)), List.of(),
-                        Duration.ofMillis(100), Duration.ofSeconds(1), "1.0.0")
-                        .withDelta(1.0, ZchunkDeltaClient.DEFAULT_MAX_RANGES);
-                FleetProvisioner.provision(stack.infrastructure(), scenario);
-                long publishStarted = System.nanoTime();
-                String releaseId = publish(api, share, v2);
-                say.accept(String.format(Locale.ROOT, "%d %%: %,d blocks changed; published with delta=zchunk in %.1f s",
-                        share, changed, (System.nanoTime() - publishStarted) / 1e9));
-                createRollout(api, releaseId, prefix);
-                String device = prefix + "-gw-100-000";
-                Offer offer = offer(stack, device);
-                measureThroughput(figures, share, offer, running, stack.gatewayToken());
-                measureInstall(figures, share, scenario, running, offer);
-                Files.delete(v2);
-            }
+        LocalStack stack = shared.get(); // with the gateway's max-ranges at 200 (SharedLocalStack.tuning)
+        UpdraftApi api = UpdraftApi.of(stack);
+        SourceImage running = SourceImage.of(v1);
+        say.accept(String.format(Locale.ROOT, "v1 %d MB, %d chunks", imageMb, running.chunkCount()));
+        for (int share : SHARES) {
+            Path v2 = images.resolve("v2-" + share + ".img");
+            int changed = change(v1, v2, share, new Random(22 + share));
+            String prefix = "delta" + share;
+            FleetScenario scenario = new FleetScenario(stack.service("device-gateway").url(), "DEFAULT",
+                    stack.gatewayToken(), prefix, List.of(new HardwareMix("gw-100", "1.0", 1)), List.of(),
+                    Duration.ofMillis(100), Duration.ofSeconds(1), "1.0.0")
+                    .withDelta(1.0, ZchunkDeltaClient.DEFAULT_MAX_RANGES);
+            FleetProvisioner.provision(stack.infrastructure(), scenario);
+            long publishStarted = System.nanoTime();
+            String releaseId = publish(api, share, v2);
+            say.accept(String.format(Locale.ROOT, "%d %%: %,d blocks changed; published with delta=zchunk in %.1f s",
+                    share, changed, (System.nanoTime() - publishStarted) / 1e9));
+            createRollout(api, releaseId, prefix);
+            String device = prefix + "-gw-100-000";
+            Offer offer = offer(stack, device);
+            measureThroughput(figures, share, offer, running, stack.gatewayToken());
+            measureInstall(figures, share, scenario, running, offer);
+            Files.delete(v2);
         }
     }
 

@@ -59,25 +59,19 @@ final class FleetBenchmark {
     record Progress(List<Sample> samples, List<ProgressChart.Marker> markers) {
     }
 
-    private final Path root;
     private final Path work;
     private final int devices;
     private final Duration timeout;
     private final boolean register;
-    private final long budgetEndNanos;
     private final Consumer<String> say;
     private final List<Sample> samples = new ArrayList<>();
     private final List<ProgressChart.Marker> markers = new ArrayList<>();
 
     /**
      * @param timeout how long the rollout may take from its POST
-     * @param budgetEndNanos (System.nanoTime) the rollout is given up at the latest then: the suite's time budget
      * @param register devices register over DDI first (a registration storm) instead of being provisioned
      */
-    FleetBenchmark(Path root, Path work, int devices, Duration timeout, long budgetEndNanos, boolean register,
-            Consumer<String> say) {
-        this.budgetEndNanos = budgetEndNanos;
-        this.root = root;
+    FleetBenchmark(Path work, int devices, Duration timeout, boolean register, Consumer<String> say) {
         this.work = work;
         this.devices = devices;
         this.timeout = timeout;
@@ -89,58 +83,51 @@ final class FleetBenchmark {
         return new Progress(List.copyOf(samples), List.copyOf(markers));
     }
 
-    void run(Figures figures) throws Exception {
-        Path home = work.resolve("home");
-        AppSnapshot.deleteRecursively(home);
-        Path apps = AppSnapshot.of(root, work.resolve("apps"), LocalStack.SERVICES);
-        // polls: about 1,000/s from the whole fleet while idle; devices with something pending poll every 2 s
-        long interval = Math.max(10, devices / 1_000);
-        Map<String, String> tuning = Map.of(
-                "updraft.gateway.polling.interval", "PT" + interval + "S",
-                "updraft.gateway.polling.active-interval", "PT2S",
-                "updraft.telemetry.window", "2s");
-        long started = System.nanoTime();
-        try (LocalStack stack = LocalStack.start(home, apps, true, false, tuning)) {
-            say.accept(String.format("stack: broker, PostgreSQL and 4 services ready in %.0f s (poll interval %d s)",
-                    secondsSince(started), interval));
-            UpdraftApi api = UpdraftApi.of(stack);
-            FleetScenario scenario = scenario(stack, interval);
-            if (!register) {
-                long copied = System.nanoTime();
-                FleetProvisioner.provision(stack.infrastructure(), scenario);
-                // restarted, the gateway warms its poll cache with the whole fleet (as after any restart)
-                stack.restart("device-gateway");
-                awaitPollCache(stack.service("device-gateway"));
-                say.accept(String.format("fleet: %,d devices provisioned (registered, attributes reported) in the "
-                        + "gateway and the rollout inventory with COPY, gateway restarted, in %.1f s", devices,
-                        secondsSince(copied)));
-            }
-            try (Fleet fleet = new Fleet(scenario).start()) {
-                awaitInventory(stack, fleet);
-                awaitFirstHeartbeatsConsumed(stack, fleet, figures);
-                JsonNode release = publish(api);
-                Map<String, ServiceProcess> services = stack.services();
-                List<MemoryWatch.Server> watched = services.values().stream()
-                        .map(s -> new MemoryWatch.Server(s.name(), s.pid(), s.url())).toList();
-                try (ReportObserver observer = new ReportObserver(stack.infrastructure().kafkaBootstrap());
-                        MemoryWatch memory = new MemoryWatch(watched, Duration.ofSeconds(1));
-                        PipelineWatch pipeline = pipelineWatch(stack)) {
-                    long polls = fleet.polls();
-                    long posted = System.nanoTime();
-                    long postedWall = System.currentTimeMillis();
-                    String rolloutId = createRollout(api, release);
-                    JsonNode end = follow(api, rolloutId, posted, observer, fleet);
-                    double wall = secondsSince(posted);
-                    long pollsDuring = fleet.polls() - polls;
-                    try {
-                        record(figures, end, wall, pollsDuring, observer, rolloutId, posted, memory.peaks(), fleet);
-                    } finally {
-                        detection(figures, observer, rolloutId, pipeline.samples(), postedWall, fleet);
-                    }
-                }
-            } finally {
-                for (ServiceProcess service : stack.services().values()) {
-                    service.kill9(); // measured; nothing of this stack is kept, so no graceful shutdown to wait for
+    /**
+     * The gateway's polling interval for a fleet of this size: about 1,000 polls/s from the whole fleet while idle
+     * (devices with something pending poll every 2 s), at least 2 s.
+     */
+    static long pollInterval(int devices) {
+        return Math.max(2, devices / 1_000);
+    }
+
+    void run(Figures figures, SharedLocalStack shared) throws Exception {
+        java.nio.file.Files.createDirectories(work); // pipeline-series.tsv
+        long interval = pollInterval(devices);
+        LocalStack stack = shared.get();
+        UpdraftApi api = UpdraftApi.of(stack);
+        FleetScenario scenario = scenario(stack, interval);
+        if (!register) {
+            long copied = System.nanoTime();
+            FleetProvisioner.provision(stack.infrastructure(), scenario);
+            // restarted, the gateway warms its poll cache with the whole fleet (as after any restart)
+            stack.restart("device-gateway");
+            awaitPollCache(stack.service("device-gateway"));
+            say.accept(String.format("fleet: %,d devices provisioned (registered, attributes reported) in the "
+                    + "gateway and the rollout inventory with COPY, gateway restarted, in %.1f s", devices,
+                    secondsSince(copied)));
+        }
+        try (Fleet fleet = new Fleet(scenario).start()) {
+            awaitInventory(stack, fleet);
+            awaitFirstHeartbeatsConsumed(stack, fleet, figures);
+            JsonNode release = publish(api);
+            Map<String, ServiceProcess> services = stack.services();
+            List<MemoryWatch.Server> watched = services.values().stream()
+                    .map(s -> new MemoryWatch.Server(s.name(), s.pid(), s.url())).toList();
+            try (ReportObserver observer = new ReportObserver(stack.infrastructure().kafkaBootstrap());
+                    MemoryWatch memory = new MemoryWatch(watched, Duration.ofSeconds(1));
+                    PipelineWatch pipeline = pipelineWatch(stack)) {
+                long polls = fleet.polls();
+                long posted = System.nanoTime();
+                long postedWall = System.currentTimeMillis();
+                String rolloutId = createRollout(api, release);
+                JsonNode end = follow(api, rolloutId, posted, observer, fleet);
+                double wall = secondsSince(posted);
+                long pollsDuring = fleet.polls() - polls;
+                try {
+                    record(figures, end, wall, pollsDuring, observer, rolloutId, posted, memory.peaks(), fleet);
+                } finally {
+                    detection(figures, observer, rolloutId, pipeline.samples(), postedWall, fleet);
                 }
             }
         }
@@ -275,7 +262,7 @@ final class FleetBenchmark {
             Thread.sleep(250); // every device has polled once
         }
         long started = System.nanoTime();
-        long deadline = Math.min(started + Duration.ofMinutes(4).toNanos(), budgetEndNanos);
+        long deadline = started + Duration.ofMinutes(4).toNanos();
         long first = KafkaBaseline.lag(bootstrap, "rollout-service", Topics.DEVICE_REPORTS);
         long lag = first;
         long consumed = 0;
@@ -378,7 +365,7 @@ final class FleetBenchmark {
     /** Samples the rollout every second until it ends (and its rollback installs finished) or the timeout. */
     private JsonNode follow(UpdraftApi api, String rolloutId, long posted, ReportObserver observer, Fleet fleet)
             throws InterruptedException {
-        long deadline = Math.min(posted + timeout.toNanos(), budgetEndNanos);
+        long deadline = posted + timeout.toNanos();
         long lastSaid = System.nanoTime();
         Map<Integer, String> waveStates = new TreeMap<>();
         boolean rollbackMarked = false;
@@ -503,8 +490,8 @@ final class FleetBenchmark {
             }
         }
         if (!finished) {
-            throw new IllegalStateException(String.format("%s after %.0f s (timeout %d s%s)", outcome, wall,
-                    timeout.toSeconds(), System.nanoTime() >= budgetEndNanos ? ", or the suite's time budget" : ""));
+            throw new IllegalStateException(String.format("%s after %.0f s (timeout %d s)", outcome, wall,
+                    timeout.toSeconds()));
         }
     }
 

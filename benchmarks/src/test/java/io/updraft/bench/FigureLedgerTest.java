@@ -16,7 +16,7 @@ class FigureLedgerTest {
     Path dir;
 
     @Test
-    void givenAPartialRun_whenRecorded_thenOnlyItsFiguresChangeAndEveryOtherKeepsItsOwnDate() throws Exception {
+    void givenAPartialRun_whenRecorded_thenOnlyItsFiguresChangeEachDatedByItsBenchmarksStart() throws Exception {
         Path json = dir.resolve("figures.json");
         Path md = dir.resolve("figures.md");
         FigureLedger first = FigureLedger.read(json);
@@ -27,7 +27,7 @@ class FigureLedgerTest {
                 BenchmarkResult.ok("rollout fan-out", "d", 300, List.of(
                         Figure.of("commands/s", 120_000, "commands/s"),
                         Figure.of("wave 1 cold", 1447, "ms"))))),
-                Map.of("CLI calls", "0.50 / 0.40 / 0.30", "rollout fan-out", "1.00 / 0.90 / 0.80"));
+                Map.of("CLI calls", "0.50 / 0.40 / 0.30", "rollout fan-out", "1.00 / 0.90 / 0.80"), Map.of());
         first.write(json, md);
 
         FigureLedger second = FigureLedger.read(json);
@@ -37,13 +37,14 @@ class FigureLedgerTest {
                                 .target(Figure.Target.atMost(300)))),
                 BenchmarkResult.failed("rollout fan-out", "d", 10, "broker did not start", List.of(
                         Figure.missing("wave 1 cold", "ms", "not reached"))))),
-                Map.of("CLI calls", "0.20 / 0.30 / 0.30"));
+                Map.of("CLI calls", "0.20 / 0.30 / 0.30"),
+                Map.of("rollout fan-out", "2026-12-06T04:00:05Z", "CLI calls", "2026-12-06T04:00:10Z"));
         second.write(json, md);
 
         List<FigureLedger.Entry> entries = FigureLedger.read(json).entries();
         assertThat(entries).extracting(FigureLedger.Entry::figure, FigureLedger.Entry::value,
                 FigureLedger.Entry::measuredAt, FigureLedger.Entry::load).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("CLI release list", 250.0, "2026-12-06T04:00:00Z",
+                        org.assertj.core.groups.Tuple.tuple("CLI release list", 250.0, "2026-12-06T04:00:10Z",
                                 "0.20 / 0.30 / 0.30"),
                         org.assertj.core.groups.Tuple.tuple("commands/s", 120_000.0, "2026-12-01T02:00:00Z",
                                 "1.00 / 0.90 / 0.80"),
@@ -56,8 +57,8 @@ class FigureLedgerTest {
 
         String table = Files.readString(md);
         assertThat(table).contains("| CLI release list | 250 ms | 2,900 ms (launcher) | 8.6 % | <= 300 ms ✔ | "
-                + "2026-12-06T04:00:00Z quick")
-                .contains("Last run (quick, 2026-12-06T04:00:00Z) **failed**: broker did not start")
+                + "2026-12-06T04:00:10Z quick")
+                .contains("Last run (quick, 2026-12-06T04:00:05Z) **failed**: broker did not start")
                 .contains("| wave 1 cold | 1,447 ms |");
     }
 
@@ -65,10 +66,10 @@ class FigureLedgerTest {
     void givenAFailedBenchmarkThatLaterPasses_whenRecorded_thenItsFailureNoteGoes() {
         FigureLedger ledger = new FigureLedger();
         ledger.record(new ResultsReport("quick", "t1", 1, MACHINE, List.of(
-                BenchmarkResult.failed("CLI calls", "d", 1, "no jar", List.of()))), Map.of());
+                BenchmarkResult.failed("CLI calls", "d", 1, "no jar", List.of()))), Map.of(), Map.of());
         assertThat(ledger.markdown()).contains("Failed without figures", "CLI calls (quick, t1): no jar");
         ledger.record(new ResultsReport("quick", "t2", 1, MACHINE, List.of(
-                BenchmarkResult.ok("CLI calls", "d", 1, List.of(Figure.of("x", 1, "ms"))))), Map.of());
+                BenchmarkResult.ok("CLI calls", "d", 1, List.of(Figure.of("x", 1, "ms"))))), Map.of(), Map.of());
         assertThat(ledger.failures()).isEmpty();
         assertThat(ledger.markdown()).doesNotContain("failed").contains("| x | 1 ms |");
     }
