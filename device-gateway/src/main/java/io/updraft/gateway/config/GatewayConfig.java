@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 @ConfigMapping(prefix = "updraft.gateway")
 public interface GatewayConfig {
@@ -39,6 +40,8 @@ public interface GatewayConfig {
     Artifacts artifacts();
 
     Delta delta();
+
+    Http http();
 
     FirstContact firstContact();
 
@@ -101,6 +104,18 @@ public interface GatewayConfig {
          */
         @WithDefault("200")
         int maxRanges();
+    }
+
+    /** The device-facing HTTP server's sockets. */
+    interface Http {
+        /**
+         * SO_SNDBUF of each device connection, in bytes (at least 4096; Linux doubles it for its bookkeeping). Absent:
+         * the kernel's autotuning, which lets one slow download hold up to {@code net.ipv4.tcp_wmem}'s maximum (4 MiB
+         * by default) of artifact in kernel memory. Set it on a gateway serving many devices on slow or lossy links:
+         * it bounds that memory per connection, and bounds what a connection that dies mid-download had already
+         * taken from the artifact store, so the device's Range resume re-fetches at most this much again.
+         */
+        OptionalInt sendBufferBytes();
     }
 
     interface Polling {

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  */
 final class DeviceLink implements AutoCloseable {
     static final String PREFIX = "udll";
+    private static final Pattern SEND_BUFFER = Pattern.compile("\\btb(\\d+)");
     private static final Pattern OURS = Pattern.compile(PREFIX + "-?(\\d+)[-hd]");
 
     private final String namespace;
@@ -92,6 +93,20 @@ final class DeviceLink implements AutoCloseable {
     /** Bytes the host sent down this link (IP packets with their headers, retransmissions included). */
     long bytesToDevice() throws IOException {
         return Long.parseLong(Files.readString(Path.of("/sys/class/net", hostVeth, "statistics/tx_bytes")).trim());
+    }
+
+    /**
+     * The largest kernel send buffer ({@code skmem tb}, as {@code ss -tm} shows it) of the host's connections to this
+     * device, that is the gateway's side of its downloads; 0 when none is established.
+     */
+    long hostSendBuffer() throws IOException {
+        long largest = 0;
+        Matcher tb = SEND_BUFFER.matcher(String.join("\n",
+                output("ss", "-tmnH", "state", "established", "dst", deviceAddress)));
+        while (tb.find()) {
+            largest = Math.max(largest, Long.parseLong(tb.group(1)));
+        }
+        return largest;
     }
 
     /** The prefix that runs a command inside the namespace. */

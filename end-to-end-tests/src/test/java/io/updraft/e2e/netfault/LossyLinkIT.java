@@ -41,11 +41,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real SWUpdate agents on lossy links: three devices, each in a network namespace of its own behind a veth pair that
- * loses 20 % of the packets and delays the rest by 300 ms in each direction, download a signed 512 KiB image through
- * the gateway. A quarter into each download its link goes down for 10 s. The gateway closes a connection that moved
- * no byte for its idle timeout; SWUpdate (with {@code -r}/{@code -w}: resume tries and the wait between them) picks
- * the download up where it broke with an HTTP Range request. Every device must install the image, confirm it on its
- * next start, and end with exactly one action, succeeded; the gateway's access log must show each device's 206.
+ * loses 20 % of the packets and delays the rest by 300 ms in each direction, download a signed 256 KiB image through
+ * a gateway whose sockets have a bounded send buffer. A quarter into each download its link goes down for 10 s. The
+ * gateway closes a connection that moved no byte for its idle timeout; SWUpdate (with {@code -r}/{@code -w}: resume
+ * tries and the wait between them) picks the download up where it broke with an HTTP Range request. Every device must
+ * install the image, confirm it on its next start, and end with exactly one action, succeeded; the gateway's access
+ * log must show each device's 206.
  */
 class LossyLinkIT {
     private static final String MODEL = "lossy-board";
@@ -55,10 +56,17 @@ class LossyLinkIT {
     private static final int DELAY_MILLIS = 300;
     private static final Duration PARTITION = Duration.ofSeconds(10);
     /**
-     * Half a MiB: through this link TCP moves 3 to 20 KB/s, so the download lasts minutes, and the gateway cannot have
-     * handed all of it to the kernel before the cut (its send buffer held about 200 KB).
+     * The test gateway's SO_SNDBUF ({@code updraft.gateway.http.send-buffer-bytes}); the kernel doubles it. Left to
+     * autotuning, the gateway's kernel held 75 to 310 KB of a download at the cut: a 128 KiB image then arrived whole
+     * once the link came back, with no Range request, and even 512 KiB left a margin of only about 27 KB.
      */
-    private static final int PAYLOAD_BYTES = 512 * 1024;
+    private static final int SEND_BUFFER_BYTES = 16 * 1024;
+    /**
+     * A quarter MiB: through this link TCP moves 1 to 5 KB/s, so the download lasts minutes; at the cut (a quarter in)
+     * three quarters are left, far more than the gateway can hold between its bounded socket buffer and its write
+     * queue (about 100 KB), so the device must resume with a Range request.
+     */
+    private static final int PAYLOAD_BYTES = 256 * 1024;
     /** SWUpdate's resume settings, as a fleet on bad links would run it: 30 resumes per download, 1 s apart. */
     private static final List<String> RESUME = List.of("-r", "30", "-w", "1");
     /**
@@ -80,7 +88,7 @@ class LossyLinkIT {
     }
 
     /** What the partition of one link measured. */
-    private record Cut(long bytesBefore, Duration length) {
+    private record Cut(long bytesBefore, long gatewaySendBuffer, Duration length) {
     }
 
     @Test
@@ -97,6 +105,7 @@ class LossyLinkIT {
         // listens on every interface, so each device reaches it at its link's host address
         Map<String, String> settings = new HashMap<>(ArtifactDownloads.ACCESS_LOG);
         settings.put("quarkus.http.idle-timeout", IDLE_TIMEOUT);
+        settings.put("updraft.gateway.http.send-buffer-bytes", Integer.toString(SEND_BUFFER_BYTES));
         gateway = stack.startReplica("device-gateway", settings);
 
         // and a signed image that each device installs into its own root (bind-mounted in its namespace)
@@ -174,8 +183,9 @@ class LossyLinkIT {
         for (Device device : devices) {
             Cut cut = cuts.get(device).get();
             List<Download> served = downloads.get(device);
-            report.append(String.format("%-18s %-14s %9d %10.1fs %11d %4d/%-3d %10d %8.0fs %s / %s%n", device.id(),
-                    device.link().namespace(), cut.bytesBefore(), cut.length().toMillis() / 1000.0,
+            report.append(String.format("%-18s %-14s %9d %7d %10.1fs %11d %4d/%-3d %10d %8.0fs %s / %s%n", device.id(),
+                    device.link().namespace(), cut.bytesBefore(), cut.gatewaySendBuffer(),
+                    cut.length().toMillis() / 1000.0,
                     device.link().bytesToDevice(), served.size(), served.stream().filter(Download::ranged).count(),
                     served.stream().mapToLong(Download::bytes).sum(), installTimes.get(device).toMillis() / 1000.0,
                     actions.get(device), outcomes.get(device)));
@@ -188,6 +198,9 @@ class LossyLinkIT {
         for (Device device : devices) {
             assertThat(cuts.get(device).get().bytesBefore()).as(device.id() + ": cut in the middle of the download")
                     .isLessThan(imageLength);
+            assertThat(cuts.get(device).get().gatewaySendBuffer())
+                    .as(device.id() + ": the gateway's socket send buffer at the cut (the setting, doubled by Linux)")
+                    .isEqualTo(2L * SEND_BUFFER_BYTES);
             assertThat(downloads.get(device)).as(device.id() + ": the download resumed with Range, answered 206")
                     .anyMatch(Download::ranged);
             assertThat(actions.get(device)).as(device.id() + ": exactly one action, succeeded")
@@ -236,6 +249,7 @@ class LossyLinkIT {
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> link.bytesToDevice() - before > imageLength / 4);
             long bytes = link.bytesToDevice() - before;
+            long sendBuffer = link.hostSendBuffer();
             long down = System.nanoTime();
             link.cut();
             // the link comes back when the partition's time is up (a fault's length, not a wait for a condition)
@@ -246,7 +260,7 @@ class LossyLinkIT {
                     throw new UncheckedIOException(e);
                 }
             }, CompletableFuture.delayedExecutor(PARTITION.toMillis(), TimeUnit.MILLISECONDS)).join();
-            return new Cut(bytes, Duration.ofNanos(System.nanoTime() - down));
+            return new Cut(bytes, sendBuffer, Duration.ofNanos(System.nanoTime() - down));
         } catch (Exception e) {
             throw new IllegalStateException(device.id() + ": " + e.getMessage(), e);
         }
@@ -273,14 +287,17 @@ class LossyLinkIT {
                 .append(DELAY_MILLIS).append(" ms delay in each direction (iptables statistic + NFQUEUE delay)\n")
                 .append("partition: host end of the link down for ").append(PARTITION.toSeconds())
                 .append(" s, a quarter into the download; gateway idle timeout ").append(IDLE_TIMEOUT)
+                .append(", send buffer ").append(SEND_BUFFER_BYTES).append(" bytes")
                 .append("; suricatta ").append(String.join(" ", RESUME)).append('\n')
                 .append("image: ").append(imageLength).append(" bytes (.swu; payload ").append(PAYLOAD_BYTES)
                 .append(")\n")
-                .append("columns: link bytes before the cut; partition length; all bytes the host sent down the link; "
+                .append("columns: link bytes before the cut; the gateway's socket send buffer then; partition length; "
+                        + "all bytes the host sent down the link; "
                         + "download answers / of them 206 to a Range; bytes the gateway wrote in those answers; "
                         + "seconds to the installed image; the rollout's actions / the device history's outcomes\n")
-                .append(String.format("%-18s %-14s %9s %11s %11s %8s %10s %9s %s%n", "device", "namespace",
-                        "cut at", "partition", "link bytes", "GET/206", "written", "install", "actions / history"));
+                .append(String.format("%-18s %-14s %9s %7s %11s %11s %8s %10s %9s %s%n", "device", "namespace",
+                        "cut at", "sndbuf", "partition", "link bytes", "GET/206", "written", "install",
+                        "actions / history"));
     }
 
     private static String state(UpdraftApi api, String rolloutId, Device device) {
