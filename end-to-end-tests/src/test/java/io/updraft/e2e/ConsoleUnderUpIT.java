@@ -48,7 +48,7 @@ class ConsoleUnderUpIT {
     @AfterAll
     static void down() {
         if (stack != null) {
-            EndToEndStack.close(stack); // the console and services at once
+            stack.close();
         }
     }
 

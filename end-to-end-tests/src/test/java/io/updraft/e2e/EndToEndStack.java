@@ -4,20 +4,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.launcher.LocalStack;
-import io.updraft.launcher.ServiceProcess;
 import io.updraft.launcher.UpdraftApi;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /** One broker, one PostgreSQL and the four packaged services for the whole test JVM. */
 public final class EndToEndStack {
@@ -27,7 +21,7 @@ public final class EndToEndStack {
         if (stack == null) {
             stack = LocalStack.start(home(), root(), true, false, tuning());
             LocalStack started = stack;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(started), "e2e-stack-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "e2e-stack-stop"));
         }
         return stack;
     }
@@ -42,25 +36,6 @@ public final class EndToEndStack {
         Map<String, String> tuning = new LinkedHashMap<>(tuning());
         tuning.putAll(settings);
         return LocalStack.start(home().resolveSibling(home().getFileName() + "-" + name), root(), true, false, tuning);
-    }
-
-    /**
-     * Stops a stack: its console and four services at once (each shuts down gracefully, up to 20 s; one after the
-     * other they outlasted Surefire's 30 s wait for the test JVM to exit, which then killed it), then the broker and
-     * PostgreSQL.
-     */
-    public static void close(LocalStack stack) {
-        List<ServiceProcess> running = new ArrayList<>(stack.services().values());
-        stack.console().ifPresent(running::add);
-        ExecutorService stopping = Executors.newFixedThreadPool(running.size());
-        running.forEach(service -> stopping.execute(service::stop));
-        stopping.shutdown();
-        try {
-            stopping.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        stack.close();
     }
 
     private static Path root() {

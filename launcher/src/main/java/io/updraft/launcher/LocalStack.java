@@ -256,11 +256,27 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        // side by side: each shuts down gracefully (up to 20 s), so one after the other a stack took over a minute to
+        // stop, and a test JVM's shutdown hook outlasted Surefire's 30 s wait for the JVM to exit, which then killed it
+        List<ServiceProcess> running = new ArrayList<>(replicas);
+        running.addAll(services.values());
         if (console != null) {
-            console.stop();
+            running.add(console);
         }
-        replicas.forEach(ServiceProcess::stop);
-        services.values().forEach(ServiceProcess::stop);
+        List<Thread> stopping = new ArrayList<>();
+        for (ServiceProcess service : running) {
+            Thread thread = new Thread(service::stop, "stop-" + service.name());
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         stack.close();
     }
 
