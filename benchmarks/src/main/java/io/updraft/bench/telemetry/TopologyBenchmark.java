@@ -774,11 +774,12 @@ public final class TopologyBenchmark {
         reader.join();
         List<Long> sorted = latencies.stream().sorted().collect(Collectors.toList());
         if (sorted.isEmpty()) {
-            System.out.println("detection latency: no trigger received");
+            System.out.println("detection latency " + variant + ": no trigger received");
             return;
         }
         System.out.printf(Locale.ROOT, "detection latency %s over %d/%d trials: p50 %d ms, p99 %d ms, max %d ms"
-                + "   [%s]%n", variant, sorted.size(), TRIALS, percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1),
+                + "   [%s]%n", variant, sorted.size(), TRIALS, percentile(sorted, 50), percentile(sorted, 99),
+                sorted.get(sorted.size() - 1),
                 uptime());
     }
 
