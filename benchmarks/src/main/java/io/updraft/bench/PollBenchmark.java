@@ -181,22 +181,22 @@ public final class PollBenchmark {
      */
     private void warmUp(Wrk wrk, String name, ServerUnderTest server, int index, long[] pids) {
         int min = WarmUp.minSlices(seconds);
-        List<Double> rates = new java.util.ArrayList<>();
-        List<String> slices = new java.util.ArrayList<>();
+        List<WarmUp.Slice> slices = new java.util.ArrayList<>();
+        List<String> said = new java.util.ArrayList<>();
         long started = System.nanoTime();
         do {
             Cpu cpu = Cpu.of(pids[0], pids[1], pids[2]);
             Wrk.Result slice = wrk.run(server.url(), 1, connections, WarmUp.SLICE_SECONDS);
             cpu.since();
-            rates.add(slice.requestsPerSecond());
-            slices.add(String.format(Locale.ROOT, "%,.0f/s %.0f µs", slice.requestsPerSecond(),
-                    cpu.microsPerRequest(index, slice.requestsPerSecond())));
-        } while (WarmUp.another(rates, min));
+            double micros = cpu.microsPerRequest(index, slice.requestsPerSecond());
+            slices.add(new WarmUp.Slice(slice.requestsPerSecond(), micros));
+            said.add(String.format(Locale.ROOT, "%,.0f/s %.0f µs", slice.requestsPerSecond(), micros));
+        } while (WarmUp.another(slices, min));
         say("warm-up of the %s: %d s, %s (%d s slices: polls/s, its CPU per poll: %s)", name,
-                Math.round(secondsSince(started)), WarmUp.settled(rates, min) ? String.format(Locale.ROOT,
-                        "settled (last two slices within %.0f %%)", 100 * WarmUp.TOLERANCE)
+                Math.round(secondsSince(started)), WarmUp.settled(slices, min) ? String.format(Locale.ROOT,
+                        "settled (last two slices within %.0f %% in rate and CPU per poll)", 100 * WarmUp.TOLERANCE)
                         : "NOT settled after " + WarmUp.MAX_SLICES + " slices", WarmUp.SLICE_SECONDS,
-                String.join(", ", slices));
+                String.join(", ", said));
     }
 
     /**
