@@ -101,7 +101,7 @@ public final class BenchSuite {
         Path work = root.resolve("benchmarks/target/bench-work");
         if (only.contains("poll")) {
             int devices = Integer.getInteger("bench.poll.devices", quick ? 100_000 : 1_000_000);
-            // --quick: 10 s runs after the 5 s warm-up of each server (the full run: 20 s after 10 s)
+            // --quick: 10 s runs (the full run: 20 s); each after its server's warm-up settled (WarmUp)
             int seconds = Integer.getInteger("bench.poll.seconds", quick ? 10 : 20);
             attempt("gateway poll", String.format(Locale.ROOT, "%,d devices, nothing-new polls with TargetToken "
                     + "vs a bare Quarkus endpoint (wrk), latency at a fixed rate, gateway heap", devices), figures -> {
@@ -144,13 +144,13 @@ public final class BenchSuite {
             write();
         }
         // e2e, cli and delta run against the four packaged services: one stack for the three, started by the first
-        int e2eDevices = Integer.getInteger("bench.e2e.devices", quick ? 2_000 : 100_000);
+        int e2eDevices = Integer.getInteger("bench.e2e.devices", quick ? 1_000 : 100_000);
         shared = new SharedLocalStack(root, work.resolve("services"), FleetBenchmark.pollInterval(e2eDevices),
                 this::line);
         try {
             if (only.contains("e2e")) {
                 int devices = e2eDevices;
-                // --quick must end within 10 min: its rollout (2,000 devices) is given up 150 s after the POST
+                // --quick must end within 10 min: its rollout (1,000 devices) is given up 150 s after the POST
                 Duration timeout = Duration.ofSeconds(Long.getLong("bench.e2e.timeout-seconds", quick ? 150 : 1_200));
                 boolean register = Boolean.getBoolean("bench.e2e.register");
                 FleetBenchmark fleet = new FleetBenchmark(work.resolve("e2e"), devices, timeout, register, this::line);
@@ -211,14 +211,14 @@ public final class BenchSuite {
                             .run(figures));
         }
         if (only.contains("reports")) {
-            int devices = Integer.getInteger("bench.reports.devices", quick ? 5_000 : 20_000);
+            int devices = Integer.getInteger("bench.reports.devices", quick ? 3_000 : 20_000);
             attempt("rollout report intake", String.format(Locale.ROOT, "%,d devices × 3 device-reports through the "
                     + "packaged rollout-service until every action SUCCEEDED, vs a plain KafkaConsumer; %,d "
                     + "DeviceRegistered", devices, devices), figures -> new ReportIntakeBenchmark(root,
                             work.resolve("reports"), devices, this::line).run(figures));
         }
         if (only.contains("commands")) {
-            int commands = Integer.getInteger("bench.commands.count", quick ? 5_000 : 20_000);
+            int commands = Integer.getInteger("bench.commands.count", quick ? 3_000 : 20_000);
             attempt("gateway command intake", String.format(Locale.ROOT, "%,d InstallRequested through the packaged "
                     + "device-gateway until all stored, nothing pending and superseding, vs a plain KafkaConsumer",
                     commands), figures -> new CommandIntakeBenchmark(root, work.resolve("commands"), commands,

@@ -107,9 +107,10 @@ public final class PollBenchmark {
                         "benchmarks/target/quarkus-app/quarkus-run.jar"), gatewayPort + 1, withGcLog(jvm, "bare"),
                         Map.of(), work.resolve("bare.log")).start()) {
                     Wrk wrk = Wrk.forFleet(work, devices);
-                    say("warming up both JVMs (%d s each)…", Math.max(5, seconds / 2));
-                    wrk.run(gateway.url(), 1, connections, Math.max(5, seconds / 2));
-                    wrk.run(bare.url(), 1, connections, Math.max(5, seconds / 2));
+                    // each server under wrk's own load until its rate settles (WarmUp): the JIT done before measuring
+                    long[] pids = { gateway.pid(), bare.pid(), stack.pid() };
+                    warmUp(wrk, "gateway", gateway, 0, pids);
+                    warmUp(wrk, "bare app", bare, 1, pids);
 
                     say("throughput run against the gateway starts at %s UTC", Instant.now());
                     Cpu gwCpu = Cpu.of(gateway.pid(), bare.pid(), stack.pid());
@@ -172,6 +173,30 @@ public final class PollBenchmark {
             Files.write(work.resolve("report.txt"), report, StandardCharsets.UTF_8);
             System.out.println("report: " + work.resolve("report.txt"));
         }
+    }
+
+    /**
+     * wrk against one server in {@link WarmUp#SLICE_SECONDS} s slices until its rate settles: each slice's rate and
+     * the server's CPU per poll (its JIT compiler threads included, so it falls as the compilations finish).
+     */
+    private void warmUp(Wrk wrk, String name, ServerUnderTest server, int index, long[] pids) {
+        int min = WarmUp.minSlices(seconds);
+        List<WarmUp.Slice> slices = new java.util.ArrayList<>();
+        List<String> said = new java.util.ArrayList<>();
+        long started = System.nanoTime();
+        do {
+            Cpu cpu = Cpu.of(pids[0], pids[1], pids[2]);
+            Wrk.Result slice = wrk.run(server.url(), 1, connections, WarmUp.SLICE_SECONDS);
+            cpu.since();
+            double micros = cpu.microsPerRequest(index, slice.requestsPerSecond());
+            slices.add(new WarmUp.Slice(slice.requestsPerSecond(), micros));
+            said.add(String.format(Locale.ROOT, "%,.0f/s %.0f µs", slice.requestsPerSecond(), micros));
+        } while (WarmUp.another(slices, min));
+        say("warm-up of the %s: %d s, %s (%d s slices: polls/s, its CPU per poll: %s)", name,
+                Math.round(secondsSince(started)), WarmUp.settled(slices, min) ? String.format(Locale.ROOT,
+                        "settled (last two slices within %.0f %% in rate and CPU per poll)", 100 * WarmUp.TOLERANCE)
+                        : "NOT settled after " + WarmUp.MAX_SLICES + " slices", WarmUp.SLICE_SECONDS,
+                String.join(", ", said));
     }
 
     /**

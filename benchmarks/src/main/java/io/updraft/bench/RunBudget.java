@@ -22,17 +22,17 @@ final class RunBudget {
 
     static {
         Map<String, Integer> quick = new LinkedHashMap<>();
-        quick.put("gateway poll", 120);
+        quick.put("gateway poll", 150);
         quick.put("telemetry topology", 55);
         quick.put("rollout fan-out", 60);
         quick.put(STACK, 50);
-        quick.put("end to end", 100);
+        quick.put("end to end", 95);
         quick.put("CLI calls", 30);
-        quick.put("delta updates", 35);
+        quick.put("delta updates", 30);
         quick.put("rollout cold start", 55);
-        quick.put("rollout target selection", 25);
-        quick.put("rollout report intake", 40);
-        quick.put("gateway command intake", 25);
+        quick.put("rollout target selection", 20);
+        quick.put("rollout report intake", 35);
+        quick.put("gateway command intake", 20);
         QUICK = Collections.unmodifiableMap(quick);
     }
 

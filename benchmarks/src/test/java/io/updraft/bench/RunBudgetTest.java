@@ -18,11 +18,11 @@ class RunBudgetTest {
 
     @Test
     void givenAQuickRun_whenTabled_thenEachRowHasItsBudgetAndOnlyTheOnesOverItAreMarked() {
-        List<String> lines = RunBudget.table(List.of(new RunBudget.Row("gateway poll", 131.4),
+        List<String> lines = RunBudget.table(List.of(new RunBudget.Row("gateway poll", 161.4),
                 new RunBudget.Row("CLI calls", 12), new RunBudget.Row("something new", 3)), true, 612.2);
 
         assertThat(lines.get(0)).contains("--quick budget 600 s");
-        assertThat(lines).anySatisfy(line -> assertThat(line).contains("120 s", "131 s", "gateway poll",
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("150 s", "161 s", "gateway poll",
                 "over budget by 11 s"));
         assertThat(lines).anySatisfy(line -> assertThat(line).contains("30 s", "12 s", "CLI calls")
                 .doesNotContain("over"));
@@ -45,6 +45,7 @@ class RunBudgetTest {
         assertThat(FleetBenchmark.pollInterval(100_000)).isEqualTo(100); // the full run's, as before
         assertThat(FleetBenchmark.pollInterval(10_000)).isEqualTo(10);
         assertThat(FleetBenchmark.pollInterval(2_000)).isEqualTo(2);
+        assertThat(FleetBenchmark.pollInterval(1_000)).isEqualTo(2); // --quick
         assertThat(FleetBenchmark.pollInterval(500)).isEqualTo(2);
     }
 
