@@ -25,7 +25,7 @@ public interface TelemetryConfig {
      * input offsets in one transaction; {@code at_least_once} commits without one and relies on the signals'
      * positions and the decisions' ids to keep the effect exactly once.
      */
-    @WithDefault("at_least_once")
+    @WithDefault("exactly_once_v2")
     ProcessingGuarantee processingGuarantee();
 
     /** The guarantees the topology is built for (Kafka Streams' names). */

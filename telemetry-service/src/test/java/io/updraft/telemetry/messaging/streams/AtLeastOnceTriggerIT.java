@@ -54,9 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A {@code @QuarkusTest} only to share the test JVM's one dev stack; the service's own topology runs beside on the
  * standard topics and never sees these.
  * <p>
- * The real broker, the service's default processing guarantee (at-least-once) and commit interval, and a process
- * killed (SIGKILL) after processing and before any commit: an instance started in its place, with the service's
- * default settings, restores the committed state (none) and processes every record again, beside the signals the
+ * The real broker, at-least-once with the service's commit interval for it, and a process
+ * killed (SIGKILL) after processing and before any commit: an instance started in its place, with those
+ * settings, restores the committed state (none) and processes every record again, beside the signals the
  * killed one had already put on the repartition topic. The killed process commits an hour apart, so the kill lands
  * between processing and commit whatever the default interval: the replay is everything it processed, more than any
  * interval can leave uncommitted. The effect is still exactly once: each install result and health report counts
@@ -80,10 +80,9 @@ class AtLeastOnceTriggerIT {
     private Process process;
     @TempDir
     Path stateDirs;
-    /** The service's own settings (application.properties, no profile overrides them): what the IT runs under. */
-    @ConfigProperty(name = "kafka-streams.processing.guarantee")
-    String guarantee;
-    @ConfigProperty(name = "kafka-streams.commit.interval.ms")
+    /** At-least-once, with the service's own commit interval for it (application.properties). */
+    private final String guarantee = StreamsConfig.AT_LEAST_ONCE;
+    @ConfigProperty(name = "updraft.telemetry.commit-interval-ms.at_least_once")
     int commitIntervalMs;
     @ConfigProperty(name = "updraft.telemetry.commit-interval-ms.exactly_once_v2")
     int exactlyOnceCommitIntervalMs;
@@ -102,8 +101,7 @@ class AtLeastOnceTriggerIT {
     @Test
     void given_at_least_once_when_the_process_is_killed_between_processing_and_commit_then_every_report_counts_once_and_one_decision_id()
             throws Exception {
-        assertThat(guarantee).as("the service's default guarantee").isEqualTo(StreamsConfig.AT_LEAST_ONCE);
-        assertThat(commitIntervalMs).as("its default commit interval: longer than exactly-once's, more to replay")
+        assertThat(commitIntervalMs).as("at-least-once's commit interval: longer than exactly-once's, more to replay")
                 .isGreaterThan(exactlyOnceCommitIntervalMs);
         createTopics();
         AtomicBoolean runs = new AtomicBoolean();
