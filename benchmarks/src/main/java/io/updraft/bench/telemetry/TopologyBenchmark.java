@@ -82,8 +82,9 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
  * Kafka Streams itself allows here, and what the topology's shape costs before it does any work; and what the
  * topology wrote to its internal topics per 1,000 reports (records and commit markers, partitions,
  * transactions);</li>
- * <li>detection latency: from sending the ActionFinished that crosses the failure-rate threshold to a read_committed
- * consumer receiving the RollbackTriggered.</li>
+ * <li>detection latency, under each guarantee measured (the exactly-once one printed last, what the suite reads): from
+ * sending the ActionFinished that crosses the failure-rate threshold to a read_committed consumer receiving the
+ * RollbackTriggered.</li>
  * </ol>
  */
 public final class TopologyBenchmark {
@@ -119,7 +120,10 @@ public final class TopologyBenchmark {
     /**
      * The health topology is measured under each processing guarantee named (-Dbench.guarantees=): exactly-once v2
      * (state, output and offsets in one transaction) and at-least-once (the same topology; the signals' positions and
-     * the decisions' ids keep the effect exactly once: telemetry-service's README).
+     * the decisions' ids keep the effect exactly once: telemetry-service's README). {@code <guarantee>@<ms>} sets that
+     * run's commit interval ({@code at_least_once@1000}); without it the service's own for that guarantee applies. Each
+     * variant other than plain {@code exactly_once_v2} is measured before the exactly-once run, and in the last round
+     * its detection latency too; the suite reads the at-least-once variant printed last.
      */
     private static final List<String> GUARANTEES = java.util.Arrays.stream(
             System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(","))
@@ -206,13 +210,44 @@ public final class TopologyBenchmark {
             Map<String, Double> byGuarantee) {
     }
 
-    /** The health topology's line label under a guarantee (what the suite's parser reads). */
-    static String label(String guarantee) {
-        return switch (guarantee) {
-            case "exactly_once_v2" -> "health topology (exactly-once):     ";
-            case "at_least_once" -> "health topology (at-least-once):    ";
-            default -> "health topology (" + guarantee + "):";
+    /** The health topology's line label under a guarantee variant (what the suite's parser reads). */
+    static String label(String variant) {
+        String interval = variant.contains("@") ? " commit " + commitOf(variant) + " ms:" : "";
+        return switch (guarantee(variant)) {
+            case "exactly_once_v2" -> interval.isEmpty() ? "health topology (exactly-once):     "
+                    : "health topology (exactly-once)" + interval;
+            case "at_least_once" -> interval.isEmpty() ? "health topology (at-least-once):    "
+                    : "health topology (at-least-once)" + interval;
+            default -> "health topology (" + variant + "):";
         };
+    }
+
+    /** {@code at_least_once@1000} → {@code at_least_once}. */
+    static String guarantee(String variant) {
+        int at = variant.indexOf('@');
+        return at < 0 ? variant : variant.substring(0, at);
+    }
+
+    /** {@code at_least_once@1000} → {@code 1000}; null without {@code @}. */
+    static String commitOf(String variant) {
+        int at = variant.indexOf('@');
+        return at < 0 ? null : variant.substring(at + 1);
+    }
+
+    /**
+     * Sets {@code variant}'s processing guarantee and commit interval: its own ({@code @ms}), else
+     * {@code -Dbench.streams.commit.interval.ms}, else the service's for that guarantee
+     * ({@code updraft.telemetry.commit-interval-ms.<guarantee>}), else the service's {@code kafka-streams} one.
+     */
+    private static void guaranteed(Properties props, String variant) throws Exception {
+        String guarantee = guarantee(variant);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        String service = serviceProperties().getProperty("updraft.telemetry.commit-interval-ms." + guarantee);
+        String interval = commitOf(variant) != null ? commitOf(variant)
+                : System.getProperty("bench.streams." + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, service);
+        if (interval != null) {
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, interval);
+        }
     }
 
     /**
@@ -279,12 +314,12 @@ public final class TopologyBenchmark {
         for (String guarantee : GUARANTEES) {
             if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
                 byGuarantee.put(guarantee, topologyUnder(admin, bootstrap, measured, guarantee, records, suffix,
-                        plain));
+                        plain, last));
             }
         }
         String applicationId = applicationId(measured) + suffix;
         Properties eosProps = streamsProps(bootstrap, measured, applicationId);
-        eosProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        guaranteed(eosProps, StreamsConfig.EXACTLY_ONCE_V2);
         KafkaStreams streams = new KafkaStreams(HealthTopology.build(measured, created -> measured.defaults()),
                 eosProps);
         String threadPrefix = applicationId + "-";
@@ -322,7 +357,7 @@ public final class TopologyBenchmark {
                     + " plain (target >= 60 %%); exactly-once %.0f %% of plain, same round%n", label(guarantee), rate,
                     100 * rate / plain, 100 * topology / plain));
             if (last) {
-                latency(bootstrap, measured);
+                latency(bootstrap, measured, "exactly-once");
             }
             return new RoundFigures(plainRun, floorFigures, topology, streamCpu / 1e3 / records, byGuarantee);
         } finally {
@@ -332,25 +367,33 @@ public final class TopologyBenchmark {
 
     /** The health topology under {@code guarantee}, on the same records: its rate, printed with its CPU per event. */
     private double topologyUnder(Admin admin, String bootstrap, TopologySettings measured, String guarantee,
-            int records, String suffix, double plain) throws Exception {
+            int records, String suffix, double plain, boolean last) throws Exception {
         // not <exactly-once application id>-…: its internal topics would count as the exactly-once run's
-        String applicationId = guarantee.replace('_', '-') + "-" + applicationId(measured) + suffix;
+        String applicationId = guarantee.replace('_', '-').replace("@", "-c") + "-" + applicationId(measured) + suffix;
         Properties props = streamsProps(bootstrap, measured, applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        guaranteed(props, guarantee);
         String threadPrefix = applicationId + "-";
         java.util.function.Predicate<String> streamThread = name -> name.contains(threadPrefix)
                 && name.matches(".*StreamThread-\\d+");
         long streamCpuBefore = cpuOf(streamThread);
         try (KafkaStreams streams = new KafkaStreams(HealthTopology.build(measured, created -> measured.defaults()),
                 props)) {
+            // at-least-once: timed to the end of the work (its output is out then), not to its next commit
+            List<String> sources = guarantee(guarantee).equals(StreamsConfig.AT_LEAST_ONCE)
+                    ? List.of(measured.deviceReports(), measured.deviceTelemetry(), measured.rolloutEvents(),
+                            applicationId + "-" + signals() + "-repartition")
+                    : null;
             double rate = topologyRate(admin, streams, applicationId, topicsOf(measured, applicationId), records,
-                    "health topology " + guarantee).fromFirstRecord();
+                    "health topology " + guarantee, sources).fromFirstRecord();
             long streamCpu = cpuOf(streamThread) - (THREADS == 1 ? FirstRecord.THREAD_CPU.get() : streamCpuBefore);
             long broker = brokerCpu() - FirstRecord.BROKER_CPU.get();
             System.out.printf(Locale.ROOT, "%s %,10.0f events/s   %5.1f µs CPU/event (stream threads); broker %.1f µs"
                     + " CPU/event; %.0f %% of plain   [%s]%n", label(guarantee), rate, streamCpu / 1e3 / records,
                     broker / 1e3 / records, 100 * rate / plain, uptime());
             internalTopics(admin, streams, applicationId, records);
+            if (last) {
+                latency(bootstrap, measured, label(guarantee).replace("health topology ", "").replace(":", "").trim());
+            }
             return rate;
         }
     }
@@ -405,7 +448,7 @@ public final class TopologyBenchmark {
             builder.stream(settings.deviceTelemetry(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                     .process(ParseOnly::new);
             topology = builder.build();
-            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+            guaranteed(props, guarantee);
         }
         String threadPrefix = applicationId + "-";
         java.util.function.Predicate<String> all = name -> name.contains(threadPrefix);
@@ -616,6 +659,18 @@ public final class TopologyBenchmark {
      */
     private Rates topologyRate(Admin admin, KafkaStreams streams, String applicationId, List<String> topics,
             int records, String label) throws Exception {
+        return topologyRate(admin, streams, applicationId, topics, records, label, null);
+    }
+
+    /**
+     * @param sources null: done when the committed offsets reach the ends (exactly-once: what is processed is
+     *     visible only then); else done when the stream threads processed as many records as these topics hold (all the
+     *     topology's sources, no transaction markers: at-least-once), whenever it commits — timed to the end of the
+     *     work, not to the next commit, which a long commit interval would put seconds later (or at the commit, if
+     *     that comes first: a record Kafka Streams skips is never counted as processed)
+     */
+    private Rates topologyRate(Admin admin, KafkaStreams streams, String applicationId, List<String> topics,
+            int records, String label, List<String> sources) throws Exception {
         FirstRecord.AT.set(0);
         AtomicLong runningSince = new AtomicLong();
         streams.setStateListener((now, before) -> {
@@ -627,8 +682,8 @@ public final class TopologyBenchmark {
         Map<String, Double> threadTime = new java.util.TreeMap<>();
         int samples = 0;
         while (true) {
-            if (runningSince.get() != 0 && FirstRecord.AT.get() != 0
-                    && caughtUp(admin, applicationId, topics, records)) {
+            if (runningSince.get() != 0 && FirstRecord.AT.get() != 0 && (sources != null
+                    && processedAll(admin, streams, sources) || caughtUp(admin, applicationId, topics, records))) {
                 long end = System.nanoTime();
                 Rates rates = new Rates(records / ((end - FirstRecord.AT.get()) / 1e9),
                         records / ((end - runningSince.get()) / 1e9));
@@ -663,7 +718,11 @@ public final class TopologyBenchmark {
                 .findFirst().orElse("");
     }
 
-    private void latency(String bootstrap, TopologySettings settings) throws Exception {
+    /**
+     * @param variant names the run in the printed line and in the trials' rollout ids: the applications of the
+     *     other variants read the same reports, and a cohort one of them saw decided earlier would decide nothing
+     */
+    private void latency(String bootstrap, TopologySettings settings, String variant) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean done = new AtomicBoolean();
@@ -692,7 +751,7 @@ public final class TopologyBenchmark {
         Thread.sleep(2000); // the reader is at the end of the topic
         try (KafkaProducer<String, String> producer = producer()) {
             for (int trial = 0; trial < TRIALS; trial++) {
-                String rolloutId = "latency-" + trial;
+                String rolloutId = "latency-" + variant.replaceAll("[^A-Za-z0-9]+", "-") + "-" + trial;
                 String cohort = "lat:" + trial;
                 for (int i = 0; i < 2; i++) {
                     ActionFinished failed = finished("lat-" + trial + "-" + i, rolloutId, cohort, Outcome.FAILURE);
@@ -715,16 +774,31 @@ public final class TopologyBenchmark {
         reader.join();
         List<Long> sorted = latencies.stream().sorted().collect(Collectors.toList());
         if (sorted.isEmpty()) {
-            System.out.println("detection latency: no trigger received");
+            System.out.println("detection latency " + variant + ": no trigger received");
             return;
         }
-        System.out.printf(Locale.ROOT, "detection latency over %d/%d trials: p50 %d ms, p99 %d ms, max %d ms%n",
-                sorted.size(), TRIALS, percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
+        System.out.printf(Locale.ROOT, "detection latency %s over %d/%d trials: p50 %d ms, p99 %d ms, max %d ms"
+                + "   [%s]%n", variant, sorted.size(), TRIALS, percentile(sorted, 50), percentile(sorted, 99),
+                sorted.get(sorted.size() - 1),
+                uptime());
     }
 
     /** The telemetry topic and the health topology's repartition topic: both consumed to their ends when done. */
     private static List<String> topicsOf(TopologySettings settings, String applicationId) throws Exception {
         return List.of(settings.deviceTelemetry(), applicationId + "-" + signals() + "-repartition");
+    }
+
+    /** The stream threads processed as many records as {@code sources} hold (none of them transactional). */
+    private static boolean processedAll(Admin admin, KafkaStreams streams, List<String> sources) throws Exception {
+        double processed = streams.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-thread-metrics")
+                        && e.getKey().name().equals("process-total"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+        Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(sources).allTopicNames().get().values().stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+        long held = admin.listOffsets(latest).all().get().values().stream().mapToLong(e -> e.offset()).sum();
+        return processed >= held;
     }
 
     /** @param topics the telemetry topic (holding {@code records}) first */
@@ -763,19 +837,13 @@ public final class TopologyBenchmark {
     /** The service's own Kafka Streams settings (application.properties), on this run's topics and threads. */
     private static Properties streamsProps(String bootstrap, TopologySettings settings, String applicationId)
             throws Exception {
-        // the packaged service's own application.properties (its jar, not any other on the class path)
-        Properties service = new Properties();
-        java.net.URL jar = HealthTopology.class.getProtectionDomain().getCodeSource().getLocation();
-        try (InputStream in = java.net.URI.create("jar:" + jar + "!/application.properties").toURL().openStream()) {
-            service.load(in);
-        }
+        Properties service = serviceProperties();
         Properties props = new Properties();
         service.stringPropertyNames().stream()
                 .filter(key -> key.startsWith("kafka-streams.") && !service.getProperty(key).contains("${"))
                 .forEach(key -> props.put(key.substring("kafka-streams.".length()), service.getProperty(key)));
         // processing.guarantee is ${updraft.telemetry.processing-guarantee} there: the service's default
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                service.getProperty("updraft.telemetry.processing-guarantee", StreamsConfig.EXACTLY_ONCE_V2));
+        guaranteed(props, service.getProperty("updraft.telemetry.processing-guarantee", StreamsConfig.EXACTLY_ONCE_V2));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, THREADS);
@@ -787,6 +855,16 @@ public final class TopologyBenchmark {
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
                 List.of(FirstRecord.class));
         return props;
+    }
+
+    /** The packaged service's own application.properties (its jar, not any other on the class path). */
+    private static Properties serviceProperties() throws Exception {
+        Properties service = new Properties();
+        java.net.URL jar = HealthTopology.class.getProtectionDomain().getCodeSource().getLocation();
+        try (InputStream in = java.net.URI.create("jar:" + jar + "!/application.properties").toURL().openStream()) {
+            service.load(in);
+        }
+        return service;
     }
 
     private static Properties consumerProps(String bootstrap) {

@@ -2,6 +2,7 @@ package io.updraft.telemetry.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -30,6 +31,25 @@ public interface TelemetryConfig {
     /** The guarantees the topology is built for (Kafka Streams' names). */
     enum ProcessingGuarantee {
         EXACTLY_ONCE_V2, AT_LEAST_ONCE
+    }
+
+    /**
+     * The health topology's commit interval (ms) under each guarantee; application.properties sets Kafka Streams'
+     * {@code commit.interval.ms} from the one of the guarantee chosen. Under exactly-once a commit is also when output
+     * becomes visible, so it stays short; under at-least-once output is sent at once and a commit only flushes the
+     * producer and saves the offsets, so a longer interval costs detection nothing and replays more after a crash
+     * (which the positions and decision ids absorb).
+     */
+    CommitIntervalMs commitIntervalMs();
+
+    interface CommitIntervalMs {
+        @WithName("exactly_once_v2")
+        @WithDefault("100")
+        long exactlyOnceV2();
+
+        @WithName("at_least_once")
+        @WithDefault("1000")
+        long atLeastOnce();
     }
 
     /**

@@ -8,9 +8,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The health topology at-least-once in a process of its own, for {@link AtLeastOnceTriggerIT} to kill with SIGKILL:
- * nothing is flushed, closed or committed on the way out. Commits an hour apart, so none happens before the kill.
- * Prints {@code RUNNING} once it runs. Arguments: bootstrap servers, topic prefix, application id, state directory.
+ * The health topology in a process of its own, for {@link AtLeastOnceTriggerIT} to kill with SIGKILL: nothing is
+ * flushed, closed or committed on the way out. Commits an hour apart, so none happens before the kill. Prints
+ * {@code RUNNING} once it runs. Arguments: bootstrap servers, topic prefix, application id, state directory,
+ * processing guarantee.
  */
 public final class AtLeastOnceTopologyProcess {
     private AtLeastOnceTopologyProcess() {
@@ -23,11 +24,12 @@ public final class AtLeastOnceTopologyProcess {
                 Duration.ofHours(1)).withTopicPrefix(prefix);
     }
 
-    static Properties props(String bootstrap, String applicationId, String stateDir, int commitIntervalMs) {
+    static Properties props(String bootstrap, String applicationId, String stateDir, String guarantee,
+            int commitIntervalMs) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
@@ -39,7 +41,7 @@ public final class AtLeastOnceTopologyProcess {
     public static void main(String[] args) throws InterruptedException {
         TopologySettings settings = settings(args[1]);
         KafkaStreams streams = new KafkaStreams(HealthTopology.build(settings, created -> settings.defaults()),
-                props(args[0], args[2], args[3], 3_600_000));
+                props(args[0], args[2], args[3], args[4], 3_600_000));
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 System.out.println("RUNNING");

@@ -42,8 +42,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,10 +54,14 @@ import org.junit.jupiter.api.io.TempDir;
  * A {@code @QuarkusTest} only to share the test JVM's one dev stack; the service's own topology runs beside on the
  * standard topics and never sees these.
  * <p>
- * The real broker, at-least-once processing, and a process killed (SIGKILL) after processing and before any commit:
- * an instance started in its place restores the committed state (none) and processes every record again, beside the
- * signals the killed one had already put on the repartition topic. The effect is still exactly once: each install
- * result and health report counts once, and every RollbackTriggered sent carries the decision's one event id.
+ * The real broker, at-least-once with the service's commit interval for it, and a process
+ * killed (SIGKILL) after processing and before any commit: an instance started in its place, with those
+ * settings, restores the committed state (none) and processes every record again, beside the signals the
+ * killed one had already put on the repartition topic. The killed process commits an hour apart, so the kill lands
+ * between processing and commit whatever the default interval: the replay is everything it processed, more than any
+ * interval can leave uncommitted. The effect is still exactly once: each install result and health report counts
+ * once, and every RollbackTriggered sent carries the decision's one event id (rollout-service's inbox drops the
+ * copies by it).
  */
 @QuarkusTest
 @QuarkusTestResource(value = UpdraftStackResource.class, initArgs = @ResourceArg(name = "database", value = "telemetry"))
@@ -74,6 +80,12 @@ class AtLeastOnceTriggerIT {
     private Process process;
     @TempDir
     Path stateDirs;
+    /** At-least-once, with the service's own commit interval for it (application.properties). */
+    private final String guarantee = StreamsConfig.AT_LEAST_ONCE;
+    @ConfigProperty(name = "updraft.telemetry.commit-interval-ms.at_least_once")
+    int commitIntervalMs;
+    @ConfigProperty(name = "updraft.telemetry.commit-interval-ms.exactly_once_v2")
+    int exactlyOnceCommitIntervalMs;
 
     @AfterEach
     void stop() {
@@ -89,6 +101,8 @@ class AtLeastOnceTriggerIT {
     @Test
     void given_at_least_once_when_the_process_is_killed_between_processing_and_commit_then_every_report_counts_once_and_one_decision_id()
             throws Exception {
+        assertThat(commitIntervalMs).as("at-least-once's commit interval: longer than exactly-once's, more to replay")
+                .isGreaterThan(exactlyOnceCommitIntervalMs);
         createTopics();
         AtomicBoolean runs = new AtomicBoolean();
         process = startProcess(runs);
@@ -146,7 +160,7 @@ class AtLeastOnceTriggerIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process started = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 AtLeastOnceTopologyProcess.class.getName(), DevStack.shared().kafkaBootstrap(), prefix, applicationId,
-                Files.createTempDirectory(stateDirs, "killed").toString()).redirectErrorStream(true).start();
+                Files.createTempDirectory(stateDirs, "killed").toString(), guarantee).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(started.getInputStream()))) {
                 String line;
@@ -167,7 +181,7 @@ class AtLeastOnceTriggerIT {
     private KafkaStreams start(String name) throws Exception {
         KafkaStreams streams = new KafkaStreams(HealthTopology.build(settings, created -> settings.defaults()),
                 AtLeastOnceTopologyProcess.props(DevStack.shared().kafkaBootstrap(), applicationId,
-                        Files.createTempDirectory(stateDirs, name).toString(), 1000));
+                        Files.createTempDirectory(stateDirs, name).toString(), guarantee, commitIntervalMs));
         streams.start();
         running.add(streams);
         return streams;
