@@ -7,9 +7,10 @@ import java.util.List;
  * slice's rate and the server's CPU per request (its JIT compiler threads included) are each within
  * {@link #TOLERANCE} of the slice before, after at least {@code minSlices} and at most {@link #MAX_SLICES}. The rate
  * alone can settle on a plateau while the machine is busy with other work (1,800 polls/s for two slices at 500 µs of
- * gateway CPU per poll, still compiling); the CPU per request falls for as long as compilations run. A fixed warm-up left the gateway's C2 compilations in the measured window when the runs were
- * short (quick 10 s runs after 5 s: 38.6 % of bare, the full 20 s runs after 10 s: 70.8 %): the gateway's code path is
- * far larger than the bare endpoint's, so it needs longer, and how much longer depends on the machine's load.
+ * gateway CPU per poll, still compiling); the CPU per request falls for as long as compilations run. A fixed warm-up
+ * left the gateway's C2 compilations in the measured window when the runs were short (quick 10 s runs after 5 s: 38.6 %
+ * of bare, the full 20 s runs after 10 s: 70.8 %): the gateway's code path is far larger than the bare endpoint's, so
+ * it needs longer, and how much longer depends on the machine's load.
  */
 final class WarmUp {
     /** Seconds per warm-up slice. */
