@@ -117,6 +117,8 @@ final class FleetBenchmark {
             try (ReportObserver observer = new ReportObserver(stack.infrastructure().kafkaBootstrap());
                     MemoryWatch memory = new MemoryWatch(watched, Duration.ofSeconds(1));
                     PipelineWatch pipeline = pipelineWatch(stack)) {
+                StatementProfile statements = new StatementProfile(stack.infrastructure().jdbcUrl("postgres"));
+                statements.reset();
                 long polls = fleet.polls();
                 long posted = System.nanoTime();
                 long postedWall = System.currentTimeMillis();
@@ -128,6 +130,7 @@ final class FleetBenchmark {
                     record(figures, end, wall, pollsDuring, observer, rolloutId, posted, memory.peaks(), fleet);
                 } finally {
                     detection(figures, observer, rolloutId, pipeline.samples(), postedWall, fleet);
+                    statements.print(say, 12, wall);
                 }
             }
         }

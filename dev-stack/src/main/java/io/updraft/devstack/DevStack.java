@@ -190,6 +190,10 @@ public final class DevStack implements AutoCloseable {
             add(arguments, "pg-port", String.valueOf(freePort()));
             add(arguments, "databases", String.join(",", DATABASES));
             add(arguments, "topics", String.join(",", TOPICS));
+            if ("benchmark".equals(System.getProperty(PROFILE_PROPERTY, ""))) {
+                // a benchmark prints where PostgreSQL's time went, per statement
+                add(arguments, "pg-statements", "true");
+            }
             if (tiedToThisJvm) {
                 add(arguments, "parent-pid", String.valueOf(ProcessHandle.current().pid()));
             }

@@ -25,7 +25,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * SIGTERM), so a killed test run never leaves a broker behind.
  *
  * <p>Arguments: {@code --dir D --kafka-port N --controller-port N --pg-port N [--parent-pid P] [--databases a,b]
- * [--topics t1:partitions,...]}.
+ * [--topics t1:partitions,...] [--pg-statements true]}: the last loads {@code pg_stat_statements} into PostgreSQL.
  */
 public final class StackProcess {
     private StackProcess() {
@@ -41,7 +41,8 @@ public final class StackProcess {
         Files.deleteIfExists(dir.resolve("ready.properties"));
 
         EmbeddedPostgres postgres = startPostgres(dir.resolve("postgres"), pgPort,
-                List.of(options.getOrDefault("databases", "").split(",")));
+                List.of(options.getOrDefault("databases", "").split(",")),
+                Boolean.parseBoolean(options.getOrDefault("pg-statements", "false")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres), "postgres-stop"));
 
         Path serverProperties = writeKafkaConfig(dir.resolve("kafka"), kafkaPort, controllerPort);
@@ -71,9 +72,15 @@ public final class StackProcess {
         broker.join();
     }
 
-    private static EmbeddedPostgres startPostgres(Path dataDir, int port, List<String> databases) throws Exception {
+    private static EmbeddedPostgres startPostgres(Path dataDir, int port, List<String> databases,
+            boolean statements) throws Exception {
         boolean fresh = !Files.exists(dataDir.resolve("PG_VERSION"));
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (statements) {
+            // pg_stat_statements ships with the embedded binaries; loaded only at start
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
+        EmbeddedPostgres postgres = builder
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setPort(port)
@@ -87,6 +94,9 @@ public final class StackProcess {
                 .start();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
+            if (statements) {
+                statement.execute("create extension if not exists pg_stat_statements");
+            }
             for (String database : databases) {
                 if (database.isBlank()) {
                     continue;
