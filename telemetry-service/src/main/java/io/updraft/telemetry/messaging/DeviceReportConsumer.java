@@ -1,6 +1,5 @@
 package io.updraft.telemetry.messaging;
 
-import io.updraft.support.persistence.OutlastingOutages;
 import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.DeviceReport.ActionCanceled;
 import io.updraft.events.DeviceReport.ActionFinished;
@@ -8,12 +7,20 @@ import io.updraft.events.DeviceReport.ActionProgressed;
 import io.updraft.events.DeviceReport;
 import io.updraft.events.EventJson;
 import io.updraft.support.inbox.Inbox;
+import io.updraft.support.kafka.BatchConsumption;
 import io.updraft.telemetry.service.InstallTally;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+/**
+ * Install results and progress per rollout and cohort, for the dashboards: a polled batch in one transaction
+ * ({@link BatchConsumption}), not one commit per report. A record that cannot be read (or names no tenant) is parked on
+ * the dead-letter topic and the batch goes on; if the batch's transaction fails, its records are applied one at a time
+ * and only the one that fails is parked; while the database is down the batch is held, not parked.
+ */
 @ApplicationScoped
 public class DeviceReportConsumer {
     static final String CONSUMER = "telemetry-service.device-reports";
@@ -22,23 +29,42 @@ public class DeviceReportConsumer {
     Inbox inbox;
     @Inject
     InstallTally installs;
+    @Inject
+    BatchConsumption batches;
+    @ConfigProperty(name = "mp.messaging.incoming.device-reports.dead-letter-queue.topic")
+    String deadLetterTopic;
 
-    /** A record that cannot be read or applied throws: the transaction rolls back and it is parked on the DLQ. */
-    @Incoming(Channels.DEVICE_REPORTS)
-    @Blocking
-    public void onReport(String payload) {
-        // not @Transactional: a record that arrives while the database is down is held until it is back, not parked
-        OutlastingOutages.inTransaction("a device-reports record", () -> apply(payload));
+    /** A report and the tenant whose device it is about (ADR 0021). */
+    record TenantReport(String tenant, DeviceReport report) {
     }
 
-    private void apply(String payload) {
-        DeviceReport report = EventJson.read(payload, DeviceReport.class);
-        // the device's tenant (ADR 0021): a "tenant" that is no tenant id throws, and the record is parked
-        String tenant = EventJson.tenantOf(payload);
-        if (!inbox.firstDelivery(CONSUMER, report)) {
+    @Incoming(Channels.DEVICE_REPORTS)
+    @Blocking
+    public void onReports(ConsumerRecords<String, String> records) {
+        batches.apply(records, deadLetterTopic, DeviceReportConsumer::read, this::apply);
+    }
+
+    /** A "tenant" that is no tenant id throws, and the record is parked. */
+    static TenantReport read(String payload) {
+        return new TenantReport(EventJson.tenantOf(payload), EventJson.read(payload, DeviceReport.class));
+    }
+
+    /**
+     * Registrations, attributes, versions and heartbeats say nothing about a rollout's health: they are skipped
+     * before the inbox, which then holds only the reports that count (a fleet's heartbeats are most of the topic).
+     */
+    static boolean counts(DeviceReport report) {
+        return report instanceof ActionFinished || report instanceof ActionProgressed
+                || report instanceof ActionCanceled || report instanceof DeviceReport.ActionDenied
+                || report instanceof DeviceReport.ActionExpired;
+    }
+
+    private void apply(TenantReport read) {
+        DeviceReport report = read.report();
+        String tenant = read.tenant();
+        if (!counts(report) || !inbox.firstDelivery(CONSUMER, report)) {
             return;
         }
-        // registrations, attributes, versions and heartbeats say nothing about a rollout's health
         if (report instanceof ActionFinished finished) {
             installs.finished(tenant, finished);
         } else if (report instanceof ActionProgressed progressed) {

@@ -1,18 +1,24 @@
 package io.updraft.telemetry.messaging;
 
-import io.updraft.support.persistence.OutlastingOutages;
 import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.DeviceTelemetry.HealthReported;
 import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.EventJson;
 import io.updraft.support.inbox.Inbox;
+import io.updraft.support.kafka.BatchConsumption;
 import io.updraft.telemetry.service.DeviceHealthBook;
 import io.updraft.telemetry.service.HealthAttribution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+/**
+ * Health reports, per cohort and per device (the dashboards and the console's device pages): a polled batch in one
+ * transaction ({@link BatchConsumption}); unreadable records are parked and the batch goes on, a failed batch is
+ * applied record by record, and while the database is down the batch is held, not parked.
+ */
 @ApplicationScoped
 public class DeviceTelemetryConsumer {
     static final String CONSUMER = "telemetry-service.device-telemetry";
@@ -23,24 +29,32 @@ public class DeviceTelemetryConsumer {
     HealthAttribution health;
     @Inject
     DeviceHealthBook latest;
+    @Inject
+    BatchConsumption batches;
+    @ConfigProperty(name = "mp.messaging.incoming.device-telemetry.dead-letter-queue.topic")
+    String deadLetterTopic;
+
+    /** A health record and the tenant whose device sent it (ADR 0021). */
+    record TenantTelemetry(String tenant, DeviceTelemetry telemetry) {
+    }
 
     @Incoming(Channels.DEVICE_TELEMETRY)
     @Blocking
-    public void onTelemetry(String payload) {
-        // not @Transactional: a record that arrives while the database is down is held until it is back, not parked
-        OutlastingOutages.inTransaction("a device-telemetry record", () -> apply(payload));
+    public void onTelemetry(ConsumerRecords<String, String> records) {
+        batches.apply(records, deadLetterTopic, DeviceTelemetryConsumer::read, this::apply);
     }
 
-    private void apply(String payload) {
-        DeviceTelemetry telemetry = EventJson.read(payload, DeviceTelemetry.class);
-        // the device's tenant (ADR 0021): a "tenant" that is no tenant id throws, and the record is parked
-        String tenant = EventJson.tenantOf(payload);
-        if (!inbox.firstDelivery(CONSUMER, telemetry)) {
+    /** A "tenant" that is no tenant id throws, and the record is parked. */
+    static TenantTelemetry read(String payload) {
+        return new TenantTelemetry(EventJson.tenantOf(payload), EventJson.read(payload, DeviceTelemetry.class));
+    }
+
+    private void apply(TenantTelemetry read) {
+        DeviceTelemetry telemetry = read.telemetry();
+        if (!(telemetry instanceof HealthReported reported) || !inbox.firstDelivery(CONSUMER, telemetry)) {
             return;
         }
-        if (telemetry instanceof HealthReported reported) {
-            health.reported(tenant, reported);
-            latest.reported(tenant, reported);
-        }
+        health.reported(read.tenant(), reported);
+        latest.reported(read.tenant(), reported);
     }
 }
