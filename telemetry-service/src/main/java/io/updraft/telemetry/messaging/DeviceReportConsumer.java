@@ -8,6 +8,7 @@ import io.updraft.events.DeviceReport;
 import io.updraft.events.EventJson;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
+import io.updraft.telemetry.persistence.CohortStatsRepository;
 import io.updraft.telemetry.service.InstallTally;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,7 +18,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Install results and progress per rollout and cohort, for the dashboards: a polled batch in one transaction
- * ({@link BatchConsumption}), not one commit per report. A record that cannot be read (or names no tenant) is parked on
+ * ({@link BatchConsumption}), not one commit per report, its cohort counters written once per cohort at its end
+ * ({@link CohortStatsRepository#gathered}). A record that cannot be read (or names no tenant) is parked on
  * the dead-letter topic and the batch goes on; if the batch's transaction fails, its records are applied one at a time
  * and only the one that fails is parked; while the database is down the batch is held, not parked.
  */
@@ -31,6 +33,9 @@ public class DeviceReportConsumer {
     InstallTally installs;
     @Inject
     BatchConsumption batches;
+    /** A batch's cohort counters are written once per cohort at its end. */
+    @Inject
+    CohortStatsRepository stats;
     @ConfigProperty(name = "mp.messaging.incoming.device-reports.dead-letter-queue.topic")
     String deadLetterTopic;
 
@@ -41,7 +46,8 @@ public class DeviceReportConsumer {
     @Incoming(Channels.DEVICE_REPORTS)
     @Blocking
     public void onReports(ConsumerRecords<String, String> records) {
-        batches.apply(records, deadLetterTopic, DeviceReportConsumer::read, this::apply);
+        batches.applyBatch(records, deadLetterTopic, DeviceReportConsumer::read,
+                all -> stats.gathered(() -> all.forEach(this::apply)), this::apply);
     }
 
     /** A "tenant" that is no tenant id throws, and the record is parked. */

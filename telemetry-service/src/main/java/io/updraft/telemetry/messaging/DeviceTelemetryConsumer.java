@@ -6,6 +6,7 @@ import io.updraft.events.DeviceTelemetry;
 import io.updraft.events.EventJson;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
+import io.updraft.telemetry.persistence.CohortStatsRepository;
 import io.updraft.telemetry.service.DeviceHealthBook;
 import io.updraft.telemetry.service.HealthAttribution;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Health reports, per cohort and per device (the dashboards and the console's device pages): a polled batch in one
- * transaction ({@link BatchConsumption}); unreadable records are parked and the batch goes on, a failed batch is
+ * transaction ({@link BatchConsumption}), its cohort counters written once per cohort at its end
+ * ({@link CohortStatsRepository#gathered}); unreadable records are parked and the batch goes on, a failed batch is
  * applied record by record, and while the database is down the batch is held, not parked.
  */
 @ApplicationScoped
@@ -31,6 +33,9 @@ public class DeviceTelemetryConsumer {
     DeviceHealthBook latest;
     @Inject
     BatchConsumption batches;
+    /** A batch's cohort counters are written once per cohort at its end. */
+    @Inject
+    CohortStatsRepository stats;
     @ConfigProperty(name = "mp.messaging.incoming.device-telemetry.dead-letter-queue.topic")
     String deadLetterTopic;
 
@@ -41,7 +46,8 @@ public class DeviceTelemetryConsumer {
     @Incoming(Channels.DEVICE_TELEMETRY)
     @Blocking
     public void onTelemetry(ConsumerRecords<String, String> records) {
-        batches.apply(records, deadLetterTopic, DeviceTelemetryConsumer::read, this::apply);
+        batches.applyBatch(records, deadLetterTopic, DeviceTelemetryConsumer::read,
+                all -> stats.gathered(() -> all.forEach(this::apply)), this::apply);
     }
 
     /** A "tenant" that is no tenant id throws, and the record is parked. */
