@@ -154,8 +154,9 @@ public final class BenchSuite {
                 Duration timeout = Duration.ofSeconds(Long.getLong("bench.e2e.timeout-seconds", quick ? 150 : 1_200));
                 boolean register = Boolean.getBoolean("bench.e2e.register");
                 FleetBenchmark fleet = new FleetBenchmark(work.resolve("e2e"), devices, timeout, register, this::line);
-                attempt("end to end", String.format(Locale.ROOT, "%,d simulated devices in 4 cohorts (one fails and "
-                        + "is rolled back), 4 waves, the four packaged services", devices), figures -> {
+                attempt("end to end", String.format(Locale.ROOT, "%,d simulated devices, %d of their cohorts fail "
+                        + "and are rolled back, 4 waves, the four packaged services", devices, fleet.failingCohorts()),
+                        figures -> {
                             try {
                                 fleet.run(figures, shared);
                             } finally {

@@ -40,12 +40,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The end-to-end benchmark: the embedded stack, the four packaged services as processes (LocalStack) and a simulated
- * fleet of N devices in four hardware cohorts, one of which fails its installs so telemetry rolls it back; one rollout
+ * fleet of N devices in hardware cohorts: a quarter of the fleet is split over {@code bench.e2e.failing-cohorts} models
+ * (default 4) whose installs fail, each a cohort that telemetry decides and rolls back on its own; one rollout
  * in four waves. Measures wall time, commands/s, polls/s, detection latency (first failing report → RollbackTriggered,
  * both as read from Kafka here), peak heap and peak RSS per service, and progress over time for the chart.
  */
 final class FleetBenchmark {
     static final String BAD_MODEL = "gw-200";
+    /**
+     * Failing cohorts in the run: the bad quarter of the fleet split over this many models (gw-200, gw-210, ...), each
+     * a cohort of its own that telemetry decides alone, so one run gives that many detection latencies.
+     */
+    static final int FAILING_COHORTS_DEFAULT = 4;
     static final List<Integer> WAVES = List.of(10, 30, 60, 100);
     /** The rollout's rollback policy: a cohort's failure rate at or over this, over at least MIN_SAMPLE installs. */
     static final double FAILURE_RATE = 0.5;
@@ -61,6 +67,7 @@ final class FleetBenchmark {
 
     private final Path work;
     private final int devices;
+    private final int failingCohorts = Integer.getInteger("bench.e2e.failing-cohorts", FAILING_COHORTS_DEFAULT);
     private final Duration timeout;
     private final boolean register;
     private final Consumer<String> say;
@@ -77,6 +84,34 @@ final class FleetBenchmark {
         this.timeout = timeout;
         this.register = register;
         this.say = say;
+    }
+
+    /** gw-200, gw-210, ...: the failing models, {@code count} of them. */
+    static List<String> badModels(int count) {
+        List<String> models = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            models.add(String.format(java.util.Locale.ROOT, "gw-%d", 200 + 10 * i));
+        }
+        return models;
+    }
+
+    /** The cohorts that must be rolled back, sorted: every failing model on revision 1.0. */
+    List<String> expectedCohorts() {
+        return badModels(failingCohorts).stream().map(model -> model + ":1.0").sorted().toList();
+    }
+
+    /** {@code total} devices over {@code models}: the first ones take the remainder. */
+    static List<HardwareMix> split(List<String> models, String revision, int total) {
+        List<HardwareMix> mixes = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            int count = total / models.size() + (i < total % models.size() ? 1 : 0);
+            mixes.add(new HardwareMix(models.get(i), revision, count));
+        }
+        return mixes;
+    }
+
+    int failingCohorts() {
+        return failingCohorts;
     }
 
     synchronized Progress progress() {
@@ -227,8 +262,8 @@ final class FleetBenchmark {
             }
         }
         String over = String.format("over %d decision(s) of this run (a rollout decides once per failing cohort: "
-                + "this scenario has one, so a p99 needs that many runs); deciding record's timestamp on "
-                + "device-reports → RollbackTriggered read by the bench", latencies.size());
+                + "this scenario has %d); deciding record's timestamp on device-reports → RollbackTriggered read by "
+                + "the bench", latencies.size(), failingCohorts);
         if (latencies.isEmpty()) {
             figures.add(Figure.missing("detection latency p50", "ms", "no RollbackTriggered read"));
             figures.add(Figure.missing("detection latency p99", "ms", "no RollbackTriggered read"));
@@ -244,11 +279,15 @@ final class FleetBenchmark {
 
     private FleetScenario scenario(LocalStack stack, long interval) {
         int quarter = devices / 4;
-        List<HardwareMix> hardware = List.of(new HardwareMix("gw-100", "1.0", devices - 3 * quarter),
-                new HardwareMix("gw-150", "2.0", quarter), new HardwareMix(BAD_MODEL, "1.0", quarter),
-                new HardwareMix("gw-300", "A", quarter));
+        List<String> bad = badModels(failingCohorts);
+        List<HardwareMix> hardware = new ArrayList<>(List.of(new HardwareMix("gw-100", "1.0", devices - 3 * quarter),
+                new HardwareMix("gw-150", "2.0", quarter)));
+        hardware.addAll(split(bad, "1.0", quarter));
+        hardware.add(new HardwareMix("gw-300", "A", quarter));
+        List<FailureRule> failures = bad.stream()
+                .map(model -> new FailureRule(model, "1.2.0", 0.7, FailureMode.INSTALL_FAILURE)).toList();
         return new FleetScenario(stack.service("device-gateway").url(), "DEFAULT", stack.gatewayToken(), "bench",
-                hardware, List.of(new FailureRule(BAD_MODEL, "1.2.0", 0.7, FailureMode.INSTALL_FAILURE)),
+                hardware, failures,
                 Duration.ofMillis(300), Duration.ofSeconds(interval), "1.0.0", Duration.ofMillis(1500), List.of(),
                 0.02, 7L);
     }
@@ -337,9 +376,9 @@ final class FleetBenchmark {
     private JsonNode publish(UpdraftApi api) {
         byte[] image = new byte[16 * 1024];
         new Random(12).nextBytes(image);
-        List<UpdraftApi.Hardware> hardware = List.of(new UpdraftApi.Hardware("gw-100", "1.0"),
-                new UpdraftApi.Hardware("gw-150", "2.0"), new UpdraftApi.Hardware(BAD_MODEL, "1.0"),
-                new UpdraftApi.Hardware("gw-300", "A"));
+        List<UpdraftApi.Hardware> hardware = new ArrayList<>(List.of(new UpdraftApi.Hardware("gw-100", "1.0"),
+                new UpdraftApi.Hardware("gw-150", "2.0"), new UpdraftApi.Hardware("gw-300", "A")));
+        badModels(failingCohorts).forEach(model -> hardware.add(new UpdraftApi.Hardware(model, "1.0")));
         return api.publishRelease("bench-firmware", "1.2.0", hardware,
                 List.of(new UpdraftApi.Artifact("bench-firmware-1.2.0.swu", image)));
     }
@@ -463,11 +502,12 @@ final class FleetBenchmark {
         Long trigger = observer.rollbackNanos(rolloutId);
         List<String> triggeredCohorts = observer.rolledBackCohorts(rolloutId);
         String expected = BAD_MODEL + ":1.0";
+        List<String> expectedAll = expectedCohorts();
         if (firstFailure != null && trigger != null) {
             figures.add(Figure.of("detection latency: first failing ActionFinished → RollbackTriggered",
                     (trigger - firstFailure) / 1e6, "ms").note("both as read from Kafka by the bench; includes "
                             + "waiting for the policy's minimum sample; RollbackTriggered for " + triggeredCohorts
-                            + " (expected only " + expected + ")"));
+                            + " (expected " + expectedAll + ")"));
         } else {
             figures.add(Figure.missing("detection latency: first failing ActionFinished → RollbackTriggered", "ms",
                     firstFailure == null ? "no failing ActionFinished seen" : "no RollbackTriggered seen"));
@@ -479,8 +519,10 @@ final class FleetBenchmark {
                             "the %s install report at which ≥ %.0f %% of ≥ %d finished installs had failed, as the "
                                     + "bench counts them", expected, 100 * FAILURE_RATE, MIN_SAMPLE)));
         }
-        figures.add(Figure.of("exactly the failing cohort gw-200:1.0 rolled back", triggeredCohorts.equals(
-                List.of(expected)) && rolledBack.equals(List.of(expected)) ? 1 : 0, "(1 = yes)").target(Target.atLeast(1))
+        boolean exactly = triggeredCohorts.stream().distinct().sorted().toList().equals(expectedAll)
+                && rolledBack.stream().sorted().toList().equals(expectedAll);
+        figures.add(Figure.of(String.format("exactly the %d failing cohorts rolled back", expectedAll.size()),
+                exactly ? 1 : 0, "(1 = yes)").target(Target.atLeast(1))
                 .note("RollbackTriggered for " + triggeredCohorts + ", ROLLED_BACK in rollout-service: " + rolledBack));
         for (MemoryWatch.Peak peak : peaks.values()) {
             figures.add(peak.heapBytes() == null ? Figure.missing(peak.name() + " peak heap", "MB", "no sample")
