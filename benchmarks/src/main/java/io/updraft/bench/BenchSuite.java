@@ -151,7 +151,7 @@ public final class BenchSuite {
             if (only.contains("e2e")) {
                 int devices = e2eDevices;
                 // --quick must end within 10 min: its rollout (1,000 devices) is given up 150 s after the POST
-                Duration timeout = Duration.ofSeconds(Long.getLong("bench.e2e.timeout-seconds", quick ? 150 : 1_200));
+                Duration timeout = Duration.ofSeconds(Long.getLong("bench.e2e.timeout-seconds", quick ? 150 : 1_800));
                 boolean register = Boolean.getBoolean("bench.e2e.register");
                 FleetBenchmark fleet = new FleetBenchmark(work.resolve("e2e"), devices, timeout, register, this::line);
                 attempt("end to end", String.format(Locale.ROOT, "%,d simulated devices, %d of their cohorts fail "
