@@ -5,7 +5,6 @@ import io.updraft.events.DeviceReport.ActionCanceled;
 import io.updraft.events.DeviceReport.ActionFinished;
 import io.updraft.events.DeviceReport.ActionProgressed;
 import io.updraft.events.DeviceReport;
-import io.updraft.events.EventJson;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
 import io.updraft.telemetry.persistence.CohortStatsRepository;
@@ -39,20 +38,11 @@ public class DeviceReportConsumer {
     @ConfigProperty(name = "mp.messaging.incoming.device-reports.dead-letter-queue.topic")
     String deadLetterTopic;
 
-    /** A report and the tenant whose device it is about (ADR 0021). */
-    record TenantReport(String tenant, DeviceReport report) {
-    }
-
     @Incoming(Channels.DEVICE_REPORTS)
     @Blocking
     public void onReports(ConsumerRecords<String, String> records) {
-        batches.applyBatch(records, deadLetterTopic, DeviceReportConsumer::read,
+        batches.applyBatch(records, deadLetterTopic, payload -> TenantEvent.read(payload, DeviceReport.class),
                 all -> stats.gathered(() -> all.forEach(this::apply)), this::apply);
-    }
-
-    /** A "tenant" that is no tenant id throws, and the record is parked. */
-    static TenantReport read(String payload) {
-        return new TenantReport(EventJson.tenantOf(payload), EventJson.read(payload, DeviceReport.class));
     }
 
     /**
@@ -65,8 +55,8 @@ public class DeviceReportConsumer {
                 || report instanceof DeviceReport.ActionExpired;
     }
 
-    private void apply(TenantReport read) {
-        DeviceReport report = read.report();
+    private void apply(TenantEvent<DeviceReport> read) {
+        DeviceReport report = read.event();
         String tenant = read.tenant();
         if (!counts(report) || !inbox.firstDelivery(CONSUMER, report)) {
             return;

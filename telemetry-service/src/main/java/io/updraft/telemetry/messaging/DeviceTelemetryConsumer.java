@@ -3,7 +3,6 @@ package io.updraft.telemetry.messaging;
 import io.smallrye.common.annotation.Blocking;
 import io.updraft.events.DeviceTelemetry.HealthReported;
 import io.updraft.events.DeviceTelemetry;
-import io.updraft.events.EventJson;
 import io.updraft.support.inbox.Inbox;
 import io.updraft.support.kafka.BatchConsumption;
 import io.updraft.telemetry.persistence.CohortStatsRepository;
@@ -39,24 +38,15 @@ public class DeviceTelemetryConsumer {
     @ConfigProperty(name = "mp.messaging.incoming.device-telemetry.dead-letter-queue.topic")
     String deadLetterTopic;
 
-    /** A health record and the tenant whose device sent it (ADR 0021). */
-    record TenantTelemetry(String tenant, DeviceTelemetry telemetry) {
-    }
-
     @Incoming(Channels.DEVICE_TELEMETRY)
     @Blocking
     public void onTelemetry(ConsumerRecords<String, String> records) {
-        batches.applyBatch(records, deadLetterTopic, DeviceTelemetryConsumer::read,
+        batches.applyBatch(records, deadLetterTopic, payload -> TenantEvent.read(payload, DeviceTelemetry.class),
                 all -> stats.gathered(() -> all.forEach(this::apply)), this::apply);
     }
 
-    /** A "tenant" that is no tenant id throws, and the record is parked. */
-    static TenantTelemetry read(String payload) {
-        return new TenantTelemetry(EventJson.tenantOf(payload), EventJson.read(payload, DeviceTelemetry.class));
-    }
-
-    private void apply(TenantTelemetry read) {
-        DeviceTelemetry telemetry = read.telemetry();
+    private void apply(TenantEvent<DeviceTelemetry> read) {
+        DeviceTelemetry telemetry = read.event();
         if (!(telemetry instanceof HealthReported reported) || !inbox.firstDelivery(CONSUMER, telemetry)) {
             return;
         }
