@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.updraft.events.DeviceCommand.InstallRequested;
-import io.updraft.events.EventJson;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.config.DispatchConfig;
 import io.updraft.rollout.domain.CommandBucket;
@@ -20,7 +19,6 @@ import io.updraft.rollout.service.FanoutStages;
 import io.updraft.rollout.service.FanoutStages.Stage;
 import io.updraft.rollout.service.WavesToDispatch;
 import io.updraft.support.kafka.EventProducer;
-import io.updraft.support.kafka.EventRecords;
 import io.updraft.support.lifecycle.WorkLoop;
 import io.updraft.support.tenant.TenantQuotaBook;
 import jakarta.annotation.PostConstruct;
@@ -211,16 +209,18 @@ public class CommandDispatcher {
         // several µs): the loop's time less the serialising is the sending
         long serialising = 0;
         try {
+            // the JSON and headers every command of this turn shares, written once (WaveInstallRecords)
+            WaveInstallRecords records = installs.isEmpty() ? null : WaveInstallRecords.of(wave.tenant(),
+                    producer.source(), new InstallRequested(null, now, UpdraftEvent.SCHEMA_VERSION, null, 0,
+                            wave.rolloutId(), wave.wave(), null, wave.releaseId(), wave.releaseName(), wave.version(),
+                            wave.artifacts(), wave.actionType(), null, false, wave.expiresAt(),
+                            wave.maintenanceWindow(), wave.confirmationRequired(), wave.confirmBy()));
             for (Install install : installs) {
                 long built = System.nanoTime();
-                InstallRequested command = new InstallRequested(DeviceCommands.installEventId(install.actionId()),
-                        now, UpdraftEvent.SCHEMA_VERSION, install.deviceId(), install.actionId(), wave.rolloutId(),
-                        wave.wave(), install.cohort(), wave.releaseId(), wave.releaseName(), wave.version(), wave.artifacts(),
-                        wave.actionType(), null, false, wave.expiresAt(), wave.maintenanceWindow(),
-                        wave.confirmationRequired(), wave.confirmBy());
                 // the rollout's tenant (ADR 0021): its JSON field, ce_tenant, TENANT/deviceId (DEFAULT: as before)
-                ProducerRecord<String, String> producerRecord = EventRecords.toRecord(wave.tenant(),
-                        producer.source(), command, EventJson.write(wave.tenant(), command));
+                ProducerRecord<String, String> producerRecord = records.record(
+                        DeviceCommands.installEventId(install.actionId()), install.deviceId(), install.actionId(),
+                        install.cohort());
                 serialising += System.nanoTime() - built;
                 acks.add(producer.send(producerRecord));
             }

@@ -1,12 +1,10 @@
 package io.updraft.rollout.messaging;
 
 import io.updraft.events.DeviceCommand.InstallRequested;
-import io.updraft.events.EventJson;
 import io.updraft.events.TenantIds;
 import io.updraft.rollout.service.WarmUpRound;
 import io.updraft.events.Topics;
 import io.updraft.support.kafka.EventProducer;
-import io.updraft.support.kafka.EventRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -95,10 +93,12 @@ public class DispatchWarmUp {
         for (int built = 0; built < RECORDS_PER_ROUND; built += round.commands().size()) {
             List<SimpleRecord> batch = new ArrayList<>(round.commands().size());
             try (StringSerializer serializer = new StringSerializer()) {
+                // the dispatcher's records (the rehearsal's rollout is DEFAULT's; its wave 1 shares one template)
+                WaveInstallRecords records = WaveInstallRecords.of(TenantIds.DEFAULT, producer.source(),
+                        round.commands().get(0));
                 for (InstallRequested command : round.commands()) {
-                    // the dispatcher's tenant form (the rehearsal's rollout is DEFAULT's)
-                    ProducerRecord<String, String> record = EventRecords.toRecord(TenantIds.DEFAULT,
-                            producer.source(), command, EventJson.write(TenantIds.DEFAULT, command));
+                    ProducerRecord<String, String> record = records.record(command.eventId(), command.deviceId(),
+                            command.actionId(), command.cohort());
                     batch.add(new SimpleRecord(System.currentTimeMillis(),
                             serializer.serialize(record.topic(), record.key()),
                             serializer.serialize(record.topic(), record.value()), record.headers().toArray()));

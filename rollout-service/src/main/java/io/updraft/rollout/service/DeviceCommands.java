@@ -8,6 +8,8 @@ import io.updraft.rollout.domain.CatalogRelease;
 import io.updraft.rollout.domain.DeviceAction;
 import io.updraft.rollout.domain.Rollout;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -53,8 +55,28 @@ public final class DeviceCommands {
      * gateway's inbox.
      */
     public static String installEventId(long actionId) {
-        return UUID.nameUUIDFromBytes(("InstallRequested:" + actionId).getBytes(StandardCharsets.UTF_8)).toString();
+        // UUID.nameUUIDFromBytes's version 3 UUID, with a digest per thread instead of a provider lookup per call:
+        // the dispatcher derives one per command
+        MessageDigest md5 = MD5.get();
+        byte[] hash = md5.digest(("InstallRequested:" + actionId).getBytes(StandardCharsets.UTF_8));
+        hash[6] = (byte) ((hash[6] & 0x0f) | 0x30); // version 3
+        hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // IETF variant
+        long most = 0;
+        long least = 0;
+        for (int i = 0; i < 8; i++) {
+            most = (most << 8) | (hash[i] & 0xff);
+            least = (least << 8) | (hash[i + 8] & 0xff);
+        }
+        return new UUID(most, least).toString();
     }
+
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has MD5", e);
+        }
+    });
 
     public static CancelRequested cancel(DeviceAction action, String reason) {
         return new CancelRequested(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, action.deviceId(),

@@ -5,6 +5,8 @@ import io.updraft.events.UpdraftEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -48,6 +50,47 @@ public final class EventRecords {
             String payload) {
         return toRecord(tenant, source, event.topic(), event.key(), event.type(), event.eventId(), event.occurredAt(),
                 payload);
+    }
+
+    /**
+     * The records of a run of events that share tenant, source, type and time (a dispatcher's turn of one wave): the
+     * same key, headers and order as {@link #toRecord(String, String, String, String, String, String, Instant,
+     * String)}, with the headers that do not depend on the event encoded once and shared by every record.
+     */
+    public static Run run(String tenant, String source, String type, Instant occurredAt) {
+        return new Run(tenant == null ? TenantIds.DEFAULT : tenant, source, type, occurredAt);
+    }
+
+    /** See {@link #run}. Immutable; its records may be built on any thread. */
+    public static final class Run {
+        private final String tenant;
+        private final Header specVersion;
+        private final Header type;
+        private final Header source;
+        private final Header time;
+        private final Header tenantHeader;
+        private final Header contentType;
+
+        private Run(String tenant, String source, String type, Instant occurredAt) {
+            this.tenant = tenant;
+            this.specVersion = new RecordHeader("ce_specversion", bytes("1.0"));
+            this.type = new RecordHeader("ce_type", bytes("io.updraft." + type));
+            this.source = new RecordHeader("ce_source", bytes("/updraft/" + source));
+            this.time = new RecordHeader("ce_time", bytes(occurredAt.toString()));
+            this.tenantHeader = new RecordHeader("ce_tenant", bytes(tenant));
+            this.contentType = new RecordHeader("content-type", bytes("application/json"));
+        }
+
+        public ProducerRecord<String, String> toRecord(String topic, String key, String eventId, String payload) {
+            RecordHeaders headers = new RecordHeaders(new Header[] { specVersion,
+                    new RecordHeader("ce_id", bytes(eventId)), type, source, time,
+                    new RecordHeader("ce_subject", bytes(key)), tenantHeader, contentType });
+            return new ProducerRecord<>(topic, null, TenantIds.recordKey(tenant, key), payload, headers);
+        }
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

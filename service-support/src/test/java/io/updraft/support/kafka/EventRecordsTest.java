@@ -24,6 +24,30 @@ class EventRecordsTest {
         assertThat(header(acme, "ce_subject")).isEqualTo("r1");
     }
 
+    @Test
+    void aRunsRecordsAreTheRecordsEachEventWouldGetAlone() {
+        for (String tenant : new String[] { "DEFAULT", "ACME", null }) {
+            EventRecords.Run run = EventRecords.run(tenant, "rollout-service", "InstallRequested", AT);
+            for (String device : new String[] { "d1", "gw-7:x" }) {
+                ProducerRecord<String, String> alone = EventRecords.toRecord(tenant, "rollout-service",
+                        "device-commands", device, "InstallRequested", "e-" + device, AT, "{\"a\":1}");
+                ProducerRecord<String, String> inRun = run.toRecord("device-commands", device, "e-" + device,
+                        "{\"a\":1}");
+                assertThat(inRun.topic()).isEqualTo(alone.topic());
+                assertThat(inRun.key()).isEqualTo(alone.key());
+                assertThat(inRun.value()).isEqualTo(alone.value());
+                assertThat(inRun.partition()).isEqualTo(alone.partition());
+                assertThat(describe(inRun)).isEqualTo(describe(alone));
+            }
+        }
+    }
+
+    private static java.util.List<String> describe(ProducerRecord<String, String> record) {
+        java.util.List<String> headers = new java.util.ArrayList<>();
+        record.headers().forEach(h -> headers.add(h.key() + "=" + new String(h.value(), StandardCharsets.UTF_8)));
+        return headers;
+    }
+
     private static String header(ProducerRecord<String, String> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
