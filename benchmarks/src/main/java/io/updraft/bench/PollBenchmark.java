@@ -298,7 +298,7 @@ public final class PollBenchmark {
     }
 
     private ServerUnderTest gateway(Path jar, int port, List<String> jvm, Map<String, String> config, String log) {
-        List<String> flags = withGcLog(jvm, log);
+        List<String> flags = new ArrayList<>(withGcLog(jvm, log)); // withGcLog may hand back the caller's list
         String extra = System.getProperty("bench.gateway-jvm-flags", "").trim(); // e.g. a flight recording
         if (!extra.isEmpty()) {
             flags.addAll(List.of(extra.split("\\s+")));
