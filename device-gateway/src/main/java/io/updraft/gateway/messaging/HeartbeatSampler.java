@@ -4,21 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.updraft.events.DeviceReport;
-import io.updraft.events.EventJson;
-import io.updraft.events.EventMeta;
-import io.updraft.events.UpdraftEvent;
 import io.updraft.gateway.config.GatewayConfig;
 import io.updraft.gateway.domain.DeviceKeys;
 import io.updraft.gateway.service.DeviceViewCache;
 import io.updraft.gateway.service.Heartbeats;
 import io.updraft.support.kafka.EventProducer;
-import io.updraft.support.kafka.EventRecords;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -145,6 +139,7 @@ public class HeartbeatSampler implements Heartbeats {
     }
 
     private void drain() {
+        DeviceSeenRecords seenRecords = new DeviceSeenRecords(producer.source());
         List<Seen> batch = new ArrayList<>();
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         while (running) {
@@ -159,11 +154,7 @@ public class HeartbeatSampler implements Heartbeats {
                 // every record made first, then all handed over in one tight loop: the burst then opens one batch
                 // per partition instead of one per partition and linger.ms while the JSON is being written
                 for (Seen seen : batch) {
-                    String tenant = DeviceKeys.tenant(seen.deviceKey());
-                    UpdraftEvent event = new DeviceReport.DeviceSeen(EventMeta.newId(),
-                            Instant.ofEpochMilli(seen.atMillis()), UpdraftEvent.SCHEMA_VERSION,
-                            DeviceKeys.controllerId(seen.deviceKey()));
-                    records.add(EventRecords.toRecord(tenant, producer.source(), event, EventJson.write(tenant, event)));
+                    records.add(seenRecords.record(seen.deviceKey(), seen.atMillis()));
                 }
                 for (ProducerRecord<String, String> record : records) {
                     producer.send(record);

@@ -7,6 +7,7 @@ import io.updraft.events.ArtifactRef;
 import io.updraft.events.DeviceCommand;
 import io.updraft.events.DeviceCommand.InstallRequested;
 import io.updraft.events.EventJson;
+import io.updraft.events.JsonTemplate;
 import io.updraft.events.MaintenanceWindow;
 import io.updraft.events.UpdraftEvent;
 import io.updraft.rollout.service.DeviceCommands;
@@ -85,15 +86,15 @@ class WaveInstallRecordsTest {
             ProducerRecord<String, String> record = records.record(values[0], values[1], 5, values[2]);
             assertSame(record, "ACME", command(templates().get(1), values[0], values[1], 5, values[2]));
         }
-        assertThat(WaveInstallRecords.verbatim("gw-200:1.0")).isTrue();
-        assertThat(WaveInstallRecords.verbatim("\"")).isFalse();
-        assertThat(WaveInstallRecords.verbatim("\u007f")).isFalse();
-        assertThat(WaveInstallRecords.verbatim(null)).isFalse();
+        assertThat(JsonTemplate.quoted("gw-200:1.0")).isEqualTo("\"gw-200:1.0\"");
+        assertThat(JsonTemplate.quoted("\"")).isNull();
+        assertThat(JsonTemplate.quoted("\u007f")).isNull();
+        assertThat(JsonTemplate.quoted(null)).isNull();
     }
 
     @Test
     void aTemplateThatHoldsAMarkerElsewhereIsWrittenByJacksonEveryTime() {
-        InstallRequested odd = template("\u00abupdraft-template-cohort\u00bb", ActionType.FORCED, null, null,
+        InstallRequested odd = template("@@updraft-template-cohort@@", ActionType.FORCED, null, null,
                 false, null);
         WaveInstallRecords records = WaveInstallRecords.of("DEFAULT", SOURCE, odd);
         assertThat(records.spliced()).isFalse();

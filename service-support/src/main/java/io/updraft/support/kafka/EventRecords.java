@@ -61,12 +61,18 @@ public final class EventRecords {
         return new Run(tenant == null ? TenantIds.DEFAULT : tenant, source, type, occurredAt);
     }
 
+    /** As {@link #run(String, String, String, Instant)} for events that each have a time of their own. */
+    public static Run run(String tenant, String source, String type) {
+        return new Run(tenant == null ? TenantIds.DEFAULT : tenant, source, type, null);
+    }
+
     /** See {@link #run}. Immutable; its records may be built on any thread. */
     public static final class Run {
         private final String tenant;
         private final Header specVersion;
         private final Header type;
         private final Header source;
+        /** Null when each event has a time of its own. */
         private final Header time;
         private final Header tenantHeader;
         private final Header contentType;
@@ -76,14 +82,29 @@ public final class EventRecords {
             this.specVersion = new RecordHeader("ce_specversion", bytes("1.0"));
             this.type = new RecordHeader("ce_type", bytes("io.updraft." + type));
             this.source = new RecordHeader("ce_source", bytes("/updraft/" + source));
-            this.time = new RecordHeader("ce_time", bytes(occurredAt.toString()));
+            this.time = occurredAt == null ? null : new RecordHeader("ce_time", bytes(occurredAt.toString()));
             this.tenantHeader = new RecordHeader("ce_tenant", bytes(tenant));
             this.contentType = new RecordHeader("content-type", bytes("application/json"));
         }
 
+        /** The record of an event at the run's time. */
         public ProducerRecord<String, String> toRecord(String topic, String key, String eventId, String payload) {
+            if (time == null) {
+                throw new IllegalStateException("a run without a time of its own: give each event's");
+            }
+            return record(topic, key, eventId, time, payload);
+        }
+
+        /** The record of an event at {@code occurredAt}: its {@code Instant.toString()}. */
+        public ProducerRecord<String, String> toRecord(String topic, String key, String eventId, String occurredAt,
+                String payload) {
+            return record(topic, key, eventId, new RecordHeader("ce_time", bytes(occurredAt)), payload);
+        }
+
+        private ProducerRecord<String, String> record(String topic, String key, String eventId, Header at,
+                String payload) {
             RecordHeaders headers = new RecordHeaders(new Header[] { specVersion,
-                    new RecordHeader("ce_id", bytes(eventId)), type, source, time,
+                    new RecordHeader("ce_id", bytes(eventId)), type, source, at,
                     new RecordHeader("ce_subject", bytes(key)), tenantHeader, contentType });
             return new ProducerRecord<>(topic, null, TenantIds.recordKey(tenant, key), payload, headers);
         }

@@ -38,6 +38,10 @@ class EventRecordsTest {
                 assertThat(inRun.value()).isEqualTo(alone.value());
                 assertThat(inRun.partition()).isEqualTo(alone.partition());
                 assertThat(describe(inRun)).isEqualTo(describe(alone));
+                ProducerRecord<String, String> timed = EventRecords.run(tenant, "rollout-service", "InstallRequested")
+                        .toRecord("device-commands", device, "e-" + device, AT.toString(), "{\"a\":1}");
+                assertThat(timed.key()).isEqualTo(alone.key());
+                assertThat(describe(timed)).isEqualTo(describe(alone));
             }
         }
     }
