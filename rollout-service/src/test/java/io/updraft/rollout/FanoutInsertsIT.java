@@ -20,16 +20,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The fan-out's two per-device inserts (V54 and the planning insert of {@code AssignmentRepository}): each device is
- * placed in the wave its rank in its stratum says, through the plan's bounds joined as a relation; and the wave's
- * installs keep leaving while another transaction holds the rollout row, as a report batch or the wave gate does (the
- * foreign keys dropped by V54 took a key-share lock on it for every inserted action); and a dispatch row put back at its
- * start (as a row written before V54 looks: no {@code created_upto}) sends the wave again and ends.
+ * placed in the wave its rank in its stratum says, through the plan's bounds joined as a relation, and the counters per
+ * wave x cohort, written from the plan, count exactly those rows; and the wave's installs keep leaving while another
+ * transaction holds the rollout row, as a report batch or the wave gate does (the foreign keys dropped by V54 took a
+ * key-share lock on it for every inserted action); and a dispatch row put back at its start (as a row written before
+ * V54 looks: no {@code created_upto}) sends the wave again and ends.
  */
 @Tag("infrastructure") // CI runs it on both infrastructure paths (ADR 0022)
 @QuarkusTest
@@ -79,6 +81,13 @@ class FanoutInsertsIT extends WatchedTopicsTest {
         }
         assertThat(preview.getList("cohorts[0].perWave", Integer.class)).containsExactly(3, 9, 9, 9);
         assertThat(preview.getList("cohorts[1].perWave", Integer.class)).containsExactly(2, 4, 5, 4);
+        // and the counters per wave x cohort, written from the plan, are what rollout_device holds: the two strata
+        // are one hardware cohort, summed (5, 13, 14, 13)
+        assertThat(perWaveAndCohort(rolloutId, "select wave, cohort, devices from wave_cohort where rollout_id = ?"))
+                .isEqualTo(perWaveAndCohort(rolloutId, "select wave, cohort, count(*) from rollout_device"
+                        + " where rollout_id = ? group by wave, cohort"))
+                .containsExactly(Map.entry("1 " + a + ":1", 5L), Map.entry("2 " + a + ":1", 13L),
+                        Map.entry("3 " + a + ":1", 14L), Map.entry("4 " + a + ":1", 13L));
     }
 
     @Test
@@ -147,6 +156,21 @@ class FanoutInsertsIT extends WatchedTopicsTest {
 
     private long dispatchRows(String rolloutId) throws Exception {
         return countOf("command_dispatch", rolloutId);
+    }
+
+    /** "wave cohort" → devices, from a query of (wave, cohort, devices) rows with the rollout id as its parameter. */
+    private Map<String, Long> perWaveAndCohort(String rolloutId, String query) throws Exception {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(query)) {
+            select.setString(1, rolloutId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getInt(1) + " " + rows.getString(2), rows.getLong(3));
+                }
+            }
+        }
+        return counts;
     }
 
     /** Rows of the rollout in a table with a rollout_id column. */

@@ -111,9 +111,9 @@ public class AssignmentRepository {
      * lookup in a JSON document per device; a plan of one wave ranks nothing (every device is in wave 1), so its
      * insert is a plain scan without a sort. The counts come from the insert's own rows.
      *
-     * @return devices per stratum as inserted
+     * @return devices per stratum as inserted, and each stratum's hardware cohort
      */
-    public Map<String, Integer> assignPlanned(String rolloutId, TargetSelection selection,
+    public Assigned assignPlanned(String rolloutId, TargetSelection selection,
             List<AcceptedHardware> accepted, RolloutPlan plan) {
         SqlParams params = new SqlParams();
         String id = params.bind(rolloutId);
@@ -139,9 +139,24 @@ public class AssignmentRepository {
                     + " on b.stratum = coalesce(t.stratum, t.cohort) and t.rn > b.after and t.rn <= b.upto";
         }
         String insert = "with inserted as (insert into rollout_device (rollout_id, device_id, wave, cohort, stratum,"
-                + " from_release_id, from_version, tenant_id) " + rows + " returning coalesce(stratum, cohort) as stratum)"
-                + " select stratum, count(*) from inserted group by 1 order by 1";
-        return sizes(params, insert);
+                + " from_release_id, from_version, tenant_id) " + rows + " returning coalesce(stratum, cohort) as stratum,"
+                + " cohort) select stratum, min(cohort), count(*) from inserted group by 1 order by 1";
+        @SuppressWarnings("unchecked")
+        List<Object[]> counted = params.applyTo(entityManager.createNativeQuery(insert)).getResultList();
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        Map<String, String> cohorts = new LinkedHashMap<>();
+        for (Object[] row : counted) {
+            sizes.put(SqlValues.text(row[0]), SqlValues.integer(row[2]));
+            cohorts.put(SqlValues.text(row[0]), SqlValues.text(row[1]));
+        }
+        return new Assigned(sizes, cohorts);
+    }
+
+    /**
+     * What a planning insert wrote: devices per stratum, and the hardware cohort each stratum is part of (a stratum is
+     * one cohort's devices, cut by the {@code cohortBy} attributes; without them it is the cohort).
+     */
+    public record Assigned(Map<String, Integer> sizes, Map<String, String> cohorts) {
     }
 
     /**
@@ -175,9 +190,9 @@ public class AssignmentRepository {
      * earlier group took (the first by id; the canary only in group 1). No device row travels through Java and
      * nothing is counted before inserting, so the groups are exact whatever registers meanwhile.
      *
-     * @return stratum → devices each group took (strata no group took are absent)
+     * @return stratum → devices each group took (strata no group took are absent), and each stratum's cohort
      */
-    public Map<String, int[]> assignGroups(String rolloutId, TargetSelection selection,
+    public Taken assignGroups(String rolloutId, TargetSelection selection,
             List<AcceptedHardware> accepted, WaveSchedule groups, int canaryPerCohort) {
         for (int wave = 1; wave <= groups.count(); wave++) {
             SqlParams params = new SqlParams();
@@ -203,9 +218,18 @@ public class AssignmentRepository {
             params.applyTo(entityManager.createNativeQuery(insert)).executeUpdate();
         }
         SqlParams count = new SqlParams();
-        return perGroup(groups.count(), count, "select wave, coalesce(stratum, cohort), count(*) from rollout_device"
+        String sql = "select wave, coalesce(stratum, cohort), count(*), min(cohort) from rollout_device"
                 + " where rollout_id = " + count.bind(rolloutId) + " and tenant_id = " + count.bind(tenants.current())
-                + " group by 1, 2");
+                + " group by 1, 2";
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = count.applyTo(entityManager.createNativeQuery(sql)).getResultList();
+        Map<String, String> cohorts = new TreeMap<>();
+        rows.forEach(row -> cohorts.put(SqlValues.text(row[1]), SqlValues.text(row[3])));
+        return new Taken(perGroup(groups.count(), rows), cohorts);
+    }
+
+    /** What the groups took: stratum → devices per group (wave 1 first), and each stratum's hardware cohort. */
+    public record Taken(Map<String, int[]> taken, Map<String, String> cohorts) {
     }
 
     /**
@@ -272,9 +296,8 @@ public class AssignmentRepository {
         return "least(" + n + ", greatest((" + n + " * " + p + " + 99) / 100, least(" + c + ", " + n + ")))";
     }
 
-    private Map<String, int[]> perGroup(int groups, SqlParams params, String sql) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = params.applyTo(entityManager.createNativeQuery(sql)).getResultList();
+    /** Rows (wave, stratum, devices, …) as stratum → devices per group. */
+    private static Map<String, int[]> perGroup(int groups, List<Object[]> rows) {
         Map<String, int[]> taken = new TreeMap<>();
         rows.forEach(row -> taken.computeIfAbsent(SqlValues.text(row[1]), s -> new int[groups])[SqlValues.integer(row[0]) - 1]
                 = SqlValues.integer(row[2]));

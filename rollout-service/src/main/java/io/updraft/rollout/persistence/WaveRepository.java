@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hibernate.Session;
 
@@ -45,9 +47,11 @@ public class WaveRepository {
     /**
      * @param plan its waves' rules should be resolved ({@link io.updraft.rollout.domain.WaveSchedule#withDefaults}):
      *        they are stored as the waves' effective thresholds and error action
+     * @param cohorts the hardware cohort of each of the plan's strata
      * @param approvals the waves (1-based) that wait for an operator's approval before they start
      */
-    public void create(String rolloutId, RolloutPlan plan, java.util.Set<Integer> approvals) {
+    public void create(String rolloutId, RolloutPlan plan, Map<String, String> cohorts,
+            java.util.Set<Integer> approvals) {
         String tenant = tenants.current();
         for (int wave = 1; wave <= plan.waves().count(); wave++) {
             WaveRules rules = plan.waves().rules(wave);
@@ -70,14 +74,26 @@ public class WaveRepository {
                     .setParameter(10, group == null ? null : group.filterText())
                     .executeUpdate();
         }
-        // one pass over the rollout's rows (a million at fleet scale): the cohorts' totals are summed from the few
-        // (wave, cohort) rows it wrote, not counted in a second pass over rollout_device
-        entityManager.createNativeQuery("""
-                insert into wave_cohort (rollout_id, wave, cohort, devices, tenant_id)
-                select rollout_id, wave, cohort, count(*), tenant_id from rollout_device
-                where rollout_id = ?1 and tenant_id = ?2
-                group by rollout_id, wave, cohort, tenant_id""")
-                .setParameter(1, rolloutId).setParameter(2, tenant).executeUpdate();
+        // the devices per wave x cohort are the plan's, which is exactly what the planning insert wrote: no pass over
+        // the rollout's rows in rollout_device (a million at fleet scale, 0.4 s and more of the POST) to count them;
+        // the cohorts' totals are summed from these few rows
+        Map<Integer, Map<String, Integer>> perWave = new TreeMap<>();
+        plan.cumulative().keySet().forEach(stratum -> {
+            String cohort = cohorts.get(stratum);
+            if (cohort == null) {
+                throw new IllegalStateException("no cohort for stratum " + stratum + " of rollout " + rolloutId);
+            }
+            for (int wave = 1; wave <= plan.waves().count(); wave++) {
+                int devices = plan.devicesIn(stratum, wave);
+                if (devices > 0) {
+                    perWave.computeIfAbsent(wave, w -> new TreeMap<>()).merge(cohort, devices, Integer::sum);
+                }
+            }
+        });
+        perWave.forEach((wave, perCohort) -> perCohort.forEach((cohort, devices) -> entityManager.createNativeQuery(
+                "insert into wave_cohort (rollout_id, wave, cohort, devices, tenant_id) values (?1, ?2, ?3, ?4, ?5)")
+                .setParameter(1, rolloutId).setParameter(2, wave).setParameter(3, cohort).setParameter(4, devices)
+                .setParameter(5, tenant).executeUpdate()));
         entityManager.createNativeQuery("""
                 insert into rollout_cohort (rollout_id, cohort, device_count, state, tenant_id)
                 select rollout_id, cohort, sum(devices), 'ACTIVE', tenant_id from wave_cohort

@@ -106,11 +106,12 @@ public class RolloutCreation {
         WaveSchedule schedule = spec.schedule().withDefaults(rollout.successThreshold, rollout.errorThreshold,
                 rollout.errorAction);
         long assigning = System.nanoTime();
-        RolloutPlan plan = schedule.grouped()
+        Planned planned = schedule.grouped()
                 ? assignGroups(rollout.id, schedule, spec, selection, accepted, release)
                 : assignPercentages(rollout.id, schedule, spec, selection, accepted, candidates, release);
         long assignNanos = System.nanoTime() - assigning;
-        waves.create(rollout.id, plan, spec.approvals());
+        RolloutPlan plan = planned.plan();
+        waves.create(rollout.id, plan, planned.cohorts(), spec.approvals());
         List<CohortRow> cohorts = waves.cohorts(rollout.id);
         outbox.append(new RolloutCreated(EventMeta.newId(), EventMeta.now(), UpdraftEvent.SCHEMA_VERSION, rollout.id,
                 rollout.name, release.releaseId(), release.version(), schedule.count(), plan.deviceCount(),
@@ -128,10 +129,14 @@ public class RolloutCreation {
         return rollout;
     }
 
+    /** The plan as inserted into rollout_device, and the hardware cohort of each of its strata. */
+    private record Planned(RolloutPlan plan, Map<String, String> cohorts) {
+    }
+
     /**
      * Percentage waves: count the strata, plan in Java, insert the target set already in its waves (one statement).
      */
-    private RolloutPlan assignPercentages(String rolloutId, WaveSchedule schedule, RolloutSpec spec,
+    private Planned assignPercentages(String rolloutId, WaveSchedule schedule, RolloutSpec spec,
             TargetSelection selection, List<AcceptedHardware> accepted, List<HardwareCount> candidates,
             CatalogRelease release) {
         Map<String, Integer> counted = strata(selection, accepted, candidates);
@@ -139,27 +144,27 @@ public class RolloutCreation {
             throw noDevice(release);
         }
         RolloutPlan plan = RolloutPlanner.plan(schedule, counted, spec.canaryPerCohort());
-        Map<String, Integer> assigned = assignments.assignPlanned(rolloutId, selection, accepted, plan);
-        if (assigned.isEmpty()) {
+        AssignmentRepository.Assigned assigned = assignments.assignPlanned(rolloutId, selection, accepted, plan);
+        if (assigned.sizes().isEmpty()) {
             throw noDevice(release);
         }
-        if (!assigned.equals(counted)) {
+        if (!assigned.sizes().equals(counted)) {
             // the inventory changed between counting and inserting: plan exactly what was inserted
-            plan = RolloutPlanner.plan(schedule, assigned, spec.canaryPerCohort());
+            plan = RolloutPlanner.plan(schedule, assigned.sizes(), spec.canaryPerCohort());
             assignments.applyPlan(rolloutId, plan);
         }
-        return plan;
+        return new Planned(plan, assigned.cohorts());
     }
 
     /** Explicit groups: one set-based insert per group, in order; the plan is what they inserted. */
-    private RolloutPlan assignGroups(String rolloutId, WaveSchedule schedule, RolloutSpec spec,
+    private Planned assignGroups(String rolloutId, WaveSchedule schedule, RolloutSpec spec,
             TargetSelection selection, List<AcceptedHardware> accepted, CatalogRelease release) {
-        Map<String, int[]> taken = assignments.assignGroups(rolloutId, selection, accepted, schedule,
+        AssignmentRepository.Taken taken = assignments.assignGroups(rolloutId, selection, accepted, schedule,
                 spec.canaryPerCohort());
-        if (taken.isEmpty()) {
+        if (taken.taken().isEmpty()) {
             throw noDeviceInGroups(release);
         }
-        return RolloutPlanner.planGroups(schedule, taken, 0);
+        return new Planned(RolloutPlanner.planGroups(schedule, taken.taken(), 0), taken.cohorts());
     }
 
     /** How many device ids each exclusion reason of a preview names. */
