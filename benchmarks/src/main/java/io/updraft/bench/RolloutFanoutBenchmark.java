@@ -330,7 +330,6 @@ final class RolloutFanoutBenchmark {
         return JSON.readTree(response.body());
     }
 
-    /** What release-service sends when it publishes, then waits until rollout-service has it in its catalog. */
     /**
      * Waits (at most a minute) until no autovacuum worker runs in the stack's PostgreSQL, so that neither raw producer
      * run shares the machine with a vacuum of the rows just written (the inventory's, or the fan-out's); says how long.
@@ -355,6 +354,7 @@ final class RolloutFanoutBenchmark {
         }
     }
 
+    /** What release-service sends when it publishes, then waits until rollout-service has it in its catalog. */
     static ReleasePublished publishRelease(String bootstrap, String jdbc) throws Exception {
         List<HardwareCompatibility> hardware = InventoryLoader.COHORTS.stream()
                 .map(c -> new HardwareCompatibility(c.model(), c.revision())).toList();
