@@ -74,16 +74,28 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
             if (mark != null && signal.position() <= mark.last()) {
                 return; // sent again (a replay), or an older sum of the window: counted
             }
-            Figures counted = mark != null && mark.first() == signal.firstPosition() ? mark.counted() : Figures.NONE;
-            delta = signal.health().minus(counted);
+            if (mark == null || signal.firstPosition() > mark.last()) {
+                delta = signal.health(); // a new sum: every report in it is new
+            } else if (mark.first() == signal.firstPosition()) {
+                delta = signal.health().minus(mark.counted());
+            } else {
+                // another cut of reports counted before: a replay that interleaved the two device topics otherwise
+                // than the first attempt and so attributed a report differently. Which of its reports are new cannot
+                // be told from a sum; none counts now, and what the sum gains from here on counts (at most the
+                // reports between the counted sum's last and this one's go uncounted: never a report twice)
+                delta = Figures.NONE;
+            }
             start = start.withHealthMark(key, new CohortState.HealthMark(windowStart, signal.firstPosition(),
                     signal.position(), signal.health()));
         } else {
             if (start.counted(signal)) {
                 return; // sent again (a replay after a crash, a moved task): counted when it first came
             }
-            delta = deltaOf(signal, policy);
+            delta = deltaOf(signal, policy, start);
             start = start.markedAt(signal);
+            if (delta.heartbeatsMissed() > 0 && signal.device() != CohortSignal.NO_DEVICE) {
+                start = start.withSilent(signal.device());
+            }
         }
         CohortState state = start.with(signal, delta, at);
         addToWindow(signal, delta, at);
@@ -94,14 +106,14 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
     }
 
     /** What a signal adds to the cohort's figures: the per-device signals are counted here, by the rollout's rules. */
-    Figures deltaOf(CohortSignal signal, CohortPolicy policy) {
+    Figures deltaOf(CohortSignal signal, CohortPolicy policy, CohortState state) {
         return switch (signal.kind()) {
             case INSTALL_SUCCEEDED -> Figures.of(1, 0, 0, 0, 0, 0);
             case INSTALL_FAILED -> Figures.of(0, 1, 0, 0, 0, 0);
             case INSTALL_BOOT_FAILED -> Figures.of(0, 1, 0, 0, 1, 0);
             case BOOT_FAILED_REPORTED -> Figures.of(0, 0, 0, 0, 1, 0);
             case HEALTH -> signal.health();
-            case HEARTBEAT_MISSED, HEARTBEAT_RETURNED -> heartbeat(signal, policy);
+            case HEARTBEAT_MISSED, HEARTBEAT_RETURNED -> heartbeat(signal, policy, state);
             case DEVICE_HEALTH -> {
                 boolean was = signal.wasUnhealthy() || crashLooping(signal.crashLog(), signal.crashesBefore(), policy);
                 boolean is = signal.unhealthy()
@@ -115,12 +127,16 @@ class CohortReferee implements Processor<String, CohortSignal, String, String> {
     /**
      * A device is counted silent once, at the first silence checkpoint at or past its rollout's silence (capped by
      * the longest the tracker waits); one that comes back first is counted back in time — or silent, if it came back
-     * later than the silence but before a checkpoint counted it.
+     * later than the silence but before a checkpoint counted it. Whether it was counted silent before is the cohort's
+     * own record ({@link CohortState#countedSilent}): a checkpoint is sent by a wall-clock punctuation, and after a
+     * crash under at-least-once the tracker's heartbeat state may be older than what it sent, so the signal's own
+     * count of checkpoints passed cannot say. (A signal of the format before devices were named falls back to it.)
      */
-    private Figures heartbeat(CohortSignal signal, CohortPolicy policy) {
+    private Figures heartbeat(CohortSignal signal, CohortPolicy policy, CohortState state) {
         long step = settings.heartbeatStep().toMillis();
         long silence = Math.min(policy.silence().toMillis(), settings.maxSilence().toMillis());
-        boolean countedBefore = signal.checkpoints() * step >= silence;
+        boolean countedBefore = signal.device() == CohortSignal.NO_DEVICE ? signal.checkpoints() * step >= silence
+                : state.countedSilent(signal.device());
         if (signal.kind() == CohortSignal.Kind.HEARTBEAT_MISSED) {
             return !countedBefore && signal.silentMillis() >= silence ? Figures.of(0, 0, 0, 1, 0, 0) : Figures.NONE;
         }

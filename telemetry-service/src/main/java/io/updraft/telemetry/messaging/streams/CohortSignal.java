@@ -4,6 +4,7 @@ import io.updraft.telemetry.domain.CohortPolicy;
 import io.updraft.telemetry.domain.Figures;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.EOFException;
 import java.io.IOException;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -26,13 +27,17 @@ import org.apache.kafka.common.serialization.Serde;
  *        and position, so the referee can tell it from a new one
  * @param firstPosition {@code HEALTH}: the offset of the first report of the tracker's sum (its generation); the
  *        figures are cumulative over that generation, not since the last flush
+ * @param device heartbeats: who the signal is about ({@link #deviceOf} of the device's scoped id), so that the referee
+ *        counts a device silent once however often its checkpoint is sent; {@link #NO_DEVICE} for other kinds
  */
 public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave, String release, Figures health,
         long baselineReports, long baselineCrashes, CohortPolicy policy, long silentMillis, int checkpoints,
         boolean wasUnhealthy, boolean unhealthy, long[] crashLog, int crashesBefore, int source, long position,
-        long firstPosition) {
+        long firstPosition, long device) {
     /** The source of a signal no input record caused. */
     public static final int NO_SOURCE = -1;
+    /** The device of a signal about no single device (and of a heartbeat signal of the format before it had one). */
+    public static final long NO_DEVICE = 0;
     /** Signals one input record may cause (positions {@code offset * 8 + index}). */
     static final int SIGNALS_PER_RECORD = 8;
 
@@ -86,19 +91,19 @@ public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave,
     public CohortSignal from(int source, long position) {
         return new CohortSignal(kind, rolloutId, cohort, wave, release, health, baselineReports, baselineCrashes,
                 policy, silentMillis, checkpoints, wasUnhealthy, unhealthy, crashLog, crashesBefore, source, position,
-                firstPosition);
+                firstPosition, device);
     }
 
     /** A {@code HEALTH} signal of a tracker's sum whose reports run from offset {@code first} to {@code last}. */
     public CohortSignal from(int source, long first, long last) {
         return new CohortSignal(kind, rolloutId, cohort, wave, release, health, baselineReports, baselineCrashes,
                 policy, silentMillis, checkpoints, wasUnhealthy, unhealthy, crashLog, crashesBefore, source, last,
-                first);
+                first, device);
     }
 
     private static CohortSignal simple(Kind kind, String rolloutId, String cohort, int wave, String release) {
         return new CohortSignal(kind, rolloutId, cohort, wave, release, Figures.NONE, 0, 0, null, 0, 0, false, false,
-                null, 0, NO_SOURCE, 0, 0);
+                null, 0, NO_SOURCE, 0, 0, NO_DEVICE);
     }
 
     public static CohortSignal of(Kind kind, DeviceState device) {
@@ -108,28 +113,45 @@ public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave,
     /** @param reports what the reports add up to (health reports, unhealthy, boot failures, crashes, metrics) */
     public static CohortSignal health(String rolloutId, String cohort, int wave, String release, Figures reports) {
         return new CohortSignal(Kind.HEALTH, rolloutId, cohort, wave, release, reports, 0, 0, null, 0, 0, false,
-                false, null, 0, NO_SOURCE, 0, 0);
+                false, null, 0, NO_SOURCE, 0, 0, NO_DEVICE);
     }
 
     public static CohortSignal baseline(DeviceState device, long reports, long crashes) {
         return new CohortSignal(Kind.BASELINE, device.rolloutId(), device.cohort(), device.wave(), device.release(),
-                Figures.NONE, reports, crashes, null, 0, 0, false, false, null, 0, NO_SOURCE, 0, 0);
+                Figures.NONE, reports, crashes, null, 0, 0, false, false, null, 0, NO_SOURCE, 0, 0, NO_DEVICE);
     }
 
     public static CohortSignal policy(String rolloutId, String cohort, CohortPolicy policy) {
         return new CohortSignal(Kind.POLICY, rolloutId, cohort, 0, null, Figures.NONE, 0, 0, policy, 0, 0, false,
-                false, null, 0, NO_SOURCE, 0, 0);
+                false, null, 0, NO_SOURCE, 0, 0, NO_DEVICE);
     }
 
-    public static CohortSignal heartbeat(Kind kind, HeartbeatDue due, long silentMillis, int checkpoints) {
+    /** @param device {@link #deviceOf} the device's scoped id */
+    public static CohortSignal heartbeat(Kind kind, HeartbeatDue due, long silentMillis, int checkpoints,
+            long device) {
         return new CohortSignal(kind, due.rolloutId(), due.cohort(), due.wave(), due.release(), Figures.NONE, 0, 0,
-                null, silentMillis, checkpoints, false, false, null, 0, NO_SOURCE, 0, 0);
+                null, silentMillis, checkpoints, false, false, null, 0, NO_SOURCE, 0, 0, device);
+    }
+
+    /**
+     * A device's identity in heartbeat signals and the referee's set of devices counted silent: 64-bit FNV-1a of its
+     * scoped id ({@link ScopedIds}), never {@link #NO_DEVICE}. Two of a million devices share one with a probability
+     * of about 3 in 100 million; they would then be counted silent once between them.
+     */
+    public static long deviceOf(String scopedDeviceId) {
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < scopedDeviceId.length(); i++) {
+            char c = scopedDeviceId.charAt(i);
+            hash = (hash ^ (c & 0xff)) * 0x100000001b3L;
+            hash = (hash ^ (c >>> 8)) * 0x100000001b3L;
+        }
+        return hash == NO_DEVICE ? 1 : hash;
     }
 
     public static CohortSignal deviceHealth(DeviceState before, DeviceState after) {
         return new CohortSignal(Kind.DEVICE_HEALTH, after.rolloutId(), after.cohort(), after.wave(), after.release(),
                 Figures.NONE, 0, 0, null, 0, 0, before.unhealthy(), after.unhealthy(), after.crashLog(),
-                before.crashLog().length / 2, NO_SOURCE, 0, 0);
+                before.crashLog().length / 2, NO_SOURCE, 0, 0, NO_DEVICE);
     }
 
     /** The repartition key: every signal of one cohort of one rollout reaches the same task. */
@@ -166,6 +188,7 @@ public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave,
         out.writeInt(source);
         out.writeLong(position);
         out.writeLong(firstPosition);
+        out.writeLong(device);
     }
 
     private static CohortSignal read(DataInput in) throws IOException {
@@ -187,8 +210,17 @@ public record CohortSignal(Kind kind, String rolloutId, String cohort, int wave,
             crashLog[i] = in.readLong();
         }
         int crashesBefore = in.readUnsignedShort();
+        int source = in.readInt();
+        long position = in.readLong();
+        long firstPosition = in.readLong();
+        long device;
+        try {
+            device = in.readLong();
+        } catch (EOFException e) {
+            device = NO_DEVICE; // written before signals named their device: the referee judges it as it did then
+        }
         return new CohortSignal(kind, rolloutId, cohort, wave, release, health, baselineReports, baselineCrashes,
-                policy, silentMillis, checkpoints, wasUnhealthy, unhealthy, crashLog, crashesBefore, in.readInt(),
-                in.readLong(), in.readLong());
+                policy, silentMillis, checkpoints, wasUnhealthy, unhealthy, crashLog, crashesBefore, source,
+                position, firstPosition, device);
     }
 }

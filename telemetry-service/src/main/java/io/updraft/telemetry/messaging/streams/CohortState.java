@@ -6,6 +6,7 @@ import io.updraft.telemetry.domain.PolicyRule;
 import io.updraft.telemetry.domain.RuleRun;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -22,12 +23,14 @@ import org.apache.kafka.common.serialization.Serde;
  * happened since the last commit): {@code marks} holds per input partition ({@link CohortSignal#source}) the highest
  * position counted — signals of one partition reach the cohort in the order of their positions, so one at or below
  * the mark was counted before; {@code healthMarks} holds per input partition and health window the tracker's
- * cumulative sum counted last ({@link HealthMark}). Both are part of the value the figures are part of: one store
- * write, one changelog record, never one without the other.
+ * cumulative sum counted last ({@link HealthMark}); {@code silent} the devices ({@link CohortSignal#deviceOf}, sorted)
+ * counted silent, so that a silence checkpoint sent again — it comes from a wall-clock punctuation, with no input
+ * position — counts nothing. All three are part of the value the figures are part of: one store write, one changelog
+ * record, never one without the other. {@code silent} grows by 8 bytes per silent device of the cohort.
  */
 public record CohortState(String rolloutId, String cohort, CohortPolicy policy, Figures totals, Figures baseline,
         Map<PolicyRule, RuleRun> runs, String decision, int lastWave, String lastRelease, long since,
-        Map<Integer, Long> marks, Map<String, HealthMark> healthMarks) {
+        Map<Integer, Long> marks, Map<String, HealthMark> healthMarks, long[] silent) {
     static final Serde<CohortState> SERDE = CompactSerde.of(CohortState.class, (out, state) -> state.write(out),
             CohortState::read);
     /** Health windows remembered per cohort (the oldest go first): far more than a replay can reach back. */
@@ -41,7 +44,10 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
     public record HealthMark(long windowStart, long first, long last, Figures counted) {
     }
 
+    private static final long[] NO_SILENT = new long[0];
+
     public CohortState {
+        silent = silent == null ? NO_SILENT : silent;
         runs = runs == null || runs.isEmpty() ? Map.of() : Map.copyOf(runs);
         marks = marks == null || marks.isEmpty() ? Map.of() : Map.copyOf(marks);
         healthMarks = healthMarks == null || healthMarks.isEmpty() ? Map.of() : Map.copyOf(healthMarks);
@@ -50,7 +56,7 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
     /** @param since epoch millis of the cohort's first signal: where an evaluation window of "all of it" starts */
     public static CohortState start(String rolloutId, String cohort, long since) {
         return new CohortState(rolloutId, cohort, null, Figures.NONE, Figures.NONE, Map.of(), null, 0, null, since,
-                Map.of(), Map.of());
+                Map.of(), Map.of(), NO_SILENT);
     }
 
     /** Whether the signal was counted before (a replay): its position is at or below its partition's mark. */
@@ -70,7 +76,7 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
         Map<Integer, Long> newMarks = new HashMap<>(marks);
         newMarks.put(signal.source(), signal.position());
         return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, decision, lastWave, lastRelease,
-                since, newMarks, healthMarks);
+                since, newMarks, healthMarks, silent);
     }
 
     /** The key of a health window's mark: input partition, wave, release, window start. */
@@ -92,7 +98,44 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
             newMarks.remove(byStart.firstEntry().getValue());
         }
         return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, decision, lastWave, lastRelease,
-                since, marks, newMarks);
+                since, marks, newMarks, silent);
+    }
+
+    /** Records compare arrays by reference; the set of silent devices is compared by content. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CohortState that && lastWave == that.lastWave && since == that.since
+                && java.util.Objects.equals(rolloutId, that.rolloutId) && java.util.Objects.equals(cohort, that.cohort)
+                && java.util.Objects.equals(policy, that.policy) && totals.equals(that.totals)
+                && baseline.equals(that.baseline) && runs.equals(that.runs)
+                && java.util.Objects.equals(decision, that.decision)
+                && java.util.Objects.equals(lastRelease, that.lastRelease) && marks.equals(that.marks)
+                && healthMarks.equals(that.healthMarks) && java.util.Arrays.equals(silent, that.silent);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(rolloutId, cohort, totals, decision, since, marks.size(), silent.length);
+    }
+
+    /** Whether the device ({@link CohortSignal#deviceOf}) was counted silent. */
+    public boolean countedSilent(long device) {
+        return java.util.Arrays.binarySearch(silent, device) >= 0;
+    }
+
+    /** The state with the device counted silent (a copy of the set: a cohort counts each device silent once). */
+    public CohortState withSilent(long device) {
+        int at = java.util.Arrays.binarySearch(silent, device);
+        if (at >= 0) {
+            return this;
+        }
+        int insert = -at - 1;
+        long[] more = new long[silent.length + 1];
+        System.arraycopy(silent, 0, more, 0, insert);
+        more[insert] = device;
+        System.arraycopy(silent, insert, more, insert + 1, silent.length - insert);
+        return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, decision, lastWave, lastRelease,
+                since, marks, healthMarks, more);
     }
 
     public boolean decided() {
@@ -117,7 +160,7 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
         int wave = signal.wave() > 0 ? signal.wave() : lastWave;
         String release = signal.release() != null ? signal.release() : lastRelease;
         return new CohortState(rolloutId, cohort, newPolicy, totals.plus(delta), newBaseline, runs, decision, wave,
-                release, Math.min(since, at), marks, healthMarks);
+                release, Math.min(since, at), marks, healthMarks, silent);
     }
 
     public CohortState withRun(PolicyRule rule, RuleRun run) {
@@ -125,12 +168,12 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
         newRuns.putAll(runs);
         newRuns.put(rule, run);
         return new CohortState(rolloutId, cohort, policy, totals, baseline, newRuns, decision, lastWave, lastRelease, since,
-                marks, healthMarks);
+                marks, healthMarks, silent);
     }
 
     public CohortState decidedBecause(String reason) {
         return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, reason, lastWave, lastRelease, since,
-                marks, healthMarks);
+                marks, healthMarks, silent);
     }
 
     private void write(DataOutput out) throws IOException {
@@ -165,6 +208,10 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
             out.writeLong(mark.getValue().last());
             CompactSerde.writeFigures(out, mark.getValue().counted());
         }
+        out.writeInt(silent.length);
+        for (long device : silent) {
+            out.writeLong(device);
+        }
     }
 
     private static CohortState read(DataInput in) throws IOException {
@@ -193,7 +240,16 @@ public record CohortState(String rolloutId, String cohort, CohortPolicy policy, 
             healthMarks.put(in.readUTF(), new HealthMark(in.readLong(), in.readLong(), in.readLong(),
                     CompactSerde.readFigures(in)));
         }
+        long[] silent;
+        try {
+            silent = new long[in.readInt()];
+        } catch (EOFException e) {
+            silent = NO_SILENT; // a state written before the set was kept: no device counted silent by it
+        }
+        for (int i = 0; i < silent.length; i++) {
+            silent[i] = in.readLong();
+        }
         return new CohortState(rolloutId, cohort, policy, totals, baseline, runs, decision, lastWave, lastRelease,
-                since, marks, healthMarks);
+                since, marks, healthMarks, silent);
     }
 }

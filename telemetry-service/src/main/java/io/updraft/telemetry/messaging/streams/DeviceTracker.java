@@ -180,7 +180,8 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
         if (due != null) {
             heartbeats.delete(deviceId);
             forward(record, CohortSignal.heartbeat(CohortSignal.Kind.HEARTBEAT_RETURNED, due,
-                    Math.max(0, context.currentSystemTimeMs() - due.installedAt()), due.checkpoints()));
+                    Math.max(0, context.currentSystemTimeMs() - due.installedAt()), due.checkpoints(),
+                    CohortSignal.deviceOf(deviceId)));
         }
         return device.awaitingHeartbeat(false);
     }
@@ -293,7 +294,7 @@ class DeviceTracker implements Processor<byte[], byte[], String, CohortSignal> {
             int passed = (int) Math.min(lastCheckpoint, Math.max(due.checkpoints() + 1,
                     (now - due.installedAt()) / step));
             CohortSignal signal = CohortSignal.heartbeat(CohortSignal.Kind.HEARTBEAT_MISSED, due, passed * step,
-                    due.checkpoints());
+                    due.checkpoints(), CohortSignal.deviceOf(entry.key));
             context.forward(new Record<>(signal.cohortKey(), signal, now));
             if (passed >= lastCheckpoint) {
                 heartbeats.delete(entry.key); // silent for good: no rule waits longer

@@ -119,6 +119,47 @@ class AtLeastOnceReplayTest {
     }
 
     @Test
+    void given_a_replay_that_cut_a_health_sum_at_other_reports_when_it_comes_then_no_report_counts_twice() {
+        int source = CohortSignal.sourceOf(CohortSignal.SourceTopic.DEVICE_TELEMETRY, 0);
+        send(health(source, 10, 14, 5, 4)); // the first attempt: reports at offsets 10..14 of the window
+
+        // when: the replay interleaved the device topics otherwise: the report at 10 went to the device's baseline
+        // (its install came later this time), so the sum starts at 12 and overlaps what was counted
+        send(health(source, 12, 16, 5, 3));
+
+        // then: none of the overlapping sum counts; what it gains from here on does
+        assertThat(cohort().totals().healthReports()).isEqualTo(5);
+        assertThat(cohort().totals().crashes()).isEqualTo(4);
+        send(health(source, 12, 18, 7, 5));
+        assertThat(cohort().totals().healthReports()).isEqualTo(7);
+        assertThat(cohort().totals().crashes()).isEqualTo(6);
+        assertThat(windowed().healthReports()).isEqualTo(7);
+    }
+
+    @Test
+    void given_a_device_counted_silent_when_its_checkpoint_comes_again_then_it_stays_counted_once() {
+        long silentOne = CohortSignal.deviceOf("d-silent");
+        for (int i = 0; i < 3; i++) {
+            send(heartbeat(CohortSignal.Kind.HEARTBEAT_RETURNED, CohortSignal.deviceOf("d-" + i), 1_000, 0));
+        }
+        send(heartbeat(CohortSignal.Kind.HEARTBEAT_MISSED, silentOne, HOUR, 0));
+        assertThat(cohort().totals().heartbeatsMissed()).isEqualTo(1);
+
+        // when: the tracker's heartbeat state came back older than what it sent (a crash under at-least-once): the
+        // same checkpoint again, with the checkpoints the device had passed before it; then the device comes back
+        send(heartbeat(CohortSignal.Kind.HEARTBEAT_MISSED, silentOne, HOUR, 0));
+        send(heartbeat(CohortSignal.Kind.HEARTBEAT_RETURNED, silentOne, HOUR + 1_000, 0));
+
+        // then: 1 of 4 devices silent (below the 0.3 of the policy): no rollback
+        assertThat(cohort().totals().heartbeatsMissed()).isEqualTo(1);
+        assertThat(cohort().totals().heartbeatsReturned()).isEqualTo(3);
+        assertThat(rollbacks.isEmpty()).isTrue();
+        // another device's silence still counts
+        send(heartbeat(CohortSignal.Kind.HEARTBEAT_MISSED, CohortSignal.deviceOf("d-other"), HOUR, 0));
+        assertThat(cohort().totals().heartbeatsMissed()).isEqualTo(2);
+    }
+
+    @Test
     void given_reports_through_the_tracker_when_its_signals_are_replayed_then_nothing_counts_twice() {
         // the tracker's own signals, recorded off its output and put on the repartition topic again
         for (int i = 0; i < 3; i++) {
@@ -179,7 +220,15 @@ class AtLeastOnceReplayTest {
 
     private static CohortSignal install(CohortSignal.Kind kind, int source, long position) {
         return new CohortSignal(kind, ROLLOUT, COHORT, 1, "release-2", Figures.NONE, 0, 0, null, 0, 0, false, false,
-                null, 0, source, position, 0);
+                null, 0, source, position, 0, CohortSignal.NO_DEVICE);
+    }
+
+    private static final long HOUR = Duration.ofHours(1).toMillis();
+
+    private static CohortSignal heartbeat(CohortSignal.Kind kind, long device, long silentMillis, int checkpoints) {
+        HeartbeatDue due = new HeartbeatDue(ROLLOUT, COHORT, 1, "release-2", START.toEpochMilli() + 30_000,
+                START.toEpochMilli(), checkpoints);
+        return CohortSignal.heartbeat(kind, due, silentMillis, checkpoints, device);
     }
 
     private static CohortSignal health(int source, long first, long last, long reports, long crashes) {

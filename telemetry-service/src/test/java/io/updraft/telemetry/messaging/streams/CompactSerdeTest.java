@@ -53,7 +53,8 @@ class CompactSerdeTest {
                 CohortSignal.health("rollout-1", "gw-200:1.0", 2, "1.2.0", FIGURES),
                 CohortSignal.baseline(device, 11, 2), CohortSignal.policy("rollout-1", "gw-200:1.0", POLICY),
                 CohortSignal.heartbeat(CohortSignal.Kind.HEARTBEAT_MISSED,
-                        new HeartbeatDue("rollout-1", "gw-200:1.0", 2, "1.2.0", 5L, 1L, 2), 90_000, 2),
+                        new HeartbeatDue("rollout-1", "gw-200:1.0", 2, "1.2.0", 5L, 1L, 2), 90_000, 2,
+                        CohortSignal.deviceOf("tenant-a/gw-17")),
                 CohortSignal.deviceHealth(device, crashed));
 
         // records with an array compare it by reference: compare what they print, the arrays by content
@@ -74,6 +75,27 @@ class CompactSerdeTest {
         assertThat(roundTrip(CohortState.SERDE, state)).isEqualTo(state);
         CohortState fresh = CohortState.start("rollout-1", "gw-100:1.0", 5L);
         assertThat(roundTrip(CohortState.SERDE, fresh)).isEqualTo(fresh);
+        CohortState silent = state.withSilent(CohortSignal.deviceOf("d-2")).withSilent(CohortSignal.deviceOf("d-1"));
+        assertThat(roundTrip(CohortState.SERDE, silent)).isEqualTo(silent).isNotEqualTo(state);
+        assertThat(roundTrip(CohortState.SERDE, silent).countedSilent(CohortSignal.deviceOf("d-1"))).isTrue();
+    }
+
+    @Test
+    void given_a_state_and_a_signal_written_before_devices_were_named_when_read_then_they_read_with_none() {
+        CohortState state = CohortState.start("rollout-1", "gw-200:1.0", 1_700_000_000_000L)
+                .with(CohortSignal.health("rollout-1", "gw-200:1.0", 2, "1.2.0", FIGURES), FIGURES, 1_700_000_000_100L);
+        byte[] bytes = CohortState.SERDE.serializer().serialize("t", state);
+        // the previous layout: the same bytes without the trailing count of silent devices
+        byte[] before = java.util.Arrays.copyOf(bytes, bytes.length - Integer.BYTES);
+        assertThat(CohortState.SERDE.deserializer().deserialize("t", before)).isEqualTo(state);
+
+        CohortSignal signal = CohortSignal.heartbeat(CohortSignal.Kind.HEARTBEAT_MISSED,
+                new HeartbeatDue("rollout-1", "gw-200:1.0", 2, "1.2.0", 5L, 1L, 2), 90_000, 2, 42L);
+        byte[] signalBytes = CohortSignal.SERDE.serializer().serialize("t", signal);
+        CohortSignal old = CohortSignal.SERDE.deserializer().deserialize("t",
+                java.util.Arrays.copyOf(signalBytes, signalBytes.length - Long.BYTES));
+        assertThat(old.device()).isEqualTo(CohortSignal.NO_DEVICE);
+        assertThat(old.checkpoints()).isEqualTo(2);
     }
 
     @Test
