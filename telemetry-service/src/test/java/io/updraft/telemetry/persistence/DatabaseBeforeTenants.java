@@ -60,7 +60,7 @@ public class DatabaseBeforeTenants extends DatabaseAtVersion {
                 """
                     insert into health_point (rollout_id, cohort, window_end, succeeded, failed, failure_rate,
                         health_reports, unhealthy_reports, crashes)
-                    values ('%s', 'board:A', now() - interval '10 seconds', 2, 0, 0.0, 5, 1, 2)
+                    values ('%s', 'board:A', now() - interval '1 day', 2, 0, 0.0, 5, 1, 2)
                     """.formatted(ROLLOUT_ID),
                 """
                     insert into device_health (device_id, event_id, reported_at, boot_ok, crash_count, app_healthy,
