@@ -44,6 +44,8 @@ public final class HealthTopology {
     public static final String COHORT_STORE = "cohort-state";
     public static final String WINDOW_STORE = "cohort-windows";
     public static final String PENDING_HEALTH_STORE = "pending-health";
+    /** Cohort states a referee task keeps as objects (a handful per rollout; the oldest are read again when needed). */
+    static final int COHORTS_KEPT = 10_000;
     /** The repartition topic suffix of the cohort signals. */
     public static final String SIGNALS = "cohort-signals";
 
@@ -64,19 +66,20 @@ public final class HealthTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> strings = Serdes.String();
 
-        // read and changed on every report: kept as objects (WriteBackStore), written to RocksDB and the changelog in
-        // the compact binary form (CompactSerde) once per commit and key; the others cached: a key written many times
-        // within a commit interval reaches RocksDB and its changelog once
+        // read and changed on every report or signal: kept as objects (WriteBackStore), written to RocksDB and the
+        // changelog in the compact binary form (CompactSerde) once per commit and key; the windows cached: a key
+        // written many times within a commit interval reaches RocksDB and its changelog once
         builder.addStateStore(WriteBackStore.bounded(DEVICE_STORE, strings, DeviceState.SERDE,
                 settings.deviceObjectsPerTask()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEARTBEAT_STORE), strings,
-                HeartbeatDue.SERDE).withCachingEnabled());
+        // every store writes only after the task's producer acknowledged what was sent before (ADR 0027): a state
+        // is never kept ahead of its signals or its decision; the windows are written after the cohorts' marks
+        builder.addStateStore(WriteBackStore.bounded(HEARTBEAT_STORE, strings, HeartbeatDue.SERDE,
+                settings.deviceObjectsPerTask()));
         builder.addStateStore(WriteBackStore.mirrored(PENDING_HEALTH_STORE, strings, PendingHealth.SERDE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE), strings,
-                CohortState.SERDE).withCachingEnabled());
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOW_STORE,
-                settings.retention(), settings.window(), false), strings, CompactSerde.FIGURES)
-                .withCachingEnabled());
+        builder.addStateStore(WriteBackStore.bounded(COHORT_STORE, strings, CohortState.SERDE, COHORTS_KEPT));
+        builder.addStateStore(OrderedWindowStore.after(COHORT_STORE, Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(WINDOW_STORE, settings.retention(), settings.window(), false), strings,
+                CompactSerde.FIGURES).withCachingEnabled()));
 
         KStream<String, CohortSignal> fromDevices = builder
                 .stream(List.of(settings.deviceReports(), settings.deviceTelemetry()),

@@ -37,8 +37,15 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * {@link #clearCache}) drops every object held here, so a revived or moved task re-reads its committed state from the
  * store and the uncommitted input is processed again on that state — nothing lost, nothing counted twice.
  * <p>
- * Two modes: <i>bounded</i> (device states: objects are read from the inner store on first use and the oldest are
- * dropped, written back first if changed, beyond {@code maxEntries}) and <i>mirrored</i> (pending sums, a handful
+ * <b>At-least-once</b> (ADR 0027). There is no transaction: what the store writes stays, and a crash replays the input
+ * since the last committed offsets on it. So before it writes anything back it has the task's producer acknowledge
+ * every record sent so far ({@link TaskOutputs#acknowledge}): a value changed for a signal or a decision is never
+ * written, locally or to the changelog, before that signal or decision is on its topic. A replay then finds a state
+ * at or ahead of its input, never ahead of its outputs; the referee's marks make a replayed signal count nothing.
+ * <p>
+ * Two modes: <i>bounded</i> (device states, cohort states, heartbeats: objects are read from the inner store on first
+ * use and, beyond {@code maxEntries}, the oldest unchanged ones are dropped; a changed one waits for the next
+ * write-back, so the bound can be exceeded by what changed since the last commit) and <i>mirrored</i> (pending sums, a handful
  * of keys: on first use after (re)initialisation every entry of the inner store is loaded, none is dropped, and
  * {@link #all()} iterates the objects; a key created and deleted between two commits never reaches the inner store).
  * Loading waits for the first use because a task's store is restored from the changelog only after {@code init}.
@@ -57,6 +64,8 @@ final class WriteBackStore<V> implements KeyValueStore<String, V>, CachedStateSt
     private final List<Slot<V>> changed = new ArrayList<>();
     private Thread owner;
     private boolean loaded;
+    /** The task's context: its producer is flushed before anything is written back (ADR 0027). */
+    private StateStoreContext context;
 
     /** One key's object: {@code value} null when deleted or absent; {@code stored}: the inner store may hold it. */
     private static final class Slot<V> {
@@ -82,11 +91,9 @@ final class WriteBackStore<V> implements KeyValueStore<String, V>, CachedStateSt
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Slot<V>> eldest) {
-            if (mirrored || size() <= maxEntries) {
-                return false;
-            }
-            writeBack(eldest.getValue());
-            return true;
+            // a changed object waits for the next write-back (what it was changed for may not be acknowledged yet):
+            // the map holds at most the bound plus what changed since the last write-back
+            return !mirrored && size() > maxEntries && !eldest.getValue().dirty;
         }
     }
 
@@ -266,15 +273,29 @@ final class WriteBackStore<V> implements KeyValueStore<String, V>, CachedStateSt
         }
     }
 
-    /** At a commit (flushCache), a flush and before the inner store is iterated: whoever commits the task. */
+    /**
+     * At a commit (flushCache), a flush and before the inner store is iterated: whoever commits the task. Bounded: then
+     * the oldest objects beyond the bound are dropped (all are clean now).
+     */
     private void writeBackChanged() {
         if (changed.isEmpty()) {
             return;
         }
+        // the signals, decisions and changelog records sent before these values were changed come first: a state
+        // never reaches RocksDB or its changelog ahead of what it was changed for (ADR 0027)
+        TaskOutputs.acknowledge(context);
         for (Slot<V> slot : changed) {
             writeBack(slot);
         }
         changed.clear();
+        if (!mirrored && slots.size() > maxEntries) {
+            Iterator<Slot<V>> eldest = slots.values().iterator();
+            while (slots.size() > maxEntries && eldest.hasNext()) {
+                if (!eldest.next().dirty) {
+                    eldest.remove();
+                }
+            }
+        }
     }
 
     private void writeBack(Slot<V> slot) {
@@ -333,6 +354,7 @@ final class WriteBackStore<V> implements KeyValueStore<String, V>, CachedStateSt
     @Override
     public void init(StateStoreContext context, StateStore root) {
         forget();
+        this.context = context;
         inner.init(context, root);
     }
 

@@ -3,6 +3,7 @@ package io.updraft.telemetry.messaging.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.updraft.telemetry.domain.Figures;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.internals.RecordCollector;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
@@ -83,7 +85,7 @@ class WriteBackStoreTest {
             calmStore.init(null, calmStore);
             process(calmStore, input, 0, 30);
 
-            // the crash: committed at offset 10, 7 more processed (some written to the inner store by eviction), then
+            // the crash: committed at offset 10, 7 more processed (held as objects until a commit), then
             // the task is closed dirty and initialised again on its committed state; the input from offset 10 again
             CommittedStore<Count> crashing = new CommittedStore<>();
             WriteBackStore<Count> store = WriteBackStore.over(crashing, mirrored, 2);
@@ -104,19 +106,57 @@ class WriteBackStoreTest {
     }
 
     @Test
-    void given_more_keys_than_the_bound_when_a_changed_one_is_dropped_then_it_is_written_back_first_and_read_again() {
+    void given_more_keys_than_the_bound_when_they_changed_then_they_wait_for_the_commit_and_the_eldest_are_dropped_after() {
         CommittedStore<Count> inner = new CommittedStore<>();
         WriteBackStore<Count> store = WriteBackStore.over(inner, false, 2);
         store.init(null, store);
 
         store.put("a", new Count(1));
         store.put("b", new Count(2));
-        store.put("c", new Count(3)); // "a" is the eldest: written to the inner store, then dropped
-        assertThat(inner.data).containsOnly(Map.entry("a", new Count(1)));
-        assertThat(store.get("a")).isEqualTo(new Count(1)); // read from the inner store again
+        store.put("c", new Count(3)); // "a" is the eldest, but changed: kept until the commit writes it
+        assertThat(inner.writes).isZero();
         store.flushCache();
         assertThat(inner.committed).containsOnly(Map.entry("a", new Count(1)), Map.entry("b", new Count(2)),
                 Map.entry("c", new Count(3)));
+
+        int reads = inner.reads;
+        assertThat(store.get("c")).isEqualTo(new Count(3)); // kept as an object
+        assertThat(store.get("a")).isEqualTo(new Count(1)); // dropped after the commit: read from the inner store
+        assertThat(inner.reads).isEqualTo(reads + 1);
+    }
+
+    @Test
+    void given_values_changed_for_what_the_task_sent_when_written_back_then_the_task_producer_acknowledged_first() {
+        CommittedStore<Count> inner = new CommittedStore<>();
+        List<String> events = new ArrayList<>();
+        WriteBackStore<Count> store = WriteBackStore.over(inner, false, 1);
+        store.init(contextRecordingFlushes(events, inner), store);
+
+        store.put("a", new Count(1));
+        store.put("b", new Count(2)); // beyond the bound: no write before the commit either
+        assertThat(events).isEmpty();
+        assertThat(inner.writes).isZero();
+        store.flushCache();
+
+        // the producer was flushed when nothing was written yet; then both were written, once
+        assertThat(events).containsExactly("producer flushed after 0 writes");
+        assertThat(inner.writes).isEqualTo(2);
+        store.flushCache(); // nothing changed: no flush, no write
+        assertThat(events).hasSize(1);
+    }
+
+    /** A task context whose producer notes each flush, with how many values the store had written by then. */
+    static StateStoreContext contextRecordingFlushes(List<String> events, CommittedStore<?> written) {
+        RecordCollector collector = (RecordCollector) Proxy.newProxyInstance(RecordCollector.class.getClassLoader(),
+                new Class<?>[] { RecordCollector.class }, (proxy, method, args) -> {
+                    if (method.getName().equals("flush")) {
+                        events.add("producer flushed after " + written.writes + " writes");
+                    }
+                    return null;
+                });
+        return (StateStoreContext) Proxy.newProxyInstance(StateStoreContext.class.getClassLoader(),
+                new Class<?>[] { StateStoreContext.class, RecordCollector.Supplier.class },
+                (proxy, method, args) -> method.getName().equals("recordCollector") ? collector : null);
     }
 
     @Test
