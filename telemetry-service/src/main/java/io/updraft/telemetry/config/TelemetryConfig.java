@@ -22,10 +22,11 @@ public interface TelemetryConfig {
     /**
      * How the health topology processes (Kafka Streams' {@code processing.guarantee}, which application.properties
      * sets from this key; a value not named here fails the start): {@code exactly_once_v2} commits state, output and
-     * input offsets in one transaction; {@code at_least_once} commits without one and relies on the signals'
-     * positions and the decisions' ids to keep the effect exactly once.
+     * input offsets in one transaction; {@code at_least_once} (the default, ADR 0028) commits without one and relies
+     * on the signals' positions, the devices counted silent, state written only after its outputs and the decisions'
+     * ids to keep the effect exactly once.
      */
-    @WithDefault("exactly_once_v2")
+    @WithDefault("at_least_once")
     ProcessingGuarantee processingGuarantee();
 
     /** The guarantees the topology is built for (Kafka Streams' names). */

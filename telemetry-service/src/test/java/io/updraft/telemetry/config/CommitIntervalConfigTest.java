@@ -23,17 +23,17 @@ class CommitIntervalConfigTest {
     }
 
     @Test
-    void given_the_defaults_then_exactly_once_commits_every_100_ms() throws Exception {
+    void given_the_defaults_then_at_least_once_commits_every_second() throws Exception {
         SmallRyeConfig config = config(Map.of());
-        assertThat(config.getValue("kafka-streams.processing.guarantee", String.class)).isEqualTo("exactly_once_v2");
-        assertThat(config.getValue("kafka-streams.commit.interval.ms", Integer.class)).isEqualTo(100);
+        assertThat(config.getValue("kafka-streams.processing.guarantee", String.class)).isEqualTo("at_least_once");
+        assertThat(config.getValue("kafka-streams.commit.interval.ms", Integer.class)).isEqualTo(1000);
     }
 
     @Test
-    void given_at_least_once_chosen_then_it_commits_every_second() throws Exception {
-        SmallRyeConfig config = config(Map.of("updraft.telemetry.processing-guarantee", "at_least_once"));
-        assertThat(config.getValue("kafka-streams.processing.guarantee", String.class)).isEqualTo("at_least_once");
-        assertThat(config.getValue("kafka-streams.commit.interval.ms", Integer.class)).isEqualTo(1000);
+    void given_exactly_once_chosen_then_it_commits_every_100_ms() throws Exception {
+        SmallRyeConfig config = config(Map.of("updraft.telemetry.processing-guarantee", "exactly_once_v2"));
+        assertThat(config.getValue("kafka-streams.processing.guarantee", String.class)).isEqualTo("exactly_once_v2");
+        assertThat(config.getValue("kafka-streams.commit.interval.ms", Integer.class)).isEqualTo(100);
     }
 
     @Test

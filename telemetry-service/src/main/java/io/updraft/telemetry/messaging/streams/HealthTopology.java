@@ -33,10 +33,12 @@ import org.apache.kafka.streams.state.Stores;
  * rollout-events ── RolloutCreated → POLICY ─────┘               [cohorts, windows]
  *                    (per cohort, with its size)
  * </pre>
- * Run with {@code processing.guarantee=exactly_once_v2}: a decision, its RollbackTriggered and the offsets of the
- * input that led to it commit together. Or with {@code at_least_once}: then a crash replays what was processed since
- * the last commit; every signal carries its input partition and position, the referee counts each position once (its
- * marks, in the cohort's state) and a decision sent again has the same event id.
+ * Run with {@code processing.guarantee=at_least_once} (the service's default): a crash replays what was processed
+ * since the last commit; every signal carries its input partition and position, the referee counts each position once
+ * (its marks, in the cohort's state) and each device silent once, every store writes only after the task's producer
+ * acknowledged what was sent (ADR 0027), and a decision sent again has the same event id. Or with
+ * {@code exactly_once_v2}: a decision, its RollbackTriggered and the offsets of the input that led to it commit
+ * together.
  */
 public final class HealthTopology {
     public static final String DEVICE_STORE = "device-state";
