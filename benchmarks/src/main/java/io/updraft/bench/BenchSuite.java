@@ -118,8 +118,9 @@ public final class BenchSuite {
             System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("bench.topology."))
                     .forEach(key -> sizes.put("bench." + key.substring("bench.topology.".length()),
                             System.getProperty(key)));
-            attempt("telemetry topology", "HealthReported/s through the exactly-once health topology vs a plain "
-                    + "KafkaConsumer; detection latency (TopologyBenchmark on telemetry-service's class path, "
+            attempt("telemetry topology", "HealthReported/s through the health topology (at-least-once, the "
+                    + "default, and exactly-once) vs a plain KafkaConsumer; detection latency (TopologyBenchmark on "
+                    + "telemetry-service's class path, "
                     + sizes + ")", figures -> new TopologyBenchmarkRun(root, work.resolve("topology"),
                             sizes, this::line).run(figures));
         }
