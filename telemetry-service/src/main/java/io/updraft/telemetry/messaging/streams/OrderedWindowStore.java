@@ -85,6 +85,7 @@ final class OrderedWindowStore<V> implements WindowStore<String, V>, CachedState
     @Override
     public void init(StateStoreContext context, StateStore root) {
         this.context = context;
+        TaskOutputs.reset(context);
         inner.init(context, root);
     }
 

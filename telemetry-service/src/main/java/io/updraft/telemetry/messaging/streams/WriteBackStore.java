@@ -355,6 +355,7 @@ final class WriteBackStore<V> implements KeyValueStore<String, V>, CachedStateSt
     public void init(StateStoreContext context, StateStore root) {
         forget();
         this.context = context;
+        TaskOutputs.reset(context);
         inner.init(context, root);
     }
 

@@ -1,6 +1,7 @@
 package io.updraft.telemetry.messaging.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.updraft.telemetry.domain.Figures;
 import java.lang.reflect.Proxy;
@@ -145,14 +146,57 @@ class WriteBackStoreTest {
         assertThat(events).hasSize(1);
     }
 
+    @Test
+    void given_a_send_of_the_task_failed_when_its_stores_write_back_then_none_writes_until_the_task_starts_again() {
+        CommittedStore<Count> devices = new CommittedStore<>();
+        CommittedStore<Count> cohorts = new CommittedStore<>();
+        List<String> events = new ArrayList<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>(new IllegalStateException("send failed"));
+        StateStoreContext context = context(() -> {
+            // as Kafka Streams' record collector: a failed send is thrown by one flush, then forgotten
+            RuntimeException failed = failure.getAndSet(null);
+            if (failed != null) {
+                throw failed;
+            }
+            events.add("flushed");
+        });
+        WriteBackStore<Count> first = WriteBackStore.over(devices, false, 100);
+        WriteBackStore<Count> second = WriteBackStore.over(cohorts, false, 100);
+        first.init(context, first);
+        second.init(context, second);
+        first.put("d", new Count(1));
+        second.put("c", new Count(1)); // e.g. a cohort decided: its RollbackTriggered was the send that failed
+
+        // when: the commit flushes every store of the task, going on after the first one failed (as Kafka Streams does)
+        assertThatThrownBy(first::flushCache).hasMessage("send failed");
+        assertThatThrownBy(second::flushCache).hasMessage("send failed");
+
+        // then: neither wrote; once the task is initialised again (its input since the last commit replayed) they do
+        assertThat(devices.writes + cohorts.writes).isZero();
+        first.init(context, first);
+        second.init(context, second);
+        second.put("c", new Count(1));
+        second.flushCache();
+        assertThat(cohorts.committed).containsOnly(Map.entry("c", new Count(1)));
+        assertThat(events).containsExactly("flushed");
+    }
+
     /** A task context whose producer notes each flush, with how many values the store had written by then. */
     static StateStoreContext contextRecordingFlushes(List<String> events, CommittedStore<?> written) {
+        return context(() -> events.add("producer flushed after " + written.writes + " writes"));
+    }
+
+    /** A task context whose record collector runs {@code onFlush} when flushed. */
+    static StateStoreContext context(Runnable onFlush) {
         RecordCollector collector = (RecordCollector) Proxy.newProxyInstance(RecordCollector.class.getClassLoader(),
-                new Class<?>[] { RecordCollector.class }, (proxy, method, args) -> {
-                    if (method.getName().equals("flush")) {
-                        events.add("producer flushed after " + written.writes + " writes");
+                new Class<?>[] { RecordCollector.class }, (proxy, method, args) -> switch (method.getName()) {
+                    case "flush" -> {
+                        onFlush.run();
+                        yield null;
                     }
-                    return null;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> null;
                 });
         return (StateStoreContext) Proxy.newProxyInstance(StateStoreContext.class.getClassLoader(),
                 new Class<?>[] { StateStoreContext.class, RecordCollector.Supplier.class },
