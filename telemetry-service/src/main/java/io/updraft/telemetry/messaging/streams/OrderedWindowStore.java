@@ -1,7 +1,6 @@
 package io.updraft.telemetry.messaging.streams;
 
 import java.time.Instant;
-import java.util.Map;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -204,57 +203,17 @@ final class OrderedWindowStore<V> implements WindowStore<String, V>, CachedState
         return inner.getPosition();
     }
 
-    private static final class Builder<V> implements StoreBuilder<WindowStore<String, V>> {
-        private final StoreBuilder<WindowStore<String, V>> inner;
+    private static final class Builder<V> extends WrappingStoreBuilder<WindowStore<String, V>> {
         private final String after;
 
         Builder(StoreBuilder<WindowStore<String, V>> inner, String after) {
-            this.inner = inner;
+            super(inner);
             this.after = after;
         }
 
         @Override
-        public StoreBuilder<WindowStore<String, V>> withCachingEnabled() {
-            inner.withCachingEnabled();
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<WindowStore<String, V>> withCachingDisabled() {
-            inner.withCachingDisabled();
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<WindowStore<String, V>> withLoggingEnabled(Map<String, String> config) {
-            inner.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<WindowStore<String, V>> withLoggingDisabled() {
-            inner.withLoggingDisabled();
-            return this;
-        }
-
-        @Override
-        public WindowStore<String, V> build() {
-            return new OrderedWindowStore<>(inner.build(), after);
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return inner.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return inner.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
+        WindowStore<String, V> wrap(WindowStore<String, V> built) {
+            return new OrderedWindowStore<>(built, after);
         }
     }
 }

@@ -430,14 +430,13 @@ final class WriteBackStore<V> implements KeyValueStore<String, V>, CachedStateSt
     }
 
     /** Builds the inner store without a record cache (the objects here are the cache), logged like any other. */
-    private static final class Builder<V> implements StoreBuilder<KeyValueStore<String, V>> {
-        private final StoreBuilder<KeyValueStore<String, V>> inner;
+    private static final class Builder<V> extends WrappingStoreBuilder<KeyValueStore<String, V>> {
         private final boolean mirrored;
         private final int maxEntries;
 
         Builder(String name, Serde<String> keys, Serde<V> values, boolean mirrored, int maxEntries) {
-            this.inner = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
-                    .withCachingDisabled();
+            super(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
+                    .withCachingDisabled());
             this.mirrored = mirrored;
             this.maxEntries = maxEntries;
         }
@@ -453,35 +452,8 @@ final class WriteBackStore<V> implements KeyValueStore<String, V>, CachedStateSt
         }
 
         @Override
-        public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
-            inner.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
-            inner.withLoggingDisabled();
-            return this;
-        }
-
-        @Override
-        public KeyValueStore<String, V> build() {
-            return new WriteBackStore<>(inner.build(), mirrored, maxEntries);
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return inner.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return inner.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
+        KeyValueStore<String, V> wrap(KeyValueStore<String, V> built) {
+            return new WriteBackStore<>(built, mirrored, maxEntries);
         }
     }
 
