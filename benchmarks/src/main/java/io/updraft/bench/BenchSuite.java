@@ -59,6 +59,13 @@ public final class BenchSuite {
     }
 
     public static void main(String[] args) throws Exception {
+        // JBoss LogManager as the JDK's, as Quarkus and the benchmark children have it, before any logger exists (a
+        // logger made first initialises the JDK's own, and JBossLoggerFinder then complains); then the module's levels,
+        // so that the baselines' Kafka clients log as a service's would
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        }
+        ServiceLogLevels.applyFromClassPath();
         boolean quick = false;
         boolean record = false;
         Set<String> only = new TreeSet<>(BENCHMARKS);

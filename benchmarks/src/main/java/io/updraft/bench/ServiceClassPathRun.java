@@ -75,7 +75,10 @@ final class ServiceClassPathRun {
     static Output run(String name, Path quarkusApp, String mainClass, Map<String, String> properties, Path log,
             Duration timeout, Consumer<String> say) throws IOException {
         Files.deleteIfExists(log);
-        JavaProcess.Builder builder = JavaProcess.mainClass(name, classPath(quarkusApp), mainClass)
+        // the service's log levels first (ServiceLogLevels), then mainClass
+        JavaProcess.Builder builder = JavaProcess.mainClass(name, classPath(quarkusApp),
+                        ServiceLogLevels.class.getName())
+                .arguments(List.of(mainClass))
                 .jvmOptions(JVM).jvmOptions(extraFlags())
                 // the services' SLF4J binding logs through JBoss LogManager: installed as the JDK's, as Quarkus does
                 .systemProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager")
