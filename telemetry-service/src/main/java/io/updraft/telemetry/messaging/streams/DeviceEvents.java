@@ -42,7 +42,7 @@ public final class DeviceEvents {
     }
 
     private static final byte[] TENANT_PREFIX = "{\"tenant\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TENANT_FIELD = "\"tenant\"".getBytes(StandardCharsets.US_ASCII);
+    private static final String TENANT_FIELD = "\"tenant\"";
 
     /**
      * The tenant the event's JSON names, exactly as {@link EventJson#tenantOf(byte[])} answers it, without decoding
@@ -69,7 +69,7 @@ public final class DeviceEvents {
             }
             return EventJson.tenantOf(json);
         }
-        return indexOf(json, TENANT_FIELD) < 0 ? TenantIds.DEFAULT : EventJson.tenantOf(json);
+        return mentionsTenant(json) ? EventJson.tenantOf(json) : TenantIds.DEFAULT;
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {
@@ -84,17 +84,13 @@ public final class DeviceEvents {
         return true;
     }
 
-    private static int indexOf(byte[] bytes, byte[] part) {
-        outer:
-        for (int i = 0; i <= bytes.length - part.length; i++) {
-            for (int j = 0; j < part.length; j++) {
-                if (bytes[i + j] != part[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+    /**
+     * Whether the bytes hold {@code "tenant"} anywhere: DEFAULT's events (most) are searched whole. As a Latin-1
+     * string (a copy of the bytes, one per byte) the JDK's intrinsic search does it several bytes at a time; a
+     * byte-by-byte loop here took 5 % of the topology's stream thread (profile of 2026-12-07, session 24).
+     */
+    private static boolean mentionsTenant(byte[] json) {
+        return new String(json, StandardCharsets.ISO_8859_1).contains(TENANT_FIELD);
     }
 
     private static <T extends UpdraftEvent> T read(ObjectReader reader, byte[] json, Class<T> contract) {
