@@ -55,6 +55,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class RolloutFanoutBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The processes whose CPU the fan-out measures, as its tables and figures name them. */
+    private static final String SERVICE_CPU = "rollout-service";
+    private static final String POSTGRES_CPU = "PostgreSQL (cluster)";
+    private static final String BROKER_CPU = "Kafka broker (stack JVM)";
     private static final String ROLLOUT_ID = UUID.randomUUID().toString();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -108,7 +112,7 @@ final class RolloutFanoutBenchmark {
                 Map<String, Supplier<OptionalDouble>> baselineProcesses = new LinkedHashMap<>();
                 baselineProcesses.put("benchmark JVM (producer)",
                         () -> ProcessCpu.processSeconds(ProcessHandle.current().pid()));
-                baselineProcesses.put("Kafka broker (stack JVM)", () -> ProcessCpu.processSeconds(stack.pid()));
+                baselineProcesses.put(BROKER_CPU, () -> ProcessCpu.processSeconds(stack.pid()));
                 awaitNoAutovacuum(jdbc, "before the raw producer");
                 ProcessCpu.Snapshot beforeRaw = ProcessCpu.Snapshot.take(baselineProcesses);
                 KafkaBaseline.Rate produced = KafkaBaseline.produce(bootstrap, rawTopic, devices,
@@ -141,10 +145,10 @@ final class RolloutFanoutBenchmark {
                     fourWaves(service, token, release, counter, fanout, "fanout-cold", false);
                     fourWaves(service, token, release, counter, fanout, "fanout-waves", true);
                     Map<String, Supplier<OptionalDouble>> processes = new LinkedHashMap<>();
-                    processes.put("rollout-service", () -> ProcessCpu.processSeconds(service.pid()));
-                    processes.put("PostgreSQL (cluster)",
+                    processes.put(SERVICE_CPU, () -> ProcessCpu.processSeconds(service.pid()));
+                    processes.put(POSTGRES_CPU,
                             () -> ProcessCpu.postgresSeconds(stack.dir().resolve("postgres")));
-                    processes.put("Kafka broker (stack JVM)", () -> ProcessCpu.processSeconds(stack.pid()));
+                    processes.put(BROKER_CPU, () -> ProcessCpu.processSeconds(stack.pid()));
                     // the raw producer again once the fan-out is over, on a fresh topic of its own: the ratio is
                     // taken against both runs' mean, so a machine that speeds up or slows down over the run moves
                     // the baseline with it (on this shared machine one raw run measured 50,000–80,000 records/s)
@@ -160,7 +164,11 @@ final class RolloutFanoutBenchmark {
                                         after.seconds())));
                         return after;
                     };
-                    oneWave(service, token, release, counter, produced, rawAgain, fanout, processes);
+                    OneWave measured = oneWave(service, token, release, counter, produced, rawAgain, fanout,
+                            processes);
+                    if (measured != null) {
+                        ceilings(fanout, measured, jdbc, stack, rawCpu);
+                    }
                     MemoryWatch.Peak peak = memory.peaks().get("rollout-service");
                     fanout.add(peak.heapBytes() == null
                             ? Figure.missing("rollout-service peak heap", "MB", "no /q/metrics sample answered")
@@ -200,8 +208,48 @@ final class RolloutFanoutBenchmark {
                 answered));
     }
 
+    /**
+     * What the one-wave fan-out measured: its rate, the raw producer's mean and how it is named, and the CPU per
+     * command of each process (empty if one was not measured).
+     */
+    private record OneWave(double rate, double raw, String rawName, java.util.Optional<FanoutCeiling.PerCommand> cpu) {
+    }
+
+    /**
+     * Issue 21's measured ceiling: the durable-row floor on this database (after the fan-out, with autovacuum idle),
+     * then the CPU bounds of this design, of one durable row per device and of none ({@link FanoutCeiling}).
+     */
+    private void ceilings(Figures figures, OneWave measured, String jdbc, DevStack stack,
+            Map<String, OptionalDouble> rawCpu) throws Exception {
+        if (measured.cpu().isEmpty()) {
+            figures.add(Figure.missing("fan-out CPU ceiling, this design (two rows per device)", "commands/s",
+                    "a process's CPU was not measured"));
+            return;
+        }
+        awaitNoAutovacuum(jdbc, "before the durable-row floor");
+        DurableRowFloor.Result floor = DurableRowFloor.measure(jdbc, DevStack.DB_USER, DevStack.DB_PASSWORD,
+                stack.dir().resolve("postgres"), "fanout");
+        say.accept(String.format("durable-row floor: %,d device_action rows in one insert in %.2f s; PostgreSQL CPU"
+                + " %.2f µs per row (cluster), %.2f (the backend)", floor.rows(), floor.seconds(),
+                floor.clusterMicrosPerRow(), floor.backendCpu().isPresent()
+                        ? floor.backendCpu().getAsDouble() * 1e6 / floor.rows() : Double.NaN));
+        figures.add(Figure.of("PostgreSQL floor: one durable action row per device", floor.clusterMicrosPerRow(),
+                "µs/command").note(String.format("%,d rows shaped as device_action (all its indexes), one set-based"
+                        + " insert committed in %.2f s, cluster CPU; the backend alone %s", floor.rows(),
+                        floor.seconds(), floor.backendCpu().isPresent() ? String.format("%.2f µs/row",
+                                floor.backendCpu().getAsDouble() * 1e6 / floor.rows()) : "not measured")));
+        double rawMicros = rawCpu.values().stream().allMatch(OptionalDouble::isPresent)
+                ? rawCpu.values().stream().mapToDouble(OptionalDouble::getAsDouble).sum() * 1e6 / devices : -1;
+        List<Figure> bounds = FanoutCeiling.figures(Runtime.getRuntime().availableProcessors(), measured.cpu().get(),
+                floor.clusterMicrosPerRow(), measured.rate(), measured.raw(), measured.rawName(), rawMicros);
+        bounds.forEach(figures::add);
+        bounds.forEach(bound -> say.accept(String.format("%s: %,.0f %s = %.1f %% of the raw producer (%s)",
+                bound.name(), bound.value() == null ? Double.NaN : bound.value(), bound.unit(),
+                bound.ratio() == null ? Double.NaN : 100 * bound.ratio(), bound.note())));
+    }
+
     /** N devices, one 100 % wave: POST until the last InstallRequested is on the topic. */
-    private void oneWave(ServerUnderTest service, String token, ReleasePublished release, CommandCounter counter,
+    private OneWave oneWave(ServerUnderTest service, String token, ReleasePublished release, CommandCounter counter,
             KafkaBaseline.Rate produced, Callable<KafkaBaseline.Rate> rawAgain, Figures figures,
             Map<String, Supplier<OptionalDouble>> processes) throws Exception {
         Map<String, FanoutBreakdown.Stage> stagesBefore = FanoutBreakdown.parse(metrics(service));
@@ -218,13 +266,15 @@ final class RolloutFanoutBenchmark {
         CommandCounter.Tally tally = counter.await(id, expected, timeout);
         ProcessCpu.Snapshot afterDispatch = ProcessCpu.Snapshot.take(processes);
         long dispatchEnded = tally.commands.get() < expected ? System.nanoTime() : tally.lastNanos;
+        Map<String, OptionalDouble> postCpu = afterPost.since(beforePost);
+        Map<String, OptionalDouble> dispatchCpu = afterDispatch.since(afterPost);
         breakdown(service, stagesBefore, figures, answered, (dispatchEnded - answeredNanos) / 1e9, expected,
-                afterPost.since(beforePost), afterDispatch.since(afterPost));
+                postCpu, dispatchCpu);
         if (tally.commands.get() < expected) {
             figures.add(Figure.missing(String.format("%,d devices, 1 wave: commands/s (POST → last InstallRequested)",
                     expected), "commands/s", String.format("only %,d of %,d commands on the topic after %d s",
                             tally.commands.get(), expected, timeout.toSeconds())));
-            return;
+            return null;
         }
         double seconds = (tally.lastNanos - posted) / 1e9;
         double rate = expected / seconds;
@@ -245,6 +295,8 @@ final class RolloutFanoutBenchmark {
         say.accept(String.format("fan-out: %,d commands in %.2f s = %,.0f commands/s = %.1f %% of the raw producer "
                 + "(%,.0f records/s, the mean of %,.0f before and %,.0f after the fan-out)", expected, seconds, rate,
                 100 * rate / raw, raw, produced.perSecond(), after.perSecond()));
+        return new OneWave(rate, raw, baseline, FanoutCeiling.PerCommand.of(List.of(postCpu, dispatchCpu),
+                SERVICE_CPU, POSTGRES_CPU, BROKER_CPU, expected));
     }
 
     /**
